@@ -1,0 +1,179 @@
+//! Settings, read from the environment. Every setting has a default that runs with nothing
+//! configured; a setting that cannot be used stops start-up with one line naming it.
+
+use std::net::SocketAddr;
+use time_tz::Tz;
+
+/// Everything the server needs to know about where it runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the data lives: a `sqlite:` file or a `postgres://` server.
+    pub database_url: String,
+    /// The address and port to listen on.
+    pub bind: SocketAddr,
+    /// The address people use to reach the desk, without a trailing slash; used in links.
+    pub base_url: String,
+    /// The desk's time zone, in which every time is shown.
+    pub timezone: &'static Tz,
+    /// The name of the desk's time zone, such as `Asia/Tokyo`.
+    pub timezone_name: String,
+    /// An address where visitors can report a problem with the site, if the desk has one.
+    pub contact_email: Option<String>,
+}
+
+/// A setting that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    /// The environment variable at fault.
+    pub variable: &'static str,
+    /// What is wrong with it, in one sentence.
+    pub problem: String,
+}
+
+/// The SQLite file used when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://yorisoi.db?mode=rwc";
+/// The address used when `YORISOI_BIND` is not set.
+pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
+/// The zone used when `YORISOI_TIMEZONE` is not set.
+pub const DEFAULT_TIMEZONE: &str = "Asia/Tokyo";
+
+impl Config {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup`, so tests need not touch the environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        check_database_url(&database_url)?;
+
+        let bind_raw = get("YORISOI_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind: SocketAddr = bind_raw.trim().parse().map_err(|_| ConfigError {
+            variable: "YORISOI_BIND",
+            problem: format!("`{bind_raw}` is not an address and port such as 127.0.0.1:3000"),
+        })?;
+
+        let base_url = match get("YORISOI_BASE_URL") {
+            Some(raw) => parse_base_url(&raw)?,
+            None => format!("http://{bind}"),
+        };
+
+        let timezone_name = get("YORISOI_TIMEZONE").unwrap_or_else(|| DEFAULT_TIMEZONE.to_owned());
+        let timezone =
+            time_tz::timezones::get_by_name(timezone_name.trim()).ok_or_else(|| ConfigError {
+                variable: "YORISOI_TIMEZONE",
+                problem: format!("`{timezone_name}` is not a time zone name such as Asia/Tokyo"),
+            })?;
+
+        let contact_email = match get("YORISOI_CONTACT_EMAIL") {
+            None => None,
+            Some(raw) => Some(
+                crate::domain::Email::parse(&raw)
+                    .map_err(|_| ConfigError {
+                        variable: "YORISOI_CONTACT_EMAIL",
+                        problem: format!("`{raw}` is not an email address"),
+                    })?
+                    .to_string(),
+            ),
+        };
+
+        Ok(Config {
+            contact_email,
+            database_url,
+            bind,
+            base_url,
+            timezone,
+            timezone_name: timezone_name.trim().to_owned(),
+        })
+    }
+
+    /// Whether people reach the desk over HTTPS, so that cookies must be `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// A full link to a path on the desk.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+fn check_database_url(url: &str) -> Result<(), ConfigError> {
+    let known = ["sqlite:", "postgres://", "postgresql://"];
+    if known.iter().any(|scheme| url.starts_with(scheme)) {
+        Ok(())
+    } else {
+        Err(ConfigError {
+            variable: "DATABASE_URL",
+            problem: "must start with sqlite: (a file) or postgres:// (a server)".to_owned(),
+        })
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<String, ConfigError> {
+    let value = raw.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let ok = match rest {
+        Some(host) => {
+            !host.is_empty()
+                && !host.contains(['?', '#', ' '])
+                && !host.starts_with('/')
+        }
+        None => false,
+    };
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(ConfigError {
+            variable: "YORISOI_BASE_URL",
+            problem: format!("`{raw}` is not an address such as https://support.example.jp"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let pairs: Vec<(String, String)> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(move |name| {
+            pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn runs_with_nothing_set() {
+        let config = with(&[]).unwrap();
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.base_url, "http://127.0.0.1:3000");
+        assert_eq!(config.timezone_name, "Asia/Tokyo");
+        assert!(!config.is_https());
+    }
+
+    #[test]
+    fn names_the_setting_at_fault() {
+        let err = with(&[("YORISOI_BIND", "nowhere")]).unwrap_err();
+        assert_eq!(err.variable, "YORISOI_BIND");
+        assert!(err.to_string().starts_with("YORISOI_BIND: `nowhere`"));
+        assert_eq!(with(&[("YORISOI_TIMEZONE", "Mars/Olympus")]).unwrap_err().variable, "YORISOI_TIMEZONE");
+        assert_eq!(with(&[("DATABASE_URL", "mysql://x")]).unwrap_err().variable, "DATABASE_URL");
+        assert_eq!(with(&[("YORISOI_BASE_URL", "support.example.jp")]).unwrap_err().variable, "YORISOI_BASE_URL");
+    }
+
+    #[test]
+    fn https_base_url_means_secure_cookies() {
+        let config = with(&[("YORISOI_BASE_URL", "https://support.example.jp/")]).unwrap();
+        assert_eq!(config.base_url, "https://support.example.jp");
+        assert!(config.is_https());
+        assert_eq!(config.link("/staff"), "https://support.example.jp/staff");
+    }
+}

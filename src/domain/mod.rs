@@ -1,0 +1,64 @@
+//! Plain types and rules of the desk. Nothing here knows about HTTP, the database or HTML,
+//! so every rule can be unit-tested in microseconds.
+
+pub mod audit;
+pub mod email;
+pub mod lang;
+pub mod password;
+pub mod prefs;
+pub mod role;
+pub mod staff;
+pub mod token;
+
+pub use audit::AuditAction;
+pub use email::Email;
+pub use lang::Lang;
+pub use password::Password;
+pub use prefs::{Contrast, Prefs, TextSize};
+pub use role::{Permission, Role};
+pub use staff::{DisplayName, FullName};
+pub use token::Token;
+
+/// Why a value typed by a person was refused. Each variant maps to one message key in the
+/// catalogues, so the person reads the reason in their own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    /// Nothing was entered.
+    Missing,
+    /// The value is longer than allowed.
+    TooLong,
+    /// The value is shorter than allowed.
+    TooShort,
+    /// The value does not have the expected shape.
+    BadFormat,
+    /// The value is not one of the offered choices.
+    NotAChoice,
+}
+
+/// Trims a typed value and refuses it when empty or longer than `max` characters.
+pub fn required_text(raw: &str, max: usize) -> Result<String, Invalid> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(Invalid::Missing);
+    }
+    if value.chars().count() > max {
+        return Err(Invalid::TooLong);
+    }
+    if value.chars().any(|c| c.is_control()) {
+        return Err(Invalid::BadFormat);
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_trims_and_limits() {
+        assert_eq!(required_text("  山田 ", 10), Ok("山田".to_owned()));
+        assert_eq!(required_text("   ", 10), Err(Invalid::Missing));
+        assert_eq!(required_text("あいうえおか", 5), Err(Invalid::TooLong));
+        assert_eq!(required_text("a\u{0}b", 5), Err(Invalid::BadFormat));
+    }
+}

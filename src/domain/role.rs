@@ -1,0 +1,116 @@
+//! Staff roles and the one table that says which role may do what.
+
+use super::Invalid;
+
+/// The four kinds of staff account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Staff accounts, roles and settings.
+    Admin,
+    /// Everything a coordinator does, plus harassment incidents, suspensions and reports.
+    Supervisor,
+    /// Triage, proxy verification and interpreter scheduling.
+    Coordinator,
+    /// Their own availability and their own sessions.
+    Interpreter,
+}
+
+impl Role {
+    /// Every role, from the most to the least powerful.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Supervisor, Role::Coordinator, Role::Interpreter];
+
+    /// The name stored in the database and used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Coordinator => "coordinator",
+            Role::Interpreter => "interpreter",
+        }
+    }
+
+    /// Parses a stored or typed role name.
+    pub fn parse(raw: &str) -> Result<Role, Invalid> {
+        match raw.trim() {
+            "" => Err(Invalid::Missing),
+            "admin" => Ok(Role::Admin),
+            "supervisor" => Ok(Role::Supervisor),
+            "coordinator" => Ok(Role::Coordinator),
+            "interpreter" => Ok(Role::Interpreter),
+            _ => Err(Invalid::NotAChoice),
+        }
+    }
+
+    /// Whether this role holds a permission, according to [`Permission::roles`].
+    pub fn may(self, permission: Permission) -> bool {
+        permission.roles().contains(&self)
+    }
+}
+
+/// Something a staff member may be allowed to do. Every staff route names exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Open the staff dashboard.
+    ViewDashboard,
+    /// Change one's own password.
+    ChangeOwnPassword,
+    /// List, create, edit and deactivate staff accounts.
+    ManageStaff,
+    /// Read the audit log.
+    ViewAudit,
+}
+
+impl Permission {
+    /// Every permission, for tables and tests.
+    pub const ALL: [Permission; 4] = [
+        Permission::ViewDashboard,
+        Permission::ChangeOwnPassword,
+        Permission::ManageStaff,
+        Permission::ViewAudit,
+    ];
+
+    /// The permission table: the roles that hold each permission.
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Permission::ViewDashboard | Permission::ChangeOwnPassword => {
+                &[Admin, Supervisor, Coordinator, Interpreter]
+            }
+            Permission::ManageStaff | Permission::ViewAudit => &[Admin],
+        }
+    }
+
+    /// A stable name, used in the catalogues and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::ViewDashboard => "view_dashboard",
+            Permission::ChangeOwnPassword => "change_own_password",
+            Permission::ManageStaff => "manage_staff",
+            Permission::ViewAudit => "view_audit",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
+        assert_eq!(Role::parse("root"), Err(Invalid::NotAChoice));
+        assert_eq!(Role::parse(" "), Err(Invalid::Missing));
+    }
+
+    #[test]
+    fn only_admins_manage_staff() {
+        assert!(Role::Admin.may(Permission::ManageStaff));
+        for role in [Role::Supervisor, Role::Coordinator, Role::Interpreter] {
+            assert!(!role.may(Permission::ManageStaff));
+            assert!(!role.may(Permission::ViewAudit));
+            assert!(role.may(Permission::ViewDashboard));
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The database tables, one module each.
+
+pub mod audit_event;
+pub mod login_attempt;
+pub mod setup_token;
+pub mod staff_session;
+pub mod staff_user;

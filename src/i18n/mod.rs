@@ -1,0 +1,174 @@
+//! The Japanese and English catalogues, and dates and times written each language's way.
+//!
+//! Every sentence a person reads comes from `ja.txt` and `en.txt`: one `key = text` a line,
+//! `{name}` for a value filled in, `#` for a comment. A test keeps the two key sets equal.
+
+use crate::domain::Lang;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use time::{Date, OffsetDateTime, Weekday};
+use time_tz::{OffsetDateTimeExt, Tz};
+
+const JA: &str = include_str!("ja.txt");
+const EN: &str = include_str!("en.txt");
+
+/// One language's messages.
+pub struct Catalog {
+    messages: HashMap<&'static str, &'static str>,
+}
+
+/// Parses a catalogue file. Returns the messages and the lines that could not be read.
+pub fn parse(source: &'static str) -> (HashMap<&'static str, &'static str>, Vec<usize>) {
+    let mut messages = HashMap::new();
+    let mut bad = Vec::new();
+    for (number, line) in source.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once(" = ") {
+            Some((key, text)) if !key.trim().is_empty() => {
+                messages.insert(key.trim(), text.trim());
+            }
+            _ => bad.push(number + 1),
+        }
+    }
+    (messages, bad)
+}
+
+static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| {
+    [Catalog { messages: parse(JA).0 }, Catalog { messages: parse(EN).0 }]
+});
+
+/// The catalogue of a language.
+pub fn catalog(lang: Lang) -> &'static Catalog {
+    match lang {
+        Lang::Ja => &CATALOGS[0],
+        Lang::En => &CATALOGS[1],
+    }
+}
+
+impl Catalog {
+    /// The message for `key`. A missing key shows itself, so a gap is visible, not blank.
+    pub fn get(&self, key: &str) -> Option<&'static str> {
+        self.messages.get(key).copied()
+    }
+
+    /// Every key, for the completeness tests.
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.messages.keys().copied()
+    }
+}
+
+/// The message for `key` in `lang`.
+pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+    match catalog(lang).get(key) {
+        Some(text) => text,
+        None => {
+            tracing::warn!(key, lang = lang.code(), "missing message");
+            MISSING.lock().unwrap_or_else(|e| e.into_inner()).insert(format!("{}:{key}", lang.code()));
+            key
+        }
+    }
+}
+
+static MISSING: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Every key asked for since start that neither catalogue had, as `lang:key`. Tests that
+/// render pages check this stays empty, which catches keys built at run time.
+pub fn missing_keys() -> Vec<String> {
+    MISSING.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
+}
+
+/// The message for `key` in `lang`, with each `{name}` replaced by its value.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = t(lang, key).to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+const JA_WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+const EN_WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+fn weekday_index(day: Weekday) -> usize {
+    day.number_days_from_monday() as usize
+}
+
+/// A calendar date written the language's way: `2026年11月24日(火)`, `Tue 24 Nov 2026`.
+pub fn format_date(lang: Lang, date: Date) -> String {
+    let weekday = weekday_index(date.weekday());
+    match lang {
+        Lang::Ja => format!(
+            "{}年{}月{}日({})",
+            date.year(),
+            u8::from(date.month()),
+            date.day(),
+            JA_WEEKDAYS[weekday]
+        ),
+        Lang::En => format!(
+            "{} {} {} {}",
+            EN_WEEKDAYS[weekday],
+            date.day(),
+            EN_MONTHS[usize::from(u8::from(date.month())) - 1],
+            date.year()
+        ),
+    }
+}
+
+/// An instant written in the desk's zone the language's way:
+/// `2026年11月24日(火) 14:00`, `Tue 24 Nov 2026, 14:00`.
+pub fn format_datetime(lang: Lang, at: OffsetDateTime, tz: &Tz) -> String {
+    let local = at.to_timezone(tz);
+    let date = format_date(lang, local.date());
+    let clock = format!("{:02}:{:02}", local.hour(), local.minute());
+    match lang {
+        Lang::Ja => format!("{date} {clock}"),
+        Lang::En => format!("{date}, {clock}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use time::macros::datetime;
+
+    #[test]
+    fn both_catalogues_have_the_same_keys() {
+        let (ja, ja_bad) = parse(JA);
+        let (en, en_bad) = parse(EN);
+        assert!(ja_bad.is_empty(), "unreadable lines in ja.txt: {ja_bad:?}");
+        assert!(en_bad.is_empty(), "unreadable lines in en.txt: {en_bad:?}");
+        let ja: BTreeSet<_> = ja.keys().collect();
+        let en: BTreeSet<_> = en.keys().collect();
+        let only_ja: Vec<_> = ja.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&ja).collect();
+        assert!(only_ja.is_empty() && only_en.is_empty(), "only in ja: {only_ja:?}; only in en: {only_en:?}");
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let (ja, _) = parse(JA);
+        let (en, _) = parse(EN);
+        let names = |text: &str| -> BTreeSet<String> {
+            text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(n, _)| n.to_owned())).collect()
+        };
+        for (key, text) in &ja {
+            if let Some(other) = en.get(key) {
+                assert_eq!(names(text), names(other), "placeholders differ for {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn dates_are_written_each_languages_way() {
+        let tz = time_tz::timezones::db::asia::TOKYO;
+        let at = datetime!(2026-11-24 05:00 UTC);
+        assert_eq!(format_datetime(Lang::Ja, at, tz), "2026年11月24日(火) 14:00");
+        assert_eq!(format_datetime(Lang::En, at, tz), "Tue 24 Nov 2026, 14:00");
+    }
+}

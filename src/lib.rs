@@ -1,0 +1,94 @@
+//! Yorisoi: a support-intake desk for customers who cannot simply pick up the phone.
+//!
+//! `main` and every test build the app the same way: [`App::start`] connects to the
+//! database, applies migrations and returns the app ready to [`App::serve`].
+
+pub mod assets;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod i18n;
+pub mod services;
+pub mod views;
+pub mod web;
+
+pub use config::Config;
+pub use error::Error;
+
+use clock::Clock;
+use services::passwords::Hasher;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use web::AppState;
+
+/// Why the app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be reached or migrated.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// Password hashing could not be set up.
+    #[error("{0}")]
+    Hash(#[from] services::passwords::HashError),
+    /// Listening or serving failed.
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The app, connected and migrated.
+#[derive(Clone)]
+pub struct App {
+    state: AppState,
+}
+
+impl App {
+    /// Connects to the configured database and applies pending migrations.
+    pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<App, StartError> {
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        let hashing_at_once = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let hasher = Hasher::new(hashing_at_once)?;
+        Ok(App { state: AppState::new(db, config, clock, hasher) })
+    }
+
+    /// The shared state, for tests and commands.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The router, ready to serve.
+    pub fn router(&self) -> axum::Router {
+        web::router(self.state.clone())
+    }
+
+    /// While no staff account exists, makes a one-time setup link and returns it.
+    pub async fn setup_link(&self) -> Result<Option<String>, sea_orm::DbErr> {
+        let token = services::setup::issue_token(&self.state.db, self.state.now()).await?;
+        Ok(token.map(|t| self.state.config.link(&format!("/setup/{}", t.expose()))))
+    }
+
+    /// Serves on a listener until `shutdown` completes, pruning stale sign-in data hourly.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartError> {
+        let state = self.state.clone();
+        let pruner = tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                if let Err(e) = services::auth::prune(&state.db, state.now()).await {
+                    tracing::warn!(error = %e, "could not prune old sign-in data");
+                }
+            }
+        });
+        let service = self.router().into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        pruner.abort();
+        served.map_err(StartError::from)
+    }
+}

@@ -1,0 +1,171 @@
+//! The `yorisoi` command: `serve` (the default), `migrate` and `create-user`.
+
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+use yorisoi::clock::SystemClock;
+use yorisoi::domain::{DisplayName, Email, FullName, Password, Role};
+use yorisoi::services::{Actor, staff};
+use yorisoi::{App, Config};
+
+#[derive(Parser)]
+#[command(name = "yorisoi", version, about = "A support-intake desk for customers who cannot simply pick up the phone.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve (what runs when no command is given).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Create a staff account. The password comes from YORISOI_PASSWORD, or is asked for twice.
+    CreateUser {
+        /// The address the staff member signs in with.
+        #[arg(long)]
+        email: String,
+        /// Their full name (seen by staff only).
+        #[arg(long)]
+        name: String,
+        /// The name customers see.
+        #[arg(long)]
+        display_name: String,
+        /// One of admin, supervisor, coordinator, interpreter.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("yorisoi: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("yorisoi: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::CreateUser { email, name, display_name, role } => {
+                create_user(config, &email, &name, &display_name, &role).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("yorisoi: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start(config: Config) -> Result<App, String> {
+    App::start(config, Arc::new(SystemClock)).await.map_err(|e| e.to_string())
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let bind = config.bind;
+    let base_url = config.base_url.clone();
+    let app = start(config).await?;
+    if let Some(link) = app.setup_link().await.map_err(|e| e.to_string())? {
+        tracing::warn!("no staff account exists yet; create the first admin at {link}");
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("YORISOI_BIND: cannot listen on {bind}: {e}"))?;
+    tracing::info!("serving at {base_url} (listening on {bind})");
+    app.serve(listener, shutdown_signal()).await.map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    start(config).await?;
+    eprintln!("yorisoi: migrations applied");
+    Ok(())
+}
+
+fn read_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("YORISOI_PASSWORD") {
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("YORISOI_PASSWORD: not set, and there is no terminal to ask for the password".into());
+    }
+    let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+    let second = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+    if first != second {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
+}
+
+async fn create_user(config: Config, email: &str, name: &str, display_name: &str, role: &str) -> Result<(), String> {
+    let email = Email::parse(email).map_err(|_| format!("--email: `{email}` is not an email address"))?;
+    let full_name = FullName::parse(name)
+        .map_err(|_| format!("--name: give a name of 1 to {} characters", FullName::MAX_CHARS))?;
+    let display_name = DisplayName::parse(display_name)
+        .map_err(|_| format!("--display-name: give a name of 1 to {} characters", DisplayName::MAX_CHARS))?;
+    let role = Role::parse(role)
+        .map_err(|_| format!("--role: `{role}` is not one of admin, supervisor, coordinator, interpreter"))?;
+    let password = Password::parse(&read_password()?).map_err(|_| {
+        format!(
+            "password: use {} to {} characters",
+            Password::MIN_CHARS,
+            Password::MAX_CHARS
+        )
+    })?;
+    let app = start(config).await?;
+    let state = app.state();
+    let hash = state.hasher.hash(password.expose()).await.map_err(|e| e.to_string())?;
+    let new = staff::NewStaff { email, full_name, display_name, role, password_hash: Some(hash) };
+    let user = staff::create(&state.db, state.now(), &Actor::default(), &new)
+        .await
+        .map_err(|e| match e {
+            staff::StaffError::EmailTaken => format!("--email: an account with {} already exists", new.email),
+            other => other.to_string(),
+        })?;
+    eprintln!("yorisoi: created {} ({}) with id {}", user.email, user.role, user.id);
+    Ok(())
+}

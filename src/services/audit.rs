@@ -1,0 +1,116 @@
+//! Writing and reading the audit log.
+
+use super::Actor;
+use crate::domain::AuditAction;
+use crate::entities::audit_event;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use time::{Date, OffsetDateTime};
+
+/// What an audit row is about.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The kind of thing, such as `staff_user`.
+    pub kind: &'static str,
+    /// Its id.
+    pub id: String,
+}
+
+impl Target {
+    /// A staff account.
+    pub fn staff(id: i64) -> Self {
+        Target { kind: "staff_user", id: id.to_string() }
+    }
+}
+
+/// Writes one audit row, on the connection or inside the transaction of the change it records.
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    at: OffsetDateTime,
+    actor: &Actor,
+    action: AuditAction,
+    target: Option<Target>,
+    detail: serde_json::Value,
+) -> Result<(), DbErr> {
+    let (target_type, target_id) = match target {
+        Some(t) => (Some(t.kind.to_owned()), Some(t.id)),
+        None => (None, None),
+    };
+    audit_event::Entity::insert(audit_event::ActiveModel {
+        id: NotSet,
+        occurred_at: Set(at),
+        actor_staff_id: Set(actor.staff_id),
+        actor_role: Set(actor.role.map(|r| r.as_str().to_owned())),
+        action: Set(action.as_str().to_owned()),
+        target_type: Set(target_type),
+        target_id: Set(target_id),
+        detail: Set(detail.to_string()),
+        ip: Set(actor.ip.clone()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Which audit rows to show.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only rows by this staff member.
+    pub actor_staff_id: Option<i64>,
+    /// Only rows of this kind.
+    pub action: Option<AuditAction>,
+    /// Only rows at or after this instant.
+    pub from: Option<OffsetDateTime>,
+    /// Only rows before this instant.
+    pub until: Option<OffsetDateTime>,
+}
+
+/// One page of audit rows, newest first.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The rows on this page.
+    pub rows: Vec<audit_event::Model>,
+    /// How many rows match the filter in all.
+    pub total: u64,
+    /// The page shown, from 1.
+    pub page: u64,
+    /// How many pages there are.
+    pub pages: u64,
+}
+
+/// Rows shown on one page of the audit log.
+pub const PAGE_SIZE: u64 = 50;
+
+/// Reads one page of the audit log.
+pub async fn list<C: ConnectionTrait>(conn: &C, filter: &Filter, page: u64) -> Result<Page, DbErr> {
+    let mut query = audit_event::Entity::find();
+    if let Some(id) = filter.actor_staff_id {
+        query = query.filter(audit_event::Column::ActorStaffId.eq(id));
+    }
+    if let Some(action) = filter.action {
+        query = query.filter(audit_event::Column::Action.eq(action.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_event::Column::OccurredAt.gte(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_event::Column::OccurredAt.lt(until));
+    }
+    let paginator = query
+        .order_by_desc(audit_event::Column::OccurredAt)
+        .order_by_desc(audit_event::Column::Id)
+        .paginate(conn, PAGE_SIZE);
+    let counts = paginator.num_items_and_pages().await?;
+    let pages = counts.number_of_pages.max(1);
+    let page = page.clamp(1, pages);
+    let rows = paginator.fetch_page(page - 1).await?;
+    Ok(Page { rows, total: counts.number_of_items, page, pages })
+}
+
+/// The instant a local calendar day starts in the desk's zone, for date filters.
+pub fn start_of_day(date: Date, tz: &time_tz::Tz) -> OffsetDateTime {
+    use time_tz::PrimitiveDateTimeExt;
+    date.midnight().assume_timezone(tz).take_first().unwrap_or_else(|| date.midnight().assume_utc())
+}

@@ -1,0 +1,26 @@
+//! The desk's use-cases. Each one that changes data runs in one transaction and writes its
+//! audit row inside it. Services never read HTTP types or build HTML.
+
+pub mod audit;
+pub mod auth;
+pub mod passwords;
+pub mod setup;
+pub mod staff;
+
+/// Who is acting: the staff member and role behind a change, and the address it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// The staff account acting, if any.
+    pub staff_id: Option<i64>,
+    /// The role the staff member held when acting.
+    pub role: Option<crate::domain::Role>,
+    /// The client address, as far as it is known.
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// An anonymous visitor at `ip`.
+    pub fn visitor(ip: Option<String>) -> Self {
+        Actor { staff_id: None, role: None, ip }
+    }
+}

@@ -1,0 +1,376 @@
+//! The building blocks every page is made of, following the GOV.UK Design System's patterns:
+//! one label per control, hints and errors tied with `aria-describedby`, radios and
+//! checkboxes in a fieldset with a legend, an error summary that links to each field.
+
+use super::PageContext;
+use crate::domain::Invalid;
+use maud::{Markup, html};
+
+/// One rejected field: its name (which is also its element id) and the message key.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    /// The field's name and id.
+    pub field: &'static str,
+    /// The catalogue key of the message.
+    pub key: String,
+    /// Values for the message's placeholders.
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// The errors of a rejected form, in the order of the fields on the page.
+#[derive(Debug, Clone, Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    /// No errors.
+    pub fn new() -> Self {
+        Errors(Vec::new())
+    }
+
+    /// Adds an error with its own message key, such as `error.email.taken`.
+    pub fn add(&mut self, field: &'static str, key: impl Into<String>) {
+        self.0.push(FieldError { field, key: key.into(), args: Vec::new() });
+    }
+
+    /// Adds an error with values for its placeholders.
+    pub fn add_with(&mut self, field: &'static str, key: impl Into<String>, args: Vec<(&'static str, String)>) {
+        self.0.push(FieldError { field, key: key.into(), args });
+    }
+
+    /// Adds the error for a refused value: the key is `error.<field>.<reason>`.
+    pub fn invalid(&mut self, field: &'static str, why: Invalid) {
+        let reason = match why {
+            Invalid::Missing => "missing",
+            Invalid::TooLong => "too_long",
+            Invalid::TooShort => "too_short",
+            Invalid::BadFormat => "bad_format",
+            Invalid::NotAChoice => "not_a_choice",
+        };
+        self.add(field, format!("error.{field}.{reason}"));
+    }
+
+    /// Keeps a parsed value, or records why it was refused.
+    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, Invalid>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(why) => {
+                self.invalid(field, why);
+                None
+            }
+        }
+    }
+
+    /// Whether the form was accepted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many errors there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The message for a field, in the page's language.
+    pub fn message(&self, ctx: &PageContext, field: &str) -> Option<String> {
+        self.0.iter().find(|e| e.field == field).map(|e| message(ctx, e))
+    }
+
+    /// Every error.
+    pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
+        self.0.iter()
+    }
+}
+
+fn message(ctx: &PageContext, error: &FieldError) -> String {
+    let args: Vec<(&str, &str)> = error.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    ctx.tf(&error.key, &args)
+}
+
+/// The error summary: a box at the top of a rejected form that takes focus and links to each
+/// field. The page's script-free focus comes from `autofocus`; links move to the fields.
+pub fn error_summary(ctx: &PageContext, errors: &Errors) -> Markup {
+    if errors.is_empty() {
+        return html! {};
+    }
+    html! {
+        div .error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus {
+            h2 #error-summary-title .error-summary__title { (ctx.t("error_summary.title")) }
+            ul .error-summary__list {
+                @for error in errors.iter() {
+                    li { a href={ "#" (error.field) } { (message(ctx, error)) } }
+                }
+            }
+        }
+    }
+}
+
+/// A text input with its label, hint and error.
+#[derive(Debug, Clone, Default)]
+pub struct Input<'a> {
+    /// Name and id.
+    pub name: &'a str,
+    /// The visible label.
+    pub label: &'a str,
+    /// An optional hint under the label.
+    pub hint: Option<&'a str>,
+    /// What was typed, shown again.
+    pub value: &'a str,
+    /// The input type: `text`, `email`, `password`.
+    pub kind: &'a str,
+    /// The `autocomplete` token for personal fields.
+    pub autocomplete: Option<&'a str>,
+    /// The error message, when rejected.
+    pub error: Option<String>,
+    /// Turns spell-checking off (emails, names, codes).
+    pub no_spellcheck: bool,
+    /// A CSS width class such as `width-20`.
+    pub width: Option<&'a str>,
+}
+
+fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("{name}-hint"));
+    }
+    if error {
+        ids.push(format!("{name}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn hint_and_error(ctx: &PageContext, name: &str, hint: Option<&str>, error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(hint) = hint {
+            div .hint #{ (name) "-hint" } { (hint) }
+        }
+        @if let Some(error) = error {
+            p .error-message #{ (name) "-error" } {
+                span .visually-hidden { (ctx.t("error.prefix")) }
+                (error)
+            }
+        }
+    }
+}
+
+/// Renders an [`Input`].
+pub fn input(ctx: &PageContext, field: Input<'_>) -> Markup {
+    let kind = if field.kind.is_empty() { "text" } else { field.kind };
+    let error = field.error.as_deref();
+    html! {
+        div .form-group .form-group--error[error.is_some()] {
+            label .label for=(field.name) { (field.label) }
+            (hint_and_error(ctx, field.name, field.hint, error))
+            input .input .input--error[error.is_some()] class=[field.width]
+                type=(kind) id=(field.name) name=(field.name) value=(field.value)
+                autocomplete=[field.autocomplete]
+                spellcheck=[field.no_spellcheck.then_some("false")]
+                aria-describedby=[described_by(field.name, field.hint.is_some(), error.is_some())]
+                aria-invalid=[error.map(|_| "true")];
+        }
+    }
+}
+
+/// A multi-line text area.
+pub fn textarea(ctx: &PageContext, name: &str, label: &str, hint: Option<&str>, value: &str, error: Option<&str>) -> Markup {
+    html! {
+        div .form-group .form-group--error[error.is_some()] {
+            label .label for=(name) { (label) }
+            (hint_and_error(ctx, name, hint, error))
+            textarea .textarea .input--error[error.is_some()] id=(name) name=(name) rows="5"
+                aria-describedby=[described_by(name, hint.is_some(), error.is_some())]
+                aria-invalid=[error.map(|_| "true")] { (value) }
+        }
+    }
+}
+
+/// One choice among radios or checkboxes.
+#[derive(Debug, Clone)]
+pub struct Choice<'a> {
+    /// The submitted value.
+    pub value: &'a str,
+    /// The visible label.
+    pub label: String,
+    /// An optional hint under the label.
+    pub hint: Option<String>,
+}
+
+/// Radios or checkboxes in a fieldset whose legend asks the question.
+#[derive(Debug, Clone)]
+pub struct ChoiceGroup<'a> {
+    /// The field name; the first control's id, so error links land on it.
+    pub name: &'a str,
+    /// The question.
+    pub legend: &'a str,
+    /// Whether the legend is the page's heading.
+    pub legend_is_heading: bool,
+    /// An optional hint.
+    pub hint: Option<&'a str>,
+    /// The choices.
+    pub choices: Vec<Choice<'a>>,
+    /// The values currently chosen.
+    pub selected: Vec<&'a str>,
+    /// The error message, when rejected.
+    pub error: Option<String>,
+    /// Checkboxes instead of radios.
+    pub multiple: bool,
+}
+
+/// Renders a [`ChoiceGroup`].
+pub fn choices(ctx: &PageContext, group: ChoiceGroup<'_>) -> Markup {
+    let error = group.error.as_deref();
+    let kind = if group.multiple { "checkbox" } else { "radio" };
+    let described = described_by(group.name, group.hint.is_some(), error.is_some());
+    html! {
+        div .form-group .form-group--error[error.is_some()] {
+            fieldset .fieldset aria-describedby=[described] {
+                legend .fieldset__legend .fieldset__legend--heading[group.legend_is_heading] {
+                    @if group.legend_is_heading { h1 .heading-l { (group.legend) } } @else { (group.legend) }
+                }
+                (hint_and_error(ctx, group.name, group.hint, error))
+                div .choices {
+                    @for (i, choice) in group.choices.iter().enumerate() {
+                        @let id = if i == 0 { group.name.to_owned() } else { format!("{}-{}", group.name, i + 1) };
+                        div .choice {
+                            input .choice__input type=(kind) id=(id) name=(group.name) value=(choice.value)
+                                checked[group.selected.contains(&choice.value)]
+                                aria-describedby=[choice.hint.as_ref().map(|_| format!("{id}-hint"))];
+                            label .choice__label for=(id) { (choice.label) }
+                            @if let Some(hint) = &choice.hint {
+                                div .hint .choice__hint #{ (id) "-hint" } { (hint) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A date as three plain number fields (year, month, day), in the order the language writes
+/// them. No script and no calendar widget needed.
+pub fn date_input(ctx: &PageContext, name: &str, legend: &str, hint: Option<&str>, value: (&str, &str, &str), error: Option<&str>) -> Markup {
+    let (year, month, day) = value;
+    let parts = [("year", year, "width-4"), ("month", month, "width-2"), ("day", day, "width-2")];
+    let ordered: Vec<_> = match ctx.lang {
+        crate::domain::Lang::Ja => parts.to_vec(),
+        crate::domain::Lang::En => vec![parts[2], parts[1], parts[0]],
+    };
+    html! {
+        div .form-group .form-group--error[error.is_some()] {
+            fieldset .fieldset role="group" aria-describedby=[described_by(name, hint.is_some(), error.is_some())] {
+                legend .fieldset__legend { (legend) }
+                (hint_and_error(ctx, name, hint, error))
+                div .date-input {
+                    @for (i, (part, val, width)) in ordered.iter().enumerate() {
+                        @let id = if i == 0 { name.to_owned() } else { format!("{name}-{part}") };
+                        div .date-input__item {
+                            label .label for=(id) { (ctx.t(&format!("date.{part}"))) }
+                            input .input .input--error[error.is_some()] class=(width) type="text" inputmode="numeric"
+                                id=(id) name={ (name) "-" (part) } value=(val);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A time of day (hours and minutes) with the browser's own time control.
+pub fn time_input(ctx: &PageContext, name: &str, label: &str, hint: Option<&str>, value: &str, error: Option<&str>) -> Markup {
+    html! {
+        div .form-group .form-group--error[error.is_some()] {
+            label .label for=(name) { (label) }
+            (hint_and_error(ctx, name, hint, error))
+            input .input .width-5 .input--error[error.is_some()] type="time" step="900" id=(name) name=(name) value=(value)
+                aria-describedby=[described_by(name, hint.is_some(), error.is_some())];
+        }
+    }
+}
+
+/// One row of a summary list.
+#[derive(Debug, Clone)]
+pub struct SummaryRow {
+    /// What the row is.
+    pub key: String,
+    /// Its value.
+    pub value: Markup,
+    /// Where to change it, with the hidden words that say what is changed.
+    pub change: Option<(String, String)>,
+}
+
+/// A list of answers with change links, as on a "check your answers" page.
+pub fn summary_list(ctx: &PageContext, rows: &[SummaryRow]) -> Markup {
+    html! {
+        dl .summary-list {
+            @for row in rows {
+                div .summary-list__row {
+                    dt .summary-list__key { (row.key) }
+                    dd .summary-list__value { (row.value) }
+                    @if let Some((href, what)) = &row.change {
+                        dd .summary-list__actions {
+                            a href=(href) { (ctx.t("summary.change")) span .visually-hidden { " " (what) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How important a banner is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Banner {
+    /// Something worth knowing.
+    Important,
+    /// Something that went well.
+    Success,
+}
+
+/// A banner at the top of the content.
+pub fn notification_banner(ctx: &PageContext, kind: Banner, body: Markup) -> Markup {
+    let (class, title, role) = match kind {
+        Banner::Important => ("banner", ctx.t("banner.important"), "region"),
+        Banner::Success => ("banner banner--success", ctx.t("banner.success"), "alert"),
+    };
+    html! {
+        div class=(class) role=(role) aria-labelledby="banner-title" {
+            div .banner__header { h2 .banner__title #banner-title { (title) } }
+            div .banner__content { (body) }
+        }
+    }
+}
+
+/// A form that posts to `action` with the CSRF token.
+pub fn form(ctx: &PageContext, action: &str, body: Markup) -> Markup {
+    html! {
+        form method="post" action=(action) novalidate {
+            (csrf_field(ctx))
+            (body)
+        }
+    }
+}
+
+/// The hidden field that carries the CSRF token.
+pub fn csrf_field(ctx: &PageContext) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(ctx.csrf_token); }
+}
+
+/// The main button of a form.
+pub fn button(label: &str) -> Markup {
+    html! { button .button type="submit" { (label) } }
+}
+
+/// A less prominent button.
+pub fn secondary_button(label: &str) -> Markup {
+    html! { button .button .button--secondary type="submit" { (label) } }
+}
+
+/// A button for something that cannot easily be undone.
+pub fn warning_button(label: &str) -> Markup {
+    html! { button .button .button--warning type="submit" { (label) } }
+}
+
+/// A link back to the previous step.
+pub fn back_link(ctx: &PageContext, href: &str) -> Markup {
+    html! { a .back-link href=(href) { (ctx.t("nav.back")) } }
+}

@@ -1,0 +1,145 @@
+//! The page every view is drawn in: language, skip link, header, main, footer.
+
+use super::PageContext;
+use crate::domain::Permission;
+use crate::assets;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+/// A page ready to be laid out.
+pub struct Page {
+    /// The page's own title, without the site name.
+    pub title: String,
+    /// How many errors the form on this page has; a rejected page's title starts with it.
+    pub error_count: usize,
+    /// The content of `<main>`.
+    pub body: Markup,
+}
+
+impl Page {
+    /// A page with a title and content.
+    pub fn new(title: impl Into<String>, body: Markup) -> Self {
+        Page { title: title.into(), error_count: 0, body }
+    }
+
+    /// The same page, marked as carrying a rejected form.
+    pub fn with_errors(mut self, count: usize) -> Self {
+        self.error_count = count;
+        self
+    }
+}
+
+/// Lays out a page.
+pub fn render(ctx: &PageContext, page: Page) -> Markup {
+    let site = ctx.t("site.name");
+    let title = if page.error_count > 0 {
+        format!(
+            "{} {} – {}",
+            ctx.tf("title.error_prefix", &[("count", &page.error_count.to_string())]),
+            page.title,
+            site
+        )
+    } else {
+        format!("{} – {}", page.title, site)
+    };
+    let body_class = format!(
+        "text-{} contrast-{}",
+        ctx.prefs.text_size.as_str(),
+        ctx.prefs.contrast.as_str()
+    );
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                link rel="stylesheet" href=(assets::url("site.css"));
+                link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
+            }
+            body class=(body_class) {
+                a .skip-link href="#main" { (ctx.t("layout.skip_link")) }
+                (header(ctx))
+                div .width-container {
+                    main #main .main tabindex="-1" {
+                        (page.body)
+                    }
+                }
+                (footer(ctx))
+            }
+        }
+    }
+}
+
+fn header(ctx: &PageContext) -> Markup {
+    html! {
+        header .header {
+            div .width-container .header__inner {
+                a .header__name href=(if ctx.staff.is_some() { "/staff" } else { "/" }) {
+                    span .header__logo aria-hidden="true" { (PreEscaped("&#x5BC4;")) }
+                    span { (ctx.t("site.name")) }
+                }
+                nav .language-switch aria-label=(ctx.t("layout.language_nav")) {
+                    ul {
+                        @for lang in crate::domain::Lang::ALL {
+                            li {
+                                @if lang == ctx.lang {
+                                    span .language-switch__current aria-current="true" lang=(lang.code()) { (lang.native_name()) }
+                                } @else {
+                                    a href={ "/language/" (lang.code()) "?next=" (encode(&ctx.path)) } lang=(lang.code()) hreflang=(lang.code()) {
+                                        (lang.native_name())
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(staff) = &ctx.staff {
+                nav .staff-nav aria-label=(ctx.t("layout.staff_nav")) {
+                    div .width-container .staff-nav__inner {
+                        ul .staff-nav__list {
+                            li { a href="/staff" aria-current=[(ctx.path == "/staff").then_some("page")] { (ctx.t("nav.dashboard")) } }
+                            @if ctx.staff_may(Permission::ManageStaff) {
+                                li { a href="/staff/users" aria-current=[ctx.path.starts_with("/staff/users").then_some("page")] { (ctx.t("nav.staff_users")) } }
+                            }
+                            @if ctx.staff_may(Permission::ViewAudit) {
+                                li { a href="/staff/audit" aria-current=[ctx.path.starts_with("/staff/audit").then_some("page")] { (ctx.t("nav.audit")) } }
+                            }
+                            li { a href="/staff/password" aria-current=[ctx.path.starts_with("/staff/password").then_some("page")] { (ctx.t("nav.password")) } }
+                        }
+                        div .staff-nav__account {
+                            span .staff-nav__who { (ctx.tf("nav.signed_in_as", &[("name", &staff.display_name), ("role", ctx.t(&format!("role.{}", staff.role.as_str())))])) }
+                            form method="post" action="/staff/logout" {
+                                (super::components::csrf_field(ctx))
+                                button .link-button type="submit" { (ctx.t("nav.sign_out")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn footer(ctx: &PageContext) -> Markup {
+    html! {
+        footer .footer {
+            div .width-container {
+                h2 .visually-hidden { (ctx.t("layout.footer_heading")) }
+                ul .footer__links {
+                    li { a href="/accessibility" { (ctx.t("footer.accessibility")) } }
+                    li { a href="/preferences" { (ctx.t("footer.preferences")) } }
+                    @if ctx.staff.is_none() {
+                        li { a href="/staff/login" { (ctx.t("footer.staff")) } }
+                    }
+                }
+                p .footer__meta { (ctx.t("footer.about")) }
+            }
+        }
+    }
+}
+
+/// Percent-encodes a path for use in a query string.
+pub fn encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

@@ -1,0 +1,446 @@
+//! Staff pages: sign-in, first-run setup, the dashboard, one's password, accounts, audit log.
+
+use super::PageContext;
+use super::components::{
+    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, button, choices, error_summary, form,
+    input, notification_banner, secondary_button, summary_list,
+};
+use super::layout::{Page, render};
+use crate::domain::{AuditAction, Permission, Role};
+use maud::{Markup, html};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+/// What was typed into the sign-in form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    /// The email typed.
+    pub email: String,
+    /// The password typed; never shown again.
+    pub password: String,
+    /// Where to go after signing in.
+    pub next: String,
+}
+
+/// The sign-in page. `notice` carries a lock-out message or a "signed out" banner.
+pub fn login(ctx: &PageContext, form_values: &LoginForm, errors: &Errors, notice: Option<Markup>) -> Markup {
+    let body = html! {
+        @if let Some(notice) = notice { (notice) }
+        (error_summary(ctx, errors))
+        h1 .heading-l { (ctx.t("login.title")) }
+        p { (ctx.t("login.lead")) }
+        (form(ctx, "/staff/login", html! {
+            input type="hidden" name="next" value=(form_values.next);
+            (input(ctx, Input {
+                name: "email", label: ctx.t("field.email"), value: &form_values.email, kind: "email",
+                autocomplete: Some("username"), error: errors.message(ctx, "email"), no_spellcheck: true,
+                ..Default::default()
+            }))
+            (input(ctx, Input {
+                name: "password", label: ctx.t("field.password"), value: "", kind: "password",
+                autocomplete: Some("current-password"), error: errors.message(ctx, "password"),
+                ..Default::default()
+            }))
+            (button(ctx.t("login.submit")))
+        }))
+        p { (ctx.t("login.forgot")) }
+    };
+    render(ctx, Page::new(ctx.t("login.title"), body).with_errors(errors.len()))
+}
+
+/// What was typed into a staff account form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StaffForm {
+    /// Email address.
+    pub email: String,
+    /// Full name.
+    pub full_name: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role name.
+    pub role: String,
+    /// Initial password.
+    pub password: String,
+    /// The same password again.
+    pub password_confirm: String,
+}
+
+fn role_choices(ctx: &PageContext) -> Vec<Choice<'static>> {
+    Role::ALL
+        .iter()
+        .map(|role| Choice {
+            value: role.as_str(),
+            label: ctx.t(&format!("role.{}", role.as_str())).to_owned(),
+            hint: Some(ctx.t(&format!("role.{}.hint", role.as_str())).to_owned()),
+        })
+        .collect()
+}
+
+fn identity_fields(ctx: &PageContext, values: &StaffForm, errors: &Errors) -> Markup {
+    html! {
+        (input(ctx, Input {
+            name: "email", label: ctx.t("field.email"), hint: Some(ctx.t("staff_form.email_hint")), value: &values.email,
+            kind: "email", autocomplete: Some("off"), error: errors.message(ctx, "email"), no_spellcheck: true,
+            ..Default::default()
+        }))
+        (input(ctx, Input {
+            name: "full_name", label: ctx.t("field.full_name"), hint: Some(ctx.t("staff_form.full_name_hint")),
+            value: &values.full_name, autocomplete: Some("off"), error: errors.message(ctx, "full_name"),
+            no_spellcheck: true, ..Default::default()
+        }))
+        (display_name_field(ctx, values, errors))
+    }
+}
+
+fn display_name_field(ctx: &PageContext, values: &StaffForm, errors: &Errors) -> Markup {
+    input(ctx, Input {
+        name: "display_name", label: ctx.t("field.display_name"), hint: Some(ctx.t("staff_form.display_name_hint")),
+        value: &values.display_name, autocomplete: Some("off"), error: errors.message(ctx, "display_name"),
+        no_spellcheck: true, width: Some("width-20"), ..Default::default()
+    })
+}
+
+fn new_password_fields(ctx: &PageContext, errors: &Errors, name: &'static str, confirm: &'static str) -> Markup {
+    let min = crate::domain::Password::MIN_CHARS.to_string();
+    html! {
+        (input(ctx, Input {
+            name, label: ctx.t(&format!("field.{name}")), hint: Some(&ctx.tf("password.hint", &[("min", &min)])),
+            kind: "password", autocomplete: Some("new-password"), error: errors.message(ctx, name),
+            ..Default::default()
+        }))
+        (input(ctx, Input {
+            name: confirm, label: ctx.t(&format!("field.{confirm}")), kind: "password",
+            autocomplete: Some("new-password"), error: errors.message(ctx, confirm), ..Default::default()
+        }))
+    }
+}
+
+/// The first-run page that creates the first admin.
+pub fn setup(ctx: &PageContext, action: &str, values: &StaffForm, errors: &Errors) -> Markup {
+    let body = html! {
+        (error_summary(ctx, errors))
+        h1 .heading-l { (ctx.t("setup.title")) }
+        p { (ctx.t("setup.lead")) }
+        (form(ctx, action, html! {
+            (identity_fields(ctx, values, errors))
+            (new_password_fields(ctx, errors, "password", "password_confirm"))
+            (button(ctx.t("setup.submit")))
+        }))
+    };
+    render(ctx, Page::new(ctx.t("setup.title"), body).with_errors(errors.len()))
+}
+
+/// The staff dashboard: what this role can do here.
+pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
+    let areas = [
+        (Permission::ManageStaff, "/staff/users", "dashboard.staff_users", "dashboard.staff_users_hint"),
+        (Permission::ViewAudit, "/staff/audit", "dashboard.audit", "dashboard.audit_hint"),
+        (Permission::ChangeOwnPassword, "/staff/password", "dashboard.password", "dashboard.password_hint"),
+    ];
+    let body = html! {
+        h1 .heading-l { (ctx.tf("dashboard.title", &[("name", display_name)])) }
+        p { (ctx.tf("dashboard.role", &[("role", ctx.t(&format!("role.{}", role.as_str())))])) }
+        h2 .heading-m { (ctx.t("dashboard.areas")) }
+        ul .card-list {
+            @for (permission, href, title, hint) in areas {
+                @if role.may(permission) {
+                    li .card {
+                        h3 .heading-s { a href=(href) { (ctx.t(title)) } }
+                        p { (ctx.t(hint)) }
+                    }
+                }
+            }
+        }
+    };
+    render(ctx, Page::new(ctx.t("dashboard.page_title"), body))
+}
+
+/// The form to change one's own password.
+pub fn password(ctx: &PageContext, errors: &Errors, changed: bool) -> Markup {
+    let body = html! {
+        @if changed {
+            (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (ctx.t("password.changed")) } }))
+        }
+        (error_summary(ctx, errors))
+        h1 .heading-l { (ctx.t("password.title")) }
+        p { (ctx.t("password.lead")) }
+        (form(ctx, "/staff/password", html! {
+            (input(ctx, Input {
+                name: "current_password", label: ctx.t("field.current_password"), kind: "password",
+                autocomplete: Some("current-password"), error: errors.message(ctx, "current_password"),
+                ..Default::default()
+            }))
+            (new_password_fields(ctx, errors, "new_password", "new_password_confirm"))
+            (button(ctx.t("password.submit")))
+        }))
+    };
+    render(ctx, Page::new(ctx.t("password.title"), body).with_errors(errors.len()))
+}
+
+/// One staff account as the list shows it.
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    /// Account id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Full name.
+    pub full_name: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Option<Role>,
+    /// Whether it can sign in.
+    pub active: bool,
+}
+
+fn role_label(ctx: &PageContext, role: Option<Role>) -> String {
+    match role {
+        Some(role) => ctx.t(&format!("role.{}", role.as_str())).to_owned(),
+        None => ctx.t("role.unknown").to_owned(),
+    }
+}
+
+/// The list of staff accounts.
+pub fn users(ctx: &PageContext, rows: &[StaffRow], notice: Option<&str>) -> Markup {
+    let body = html! {
+        @if let Some(notice) = notice {
+            (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
+        }
+        h1 .heading-l { (ctx.t("users.title")) }
+        p { a .button href="/staff/users/new" { (ctx.t("users.create")) } }
+        div .table-wrap role="region" aria-labelledby="users-caption" tabindex="0" {
+            table .table {
+                caption #users-caption .table__caption { (ctx.tf("users.caption", &[("count", &rows.len().to_string())])) }
+                thead { tr {
+                    th scope="col" { (ctx.t("field.display_name")) }
+                    th scope="col" { (ctx.t("field.full_name")) }
+                    th scope="col" { (ctx.t("field.email")) }
+                    th scope="col" { (ctx.t("field.role")) }
+                    th scope="col" { (ctx.t("users.status")) }
+                } }
+                tbody {
+                    @for row in rows {
+                        tr {
+                            td { a href={ "/staff/users/" (row.id) } { (row.display_name) } }
+                            td { (row.full_name) }
+                            td .break-anywhere { (row.email) }
+                            td { (role_label(ctx, row.role)) }
+                            td { @if row.active { (ctx.t("users.active")) } @else { strong .tag .tag--grey { (ctx.t("users.inactive")) } } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    render(ctx, Page::new(ctx.t("users.title"), body))
+}
+
+/// The form to create a staff account.
+pub fn user_new(ctx: &PageContext, values: &StaffForm, errors: &Errors) -> Markup {
+    let body = html! {
+        (super::components::back_link(ctx, "/staff/users"))
+        (error_summary(ctx, errors))
+        h1 .heading-l { (ctx.t("users.new_title")) }
+        (form(ctx, "/staff/users/new", html! {
+            (identity_fields(ctx, values, errors))
+            (choices(ctx, ChoiceGroup {
+                name: "role", legend: ctx.t("field.role"), legend_is_heading: false, hint: None,
+                choices: role_choices(ctx), selected: vec![values.role.as_str()],
+                error: errors.message(ctx, "role"), multiple: false,
+            }))
+            p { (ctx.t("users.new_password_lead")) }
+            (new_password_fields(ctx, errors, "password", "password_confirm"))
+            (button(ctx.t("users.create_submit")))
+        }))
+    };
+    render(ctx, Page::new(ctx.t("users.new_title"), body).with_errors(errors.len()))
+}
+
+/// The page to edit one account, with deactivation.
+pub fn user_edit(ctx: &PageContext, user: &StaffRow, values: &StaffForm, errors: &Errors, notice: Option<&str>) -> Markup {
+    let title = ctx.tf("users.edit_title", &[("name", &user.display_name)]);
+    let body = html! {
+        (super::components::back_link(ctx, "/staff/users"))
+        @if let Some(notice) = notice {
+            (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
+        }
+        (error_summary(ctx, errors))
+        h1 .heading-l { (title) }
+        (summary_list(ctx, &[
+            SummaryRow { key: ctx.t("field.email").to_owned(), value: html! { (user.email) }, change: None },
+            SummaryRow { key: ctx.t("field.full_name").to_owned(), value: html! { (user.full_name) }, change: None },
+            SummaryRow {
+                key: ctx.t("users.status").to_owned(),
+                value: html! { @if user.active { (ctx.t("users.active")) } @else { (ctx.t("users.inactive")) } },
+                change: None,
+            },
+        ]))
+        h2 .heading-m { (ctx.t("users.edit_heading")) }
+        (form(ctx, &format!("/staff/users/{}", user.id), html! {
+            (display_name_field(ctx, values, errors))
+            (choices(ctx, ChoiceGroup {
+                name: "role", legend: ctx.t("field.role"), legend_is_heading: false, hint: None,
+                choices: role_choices(ctx), selected: vec![values.role.as_str()],
+                error: errors.message(ctx, "role"), multiple: false,
+            }))
+            (button(ctx.t("users.save")))
+        }))
+        @if user.active {
+            h2 .heading-m { (ctx.t("users.deactivate_heading")) }
+            p { (ctx.t("users.deactivate_lead")) }
+            @if let Some(problem) = errors.message(ctx, "deactivate") {
+                p .error-message #deactivate-error { span .visually-hidden { (ctx.t("error.prefix")) } (problem) }
+            }
+            (form(ctx, &format!("/staff/users/{}/deactivate", user.id), html! {
+                button #deactivate .button .button--warning type="submit" aria-describedby=[errors.message(ctx, "deactivate").map(|_| "deactivate-error")] {
+                    (ctx.t("users.deactivate"))
+                }
+            }))
+        } @else {
+            h2 .heading-m { (ctx.t("users.reactivate_heading")) }
+            p { (ctx.t("users.reactivate_lead")) }
+            (form(ctx, &format!("/staff/users/{}/reactivate", user.id), secondary_button(ctx.t("users.reactivate"))))
+        }
+    };
+    render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// What the audit filter form holds, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    /// Staff id of the actor, or empty.
+    pub actor: String,
+    /// Action name, or empty.
+    pub action: String,
+    /// First day, `YYYY-MM-DD`, or empty.
+    pub from: String,
+    /// Last day, `YYYY-MM-DD`, or empty.
+    pub to: String,
+    /// Page number.
+    pub page: String,
+}
+
+/// One audit row as shown.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    /// When it happened.
+    pub at: OffsetDateTime,
+    /// Who did it, as staff know them.
+    pub actor: Option<String>,
+    /// In which role.
+    pub role: Option<Role>,
+    /// What happened.
+    pub action: String,
+    /// What it was about, such as "staff_user 3".
+    pub target: Option<String>,
+    /// Particulars.
+    pub detail: String,
+    /// From which address.
+    pub ip: Option<String>,
+}
+
+/// The audit log page.
+pub fn audit(
+    ctx: &PageContext,
+    query: &AuditQuery,
+    errors: &Errors,
+    actors: &[(i64, String)],
+    rows: &[AuditRow],
+    total: u64,
+    page: u64,
+    pages: u64,
+) -> Markup {
+    let page_link = |n: u64| {
+        format!(
+            "/staff/audit?actor={}&action={}&from={}&to={}&page={n}",
+            super::layout::encode(&query.actor),
+            super::layout::encode(&query.action),
+            super::layout::encode(&query.from),
+            super::layout::encode(&query.to)
+        )
+    };
+    let body = html! {
+        (error_summary(ctx, errors))
+        h1 .heading-l { (ctx.t("audit.title")) }
+        form .filter method="get" action="/staff/audit" {
+            div .filter__row {
+                div .form-group {
+                    label .label for="actor" { (ctx.t("audit.actor")) }
+                    select .select #actor name="actor" {
+                        option value="" { (ctx.t("audit.anyone")) }
+                        @for (id, name) in actors {
+                            option value=(id) selected[query.actor == id.to_string()] { (name) }
+                        }
+                    }
+                }
+                div .form-group {
+                    label .label for="action" { (ctx.t("audit.action")) }
+                    select .select #action name="action" {
+                        option value="" { (ctx.t("audit.any_action")) }
+                        @for action in AuditAction::ALL {
+                            option value=(action.as_str()) selected[query.action == action.as_str()] { (ctx.t(&format!("audit.{}", action.as_str()))) }
+                        }
+                    }
+                }
+                @for (name, label) in [("from", "audit.from"), ("to", "audit.to")] {
+                    @let error = errors.message(ctx, name);
+                    div .form-group .form-group--error[error.is_some()] {
+                        label .label for=(name) { (ctx.t(label)) }
+                        @if let Some(error) = &error {
+                            p .error-message #{ (name) "-error" } { span .visually-hidden { (ctx.t("error.prefix")) } (error) }
+                        }
+                        input .input .width-10 type="date" id=(name) name=(name)
+                            value=(if name == "from" { &query.from } else { &query.to })
+                            aria-describedby=[error.as_ref().map(|_| format!("{name}-error"))];
+                    }
+                }
+            }
+            (secondary_button(ctx.t("audit.filter")))
+        }
+        p { (ctx.tf("audit.count", &[("count", &total.to_string())])) }
+        @if !rows.is_empty() {
+            div .table-wrap role="region" aria-labelledby="audit-caption" tabindex="0" {
+                table .table {
+                    caption #audit-caption .table__caption { (ctx.tf("audit.caption", &[("page", &page.to_string()), ("pages", &pages.to_string())])) }
+                    thead { tr {
+                        th scope="col" { (ctx.t("audit.when")) }
+                        th scope="col" { (ctx.t("audit.actor")) }
+                        th scope="col" { (ctx.t("audit.action")) }
+                        th scope="col" { (ctx.t("audit.target")) }
+                        th scope="col" { (ctx.t("audit.detail")) }
+                        th scope="col" { (ctx.t("audit.address")) }
+                    } }
+                    tbody {
+                        @for row in rows {
+                            tr {
+                                td { (ctx.datetime(row.at)) }
+                                td {
+                                    (row.actor.clone().unwrap_or_else(|| ctx.t("audit.no_actor").to_owned()))
+                                    @if let Some(role) = row.role { br; span .muted { (role_label(ctx, Some(role))) } }
+                                }
+                                td { (ctx.t(&format!("audit.{}", row.action))) }
+                                td { (row.target.clone().unwrap_or_default()) }
+                                td .break-anywhere { code { (row.detail) } }
+                                td { (row.ip.clone().unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if pages > 1 {
+            nav .pagination aria-label=(ctx.t("pagination.label")) {
+                ul {
+                    @if page > 1 { li { a href=(page_link(page - 1)) rel="prev" { (ctx.t("pagination.previous")) } } }
+                    li { (ctx.tf("pagination.position", &[("page", &page.to_string()), ("pages", &pages.to_string())])) }
+                    @if page < pages { li { a href=(page_link(page + 1)) rel="next" { (ctx.t("pagination.next")) } } }
+                }
+            }
+        }
+    };
+    render(ctx, Page::new(ctx.t("audit.title"), body).with_errors(errors.len()))
+}

@@ -1,0 +1,251 @@
+//! The middleware every request passes through. It gives the request an id, a language,
+//! preferences, a CSRF token and (with a live session) the signed-in staff member; refuses
+//! state-changing requests without the right token; and dresses every error status in the
+//! layout, in the visitor's language.
+
+use super::AppState;
+use super::cookies::{self, Lifetime};
+use crate::domain::{Lang, Prefs, Token};
+use crate::error::{Error, ErrorPage};
+use crate::services::auth::{self, SignedInStaff};
+use crate::views::{PageContext, StaffBadge, errors};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rand::RngCore;
+use std::net::SocketAddr;
+use std::time::Instant;
+use subtle::ConstantTimeEq;
+use tracing::Instrument;
+
+/// The largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The client's address, as far as it is known.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<ClientIp>().cloned().unwrap_or(ClientIp(None)))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageContext {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<PageContext>()
+            .cloned()
+            .ok_or_else(|| Error::Internal("page context missing".into()))
+    }
+}
+
+/// The signed-in staff member. Only routes behind a staff guard use it.
+pub struct CurrentStaff(pub SignedInStaff);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentStaff {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<SignedInStaff>().cloned().map(CurrentStaff).ok_or(Error::Forbidden)
+    }
+}
+
+fn request_id() -> String {
+    let mut bytes = [0u8; 8];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Finds the CSRF token a form sent, in its body or in the `X-CSRF-Token` header.
+fn presented_token(req_headers: &axum::http::HeaderMap, body: &[u8]) -> Option<String> {
+    if let Some(value) = req_headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return Some(value.to_owned());
+    }
+    form_urlencoded_field(body, "csrf_token")
+}
+
+fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// Whether an `Origin` header, when a browser sent one, names this desk.
+fn origin_allowed(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            origin == state.config.base_url
+                || headers
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .is_some_and(|host| origin.ends_with(&format!("://{host}")))
+        }
+    }
+}
+
+/// The middleware described at the top of this module.
+pub async fn page_context(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let id = request_id();
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    async move {
+        let started = Instant::now();
+        let response = handle(state, id, req, next).await;
+        let status = response.status();
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if status.is_server_error() {
+            tracing::error!(status = status.as_u16(), elapsed_ms, "answered");
+        } else {
+            tracing::info!(status = status.as_u16(), elapsed_ms, "answered");
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+async fn handle(state: AppState, request_id: String, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let headers = &parts.headers;
+
+    let lang = cookies::get(headers, cookies::LANG)
+        .and_then(Lang::from_code)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+    let prefs = cookies::get(headers, cookies::PREFS).map(Prefs::from_cookie).unwrap_or_default();
+    let existing_csrf = cookies::get(headers, cookies::CSRF).and_then(Token::from_presented);
+    let fresh_csrf = existing_csrf.is_none().then(Token::generate);
+    let csrf = existing_csrf.clone().or_else(|| fresh_csrf.clone()).expect("one of the two is set");
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string());
+
+    let mut ctx = PageContext {
+        lang,
+        prefs,
+        csrf_token: csrf.expose().to_owned(),
+        request_id: request_id.clone(),
+        path: parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
+        staff: None,
+        tz: state.config.timezone,
+    };
+
+    let session_token = cookies::get(headers, cookies::SESSION).and_then(Token::from_presented);
+    let mut clear_session = false;
+    if let Some(token) = session_token {
+        match auth::session(&state.db, state.now(), &token).await {
+            Ok(Some(staff)) => {
+                ctx.staff = Some(StaffBadge { display_name: staff.display_name.clone(), role: staff.role });
+                parts.extensions.insert(staff);
+            }
+            Ok(None) => clear_session = true,
+            Err(e) => return finish(&state, &ctx, Error::from(e).into_response(), fresh_csrf.as_ref(), false),
+        }
+    }
+
+    let body = if is_safe(&parts.method) {
+        body
+    } else {
+        let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                let response = StatusCode::PAYLOAD_TOO_LARGE.into_response();
+                return finish(&state, &ctx, response, fresh_csrf.as_ref(), clear_session);
+            }
+        };
+        let presented = presented_token(&parts.headers, &bytes);
+        // The token must match the browser's own cookie: a page on another site can make the
+        // browser send the cookie, but cannot read it to copy it into the form.
+        let token_ok = match (&existing_csrf, presented) {
+            (Some(expected), Some(given)) => bool::from(expected.expose().as_bytes().ct_eq(given.as_bytes())),
+            _ => false,
+        };
+        if !token_ok || !origin_allowed(&state, &parts.headers) {
+            tracing::warn!("refused a state-changing request without a valid CSRF token");
+            return finish(&state, &ctx, Error::Forbidden.into_response(), fresh_csrf.as_ref(), clear_session);
+        }
+        Body::from(bytes)
+    };
+
+    parts.extensions.insert(ctx.clone());
+    parts.extensions.insert(ClientIp(ip));
+    let response = next.run(Request::from_parts(parts, body)).await;
+    finish(&state, &ctx, response, fresh_csrf.as_ref(), clear_session)
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Sets the cookies this request needs, and replaces a bare error with the error page.
+fn finish(state: &AppState, ctx: &PageContext, mut response: Response, fresh_csrf: Option<&Token>, clear_session: bool) -> Response {
+    let status = response.status();
+    let marked = response.extensions().get::<ErrorPage>().is_some();
+    if (status.is_client_error() || status.is_server_error()) && (marked || !is_html(&response)) {
+        let page = errors::page(ctx, status.as_u16());
+        let mut replacement = (status, page).into_response();
+        for name in [header::SET_COOKIE, header::ALLOW, header::RETRY_AFTER] {
+            for value in response.headers().get_all(&name) {
+                replacement.headers_mut().append(name.clone(), value.clone());
+            }
+        }
+        response = replacement;
+    }
+    let secure = state.config.is_https();
+    let headers = response.headers_mut();
+    if let Some(token) = fresh_csrf {
+        let line = cookies::set(cookies::CSRF, token.expose(), Lifetime::Session, secure);
+        if let Ok(value) = HeaderValue::from_str(&line) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    let session_already_set = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(format!("{}=", cookies::SESSION).as_bytes()));
+    if clear_session && !session_already_set {
+        let line = cookies::set(cookies::SESSION, "", Lifetime::Expired, secure);
+        if let Ok(value) = HeaderValue::from_str(&line) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        // Pages carry a form token and may carry personal data: never keep staff pages, and
+        // check public ones again before reuse.
+        let private = ctx.staff.is_some() || ctx.path.starts_with("/staff") || ctx.path.starts_with("/setup");
+        let policy = if private { "no-store" } else { "no-cache" };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    if !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    }
+    response
+}
+
+/// The response when a handler panics: a bare 500, which the middleware turns into the page.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a handler panicked");
+    Error::Internal("panic".into()).into_response()
+}

@@ -1,0 +1,70 @@
+//! Reading the `Cookie` header and writing `Set-Cookie` lines.
+
+use axum::http::HeaderMap;
+use axum::http::header::COOKIE;
+
+/// The session cookie of a signed-in staff member.
+pub const SESSION: &str = "yorisoi_session";
+/// The CSRF token every form carries back.
+pub const CSRF: &str = "yorisoi_csrf";
+/// The language the visitor chose.
+pub const LANG: &str = "yorisoi_lang";
+/// The visitor's display preferences.
+pub const PREFS: &str = "yorisoi_prefs";
+
+/// The value of one cookie sent by the browser.
+pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// How long a cookie lives.
+#[derive(Debug, Clone, Copy)]
+pub enum Lifetime {
+    /// Until the browser closes.
+    Session,
+    /// For about a year.
+    Year,
+    /// Deleted now.
+    Expired,
+}
+
+/// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, path `/`, and `Secure` over HTTPS.
+pub fn set(name: &str, value: &str, lifetime: Lifetime, secure: bool) -> String {
+    let mut line = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    match lifetime {
+        Lifetime::Session => {}
+        Lifetime::Year => line.push_str("; Max-Age=31536000"),
+        Lifetime::Expired => line.push_str("; Max-Age=0"),
+    }
+    if secure {
+        line.push_str("; Secure");
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn reads_one_cookie_among_many() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; yorisoi_lang=en; b=2"));
+        assert_eq!(get(&headers, LANG), Some("en"));
+        assert_eq!(get(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn secure_only_when_asked() {
+        assert_eq!(set("x", "1", Lifetime::Session, false), "x=1; Path=/; HttpOnly; SameSite=Lax");
+        assert!(set("x", "1", Lifetime::Year, true).ends_with("Max-Age=31536000; Secure"));
+    }
+}

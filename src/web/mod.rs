@@ -1,0 +1,82 @@
+//! HTTP: the router, the middleware every request passes through, and the handlers.
+
+pub mod context;
+pub mod cookies;
+pub mod forms;
+pub mod public;
+pub mod routes;
+pub mod setup;
+pub mod staff;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::services::passwords::Hasher;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use routes::{Access, RouteSpec};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// The contents of [`AppState`].
+pub struct Shared {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The settings.
+    pub config: Config,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Password hashing, bounded.
+    pub hasher: Hasher,
+}
+
+impl AppState {
+    /// Bundles the shared parts.
+    pub fn new(db: DatabaseConnection, config: Config, clock: Arc<dyn Clock>, hasher: Hasher) -> Self {
+        AppState(Arc::new(Shared { db, config, clock, hasher }))
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.0.clock.now()
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The content security policy: nothing inline, nothing from elsewhere.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
+frame-ancestors 'none'";
+
+/// The whole app as a router.
+pub fn router(state: AppState) -> Router {
+    let (routes, _) = routes::build();
+    let static_headers = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ];
+    let mut app = routes
+        .fallback(public::not_found)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(context::panic_response))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), context::page_context))
+        .with_state(state);
+    for (name, value) in static_headers {
+        app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+    }
+    app
+}

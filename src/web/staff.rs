@@ -1,0 +1,391 @@
+//! Handlers for staff: sign-in and sign-out, the dashboard, one's password, staff accounts
+//! and the audit log.
+
+use super::AppState;
+use super::context::{ClientIp, CurrentStaff};
+use super::cookies::{self, Lifetime};
+use super::forms::{local_path, rejected, see_other};
+use crate::domain::{AuditAction, DisplayName, Email, FullName, Password, Role, Token};
+use crate::error::{Error, Result};
+use crate::services::audit::{self, Filter};
+use crate::services::auth::{self, PasswordChange, SignIn};
+use crate::services::staff::{self as staff_service, NewStaff, StaffError};
+use crate::views::components::{Banner, Errors, notification_banner};
+use crate::views::staff::{AuditQuery, AuditRow, LoginForm, StaffForm, StaffRow};
+use crate::views::{self, PageContext};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::collections::HashMap;
+use time::{Date, macros::format_description};
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct LoginQuery {
+    next: String,
+    signed_out: String,
+    created: String,
+}
+
+/// The sign-in page.
+pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Response {
+    if ctx.staff.is_some() {
+        return see_other("/staff");
+    }
+    let notice = if query.signed_out == "1" {
+        Some(notification_banner(&ctx, Banner::Success, html! { p .banner__heading { (ctx.t("login.signed_out")) } }))
+    } else if query.created == "1" {
+        Some(notification_banner(&ctx, Banner::Success, html! { p .banner__heading { (ctx.t("setup.created")) } }))
+    } else {
+        None
+    };
+    let form = LoginForm { next: local_path(&query.next, "/staff").unwrap_or_default(), ..Default::default() };
+    views::staff::login(&ctx, &form, &Errors::new(), notice).into_response()
+}
+
+/// Checks an email and password and starts a session.
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Form(mut form): Form<LoginForm>,
+) -> Result<Response> {
+    form.next = local_path(&form.next, "/staff").unwrap_or_default();
+    let mut errors = Errors::new();
+    let email = errors.check("email", Email::parse(&form.email));
+    if form.password.is_empty() {
+        errors.add("password", "error.password.missing");
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Ok(rejected(views::staff::login(&ctx, &form, &errors, None)));
+    };
+    let outcome = auth::sign_in(&state.db, &state.hasher, state.now(), &email, &form.password, ip).await?;
+    match outcome {
+        SignIn::Accepted { token, .. } => {
+            let secure = state.config.is_https();
+            let mut response = see_other(if form.next.is_empty() { "/staff" } else { &form.next });
+            // A new session id, and a new form token with it.
+            for line in [
+                cookies::set(cookies::SESSION, token.expose(), Lifetime::Session, secure),
+                cookies::set(cookies::CSRF, Token::generate().expose(), Lifetime::Session, secure),
+            ] {
+                if let Ok(value) = HeaderValue::from_str(&line) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            Ok(response)
+        }
+        SignIn::Rejected => {
+            errors.add("email", "error.login.rejected");
+            Ok(rejected(views::staff::login(&ctx, &form, &errors, None)))
+        }
+        SignIn::LockedOut { until } => {
+            let when = ctx.datetime(until);
+            let notice = notification_banner(
+                &ctx,
+                Banner::Important,
+                html! {
+                    p .banner__heading { (ctx.t("login.locked_title")) }
+                    p { (ctx.tf("login.locked_body", &[("time", &when)])) }
+                },
+            );
+            let page = views::staff::login(&ctx, &form, &Errors::new(), Some(notice));
+            let retry = (until - state.now()).whole_seconds().max(1).to_string();
+            Ok((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry)], page).into_response())
+        }
+    }
+}
+
+/// Ends the session.
+pub async fn logout(State(state): State<AppState>, CurrentStaff(staff): CurrentStaff, ClientIp(ip): ClientIp) -> Result<Response> {
+    auth::sign_out(&state.db, state.now(), &staff, ip).await?;
+    let mut response = see_other("/staff/login?signed_out=1");
+    let line = cookies::set(cookies::SESSION, "", Lifetime::Expired, state.config.is_https());
+    if let Ok(value) = HeaderValue::from_str(&line) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// The staff dashboard.
+pub async fn dashboard(ctx: PageContext, CurrentStaff(staff): CurrentStaff) -> Markup {
+    views::staff::dashboard(&ctx, &staff.display_name, staff.role)
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ChangedQuery {
+    changed: String,
+}
+
+/// The form to change one's password.
+pub async fn password_form(ctx: PageContext, Query(query): Query<ChangedQuery>) -> Markup {
+    views::staff::password(&ctx, &Errors::new(), query.changed == "1")
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    new_password_confirm: String,
+}
+
+/// Checks both new password fields agree and meet the rules.
+pub(crate) fn new_password(errors: &mut Errors, field: &'static str, confirm_field: &'static str, raw: &str, confirm: &str) -> Option<Password> {
+    let password = errors.check(field, Password::parse(raw));
+    if password.is_some() && raw != confirm {
+        errors.add(confirm_field, format!("error.{confirm_field}.mismatch"));
+        return None;
+    }
+    password
+}
+
+/// Changes one's password.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response> {
+    let mut errors = Errors::new();
+    if form.current_password.is_empty() {
+        errors.add("current_password", "error.current_password.missing");
+    }
+    let new = new_password(&mut errors, "new_password", "new_password_confirm", &form.new_password, &form.new_password_confirm);
+    let Some(new) = new.filter(|_| errors.is_empty()) else {
+        return Ok(rejected(views::staff::password(&ctx, &errors, false)));
+    };
+    match auth::change_password(&state.db, &state.hasher, state.now(), &staff, &form.current_password, &new, ip).await? {
+        PasswordChange::Changed => Ok(see_other("/staff/password?changed=1")),
+        PasswordChange::WrongCurrentPassword => {
+            errors.add("current_password", "error.current_password.wrong");
+            Ok(rejected(views::staff::password(&ctx, &errors, false)))
+        }
+    }
+}
+
+fn row(user: crate::entities::staff_user::Model) -> StaffRow {
+    StaffRow {
+        id: user.id,
+        role: Role::parse(&user.role).ok(),
+        email: user.email,
+        full_name: user.full_name,
+        display_name: user.display_name,
+        active: user.active,
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: String,
+}
+
+fn done_notice<'a>(ctx: &PageContext, done: &str) -> Option<&'a str> {
+    let key = match done {
+        "created" => "users.done_created",
+        "updated" => "users.done_updated",
+        "deactivated" => "users.done_deactivated",
+        "reactivated" => "users.done_reactivated",
+        _ => return None,
+    };
+    Some(ctx.t(key))
+}
+
+/// The list of staff accounts.
+pub async fn users(State(state): State<AppState>, ctx: PageContext, Query(query): Query<DoneQuery>) -> Result<Markup> {
+    let rows: Vec<StaffRow> = staff_service::list(&state.db).await?.into_iter().map(row).collect();
+    Ok(views::staff::users(&ctx, &rows, done_notice(&ctx, &query.done)))
+}
+
+/// The form to create an account.
+pub async fn user_new_form(ctx: PageContext) -> Markup {
+    views::staff::user_new(&ctx, &StaffForm::default(), &Errors::new())
+}
+
+/// Reads the identity part of a staff form.
+pub(crate) fn parse_identity(errors: &mut Errors, form: &StaffForm) -> (Option<Email>, Option<FullName>, Option<DisplayName>) {
+    (
+        errors.check("email", Email::parse(&form.email)),
+        errors.check("full_name", FullName::parse(&form.full_name)),
+        errors.check("display_name", DisplayName::parse(&form.display_name)),
+    )
+}
+
+/// Creates an account.
+pub async fn user_create(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<StaffForm>,
+) -> Result<Response> {
+    let mut errors = Errors::new();
+    let (email, full_name, display_name) = parse_identity(&mut errors, &form);
+    let role = errors.check("role", Role::parse(&form.role));
+    let password = new_password(&mut errors, "password", "password_confirm", &form.password, &form.password_confirm);
+    let (Some(email), Some(full_name), Some(display_name), Some(role), Some(password), true) =
+        (email, full_name, display_name, role, password, errors.is_empty())
+    else {
+        return Ok(rejected(views::staff::user_new(&ctx, &form, &errors)));
+    };
+    let hash = state.hasher.hash(password.expose()).await.map_err(|e| Error::Internal(e.to_string()))?;
+    let new = NewStaff { email, full_name, display_name, role, password_hash: Some(hash) };
+    match staff_service::create(&state.db, state.now(), &staff.actor(ip), &new).await {
+        Ok(_) => Ok(see_other("/staff/users?done=created")),
+        Err(StaffError::EmailTaken) => {
+            errors.add("email", "error.email.taken");
+            Ok(rejected(views::staff::user_new(&ctx, &form, &errors)))
+        }
+        Err(e) => Err(staff_error(e)),
+    }
+}
+
+fn staff_error(e: StaffError) -> Error {
+    match e {
+        StaffError::NotFound => Error::NotFound,
+        StaffError::Database(e) => Error::Database(e),
+        other => Error::Internal(other.to_string()),
+    }
+}
+
+fn parse_id(raw: &str) -> Result<i64> {
+    raw.parse::<i64>().map_err(|_| Error::NotFound)
+}
+
+async fn load_user(state: &AppState, id: &str) -> Result<StaffRow> {
+    let id = parse_id(id)?;
+    staff_service::get(&state.db, id).await?.map(row).ok_or(Error::NotFound)
+}
+
+/// The page to edit an account.
+pub async fn user_edit_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<String>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Markup> {
+    let user = load_user(&state, &id).await?;
+    let values = StaffForm {
+        display_name: user.display_name.clone(),
+        role: user.role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        ..Default::default()
+    };
+    Ok(views::staff::user_edit(&ctx, &user, &values, &Errors::new(), done_notice(&ctx, &query.done)))
+}
+
+/// Saves an account's display name and role.
+pub async fn user_update(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(form): Form<StaffForm>,
+) -> Result<Response> {
+    let user = load_user(&state, &id).await?;
+    let mut errors = Errors::new();
+    let display_name = errors.check("display_name", DisplayName::parse(&form.display_name));
+    let role = errors.check("role", Role::parse(&form.role));
+    let (Some(display_name), Some(role)) = (display_name, role) else {
+        return Ok(rejected(views::staff::user_edit(&ctx, &user, &form, &errors, None)));
+    };
+    match staff_service::update(&state.db, state.now(), &staff.actor(ip), user.id, &display_name, role).await {
+        Ok(_) => Ok(see_other(&format!("/staff/users/{}?done=updated", user.id))),
+        Err(StaffError::LastAdmin) => {
+            errors.add("role", "error.role.last_admin");
+            Ok(rejected(views::staff::user_edit(&ctx, &user, &form, &errors, None)))
+        }
+        Err(e) => Err(staff_error(e)),
+    }
+}
+
+/// Deactivates an account.
+pub async fn user_deactivate(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let user = load_user(&state, &id).await?;
+    let problem = match staff_service::deactivate(&state.db, state.now(), &staff.actor(ip), user.id).await {
+        Ok(()) => return Ok(see_other(&format!("/staff/users/{}?done=deactivated", user.id))),
+        Err(StaffError::OwnAccount) => "error.deactivate.own_account",
+        Err(StaffError::LastAdmin) => "error.deactivate.last_admin",
+        Err(e) => return Err(staff_error(e)),
+    };
+    let values = StaffForm {
+        display_name: user.display_name.clone(),
+        role: user.role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        ..Default::default()
+    };
+    let mut errors = Errors::new();
+    errors.add("deactivate", problem);
+    let page = views::staff::user_edit(&ctx, &user, &values, &errors, None);
+    Ok((StatusCode::CONFLICT, page).into_response())
+}
+
+/// Reactivates an account.
+pub async fn user_reactivate(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let id = parse_id(&id)?;
+    staff_service::reactivate(&state.db, state.now(), &staff.actor(ip), id).await.map_err(staff_error)?;
+    Ok(see_other(&format!("/staff/users/{id}?done=reactivated")))
+}
+
+fn parse_day(errors: &mut Errors, field: &'static str, raw: &str) -> Option<Date> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match Date::parse(raw, format_description!("[year]-[month]-[day]")) {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.add(field, format!("error.{field}.bad_format"));
+            None
+        }
+    }
+}
+
+/// The audit log, filtered.
+pub async fn audit(State(state): State<AppState>, ctx: PageContext, Query(query): Query<AuditQuery>) -> Result<Markup> {
+    let mut errors = Errors::new();
+    let tz = state.config.timezone;
+    let from = parse_day(&mut errors, "from", &query.from).map(|d| audit::start_of_day(d, tz));
+    let until = parse_day(&mut errors, "to", &query.to).and_then(|d| d.next_day()).map(|d| audit::start_of_day(d, tz));
+    let filter = Filter {
+        actor_staff_id: query.actor.parse().ok(),
+        action: AuditAction::parse(&query.action),
+        from,
+        until,
+    };
+    let page_number = query.page.parse().unwrap_or(1);
+    let page = audit::list(&state.db, &filter, page_number).await?;
+    let staff = staff_service::list(&state.db).await?;
+    let names: HashMap<i64, String> = staff.iter().map(|u| (u.id, format!("{} ({})", u.display_name, u.email))).collect();
+    let actors: Vec<(i64, String)> = staff.iter().map(|u| (u.id, names[&u.id].clone())).collect();
+    let rows: Vec<AuditRow> = page
+        .rows
+        .into_iter()
+        .map(|event| AuditRow {
+            at: event.occurred_at,
+            actor: event.actor_staff_id.and_then(|id| names.get(&id).cloned()),
+            role: event.actor_role.as_deref().and_then(|r| Role::parse(r).ok()),
+            action: event.action,
+            target: event.target_type.map(|t| format!("{t} {}", event.target_id.unwrap_or_default())),
+            detail: event.detail,
+            ip: event.ip,
+        })
+        .collect();
+    Ok(views::staff::audit(&ctx, &query, &errors, &actors, &rows, page.total, page.page, page.pages))
+}
