@@ -19,14 +19,27 @@ pub struct Asset {
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
     [
-        ("site.css", "text/css; charset=utf-8", include_bytes!("../assets/site.css").as_slice()),
-        ("favicon.svg", "image/svg+xml", include_bytes!("../assets/favicon.svg").as_slice()),
+        (
+            "site.css",
+            "text/css; charset=utf-8",
+            include_bytes!("../assets/site.css").as_slice(),
+        ),
+        (
+            "favicon.svg",
+            "image/svg+xml",
+            include_bytes!("../assets/favicon.svg").as_slice(),
+        ),
     ]
     .into_iter()
     .map(|(name, content_type, body)| {
         let hash = hex::encode(&Sha256::digest(body)[..6]);
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-        Asset { name, fingerprinted: format!("{stem}.{hash}.{ext}"), content_type, body }
+        Asset {
+            name,
+            fingerprinted: format!("{stem}.{hash}.{ext}"),
+            content_type,
+            body,
+        }
     })
     .collect()
 });

@@ -120,11 +120,7 @@ fn parse_base_url(raw: &str) -> Result<String, ConfigError> {
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"));
     let ok = match rest {
-        Some(host) => {
-            !host.is_empty()
-                && !host.contains(['?', '#', ' '])
-                && !host.starts_with('/')
-        }
+        Some(host) => !host.is_empty() && !host.contains(['?', '#', ' ']) && !host.starts_with('/'),
         None => false,
     };
     if ok {
@@ -142,10 +138,15 @@ mod tests {
     use super::*;
 
     fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let pairs: Vec<(String, String)> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(move |name| {
-            pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
         })
     }
 
@@ -164,9 +165,22 @@ mod tests {
         let err = with(&[("YORISOI_BIND", "nowhere")]).unwrap_err();
         assert_eq!(err.variable, "YORISOI_BIND");
         assert!(err.to_string().starts_with("YORISOI_BIND: `nowhere`"));
-        assert_eq!(with(&[("YORISOI_TIMEZONE", "Mars/Olympus")]).unwrap_err().variable, "YORISOI_TIMEZONE");
-        assert_eq!(with(&[("DATABASE_URL", "mysql://x")]).unwrap_err().variable, "DATABASE_URL");
-        assert_eq!(with(&[("YORISOI_BASE_URL", "support.example.jp")]).unwrap_err().variable, "YORISOI_BASE_URL");
+        assert_eq!(
+            with(&[("YORISOI_TIMEZONE", "Mars/Olympus")])
+                .unwrap_err()
+                .variable,
+            "YORISOI_TIMEZONE"
+        );
+        assert_eq!(
+            with(&[("DATABASE_URL", "mysql://x")]).unwrap_err().variable,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            with(&[("YORISOI_BASE_URL", "support.example.jp")])
+                .unwrap_err()
+                .variable,
+            "YORISOI_BASE_URL"
+        );
     }
 
     #[test]

@@ -49,9 +49,13 @@ impl App {
     pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<App, StartError> {
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
-        let hashing_at_once = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let hashing_at_once = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         let hasher = Hasher::new(hashing_at_once)?;
-        Ok(App { state: AppState::new(db, config, clock, hasher) })
+        Ok(App {
+            state: AppState::new(db, config, clock, hasher),
+        })
     }
 
     /// The shared state, for tests and commands.
@@ -86,8 +90,12 @@ impl App {
                 }
             }
         });
-        let service = self.router().into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        let service = self
+            .router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
         pruner.abort();
         served.map_err(StartError::from)
     }

@@ -10,7 +10,11 @@ use yorisoi::services::{Actor, staff};
 use yorisoi::{App, Config};
 
 #[derive(Parser)]
-#[command(name = "yorisoi", version, about = "A support-intake desk for customers who cannot simply pick up the phone.")]
+#[command(
+    name = "yorisoi",
+    version,
+    about = "A support-intake desk for customers who cannot simply pick up the phone."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -66,9 +71,12 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
-            Command::CreateUser { email, name, display_name, role } => {
-                create_user(config, &email, &name, &display_name, &role).await
-            }
+            Command::CreateUser {
+                email,
+                name,
+                display_name,
+                role,
+            } => create_user(config, &email, &name, &display_name, &role).await,
         }
     });
     match result {
@@ -81,7 +89,9 @@ fn main() -> ExitCode {
 }
 
 async fn start(config: Config) -> Result<App, String> {
-    App::start(config, Arc::new(SystemClock)).await.map_err(|e| e.to_string())
+    App::start(config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn serve(config: Config) -> Result<(), String> {
@@ -95,7 +105,9 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("YORISOI_BIND: cannot listen on {bind}: {e}"))?;
     tracing::info!("serving at {base_url} (listening on {bind})");
-    app.serve(listener, shutdown_signal()).await.map_err(|e| e.to_string())
+    app.serve(listener, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn shutdown_signal() {
@@ -131,7 +143,9 @@ fn read_password() -> Result<String, String> {
         return Ok(password);
     }
     if !std::io::stdin().is_terminal() {
-        return Err("YORISOI_PASSWORD: not set, and there is no terminal to ask for the password".into());
+        return Err(
+            "YORISOI_PASSWORD: not set, and there is no terminal to ask for the password".into(),
+        );
     }
     let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
     let second = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
@@ -141,14 +155,30 @@ fn read_password() -> Result<String, String> {
     Ok(first)
 }
 
-async fn create_user(config: Config, email: &str, name: &str, display_name: &str, role: &str) -> Result<(), String> {
-    let email = Email::parse(email).map_err(|_| format!("--email: `{email}` is not an email address"))?;
-    let full_name = FullName::parse(name)
-        .map_err(|_| format!("--name: give a name of 1 to {} characters", FullName::MAX_CHARS))?;
-    let display_name = DisplayName::parse(display_name)
-        .map_err(|_| format!("--display-name: give a name of 1 to {} characters", DisplayName::MAX_CHARS))?;
-    let role = Role::parse(role)
-        .map_err(|_| format!("--role: `{role}` is not one of admin, supervisor, coordinator, interpreter"))?;
+async fn create_user(
+    config: Config,
+    email: &str,
+    name: &str,
+    display_name: &str,
+    role: &str,
+) -> Result<(), String> {
+    let email =
+        Email::parse(email).map_err(|_| format!("--email: `{email}` is not an email address"))?;
+    let full_name = FullName::parse(name).map_err(|_| {
+        format!(
+            "--name: give a name of 1 to {} characters",
+            FullName::MAX_CHARS
+        )
+    })?;
+    let display_name = DisplayName::parse(display_name).map_err(|_| {
+        format!(
+            "--display-name: give a name of 1 to {} characters",
+            DisplayName::MAX_CHARS
+        )
+    })?;
+    let role = Role::parse(role).map_err(|_| {
+        format!("--role: `{role}` is not one of admin, supervisor, coordinator, interpreter")
+    })?;
     let password = Password::parse(&read_password()?).map_err(|_| {
         format!(
             "password: use {} to {} characters",
@@ -158,14 +188,29 @@ async fn create_user(config: Config, email: &str, name: &str, display_name: &str
     })?;
     let app = start(config).await?;
     let state = app.state();
-    let hash = state.hasher.hash(password.expose()).await.map_err(|e| e.to_string())?;
-    let new = staff::NewStaff { email, full_name, display_name, role, password_hash: Some(hash) };
+    let hash = state
+        .hasher
+        .hash(password.expose())
+        .await
+        .map_err(|e| e.to_string())?;
+    let new = staff::NewStaff {
+        email,
+        full_name,
+        display_name,
+        role,
+        password_hash: Some(hash),
+    };
     let user = staff::create(&state.db, state.now(), &Actor::default(), &new)
         .await
         .map_err(|e| match e {
-            staff::StaffError::EmailTaken => format!("--email: an account with {} already exists", new.email),
+            staff::StaffError::EmailTaken => {
+                format!("--email: an account with {} already exists", new.email)
+            }
             other => other.to_string(),
         })?;
-    eprintln!("yorisoi: created {} ({}) with id {}", user.email, user.role, user.id);
+    eprintln!(
+        "yorisoi: created {} ({}) with id {}",
+        user.email, user.role, user.id
+    );
     Ok(())
 }

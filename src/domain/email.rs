@@ -65,7 +65,15 @@ mod tests {
     #[test]
     fn refuses_what_cannot_be_an_address() {
         assert_eq!(Email::parse(""), Err(Invalid::Missing));
-        for bad in ["hanako", "hanako@", "@example.jp", "a b@example.jp", "a@example", "a@.jp", "a@b..jp"] {
+        for bad in [
+            "hanako",
+            "hanako@",
+            "@example.jp",
+            "a b@example.jp",
+            "a@example",
+            "a@.jp",
+            "a@b..jp",
+        ] {
             assert_eq!(Email::parse(bad), Err(Invalid::BadFormat), "{bad}");
         }
         let long = format!("{}@example.jp", "a".repeat(250));

@@ -74,9 +74,18 @@ mod tests {
 
     #[test]
     fn reads_accept_language() {
-        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,ja;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr, ja-JP;q=0.5, en;q=0.4"), Some(Lang::Ja));
-        assert_eq!(Lang::from_accept_language("en;q=0.2, ja;q=0.9"), Some(Lang::Ja));
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,ja;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr, ja-JP;q=0.5, en;q=0.4"),
+            Some(Lang::Ja)
+        );
+        assert_eq!(
+            Lang::from_accept_language("en;q=0.2, ja;q=0.9"),
+            Some(Lang::Ja)
+        );
         assert_eq!(Lang::from_accept_language("fr, de"), None);
         assert_eq!(Lang::from_accept_language("en;q=0"), None);
     }

@@ -52,6 +52,9 @@ mod tests {
         assert!(Password::parse("correct horse battery").is_ok());
         assert!(Password::parse("ながいながいあいことばです、ほんとうに").is_ok());
         assert_eq!(Password::parse(&"x".repeat(257)), Err(Invalid::TooLong));
-        assert_eq!(format!("{:?}", Password::parse("correct horse battery").unwrap()), "Password(…)");
+        assert_eq!(
+            format!("{:?}", Password::parse("correct horse battery").unwrap()),
+            "Password(…)"
+        );
     }
 }

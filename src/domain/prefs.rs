@@ -86,7 +86,10 @@ mod tests {
 
     #[test]
     fn cookie_round_trip() {
-        let prefs = Prefs { text_size: TextSize::Larger, contrast: Contrast::High };
+        let prefs = Prefs {
+            text_size: TextSize::Larger,
+            contrast: Contrast::High,
+        };
         assert_eq!(Prefs::from_cookie(&prefs.to_cookie()), prefs);
         assert_eq!(Prefs::from_cookie("garbage"), Prefs::default());
     }

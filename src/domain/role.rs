@@ -17,7 +17,12 @@ pub enum Role {
 
 impl Role {
     /// Every role, from the most to the least powerful.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Supervisor, Role::Coordinator, Role::Interpreter];
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Supervisor,
+        Role::Coordinator,
+        Role::Interpreter,
+    ];
 
     /// The name stored in the database and used on the command line.
     pub fn as_str(self) -> &'static str {

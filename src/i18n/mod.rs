@@ -37,7 +37,14 @@ pub fn parse(source: &'static str) -> (HashMap<&'static str, &'static str>, Vec<
 }
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| {
-    [Catalog { messages: parse(JA).0 }, Catalog { messages: parse(EN).0 }]
+    [
+        Catalog {
+            messages: parse(JA).0,
+        },
+        Catalog {
+            messages: parse(EN).0,
+        },
+    ]
 });
 
 /// The catalogue of a language.
@@ -61,12 +68,15 @@ impl Catalog {
 }
 
 /// The message for `key` in `lang`.
-pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+pub fn t(lang: Lang, key: &str) -> &str {
     match catalog(lang).get(key) {
         Some(text) => text,
         None => {
             tracing::warn!(key, lang = lang.code(), "missing message");
-            MISSING.lock().unwrap_or_else(|e| e.into_inner()).insert(format!("{}:{key}", lang.code()));
+            MISSING
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(format!("{}:{key}", lang.code()));
             key
         }
     }
@@ -78,7 +88,12 @@ static MISSING: std::sync::Mutex<std::collections::BTreeSet<String>> =
 /// Every key asked for since start that neither catalogue had, as `lang:key`. Tests that
 /// render pages check this stays empty, which catches keys built at run time.
 pub fn missing_keys() -> Vec<String> {
-    MISSING.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
+    MISSING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .cloned()
+        .collect()
 }
 
 /// The message for `key` in `lang`, with each `{name}` replaced by its value.
@@ -92,7 +107,9 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 
 const JA_WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
 const EN_WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const EN_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 fn weekday_index(day: Weekday) -> usize {
     day.number_days_from_monday() as usize
@@ -147,7 +164,10 @@ mod tests {
         let en: BTreeSet<_> = en.keys().collect();
         let only_ja: Vec<_> = ja.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&ja).collect();
-        assert!(only_ja.is_empty() && only_en.is_empty(), "only in ja: {only_ja:?}; only in en: {only_en:?}");
+        assert!(
+            only_ja.is_empty() && only_en.is_empty(),
+            "only in ja: {only_ja:?}; only in en: {only_en:?}"
+        );
     }
 
     #[test]
@@ -155,7 +175,10 @@ mod tests {
         let (ja, _) = parse(JA);
         let (en, _) = parse(EN);
         let names = |text: &str| -> BTreeSet<String> {
-            text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(n, _)| n.to_owned())).collect()
+            text.split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(n, _)| n.to_owned()))
+                .collect()
         };
         for (key, text) in &ja {
             if let Some(other) = en.get(key) {
@@ -168,7 +191,10 @@ mod tests {
     fn dates_are_written_each_languages_way() {
         let tz = time_tz::timezones::db::asia::TOKYO;
         let at = datetime!(2026-11-24 05:00 UTC);
-        assert_eq!(format_datetime(Lang::Ja, at, tz), "2026年11月24日(火) 14:00");
+        assert_eq!(
+            format_datetime(Lang::Ja, at, tz),
+            "2026年11月24日(火) 14:00"
+        );
         assert_eq!(format_datetime(Lang::En, at, tz), "Tue 24 Nov 2026, 14:00");
     }
 }

@@ -21,7 +21,10 @@ pub struct Target {
 impl Target {
     /// A staff account.
     pub fn staff(id: i64) -> Self {
-        Target { kind: "staff_user", id: id.to_string() }
+        Target {
+            kind: "staff_user",
+            id: id.to_string(),
+        }
     }
 }
 
@@ -106,11 +109,19 @@ pub async fn list<C: ConnectionTrait>(conn: &C, filter: &Filter, page: u64) -> R
     let pages = counts.number_of_pages.max(1);
     let page = page.clamp(1, pages);
     let rows = paginator.fetch_page(page - 1).await?;
-    Ok(Page { rows, total: counts.number_of_items, page, pages })
+    Ok(Page {
+        rows,
+        total: counts.number_of_items,
+        page,
+        pages,
+    })
 }
 
 /// The instant a local calendar day starts in the desk's zone, for date filters.
 pub fn start_of_day(date: Date, tz: &time_tz::Tz) -> OffsetDateTime {
     use time_tz::PrimitiveDateTimeExt;
-    date.midnight().assume_timezone(tz).take_first().unwrap_or_else(|| date.midnight().assume_utc())
+    date.midnight()
+        .assume_timezone(tz)
+        .take_first()
+        .unwrap_or_else(|| date.midnight().assume_utc())
 }

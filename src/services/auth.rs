@@ -1,14 +1,16 @@
 //! Staff sign-in, sessions, lock-out and password changes.
 
+use super::Actor;
 use super::audit::{self, Target};
 use super::passwords::{HashError, Hasher};
-use super::Actor;
 use crate::db::begin_write;
 use crate::domain::{AuditAction, Email, Password, Role, Token};
 use crate::entities::{login_attempt, staff_session, staff_user};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::{NotSet, Set}, ColumnTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -66,7 +68,11 @@ pub struct SignedInStaff {
 impl SignedInStaff {
     /// This staff member as the actor of a change.
     pub fn actor(&self, ip: Option<String>) -> Actor {
-        Actor { staff_id: Some(self.id), role: Some(self.role), ip }
+        Actor {
+            staff_id: Some(self.id),
+            role: Some(self.role),
+            ip,
+        }
     }
 }
 
@@ -131,9 +137,24 @@ pub async fn sign_in(
                 .filter(login_attempt::Column::Succeeded.eq(false))
                 .exec(&txn)
                 .await?;
-            let actor = Actor { staff_id: Some(user.id), role, ip };
-            audit::record(&txn, now, &actor, AuditAction::SignedIn, Some(Target::staff(user.id)), json!({})).await?;
-            SignIn::Accepted { token, staff_id: user.id }
+            let actor = Actor {
+                staff_id: Some(user.id),
+                role,
+                ip,
+            };
+            audit::record(
+                &txn,
+                now,
+                &actor,
+                AuditAction::SignedIn,
+                Some(Target::staff(user.id)),
+                json!({}),
+            )
+            .await?;
+            SignIn::Accepted {
+                token,
+                staff_id: user.id,
+            }
         }
         account => {
             let actor = Actor {
@@ -142,13 +163,31 @@ pub async fn sign_in(
                 ip: ip.clone(),
             };
             let target = account.as_ref().map(|u| Target::staff(u.id));
-            audit::record(&txn, now, &actor, AuditAction::SignInFailed, target.clone(), json!({ "email": email.as_str() })).await?;
+            audit::record(
+                &txn,
+                now,
+                &actor,
+                AuditAction::SignInFailed,
+                target.clone(),
+                json!({ "email": email.as_str() }),
+            )
+            .await?;
             let failures = recent_failures(&txn, now, email).await?;
             if failures == MAX_FAILURES_PER_ACCOUNT {
-                audit::record(&txn, now, &actor, AuditAction::LockedOut, target, json!({ "email": email.as_str() })).await?;
+                audit::record(
+                    &txn,
+                    now,
+                    &actor,
+                    AuditAction::LockedOut,
+                    target,
+                    json!({ "email": email.as_str() }),
+                )
+                .await?;
             }
             if failures >= MAX_FAILURES_PER_ACCOUNT {
-                let until = locked_until(&txn, now, email, None).await?.unwrap_or(now + FAILURE_WINDOW);
+                let until = locked_until(&txn, now, email, None)
+                    .await?
+                    .unwrap_or(now + FAILURE_WINDOW);
                 SignIn::LockedOut { until }
             } else {
                 SignIn::Rejected
@@ -159,7 +198,11 @@ pub async fn sign_in(
     Ok(outcome)
 }
 
-async fn recent_failures<C: sea_orm::ConnectionTrait>(conn: &C, now: OffsetDateTime, email: &Email) -> Result<u64, DbErr> {
+async fn recent_failures<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    email: &Email,
+) -> Result<u64, DbErr> {
     login_attempt::Entity::find()
         .filter(login_attempt::Column::Email.eq(email.as_str()))
         .filter(login_attempt::Column::Succeeded.eq(false))
@@ -217,7 +260,11 @@ async fn locked_until<C: sea_orm::ConnectionTrait>(
 
 /// Finds the live session for a cookie's token, ending it if it has expired or its account
 /// was deactivated, and noting that it was seen.
-pub async fn session(db: &DatabaseConnection, now: OffsetDateTime, token: &Token) -> Result<Option<SignedInStaff>, DbErr> {
+pub async fn session(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    token: &Token,
+) -> Result<Option<SignedInStaff>, DbErr> {
     let id = token.hash();
     let Some((session, Some(user))) = staff_session::Entity::find_by_id(id.clone())
         .find_also_related(staff_user::Entity)
@@ -226,7 +273,8 @@ pub async fn session(db: &DatabaseConnection, now: OffsetDateTime, token: &Token
     else {
         return Ok(None);
     };
-    let expired = session.last_seen_at + SESSION_IDLE <= now || session.created_at + SESSION_MAX_AGE <= now;
+    let expired =
+        session.last_seen_at + SESSION_IDLE <= now || session.created_at + SESSION_MAX_AGE <= now;
     let role = Role::parse(&user.role).ok();
     let (Some(role), false, true) = (role, expired, user.active) else {
         staff_session::Entity::delete_by_id(id).exec(db).await?;
@@ -234,7 +282,10 @@ pub async fn session(db: &DatabaseConnection, now: OffsetDateTime, token: &Token
     };
     if now - session.last_seen_at >= TOUCH_EVERY {
         staff_session::Entity::update_many()
-            .col_expr(staff_session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(
+                staff_session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
             .filter(staff_session::Column::Id.eq(id.clone()))
             .exec(db)
             .await?;
@@ -250,10 +301,25 @@ pub async fn session(db: &DatabaseConnection, now: OffsetDateTime, token: &Token
 }
 
 /// Ends a session and records the sign-out.
-pub async fn sign_out(db: &DatabaseConnection, now: OffsetDateTime, staff: &SignedInStaff, ip: Option<String>) -> Result<(), DbErr> {
+pub async fn sign_out(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    staff: &SignedInStaff,
+    ip: Option<String>,
+) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
-    staff_session::Entity::delete_by_id(staff.session_id.clone()).exec(&txn).await?;
-    audit::record(&txn, now, &staff.actor(ip), AuditAction::SignedOut, Some(Target::staff(staff.id)), json!({})).await?;
+    staff_session::Entity::delete_by_id(staff.session_id.clone())
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        &staff.actor(ip),
+        AuditAction::SignedOut,
+        Some(Target::staff(staff.id)),
+        json!({}),
+    )
+    .await?;
     txn.commit().await
 }
 
@@ -277,15 +343,24 @@ pub async fn change_password(
     new: &Password,
     ip: Option<String>,
 ) -> Result<PasswordChange, AuthError> {
-    let stored = staff_user::Entity::find_by_id(staff.id).one(db).await?.and_then(|u| u.password_hash);
+    let stored = staff_user::Entity::find_by_id(staff.id)
+        .one(db)
+        .await?
+        .and_then(|u| u.password_hash);
     if !hasher.verify(current, stored.as_deref()).await? {
         return Ok(PasswordChange::WrongCurrentPassword);
     }
     let hash = hasher.hash(new.expose()).await?;
     let txn = begin_write(db).await?;
     staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::PasswordHash, sea_orm::sea_query::Expr::value(hash))
-        .col_expr(staff_user::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            staff_user::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(hash),
+        )
+        .col_expr(
+            staff_user::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(staff_user::Column::Id.eq(staff.id))
         .exec(&txn)
         .await?;
@@ -294,7 +369,15 @@ pub async fn change_password(
         .filter(staff_session::Column::Id.ne(staff.session_id.clone()))
         .exec(&txn)
         .await?;
-    audit::record(&txn, now, &staff.actor(ip), AuditAction::PasswordChanged, Some(Target::staff(staff.id)), json!({})).await?;
+    audit::record(
+        &txn,
+        now,
+        &staff.actor(ip),
+        AuditAction::PasswordChanged,
+        Some(Target::staff(staff.id)),
+        json!({}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(PasswordChange::Changed)
 }

@@ -21,6 +21,10 @@ pub struct Actor {
 impl Actor {
     /// An anonymous visitor at `ip`.
     pub fn visitor(ip: Option<String>) -> Self {
-        Actor { staff_id: None, role: None, ip }
+        Actor {
+            staff_id: None,
+            role: None,
+            ip,
+        }
     }
 }

@@ -32,8 +32,11 @@ pub struct HashError(String);
 impl Hasher {
     /// A hasher that runs at most `concurrency` hashes at once.
     pub fn new(concurrency: usize) -> Result<Self, HashError> {
-        let decoy = hash_now(&crate::domain::Token::generate().expose().to_owned())?;
-        Ok(Hasher { permits: Arc::new(Semaphore::new(concurrency.max(1))), decoy: Arc::new(decoy) })
+        let decoy = hash_now(crate::domain::Token::generate().expose())?;
+        Ok(Hasher {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            decoy: Arc::new(decoy),
+        })
     }
 
     /// Hashes a new password.
@@ -53,14 +56,21 @@ impl Hasher {
         let matched = self
             .run(move || {
                 PasswordHash::new(&hash)
-                    .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+                    .map(|parsed| {
+                        argon2()
+                            .verify_password(password.as_bytes(), &parsed)
+                            .is_ok()
+                    })
                     .unwrap_or(false)
             })
             .await?;
         Ok(real && matched)
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
         let permit = self
             .permits
             .clone()
@@ -94,10 +104,28 @@ mod tests {
     async fn hashes_verify_and_use_the_stated_parameters() {
         let hasher = Hasher::new(2).unwrap();
         let hash = hasher.hash("correct horse battery staple").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(hasher.verify("correct horse battery staple", Some(&hash)).await.unwrap());
-        assert!(!hasher.verify("wrong horse battery staple", Some(&hash)).await.unwrap());
-        assert!(!hasher.verify("correct horse battery staple", None).await.unwrap());
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            hasher
+                .verify("correct horse battery staple", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("wrong horse battery staple", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("correct horse battery staple", None)
+                .await
+                .unwrap()
+        );
         assert!(!hasher.verify("x", Some("not a hash")).await.unwrap());
     }
 }

@@ -1,8 +1,8 @@
 //! First run: while no staff account exists, a one-time link creates the first admin.
 
+use super::Actor;
 use super::audit;
 use super::staff::{self, NewStaff, StaffError};
-use super::Actor;
 use crate::db::begin_write;
 use crate::domain::{AuditAction, Role, Token};
 use crate::entities::setup_token;
@@ -12,14 +12,20 @@ use time::OffsetDateTime;
 
 /// Makes a new setup token when no staff account exists yet. Every running instance may make
 /// its own; the first one used wins and the rest stop working.
-pub async fn issue_token(db: &DatabaseConnection, now: OffsetDateTime) -> Result<Option<Token>, DbErr> {
+pub async fn issue_token(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+) -> Result<Option<Token>, DbErr> {
     if staff::any_exist(db).await? {
         return Ok(None);
     }
     let token = Token::generate();
-    setup_token::ActiveModel { token_hash: Set(token.hash()), created_at: Set(now) }
-        .insert(db)
-        .await?;
+    setup_token::ActiveModel {
+        token_hash: Set(token.hash()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
     Ok(Some(token))
 }
 
@@ -28,7 +34,10 @@ pub async fn token_is_valid(db: &DatabaseConnection, token: &Token) -> Result<bo
     if staff::any_exist(db).await? {
         return Ok(false);
     }
-    Ok(setup_token::Entity::find_by_id(token.hash()).one(db).await?.is_some())
+    Ok(setup_token::Entity::find_by_id(token.hash())
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// How using the setup link ended.
@@ -51,15 +60,26 @@ pub async fn create_first_admin(
 ) -> Result<Setup, StaffError> {
     new.role = Role::Admin;
     let txn = begin_write(db).await?;
-    if setup_token::Entity::find_by_id(token.hash()).one(&txn).await?.is_none() {
+    if setup_token::Entity::find_by_id(token.hash())
+        .one(&txn)
+        .await?
+        .is_none()
+    {
         return Ok(Setup::Gone);
     }
-    let retired = setup_token::Entity::delete_many().exec(&txn).await?.rows_affected;
+    let retired = setup_token::Entity::delete_many()
+        .exec(&txn)
+        .await?
+        .rows_affected;
     if retired == 0 || staff::any_exist(&txn).await? {
         return Ok(Setup::Gone);
     }
     let user = staff::insert(&txn, now, &new).await?;
-    let actor = Actor { staff_id: Some(user.id), role: Some(Role::Admin), ip };
+    let actor = Actor {
+        staff_id: Some(user.id),
+        role: Some(Role::Admin),
+        ip,
+    };
     audit::record(
         &txn,
         now,

@@ -1,13 +1,15 @@
 //! Staff accounts: listing, creating, editing, deactivating.
 
-use super::audit::{self, Target};
 use super::Actor;
+use super::audit::{self, Target};
 use crate::db::begin_write;
 use crate::domain::{AuditAction, DisplayName, Email, FullName, Role};
 use crate::entities::{staff_session, staff_user};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::{NotSet, Set}, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, SqlErr,
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, SqlErr,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -68,7 +70,11 @@ pub async fn any_exist<C: ConnectionTrait>(conn: &C) -> Result<bool, DbErr> {
 }
 
 /// Inserts an account inside a caller's transaction, refusing a taken email.
-pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, now: OffsetDateTime, new: &NewStaff) -> Result<staff_user::Model, StaffError> {
+pub(crate) async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    new: &NewStaff,
+) -> Result<staff_user::Model, StaffError> {
     let taken = staff_user::Entity::find()
         .filter(staff_user::Column::Email.eq(new.email.as_str()))
         .count(conn)
@@ -98,7 +104,12 @@ pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, now: OffsetDateTime, ne
 }
 
 /// Creates a staff account and records who created it.
-pub async fn create(db: &DatabaseConnection, now: OffsetDateTime, actor: &Actor, new: &NewStaff) -> Result<staff_user::Model, StaffError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    new: &NewStaff,
+) -> Result<staff_user::Model, StaffError> {
     let txn = begin_write(db).await?;
     let user = insert(&txn, now, new).await?;
     audit::record(
@@ -133,9 +144,13 @@ pub async fn update(
     role: Role,
 ) -> Result<staff_user::Model, StaffError> {
     let txn = begin_write(db).await?;
-    let user = staff_user::Entity::find_by_id(id).one(&txn).await?.ok_or(StaffError::NotFound)?;
+    let user = staff_user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StaffError::NotFound)?;
     let was_admin = user.role == Role::Admin.as_str();
-    if was_admin && role != Role::Admin && user.active && other_active_admins(&txn, id).await? == 0 {
+    if was_admin && role != Role::Admin && user.active && other_active_admins(&txn, id).await? == 0
+    {
         return Err(StaffError::LastAdmin);
     }
     let before = json!({ "display_name": user.display_name, "role": user.role });
@@ -158,12 +173,20 @@ pub async fn update(
 }
 
 /// Deactivates an account: it can no longer sign in and its sessions end at once.
-pub async fn deactivate(db: &DatabaseConnection, now: OffsetDateTime, actor: &Actor, id: i64) -> Result<(), StaffError> {
+pub async fn deactivate(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    id: i64,
+) -> Result<(), StaffError> {
     if actor.staff_id == Some(id) {
         return Err(StaffError::OwnAccount);
     }
     let txn = begin_write(db).await?;
-    let user = staff_user::Entity::find_by_id(id).one(&txn).await?.ok_or(StaffError::NotFound)?;
+    let user = staff_user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StaffError::NotFound)?;
     if !user.active {
         return Ok(());
     }
@@ -175,28 +198,63 @@ pub async fn deactivate(db: &DatabaseConnection, now: OffsetDateTime, actor: &Ac
         .filter(staff_session::Column::StaffUserId.eq(id))
         .exec(&txn)
         .await?;
-    audit::record(&txn, now, actor, AuditAction::StaffDeactivated, Some(Target::staff(id)), json!({ "email": user.email })).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::StaffDeactivated,
+        Some(Target::staff(id)),
+        json!({ "email": user.email }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Lets a deactivated account sign in again.
-pub async fn reactivate(db: &DatabaseConnection, now: OffsetDateTime, actor: &Actor, id: i64) -> Result<(), StaffError> {
+pub async fn reactivate(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    id: i64,
+) -> Result<(), StaffError> {
     let txn = begin_write(db).await?;
-    let user = staff_user::Entity::find_by_id(id).one(&txn).await?.ok_or(StaffError::NotFound)?;
+    let user = staff_user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StaffError::NotFound)?;
     if user.active {
         return Ok(());
     }
     set_active(&txn, now, id, true).await?;
-    audit::record(&txn, now, actor, AuditAction::StaffReactivated, Some(Target::staff(id)), json!({ "email": user.email })).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::StaffReactivated,
+        Some(Target::staff(id)),
+        json!({ "email": user.email }),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
-async fn set_active<C: ConnectionTrait>(conn: &C, now: OffsetDateTime, id: i64, active: bool) -> Result<(), DbErr> {
+async fn set_active<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    id: i64,
+    active: bool,
+) -> Result<(), DbErr> {
     staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::Active, sea_orm::sea_query::Expr::value(active))
-        .col_expr(staff_user::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            staff_user::Column::Active,
+            sea_orm::sea_query::Expr::value(active),
+        )
+        .col_expr(
+            staff_user::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .filter(staff_user::Column::Id.eq(id))
         .exec(conn)
         .await?;

@@ -29,12 +29,25 @@ impl Errors {
 
     /// Adds an error with its own message key, such as `error.email.taken`.
     pub fn add(&mut self, field: &'static str, key: impl Into<String>) {
-        self.0.push(FieldError { field, key: key.into(), args: Vec::new() });
+        self.0.push(FieldError {
+            field,
+            key: key.into(),
+            args: Vec::new(),
+        });
     }
 
     /// Adds an error with values for its placeholders.
-    pub fn add_with(&mut self, field: &'static str, key: impl Into<String>, args: Vec<(&'static str, String)>) {
-        self.0.push(FieldError { field, key: key.into(), args });
+    pub fn add_with(
+        &mut self,
+        field: &'static str,
+        key: impl Into<String>,
+        args: Vec<(&'static str, String)>,
+    ) {
+        self.0.push(FieldError {
+            field,
+            key: key.into(),
+            args,
+        });
     }
 
     /// Adds the error for a refused value: the key is `error.<field>.<reason>`.
@@ -72,7 +85,10 @@ impl Errors {
 
     /// The message for a field, in the page's language.
     pub fn message(&self, ctx: &PageContext, field: &str) -> Option<String> {
-        self.0.iter().find(|e| e.field == field).map(|e| message(ctx, e))
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| message(ctx, e))
     }
 
     /// Every error.
@@ -138,7 +154,12 @@ fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
-fn hint_and_error(ctx: &PageContext, name: &str, hint: Option<&str>, error: Option<&str>) -> Markup {
+fn hint_and_error(
+    ctx: &PageContext,
+    name: &str,
+    hint: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
     html! {
         @if let Some(hint) = hint {
             div .hint #{ (name) "-hint" } { (hint) }
@@ -154,7 +175,11 @@ fn hint_and_error(ctx: &PageContext, name: &str, hint: Option<&str>, error: Opti
 
 /// Renders an [`Input`].
 pub fn input(ctx: &PageContext, field: Input<'_>) -> Markup {
-    let kind = if field.kind.is_empty() { "text" } else { field.kind };
+    let kind = if field.kind.is_empty() {
+        "text"
+    } else {
+        field.kind
+    };
     let error = field.error.as_deref();
     html! {
         div .form-group .form-group--error[error.is_some()] {
@@ -171,7 +196,14 @@ pub fn input(ctx: &PageContext, field: Input<'_>) -> Markup {
 }
 
 /// A multi-line text area.
-pub fn textarea(ctx: &PageContext, name: &str, label: &str, hint: Option<&str>, value: &str, error: Option<&str>) -> Markup {
+pub fn textarea(
+    ctx: &PageContext,
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+    error: Option<&str>,
+) -> Markup {
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(name) { (label) }
@@ -248,9 +280,20 @@ pub fn choices(ctx: &PageContext, group: ChoiceGroup<'_>) -> Markup {
 
 /// A date as three plain number fields (year, month, day), in the order the language writes
 /// them. No script and no calendar widget needed.
-pub fn date_input(ctx: &PageContext, name: &str, legend: &str, hint: Option<&str>, value: (&str, &str, &str), error: Option<&str>) -> Markup {
+pub fn date_input(
+    ctx: &PageContext,
+    name: &str,
+    legend: &str,
+    hint: Option<&str>,
+    value: (&str, &str, &str),
+    error: Option<&str>,
+) -> Markup {
     let (year, month, day) = value;
-    let parts = [("year", year, "width-4"), ("month", month, "width-2"), ("day", day, "width-2")];
+    let parts = [
+        ("year", year, "width-4"),
+        ("month", month, "width-2"),
+        ("day", day, "width-2"),
+    ];
     let ordered: Vec<_> = match ctx.lang {
         crate::domain::Lang::Ja => parts.to_vec(),
         crate::domain::Lang::En => vec![parts[2], parts[1], parts[0]],
@@ -276,7 +319,14 @@ pub fn date_input(ctx: &PageContext, name: &str, legend: &str, hint: Option<&str
 }
 
 /// A time of day (hours and minutes) with the browser's own time control.
-pub fn time_input(ctx: &PageContext, name: &str, label: &str, hint: Option<&str>, value: &str, error: Option<&str>) -> Markup {
+pub fn time_input(
+    ctx: &PageContext,
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+    error: Option<&str>,
+) -> Markup {
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(name) { (label) }

@@ -48,5 +48,8 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
         ),
     };
     let title = title.to_owned();
-    render(ctx, Page::new(title.clone(), html! { h1 .heading-l { (title) } (body) }))
+    render(
+        ctx,
+        Page::new(title.clone(), html! { h1 .heading-l { (title) } (body) }),
+    )
 }

@@ -1,8 +1,8 @@
 //! The page every view is drawn in: language, skip link, header, main, footer.
 
 use super::PageContext;
-use crate::domain::Permission;
 use crate::assets;
+use crate::domain::Permission;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// A page ready to be laid out.
@@ -18,7 +18,11 @@ pub struct Page {
 impl Page {
     /// A page with a title and content.
     pub fn new(title: impl Into<String>, body: Markup) -> Self {
-        Page { title: title.into(), error_count: 0, body }
+        Page {
+            title: title.into(),
+            error_count: 0,
+            body,
+        }
     }
 
     /// The same page, marked as carrying a rejected form.
@@ -34,7 +38,10 @@ pub fn render(ctx: &PageContext, page: Page) -> Markup {
     let title = if page.error_count > 0 {
         format!(
             "{} {} – {}",
-            ctx.tf("title.error_prefix", &[("count", &page.error_count.to_string())]),
+            ctx.tf(
+                "title.error_prefix",
+                &[("count", &page.error_count.to_string())]
+            ),
             page.title,
             site
         )

@@ -72,14 +72,21 @@ pub fn accessibility(ctx: &PageContext, contact_email: Option<&str>) -> Markup {
 pub fn preferences(ctx: &PageContext, prefs: Prefs, saved: bool) -> Markup {
     let size_choices = TextSize::ALL
         .iter()
-        .map(|size| Choice { value: size.as_str(), label: ctx.t(&format!("prefs.text_{}", size.as_str())).to_owned(), hint: None })
+        .map(|size| Choice {
+            value: size.as_str(),
+            label: ctx.t(&format!("prefs.text_{}", size.as_str())).to_owned(),
+            hint: None,
+        })
         .collect();
     let contrast_choices = Contrast::ALL
         .iter()
         .map(|c| Choice {
             value: c.as_str(),
             label: ctx.t(&format!("prefs.contrast_{}", c.as_str())).to_owned(),
-            hint: Some(ctx.t(&format!("prefs.contrast_{}_hint", c.as_str())).to_owned()),
+            hint: Some(
+                ctx.t(&format!("prefs.contrast_{}_hint", c.as_str()))
+                    .to_owned(),
+            ),
         })
         .collect();
     let body = html! {

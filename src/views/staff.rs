@@ -24,7 +24,12 @@ pub struct LoginForm {
 }
 
 /// The sign-in page. `notice` carries a lock-out message or a "signed out" banner.
-pub fn login(ctx: &PageContext, form_values: &LoginForm, errors: &Errors, notice: Option<Markup>) -> Markup {
+pub fn login(
+    ctx: &PageContext,
+    form_values: &LoginForm,
+    errors: &Errors,
+    notice: Option<Markup>,
+) -> Markup {
     let body = html! {
         @if let Some(notice) = notice { (notice) }
         (error_summary(ctx, errors))
@@ -46,7 +51,10 @@ pub fn login(ctx: &PageContext, form_values: &LoginForm, errors: &Errors, notice
         }))
         p { (ctx.t("login.forgot")) }
     };
-    render(ctx, Page::new(ctx.t("login.title"), body).with_errors(errors.len()))
+    render(
+        ctx,
+        Page::new(ctx.t("login.title"), body).with_errors(errors.len()),
+    )
 }
 
 /// What was typed into a staff account form.
@@ -95,14 +103,28 @@ fn identity_fields(ctx: &PageContext, values: &StaffForm, errors: &Errors) -> Ma
 }
 
 fn display_name_field(ctx: &PageContext, values: &StaffForm, errors: &Errors) -> Markup {
-    input(ctx, Input {
-        name: "display_name", label: ctx.t("field.display_name"), hint: Some(ctx.t("staff_form.display_name_hint")),
-        value: &values.display_name, autocomplete: Some("off"), error: errors.message(ctx, "display_name"),
-        no_spellcheck: true, width: Some("width-20"), ..Default::default()
-    })
+    input(
+        ctx,
+        Input {
+            name: "display_name",
+            label: ctx.t("field.display_name"),
+            hint: Some(ctx.t("staff_form.display_name_hint")),
+            value: &values.display_name,
+            autocomplete: Some("off"),
+            error: errors.message(ctx, "display_name"),
+            no_spellcheck: true,
+            width: Some("width-20"),
+            ..Default::default()
+        },
+    )
 }
 
-fn new_password_fields(ctx: &PageContext, errors: &Errors, name: &'static str, confirm: &'static str) -> Markup {
+fn new_password_fields(
+    ctx: &PageContext,
+    errors: &Errors,
+    name: &'static str,
+    confirm: &'static str,
+) -> Markup {
     let min = crate::domain::Password::MIN_CHARS.to_string();
     html! {
         (input(ctx, Input {
@@ -129,15 +151,33 @@ pub fn setup(ctx: &PageContext, action: &str, values: &StaffForm, errors: &Error
             (button(ctx.t("setup.submit")))
         }))
     };
-    render(ctx, Page::new(ctx.t("setup.title"), body).with_errors(errors.len()))
+    render(
+        ctx,
+        Page::new(ctx.t("setup.title"), body).with_errors(errors.len()),
+    )
 }
 
 /// The staff dashboard: what this role can do here.
 pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
     let areas = [
-        (Permission::ManageStaff, "/staff/users", "dashboard.staff_users", "dashboard.staff_users_hint"),
-        (Permission::ViewAudit, "/staff/audit", "dashboard.audit", "dashboard.audit_hint"),
-        (Permission::ChangeOwnPassword, "/staff/password", "dashboard.password", "dashboard.password_hint"),
+        (
+            Permission::ManageStaff,
+            "/staff/users",
+            "dashboard.staff_users",
+            "dashboard.staff_users_hint",
+        ),
+        (
+            Permission::ViewAudit,
+            "/staff/audit",
+            "dashboard.audit",
+            "dashboard.audit_hint",
+        ),
+        (
+            Permission::ChangeOwnPassword,
+            "/staff/password",
+            "dashboard.password",
+            "dashboard.password_hint",
+        ),
     ];
     let body = html! {
         h1 .heading-l { (ctx.tf("dashboard.title", &[("name", display_name)])) }
@@ -176,7 +216,10 @@ pub fn password(ctx: &PageContext, errors: &Errors, changed: bool) -> Markup {
             (button(ctx.t("password.submit")))
         }))
     };
-    render(ctx, Page::new(ctx.t("password.title"), body).with_errors(errors.len()))
+    render(
+        ctx,
+        Page::new(ctx.t("password.title"), body).with_errors(errors.len()),
+    )
 }
 
 /// One staff account as the list shows it.
@@ -256,11 +299,20 @@ pub fn user_new(ctx: &PageContext, values: &StaffForm, errors: &Errors) -> Marku
             (button(ctx.t("users.create_submit")))
         }))
     };
-    render(ctx, Page::new(ctx.t("users.new_title"), body).with_errors(errors.len()))
+    render(
+        ctx,
+        Page::new(ctx.t("users.new_title"), body).with_errors(errors.len()),
+    )
 }
 
 /// The page to edit one account, with deactivation.
-pub fn user_edit(ctx: &PageContext, user: &StaffRow, values: &StaffForm, errors: &Errors, notice: Option<&str>) -> Markup {
+pub fn user_edit(
+    ctx: &PageContext,
+    user: &StaffRow,
+    values: &StaffForm,
+    errors: &Errors,
+    notice: Option<&str>,
+) -> Markup {
     let title = ctx.tf("users.edit_title", &[("name", &user.display_name)]);
     let body = html! {
         (super::components::back_link(ctx, "/staff/users"))
@@ -343,17 +395,35 @@ pub struct AuditRow {
     pub ip: Option<String>,
 }
 
+/// One page of the audit log, with its filter.
+pub struct AuditView<'a> {
+    /// The filter as typed.
+    pub query: &'a AuditQuery,
+    /// Problems with the filter.
+    pub errors: &'a Errors,
+    /// Staff to filter by: id and label.
+    pub actors: &'a [(i64, String)],
+    /// The rows on this page.
+    pub rows: &'a [AuditRow],
+    /// How many rows match in all.
+    pub total: u64,
+    /// This page's number, from 1.
+    pub page: u64,
+    /// How many pages there are.
+    pub pages: u64,
+}
+
 /// The audit log page.
-pub fn audit(
-    ctx: &PageContext,
-    query: &AuditQuery,
-    errors: &Errors,
-    actors: &[(i64, String)],
-    rows: &[AuditRow],
-    total: u64,
-    page: u64,
-    pages: u64,
-) -> Markup {
+pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
+    let AuditView {
+        query,
+        errors,
+        actors,
+        rows,
+        total,
+        page,
+        pages,
+    } = view;
     let page_link = |n: u64| {
         format!(
             "/staff/audit?actor={}&action={}&from={}&to={}&page={n}",
@@ -442,5 +512,8 @@ pub fn audit(
             }
         }
     };
-    render(ctx, Page::new(ctx.t("audit.title"), body).with_errors(errors.len()))
+    render(
+        ctx,
+        Page::new(ctx.t("audit.title"), body).with_errors(errors.len()),
+    )
 }

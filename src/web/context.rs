@@ -31,7 +31,11 @@ pub struct ClientIp(pub Option<String>);
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<ClientIp>().cloned().unwrap_or(ClientIp(None)))
+        Ok(parts
+            .extensions
+            .get::<ClientIp>()
+            .cloned()
+            .unwrap_or(ClientIp(None)))
     }
 }
 
@@ -52,7 +56,12 @@ pub struct CurrentStaff(pub SignedInStaff);
 impl<S: Send + Sync> FromRequestParts<S> for CurrentStaff {
     type Rejection = Error;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<SignedInStaff>().cloned().map(CurrentStaff).ok_or(Error::Forbidden)
+        parts
+            .extensions
+            .get::<SignedInStaff>()
+            .cloned()
+            .map(CurrentStaff)
+            .ok_or(Error::Forbidden)
     }
 }
 
@@ -68,7 +77,10 @@ fn is_safe(method: &Method) -> bool {
 
 /// Finds the CSRF token a form sent, in its body or in the `X-CSRF-Token` header.
 fn presented_token(req_headers: &axum::http::HeaderMap, body: &[u8]) -> Option<String> {
-    if let Some(value) = req_headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(value) = req_headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         return Some(value.to_owned());
     }
     form_urlencoded_field(body, "csrf_token")
@@ -99,7 +111,8 @@ fn origin_allowed(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
 /// The middleware described at the top of this module.
 pub async fn page_context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let id = request_id();
-    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    let span =
+        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
     async move {
         let started = Instant::now();
         let response = handle(state, id, req, next).await;
@@ -129,10 +142,15 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default();
-    let prefs = cookies::get(headers, cookies::PREFS).map(Prefs::from_cookie).unwrap_or_default();
+    let prefs = cookies::get(headers, cookies::PREFS)
+        .map(Prefs::from_cookie)
+        .unwrap_or_default();
     let existing_csrf = cookies::get(headers, cookies::CSRF).and_then(Token::from_presented);
     let fresh_csrf = existing_csrf.is_none().then(Token::generate);
-    let csrf = existing_csrf.clone().or_else(|| fresh_csrf.clone()).expect("one of the two is set");
+    let csrf = existing_csrf
+        .clone()
+        .or_else(|| fresh_csrf.clone())
+        .expect("one of the two is set");
     let ip = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -143,7 +161,11 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
         prefs,
         csrf_token: csrf.expose().to_owned(),
         request_id: request_id.clone(),
-        path: parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
+        path: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into()),
         staff: None,
         tz: state.config.timezone,
     };
@@ -153,11 +175,22 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
     if let Some(token) = session_token {
         match auth::session(&state.db, state.now(), &token).await {
             Ok(Some(staff)) => {
-                ctx.staff = Some(StaffBadge { display_name: staff.display_name.clone(), role: staff.role });
+                ctx.staff = Some(StaffBadge {
+                    display_name: staff.display_name.clone(),
+                    role: staff.role,
+                });
                 parts.extensions.insert(staff);
             }
             Ok(None) => clear_session = true,
-            Err(e) => return finish(&state, &ctx, Error::from(e).into_response(), fresh_csrf.as_ref(), false),
+            Err(e) => {
+                return finish(
+                    &state,
+                    &ctx,
+                    Error::from(e).into_response(),
+                    fresh_csrf.as_ref(),
+                    false,
+                );
+            }
         }
     }
 
@@ -175,12 +208,20 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
         // The token must match the browser's own cookie: a page on another site can make the
         // browser send the cookie, but cannot read it to copy it into the form.
         let token_ok = match (&existing_csrf, presented) {
-            (Some(expected), Some(given)) => bool::from(expected.expose().as_bytes().ct_eq(given.as_bytes())),
+            (Some(expected), Some(given)) => {
+                bool::from(expected.expose().as_bytes().ct_eq(given.as_bytes()))
+            }
             _ => false,
         };
         if !token_ok || !origin_allowed(&state, &parts.headers) {
             tracing::warn!("refused a state-changing request without a valid CSRF token");
-            return finish(&state, &ctx, Error::Forbidden.into_response(), fresh_csrf.as_ref(), clear_session);
+            return finish(
+                &state,
+                &ctx,
+                Error::Forbidden.into_response(),
+                fresh_csrf.as_ref(),
+                clear_session,
+            );
         }
         Body::from(bytes)
     };
@@ -200,7 +241,13 @@ fn is_html(response: &Response) -> bool {
 }
 
 /// Sets the cookies this request needs, and replaces a bare error with the error page.
-fn finish(state: &AppState, ctx: &PageContext, mut response: Response, fresh_csrf: Option<&Token>, clear_session: bool) -> Response {
+fn finish(
+    state: &AppState,
+    ctx: &PageContext,
+    mut response: Response,
+    fresh_csrf: Option<&Token>,
+    clear_session: bool,
+) -> Response {
     let status = response.status();
     let marked = response.extensions().get::<ErrorPage>().is_some();
     if (status.is_client_error() || status.is_server_error()) && (marked || !is_html(&response)) {
@@ -208,23 +255,28 @@ fn finish(state: &AppState, ctx: &PageContext, mut response: Response, fresh_csr
         let mut replacement = (status, page).into_response();
         for name in [header::SET_COOKIE, header::ALLOW, header::RETRY_AFTER] {
             for value in response.headers().get_all(&name) {
-                replacement.headers_mut().append(name.clone(), value.clone());
+                replacement
+                    .headers_mut()
+                    .append(name.clone(), value.clone());
             }
         }
         response = replacement;
     }
     let secure = state.config.is_https();
     let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
+        headers.insert("x-request-id", value);
+    }
     if let Some(token) = fresh_csrf {
         let line = cookies::set(cookies::CSRF, token.expose(), Lifetime::Session, secure);
         if let Ok(value) = HeaderValue::from_str(&line) {
             headers.append(header::SET_COOKIE, value);
         }
     }
-    let session_already_set = headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .any(|v| v.as_bytes().starts_with(format!("{}=", cookies::SESSION).as_bytes()));
+    let session_already_set = headers.get_all(header::SET_COOKIE).iter().any(|v| {
+        v.as_bytes()
+            .starts_with(format!("{}=", cookies::SESSION).as_bytes())
+    });
     if clear_session && !session_already_set {
         let line = cookies::set(cookies::SESSION, "", Lifetime::Expired, secure);
         if let Ok(value) = HeaderValue::from_str(&line) {
@@ -234,12 +286,16 @@ fn finish(state: &AppState, ctx: &PageContext, mut response: Response, fresh_csr
     if !headers.contains_key(header::CACHE_CONTROL) {
         // Pages carry a form token and may carry personal data: never keep staff pages, and
         // check public ones again before reuse.
-        let private = ctx.staff.is_some() || ctx.path.starts_with("/staff") || ctx.path.starts_with("/setup");
+        let private =
+            ctx.staff.is_some() || ctx.path.starts_with("/staff") || ctx.path.starts_with("/setup");
         let policy = if private { "no-store" } else { "no-cache" };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     if !headers.contains_key(header::VARY) {
-        headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Accept-Language"),
+        );
     }
     response
 }

@@ -57,14 +57,20 @@ mod tests {
     #[test]
     fn reads_one_cookie_among_many() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("a=1; yorisoi_lang=en; b=2"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; yorisoi_lang=en; b=2"),
+        );
         assert_eq!(get(&headers, LANG), Some("en"));
         assert_eq!(get(&headers, "missing"), None);
     }
 
     #[test]
     fn secure_only_when_asked() {
-        assert_eq!(set("x", "1", Lifetime::Session, false), "x=1; Path=/; HttpOnly; SameSite=Lax");
+        assert_eq!(
+            set("x", "1", Lifetime::Session, false),
+            "x=1; Path=/; HttpOnly; SameSite=Lax"
+        );
         assert!(set("x", "1", Lifetime::Year, true).ends_with("Max-Age=31536000; Secure"));
     }
 }

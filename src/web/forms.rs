@@ -30,7 +30,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_come_back() {
-        assert_eq!(local_path("/staff/users", "/staff").as_deref(), Some("/staff/users"));
+        assert_eq!(
+            local_path("/staff/users", "/staff").as_deref(),
+            Some("/staff/users")
+        );
         assert_eq!(local_path("//evil.example/staff", "/"), None);
         assert_eq!(local_path("https://evil.example", "/"), None);
         assert_eq!(local_path("/\\evil.example", "/"), None);

@@ -37,8 +37,18 @@ pub struct Shared {
 
 impl AppState {
     /// Bundles the shared parts.
-    pub fn new(db: DatabaseConnection, config: Config, clock: Arc<dyn Clock>, hasher: Hasher) -> Self {
-        AppState(Arc::new(Shared { db, config, clock, hasher }))
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        clock: Arc<dyn Clock>,
+        hasher: Hasher,
+    ) -> Self {
+        AppState(Arc::new(Shared {
+            db,
+            config,
+            clock,
+            hasher,
+        }))
     }
 
     /// The current instant.
@@ -67,16 +77,30 @@ pub fn router(state: AppState) -> Router {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ];
     let mut app = routes
         .fallback(public::not_found)
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(context::panic_response))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), context::page_context))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            context::panic_response,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::page_context,
+        ))
         .with_state(state);
     for (name, value) in static_headers {
-        app = app.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
     }
     app
 }

@@ -28,12 +28,20 @@ pub async fn accessibility(State(state): State<AppState>, ctx: PageContext) -> M
 /// 200 when the database answers, 503 when it does not.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Ok(_) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            "ok\n",
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: the database does not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                [(header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                [
+                    (header::CACHE_CONTROL, "no-store"),
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                ],
                 "database unavailable\n",
             )
                 .into_response()
@@ -53,11 +61,22 @@ pub struct LanguageQuery {
 }
 
 /// Switches the language and goes back to the page the visitor was on.
-pub async fn language(State(state): State<AppState>, Path(code): Path<String>, Query(query): Query<LanguageQuery>) -> Result<Response> {
-    let lang = Lang::from_code(&code).filter(|l| l.code() == code).ok_or(Error::NotFound)?;
+pub async fn language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<LanguageQuery>,
+) -> Result<Response> {
+    let lang = Lang::from_code(&code)
+        .filter(|l| l.code() == code)
+        .ok_or(Error::NotFound)?;
     let back = local_path(&query.next, "/").unwrap_or_else(|| "/".to_owned());
     let mut response = see_other(&back);
-    let line = cookies::set(cookies::LANG, lang.code(), Lifetime::Year, state.config.is_https());
+    let line = cookies::set(
+        cookies::LANG,
+        lang.code(),
+        Lifetime::Year,
+        state.config.is_https(),
+    );
     if let Ok(value) = HeaderValue::from_str(&line) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -83,13 +102,22 @@ pub struct PrefsForm {
 }
 
 /// Saves the display preferences in a cookie.
-pub async fn save_preferences(State(state): State<AppState>, ctx: PageContext, Form(form): Form<PrefsForm>) -> Response {
+pub async fn save_preferences(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Form(form): Form<PrefsForm>,
+) -> Response {
     let prefs = Prefs {
         text_size: TextSize::parse(&form.text_size).unwrap_or(ctx.prefs.text_size),
         contrast: Contrast::parse(&form.contrast).unwrap_or(ctx.prefs.contrast),
     };
     let mut response = see_other("/preferences?saved=1");
-    let line = cookies::set(cookies::PREFS, &prefs.to_cookie(), Lifetime::Year, state.config.is_https());
+    let line = cookies::set(
+        cookies::PREFS,
+        &prefs.to_cookie(),
+        Lifetime::Year,
+        state.config.is_https(),
+    );
     if let Ok(value) = HeaderValue::from_str(&line) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

@@ -44,21 +44,43 @@ impl Table {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let route = if method == Method::POST { post(handler) } else { get(handler) };
+        let route = if method == Method::POST {
+            post(handler)
+        } else {
+            get(handler)
+        };
         let route = match access {
             Access::Public => route,
-            Access::Staff(permission) => route.route_layer(from_fn(move |req: Request, next: Next| guard(permission, req, next))),
+            Access::Staff(permission) => {
+                route.route_layer(from_fn(move |req: Request, next: Next| {
+                    guard(permission, req, next)
+                }))
+            }
         };
         self.router = self.router.route(path, route);
-        self.specs.push(RouteSpec { method, path, access });
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            access,
+        });
         self
     }
 
-    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, handler: H) -> Self {
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self {
         self.add(Method::GET, path, access, handler)
     }
 
-    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, handler: H) -> Self {
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self {
         self.add(Method::POST, path, access, handler)
     }
 }
@@ -68,9 +90,21 @@ impl Table {
 async fn guard(permission: Permission, req: Request, next: Next) -> Response {
     match req.extensions().get::<SignedInStaff>() {
         None => {
-            let back = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/staff");
-            let target = if req.method() == Method::GET { back } else { "/staff" };
-            Redirect::to(&format!("/staff/login?next={}", crate::views::layout::encode(target))).into_response()
+            let back = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/staff");
+            let target = if req.method() == Method::GET {
+                back
+            } else {
+                "/staff"
+            };
+            Redirect::to(&format!(
+                "/staff/login?next={}",
+                crate::views::layout::encode(target)
+            ))
+            .into_response()
         }
         Some(staff) if staff.role.may(permission) => next.run(req).await,
         Some(_) => Error::Forbidden.into_response(),
@@ -81,30 +115,53 @@ async fn guard(permission: Permission, req: Request, next: Next) -> Response {
 pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     use Access::*;
     use Permission::*;
-    let table = Table { router: Router::new(), specs: Vec::new() }
-        .get("/", Public, public::home)
-        .get("/accessibility", Public, public::accessibility)
-        .get("/preferences", Public, public::preferences)
-        .post("/preferences", Public, public::save_preferences)
-        .get("/language/{code}", Public, public::language)
-        .get("/healthz", Public, public::healthz)
-        .get("/assets/{name}", Public, public::asset)
-        .get("/setup/{token}", Public, setup::form)
-        .post("/setup/{token}", Public, setup::submit)
-        .get("/staff/login", Public, staff::login_form)
-        .post("/staff/login", Public, staff::login)
-        .post("/staff/logout", Staff(ViewDashboard), staff::logout)
-        .get("/staff", Staff(ViewDashboard), staff::dashboard)
-        .get("/staff/password", Staff(ChangeOwnPassword), staff::password_form)
-        .post("/staff/password", Staff(ChangeOwnPassword), staff::change_password)
-        .get("/staff/users", Staff(ManageStaff), staff::users)
-        .get("/staff/users/new", Staff(ManageStaff), staff::user_new_form)
-        .post("/staff/users/new", Staff(ManageStaff), staff::user_create)
-        .get("/staff/users/{id}", Staff(ManageStaff), staff::user_edit_form)
-        .post("/staff/users/{id}", Staff(ManageStaff), staff::user_update)
-        .post("/staff/users/{id}/deactivate", Staff(ManageStaff), staff::user_deactivate)
-        .post("/staff/users/{id}/reactivate", Staff(ManageStaff), staff::user_reactivate)
-        .get("/staff/audit", Staff(ViewAudit), staff::audit);
+    let table = Table {
+        router: Router::new(),
+        specs: Vec::new(),
+    }
+    .get("/", Public, public::home)
+    .get("/accessibility", Public, public::accessibility)
+    .get("/preferences", Public, public::preferences)
+    .post("/preferences", Public, public::save_preferences)
+    .get("/language/{code}", Public, public::language)
+    .get("/healthz", Public, public::healthz)
+    .get("/assets/{name}", Public, public::asset)
+    .get("/setup/{token}", Public, setup::form)
+    .post("/setup/{token}", Public, setup::submit)
+    .get("/staff/login", Public, staff::login_form)
+    .post("/staff/login", Public, staff::login)
+    .post("/staff/logout", Staff(ViewDashboard), staff::logout)
+    .get("/staff", Staff(ViewDashboard), staff::dashboard)
+    .get(
+        "/staff/password",
+        Staff(ChangeOwnPassword),
+        staff::password_form,
+    )
+    .post(
+        "/staff/password",
+        Staff(ChangeOwnPassword),
+        staff::change_password,
+    )
+    .get("/staff/users", Staff(ManageStaff), staff::users)
+    .get("/staff/users/new", Staff(ManageStaff), staff::user_new_form)
+    .post("/staff/users/new", Staff(ManageStaff), staff::user_create)
+    .get(
+        "/staff/users/{id}",
+        Staff(ManageStaff),
+        staff::user_edit_form,
+    )
+    .post("/staff/users/{id}", Staff(ManageStaff), staff::user_update)
+    .post(
+        "/staff/users/{id}/deactivate",
+        Staff(ManageStaff),
+        staff::user_deactivate,
+    )
+    .post(
+        "/staff/users/{id}/reactivate",
+        Staff(ManageStaff),
+        staff::user_reactivate,
+    )
+    .get("/staff/audit", Staff(ViewAudit), staff::audit);
     (table.router, table.specs)
 }
 

@@ -25,7 +25,11 @@ async fn valid_token(state: &AppState, raw: &str) -> Result<Token> {
 }
 
 /// The setup form, while the link is good.
-pub async fn form(State(state): State<AppState>, ctx: PageContext, Path(raw): Path<String>) -> Result<Response> {
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(raw): Path<String>,
+) -> Result<Response> {
     let token = valid_token(&state, &raw).await?;
     let action = format!("/setup/{}", token.expose());
     Ok(views::staff::setup(&ctx, &action, &StaffForm::default(), &Errors::new()).into_response())
@@ -43,14 +47,30 @@ pub async fn submit(
     let action = format!("/setup/{}", token.expose());
     let mut errors = Errors::new();
     let (email, full_name, display_name) = parse_identity(&mut errors, &form);
-    let password = new_password(&mut errors, "password", "password_confirm", &form.password, &form.password_confirm);
+    let password = new_password(
+        &mut errors,
+        "password",
+        "password_confirm",
+        &form.password,
+        &form.password_confirm,
+    );
     let (Some(email), Some(full_name), Some(display_name), Some(password), true) =
         (email, full_name, display_name, password, errors.is_empty())
     else {
         return Ok(rejected(views::staff::setup(&ctx, &action, &form, &errors)));
     };
-    let hash = state.hasher.hash(password.expose()).await.map_err(|e| Error::Internal(e.to_string()))?;
-    let new = NewStaff { email, full_name, display_name, role: Role::Admin, password_hash: Some(hash) };
+    let hash = state
+        .hasher
+        .hash(password.expose())
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let new = NewStaff {
+        email,
+        full_name,
+        display_name,
+        role: Role::Admin,
+        password_hash: Some(hash),
+    };
     match setup::create_first_admin(&state.db, state.now(), &token, new, ip).await {
         Ok(Setup::Created(_)) => Ok(see_other("/staff/login?created=1")),
         Ok(Setup::Gone) => Err(Error::NotFound),

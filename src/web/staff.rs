@@ -11,7 +11,7 @@ use crate::services::audit::{self, Filter};
 use crate::services::auth::{self, PasswordChange, SignIn};
 use crate::services::staff::{self as staff_service, NewStaff, StaffError};
 use crate::views::components::{Banner, Errors, notification_banner};
-use crate::views::staff::{AuditQuery, AuditRow, LoginForm, StaffForm, StaffRow};
+use crate::views::staff::{AuditQuery, AuditRow, AuditView, LoginForm, StaffForm, StaffRow};
 use crate::views::{self, PageContext};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -36,13 +36,24 @@ pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Re
         return see_other("/staff");
     }
     let notice = if query.signed_out == "1" {
-        Some(notification_banner(&ctx, Banner::Success, html! { p .banner__heading { (ctx.t("login.signed_out")) } }))
+        Some(notification_banner(
+            &ctx,
+            Banner::Success,
+            html! { p .banner__heading { (ctx.t("login.signed_out")) } },
+        ))
     } else if query.created == "1" {
-        Some(notification_banner(&ctx, Banner::Success, html! { p .banner__heading { (ctx.t("setup.created")) } }))
+        Some(notification_banner(
+            &ctx,
+            Banner::Success,
+            html! { p .banner__heading { (ctx.t("setup.created")) } },
+        ))
     } else {
         None
     };
-    let form = LoginForm { next: local_path(&query.next, "/staff").unwrap_or_default(), ..Default::default() };
+    let form = LoginForm {
+        next: local_path(&query.next, "/staff").unwrap_or_default(),
+        ..Default::default()
+    };
     views::staff::login(&ctx, &form, &Errors::new(), notice).into_response()
 }
 
@@ -62,15 +73,32 @@ pub async fn login(
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Ok(rejected(views::staff::login(&ctx, &form, &errors, None)));
     };
-    let outcome = auth::sign_in(&state.db, &state.hasher, state.now(), &email, &form.password, ip).await?;
+    let outcome = auth::sign_in(
+        &state.db,
+        &state.hasher,
+        state.now(),
+        &email,
+        &form.password,
+        ip,
+    )
+    .await?;
     match outcome {
         SignIn::Accepted { token, .. } => {
             let secure = state.config.is_https();
-            let mut response = see_other(if form.next.is_empty() { "/staff" } else { &form.next });
+            let mut response = see_other(if form.next.is_empty() {
+                "/staff"
+            } else {
+                &form.next
+            });
             // A new session id, and a new form token with it.
             for line in [
                 cookies::set(cookies::SESSION, token.expose(), Lifetime::Session, secure),
-                cookies::set(cookies::CSRF, Token::generate().expose(), Lifetime::Session, secure),
+                cookies::set(
+                    cookies::CSRF,
+                    Token::generate().expose(),
+                    Lifetime::Session,
+                    secure,
+                ),
             ] {
                 if let Ok(value) = HeaderValue::from_str(&line) {
                     response.headers_mut().append(header::SET_COOKIE, value);
@@ -94,16 +122,30 @@ pub async fn login(
             );
             let page = views::staff::login(&ctx, &form, &Errors::new(), Some(notice));
             let retry = (until - state.now()).whole_seconds().max(1).to_string();
-            Ok((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry)], page).into_response())
+            Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, retry)],
+                page,
+            )
+                .into_response())
         }
     }
 }
 
 /// Ends the session.
-pub async fn logout(State(state): State<AppState>, CurrentStaff(staff): CurrentStaff, ClientIp(ip): ClientIp) -> Result<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+) -> Result<Response> {
     auth::sign_out(&state.db, state.now(), &staff, ip).await?;
     let mut response = see_other("/staff/login?signed_out=1");
-    let line = cookies::set(cookies::SESSION, "", Lifetime::Expired, state.config.is_https());
+    let line = cookies::set(
+        cookies::SESSION,
+        "",
+        Lifetime::Expired,
+        state.config.is_https(),
+    );
     if let Ok(value) = HeaderValue::from_str(&line) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -135,7 +177,13 @@ pub struct PasswordForm {
 }
 
 /// Checks both new password fields agree and meet the rules.
-pub(crate) fn new_password(errors: &mut Errors, field: &'static str, confirm_field: &'static str, raw: &str, confirm: &str) -> Option<Password> {
+pub(crate) fn new_password(
+    errors: &mut Errors,
+    field: &'static str,
+    confirm_field: &'static str,
+    raw: &str,
+    confirm: &str,
+) -> Option<Password> {
     let password = errors.check(field, Password::parse(raw));
     if password.is_some() && raw != confirm {
         errors.add(confirm_field, format!("error.{confirm_field}.mismatch"));
@@ -156,11 +204,27 @@ pub async fn change_password(
     if form.current_password.is_empty() {
         errors.add("current_password", "error.current_password.missing");
     }
-    let new = new_password(&mut errors, "new_password", "new_password_confirm", &form.new_password, &form.new_password_confirm);
+    let new = new_password(
+        &mut errors,
+        "new_password",
+        "new_password_confirm",
+        &form.new_password,
+        &form.new_password_confirm,
+    );
     let Some(new) = new.filter(|_| errors.is_empty()) else {
         return Ok(rejected(views::staff::password(&ctx, &errors, false)));
     };
-    match auth::change_password(&state.db, &state.hasher, state.now(), &staff, &form.current_password, &new, ip).await? {
+    match auth::change_password(
+        &state.db,
+        &state.hasher,
+        state.now(),
+        &staff,
+        &form.current_password,
+        &new,
+        ip,
+    )
+    .await?
+    {
         PasswordChange::Changed => Ok(see_other("/staff/password?changed=1")),
         PasswordChange::WrongCurrentPassword => {
             errors.add("current_password", "error.current_password.wrong");
@@ -198,9 +262,21 @@ fn done_notice<'a>(ctx: &PageContext, done: &str) -> Option<&'a str> {
 }
 
 /// The list of staff accounts.
-pub async fn users(State(state): State<AppState>, ctx: PageContext, Query(query): Query<DoneQuery>) -> Result<Markup> {
-    let rows: Vec<StaffRow> = staff_service::list(&state.db).await?.into_iter().map(row).collect();
-    Ok(views::staff::users(&ctx, &rows, done_notice(&ctx, &query.done)))
+pub async fn users(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(query): Query<DoneQuery>,
+) -> Result<Markup> {
+    let rows: Vec<StaffRow> = staff_service::list(&state.db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect();
+    Ok(views::staff::users(
+        &ctx,
+        &rows,
+        done_notice(&ctx, &query.done),
+    ))
 }
 
 /// The form to create an account.
@@ -209,7 +285,10 @@ pub async fn user_new_form(ctx: PageContext) -> Markup {
 }
 
 /// Reads the identity part of a staff form.
-pub(crate) fn parse_identity(errors: &mut Errors, form: &StaffForm) -> (Option<Email>, Option<FullName>, Option<DisplayName>) {
+pub(crate) fn parse_identity(
+    errors: &mut Errors,
+    form: &StaffForm,
+) -> (Option<Email>, Option<FullName>, Option<DisplayName>) {
     (
         errors.check("email", Email::parse(&form.email)),
         errors.check("full_name", FullName::parse(&form.full_name)),
@@ -228,14 +307,35 @@ pub async fn user_create(
     let mut errors = Errors::new();
     let (email, full_name, display_name) = parse_identity(&mut errors, &form);
     let role = errors.check("role", Role::parse(&form.role));
-    let password = new_password(&mut errors, "password", "password_confirm", &form.password, &form.password_confirm);
-    let (Some(email), Some(full_name), Some(display_name), Some(role), Some(password), true) =
-        (email, full_name, display_name, role, password, errors.is_empty())
-    else {
+    let password = new_password(
+        &mut errors,
+        "password",
+        "password_confirm",
+        &form.password,
+        &form.password_confirm,
+    );
+    let (Some(email), Some(full_name), Some(display_name), Some(role), Some(password), true) = (
+        email,
+        full_name,
+        display_name,
+        role,
+        password,
+        errors.is_empty(),
+    ) else {
         return Ok(rejected(views::staff::user_new(&ctx, &form, &errors)));
     };
-    let hash = state.hasher.hash(password.expose()).await.map_err(|e| Error::Internal(e.to_string()))?;
-    let new = NewStaff { email, full_name, display_name, role, password_hash: Some(hash) };
+    let hash = state
+        .hasher
+        .hash(password.expose())
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let new = NewStaff {
+        email,
+        full_name,
+        display_name,
+        role,
+        password_hash: Some(hash),
+    };
     match staff_service::create(&state.db, state.now(), &staff.actor(ip), &new).await {
         Ok(_) => Ok(see_other("/staff/users?done=created")),
         Err(StaffError::EmailTaken) => {
@@ -260,7 +360,10 @@ fn parse_id(raw: &str) -> Result<i64> {
 
 async fn load_user(state: &AppState, id: &str) -> Result<StaffRow> {
     let id = parse_id(id)?;
-    staff_service::get(&state.db, id).await?.map(row).ok_or(Error::NotFound)
+    staff_service::get(&state.db, id)
+        .await?
+        .map(row)
+        .ok_or(Error::NotFound)
 }
 
 /// The page to edit an account.
@@ -276,7 +379,13 @@ pub async fn user_edit_form(
         role: user.role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
         ..Default::default()
     };
-    Ok(views::staff::user_edit(&ctx, &user, &values, &Errors::new(), done_notice(&ctx, &query.done)))
+    Ok(views::staff::user_edit(
+        &ctx,
+        &user,
+        &values,
+        &Errors::new(),
+        done_notice(&ctx, &query.done),
+    ))
 }
 
 /// Saves an account's display name and role.
@@ -293,13 +402,26 @@ pub async fn user_update(
     let display_name = errors.check("display_name", DisplayName::parse(&form.display_name));
     let role = errors.check("role", Role::parse(&form.role));
     let (Some(display_name), Some(role)) = (display_name, role) else {
-        return Ok(rejected(views::staff::user_edit(&ctx, &user, &form, &errors, None)));
+        return Ok(rejected(views::staff::user_edit(
+            &ctx, &user, &form, &errors, None,
+        )));
     };
-    match staff_service::update(&state.db, state.now(), &staff.actor(ip), user.id, &display_name, role).await {
+    match staff_service::update(
+        &state.db,
+        state.now(),
+        &staff.actor(ip),
+        user.id,
+        &display_name,
+        role,
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("/staff/users/{}?done=updated", user.id))),
         Err(StaffError::LastAdmin) => {
             errors.add("role", "error.role.last_admin");
-            Ok(rejected(views::staff::user_edit(&ctx, &user, &form, &errors, None)))
+            Ok(rejected(views::staff::user_edit(
+                &ctx, &user, &form, &errors, None,
+            )))
         }
         Err(e) => Err(staff_error(e)),
     }
@@ -314,12 +436,18 @@ pub async fn user_deactivate(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let user = load_user(&state, &id).await?;
-    let problem = match staff_service::deactivate(&state.db, state.now(), &staff.actor(ip), user.id).await {
-        Ok(()) => return Ok(see_other(&format!("/staff/users/{}?done=deactivated", user.id))),
-        Err(StaffError::OwnAccount) => "error.deactivate.own_account",
-        Err(StaffError::LastAdmin) => "error.deactivate.last_admin",
-        Err(e) => return Err(staff_error(e)),
-    };
+    let problem =
+        match staff_service::deactivate(&state.db, state.now(), &staff.actor(ip), user.id).await {
+            Ok(()) => {
+                return Ok(see_other(&format!(
+                    "/staff/users/{}?done=deactivated",
+                    user.id
+                )));
+            }
+            Err(StaffError::OwnAccount) => "error.deactivate.own_account",
+            Err(StaffError::LastAdmin) => "error.deactivate.last_admin",
+            Err(e) => return Err(staff_error(e)),
+        };
     let values = StaffForm {
         display_name: user.display_name.clone(),
         role: user.role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
@@ -339,7 +467,9 @@ pub async fn user_reactivate(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    staff_service::reactivate(&state.db, state.now(), &staff.actor(ip), id).await.map_err(staff_error)?;
+    staff_service::reactivate(&state.db, state.now(), &staff.actor(ip), id)
+        .await
+        .map_err(staff_error)?;
     Ok(see_other(&format!("/staff/users/{id}?done=reactivated")))
 }
 
@@ -358,11 +488,17 @@ fn parse_day(errors: &mut Errors, field: &'static str, raw: &str) -> Option<Date
 }
 
 /// The audit log, filtered.
-pub async fn audit(State(state): State<AppState>, ctx: PageContext, Query(query): Query<AuditQuery>) -> Result<Markup> {
+pub async fn audit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(query): Query<AuditQuery>,
+) -> Result<Markup> {
     let mut errors = Errors::new();
     let tz = state.config.timezone;
     let from = parse_day(&mut errors, "from", &query.from).map(|d| audit::start_of_day(d, tz));
-    let until = parse_day(&mut errors, "to", &query.to).and_then(|d| d.next_day()).map(|d| audit::start_of_day(d, tz));
+    let until = parse_day(&mut errors, "to", &query.to)
+        .and_then(|d| d.next_day())
+        .map(|d| audit::start_of_day(d, tz));
     let filter = Filter {
         actor_staff_id: query.actor.parse().ok(),
         action: AuditAction::parse(&query.action),
@@ -372,7 +508,10 @@ pub async fn audit(State(state): State<AppState>, ctx: PageContext, Query(query)
     let page_number = query.page.parse().unwrap_or(1);
     let page = audit::list(&state.db, &filter, page_number).await?;
     let staff = staff_service::list(&state.db).await?;
-    let names: HashMap<i64, String> = staff.iter().map(|u| (u.id, format!("{} ({})", u.display_name, u.email))).collect();
+    let names: HashMap<i64, String> = staff
+        .iter()
+        .map(|u| (u.id, format!("{} ({})", u.display_name, u.email)))
+        .collect();
     let actors: Vec<(i64, String)> = staff.iter().map(|u| (u.id, names[&u.id].clone())).collect();
     let rows: Vec<AuditRow> = page
         .rows
@@ -380,12 +519,28 @@ pub async fn audit(State(state): State<AppState>, ctx: PageContext, Query(query)
         .map(|event| AuditRow {
             at: event.occurred_at,
             actor: event.actor_staff_id.and_then(|id| names.get(&id).cloned()),
-            role: event.actor_role.as_deref().and_then(|r| Role::parse(r).ok()),
+            role: event
+                .actor_role
+                .as_deref()
+                .and_then(|r| Role::parse(r).ok()),
             action: event.action,
-            target: event.target_type.map(|t| format!("{t} {}", event.target_id.unwrap_or_default())),
+            target: event
+                .target_type
+                .map(|t| format!("{t} {}", event.target_id.unwrap_or_default())),
             detail: event.detail,
             ip: event.ip,
         })
         .collect();
-    Ok(views::staff::audit(&ctx, &query, &errors, &actors, &rows, page.total, page.page, page.pages))
+    Ok(views::staff::audit(
+        &ctx,
+        AuditView {
+            query: &query,
+            errors: &errors,
+            actors: &actors,
+            rows: &rows,
+            total: page.total,
+            page: page.page,
+            pages: page.pages,
+        },
+    ))
 }

@@ -1,0 +1,216 @@
+//! The `yorisoi` binary as an operator uses it.
+
+use crate::support::{Browser, PASSWORD};
+use reqwest::StatusCode;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn yorisoi(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_yorisoi"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("YORISOI_BIND")
+        .env_remove("YORISOI_BASE_URL")
+        .env_remove("YORISOI_TIMEZONE")
+        .env_remove("YORISOI_PASSWORD")
+        .env("RUST_LOG", "info");
+    command
+}
+
+#[test]
+fn a_setting_that_cannot_be_used_stops_start_up_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, value) in [
+        ("YORISOI_BIND", "not-an-address"),
+        ("YORISOI_TIMEZONE", "Mars/Olympus"),
+        ("DATABASE_URL", "mysql://x"),
+    ] {
+        let output = yorisoi(dir.path())
+            .arg("migrate")
+            .env(name, value)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("yorisoi: {name}: ")),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn migrate_and_create_user_on_a_new_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrated = yorisoi(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    assert!(
+        dir.path().join("yorisoi.db").exists(),
+        "the default SQLite file is created in the working directory"
+    );
+
+    let bad_role = yorisoi(dir.path())
+        .args([
+            "create-user",
+            "--email",
+            "a@example.jp",
+            "--name",
+            "A",
+            "--display-name",
+            "A",
+            "--role",
+            "root",
+        ])
+        .env("YORISOI_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role: `root` is not one of"));
+
+    let no_password = yorisoi(dir.path())
+        .args([
+            "create-user",
+            "--email",
+            "a@example.jp",
+            "--name",
+            "A",
+            "--display-name",
+            "A",
+            "--role",
+            "admin",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!no_password.status.success());
+    assert!(String::from_utf8_lossy(&no_password.stderr).contains("YORISOI_PASSWORD"));
+
+    let created = yorisoi(dir.path())
+        .args([
+            "create-user",
+            "--email",
+            "Admin@Example.jp",
+            "--name",
+            "山本 花子",
+            "--display-name",
+            "山本",
+            "--role",
+            "admin",
+        ])
+        .env("YORISOI_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let again = yorisoi(dir.path())
+        .args([
+            "create-user",
+            "--email",
+            "admin@example.jp",
+            "--name",
+            "X",
+            "--display-name",
+            "X",
+            "--role",
+            "admin",
+        ])
+        .env("YORISOI_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_logs_a_setup_link_that_creates_the_first_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = yorisoi(dir.path())
+        .env("YORISOI_BIND", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let server = Server(child);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut link = None;
+    while Instant::now() < deadline && link.is_none() {
+        if let Ok(line) = receiver.recv_timeout(Duration::from_millis(200))
+            && let Some(start) = line.find("http://")
+            && line.contains("/setup/")
+        {
+            link = Some(line[start..].trim().to_owned());
+        }
+    }
+    let link = link.expect("serve logs a setup link while no staff exist");
+    let base = format!("http://127.0.0.1:{port}");
+    assert!(link.starts_with(&base), "{link}");
+    let browser = Browser::new(&base);
+    let mut healthy = false;
+    for _ in 0..100 {
+        if let Ok(response) = reqwest::get(format!("{base}/healthz")).await {
+            healthy = response.status() == StatusCode::OK;
+            if healthy {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(healthy, "/healthz answers 200");
+    let path = &link[base.len()..];
+    assert_eq!(browser.get(path).await.status, StatusCode::OK);
+    let done = browser
+        .post(
+            path,
+            &[
+                ("email", "first@example.jp"),
+                ("full_name", "First Admin"),
+                ("display_name", "First"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(browser.get(path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        browser
+            .sign_in("first@example.jp", PASSWORD)
+            .await
+            .location(),
+        Some("/staff")
+    );
+    assert_eq!(browser.get("/staff").await.status, StatusCode::OK);
+    drop(server);
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real app over a real TCP port, on SQLite and on PostgreSQL.
+
+mod support;
+
+mod accounts;
+mod audit;
+mod cli;
+mod concurrency;
+mod csrf;
+mod pages;
+mod roles;
+mod setup;
+mod sign_in;
