@@ -80,7 +80,7 @@ pub fn render(ctx: &PageContext, page: Page) -> Markup {
 fn header(ctx: &PageContext) -> Markup {
     html! {
         header .header {
-            div .width-container .header__inner {
+            div .header__bar { div .width-container .header__inner {
                 a .header__name href=(if ctx.staff.is_some() { "/staff" } else { "/" }) {
                     span .header__logo aria-hidden="true" { (PreEscaped("&#x5BC4;")) }
                     span { (ctx.t("site.name")) }
@@ -100,7 +100,7 @@ fn header(ctx: &PageContext) -> Markup {
                         }
                     }
                 }
-            }
+            } }
             @if let Some(staff) = &ctx.staff {
                 nav .staff-nav aria-label=(ctx.t("layout.staff_nav")) {
                     div .width-container .staff-nav__inner {

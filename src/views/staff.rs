@@ -487,7 +487,7 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
                     tbody {
                         @for row in rows {
                             tr {
-                                td { (ctx.datetime(row.at)) }
+                                td .nowrap { (ctx.datetime(row.at)) }
                                 td {
                                     (row.actor.clone().unwrap_or_else(|| ctx.t("audit.no_actor").to_owned()))
                                     @if let Some(role) = row.role { br; span .muted { (role_label(ctx, Some(role))) } }
