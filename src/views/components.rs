@@ -424,3 +424,140 @@ pub fn warning_button(label: &str) -> Markup {
 pub fn back_link(ctx: &PageContext, href: &str) -> Markup {
     html! { a .back-link href=(href) { (ctx.t("nav.back")) } }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Lang, Prefs};
+
+    fn ctx(lang: Lang) -> PageContext {
+        PageContext {
+            lang,
+            prefs: Prefs::default(),
+            csrf_token: "t".repeat(64),
+            request_id: "0123456789abcdef".into(),
+            path: "/".into(),
+            staff: None,
+            tz: time_tz::timezones::db::asia::TOKYO,
+        }
+    }
+
+    #[test]
+    fn an_input_with_an_error_is_described_by_its_hint_and_error() {
+        let ctx = ctx(Lang::En);
+        let html = input(
+            &ctx,
+            Input {
+                name: "email",
+                label: "Email address",
+                hint: Some("We reply here"),
+                value: "a<b",
+                error: Some("Enter an email address".into()),
+                ..Default::default()
+            },
+        )
+        .into_string();
+        assert!(html.contains(r#"<label class="label" for="email">Email address</label>"#));
+        assert!(html.contains(r#"aria-describedby="email-hint email-error""#));
+        assert!(
+            html.contains(r#"value="a&lt;b""#),
+            "typed text is kept and escaped"
+        );
+        assert!(
+            html.contains(r#"<span class="visually-hidden">Error:</span>Enter an email address"#)
+        );
+    }
+
+    #[test]
+    fn the_error_summary_links_to_each_field_and_takes_focus() {
+        let ctx = ctx(Lang::Ja);
+        let mut errors = Errors::new();
+        errors.invalid("email", Invalid::Missing);
+        errors.invalid("role", Invalid::NotAChoice);
+        let html = error_summary(&ctx, &errors).into_string();
+        assert!(html.contains("autofocus"));
+        assert!(html.contains(r##"<a href="#email">メールアドレスを入力してください</a>"##));
+        assert!(html.contains(r##"<a href="#role">"##));
+        assert_eq!(error_summary(&ctx, &Errors::new()).into_string(), "");
+    }
+
+    #[test]
+    fn dates_are_three_labelled_fields_in_each_languages_order() {
+        let ja = date_input(
+            &ctx(Lang::Ja),
+            "birth",
+            "生年月日",
+            None,
+            ("1940", "4", "1"),
+            None,
+        )
+        .into_string();
+        let en = date_input(
+            &ctx(Lang::En),
+            "birth",
+            "Date of birth",
+            None,
+            ("1940", "4", "1"),
+            Some("Enter a real date"),
+        )
+        .into_string();
+        let position = |html: &str, needle: &str| html.find(needle).unwrap();
+        assert!(position(&ja, "birth-year") < position(&ja, "birth-day"));
+        assert!(position(&en, "birth-day") < position(&en, "birth-year"));
+        assert!(
+            en.contains(r#"id="birth""#),
+            "the first field carries the id the error summary links to"
+        );
+        assert!(en.contains("<legend"));
+        assert!(en.contains(r#"aria-describedby="birth-error""#));
+        let time =
+            time_input(&ctx(Lang::En), "start", "Start time", None, "14:00", None).into_string();
+        assert!(time.contains(r#"type="time""#) && time.contains(r#"value="14:00""#));
+    }
+
+    #[test]
+    fn change_links_say_what_they_change() {
+        let ctx = ctx(Lang::En);
+        let rows = [SummaryRow {
+            key: "Name".into(),
+            value: maud::html! { "Sato" },
+            change: Some(("/x".into(), "name".into())),
+        }];
+        let html = summary_list(&ctx, &rows).into_string();
+        assert!(
+            html.contains(r#"<a href="/x">Change<span class="visually-hidden"> name</span></a>"#),
+            "{html}"
+        );
+        let area = textarea(&ctx, "needs", "Other needs", None, "slow pace", None).into_string();
+        assert!(area.contains(r#"<textarea class="textarea" id="needs" name="needs" rows="5">slow pace</textarea>"#), "{area}");
+        let boxes = choices(
+            &ctx,
+            ChoiceGroup {
+                name: "scope",
+                legend: "Scope",
+                legend_is_heading: false,
+                hint: None,
+                choices: vec![
+                    Choice {
+                        value: "ask",
+                        label: "Ask".into(),
+                        hint: None,
+                    },
+                    Choice {
+                        value: "book",
+                        label: "Book".into(),
+                        hint: None,
+                    },
+                ],
+                selected: vec!["book"],
+                error: None,
+                multiple: true,
+            },
+        )
+        .into_string();
+        assert!(boxes.contains(r#"<input class="choice__input" type="checkbox" id="scope-2" name="scope" value="book" checked>"#), "{boxes}");
+        let banner =
+            notification_banner(&ctx, Banner::Success, maud::html! { "Saved" }).into_string();
+        assert!(banner.contains(r#"role="alert""#));
+    }
+}

@@ -21,6 +21,10 @@ use std::time::Instant;
 use subtle::ConstantTimeEq;
 use tracing::Instrument;
 
+/// Marks an error response whose own body must reach the client, such as the health check's.
+#[derive(Clone, Copy, Debug)]
+pub struct KeepBody;
+
 /// The largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
@@ -250,7 +254,11 @@ fn finish(
 ) -> Response {
     let status = response.status();
     let marked = response.extensions().get::<ErrorPage>().is_some();
-    if (status.is_client_error() || status.is_server_error()) && (marked || !is_html(&response)) {
+    let keep = response.extensions().get::<KeepBody>().is_some();
+    if (status.is_client_error() || status.is_server_error())
+        && !keep
+        && (marked || !is_html(&response))
+    {
         let page = errors::page(ctx, status.as_u16());
         let mut replacement = (status, page).into_response();
         for name in [header::SET_COOKIE, header::ALLOW, header::RETRY_AFTER] {

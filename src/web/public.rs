@@ -36,15 +36,14 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: the database does not answer");
-            (
+            let mut response = (
                 StatusCode::SERVICE_UNAVAILABLE,
-                [
-                    (header::CACHE_CONTROL, "no-store"),
-                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                ],
+                [(header::CACHE_CONTROL, "no-store")],
                 "database unavailable\n",
             )
-                .into_response()
+                .into_response();
+            response.extensions_mut().insert(super::context::KeepBody);
+            response
         }
     }
 }

@@ -44,3 +44,60 @@ async fn concurrent_writers_all_succeed(app: TestApp) {
     );
     assert_eq!(app.count("staff_sessions").await, 16);
 }
+
+db_tests!(every_pooled_sqlite_connection_gets_the_pragmas);
+
+async fn every_pooled_sqlite_connection_gets_the_pragmas(app: TestApp) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    let db = &app.state().db;
+    if db.get_database_backend() != DbBackend::Sqlite {
+        // PostgreSQL has no pragmas; its foreign keys are always enforced.
+        let refused = db.execute_unprepared("INSERT INTO staff_sessions (id, staff_user_id, created_at, last_seen_at) VALUES ('x', 424242, now(), now())").await;
+        assert!(refused.is_err(), "foreign keys are enforced");
+        return;
+    }
+    // Hold several connections at once, so each answer comes from a different one.
+    let mut open = Vec::new();
+    for _ in 0..6 {
+        open.push(db.begin().await.unwrap());
+    }
+    for txn in &open {
+        let ask =
+            |pragma: &str| Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {pragma}"));
+        let mode: String = txn
+            .query_one_raw(ask("journal_mode"))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        let sync: i64 = txn
+            .query_one_raw(ask("synchronous"))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        let fk: i64 = txn
+            .query_one_raw(ask("foreign_keys"))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        let busy: i64 = txn
+            .query_one_raw(ask("busy_timeout"))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 1, "synchronous=NORMAL");
+        assert_eq!(fk, 1, "foreign keys on");
+        assert!(busy >= 5000, "busy timeout {busy}");
+    }
+    for txn in open {
+        txn.rollback().await.unwrap();
+    }
+}

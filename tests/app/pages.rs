@@ -147,6 +147,7 @@ async fn health_check_answers_when_the_database_does(app: TestApp) {
     app.state().db.clone().close().await.unwrap();
     let page = app.browser().get("/healthz").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(page.body.trim(), "database unavailable");
 }
 
 async fn preferences_change_the_page_without_script(app: TestApp) {
