@@ -43,7 +43,7 @@ impl From<AuthError> for crate::Error {
     fn from(e: AuthError) -> Self {
         match e {
             AuthError::Database(e) => crate::Error::Database(e),
-            AuthError::Hash(e) => crate::Error::Internal(e.to_string()),
+            AuthError::Hash(e) => e.into(),
         }
     }
 }

@@ -29,6 +29,12 @@ pub struct Hasher {
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
+impl From<HashError> for crate::Error {
+    fn from(e: HashError) -> Self {
+        crate::Error::Internal(e.to_string())
+    }
+}
+
 impl Hasher {
     /// A hasher that runs at most `concurrency` hashes at once.
     pub fn new(concurrency: usize) -> Result<Self, HashError> {

@@ -173,6 +173,18 @@ fn hint_and_error(
     }
 }
 
+fn input_class(error: bool, width: Option<&str>) -> String {
+    let mut class = String::from("input");
+    if error {
+        class.push_str(" input--error");
+    }
+    if let Some(width) = width {
+        class.push(' ');
+        class.push_str(width);
+    }
+    class
+}
+
 /// Renders an [`Input`].
 pub fn input(ctx: &PageContext, field: Input<'_>) -> Markup {
     let kind = if field.kind.is_empty() {
@@ -181,11 +193,13 @@ pub fn input(ctx: &PageContext, field: Input<'_>) -> Markup {
         field.kind
     };
     let error = field.error.as_deref();
+    // One class attribute: maud writes a second `class` when shorthand classes meet `class=`.
+    let class = input_class(error.is_some(), field.width);
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(field.name) { (field.label) }
             (hint_and_error(ctx, field.name, field.hint, error))
-            input .input .input--error[error.is_some()] class=[field.width]
+            input class=(class)
                 type=(kind) id=(field.name) name=(field.name) value=(field.value)
                 autocomplete=[field.autocomplete]
                 spellcheck=[field.no_spellcheck.then_some("false")]
@@ -308,7 +322,7 @@ pub fn date_input(
                         @let id = if i == 0 { name.to_owned() } else { format!("{name}-{part}") };
                         div .date-input__item {
                             label .label for=(id) { (ctx.t(&format!("date.{part}"))) }
-                            input .input .input--error[error.is_some()] class=(width) type="text" inputmode="numeric"
+                            input class=(input_class(error.is_some(), Some(width))) type="text" inputmode="numeric"
                                 id=(id) name={ (name) "-" (part) } value=(val);
                         }
                     }

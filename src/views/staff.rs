@@ -463,8 +463,9 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
                         @if let Some(error) = &error {
                             p .error-message #{ (name) "-error" } { span .visually-hidden { (ctx.t("error.prefix")) } (error) }
                         }
+                        // A date control's value must be a real date: a refused one is not shown again.
                         input .input .width-10 type="date" id=(name) name=(name)
-                            value=(if name == "from" { &query.from } else { &query.to })
+                            value=[error.is_none().then_some(if name == "from" { &query.from } else { &query.to })]
                             aria-describedby=[error.as_ref().map(|_| format!("{name}-error"))];
                     }
                 }

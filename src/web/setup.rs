@@ -59,11 +59,7 @@ pub async fn submit(
     else {
         return Ok(rejected(views::staff::setup(&ctx, &action, &form, &errors)));
     };
-    let hash = state
-        .hasher
-        .hash(password.expose())
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let hash = state.hasher.hash(password.expose()).await?;
     let new = NewStaff {
         email,
         full_name,

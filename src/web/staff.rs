@@ -324,11 +324,7 @@ pub async fn user_create(
     ) else {
         return Ok(rejected(views::staff::user_new(&ctx, &form, &errors)));
     };
-    let hash = state
-        .hasher
-        .hash(password.expose())
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let hash = state.hasher.hash(password.expose()).await?;
     let new = NewStaff {
         email,
         full_name,
