@@ -458,15 +458,17 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
                 }
                 @for (name, label) in [("from", "audit.from"), ("to", "audit.to")] {
                     @let error = errors.message(ctx, name);
+                    @let described = if error.is_some() { format!("{name}-hint {name}-error") } else { format!("{name}-hint") };
                     div .form-group .form-group--error[error.is_some()] {
                         label .label for=(name) { (ctx.t(label)) }
+                        div .hint #{ (name) "-hint" } { (ctx.t("audit.date_hint")) }
                         @if let Some(error) = &error {
                             p .error-message #{ (name) "-error" } { span .visually-hidden { (ctx.t("error.prefix")) } (error) }
                         }
-                        // A date control's value must be a real date: a refused one is not shown again.
-                        input .input .width-10 type="date" id=(name) name=(name)
-                            value=[error.is_none().then_some(if name == "from" { &query.from } else { &query.to })]
-                            aria-describedby=[error.as_ref().map(|_| format!("{name}-error"))];
+                        // Plain text, not a date control, so a mistyped date is shown again as typed.
+                        input .input .width-10 type="text" inputmode="numeric" autocomplete="off" id=(name) name=(name)
+                            value=(if name == "from" { &query.from } else { &query.to })
+                            aria-describedby=(described);
                     }
                 }
             }
