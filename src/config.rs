@@ -19,6 +19,14 @@ pub struct Config {
     pub timezone_name: String,
     /// An address where visitors can report a problem with the site, if the desk has one.
     pub contact_email: Option<String>,
+    /// The mail server, as an SMTP URL; without one, emails are written to `mail_dir`.
+    pub smtp_url: Option<String>,
+    /// The sender of every email, such as `Yorisoi <desk@example.jp>`.
+    pub mail_from: String,
+    /// Where emails are written as `.eml` files when there is no mail server.
+    pub mail_dir: std::path::PathBuf,
+    /// How often the outbox relay looks for due emails besides being woken.
+    pub relay_poll: std::time::Duration,
 }
 
 /// A setting that cannot be used.
@@ -81,7 +89,30 @@ impl Config {
             ),
         };
 
+        let smtp_url = get("SMTP_URL").map(|s| s.trim().to_owned());
+        if let Some(url) = &smtp_url {
+            crate::mail::Transport::check_url(url).map_err(|e| ConfigError {
+                variable: "SMTP_URL",
+                problem: format!(
+                    "cannot be used ({e}); write it like smtp://host:25 or smtps://user:pass@host"
+                ),
+            })?;
+        }
+        let mail_from = match get("MAIL_FROM") {
+            Some(raw) => raw.trim().to_owned(),
+            None => format!("Yorisoi <no-reply@{}>", mail_domain(&base_url)),
+        };
+        crate::mail::transport::parse_mailbox(&mail_from).map_err(|_| ConfigError {
+            variable: "MAIL_FROM",
+            problem: format!("`{mail_from}` is not a sender such as Yorisoi <desk@example.jp>"),
+        })?;
+        let mail_dir = get("MAIL_DIR").unwrap_or_else(|| "mail".to_owned()).into();
+
         Ok(Config {
+            smtp_url,
+            mail_from,
+            mail_dir,
+            relay_poll: std::time::Duration::from_secs(5),
             contact_email,
             database_url,
             bind,
@@ -99,6 +130,26 @@ impl Config {
     /// A full link to a path on the desk.
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
+    }
+}
+
+/// The host of the base URL, for the sender address and `Message-ID`s; `localhost` when the
+/// host is an IP address or has no dot.
+pub fn mail_domain(base_url: &str) -> String {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or_default()
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default();
+    let is_name = host.contains('.')
+        && host.chars().any(|c| c.is_ascii_alphabetic())
+        && !host.starts_with('[');
+    if is_name {
+        host.to_owned()
+    } else {
+        "localhost".to_owned()
     }
 }
 
@@ -180,6 +231,34 @@ mod tests {
                 .unwrap_err()
                 .variable,
             "YORISOI_BASE_URL"
+        );
+    }
+
+    #[test]
+    fn mail_settings_default_and_are_checked() {
+        let config = with(&[]).unwrap();
+        assert_eq!(config.smtp_url, None);
+        assert_eq!(config.mail_dir, std::path::PathBuf::from("mail"));
+        assert_eq!(config.mail_from, "Yorisoi <no-reply@localhost>");
+        let named = with(&[("YORISOI_BASE_URL", "https://support.example.jp")]).unwrap();
+        assert_eq!(named.mail_from, "Yorisoi <no-reply@support.example.jp>");
+        assert_eq!(
+            with(&[("MAIL_FROM", "not an address")])
+                .unwrap_err()
+                .variable,
+            "MAIL_FROM"
+        );
+        assert_eq!(
+            with(&[("SMTP_URL", "ftp://x")]).unwrap_err().variable,
+            "SMTP_URL"
+        );
+        assert!(with(&[("SMTP_URL", "smtp://127.0.0.1:2525")]).is_ok());
+        assert!(
+            with(&[(
+                "SMTP_URL",
+                "smtp://user:pass@mail.example.jp:587?tls=required"
+            )])
+            .is_ok()
         );
     }
 

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod services;
 pub mod views;
 pub mod web;
@@ -36,12 +37,16 @@ pub enum StartError {
     /// Listening or serving failed.
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    /// The mail settings cannot be used.
+    #[error("{0}")]
+    Mail(String),
 }
 
 /// The app, connected and migrated.
 #[derive(Clone)]
 pub struct App {
     state: AppState,
+    relay: mail::Relay,
 }
 
 impl App {
@@ -53,9 +58,28 @@ impl App {
             .map(|n| n.get())
             .unwrap_or(2);
         let hasher = Hasher::new(hashing_at_once)?;
-        Ok(App {
-            state: AppState::new(db, config, clock, hasher),
-        })
+        let transport = match &config.smtp_url {
+            Some(url) => mail::Transport::smtp(url)
+                .map_err(|e| StartError::Mail(format!("SMTP_URL: {e}")))?,
+            None => mail::Transport::Files(config.mail_dir.clone()),
+        };
+        let from = mail::transport::parse_mailbox(&config.mail_from)
+            .map_err(|e| StartError::Mail(format!("MAIL_FROM: {e}")))?;
+        let state = AppState::new(db, config, clock, hasher);
+        let relay = mail::Relay::new(
+            state.db.clone(),
+            transport,
+            state.clock.clone(),
+            from,
+            state.mail_wake.clone(),
+            state.config.relay_poll,
+        );
+        Ok(App { state, relay })
+    }
+
+    /// The outbox relay, which `serve` runs in the background.
+    pub fn relay(&self) -> &mail::Relay {
+        &self.relay
     }
 
     /// The shared state, for tests and commands.
@@ -90,6 +114,7 @@ impl App {
                 }
             }
         });
+        let relay = tokio::spawn(self.relay.clone().run());
         let service = self
             .router()
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -97,6 +122,7 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await;
         pruner.abort();
+        relay.abort();
         served.map_err(StartError::from)
     }
 }

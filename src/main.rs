@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use yorisoi::clock::SystemClock;
-use yorisoi::domain::{DisplayName, Email, FullName, Password, Role};
+use yorisoi::domain::{DisplayName, Email, FullName, Lang, Password, Role};
 use yorisoi::services::{Actor, staff};
 use yorisoi::{App, Config};
 
@@ -40,6 +40,12 @@ enum Command {
         /// One of admin, supervisor, coordinator, interpreter.
         #[arg(long)]
         role: String,
+        /// Set no password: email the staff member an invitation to choose one instead.
+        #[arg(long)]
+        invite: bool,
+        /// The language of the invitation email: ja or en.
+        #[arg(long, default_value = "ja")]
+        lang: String,
     },
 }
 
@@ -76,7 +82,19 @@ fn main() -> ExitCode {
                 name,
                 display_name,
                 role,
-            } => create_user(config, &email, &name, &display_name, &role).await,
+                invite,
+                lang,
+            } => {
+                let account = NewAccount {
+                    email,
+                    name,
+                    display_name,
+                    role,
+                    invite,
+                    lang,
+                };
+                create_user(config, account).await
+            }
         }
     });
     match result {
@@ -155,62 +173,96 @@ fn read_password() -> Result<String, String> {
     Ok(first)
 }
 
-async fn create_user(
-    config: Config,
-    email: &str,
-    name: &str,
-    display_name: &str,
-    role: &str,
-) -> Result<(), String> {
+/// The `create-user` arguments.
+struct NewAccount {
+    email: String,
+    name: String,
+    display_name: String,
+    role: String,
+    invite: bool,
+    lang: String,
+}
+
+async fn create_user(config: Config, account: NewAccount) -> Result<(), String> {
+    let NewAccount {
+        email,
+        name,
+        display_name,
+        role,
+        invite,
+        lang,
+    } = account;
     let email =
-        Email::parse(email).map_err(|_| format!("--email: `{email}` is not an email address"))?;
-    let full_name = FullName::parse(name).map_err(|_| {
+        Email::parse(&email).map_err(|_| format!("--email: `{email}` is not an email address"))?;
+    let full_name = FullName::parse(&name).map_err(|_| {
         format!(
             "--name: give a name of 1 to {} characters",
             FullName::MAX_CHARS
         )
     })?;
-    let display_name = DisplayName::parse(display_name).map_err(|_| {
+    let display_name = DisplayName::parse(&display_name).map_err(|_| {
         format!(
             "--display-name: give a name of 1 to {} characters",
             DisplayName::MAX_CHARS
         )
     })?;
-    let role = Role::parse(role).map_err(|_| {
+    let role = Role::parse(&role).map_err(|_| {
         format!("--role: `{role}` is not one of admin, supervisor, coordinator, interpreter")
     })?;
-    let password = Password::parse(&read_password()?).map_err(|_| {
-        format!(
-            "password: use {} to {} characters",
-            Password::MIN_CHARS,
-            Password::MAX_CHARS
-        )
-    })?;
+    let lang = Lang::from_code(&lang)
+        .filter(|l| l.code() == lang)
+        .ok_or_else(|| format!("--lang: `{lang}` is not ja or en"))?;
+    let password = if invite {
+        None
+    } else {
+        Some(Password::parse(&read_password()?).map_err(|_| {
+            format!(
+                "password: use {} to {} characters",
+                Password::MIN_CHARS,
+                Password::MAX_CHARS
+            )
+        })?)
+    };
     let app = start(config).await?;
     let state = app.state();
-    let hash = state
-        .hasher
-        .hash(password.expose())
-        .await
-        .map_err(|e| e.to_string())?;
+    let password_hash = match &password {
+        Some(password) => Some(
+            state
+                .hasher
+                .hash(password.expose())
+                .await
+                .map_err(|e| e.to_string())?,
+        ),
+        None => None,
+    };
     let new = staff::NewStaff {
         email,
         full_name,
         display_name,
         role,
-        password_hash: Some(hash),
+        password_hash,
     };
-    let user = staff::create(&state.db, state.now(), &Actor::default(), &new)
-        .await
-        .map_err(|e| match e {
-            staff::StaffError::EmailTaken => {
-                format!("--email: an account with {} already exists", new.email)
-            }
-            other => other.to_string(),
-        })?;
+    let user = staff::create(
+        &state.db,
+        state.now(),
+        &Actor::default(),
+        &new,
+        &state.config,
+        lang,
+    )
+    .await
+    .map_err(|e| match e {
+        staff::StaffError::EmailTaken => {
+            format!("--email: an account with {} already exists", new.email)
+        }
+        other => other.to_string(),
+    })?;
     eprintln!(
         "yorisoi: created {} ({}) with id {}",
         user.email, user.role, user.id
     );
+    if invite {
+        eprintln!("yorisoi: the invitation is in the outbox; `yorisoi serve` sends it");
+    }
     Ok(())
 }

@@ -23,11 +23,21 @@ pub enum AuditAction {
     StaffDeactivated,
     /// A staff account was reactivated.
     StaffReactivated,
+    /// An invitation to choose a password was emailed.
+    StaffInvited,
+    /// A staff member chose their password from an invitation.
+    InvitationAccepted,
+    /// A password reset link was emailed.
+    PasswordResetRequested,
+    /// A staff member chose a new password from a reset link.
+    PasswordReset,
+    /// Staff asked for a stuck email to be tried again now.
+    EmailRetried,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -37,6 +47,11 @@ impl AuditAction {
         AuditAction::StaffUpdated,
         AuditAction::StaffDeactivated,
         AuditAction::StaffReactivated,
+        AuditAction::StaffInvited,
+        AuditAction::InvitationAccepted,
+        AuditAction::PasswordResetRequested,
+        AuditAction::PasswordReset,
+        AuditAction::EmailRetried,
         AuditAction::FirstAdminCreated,
     ];
 
@@ -53,6 +68,11 @@ impl AuditAction {
             AuditAction::StaffUpdated => "staff.account_updated",
             AuditAction::StaffDeactivated => "staff.account_deactivated",
             AuditAction::StaffReactivated => "staff.account_reactivated",
+            AuditAction::StaffInvited => "staff.invited",
+            AuditAction::InvitationAccepted => "staff.invitation_accepted",
+            AuditAction::PasswordResetRequested => "staff.password_reset_requested",
+            AuditAction::PasswordReset => "staff.password_reset",
+            AuditAction::EmailRetried => "outbox.retried",
         }
     }
 

@@ -2,6 +2,7 @@
 //! so every rule can be unit-tested in microseconds.
 
 pub mod audit;
+pub mod delivery;
 pub mod email;
 pub mod lang;
 pub mod password;

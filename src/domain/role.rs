@@ -63,15 +63,18 @@ pub enum Permission {
     ManageStaff,
     /// Read the audit log.
     ViewAudit,
+    /// See outgoing email and try stuck messages again.
+    ViewOutbox,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 4] = [
+    pub const ALL: [Permission; 5] = [
         Permission::ViewDashboard,
         Permission::ChangeOwnPassword,
         Permission::ManageStaff,
         Permission::ViewAudit,
+        Permission::ViewOutbox,
     ];
 
     /// The permission table: the roles that hold each permission.
@@ -82,6 +85,7 @@ impl Permission {
                 &[Admin, Supervisor, Coordinator, Interpreter]
             }
             Permission::ManageStaff | Permission::ViewAudit => &[Admin],
+            Permission::ViewOutbox => &[Admin, Supervisor],
         }
     }
 
@@ -92,6 +96,7 @@ impl Permission {
             Permission::ChangeOwnPassword => "change_own_password",
             Permission::ManageStaff => "manage_staff",
             Permission::ViewAudit => "view_audit",
+            Permission::ViewOutbox => "view_outbox",
         }
     }
 }

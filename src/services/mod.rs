@@ -6,6 +6,7 @@ pub mod auth;
 pub mod passwords;
 pub mod setup;
 pub mod staff;
+pub mod staff_links;
 
 /// Who is acting: the staff member and role behind a change, and the address it came from.
 #[derive(Debug, Clone, Default)]

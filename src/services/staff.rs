@@ -103,12 +103,15 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     })
 }
 
-/// Creates a staff account and records who created it.
+/// Creates a staff account and records who created it. An account created without a
+/// password gets an invitation email, in `lang`, with a link to choose one.
 pub async fn create(
     db: &DatabaseConnection,
     now: OffsetDateTime,
     actor: &Actor,
     new: &NewStaff,
+    config: &crate::config::Config,
+    lang: crate::domain::Lang,
 ) -> Result<staff_user::Model, StaffError> {
     let txn = begin_write(db).await?;
     let user = insert(&txn, now, new).await?;
@@ -121,6 +124,26 @@ pub async fn create(
         json!({ "email": user.email, "display_name": user.display_name, "role": user.role }),
     )
     .await?;
+    if user.password_hash.is_none() {
+        super::staff_links::issue(
+            &txn,
+            now,
+            config,
+            &user,
+            super::staff_links::Purpose::Invitation,
+            lang,
+        )
+        .await?;
+        audit::record(
+            &txn,
+            now,
+            actor,
+            AuditAction::StaffInvited,
+            Some(Target::staff(user.id)),
+            json!({ "email": user.email }),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(user)
 }

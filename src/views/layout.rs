@@ -109,6 +109,9 @@ fn header(ctx: &PageContext) -> Markup {
                             @if ctx.staff_may(Permission::ManageStaff) {
                                 li { a href="/staff/users" aria-current=[ctx.path.starts_with("/staff/users").then_some("page")] { (ctx.t("nav.staff_users")) } }
                             }
+                            @if ctx.staff_may(Permission::ViewOutbox) {
+                                li { a href="/staff/outbox" aria-current=[ctx.path.starts_with("/staff/outbox").then_some("page")] { (ctx.t("nav.outbox")) } }
+                            }
                             @if ctx.staff_may(Permission::ViewAudit) {
                                 li { a href="/staff/audit" aria-current=[ctx.path.starts_with("/staff/audit").then_some("page")] { (ctx.t("nav.audit")) } }
                             }

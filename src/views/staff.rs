@@ -49,7 +49,7 @@ pub fn login(
             }))
             (button(ctx.t("login.submit")))
         }))
-        p { (ctx.t("login.forgot")) }
+        p { a href="/staff/forgot" { (ctx.t("login.forgot_link")) } }
     };
     render(
         ctx,
@@ -173,6 +173,12 @@ pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
             "dashboard.audit_hint",
         ),
         (
+            Permission::ViewOutbox,
+            "/staff/outbox",
+            "dashboard.outbox",
+            "dashboard.outbox_hint",
+        ),
+        (
             Permission::ChangeOwnPassword,
             "/staff/password",
             "dashboard.password",
@@ -237,6 +243,8 @@ pub struct StaffRow {
     pub role: Option<Role>,
     /// Whether it can sign in.
     pub active: bool,
+    /// Whether it still waits for its holder to choose a password from the invitation.
+    pub invited: bool,
 }
 
 fn role_label(ctx: &PageContext, role: Option<Role>) -> String {
@@ -271,7 +279,11 @@ pub fn users(ctx: &PageContext, rows: &[StaffRow], notice: Option<&str>) -> Mark
                             td { (row.full_name) }
                             td .break-anywhere { (row.email) }
                             td { (role_label(ctx, row.role)) }
-                            td { @if row.active { (ctx.t("users.active")) } @else { strong .tag .tag--grey { (ctx.t("users.inactive")) } } }
+                            td {
+                                @if !row.active { strong .tag .tag--grey { (ctx.t("users.inactive")) } }
+                                @else if row.invited { strong .tag .tag--blue { (ctx.t("users.invited")) } }
+                                @else { (ctx.t("users.active")) }
+                            }
                         }
                     }
                 }
@@ -294,8 +306,7 @@ pub fn user_new(ctx: &PageContext, values: &StaffForm, errors: &Errors) -> Marku
                 choices: role_choices(ctx), selected: vec![values.role.as_str()],
                 error: errors.message(ctx, "role"), multiple: false,
             }))
-            p { (ctx.t("users.new_password_lead")) }
-            (new_password_fields(ctx, errors, "password", "password_confirm"))
+            p { (ctx.t("users.new_invitation_lead")) }
             (button(ctx.t("users.create_submit")))
         }))
     };
@@ -326,7 +337,11 @@ pub fn user_edit(
             SummaryRow { key: ctx.t("field.full_name").to_owned(), value: html! { (user.full_name) }, change: None },
             SummaryRow {
                 key: ctx.t("users.status").to_owned(),
-                value: html! { @if user.active { (ctx.t("users.active")) } @else { (ctx.t("users.inactive")) } },
+                value: html! {
+                    @if !user.active { (ctx.t("users.inactive")) }
+                    @else if user.invited { (ctx.t("users.invited")) }
+                    @else { (ctx.t("users.active")) }
+                },
                 change: None,
             },
         ]))
@@ -340,6 +355,11 @@ pub fn user_edit(
             }))
             (button(ctx.t("users.save")))
         }))
+        @if user.active && user.invited {
+            h2 .heading-m { (ctx.t("users.reinvite_heading")) }
+            p { (ctx.t("users.reinvite_lead")) }
+            (form(ctx, &format!("/staff/users/{}/invite", user.id), secondary_button(ctx.t("users.reinvite"))))
+        }
         @if user.active {
             h2 .heading-m { (ctx.t("users.deactivate_heading")) }
             p { (ctx.t("users.deactivate_lead")) }
@@ -519,4 +539,170 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
         ctx,
         Page::new(ctx.t("audit.title"), body).with_errors(errors.len()),
     )
+}
+
+/// The page where a staff member chooses a password from an emailed link.
+pub fn choose_password(
+    ctx: &PageContext,
+    action: &str,
+    title_key: &str,
+    lead: &str,
+    errors: &Errors,
+) -> Markup {
+    let title = ctx.t(title_key).to_owned();
+    let body = html! {
+        (error_summary(ctx, errors))
+        h1 .heading-l { (title) }
+        p { (lead) }
+        (form(ctx, action, html! {
+            (new_password_fields(ctx, errors, "new_password", "new_password_confirm"))
+            (button(ctx.t("links.save_password")))
+        }))
+    };
+    render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// The page for a link that was used, expired, or never existed.
+pub fn link_gone(ctx: &PageContext) -> Markup {
+    let body = html! {
+        h1 .heading-l { (ctx.t("links.gone_title")) }
+        p { (ctx.t("links.gone_body")) }
+        p { a href="/staff/forgot" { (ctx.t("links.gone_forgot")) } }
+    };
+    render(ctx, Page::new(ctx.t("links.gone_title"), body))
+}
+
+/// What was typed into the "forgot your password" form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ForgotForm {
+    /// The email typed.
+    pub email: String,
+}
+
+/// The "forgot your password" form.
+pub fn forgot(ctx: &PageContext, values: &ForgotForm, errors: &Errors) -> Markup {
+    let body = html! {
+        (super::components::back_link(ctx, "/staff/login"))
+        (error_summary(ctx, errors))
+        h1 .heading-l { (ctx.t("forgot.title")) }
+        p { (ctx.t("forgot.lead")) }
+        (form(ctx, "/staff/forgot", html! {
+            (input(ctx, Input {
+                name: "email", label: ctx.t("field.email"), value: &values.email, kind: "email",
+                autocomplete: Some("username"), error: errors.message(ctx, "email"), no_spellcheck: true,
+                ..Default::default()
+            }))
+            (button(ctx.t("forgot.submit")))
+        }))
+    };
+    render(
+        ctx,
+        Page::new(ctx.t("forgot.title"), body).with_errors(errors.len()),
+    )
+}
+
+/// The same answer whether or not an account uses the address.
+pub fn forgot_sent(ctx: &PageContext, email: &str) -> Markup {
+    let body = html! {
+        h1 .heading-l { (ctx.t("forgot.sent_title")) }
+        p { (ctx.tf("forgot.sent_body", &[("email", email)])) }
+        p { (ctx.t("forgot.sent_spam")) }
+        p { a href="/staff/login" { (ctx.t("forgot.back_to_login")) } }
+    };
+    render(ctx, Page::new(ctx.t("forgot.sent_title"), body))
+}
+
+/// One outbox row as staff see it.
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    /// Row id.
+    pub id: i64,
+    /// When it was written.
+    pub created_at: OffsetDateTime,
+    /// What kind of email.
+    pub kind: String,
+    /// To whom.
+    pub recipient: String,
+    /// Its subject.
+    pub subject: String,
+    /// Attempts so far.
+    pub attempts: i32,
+    /// The last error, if any.
+    pub last_error: Option<String>,
+    /// The next attempt (pending) or when it was sent.
+    pub when: Option<OffsetDateTime>,
+}
+
+/// The outbox page: one state at a time, with counts for each.
+pub fn outbox(
+    ctx: &PageContext,
+    state: &str,
+    counts: &[(&str, u64)],
+    rows: &[OutboxRow],
+    notice: Option<&str>,
+) -> Markup {
+    let when_heading = if state == "sent" {
+        "outbox.sent_at"
+    } else {
+        "outbox.next_attempt"
+    };
+    let body = html! {
+        @if let Some(notice) = notice {
+            (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
+        }
+        h1 .heading-l { (ctx.t("outbox.title")) }
+        p { (ctx.t("outbox.lead")) }
+        nav .tabs aria-label=(ctx.t("outbox.states")) {
+            ul .tabs__list {
+                @for (name, count) in counts {
+                    li .tabs__item {
+                        a href={ "/staff/outbox?status=" (name) } aria-current=[(*name == state).then_some("page")] {
+                            (ctx.t(&format!("outbox.state_{name}"))) " (" (count) ")"
+                        }
+                    }
+                }
+            }
+        }
+        @if rows.is_empty() {
+            p { (ctx.t("outbox.empty")) }
+        } @else {
+            div .table-wrap role="region" aria-labelledby="outbox-caption" tabindex="0" {
+                table .table {
+                    caption #outbox-caption .table__caption { (ctx.t(&format!("outbox.state_{state}"))) }
+                    thead { tr {
+                        th scope="col" { (ctx.t("outbox.created")) }
+                        th scope="col" { (ctx.t("outbox.recipient")) }
+                        th scope="col" { (ctx.t("outbox.subject")) }
+                        th scope="col" { (ctx.t("outbox.attempts")) }
+                        th scope="col" { (ctx.t(when_heading)) }
+                        th scope="col" { (ctx.t("outbox.last_error")) }
+                        @if state != "sent" { th scope="col" { span .visually-hidden { (ctx.t("outbox.actions")) } } }
+                    } }
+                    tbody {
+                        @for row in rows {
+                            tr {
+                                td .nowrap { (ctx.datetime(row.created_at)) }
+                                td .break-anywhere { (row.recipient) }
+                                td { (row.subject) br; span .muted { (row.kind) } }
+                                td { (row.attempts) }
+                                td .nowrap { @if let Some(when) = row.when { (ctx.datetime(when)) } }
+                                td .break-anywhere { (row.last_error.clone().unwrap_or_default()) }
+                                @if state != "sent" {
+                                    td {
+                                        (form(ctx, &format!("/staff/outbox/{}/retry", row.id), html! {
+                                            button .button .button--secondary .button--small type="submit" {
+                                                (ctx.t("outbox.retry")) span .visually-hidden { " " (row.recipient) }
+                                            }
+                                        }))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    render(ctx, Page::new(ctx.t("outbox.title"), body))
 }

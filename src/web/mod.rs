@@ -7,6 +7,7 @@ pub mod public;
 pub mod routes;
 pub mod setup;
 pub mod staff;
+pub mod staff_links;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -33,6 +34,10 @@ pub struct Shared {
     pub clock: Arc<dyn Clock>,
     /// Password hashing, bounded.
     pub hasher: Hasher,
+    /// Wakes the outbox relay after a transaction that wrote an email.
+    pub mail_wake: Arc<tokio::sync::Notify>,
+    /// The host named in `Message-ID`s.
+    pub mail_host: String,
 }
 
 impl AppState {
@@ -43,12 +48,20 @@ impl AppState {
         clock: Arc<dyn Clock>,
         hasher: Hasher,
     ) -> Self {
+        let mail_host = crate::config::mail_domain(&config.base_url);
         AppState(Arc::new(Shared {
             db,
             config,
             clock,
             hasher,
+            mail_wake: Arc::default(),
+            mail_host,
         }))
+    }
+
+    /// Tells the relay that an email is waiting.
+    pub fn mail_waiting(&self) {
+        self.0.mail_wake.notify_one();
     }
 
     /// The current instant.

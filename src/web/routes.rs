@@ -1,7 +1,7 @@
 //! Every route of the app in one table, with what it needs: the router is built from this
 //! table, and the tests walk it, so no route can be added without its rule.
 
-use super::{AppState, public, setup, staff};
+use super::{AppState, public, setup, staff, staff_links};
 use crate::domain::Permission;
 use crate::error::Error;
 use crate::services::auth::SignedInStaff;
@@ -130,6 +130,20 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     .post("/setup/{token}", Public, setup::submit)
     .get("/staff/login", Public, staff::login_form)
     .post("/staff/login", Public, staff::login)
+    .get("/staff/forgot", Public, staff_links::forgot_form)
+    .post("/staff/forgot", Public, staff_links::forgot)
+    .get("/staff/reset/{token}", Public, staff_links::reset_form)
+    .post("/staff/reset/{token}", Public, staff_links::reset_save)
+    .get(
+        "/staff/invitation/{token}",
+        Public,
+        staff_links::invitation_form,
+    )
+    .post(
+        "/staff/invitation/{token}",
+        Public,
+        staff_links::invitation_save,
+    )
     .post("/staff/logout", Staff(ViewDashboard), staff::logout)
     .get("/staff", Staff(ViewDashboard), staff::dashboard)
     .get(
@@ -161,7 +175,18 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
         Staff(ManageStaff),
         staff::user_reactivate,
     )
-    .get("/staff/audit", Staff(ViewAudit), staff::audit);
+    .post(
+        "/staff/users/{id}/invite",
+        Staff(ManageStaff),
+        staff::user_reinvite,
+    )
+    .get("/staff/audit", Staff(ViewAudit), staff::audit)
+    .get("/staff/outbox", Staff(ViewOutbox), staff_links::outbox_page)
+    .post(
+        "/staff/outbox/{id}/retry",
+        Staff(ViewOutbox),
+        staff_links::outbox_retry,
+    );
     (table.router, table.specs)
 }
 

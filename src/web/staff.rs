@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::services::audit::{self, Filter};
 use crate::services::auth::{self, PasswordChange, SignIn};
 use crate::services::staff::{self as staff_service, NewStaff, StaffError};
+use crate::services::staff_links;
 use crate::views::components::{Banner, Errors, notification_banner};
 use crate::views::staff::{AuditQuery, AuditRow, AuditView, LoginForm, StaffForm, StaffRow};
 use crate::views::{self, PageContext};
@@ -28,6 +29,7 @@ pub struct LoginQuery {
     next: String,
     signed_out: String,
     created: String,
+    password_set: String,
 }
 
 /// The sign-in page.
@@ -35,21 +37,21 @@ pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Re
     if ctx.staff.is_some() {
         return see_other("/staff");
     }
-    let notice = if query.signed_out == "1" {
-        Some(notification_banner(
+    let message = [
+        (&query.signed_out, "login.signed_out"),
+        (&query.created, "setup.created"),
+        (&query.password_set, "login.password_set"),
+    ]
+    .into_iter()
+    .find(|(flag, _)| flag.as_str() == "1")
+    .map(|(_, key)| key);
+    let notice = message.map(|key| {
+        notification_banner(
             &ctx,
             Banner::Success,
-            html! { p .banner__heading { (ctx.t("login.signed_out")) } },
-        ))
-    } else if query.created == "1" {
-        Some(notification_banner(
-            &ctx,
-            Banner::Success,
-            html! { p .banner__heading { (ctx.t("setup.created")) } },
-        ))
-    } else {
-        None
-    };
+            html! { p .banner__heading { (ctx.t(key)) } },
+        )
+    });
     let form = LoginForm {
         next: local_path(&query.next, "/staff").unwrap_or_default(),
         ..Default::default()
@@ -241,6 +243,7 @@ fn row(user: crate::entities::staff_user::Model) -> StaffRow {
         full_name: user.full_name,
         display_name: user.display_name,
         active: user.active,
+        invited: user.password_hash.is_none(),
     }
 }
 
@@ -256,6 +259,7 @@ fn done_notice<'a>(ctx: &PageContext, done: &str) -> Option<&'a str> {
         "updated" => "users.done_updated",
         "deactivated" => "users.done_deactivated",
         "reactivated" => "users.done_reactivated",
+        "invited" => "users.done_invited",
         _ => return None,
     };
     Some(ctx.t(key))
@@ -296,7 +300,7 @@ pub(crate) fn parse_identity(
     )
 }
 
-/// Creates an account.
+/// Creates an account and emails its holder an invitation to choose a password.
 pub async fn user_create(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -307,39 +311,63 @@ pub async fn user_create(
     let mut errors = Errors::new();
     let (email, full_name, display_name) = parse_identity(&mut errors, &form);
     let role = errors.check("role", Role::parse(&form.role));
-    let password = new_password(
-        &mut errors,
-        "password",
-        "password_confirm",
-        &form.password,
-        &form.password_confirm,
-    );
-    let (Some(email), Some(full_name), Some(display_name), Some(role), Some(password), true) = (
-        email,
-        full_name,
-        display_name,
-        role,
-        password,
-        errors.is_empty(),
-    ) else {
+    let (Some(email), Some(full_name), Some(display_name), Some(role)) =
+        (email, full_name, display_name, role)
+    else {
         return Ok(rejected(views::staff::user_new(&ctx, &form, &errors)));
     };
-    let hash = state.hasher.hash(password.expose()).await?;
     let new = NewStaff {
         email,
         full_name,
         display_name,
         role,
-        password_hash: Some(hash),
+        password_hash: None,
     };
-    match staff_service::create(&state.db, state.now(), &staff.actor(ip), &new).await {
-        Ok(_) => Ok(see_other("/staff/users?done=created")),
+    match staff_service::create(
+        &state.db,
+        state.now(),
+        &staff.actor(ip),
+        &new,
+        &state.config,
+        ctx.lang,
+    )
+    .await
+    {
+        Ok(_) => {
+            state.mail_waiting();
+            Ok(see_other("/staff/users?done=created"))
+        }
         Err(StaffError::EmailTaken) => {
             errors.add("email", "error.email.taken");
             Ok(rejected(views::staff::user_new(&ctx, &form, &errors)))
         }
         Err(e) => Err(staff_error(e)),
     }
+}
+
+/// Emails a fresh invitation to an account still waiting for its first password.
+pub async fn user_reinvite(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let id = parse_id(&id)?;
+    if !staff_links::reinvite(
+        &state.db,
+        state.now(),
+        &state.config,
+        &staff.actor(ip),
+        id,
+        ctx.lang,
+    )
+    .await?
+    {
+        return Err(Error::NotFound);
+    }
+    state.mail_waiting();
+    Ok(see_other(&format!("/staff/users/{id}?done=invited")))
 }
 
 fn staff_error(e: StaffError) -> Error {

@@ -1,12 +1,13 @@
 //! Admins manage staff accounts.
 
 use crate::db_tests;
-use crate::support::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, TestApp, link_in};
 use reqwest::StatusCode;
 use yorisoi::domain::Role;
 
 db_tests!(
     an_admin_creates_an_account_that_can_sign_in,
+    invitations_expire_after_seven_days_and_can_be_sent_again,
     a_rejected_account_form_keeps_what_was_typed,
     an_admin_changes_display_name_and_role,
     deactivation_ends_sessions_and_blocks_sign_in,
@@ -20,22 +21,16 @@ async fn an_admin_creates_an_account_that_can_sign_in(app: TestApp) {
         .await;
     assert_eq!(form.status, StatusCode::OK);
     assert_eq!(
-        form.texts("#role ~ label, .choice__label"),
+        form.texts(".choice__label"),
         vec!["Administrator", "Supervisor", "Coordinator", "Interpreter"]
     );
-    let created = admin
-        .post(
-            "/staff/users/new",
-            &[
-                ("email", "Nakamura@Example.jp"),
-                ("full_name", "中村 一郎"),
-                ("display_name", "中村"),
-                ("role", "interpreter"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
-        .await;
+    let fields = [
+        ("email", "Nakamura@Example.jp"),
+        ("full_name", "中村 一郎"),
+        ("display_name", "中村"),
+        ("role", "interpreter"),
+    ];
+    let created = admin.post("/staff/users/new", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     let list = admin.get(created.location().unwrap()).await;
     assert!(list.body.contains("banner--success"));
@@ -43,6 +38,68 @@ async fn an_admin_creates_an_account_that_can_sign_in(app: TestApp) {
         list.texts("tbody td")
             .contains(&"nakamura@example.jp".to_owned())
     );
+    assert!(
+        list.body.contains("招待中"),
+        "the account waits for its password"
+    );
+
+    // With no mail server configured, the invitation is an .eml file in the mail folder.
+    let emails = app.wait_for_dropped(1).await;
+    assert_eq!(emails.len(), 1);
+    let email = mail_parser::MessageParser::default()
+        .parse(&emails[0])
+        .unwrap();
+    assert_eq!(
+        email.to().unwrap().first().unwrap().address().unwrap(),
+        "nakamura@example.jp"
+    );
+    assert_eq!(
+        email.subject().unwrap(),
+        "よりそいサポート窓口：職員アカウントの準備ができました"
+    );
+    let text = email.body_text(0).unwrap();
+    assert!(
+        text.contains("中村さん") && !text.contains("中村 一郎"),
+        "display name only: {text}"
+    );
+    assert!(email.body_html(0).unwrap().contains("<html lang=\"ja\">"));
+    let link = link_in(&emails[0], &app.base);
+    let path = &link[app.base.len()..];
+    assert!(path.starts_with("/staff/invitation/"));
+    let early = app.browser().sign_in("nakamura@example.jp", PASSWORD).await;
+    assert_eq!(
+        early.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no password yet"
+    );
+
+    let invited = app.browser();
+    let form = invited.get(path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.texts("h1"), vec!["パスワードを決める"]);
+    let short = invited
+        .post(
+            path,
+            &[("new_password", "short"), ("new_password_confirm", "short")],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = invited
+        .post(
+            path,
+            &[
+                ("new_password", PASSWORD),
+                ("new_password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), Some("/staff/login?password_set=1"));
+    assert_eq!(
+        invited.get(path).await.status,
+        StatusCode::NOT_FOUND,
+        "the link works once"
+    );
+
     let staff = app.browser();
     assert_eq!(
         staff.sign_in("nakamura@example.jp", PASSWORD).await.status,
@@ -57,24 +114,65 @@ async fn an_admin_creates_an_account_that_can_sign_in(app: TestApp) {
     );
 }
 
+async fn invitations_expire_after_seven_days_and_can_be_sent_again(app: TestApp) {
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let fields = [
+        ("email", "late@example.jp"),
+        ("full_name", "Late Comer"),
+        ("display_name", "Late"),
+        ("role", "coordinator"),
+    ];
+    assert_eq!(
+        admin.post("/staff/users/new", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let first = link_in(&app.wait_for_dropped(1).await[0], &app.base);
+    app.clock
+        .advance(time::Duration::days(7) + time::Duration::minutes(1));
+    assert_eq!(
+        app.browser().get(&first[app.base.len()..]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A week later the admin signs in again and sends a new invitation.
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    let page = admin.get("/staff/users").await;
+    let row = scraper::Selector::parse("tbody tr").unwrap();
+    let link = scraper::Selector::parse("a").unwrap();
+    let href = page
+        .html()
+        .select(&row)
+        .find(|tr| tr.text().any(|t| t.contains("late@example.jp")))
+        .and_then(|tr| tr.select(&link).next())
+        .and_then(|a| a.value().attr("href").map(str::to_owned))
+        .expect("a row for the invited account");
+    let detail = admin.get(&href).await;
+    assert!(
+        detail.body.contains(&format!("action=\"{href}/invite\"")),
+        "a button to send a new invitation"
+    );
+    let again = admin.post(&format!("{href}/invite"), &[]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let second = link_in(&app.wait_for_dropped(2).await[1], &app.base);
+    assert_ne!(first, second);
+    assert_eq!(
+        app.browser().get(&second[app.base.len()..]).await.status,
+        StatusCode::OK
+    );
+}
+
 async fn a_rejected_account_form_keeps_what_was_typed(app: TestApp) {
     let (admin, _) = app.signed_in(Role::Admin).await;
     app.create_staff("taken@example.jp", Role::Coordinator)
         .await;
     let before = app.count("staff_users").await;
-    let page = admin
-        .post(
-            "/staff/users/new",
-            &[
-                ("email", "TAKEN@example.jp"),
-                ("full_name", "Taro Yamada"),
-                ("display_name", "Yamada"),
-                ("role", "coordinator"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
-        .await;
+    let fields = [
+        ("email", "TAKEN@example.jp"),
+        ("full_name", "Taro Yamada"),
+        ("display_name", "Yamada"),
+        ("role", "coordinator"),
+    ];
+    let page = admin.post("/staff/users/new", &fields).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         page.texts(".error-summary a"),
@@ -98,18 +196,17 @@ async fn a_rejected_account_form_keeps_what_was_typed(app: TestApp) {
         .collect();
     assert_eq!(
         links,
-        vec![
-            "#email",
-            "#full_name",
-            "#display_name",
-            "#role",
-            "#password"
-        ]
+        vec!["#email", "#full_name", "#display_name", "#role"]
     );
     assert_eq!(
         app.count("staff_users").await,
         before,
         "nothing half-written"
+    );
+    assert_eq!(
+        app.count("outbox_messages").await,
+        0,
+        "no invitation for a rejected form"
     );
 }
 

@@ -214,3 +214,127 @@ async fn serve_logs_a_setup_link_that_creates_the_first_admin() {
     assert_eq!(browser.get("/staff").await.status, StatusCode::OK);
     drop(server);
 }
+
+async fn fresh_database(
+    backend: crate::support::Backend,
+    dir: &std::path::Path,
+) -> Option<(String, Option<(String, String)>)> {
+    use sea_orm::ConnectionTrait;
+    match backend {
+        crate::support::Backend::Sqlite => {
+            Some((format!("sqlite://{}", dir.join("y.db").display()), None))
+        }
+        crate::support::Backend::Postgres => {
+            let admin = std::env::var("TEST_POSTGRES_URL")
+                .ok()
+                .filter(|u| !u.is_empty())?;
+            let name = format!(
+                "yorisoi_t_{}",
+                &yorisoi::domain::Token::generate().expose()[..16]
+            );
+            let conn = sea_orm::Database::connect(&admin).await.unwrap();
+            conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap();
+            conn.close().await.ok();
+            let (base, _) = admin.rsplit_once('/').unwrap();
+            Some((format!("{base}/{name}"), Some((admin, name))))
+        }
+    }
+}
+
+async fn drop_database(pg: Option<(String, String)>) {
+    use sea_orm::ConnectionTrait;
+    if let Some((admin, name)) = pg {
+        let conn = sea_orm::Database::connect(&admin).await.unwrap();
+        let _ = conn
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await;
+    }
+}
+
+fn start_server(dir: &std::path::Path, database_url: &str, port: u16, smtp: &str) -> Server {
+    let child = yorisoi(dir)
+        .env("DATABASE_URL", database_url)
+        .env("YORISOI_BIND", format!("127.0.0.1:{port}"))
+        .env("SMTP_URL", smtp)
+        .stderr(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    Server(child)
+}
+
+async fn wait_healthy(port: u16) {
+    for _ in 0..200 {
+        if let Ok(response) = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await
+            && response.status() == StatusCode::OK
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server did not answer /healthz");
+}
+
+/// An email committed while the server runs is delivered after the server is killed with
+/// SIGKILL and started again, exactly once.
+async fn a_killed_server_delivers_after_restart(backend: crate::support::Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((database_url, pg)) = fresh_database(backend, dir.path()).await else {
+        eprintln!("skipped on PostgreSQL: TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let mut receiver = crate::smtp::Receiver::down().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = start_server(dir.path(), &database_url, port, &receiver.url());
+    wait_healthy(port).await;
+
+    // Another process commits an invitation and exits; the server has not sent it yet.
+    let created = yorisoi(dir.path())
+        .args([
+            "create-user",
+            "--invite",
+            "--lang",
+            "en",
+            "--email",
+            "kill@example.jp",
+            "--name",
+            "Kill Test",
+            "--display-name",
+            "Kill",
+            "--role",
+            "coordinator",
+        ])
+        .env("DATABASE_URL", &database_url)
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+    assert!(receiver.arrived().is_empty());
+
+    receiver.up().await;
+    let _restarted = start_server(dir.path(), &database_url, port, &receiver.url());
+    let arrived = receiver.wait_for(1, 90).await;
+    assert_eq!(arrived.len(), 1, "delivered after the restart");
+    let parsed = arrived[0].parsed();
+    assert_eq!(
+        parsed.subject(),
+        Some("Your Yorisoi staff account is ready")
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(receiver.arrived().len(), 1, "exactly once");
+    drop(_restarted);
+    drop_database(pg).await;
+}
+
+crate::backend_tests!(a_killed_server_delivers_after_restart);

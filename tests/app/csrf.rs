@@ -5,11 +5,13 @@ use reqwest::StatusCode;
 use yorisoi::domain::Role;
 use yorisoi::web::routes;
 
-const TABLES: [&str; 5] = [
+const TABLES: [&str; 7] = [
     "staff_users",
     "staff_sessions",
     "login_attempts",
     "audit_events",
+    "outbox_messages",
+    "staff_tokens",
     "setup_tokens",
 ];
 

@@ -1,5 +1,6 @@
 //! Integration tests: the real app over a real TCP port, on SQLite and on PostgreSQL.
 
+mod smtp;
 mod support;
 
 mod accounts;
@@ -7,6 +8,7 @@ mod audit;
 mod cli;
 mod concurrency;
 mod csrf;
+mod email;
 mod pages;
 mod roles;
 mod setup;

@@ -54,11 +54,33 @@ macro_rules! db_tests {
     };
 }
 
+/// Declares tests that run once on SQLite and once on PostgreSQL, where the test starts its
+/// own app (to configure it) from the backend it is given.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::support::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::support::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
 /// A running app and the handles a test needs.
 pub struct TestApp {
     pub base: String,
     pub clock: Arc<ShiftedClock>,
     pub app: App,
+    pub config: Config,
+    pub mail_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
     pg: Option<(String, String)>,
     server: tokio::task::JoinHandle<()>,
@@ -115,7 +137,11 @@ impl TestApp {
         config.database_url = database_url;
         config.bind = addr;
         config.base_url = format!("http://{addr}");
+        config.mail_dir = dir.path().join("mail");
+        config.relay_poll = std::time::Duration::from_millis(100);
         adjust(&mut config);
+        let mail_dir = config.mail_dir.clone();
+        let kept = config.clone();
         let clock = Arc::new(ShiftedClock::default());
         let app = App::start(config, clock.clone()).await.expect("app starts");
         let serving = app.clone();
@@ -129,10 +155,40 @@ impl TestApp {
             base: format!("http://{addr}"),
             clock,
             app,
+            config: kept,
+            mail_dir,
             _dir: dir,
             pg,
             server,
         })
+    }
+
+    /// Emails written to the mail folder (no SMTP server configured), oldest first.
+    pub fn dropped_emails(&self) -> Vec<Vec<u8>> {
+        let Ok(entries) = std::fs::read_dir(&self.mail_dir) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .collect()
+    }
+
+    /// Waits until `n` emails were written to the mail folder, and returns them.
+    pub async fn wait_for_dropped(&self, n: usize) -> Vec<Vec<u8>> {
+        for _ in 0..200 {
+            let found = self.dropped_emails();
+            if found.len() >= n {
+                return found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.dropped_emails()
     }
 
     pub fn state(&self) -> &AppState {
@@ -155,10 +211,17 @@ impl TestApp {
             role,
             password_hash: Some(hash),
         };
-        staff::create(&state.db, state.now(), &Actor::default(), &new)
-            .await
-            .unwrap()
-            .id
+        staff::create(
+            &state.db,
+            state.now(),
+            &Actor::default(),
+            &new,
+            &state.config,
+            yorisoi::domain::Lang::Ja,
+        )
+        .await
+        .unwrap()
+        .id
     }
 
     /// A browser signed in as a new account with the role.
@@ -229,6 +292,18 @@ impl Drop for TestApp {
             .join();
         }
     }
+}
+
+/// The text part of an email and the first link in it to a path starting with `prefix`.
+pub fn link_in(raw: &[u8], prefix: &str) -> String {
+    let message = mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("parsable email");
+    let text = message.body_text(0).expect("a text part").into_owned();
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in {text}"));
+    text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
 /// What came back from one request.

@@ -1,0 +1,192 @@
+//! The emails: one layout with an HTML part and a plain-text part, short and plain, in the
+//! recipient's language, with the reference number near the top when there is one.
+
+use crate::domain::Lang;
+use crate::i18n::{t, tf};
+use maud::{DOCTYPE, html};
+
+/// What an email says, before it is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct EmailContent {
+    /// The subject line.
+    pub subject: String,
+    /// The first line, such as "Hello Sato".
+    pub greeting: String,
+    /// A reference number to quote, if any.
+    pub reference: Option<String>,
+    /// Paragraphs before the action.
+    pub before: Vec<String>,
+    /// A link to follow: its label and address.
+    pub action: Option<(String, String)>,
+    /// Paragraphs after the action.
+    pub after: Vec<String>,
+}
+
+/// An email ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+}
+
+/// Lays out an email in both parts.
+pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
+    let site = t(lang, "site.name");
+    let reference = content
+        .reference
+        .as_ref()
+        .map(|r| tf(lang, "email.reference", &[("reference", r)]));
+
+    let mut text = String::new();
+    if let Some(reference) = &reference {
+        text.push_str(reference);
+        text.push_str("\n\n");
+    }
+    text.push_str(&content.greeting);
+    text.push_str("\n\n");
+    for paragraph in &content.before {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+    }
+    if let Some((label, url)) = &content.action {
+        text.push_str(label);
+        text.push_str(":\n");
+        text.push_str(url);
+        text.push_str("\n\n");
+    }
+    for paragraph in &content.after {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+    }
+    text.push_str("-- \n");
+    text.push_str(site);
+    text.push('\n');
+    text.push_str(t(lang, "email.footer"));
+    text.push('\n');
+
+    let body = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (content.subject) }
+            }
+            body style="margin:0;padding:16px;background:#ffffff;color:#0b0c0c;font-family:sans-serif;font-size:19px;line-height:1.6" {
+                div style="max-width:600px" {
+                    p style="margin:0 0 16px;font-weight:bold;color:#0b4f6c" { (site) }
+                    @if let Some(reference) = &reference {
+                        p style="margin:0 0 16px;padding:8px 12px;border-left:5px solid #0b4f6c;background:#f3f2f1;font-weight:bold" { (reference) }
+                    }
+                    p style="margin:0 0 16px" { (content.greeting) }
+                    @for paragraph in &content.before { p style="margin:0 0 16px" { (paragraph) } }
+                    @if let Some((label, url)) = &content.action {
+                        p style="margin:0 0 16px" {
+                            a href=(url) style="color:#1a56a8;font-weight:bold" { (label) }
+                        }
+                        p style="margin:0 0 16px;font-size:16px;color:#484949;word-break:break-all" { (url) }
+                    }
+                    @for paragraph in &content.after { p style="margin:0 0 16px" { (paragraph) } }
+                    hr style="border:0;border-top:1px solid #b1b4b6";
+                    p style="margin:0;font-size:16px;color:#484949" { (t(lang, "email.footer")) }
+                }
+            }
+        }
+    };
+    Rendered {
+        subject: content.subject.clone(),
+        text,
+        html: body.into_string(),
+    }
+}
+
+/// The invitation a new staff member gets, with the link to set their password.
+pub fn staff_invitation(lang: Lang, display_name: &str, link: &str, valid_until: &str) -> Rendered {
+    render(
+        lang,
+        &EmailContent {
+            subject: t(lang, "email.invitation.subject").to_owned(),
+            greeting: tf(lang, "email.greeting", &[("name", display_name)]),
+            reference: None,
+            before: vec![t(lang, "email.invitation.body").to_owned()],
+            action: Some((
+                t(lang, "email.invitation.action").to_owned(),
+                link.to_owned(),
+            )),
+            after: vec![
+                tf(lang, "email.link_valid_until", &[("time", valid_until)]),
+                t(lang, "email.invitation.ignore").to_owned(),
+            ],
+        },
+    )
+}
+
+/// The link a staff member gets when they forgot their password.
+pub fn password_reset(lang: Lang, display_name: &str, link: &str, valid_until: &str) -> Rendered {
+    render(
+        lang,
+        &EmailContent {
+            subject: t(lang, "email.reset.subject").to_owned(),
+            greeting: tf(lang, "email.greeting", &[("name", display_name)]),
+            reference: None,
+            before: vec![t(lang, "email.reset.body").to_owned()],
+            action: Some((t(lang, "email.reset.action").to_owned(), link.to_owned())),
+            after: vec![
+                tf(lang, "email.link_valid_until", &[("time", valid_until)]),
+                t(lang, "email.reset.ignore").to_owned(),
+            ],
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_parts_carry_the_reference_first_and_the_link() {
+        let content = EmailContent {
+            subject: "Booked".into(),
+            greeting: "Hello".into(),
+            reference: Some("K7P3-XW2M".into()),
+            before: vec!["Your session is booked.".into()],
+            action: Some((
+                "Manage your booking".into(),
+                "https://desk.example.jp/b/abc".into(),
+            )),
+            after: vec![],
+        };
+        let mail = render(Lang::En, &content);
+        assert!(
+            mail.text.starts_with("Reference number: K7P3-XW2M\n"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains("https://desk.example.jp/b/abc"));
+        assert!(mail.html.contains(r#"<html lang="en">"#));
+        let reference_at = mail.html.find("K7P3-XW2M").unwrap();
+        assert!(
+            reference_at < mail.html.find("Hello").unwrap(),
+            "the reference comes before the greeting"
+        );
+    }
+
+    #[test]
+    fn invitations_are_written_in_the_recipients_language() {
+        let ja = staff_invitation(
+            Lang::Ja,
+            "佐藤",
+            "https://x/i/1",
+            "2026年11月29日(日) 12:00",
+        );
+        assert!(ja.subject.contains("職員アカウント"));
+        assert!(ja.text.contains("佐藤さん"));
+        let en = staff_invitation(Lang::En, "Sato", "https://x/i/1", "Sun 29 Nov 2026, 12:00");
+        assert!(en.text.contains("Hello Sato"));
+        assert!(en.text.contains("Sun 29 Nov 2026, 12:00"));
+    }
+}

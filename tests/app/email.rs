@@ -1,0 +1,405 @@
+//! Email that is never lost: the outbox, the relay, SMTP and the emailed staff links.
+
+use crate::backend_tests;
+use crate::smtp::Receiver;
+use crate::support::{Backend, PASSWORD, TestApp, link_in};
+use mail_parser::MimeHeaders;
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+use time::Duration;
+use yorisoi::domain::{Email, Lang, Role};
+use yorisoi::entities::outbox_message;
+use yorisoi::mail::ics::{CalendarEvent, Method};
+use yorisoi::mail::{Attachment, OutgoingEmail, enqueue, templates};
+
+fn booking_email(to: &str, event: &CalendarEvent) -> OutgoingEmail {
+    let content = templates::EmailContent {
+        subject: "セッションのご予約を承りました".into(),
+        greeting: "山田さん".into(),
+        reference: Some("K7P3-XW2M".into()),
+        before: vec!["手話通訳によるビデオ相談のご予約を承りました。".into()],
+        action: Some((
+            "予約の確認・変更".into(),
+            "https://desk.example.jp/manage/abc".into(),
+        )),
+        after: vec![],
+    };
+    OutgoingEmail {
+        kind: "test_booking",
+        recipient: Email::parse(to).unwrap(),
+        lang: Lang::Ja,
+        message: templates::render(Lang::Ja, &content),
+        attachments: vec![Attachment {
+            filename: "session.ics".into(),
+            content_type: event.content_type().into(),
+            content: event.render(),
+        }],
+    }
+}
+
+fn event(now: time::OffsetDateTime) -> CalendarEvent {
+    CalendarEvent {
+        uid: "booking-K7P3@yorisoi".into(),
+        sequence: 0,
+        stamp: now,
+        start: now + Duration::days(2),
+        end: now + Duration::days(2) + Duration::minutes(30),
+        summary: "手話通訳によるビデオ相談".into(),
+        description: "参照番号: K7P3-XW2M".into(),
+        location: None,
+        method: Method::Request,
+    }
+}
+
+async fn enqueue_one(app: &TestApp, to: &str) -> i64 {
+    let state = app.state();
+    let txn = yorisoi::db::begin_write(&state.db).await.unwrap();
+    let id = enqueue(
+        &txn,
+        state.now(),
+        &state.mail_host,
+        booking_email(to, &event(state.now())),
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    state.mail_waiting();
+    id
+}
+
+async fn row(app: &TestApp, id: i64) -> outbox_message::Model {
+    outbox_message::Entity::find_by_id(id)
+        .one(&app.state().db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+backend_tests!(
+    smtp_delivers_headers_both_parts_and_the_calendar,
+    a_receiver_that_is_down_gets_the_message_once_it_is_up,
+    two_relays_deliver_each_message_once,
+    a_rolled_back_transaction_sends_nothing,
+    staff_see_and_retry_stuck_email,
+    forgotten_passwords_are_reset_by_an_emailed_link,
+);
+
+async fn smtp_delivers_headers_both_parts_and_the_calendar(backend: Backend) {
+    let receiver = Receiver::start().await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| {
+        c.smtp_url = Some(url);
+        c.mail_from = "Yorisoi Desk <desk@example.jp>".into();
+    })
+    .await
+    else {
+        return;
+    };
+    let id = enqueue_one(&app, "yamada@example.jp").await;
+    let arrived = receiver.wait_for(1, 20).await;
+    assert_eq!(arrived.len(), 1);
+    let mail = &arrived[0];
+    assert_eq!(mail.from, "desk@example.jp");
+    assert_eq!(mail.to, vec!["yamada@example.jp"]);
+    let parsed = mail.parsed();
+    assert_eq!(parsed.subject(), Some("セッションのご予約を承りました"));
+    assert_eq!(
+        parsed.from().unwrap().first().unwrap().name(),
+        Some("Yorisoi Desk")
+    );
+    let stored = row(&app, id).await;
+    assert_eq!(
+        format!("<{}>", parsed.message_id().unwrap()),
+        stored.message_id,
+        "the stored Message-ID is the one sent"
+    );
+    let text = parsed.body_text(0).unwrap();
+    assert!(
+        text.starts_with("参照番号：K7P3-XW2M"),
+        "the reference comes first: {text}"
+    );
+    assert!(text.contains("https://desk.example.jp/manage/abc"));
+    let html = parsed.body_html(0).unwrap();
+    assert!(html.contains("<html lang=\"ja\">") && html.contains("K7P3-XW2M"));
+    let attachment = parsed
+        .attachments()
+        .next()
+        .expect("the calendar is attached");
+    assert_eq!(attachment.attachment_name(), Some("session.ics"));
+    let ics = String::from_utf8_lossy(attachment.contents()).into_owned();
+    assert!(
+        ics.contains("METHOD:REQUEST\r\n") && ics.contains("UID:booking-K7P3@yorisoi\r\n"),
+        "{ics}"
+    );
+    assert!(ics.contains("DTSTART:") && ics.contains("Z\r\n"));
+
+    assert_eq!(stored.status, "sent");
+    assert_eq!(stored.attempts, 1);
+    assert!(stored.sent_at.is_some() && stored.lease_owner.is_none());
+}
+
+async fn a_receiver_that_is_down_gets_the_message_once_it_is_up(backend: Backend) {
+    let mut receiver = Receiver::down().await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let id = enqueue_one(&app, "down@example.jp").await;
+    // The relay tries at once and fails: the row stays pending with its error.
+    let mut failed = row(&app, id).await;
+    for _ in 0..100 {
+        if failed.attempts > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        failed = row(&app, id).await;
+    }
+    assert_eq!(failed.status, "pending");
+    assert_eq!(failed.attempts, 1);
+    assert!(failed.last_error.as_deref().is_some_and(|e| !e.is_empty()));
+    let wait = failed.next_attempt_at - app.state().now();
+    assert!(
+        wait > Duration::seconds(10) && wait < Duration::minutes(1),
+        "first retry within a minute: {wait}"
+    );
+
+    receiver.up().await;
+    app.clock.advance(Duration::minutes(1));
+    let arrived = receiver.wait_for(1, 20).await;
+    assert_eq!(arrived.len(), 1);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let sent = row(&app, id).await;
+    assert_eq!(sent.status, "sent");
+    assert_eq!(sent.attempts, 2);
+    assert_eq!(receiver.arrived().len(), 1, "delivered once");
+}
+
+async fn two_relays_deliver_each_message_once(backend: Backend) {
+    let receiver = Receiver::start().await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    // A second app on the same database: its own relay, polling the same outbox.
+    let second = yorisoi::App::start(app.config.clone(), app.clock.clone())
+        .await
+        .unwrap();
+    let second_relay = tokio::spawn(second.relay().clone().run());
+    let state = app.state();
+    let txn = yorisoi::db::begin_write(&state.db).await.unwrap();
+    for n in 0..40 {
+        enqueue(
+            &txn,
+            state.now(),
+            &state.mail_host,
+            booking_email(&format!("r{n}@example.jp"), &event(state.now())),
+        )
+        .await
+        .unwrap();
+    }
+    txn.commit().await.unwrap();
+    state.mail_waiting();
+    second.state().mail_waiting();
+    let arrived = receiver.wait_for(40, 30).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let arrived_after = receiver.arrived();
+    assert_eq!(arrived.len(), 40);
+    assert_eq!(arrived_after.len(), 40, "no message arrived twice");
+    let mut ids: Vec<String> = arrived_after.iter().map(|m| m.message_id()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 40);
+    assert_eq!(
+        app.count("outbox_messages WHERE status = 'sent' AND attempts = 1")
+            .await,
+        40
+    );
+    second_relay.abort();
+}
+
+async fn a_rolled_back_transaction_sends_nothing(backend: Backend) {
+    let receiver = Receiver::start().await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let state = app.state();
+    let txn = state.db.begin().await.unwrap();
+    enqueue(
+        &txn,
+        state.now(),
+        &state.mail_host,
+        booking_email("never@example.jp", &event(state.now())),
+    )
+    .await
+    .unwrap();
+    txn.execute_unprepared("SELECT 1").await.unwrap();
+    txn.rollback().await.unwrap();
+    state.mail_waiting();
+    assert_eq!(app.app.relay().deliver_due().await.unwrap(), 0);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(receiver.arrived().is_empty());
+    assert_eq!(app.count("outbox_messages").await, 0);
+
+    // A form the service rejects writes no email either: a taken address.
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    app.create_staff("taken@example.jp", Role::Coordinator)
+        .await;
+    let page = admin
+        .post(
+            "/staff/users/new",
+            &[
+                ("email", "taken@example.jp"),
+                ("full_name", "X"),
+                ("display_name", "X"),
+                ("role", "coordinator"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("outbox_messages").await, 0);
+}
+
+async fn staff_see_and_retry_stuck_email(backend: Backend) {
+    let mut receiver = Receiver::down().await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let id = enqueue_one(&app, "stuck@example.jp").await;
+    for _ in 0..100 {
+        if row(&app, id).await.attempts > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (supervisor, _) = app.signed_in(Role::Supervisor).await;
+    let page = supervisor
+        .get_with("/staff/outbox", &[("accept-language", "en")])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cells = page.texts("tbody td");
+    assert!(cells.contains(&"stuck@example.jp".to_owned()), "{cells:?}");
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.to_lowercase().contains("connection")),
+        "the last error is shown: {cells:?}"
+    );
+    assert!(
+        page.texts(".tabs__item a")
+            .iter()
+            .any(|t| t == "Waiting to be sent (1)")
+    );
+
+    // Given up after a day of failures, then retried by hand once the server is back.
+    app.sql(&format!(
+        "UPDATE outbox_messages SET status = 'failed' WHERE id = {id}"
+    ))
+    .await;
+    let failed = supervisor.get("/staff/outbox?status=failed").await;
+    assert!(
+        failed
+            .texts("tbody td")
+            .contains(&"stuck@example.jp".to_owned())
+    );
+    receiver.up().await;
+    let retried = supervisor
+        .post(&format!("/staff/outbox/{id}/retry"), &[])
+        .await;
+    assert_eq!(retried.location(), Some("/staff/outbox?retried=1"));
+    assert_eq!(receiver.wait_for(1, 20).await.len(), 1);
+    assert_eq!(
+        app.count("audit_events WHERE action = 'outbox.retried'")
+            .await,
+        1
+    );
+    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
+    assert_eq!(
+        coordinator.get("/staff/outbox").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn forgotten_passwords_are_reset_by_an_emailed_link(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, |_| {}).await else {
+        return;
+    };
+    app.create_staff("hoshi@example.jp", Role::Interpreter)
+        .await;
+    let browser = app.browser();
+    let other = app.browser();
+    other.sign_in("hoshi@example.jp", PASSWORD).await;
+
+    let known = browser
+        .post("/staff/forgot", &[("email", "Hoshi@example.jp")])
+        .await;
+    let unknown = browser
+        .post("/staff/forgot", &[("email", "nobody@example.jp")])
+        .await;
+    assert_eq!(known.status, StatusCode::OK);
+    assert_eq!(
+        known.texts("h1"),
+        unknown.texts("h1"),
+        "the same answer either way"
+    );
+    assert_eq!(known.texts("main p")[1..], unknown.texts("main p")[1..]);
+    let bad = browser
+        .post("/staff/forgot", &[("email", "not-an-email")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.attr("#email", "value").as_deref(), Some("not-an-email"));
+
+    let emails = app.wait_for_dropped(1).await;
+    assert_eq!(emails.len(), 1, "only the known address got an email");
+    let link = link_in(&emails[0], &app.base);
+    let path = link[app.base.len()..].to_owned();
+    assert!(path.starts_with("/staff/reset/"));
+    // Only a hash of the token is stored.
+    let token = path.trim_start_matches("/staff/reset/");
+    assert_eq!(
+        app.count(&format!("staff_tokens WHERE token_hash = '{token}'"))
+            .await,
+        0
+    );
+
+    let saved = browser
+        .post(
+            &path,
+            &[
+                ("new_password", "a fresh new passphrase"),
+                ("new_password_confirm", "a fresh new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), Some("/staff/login?password_set=1"));
+    assert_eq!(
+        other.get("/staff").await.status,
+        StatusCode::SEE_OTHER,
+        "sessions end on reset"
+    );
+    assert_eq!(
+        browser.get(&path).await.status,
+        StatusCode::NOT_FOUND,
+        "single use"
+    );
+    assert_eq!(
+        app.browser()
+            .sign_in("hoshi@example.jp", "a fresh new passphrase")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // A second link, an hour and a minute later, no longer works.
+    app.clock.advance(Duration::minutes(10));
+    browser
+        .post("/staff/forgot", &[("email", "hoshi@example.jp")])
+        .await;
+    let emails = app.wait_for_dropped(2).await;
+    let late = link_in(&emails[1], &app.base);
+    app.clock.advance(Duration::minutes(61));
+    let gone = browser.get(&late[app.base.len()..]).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(gone.texts("h1"), vec!["このリンクは使えません"]);
+}
