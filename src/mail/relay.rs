@@ -73,7 +73,9 @@ impl Relay {
         }
     }
 
-    /// Sends every row that is due now. Returns how many rows it tried.
+    /// Sends every row that is due now. Returns how many rows it tried. The rows of a batch
+    /// go out at once, over as many pooled SMTP connections as the pool allows, since each
+    /// SMTP exchange spends most of its time waiting for the server.
     pub async fn deliver_due(&self) -> Result<usize, DbErr> {
         let mut tried = 0;
         loop {
@@ -82,9 +84,18 @@ impl Relay {
             if rows.is_empty() {
                 return Ok(tried);
             }
+            tried += rows.len();
+            let mut sending = tokio::task::JoinSet::new();
             for row in rows {
-                tried += 1;
-                self.deliver(&owner, row).await?;
+                let relay = self.clone();
+                let owner = owner.clone();
+                sending.spawn(async move { relay.deliver(&owner, row).await });
+            }
+            while let Some(done) = sending.join_next().await {
+                match done {
+                    Ok(result) => result?,
+                    Err(e) => tracing::error!(error = %e, "an email delivery task failed"),
+                }
             }
         }
     }
