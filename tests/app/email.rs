@@ -293,10 +293,14 @@ async fn staff_see_and_retry_stuck_email(backend: Backend) {
     );
 
     // Given up after a day of failures, then retried by hand once the server is back.
-    app.sql(&format!(
-        "UPDATE outbox_messages SET status = 'failed' WHERE id = {id}"
-    ))
-    .await;
+    // A day of failures later, the relay gives up on it.
+    app.clock
+        .advance(Duration::hours(24) + Duration::minutes(1));
+    app.app.relay().deliver_due().await.unwrap();
+    let given_up = row(&app, id).await;
+    assert_eq!(given_up.status, "failed");
+    assert!(given_up.last_error.is_some());
+    let (supervisor, _) = app.signed_in(Role::Supervisor).await;
     let failed = supervisor.get("/staff/outbox?status=failed").await;
     assert!(
         failed
