@@ -8,6 +8,7 @@ pub mod lang;
 pub mod password;
 pub mod prefs;
 pub mod role;
+pub mod schedule;
 pub mod staff;
 pub mod token;
 

@@ -1,0 +1,361 @@
+//! Session modes, the rules of each mode, and the arithmetic of free times: which start times
+//! a day offers, and which interpreters are free for one of them. Everything here is pure.
+
+use time::{Date, Duration, OffsetDateTime, Time};
+use time_tz::{PrimitiveDateTimeExt, Tz};
+
+/// The grid start times sit on, and the cell size interpreters are held in.
+pub const GRID_MINUTES: i64 = 15;
+
+/// The two kinds of session the desk offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SessionMode {
+    /// A video call with a certified sign-language interpreter.
+    SignLanguageVideo,
+    /// A written chat with a trained staff member.
+    WrittenChat,
+}
+
+impl SessionMode {
+    /// Both modes, in the order offered.
+    pub const ALL: [SessionMode; 2] = [SessionMode::SignLanguageVideo, SessionMode::WrittenChat];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionMode::SignLanguageVideo => "sign_language_video",
+            SessionMode::WrittenChat => "written_chat",
+        }
+    }
+
+    /// Reads a stored name back.
+    pub fn parse(raw: &str) -> Option<SessionMode> {
+        SessionMode::ALL.into_iter().find(|m| m.as_str() == raw)
+    }
+}
+
+/// The rules of one mode, set by admins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModeRules {
+    /// How long a session lasts.
+    pub length: Duration,
+    /// The rest an interpreter gets after a session before the next.
+    pub buffer: Duration,
+    /// How far ahead a session must be booked.
+    pub min_notice: Duration,
+    /// How many days ahead sessions can be booked.
+    pub horizon_days: i64,
+    /// How long before the start a session can still be cancelled or moved online.
+    pub cancel_cutoff: Duration,
+}
+
+impl Default for ModeRules {
+    fn default() -> Self {
+        ModeRules {
+            length: Duration::minutes(30),
+            buffer: Duration::minutes(10),
+            min_notice: Duration::hours(2),
+            horizon_days: 60,
+            cancel_cutoff: Duration::hours(1),
+        }
+    }
+}
+
+/// A stretch of time, from `start` up to but not including `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Interval {
+    /// The first instant.
+    pub start: OffsetDateTime,
+    /// The first instant after.
+    pub end: OffsetDateTime,
+}
+
+impl Interval {
+    /// Whether the two share any instant.
+    pub fn overlaps(&self, other: &Interval) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    /// Whether `other` lies wholly inside this one.
+    pub fn contains(&self, other: &Interval) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// Joins intervals that overlap or touch, so that time available in two adjoining stretches
+/// (9:00–12:00 and 12:00–17:00) counts as one.
+pub fn merged(intervals: &[Interval]) -> Vec<Interval> {
+    let mut sorted = intervals.to_vec();
+    sorted.sort();
+    let mut out: Vec<Interval> = Vec::with_capacity(sorted.len());
+    for next in sorted {
+        match out.last_mut() {
+            Some(last) if next.start <= last.end => last.end = last.end.max(next.end),
+            _ => out.push(next),
+        }
+    }
+    out
+}
+
+/// Rounds a duration up to whole grid cells.
+fn whole_cells(d: Duration) -> Duration {
+    let cell = Duration::minutes(GRID_MINUTES);
+    let cells = (d.whole_seconds() + cell.whole_seconds() - 1) / cell.whole_seconds();
+    cell * cells as i32
+}
+
+/// The time a session starting at `start` holds its interpreter: the session and the buffer
+/// after it, rounded up to whole 15-minute cells. Two holds of one interpreter never overlap;
+/// the database enforces the same rule with one row per cell.
+pub fn held(start: OffsetDateTime, rules: &ModeRules) -> Interval {
+    Interval {
+        start,
+        end: start + whole_cells(rules.length + rules.buffer),
+    }
+}
+
+/// The 15-minute cells a hold covers, as their start instants.
+pub fn cells(hold: &Interval) -> Vec<OffsetDateTime> {
+    let mut cells = Vec::new();
+    let mut at = hold.start;
+    while at < hold.end {
+        cells.push(at);
+        at += Duration::minutes(GRID_MINUTES);
+    }
+    cells
+}
+
+/// One interpreter's day, as far as the slot arithmetic needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The interpreter.
+    pub interpreter_id: i64,
+    /// When they are available (from their weekly hours and exceptions).
+    pub available: Vec<Interval>,
+    /// What existing sessions already hold.
+    pub held: Vec<Interval>,
+}
+
+impl Candidate {
+    /// Whether this interpreter can take a session starting at `start`.
+    pub fn free_for(&self, start: OffsetDateTime, rules: &ModeRules) -> bool {
+        let session = Interval {
+            start,
+            end: start + rules.length,
+        };
+        let hold = held(start, rules);
+        !self.held.iter().any(|h| h.overlaps(&hold))
+            && merged(&self.available).iter().any(|a| a.contains(&session))
+    }
+}
+
+/// What a day's free times depend on.
+#[derive(Debug, Clone)]
+pub struct DayQuestion<'a> {
+    /// The desk's calendar day.
+    pub day: Date,
+    /// The desk's time zone.
+    pub tz: &'a Tz,
+    /// The desk's opening hours that day, in local time; empty when closed.
+    pub opening: &'a [(Time, Time)],
+    /// The mode's rules.
+    pub rules: &'a ModeRules,
+    /// Now.
+    pub now: OffsetDateTime,
+    /// The interpreters qualified for the mode.
+    pub candidates: &'a [Candidate],
+}
+
+/// A local time on a day as an instant, or `None` for a time the clocks skip.
+pub fn local_instant(day: Date, at: Time, tz: &Tz) -> Option<OffsetDateTime> {
+    day.with_time(at).assume_timezone(tz).take_first()
+}
+
+/// The start times a day offers: on the 15-minute grid, inside the opening hours, after the
+/// notice, within the horizon, with at least one qualified interpreter free.
+pub fn free_starts(question: &DayQuestion<'_>) -> Vec<OffsetDateTime> {
+    let DayQuestion {
+        day,
+        tz,
+        opening,
+        rules,
+        now,
+        candidates,
+    } = question;
+    let today = time_tz::OffsetDateTimeExt::to_timezone(now, *tz).date();
+    if *day < today || (*day - today).whole_days() > rules.horizon_days {
+        return Vec::new();
+    }
+    let earliest = *now + rules.min_notice;
+    let mut starts = Vec::new();
+    for &(open, close) in opening.iter() {
+        let (Some(open_at), Some(close_at)) = (
+            local_instant(*day, open, tz),
+            local_instant(*day, close, tz),
+        ) else {
+            continue;
+        };
+        let mut minute = i64::from(open.hour()) * 60 + i64::from(open.minute());
+        minute += (GRID_MINUTES - minute % GRID_MINUTES) % GRID_MINUTES;
+        while minute < 24 * 60 {
+            let Ok(local) = Time::from_hms((minute / 60) as u8, (minute % 60) as u8, 0) else {
+                break;
+            };
+            minute += GRID_MINUTES;
+            let Some(start) = local_instant(*day, local, tz) else {
+                continue;
+            };
+            if start < open_at || start + rules.length > close_at {
+                if start >= close_at {
+                    break;
+                }
+                continue;
+            }
+            if start < earliest || starts.contains(&start) {
+                continue;
+            }
+            if candidates.iter().any(|c| c.free_for(start, rules)) {
+                starts.push(start);
+            }
+        }
+    }
+    starts.sort();
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::{date, datetime, time};
+
+    const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
+
+    fn interval(start: OffsetDateTime, minutes: i64) -> Interval {
+        Interval {
+            start,
+            end: start + Duration::minutes(minutes),
+        }
+    }
+
+    #[test]
+    fn a_hold_is_the_session_and_buffer_in_whole_cells() {
+        let start = datetime!(2026-11-24 01:00 UTC);
+        let hold = held(start, &ModeRules::default());
+        assert_eq!(
+            hold.end - hold.start,
+            Duration::minutes(45),
+            "30 + 10 rounds up to 45"
+        );
+        assert_eq!(cells(&hold).len(), 3);
+    }
+
+    #[test]
+    fn a_day_offers_free_times_within_hours_and_notice() {
+        let rules = ModeRules::default();
+        let day = date!(2026 - 11 - 24);
+        let now = datetime!(2026-11-24 09:20 +9);
+        let candidate = Candidate {
+            interpreter_id: 1,
+            available: vec![interval(datetime!(2026-11-24 09:00 +9), 4 * 60)],
+            held: vec![held(datetime!(2026-11-24 11:00 +9), &rules)],
+        };
+        let opening = [(time!(09:00), time!(17:00))];
+        let starts = free_starts(&DayQuestion {
+            day,
+            tz: TOKYO,
+            opening: &opening,
+            rules: &rules,
+            now,
+            candidates: &[candidate],
+        });
+        let local: Vec<String> = starts
+            .iter()
+            .map(|s| {
+                let l = time_tz::OffsetDateTimeExt::to_timezone(s, TOKYO);
+                format!("{:02}:{:02}", l.hour(), l.minute())
+            })
+            .collect();
+        // Notice: nothing before 11:20. The 11:00 session holds the interpreter until 11:45;
+        // availability ends at 13:00, so 12:30 is the last start.
+        assert_eq!(local, ["11:45", "12:00", "12:15", "12:30"]);
+    }
+
+    /// An independent, minute-by-minute account of one interpreter's freedom.
+    fn oracle_free(c: &Candidate, start: OffsetDateTime, rules: &ModeRules) -> bool {
+        let minutes_of = |d: Duration| d.whole_minutes();
+        let session_ok = (0..minutes_of(rules.length)).all(|m| {
+            let at = start + Duration::minutes(m);
+            c.available.iter().any(|a| a.start <= at && at < a.end)
+        });
+        let hold_minutes = ((minutes_of(rules.length + rules.buffer) + GRID_MINUTES - 1)
+            / GRID_MINUTES)
+            * GRID_MINUTES;
+        let hold_ok = (0..hold_minutes).all(|m| {
+            let at = start + Duration::minutes(m);
+            !c.held.iter().any(|h| h.start <= at && at < h.end)
+        });
+        session_ok && hold_ok
+    }
+
+    fn candidate_strategy(day_start: OffsetDateTime) -> impl Strategy<Value = Candidate> {
+        let span = |max: i64| (0..(24 * 60 / GRID_MINUTES), 1..max);
+        (
+            1..1000i64,
+            prop::collection::vec(span(40), 0..3),
+            prop::collection::vec(span(6), 0..4),
+        )
+            .prop_map(move |(id, available, held)| Candidate {
+                interpreter_id: id,
+                available: available
+                    .into_iter()
+                    .map(|(cell, len)| {
+                        interval(
+                            day_start + Duration::minutes(cell * GRID_MINUTES),
+                            len * GRID_MINUTES,
+                        )
+                    })
+                    .collect(),
+                held: held
+                    .into_iter()
+                    .map(|(cell, len)| {
+                        interval(
+                            day_start + Duration::minutes(cell * GRID_MINUTES),
+                            len * GRID_MINUTES,
+                        )
+                    })
+                    .collect(),
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn offered_times_are_exactly_the_free_ones(
+            candidates in prop::collection::vec(candidate_strategy(datetime!(2026-12-01 00:00 +9)), 0..4),
+            length in prop::sample::select(vec![15i64, 30, 45, 60]),
+            buffer in prop::sample::select(vec![0i64, 5, 10, 15]),
+            notice_minutes in 0i64..600,
+        ) {
+            let rules = ModeRules { length: Duration::minutes(length), buffer: Duration::minutes(buffer), ..ModeRules::default() };
+            let day = date!(2026 - 12 - 01);
+            let now = datetime!(2026-12-01 06:00 +9) + Duration::minutes(notice_minutes) - rules.min_notice;
+            let opening = [(time!(08:00), time!(20:00))];
+            let question = DayQuestion { day, tz: TOKYO, opening: &opening, rules: &rules, now, candidates: &candidates };
+            let offered = free_starts(&question);
+            let mut expected = Vec::new();
+            let mut at = datetime!(2026-12-01 08:00 +9);
+            while at + rules.length <= datetime!(2026-12-01 20:00 +9) {
+                if at >= now + rules.min_notice && candidates.iter().any(|c| oracle_free(c, at, &rules)) {
+                    expected.push(at);
+                }
+                at += Duration::minutes(GRID_MINUTES);
+            }
+            prop_assert_eq!(&offered, &expected);
+            for start in &offered {
+                // No offered time overlaps the holds of every qualified interpreter.
+                let hold = held(*start, &rules);
+                prop_assert!(candidates.iter().any(|c| !c.held.iter().any(|h| h.overlaps(&hold))));
+            }
+        }
+    }
+}
