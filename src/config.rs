@@ -27,6 +27,8 @@ pub struct Config {
     pub mail_dir: std::path::PathBuf,
     /// How often the outbox relay looks for due emails besides being woken.
     pub relay_poll: std::time::Duration,
+    /// How often session reminders that have fallen due are sent.
+    pub reminder_poll: std::time::Duration,
 }
 
 /// A setting that cannot be used.
@@ -113,6 +115,7 @@ impl Config {
             mail_from,
             mail_dir,
             relay_poll: std::time::Duration::from_secs(5),
+            reminder_poll: std::time::Duration::from_secs(60),
             contact_email,
             database_url,
             bind,

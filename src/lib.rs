@@ -98,7 +98,8 @@ impl App {
         Ok(token.map(|t| self.state.config.link(&format!("/setup/{}", t.expose()))))
     }
 
-    /// Serves on a listener until `shutdown` completes, pruning stale sign-in data hourly.
+    /// Serves on a listener until `shutdown` completes, sending due session reminders each
+    /// minute and pruning stale sign-in data and abandoned booking journeys hourly.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -112,6 +113,26 @@ impl App {
                 if let Err(e) = services::auth::prune(&state.db, state.now()).await {
                     tracing::warn!(error = %e, "could not prune old sign-in data");
                 }
+                if let Err(e) = services::drafts::prune(&state.db, state.now()).await {
+                    tracing::warn!(error = %e, "could not prune old booking journeys");
+                }
+            }
+        });
+        let state = self.state.clone();
+        let reminders = tokio::spawn(async move {
+            let mut every = tokio::time::interval(state.config.reminder_poll);
+            loop {
+                every.tick().await;
+                match services::booking::send_due_reminders(&state.db, state.now(), &state.config)
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(reminders = n, "session reminders written");
+                        state.mail_waiting();
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not send session reminders"),
+                }
             }
         });
         let relay = tokio::spawn(self.relay.clone().run());
@@ -122,6 +143,7 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await;
         pruner.abort();
+        reminders.abort();
         relay.abort();
         served.map_err(StartError::from)
     }

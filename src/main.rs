@@ -1,4 +1,4 @@
-//! The `yorisoi` command: `serve` (the default), `migrate` and `create-user`.
+//! The `yorisoi` command: `serve` (the default), `migrate`, `create-user` and `demo`.
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -47,6 +47,10 @@ enum Command {
         #[arg(long, default_value = "ja")]
         lang: String,
     },
+    /// Load demo staff (an admin, a supervisor, a coordinator and four interpreters with
+    /// availability) and print how to sign in. The password comes from YORISOI_PASSWORD, or
+    /// a new one is made and printed.
+    Demo,
 }
 
 fn main() -> ExitCode {
@@ -95,6 +99,7 @@ fn main() -> ExitCode {
                 };
                 create_user(config, account).await
             }
+            Command::Demo => demo(config).await,
         }
     });
     match result {
@@ -264,5 +269,52 @@ async fn create_user(config: Config, account: NewAccount) -> Result<(), String> 
     if invite {
         eprintln!("yorisoi: the invitation is in the outbox; `yorisoi serve` sends it");
     }
+    Ok(())
+}
+
+async fn demo(config: Config) -> Result<(), String> {
+    let password = match std::env::var("YORISOI_PASSWORD") {
+        Ok(p) => Password::parse(&p).map(|_| p).map_err(|_| {
+            format!(
+                "YORISOI_PASSWORD: use {} to {} characters",
+                Password::MIN_CHARS,
+                Password::MAX_CHARS
+            )
+        })?,
+        Err(_) => format!(
+            "demo-{}",
+            &yorisoi::domain::Token::generate().expose()[..16]
+        ),
+    };
+    let base = config.base_url.clone();
+    let app = start(config).await?;
+    let state = app.state();
+    let accounts = yorisoi::services::demo::load(
+        &state.db,
+        &state.hasher,
+        &state.config,
+        state.now(),
+        &password,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!("Demo staff, signing in at {base}/staff/login:");
+    for a in &accounts {
+        let note = if a.created {
+            ""
+        } else {
+            "  (already there; password unchanged)"
+        };
+        println!(
+            "  {:<12} {:<34} {}{note}",
+            a.role.as_str(),
+            a.email,
+            a.display_name
+        );
+    }
+    if accounts.iter().any(|a| a.created) {
+        println!("Password for the new accounts: {password}");
+    }
+    println!("Book a session as a customer at {base}/book");
     Ok(())
 }

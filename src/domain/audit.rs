@@ -33,11 +33,31 @@ pub enum AuditAction {
     PasswordReset,
     /// Staff asked for a stuck email to be tried again now.
     EmailRetried,
+    /// The desk's session rules, reminders, opening hours or closed days changed.
+    DeskSettingsChanged,
+    /// A staff member's qualifications changed.
+    QualificationsChanged,
+    /// An interpreter's join link changed.
+    JoinLinkChanged,
+    /// An interpreter's weekly availability or a date exception changed.
+    AvailabilityChanged,
+    /// A session was booked.
+    BookingCreated,
+    /// A session was cancelled.
+    BookingCancelled,
+    /// A session was moved to another time.
+    BookingRescheduled,
+    /// A session was given to another interpreter.
+    BookingReassigned,
+    /// A session was marked completed or a no-show.
+    BookingStatusChanged,
+    /// An internal note was added to a session.
+    BookingNoteAdded,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -53,6 +73,16 @@ impl AuditAction {
         AuditAction::PasswordReset,
         AuditAction::EmailRetried,
         AuditAction::FirstAdminCreated,
+        AuditAction::DeskSettingsChanged,
+        AuditAction::QualificationsChanged,
+        AuditAction::JoinLinkChanged,
+        AuditAction::AvailabilityChanged,
+        AuditAction::BookingCreated,
+        AuditAction::BookingCancelled,
+        AuditAction::BookingRescheduled,
+        AuditAction::BookingReassigned,
+        AuditAction::BookingStatusChanged,
+        AuditAction::BookingNoteAdded,
     ];
 
     /// The name stored in the log.
@@ -73,6 +103,16 @@ impl AuditAction {
             AuditAction::PasswordResetRequested => "staff.password_reset_requested",
             AuditAction::PasswordReset => "staff.password_reset",
             AuditAction::EmailRetried => "outbox.retried",
+            AuditAction::DeskSettingsChanged => "desk.settings_changed",
+            AuditAction::QualificationsChanged => "staff.qualifications_changed",
+            AuditAction::JoinLinkChanged => "interpreter.join_link_changed",
+            AuditAction::AvailabilityChanged => "interpreter.availability_changed",
+            AuditAction::BookingCreated => "booking.created",
+            AuditAction::BookingCancelled => "booking.cancelled",
+            AuditAction::BookingRescheduled => "booking.rescheduled",
+            AuditAction::BookingReassigned => "booking.reassigned",
+            AuditAction::BookingStatusChanged => "booking.status_changed",
+            AuditAction::BookingNoteAdded => "booking.note_added",
         }
     }
 

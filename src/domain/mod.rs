@@ -2,23 +2,29 @@
 //! so every rule can be unit-tested in microseconds.
 
 pub mod audit;
+pub mod booking;
 pub mod delivery;
 pub mod email;
 pub mod lang;
 pub mod password;
 pub mod prefs;
+pub mod qualification;
+pub mod reference;
 pub mod role;
 pub mod schedule;
 pub mod staff;
 pub mod token;
 
 pub use audit::AuditAction;
+pub use booking::BookingStatus;
 pub use email::Email;
 pub use lang::Lang;
 pub use password::Password;
 pub use prefs::{Contrast, Prefs, TextSize};
+pub use qualification::Qualification;
+pub use reference::Reference;
 pub use role::{Permission, Role};
-pub use staff::{DisplayName, FullName};
+pub use staff::{DisplayName, FullName, JoinUrl};
 pub use token::Token;
 
 /// Why a value typed by a person was refused. Each variant maps to one message key in the

@@ -65,16 +65,26 @@ pub enum Permission {
     ViewAudit,
     /// See outgoing email and try stuck messages again.
     ViewOutbox,
+    /// See every interpreter's sessions on the board; reassign sessions, record outcomes,
+    /// add notes; edit any interpreter's availability, join link and qualifications.
+    ManageSchedule,
+    /// See one's own sessions and edit one's own availability and join link.
+    ManageOwnSessions,
+    /// Change the session rules, reminders, opening hours and closed days.
+    ManageDeskSettings,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 8] = [
         Permission::ViewDashboard,
         Permission::ChangeOwnPassword,
         Permission::ManageStaff,
         Permission::ViewAudit,
         Permission::ViewOutbox,
+        Permission::ManageSchedule,
+        Permission::ManageOwnSessions,
+        Permission::ManageDeskSettings,
     ];
 
     /// The permission table: the roles that hold each permission.
@@ -86,6 +96,9 @@ impl Permission {
             }
             Permission::ManageStaff | Permission::ViewAudit => &[Admin],
             Permission::ViewOutbox => &[Admin, Supervisor],
+            Permission::ManageSchedule => &[Admin, Supervisor, Coordinator],
+            Permission::ManageOwnSessions => &[Interpreter],
+            Permission::ManageDeskSettings => &[Admin],
         }
     }
 
@@ -97,6 +110,9 @@ impl Permission {
             Permission::ManageStaff => "manage_staff",
             Permission::ViewAudit => "view_audit",
             Permission::ViewOutbox => "view_outbox",
+            Permission::ManageSchedule => "manage_schedule",
+            Permission::ManageOwnSessions => "manage_own_sessions",
+            Permission::ManageDeskSettings => "manage_desk_settings",
         }
     }
 }

@@ -139,14 +139,24 @@ pub struct Candidate {
 impl Candidate {
     /// Whether this interpreter can take a session starting at `start`.
     pub fn free_for(&self, start: OffsetDateTime, rules: &ModeRules) -> bool {
-        let session = Interval {
-            start,
-            end: start + rules.length,
-        };
-        let hold = held(start, rules);
-        !self.held.iter().any(|h| h.overlaps(&hold))
-            && merged(&self.available).iter().any(|a| a.contains(&session))
+        free_in(&merged(&self.available), &self.held, start, rules)
     }
+}
+
+/// Whether a session starting at `start` fits in `available` (already merged) without
+/// touching anything `held`.
+fn free_in(
+    available: &[Interval],
+    held_now: &[Interval],
+    start: OffsetDateTime,
+    rules: &ModeRules,
+) -> bool {
+    let session = Interval {
+        start,
+        end: start + rules.length,
+    };
+    let hold = held(start, rules);
+    !held_now.iter().any(|h| h.overlaps(&hold)) && available.iter().any(|a| a.contains(&session))
 }
 
 /// What a day's free times depend on.
@@ -166,9 +176,106 @@ pub struct DayQuestion<'a> {
     pub candidates: &'a [Candidate],
 }
 
-/// A local time on a day as an instant, or `None` for a time the clocks skip.
+/// A local time on a day as an instant in UTC, or `None` for a time the clocks skip.
 pub fn local_instant(day: Date, at: Time, tz: &Tz) -> Option<OffsetDateTime> {
-    day.with_time(at).assume_timezone(tz).take_first()
+    day.with_time(at)
+        .assume_timezone(tz)
+        .take_first()
+        .map(|at| at.to_offset(time::UtcOffset::UTC))
+}
+
+/// A stretch of local time within one day, such as 09:00–12:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalSpan {
+    /// When it starts.
+    pub starts: Time,
+    /// When it ends (after `starts`).
+    pub ends: Time,
+}
+
+/// Reads a time of day typed as `9:00`, `09:00` or `0900`, on the 15-minute grid.
+pub fn parse_hhmm(raw: &str) -> Result<Time, super::Invalid> {
+    use super::Invalid;
+    let raw = raw.trim().replace('：', ":");
+    if raw.is_empty() {
+        return Err(Invalid::Missing);
+    }
+    let (h, m) = match raw.split_once(':') {
+        Some((h, m)) => (h.to_owned(), m.to_owned()),
+        None if raw.len() == 4 => (raw[..2].to_owned(), raw[2..].to_owned()),
+        None => return Err(Invalid::BadFormat),
+    };
+    let (Ok(h), Ok(m)) = (h.parse::<u8>(), m.parse::<u8>()) else {
+        return Err(Invalid::BadFormat);
+    };
+    if m > 59 || i64::from(m) % GRID_MINUTES != 0 {
+        return Err(Invalid::BadFormat);
+    }
+    Time::from_hms(h, m, 0).map_err(|_| Invalid::BadFormat)
+}
+
+/// Writes a time of day as `HH:MM`.
+pub fn hhmm(at: Time) -> String {
+    format!("{:02}:{:02}", at.hour(), at.minute())
+}
+
+impl LocalSpan {
+    /// Reads a span from two typed times; the end must come after the start.
+    pub fn parse(
+        starts: &str,
+        ends: &str,
+    ) -> Result<LocalSpan, (Option<super::Invalid>, Option<super::Invalid>)> {
+        let s = parse_hhmm(starts);
+        let e = parse_hhmm(ends);
+        match (s, e) {
+            (Ok(starts), Ok(ends)) if ends > starts => Ok(LocalSpan { starts, ends }),
+            (Ok(_), Ok(_)) => Err((None, Some(super::Invalid::TooShort))),
+            (s, e) => Err((s.err(), e.err())),
+        }
+    }
+
+    /// The span as instants on a day, or `None` if the clocks skip either end.
+    pub fn on(&self, day: Date, tz: &Tz) -> Option<Interval> {
+        Some(Interval {
+            start: local_instant(day, self.starts, tz)?,
+            end: local_instant(day, self.ends, tz)?,
+        })
+    }
+}
+
+/// A change to an interpreter's usual week on one date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayChange {
+    /// Not available at all that day.
+    Off,
+    /// Available for this span too.
+    Extra(LocalSpan),
+}
+
+/// An interpreter's available time on a day: their usual spans for that weekday (none on a
+/// day off), plus any extra hours, as instants.
+pub fn available_on(
+    day: Date,
+    tz: &Tz,
+    usual: &[LocalSpan],
+    changes: &[DayChange],
+) -> Vec<Interval> {
+    let off = changes.contains(&DayChange::Off);
+    let extra = changes.iter().filter_map(|c| match c {
+        DayChange::Extra(span) => Some(*span),
+        DayChange::Off => None,
+    });
+    let spans: Vec<LocalSpan> = if off {
+        extra.collect()
+    } else {
+        usual.iter().copied().chain(extra).collect()
+    };
+    merged(
+        &spans
+            .iter()
+            .filter_map(|s| s.on(day, tz))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// The start times a day offers: on the 15-minute grid, inside the opening hours, after the
@@ -187,6 +294,11 @@ pub fn free_starts(question: &DayQuestion<'_>) -> Vec<OffsetDateTime> {
         return Vec::new();
     }
     let earliest = *now + rules.min_notice;
+    // Each interpreter's availability merged once for the whole day, not once per start.
+    let prepared: Vec<(Vec<Interval>, &[Interval])> = candidates
+        .iter()
+        .map(|c| (merged(&c.available), c.held.as_slice()))
+        .collect();
     let mut starts = Vec::new();
     for &(open, close) in opening.iter() {
         let (Some(open_at), Some(close_at)) = (
@@ -214,7 +326,10 @@ pub fn free_starts(question: &DayQuestion<'_>) -> Vec<OffsetDateTime> {
             if start < earliest || starts.contains(&start) {
                 continue;
             }
-            if candidates.iter().any(|c| c.free_for(start, rules)) {
+            if prepared
+                .iter()
+                .any(|(available, held_now)| free_in(available, held_now, start, rules))
+            {
                 starts.push(start);
             }
         }
@@ -279,6 +394,43 @@ mod tests {
         // Notice: nothing before 11:20. The 11:00 session holds the interpreter until 11:45;
         // availability ends at 13:00, so 12:30 is the last start.
         assert_eq!(local, ["11:45", "12:00", "12:15", "12:30"]);
+    }
+
+    #[test]
+    fn times_of_day_are_read_the_ways_people_type_them() {
+        assert_eq!(parse_hhmm("9:00"), Ok(time!(09:00)));
+        assert_eq!(parse_hhmm("1730"), Ok(time!(17:30)));
+        assert_eq!(parse_hhmm("10：15"), Ok(time!(10:15)));
+        assert_eq!(parse_hhmm("9:10"), Err(crate::domain::Invalid::BadFormat));
+        assert_eq!(parse_hhmm("25:00"), Err(crate::domain::Invalid::BadFormat));
+        assert_eq!(parse_hhmm(""), Err(crate::domain::Invalid::Missing));
+        assert!(LocalSpan::parse("12:00", "09:00").is_err());
+    }
+
+    #[test]
+    fn a_day_off_removes_the_usual_hours_but_keeps_extra_ones() {
+        let day = date!(2026 - 11 - 24);
+        let usual = [LocalSpan {
+            starts: time!(09:00),
+            ends: time!(12:00),
+        }];
+        let extra = DayChange::Extra(LocalSpan {
+            starts: time!(12:00),
+            ends: time!(14:00),
+        });
+        let all = available_on(day, TOKYO, &usual, &[extra]);
+        assert_eq!(
+            all,
+            [interval(datetime!(2026-11-24 09:00 +9), 5 * 60)],
+            "adjoining spans join"
+        );
+        let off = available_on(day, TOKYO, &usual, &[DayChange::Off, extra]);
+        assert_eq!(off, [interval(datetime!(2026-11-24 12:00 +9), 2 * 60)]);
+        assert_eq!(
+            off[0].start.offset(),
+            time::UtcOffset::UTC,
+            "instants are kept in UTC"
+        );
     }
 
     /// An independent, minute-by-minute account of one interpreter's freedom.

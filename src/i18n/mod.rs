@@ -1,6 +1,7 @@
 //! The Japanese and English catalogues, and dates and times written each language's way.
 //!
-//! Every sentence a person reads comes from `ja.txt` and `en.txt`: one `key = text` a line,
+//! Every sentence a person reads comes from the `ja*.txt` and `en*.txt` files (one catalogue
+//! per language, split by area): one `key = text` a line,
 //! `{name}` for a value filled in, `#` for a comment. A test keeps the two key sets equal.
 
 use crate::domain::Lang;
@@ -9,8 +10,21 @@ use std::sync::LazyLock;
 use time::{Date, OffsetDateTime, Weekday};
 use time_tz::{OffsetDateTimeExt, Tz};
 
-const JA: &str = include_str!("ja.txt");
-const EN: &str = include_str!("en.txt");
+// Each language is one catalogue, kept in a few files by area.
+const JA: &str = concat!(
+    include_str!("ja.txt"),
+    "\n",
+    include_str!("ja_booking.txt"),
+    "\n",
+    include_str!("ja_schedule.txt"),
+);
+const EN: &str = concat!(
+    include_str!("en.txt"),
+    "\n",
+    include_str!("en_booking.txt"),
+    "\n",
+    include_str!("en_schedule.txt"),
+);
 
 /// One language's messages.
 pub struct Catalog {
@@ -27,7 +41,8 @@ pub fn parse(source: &'static str) -> (HashMap<&'static str, &'static str>, Vec<
             continue;
         }
         match line.split_once(" = ") {
-            Some((key, text)) if !key.trim().is_empty() => {
+            // A key given twice is an error too: the second would hide the first.
+            Some((key, text)) if !key.trim().is_empty() && !messages.contains_key(key.trim()) => {
                 messages.insert(key.trim(), text.trim());
             }
             _ => bad.push(number + 1),

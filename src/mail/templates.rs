@@ -143,6 +143,110 @@ pub fn password_reset(lang: Lang, display_name: &str, link: &str, valid_until: &
     )
 }
 
+/// What every email about a session says about it.
+#[derive(Debug, Clone)]
+pub struct SessionFacts<'a> {
+    /// The booking's reference number.
+    pub reference: &'a str,
+    /// The customer's name, for the greeting.
+    pub customer_name: &'a str,
+    /// The mode's name, such as "Sign-language video session".
+    pub mode_name: &'a str,
+    /// When, written in the desk's zone, such as `2026年11月24日(火) 14:00–14:30`.
+    pub when: &'a str,
+    /// The interpreter's display name.
+    pub interpreter: &'a str,
+    /// Where to join, if the interpreter has a room.
+    pub join_url: Option<&'a str>,
+    /// The manage link, when the session can still be changed.
+    pub manage_link: Option<&'a str>,
+}
+
+/// Which session email this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEmail {
+    /// Just booked.
+    Booked,
+    /// The session is about a day away.
+    Reminder,
+    /// Moved to another time.
+    Moved,
+    /// Given to another interpreter.
+    InterpreterChanged,
+    /// Called off.
+    Cancelled,
+}
+
+impl SessionEmail {
+    /// The `kind` stored in the outbox.
+    pub fn kind(self) -> &'static str {
+        match self {
+            SessionEmail::Booked => "session_booked",
+            SessionEmail::Reminder => "session_reminder",
+            SessionEmail::Moved => "session_moved",
+            SessionEmail::InterpreterChanged => "session_interpreter_changed",
+            SessionEmail::Cancelled => "session_cancelled",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            SessionEmail::Booked => "booked",
+            SessionEmail::Reminder => "reminder",
+            SessionEmail::Moved => "moved",
+            SessionEmail::InterpreterChanged => "interpreter_changed",
+            SessionEmail::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// An email about a session, with the facts, how to join, and the manage link.
+pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Rendered {
+    let key = |part: &str| format!("email.session.{}.{part}", which.key());
+    let mut before = vec![t(lang, &key("body")).to_owned()];
+    before.push(tf(
+        lang,
+        "email.session.what",
+        &[("mode", facts.mode_name), ("when", facts.when)],
+    ));
+    let mut after = Vec::new();
+    if which != SessionEmail::Cancelled {
+        before.push(tf(
+            lang,
+            "email.session.interpreter",
+            &[("name", facts.interpreter)],
+        ));
+        match facts.join_url {
+            Some(url) => before.push(tf(lang, "email.session.join", &[("url", url)])),
+            None => before.push(t(lang, "email.session.join_later").to_owned()),
+        }
+        if facts.manage_link.is_some() {
+            after.push(t(lang, "email.session.manage_hint").to_owned());
+        }
+        after.push(t(lang, "email.session.calendar").to_owned());
+    } else {
+        after.push(t(lang, "email.session.cancelled.again").to_owned());
+    }
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(lang, &key("subject"), &[("reference", facts.reference)]),
+            greeting: tf(
+                lang,
+                "email.customer_greeting",
+                &[("name", facts.customer_name)],
+            ),
+            reference: Some(facts.reference.to_owned()),
+            before,
+            action: facts
+                .manage_link
+                .filter(|_| which != SessionEmail::Cancelled)
+                .map(|link| (t(lang, "email.session.manage").to_owned(), link.to_owned())),
+            after,
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +292,33 @@ mod tests {
         let en = staff_invitation(Lang::En, "Sato", "https://x/i/1", "Sun 29 Nov 2026, 12:00");
         assert!(en.text.contains("Hello Sato"));
         assert!(en.text.contains("Sun 29 Nov 2026, 12:00"));
+    }
+
+    #[test]
+    fn a_session_email_names_the_interpreter_the_time_and_the_link() {
+        let facts = SessionFacts {
+            reference: "S-7K3M-XR9P",
+            customer_name: "Hanako",
+            mode_name: "Sign-language video session",
+            when: "Tue 24 Nov 2026, 14:00–14:30",
+            interpreter: "Sato",
+            join_url: Some("https://video.example.jp/sato"),
+            manage_link: Some("https://desk.example.jp/bookings/abc"),
+        };
+        let booked = session(Lang::En, SessionEmail::Booked, &facts);
+        assert!(booked.subject.contains("S-7K3M-XR9P"));
+        for part in [&booked.text, &booked.html] {
+            assert!(part.contains("Sato"));
+            assert!(part.contains("Tue 24 Nov 2026, 14:00–14:30"));
+            assert!(part.contains("https://video.example.jp/sato"));
+            assert!(part.contains("https://desk.example.jp/bookings/abc"));
+        }
+        let cancelled = session(Lang::Ja, SessionEmail::Cancelled, &facts);
+        assert!(
+            !cancelled
+                .text
+                .contains("https://desk.example.jp/bookings/abc")
+        );
+        assert!(!cancelled.text.contains("https://video.example.jp/sato"));
     }
 }

@@ -19,6 +19,14 @@ pub struct Target {
 }
 
 impl Target {
+    /// A booked session.
+    pub fn booking(id: i64) -> Self {
+        Target {
+            kind: "booking",
+            id: id.to_string(),
+        }
+    }
+
     /// A staff account.
     pub fn staff(id: i64) -> Self {
         Target {

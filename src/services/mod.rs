@@ -3,7 +3,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod booking;
+pub mod demo;
+pub mod desk;
+pub mod drafts;
+pub mod interpreters;
 pub mod passwords;
+pub mod schedule_board;
 pub mod setup;
 pub mod staff;
 pub mod staff_links;

@@ -279,10 +279,12 @@ pub fn choices(ctx: &PageContext, group: ChoiceGroup<'_>) -> Markup {
                         div .choice {
                             input .choice__input type=(kind) id=(id) name=(group.name) value=(choice.value)
                                 checked[group.selected.contains(&choice.value)]
-                                aria-describedby=[choice.hint.as_ref().map(|_| format!("{id}-hint"))];
+                                aria-describedby=[choice.hint.as_ref().map(|_| format!("{id}-item-hint"))];
                             label .choice__label for=(id) { (choice.label) }
                             @if let Some(hint) = &choice.hint {
-                                div .hint .choice__hint #{ (id) "-hint" } { (hint) }
+                                // Not `{id}-hint`: the first choice's id is the group's name,
+                                // whose own hint already has that id.
+                                div .hint .choice__hint #{ (id) "-item-hint" } { (hint) }
                             }
                         }
                     }

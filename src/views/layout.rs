@@ -106,6 +106,12 @@ fn header(ctx: &PageContext) -> Markup {
                     div .width-container .staff-nav__inner {
                         ul .staff-nav__list {
                             li { a href="/staff" aria-current=[(ctx.path == "/staff").then_some("page")] { (ctx.t("nav.dashboard")) } }
+                            @if ctx.staff_may(Permission::ManageSchedule) {
+                                li { a href="/staff/schedule" aria-current=[ctx.path.starts_with("/staff/schedule").then_some("page")] { (ctx.t("schedule.nav.board")) } }
+                            }
+                            @if ctx.staff_may(Permission::ManageOwnSessions) {
+                                li { a href="/staff/my-sessions" aria-current=[ctx.path.starts_with("/staff/my-sessions").then_some("page")] { (ctx.t("schedule.nav.mine")) } }
+                            }
                             @if ctx.staff_may(Permission::ManageStaff) {
                                 li { a href="/staff/users" aria-current=[ctx.path.starts_with("/staff/users").then_some("page")] { (ctx.t("nav.staff_users")) } }
                             }

@@ -1,10 +1,12 @@
 //! HTML, written with maud. Views read a [`PageContext`] and plain data; they never touch the
 //! database or HTTP.
 
+pub mod book;
 pub mod components;
 pub mod errors;
 pub mod layout;
 pub mod public;
+pub mod schedule;
 pub mod staff;
 
 use crate::domain::{Lang, Permission, Prefs, Role};

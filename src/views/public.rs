@@ -13,7 +13,10 @@ pub fn home(ctx: &PageContext) -> Markup {
         p .lead { (ctx.t("home.lead")) }
         p { (ctx.t("home.who")) }
         h2 .heading-m { (ctx.t("home.online_heading")) }
-        p { (ctx.t("home.online_none")) }
+        ul .list .list--bullet {
+            li { a href="/book" { (ctx.t("home.link_book")) } }
+        }
+        p { (ctx.t("home.online_more")) }
         h2 .heading-m { (ctx.t("home.help_heading")) }
         ul .list .list--bullet {
             li { a href="/preferences" { (ctx.t("home.link_preferences")) } }
@@ -51,6 +54,7 @@ pub fn accessibility(ctx: &PageContext, contact_email: Option<&str>) -> Markup {
         ul .list .list--bullet {
             li { (ctx.t("a11y.tested_structure")) }
             li { (ctx.t("a11y.tested_forms")) }
+            li { (ctx.t("a11y.tested_browser")) }
             li { (ctx.t("a11y.tested_contrast")) }
         }
         h2 .heading-m { (ctx.t("a11y.limits_heading")) }

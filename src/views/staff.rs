@@ -179,6 +179,36 @@ pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
             "dashboard.outbox_hint",
         ),
         (
+            Permission::ManageSchedule,
+            "/staff/schedule",
+            "schedule.dashboard.board",
+            "schedule.dashboard.board_hint",
+        ),
+        (
+            Permission::ManageSchedule,
+            "/staff/interpreters",
+            "schedule.dashboard.interpreters",
+            "schedule.dashboard.interpreters_hint",
+        ),
+        (
+            Permission::ManageOwnSessions,
+            "/staff/my-sessions",
+            "schedule.dashboard.mine",
+            "schedule.dashboard.mine_hint",
+        ),
+        (
+            Permission::ManageOwnSessions,
+            "/staff/availability",
+            "schedule.dashboard.availability",
+            "schedule.dashboard.availability_hint",
+        ),
+        (
+            Permission::ManageDeskSettings,
+            "/staff/settings/sessions",
+            "schedule.dashboard.settings",
+            "schedule.dashboard.settings_hint",
+        ),
+        (
             Permission::ChangeOwnPassword,
             "/staff/password",
             "dashboard.password",

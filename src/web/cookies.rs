@@ -11,6 +11,8 @@ pub const CSRF: &str = "yorisoi_csrf";
 pub const LANG: &str = "yorisoi_lang";
 /// The visitor's display preferences.
 pub const PREFS: &str = "yorisoi_prefs";
+/// The visitor's unfinished booking journey.
+pub const BOOKING: &str = "yorisoi_book";
 
 /// The value of one cookie sent by the browser.
 pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -29,6 +31,8 @@ pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub enum Lifetime {
     /// Until the browser closes.
     Session,
+    /// For 30 days.
+    Month,
     /// For about a year.
     Year,
     /// Deleted now.
@@ -40,6 +44,7 @@ pub fn set(name: &str, value: &str, lifetime: Lifetime, secure: bool) -> String 
     let mut line = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     match lifetime {
         Lifetime::Session => {}
+        Lifetime::Month => line.push_str("; Max-Age=2592000"),
         Lifetime::Year => line.push_str("; Max-Age=31536000"),
         Lifetime::Expired => line.push_str("; Max-Age=0"),
     }

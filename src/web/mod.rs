@@ -1,10 +1,12 @@
 //! HTTP: the router, the middleware every request passes through, and the handlers.
 
+pub mod book;
 pub mod context;
 pub mod cookies;
 pub mod forms;
 pub mod public;
 pub mod routes;
+pub mod schedule;
 pub mod setup;
 pub mod staff;
 pub mod staff_links;

@@ -1,7 +1,7 @@
 //! Every route of the app in one table, with what it needs: the router is built from this
 //! table, and the tests walk it, so no route can be added without its rule.
 
-use super::{AppState, public, setup, staff, staff_links};
+use super::{AppState, book, public, setup, staff, staff_links};
 use crate::domain::Permission;
 use crate::error::Error;
 use crate::services::auth::SignedInStaff;
@@ -187,7 +187,149 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
         Staff(ViewOutbox),
         staff_links::outbox_retry,
     );
+    // The public booking journey and manage links.
+    let table = book_routes(table);
+    // Staff scheduling: board, sessions, interpreters, desk settings.
+    let table = schedule_routes(table);
     (table.router, table.specs)
+}
+
+fn book_routes(table: Table) -> Table {
+    use Access::Public;
+    table
+        .get("/book", Public, book::start)
+        .get("/book/mode", Public, book::mode_form)
+        .post("/book/mode", Public, book::mode_save)
+        .get("/book/day", Public, book::day_form)
+        .post("/book/day", Public, book::day_save)
+        .get("/book/time", Public, book::time_form)
+        .post("/book/time", Public, book::time_save)
+        .get("/book/details", Public, book::details_form)
+        .post("/book/details", Public, book::details_save)
+        .get("/book/check", Public, book::check_form)
+        .post("/book/check", Public, book::confirm)
+        .get("/book/confirmation", Public, book::confirmation)
+        .get("/bookings/{token}", Public, book::manage)
+        .get("/bookings/{token}/cancel", Public, book::cancel_form)
+        .post("/bookings/{token}/cancel", Public, book::cancel)
+        .get("/bookings/{token}/reschedule", Public, book::move_day)
+        .get("/bookings/{token}/reschedule/time", Public, book::move_time)
+        .post("/bookings/{token}/reschedule", Public, book::move_save)
+}
+
+fn schedule_routes(table: Table) -> Table {
+    use super::schedule;
+    use Access::Staff;
+    use Permission::*;
+    // Routes under `ViewDashboard` serve coordinators for anyone and an interpreter for
+    // their own sessions and page; the handler answers 404 for anything else.
+    table
+        .get("/staff/schedule", Staff(ManageSchedule), schedule::board)
+        .get(
+            "/staff/sessions/{id}",
+            Staff(ViewDashboard),
+            schedule::session,
+        )
+        .post(
+            "/staff/sessions/{id}/reassign",
+            Staff(ManageSchedule),
+            schedule::reassign,
+        )
+        .post(
+            "/staff/sessions/{id}/outcome",
+            Staff(ManageSchedule),
+            schedule::outcome,
+        )
+        .post(
+            "/staff/sessions/{id}/notes",
+            Staff(ViewDashboard),
+            schedule::add_note,
+        )
+        .get(
+            "/staff/sessions/{id}/cancel",
+            Staff(ManageSchedule),
+            schedule::cancel_form,
+        )
+        .post(
+            "/staff/sessions/{id}/cancel",
+            Staff(ManageSchedule),
+            schedule::cancel,
+        )
+        .get(
+            "/staff/my-sessions",
+            Staff(ManageOwnSessions),
+            schedule::my_sessions,
+        )
+        .get(
+            "/staff/availability",
+            Staff(ManageOwnSessions),
+            schedule::my_availability,
+        )
+        .get(
+            "/staff/interpreters",
+            Staff(ManageSchedule),
+            schedule::interpreters_list,
+        )
+        .get(
+            "/staff/interpreters/{id}",
+            Staff(ViewDashboard),
+            schedule::interpreter_page,
+        )
+        .post(
+            "/staff/interpreters/{id}/weekly",
+            Staff(ViewDashboard),
+            schedule::save_weekly,
+        )
+        .post(
+            "/staff/interpreters/{id}/join-link",
+            Staff(ViewDashboard),
+            schedule::save_join_link,
+        )
+        .post(
+            "/staff/interpreters/{id}/qualifications",
+            Staff(ManageSchedule),
+            schedule::save_qualifications,
+        )
+        .post(
+            "/staff/interpreters/{id}/exceptions",
+            Staff(ViewDashboard),
+            schedule::add_exception,
+        )
+        .post(
+            "/staff/interpreters/{id}/exceptions/{exception_id}/delete",
+            Staff(ViewDashboard),
+            schedule::remove_exception,
+        )
+        .get(
+            "/staff/settings/sessions",
+            Staff(ManageDeskSettings),
+            schedule::settings,
+        )
+        .post(
+            "/staff/settings/sessions/{mode}",
+            Staff(ManageDeskSettings),
+            schedule::save_rules,
+        )
+        .post(
+            "/staff/settings/reminders",
+            Staff(ManageDeskSettings),
+            schedule::save_reminders,
+        )
+        .post(
+            "/staff/settings/hours",
+            Staff(ManageDeskSettings),
+            schedule::save_hours,
+        )
+        .post(
+            "/staff/settings/closed-days",
+            Staff(ManageDeskSettings),
+            schedule::close_day,
+        )
+        .post(
+            "/staff/settings/closed-days/{day}/delete",
+            Staff(ManageDeskSettings),
+            schedule::reopen_day,
+        )
 }
 
 /// The route table, for tests and documentation.

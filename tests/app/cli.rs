@@ -338,3 +338,66 @@ async fn a_killed_server_delivers_after_restart(backend: crate::support::Backend
 }
 
 crate::backend_tests!(a_killed_server_delivers_after_restart);
+
+#[test]
+fn demo_loads_staff_with_free_times_and_can_run_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = yorisoi(dir.path()).arg("demo").output().unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    for line in [
+        "coordinator@demo.yorisoi.example",
+        "supervisor@demo.yorisoi.example",
+        "sato@demo.yorisoi.example",
+        "/book",
+    ] {
+        assert!(stdout.contains(line), "{line} in {stdout}");
+    }
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Password for the new accounts: "))
+        .expect("the password is printed")
+        .to_owned();
+    let again = yorisoi(dir.path()).arg("demo").output().unwrap();
+    assert!(again.status.success());
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("already there"), "{stdout}");
+    assert!(!stdout.contains("Password for the new accounts"));
+
+    // The coordinator can sign in, and sessions can be booked at once.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let mut server = yorisoi(dir.path())
+            .env("YORISOI_BIND", format!("127.0.0.1:{port}"))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let browser = Browser::new(&base);
+        wait_healthy(port).await;
+        let signed_in = browser
+            .sign_in("coordinator@demo.yorisoi.example", &password)
+            .await;
+        assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+        let customer = Browser::new(&base);
+        customer
+            .post("/book/mode", &[("mode", "sign_language_video")])
+            .await;
+        let mut offered = false;
+        for week in 0..3 {
+            let days = customer.get(&format!("/book/day?week={week}")).await;
+            offered |= days.body.contains("type=\"radio\"");
+        }
+        server.kill().ok();
+        server.wait().ok();
+        assert!(offered, "the demo offers free times within three weeks");
+    });
+}

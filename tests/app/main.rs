@@ -5,11 +5,13 @@ mod support;
 
 mod accounts;
 mod audit;
+mod booking;
 mod cli;
 mod concurrency;
 mod csrf;
 mod email;
 mod pages;
 mod roles;
+mod schedule;
 mod setup;
 mod sign_in;

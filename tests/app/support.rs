@@ -224,6 +224,88 @@ impl TestApp {
         .id
     }
 
+    /// Creates an interpreter with qualifications, a join link and the same availability
+    /// every day of the week (`spans` as `("09:00", "17:00")`), and returns their id.
+    pub async fn add_interpreter(
+        &self,
+        name: &str,
+        qualifications: &[yorisoi::domain::Qualification],
+        spans: &[(&str, &str)],
+    ) -> i64 {
+        use yorisoi::domain::schedule::LocalSpan;
+        use yorisoi::services::interpreters;
+        let id = self
+            .create_staff(&format!("{name}@example.jp"), Role::Interpreter)
+            .await;
+        let state = self.state();
+        let now = state.now();
+        let actor = Actor::default();
+        interpreters::set_qualifications(&state.db, now, &actor, id, qualifications)
+            .await
+            .unwrap();
+        let url =
+            yorisoi::domain::JoinUrl::parse(&format!("https://video.example.jp/{name}")).unwrap();
+        interpreters::set_join_url(&state.db, now, &actor, id, &url)
+            .await
+            .unwrap();
+        let day: Vec<LocalSpan> = spans
+            .iter()
+            .map(|(a, b)| LocalSpan::parse(a, b).unwrap())
+            .collect();
+        let week = (1..=7u8).map(|d| (d, day.clone())).collect();
+        interpreters::save_weekly(&state.db, now, &actor, id, &week)
+            .await
+            .unwrap();
+        id
+    }
+
+    /// Opens the desk every day of the week for the given hours (the default is weekdays
+    /// nine to five), so tests do not depend on which weekday they run.
+    pub async fn open_every_day(&self, opens: &str, closes: &str) {
+        use yorisoi::domain::schedule::LocalSpan;
+        let span = LocalSpan::parse(opens, closes).unwrap();
+        let hours = (1..=7u8).map(|d| (d, vec![span])).collect();
+        let state = self.state();
+        yorisoi::services::desk::save_hours(&state.db, state.now(), &Actor::default(), &hours)
+            .await
+            .unwrap();
+    }
+
+    /// Books a session directly through the service, as a confirmed journey would.
+    pub async fn book(
+        &self,
+        mode: yorisoi::domain::schedule::SessionMode,
+        start: time::OffsetDateTime,
+        email: &str,
+    ) -> yorisoi::services::booking::Confirmed {
+        use yorisoi::domain::booking::DetailsForm;
+        let details = DetailsForm {
+            name: "Test Customer".into(),
+            email: email.into(),
+            topic: "statements".into(),
+            sign_language: "jsl".into(),
+            ..Default::default()
+        }
+        .validate(mode)
+        .unwrap();
+        let state = self.state();
+        yorisoi::services::booking::confirm(
+            &state.db,
+            state.now(),
+            &state.config,
+            &Actor::default(),
+            &yorisoi::services::booking::NewBooking {
+                mode,
+                start,
+                details,
+                lang: yorisoi::domain::Lang::En,
+            },
+            None,
+        )
+        .await
+        .unwrap()
+    }
+
     /// A browser signed in as a new account with the role.
     pub async fn signed_in(&self, role: Role) -> (Browser, i64) {
         let email = format!(

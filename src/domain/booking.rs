@@ -1,0 +1,323 @@
+//! Bookings: where a session stands, what the customer tells us, and the answers of an
+//! unfinished booking journey.
+
+use super::schedule::SessionMode;
+use super::{Email, Invalid, required_text};
+use serde::{Deserialize, Serialize};
+
+/// Where a session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BookingStatus {
+    /// Booked and still to come (or under way).
+    Booked,
+    /// Called off by the customer or by staff.
+    Cancelled,
+    /// Took place.
+    Completed,
+    /// The customer did not come.
+    NoShowCustomer,
+    /// The interpreter did not come.
+    NoShowInterpreter,
+}
+
+impl BookingStatus {
+    /// Every status, in the order staff filter by.
+    pub const ALL: [BookingStatus; 5] = [
+        BookingStatus::Booked,
+        BookingStatus::Completed,
+        BookingStatus::Cancelled,
+        BookingStatus::NoShowCustomer,
+        BookingStatus::NoShowInterpreter,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingStatus::Booked => "booked",
+            BookingStatus::Cancelled => "cancelled",
+            BookingStatus::Completed => "completed",
+            BookingStatus::NoShowCustomer => "no_show_customer",
+            BookingStatus::NoShowInterpreter => "no_show_interpreter",
+        }
+    }
+
+    /// Reads a stored name back.
+    pub fn parse(raw: &str) -> Option<BookingStatus> {
+        BookingStatus::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    /// Whether the session still holds its interpreter's time.
+    pub fn holds_time(self) -> bool {
+        self == BookingStatus::Booked
+    }
+}
+
+/// What a customer's question is about. The same list serves requests.
+pub const TOPICS: [&str; 6] = [
+    "card_payments",
+    "statements",
+    "points",
+    "personal_details",
+    "lost_stolen",
+    "other",
+];
+
+/// The sign languages offered by name; anything else is written in.
+pub const SIGN_LANGUAGES: [&str; 2] = ["jsl", "other"];
+
+/// The longest "other needs" note, in characters.
+pub const NEEDS_MAX_CHARS: usize = 1000;
+
+/// The customer's answers on the "your details" page, exactly as typed, so a rejected page
+/// shows them again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DetailsForm {
+    /// Their name.
+    pub name: String,
+    /// Where the confirmation goes.
+    pub email: String,
+    /// Their card member number, if they want to give it.
+    pub member_number: String,
+    /// One of [`TOPICS`].
+    pub topic: String,
+    /// What it is about, when the topic is "other".
+    pub topic_other: String,
+    /// One of [`SIGN_LANGUAGES`], for sign-language sessions.
+    pub sign_language: String,
+    /// The sign language, when "other".
+    pub sign_language_other: String,
+    /// Anything else we should know.
+    pub needs: String,
+}
+
+/// The customer's details once accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Details {
+    /// Their name.
+    pub name: String,
+    /// Where the confirmation goes.
+    pub email: Email,
+    /// Their member number, digits and letters only.
+    pub member_number: Option<String>,
+    /// One of [`TOPICS`].
+    pub topic: String,
+    /// What it is about, when "other".
+    pub topic_other: Option<String>,
+    /// One of [`SIGN_LANGUAGES`], for sign-language sessions.
+    pub sign_language: Option<String>,
+    /// The sign language, when "other".
+    pub sign_language_other: Option<String>,
+    /// Anything else.
+    pub needs: Option<String>,
+}
+
+/// Trims an optional note; empty is `None`. Line breaks are kept.
+pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, Invalid> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let value = raw.trim();
+    if value.chars().count() > max {
+        return Err(Invalid::TooLong);
+    }
+    // Line breaks are welcome in a note; other control characters are not.
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(Invalid::BadFormat);
+    }
+    Ok(Some(value.replace("\r\n", "\n")))
+}
+
+/// Reads a member number: spaces and hyphens dropped, 4 to 20 letters or digits.
+pub fn member_number(raw: &str) -> Result<Option<String>, Invalid> {
+    let cleaned: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != 'ー' && *c != '－')
+        .map(|c| match c {
+            // Full-width digits and letters, as Japanese keyboards often type them.
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            other => other,
+        })
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    if cleaned.len() > 20 {
+        return Err(Invalid::TooLong);
+    }
+    if cleaned.len() < 4 || !cleaned.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Invalid::BadFormat);
+    }
+    Ok(Some(cleaned.to_ascii_uppercase()))
+}
+
+impl DetailsForm {
+    /// Checks every answer for a session of `mode`. Errors come in the order of the fields.
+    pub fn validate(&self, mode: SessionMode) -> Result<Details, Vec<(&'static str, Invalid)>> {
+        let mut errors = Collect(Vec::new());
+        let name = errors.keep("name", required_text(&self.name, 100));
+        let email = errors.keep("email", Email::parse(&self.email));
+        let member = errors.keep("member_number", member_number(&self.member_number));
+        let topic = errors.keep(
+            "topic",
+            match self.topic.as_str() {
+                "" => Err(Invalid::Missing),
+                t if TOPICS.contains(&t) => Ok(t.to_owned()),
+                _ => Err(Invalid::NotAChoice),
+            },
+        );
+        let topic_other = if self.topic == "other" {
+            errors
+                .keep("topic_other", required_text(&self.topic_other, 200))
+                .map(Some)
+        } else {
+            Some(None)
+        };
+        let (sign_language, sign_language_other) = if mode == SessionMode::SignLanguageVideo {
+            let chosen = errors.keep(
+                "sign_language",
+                match self.sign_language.as_str() {
+                    "" => Err(Invalid::Missing),
+                    s if SIGN_LANGUAGES.contains(&s) => Ok(s.to_owned()),
+                    _ => Err(Invalid::NotAChoice),
+                },
+            );
+            let other = if self.sign_language == "other" {
+                errors
+                    .keep(
+                        "sign_language_other",
+                        required_text(&self.sign_language_other, 100),
+                    )
+                    .map(Some)
+            } else {
+                Some(None)
+            };
+            (chosen.map(Some), other)
+        } else {
+            (Some(None), Some(None))
+        };
+        let needs = errors.keep("needs", optional_text(&self.needs, NEEDS_MAX_CHARS));
+        match (
+            name,
+            email,
+            member,
+            topic,
+            topic_other,
+            sign_language,
+            sign_language_other,
+            needs,
+        ) {
+            (
+                Some(name),
+                Some(email),
+                Some(member_number),
+                Some(topic),
+                Some(topic_other),
+                Some(sign_language),
+                Some(sign_language_other),
+                Some(needs),
+            ) if errors.0.is_empty() => Ok(Details {
+                name,
+                email,
+                member_number,
+                topic,
+                topic_other,
+                sign_language,
+                sign_language_other,
+                needs,
+            }),
+            _ => Err(errors.0),
+        }
+    }
+}
+
+/// Gathers refused fields while keeping the accepted values.
+struct Collect(Vec<(&'static str, Invalid)>);
+
+impl Collect {
+    fn keep<T>(&mut self, field: &'static str, parsed: Result<T, Invalid>) -> Option<T> {
+        parsed.map_err(|why| self.0.push((field, why))).ok()
+    }
+}
+
+/// The answers of a booking journey so far, kept on the server between pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    /// The chosen mode's stored name.
+    pub mode: Option<String>,
+    /// The chosen day, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// The chosen start, in seconds since 1970 (UTC).
+    pub start: Option<i64>,
+    /// The details page, as typed.
+    pub details: DetailsForm,
+    /// Whether the details page has been accepted.
+    pub details_done: bool,
+    /// A message to show on the time page once: the time chosen was taken meanwhile.
+    pub taken: bool,
+    /// Once booked: the booking, for the confirmation page.
+    pub confirmed: Option<i64>,
+}
+
+impl Draft {
+    /// The chosen mode.
+    pub fn mode(&self) -> Option<SessionMode> {
+        self.mode.as_deref().and_then(SessionMode::parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> DetailsForm {
+        DetailsForm {
+            name: " 山田 花子 ".into(),
+            email: "hanako@example.jp".into(),
+            topic: "statements".into(),
+            sign_language: "jsl".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn good_details_are_accepted_and_trimmed() {
+        let d = form().validate(SessionMode::SignLanguageVideo).unwrap();
+        assert_eq!(d.name, "山田 花子");
+        assert_eq!(d.sign_language.as_deref(), Some("jsl"));
+        let chat = form().validate(SessionMode::WrittenChat).unwrap();
+        assert_eq!(chat.sign_language, None, "no sign language for a chat");
+    }
+
+    #[test]
+    fn every_missing_answer_is_named_in_page_order() {
+        let errors = DetailsForm::default()
+            .validate(SessionMode::SignLanguageVideo)
+            .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["name", "email", "topic", "sign_language"]);
+        let mut other = form();
+        other.topic = "other".into();
+        other.sign_language = "other".into();
+        let errors = other.validate(SessionMode::SignLanguageVideo).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["topic_other", "sign_language_other"]);
+    }
+
+    #[test]
+    fn member_numbers_forgive_spacing_and_full_width() {
+        assert_eq!(
+            member_number("１２３４ ５６７８-9012"),
+            Ok(Some("123456789012".into()))
+        );
+        assert_eq!(member_number(""), Ok(None));
+        assert_eq!(member_number("12"), Err(Invalid::BadFormat));
+        assert_eq!(member_number("12#4"), Err(Invalid::BadFormat));
+    }
+}

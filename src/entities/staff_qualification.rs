@@ -1,0 +1,18 @@
+//! A qualification a staff member holds.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "staff_qualifications")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub staff_user_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub qualification: String,
+    pub created_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,227 @@
+//! Demo data, so a newcomer can try a booking at once: an admin, a supervisor, a
+//! coordinator and four interpreters with weekly availability, join links and one day off.
+//! Running it again leaves existing accounts as they are.
+
+use super::Actor;
+use super::interpreters;
+use super::staff::{self, NewStaff, StaffError};
+use crate::config::Config;
+use crate::domain::schedule::{DayChange, LocalSpan};
+use crate::domain::{DisplayName, Email, FullName, JoinUrl, Lang, Qualification, Role};
+use crate::entities::staff_user;
+use crate::services::passwords::Hasher;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
+use time_tz::OffsetDateTimeExt;
+
+/// One demo account, as printed.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    /// The sign-in address.
+    pub email: String,
+    /// The role.
+    pub role: Role,
+    /// The name customers see.
+    pub display_name: String,
+    /// Whether this run made it (or it was there already).
+    pub created: bool,
+}
+
+struct Person {
+    email: &'static str,
+    full_name: &'static str,
+    display_name: &'static str,
+    role: Role,
+    qualifications: &'static [Qualification],
+    /// Weekday (1 = Monday) → spans.
+    week: &'static [(u8, &'static [(&'static str, &'static str)])],
+}
+
+const WEEKDAYS_9_TO_5: &[(&str, &str)] = &[("09:00", "12:00"), ("13:00", "17:00")];
+
+const PEOPLE: &[Person] = &[
+    Person {
+        email: "admin@demo.yorisoi.example",
+        full_name: "管理 太郎",
+        display_name: "管理",
+        role: Role::Admin,
+        qualifications: &[],
+        week: &[],
+    },
+    Person {
+        email: "supervisor@demo.yorisoi.example",
+        full_name: "監督 直美",
+        display_name: "木村",
+        role: Role::Supervisor,
+        qualifications: &[Qualification::ConsumerAffairsProfessional],
+        week: &[],
+    },
+    Person {
+        email: "coordinator@demo.yorisoi.example",
+        full_name: "調整 恵子",
+        display_name: "中村",
+        role: Role::Coordinator,
+        qualifications: &[
+            Qualification::DementiaSupporter,
+            Qualification::UniversalManners,
+        ],
+        week: &[],
+    },
+    Person {
+        email: "sato@demo.yorisoi.example",
+        full_name: "佐藤 美咲",
+        display_name: "佐藤",
+        role: Role::Interpreter,
+        qualifications: &[Qualification::SignLanguageInterpreter],
+        week: &[
+            (1, WEEKDAYS_9_TO_5),
+            (2, WEEKDAYS_9_TO_5),
+            (3, WEEKDAYS_9_TO_5),
+            (4, WEEKDAYS_9_TO_5),
+            (5, WEEKDAYS_9_TO_5),
+        ],
+    },
+    Person {
+        email: "takahashi@demo.yorisoi.example",
+        full_name: "高橋 健一",
+        display_name: "高橋",
+        role: Role::Interpreter,
+        qualifications: &[Qualification::SignLanguageInterpreter],
+        week: &[
+            (1, &[("10:00", "16:00")]),
+            (3, &[("10:00", "16:00")]),
+            (5, &[("10:00", "16:00")]),
+        ],
+    },
+    Person {
+        email: "suzuki@demo.yorisoi.example",
+        full_name: "鈴木 陽子",
+        display_name: "鈴木",
+        role: Role::Interpreter,
+        qualifications: &[Qualification::WrittenChat],
+        week: &[
+            (1, WEEKDAYS_9_TO_5),
+            (2, WEEKDAYS_9_TO_5),
+            (3, WEEKDAYS_9_TO_5),
+            (4, WEEKDAYS_9_TO_5),
+            (5, WEEKDAYS_9_TO_5),
+        ],
+    },
+    Person {
+        email: "tanaka@demo.yorisoi.example",
+        full_name: "田中 誠",
+        display_name: "田中",
+        role: Role::Interpreter,
+        qualifications: &[
+            Qualification::SignLanguageInterpreter,
+            Qualification::WrittenChat,
+        ],
+        week: &[(2, &[("13:00", "17:00")]), (4, &[("13:00", "17:00")])],
+    },
+];
+
+/// Why the demo could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// An account could not be made.
+    #[error("{0}")]
+    Staff(String),
+}
+
+impl From<StaffError> for DemoError {
+    fn from(e: StaffError) -> Self {
+        DemoError::Staff(e.to_string())
+    }
+}
+
+/// Loads the demo people with `password`, skipping any account that exists already.
+pub async fn load(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    config: &Config,
+    now: OffsetDateTime,
+    password: &str,
+) -> Result<Vec<DemoAccount>, DemoError> {
+    let actor = Actor::default();
+    let hash = hasher
+        .hash(password)
+        .await
+        .map_err(|e| DemoError::Staff(e.to_string()))?;
+    let mut out = Vec::new();
+    let mut first_interpreter = None;
+    for person in PEOPLE {
+        let existing = staff_user::Entity::find()
+            .filter(staff_user::Column::Email.eq(person.email))
+            .one(db)
+            .await?;
+        if existing.is_some() {
+            out.push(DemoAccount {
+                email: person.email.into(),
+                role: person.role,
+                display_name: person.display_name.into(),
+                created: false,
+            });
+            continue;
+        }
+        let (Ok(email), Ok(full_name), Ok(display_name)) = (
+            Email::parse(person.email),
+            FullName::parse(person.full_name),
+            DisplayName::parse(person.display_name),
+        ) else {
+            return Err(DemoError::Staff(format!(
+                "the demo account {} is not valid",
+                person.email
+            )));
+        };
+        let user = staff::create(
+            db,
+            now,
+            &actor,
+            &NewStaff {
+                email,
+                full_name,
+                display_name,
+                role: person.role,
+                password_hash: Some(hash.clone()),
+            },
+            config,
+            Lang::Ja,
+        )
+        .await?;
+        interpreters::set_qualifications(db, now, &actor, user.id, person.qualifications).await?;
+        if person.role == Role::Interpreter {
+            first_interpreter.get_or_insert(user.id);
+            let slug = person.email.split('@').next().unwrap_or("room");
+            if let Ok(url) = JoinUrl::parse(&format!("https://video.example.jp/room/{slug}")) {
+                interpreters::set_join_url(db, now, &actor, user.id, &url).await?;
+            }
+            let mut week: BTreeMap<u8, Vec<LocalSpan>> = BTreeMap::new();
+            for (day, spans) in person.week {
+                for (starts, ends) in spans.iter() {
+                    if let Ok(span) = LocalSpan::parse(starts, ends) {
+                        week.entry(*day).or_default().push(span);
+                    }
+                }
+            }
+            interpreters::save_weekly(db, now, &actor, user.id, &week).await?;
+        }
+        out.push(DemoAccount {
+            email: person.email.into(),
+            role: person.role,
+            display_name: person.display_name.into(),
+            created: true,
+        });
+    }
+    // One interpreter takes a day off in a week's time, so the board shows an exception.
+    if let Some(id) = first_interpreter {
+        let day = (now + Duration::days(7))
+            .to_timezone(config.timezone)
+            .date();
+        interpreters::add_exception(db, now, &actor, id, day, DayChange::Off).await?;
+    }
+    Ok(out)
+}

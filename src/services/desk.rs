@@ -1,0 +1,336 @@
+//! The desk's settings: each session mode's rules, reminders, opening hours and closed days.
+//! Missing settings fall back to the defaults, so a new desk works at once.
+
+use super::Actor;
+use super::audit::{self, Target};
+use crate::db::begin_write;
+use crate::domain::AuditAction;
+use crate::domain::schedule::{LocalSpan, ModeRules, SessionMode, hhmm, parse_hhmm};
+use crate::entities::{desk_closed_day, desk_hour, setting};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use time::{Date, Duration, OffsetDateTime, Time};
+
+/// The default hours before a session when the reminder goes out.
+pub const DEFAULT_REMINDER_HOURS: i64 = 24;
+
+const REMINDER_KEY: &str = "reminder.hours_before";
+
+/// Everything the slot arithmetic and the emails need to know about the desk.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    /// Each mode's rules.
+    pub modes: HashMap<SessionMode, ModeRules>,
+    /// Hours before a session the reminder goes out; 0 sends none.
+    pub reminder_hours: i64,
+    /// Opening hours by weekday (1 = Monday … 7 = Sunday).
+    pub hours: BTreeMap<u8, Vec<LocalSpan>>,
+    /// Days the desk is closed, with a note such as the holiday's name.
+    pub closed: BTreeMap<Date, String>,
+}
+
+impl Desk {
+    /// The rules of a mode.
+    pub fn rules(&self, mode: SessionMode) -> ModeRules {
+        self.modes.get(&mode).copied().unwrap_or_default()
+    }
+
+    /// The opening hours on a day, as `(opens, closes)`; empty when closed.
+    pub fn opening_on(&self, day: Date) -> Vec<(Time, Time)> {
+        if self.closed.contains_key(&day) {
+            return Vec::new();
+        }
+        self.hours
+            .get(&day.weekday().number_from_monday())
+            .map(|spans| spans.iter().map(|s| (s.starts, s.ends)).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn key(mode: SessionMode, field: &str) -> String {
+    format!("mode.{}.{field}", mode.as_str())
+}
+
+/// The fields of [`ModeRules`] as stored, in minutes (the horizon in days).
+const RULE_FIELDS: [&str; 5] = [
+    "length_minutes",
+    "buffer_minutes",
+    "notice_minutes",
+    "horizon_days",
+    "cancel_cutoff_minutes",
+];
+
+fn rule_values(rules: &ModeRules) -> [i64; 5] {
+    [
+        rules.length.whole_minutes(),
+        rules.buffer.whole_minutes(),
+        rules.min_notice.whole_minutes(),
+        rules.horizon_days,
+        rules.cancel_cutoff.whole_minutes(),
+    ]
+}
+
+fn rules_from(values: [i64; 5]) -> ModeRules {
+    ModeRules {
+        length: Duration::minutes(values[0]),
+        buffer: Duration::minutes(values[1]),
+        min_notice: Duration::minutes(values[2]),
+        horizon_days: values[3],
+        cancel_cutoff: Duration::minutes(values[4]),
+    }
+}
+
+/// Reads the whole desk: four small queries.
+pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Desk, DbErr> {
+    let stored: HashMap<String, String> = setting::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.key, s.value))
+        .collect();
+    let number = |k: &str| stored.get(k).and_then(|v| v.parse::<i64>().ok());
+    let mut modes = HashMap::new();
+    for mode in SessionMode::ALL {
+        let mut values = rule_values(&ModeRules::default());
+        for (i, field) in RULE_FIELDS.iter().enumerate() {
+            if let Some(v) = number(&key(mode, field)) {
+                values[i] = v;
+            }
+        }
+        modes.insert(mode, rules_from(values));
+    }
+    let reminder_hours = number(REMINDER_KEY).unwrap_or(DEFAULT_REMINDER_HOURS);
+
+    let mut hours: BTreeMap<u8, Vec<LocalSpan>> = BTreeMap::new();
+    for row in desk_hour::Entity::find()
+        .order_by_asc(desk_hour::Column::Weekday)
+        .order_by_asc(desk_hour::Column::Opens)
+        .all(conn)
+        .await?
+    {
+        if let (Ok(starts), Ok(ends)) = (parse_hhmm(&row.opens), parse_hhmm(&row.closes)) {
+            hours
+                .entry(row.weekday as u8)
+                .or_default()
+                .push(LocalSpan { starts, ends });
+        }
+    }
+    let closed = desk_closed_day::Entity::find()
+        .order_by_asc(desk_closed_day::Column::Day)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|d| parse_day(&d.day).map(|day| (day, d.note)))
+        .collect();
+    Ok(Desk {
+        modes,
+        reminder_hours,
+        hours,
+        closed,
+    })
+}
+
+/// Reads a stored `YYYY-MM-DD`.
+pub fn parse_day(raw: &str) -> Option<Date> {
+    Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+/// Writes a day as stored, `YYYY-MM-DD`.
+pub fn day_key(day: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
+}
+
+async fn put<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    key: String,
+    value: String,
+) -> Result<(), DbErr> {
+    setting::Entity::insert(setting::ActiveModel {
+        key: Set(key),
+        value: Set(value),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(setting::Column::Key)
+            .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Saves a mode's rules and the reminder setting, with an audit row.
+pub async fn save_rules(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    mode: SessionMode,
+    rules: &ModeRules,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    for (field, value) in RULE_FIELDS.iter().zip(rule_values(rules)) {
+        put(&txn, now, key(mode, field), value.to_string()).await?;
+    }
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::DeskSettingsChanged,
+        None,
+        json!({ "mode": mode.as_str(), "length_minutes": rules.length.whole_minutes(),
+                "buffer_minutes": rules.buffer.whole_minutes(),
+                "notice_minutes": rules.min_notice.whole_minutes(),
+                "horizon_days": rules.horizon_days,
+                "cancel_cutoff_minutes": rules.cancel_cutoff.whole_minutes() }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Saves how many hours before a session the reminder goes (0 for none).
+pub async fn save_reminder_hours(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    hours: i64,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    put(&txn, now, REMINDER_KEY.to_owned(), hours.to_string()).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::DeskSettingsChanged,
+        None,
+        json!({ "reminder_hours": hours }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Replaces the weekly opening hours.
+pub async fn save_hours(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    hours: &BTreeMap<u8, Vec<LocalSpan>>,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    desk_hour::Entity::delete_many().exec(&txn).await?;
+    let rows: Vec<desk_hour::ActiveModel> = hours
+        .iter()
+        .flat_map(|(weekday, spans)| {
+            spans.iter().map(move |s| desk_hour::ActiveModel {
+                id: NotSet,
+                weekday: Set(i16::from(*weekday)),
+                opens: Set(hhmm(s.starts)),
+                closes: Set(hhmm(s.ends)),
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        desk_hour::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let written: BTreeMap<String, Vec<String>> = hours
+        .iter()
+        .map(|(d, spans)| {
+            (
+                d.to_string(),
+                spans
+                    .iter()
+                    .map(|s| format!("{}-{}", hhmm(s.starts), hhmm(s.ends)))
+                    .collect(),
+            )
+        })
+        .collect();
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::DeskSettingsChanged,
+        None,
+        json!({ "opening_hours": written }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Marks a day closed (or changes its note).
+pub async fn close_day(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    day: Date,
+    note: &str,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    desk_closed_day::Entity::insert(desk_closed_day::ActiveModel {
+        day: Set(day_key(day)),
+        note: Set(note.to_owned()),
+    })
+    .on_conflict(
+        OnConflict::column(desk_closed_day::Column::Day)
+            .update_column(desk_closed_day::Column::Note)
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::DeskSettingsChanged,
+        Some(Target {
+            kind: "closed_day",
+            id: day_key(day),
+        }),
+        json!({ "closed": day_key(day), "note": note }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Opens a day again.
+pub async fn reopen_day(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    day: Date,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    desk_closed_day::Entity::delete_many()
+        .filter(desk_closed_day::Column::Day.eq(day_key(day)))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::DeskSettingsChanged,
+        Some(Target {
+            kind: "closed_day",
+            id: day_key(day),
+        }),
+        json!({ "reopened": day_key(day) }),
+    )
+    .await?;
+    txn.commit().await
+}

@@ -1,0 +1,372 @@
+//! Interpreters: their qualifications, join links, weekly availability and date exceptions.
+//! An interpreter edits their own; a coordinator edits anyone's.
+
+use super::Actor;
+use super::audit::{self, Target};
+use super::desk::{day_key, parse_day};
+use crate::db::begin_write;
+use crate::domain::schedule::{DayChange, LocalSpan, hhmm, parse_hhmm};
+use crate::domain::{AuditAction, JoinUrl, Qualification, Role};
+use crate::entities::{
+    availability_exception, availability_weekly, interpreter_profile, staff_qualification,
+    staff_user,
+};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use time::{Date, OffsetDateTime};
+
+/// An interpreter as staff pages show them.
+#[derive(Debug, Clone)]
+pub struct Interpreter {
+    /// Their staff account.
+    pub id: i64,
+    /// The name customers see.
+    pub display_name: String,
+    /// Their full name, for staff.
+    pub full_name: String,
+    /// Whether the account can sign in.
+    pub active: bool,
+    /// What they are qualified for.
+    pub qualifications: Vec<Qualification>,
+    /// Their room's address, if set.
+    pub join_url: Option<String>,
+}
+
+/// A date exception as stored.
+#[derive(Debug, Clone)]
+pub struct Exception {
+    /// Its id, for removing it.
+    pub id: i64,
+    /// The date.
+    pub day: Date,
+    /// What changes that day.
+    pub change: DayChange,
+}
+
+fn target(staff_id: i64) -> Option<Target> {
+    Some(Target::staff(staff_id))
+}
+
+/// Every staff member's qualifications, by staff id.
+pub async fn qualifications_by_staff<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<HashMap<i64, Vec<Qualification>>, DbErr> {
+    let mut out: HashMap<i64, Vec<Qualification>> = HashMap::new();
+    for row in staff_qualification::Entity::find().all(conn).await? {
+        if let Some(q) = Qualification::parse(&row.qualification) {
+            out.entry(row.staff_user_id).or_default().push(q);
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|q| Qualification::ALL.iter().position(|x| x == q));
+    }
+    Ok(out)
+}
+
+/// Every account with the interpreter role, by display name.
+pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<Interpreter>, DbErr> {
+    let staff = staff_user::Entity::find()
+        .filter(staff_user::Column::Role.eq(Role::Interpreter.as_str()))
+        .order_by_asc(staff_user::Column::DisplayName)
+        .order_by_asc(staff_user::Column::Id)
+        .all(conn)
+        .await?;
+    let mut quals = qualifications_by_staff(conn).await?;
+    let links: HashMap<i64, String> = interpreter_profile::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.staff_user_id, p.join_url))
+        .collect();
+    Ok(staff
+        .into_iter()
+        .map(|s| Interpreter {
+            qualifications: quals.remove(&s.id).unwrap_or_default(),
+            join_url: links.get(&s.id).cloned(),
+            id: s.id,
+            display_name: s.display_name,
+            full_name: s.full_name,
+            active: s.active,
+        })
+        .collect())
+}
+
+/// One interpreter, if the account exists and has the interpreter role.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Interpreter>, DbErr> {
+    Ok(list(conn).await?.into_iter().find(|i| i.id == id))
+}
+
+/// Replaces a staff member's qualifications.
+pub async fn set_qualifications(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    qualifications: &[Qualification],
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    staff_qualification::Entity::delete_many()
+        .filter(staff_qualification::Column::StaffUserId.eq(staff_id))
+        .exec(&txn)
+        .await?;
+    let rows: Vec<_> = qualifications
+        .iter()
+        .map(|q| staff_qualification::ActiveModel {
+            staff_user_id: Set(staff_id),
+            qualification: Set(q.as_str().to_owned()),
+            created_at: Set(now),
+        })
+        .collect();
+    if !rows.is_empty() {
+        staff_qualification::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let names: Vec<&str> = qualifications.iter().map(|q| q.as_str()).collect();
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::QualificationsChanged,
+        target(staff_id),
+        json!({ "qualifications": names }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Sets an interpreter's join link.
+pub async fn set_join_url(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    url: &JoinUrl,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    interpreter_profile::Entity::insert(interpreter_profile::ActiveModel {
+        staff_user_id: Set(staff_id),
+        join_url: Set(url.as_str().to_owned()),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(interpreter_profile::Column::StaffUserId)
+            .update_columns([
+                interpreter_profile::Column::JoinUrl,
+                interpreter_profile::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::JoinLinkChanged,
+        target(staff_id),
+        json!({ "join_url": url.as_str() }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Weekly availability rows, grouped by interpreter and weekday (1 = Monday).
+pub type Weekly = HashMap<i64, BTreeMap<u8, Vec<LocalSpan>>>;
+
+/// The weekly availability of the given interpreters (all when `ids` is empty).
+pub async fn weekly_of<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Weekly, DbErr> {
+    let mut query = availability_weekly::Entity::find();
+    if !ids.is_empty() {
+        query = query.filter(availability_weekly::Column::StaffUserId.is_in(ids.to_vec()));
+    }
+    let mut out: Weekly = HashMap::new();
+    for row in query
+        .order_by_asc(availability_weekly::Column::Starts)
+        .all(conn)
+        .await?
+    {
+        if let (Ok(starts), Ok(ends)) = (parse_hhmm(&row.starts), parse_hhmm(&row.ends)) {
+            out.entry(row.staff_user_id)
+                .or_default()
+                .entry(row.weekday as u8)
+                .or_default()
+                .push(LocalSpan { starts, ends });
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces one interpreter's weekly availability.
+pub async fn save_weekly(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    week: &BTreeMap<u8, Vec<LocalSpan>>,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    availability_weekly::Entity::delete_many()
+        .filter(availability_weekly::Column::StaffUserId.eq(staff_id))
+        .exec(&txn)
+        .await?;
+    let rows: Vec<_> = week
+        .iter()
+        .flat_map(|(weekday, spans)| {
+            spans.iter().map(move |s| availability_weekly::ActiveModel {
+                id: NotSet,
+                staff_user_id: Set(staff_id),
+                weekday: Set(i16::from(*weekday)),
+                starts: Set(hhmm(s.starts)),
+                ends: Set(hhmm(s.ends)),
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        availability_weekly::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let written: BTreeMap<String, Vec<String>> = week
+        .iter()
+        .map(|(d, spans)| {
+            (
+                d.to_string(),
+                spans
+                    .iter()
+                    .map(|s| format!("{}-{}", hhmm(s.starts), hhmm(s.ends)))
+                    .collect(),
+            )
+        })
+        .collect();
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::AvailabilityChanged,
+        target(staff_id),
+        json!({ "weekly": written }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+fn exception_from(row: availability_exception::Model) -> Option<(i64, Exception)> {
+    let day = parse_day(&row.day)?;
+    let change = match row.kind.as_str() {
+        "off" => DayChange::Off,
+        "extra" => DayChange::Extra(LocalSpan {
+            starts: parse_hhmm(row.starts.as_deref()?).ok()?,
+            ends: parse_hhmm(row.ends.as_deref()?).ok()?,
+        }),
+        _ => return None,
+    };
+    Some((
+        row.staff_user_id,
+        Exception {
+            id: row.id,
+            day,
+            change,
+        },
+    ))
+}
+
+/// Date exceptions from `from` to `until` (inclusive) for the given interpreters (all when
+/// `ids` is empty), by interpreter.
+pub async fn exceptions_between<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i64],
+    from: Date,
+    until: Date,
+) -> Result<HashMap<i64, Vec<Exception>>, DbErr> {
+    let mut query = availability_exception::Entity::find()
+        .filter(availability_exception::Column::Day.gte(day_key(from)))
+        .filter(availability_exception::Column::Day.lte(day_key(until)));
+    if !ids.is_empty() {
+        query = query.filter(availability_exception::Column::StaffUserId.is_in(ids.to_vec()));
+    }
+    let mut out: HashMap<i64, Vec<Exception>> = HashMap::new();
+    for row in query
+        .order_by_asc(availability_exception::Column::Day)
+        .order_by_asc(availability_exception::Column::Id)
+        .all(conn)
+        .await?
+    {
+        if let Some((staff, e)) = exception_from(row) {
+            out.entry(staff).or_default().push(e);
+        }
+    }
+    Ok(out)
+}
+
+/// Adds a date exception.
+pub async fn add_exception(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    day: Date,
+    change: DayChange,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    let (kind, starts, ends) = match change {
+        DayChange::Off => ("off", None, None),
+        DayChange::Extra(s) => ("extra", Some(hhmm(s.starts)), Some(hhmm(s.ends))),
+    };
+    availability_exception::Entity::insert(availability_exception::ActiveModel {
+        id: NotSet,
+        staff_user_id: Set(staff_id),
+        day: Set(day_key(day)),
+        kind: Set(kind.to_owned()),
+        starts: Set(starts.clone()),
+        ends: Set(ends.clone()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::AvailabilityChanged,
+        target(staff_id),
+        json!({ "exception_added": day_key(day), "kind": kind, "starts": starts, "ends": ends }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Removes one of an interpreter's date exceptions; `false` when it was not theirs.
+pub async fn remove_exception(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    exception_id: i64,
+) -> Result<bool, DbErr> {
+    let txn = begin_write(db).await?;
+    let removed = availability_exception::Entity::delete_many()
+        .filter(availability_exception::Column::Id.eq(exception_id))
+        .filter(availability_exception::Column::StaffUserId.eq(staff_id))
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
+    if removed {
+        audit::record(
+            &txn,
+            now,
+            actor,
+            AuditAction::AvailabilityChanged,
+            target(staff_id),
+            json!({ "exception_removed": exception_id }),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(removed)
+}

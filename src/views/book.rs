@@ -1,0 +1,584 @@
+//! The public booking journey (one question a page, with back links, a check page and a
+//! confirmation) and the pages a manage link opens (see, move, cancel).
+
+use super::PageContext;
+use super::components::{
+    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices,
+    error_summary, form, input, notification_banner, textarea, warning_button,
+};
+use super::layout::{Page, render};
+use crate::domain::BookingStatus;
+use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES, TOPICS};
+use crate::domain::schedule::SessionMode;
+use crate::i18n;
+use maud::{Markup, html};
+use time::{Date, OffsetDateTime};
+use time_tz::OffsetDateTimeExt;
+
+/// The start page of the journey.
+pub fn start(ctx: &PageContext, can_continue: Option<&str>) -> Markup {
+    let body = html! {
+        h1 .heading-xl { (ctx.t("book.start.title")) }
+        p .lead { (ctx.t("book.start.lead")) }
+        h2 .heading-m { (ctx.t("book.start.modes_heading")) }
+        ul .list .list--bullet {
+            li { (ctx.t("book.start.mode_sign")) }
+            li { (ctx.t("book.start.mode_chat")) }
+        }
+        h2 .heading-m { (ctx.t("book.start.need_heading")) }
+        ul .list .list--bullet {
+            li { (ctx.t("book.start.need_email")) }
+            li { (ctx.t("book.start.need_member")) }
+        }
+        p { (ctx.t("book.start.no_phone")) }
+        p { (ctx.t("book.start.no_limit")) }
+        p { a .button href="/book/mode" draggable="false" { (ctx.t("book.start.button")) } }
+        @if let Some(href) = can_continue {
+            p { a href=(href) { (ctx.t("book.start.continue")) } }
+        }
+    };
+    render(ctx, Page::new(ctx.t("book.start.title"), body))
+}
+
+fn mode_label(ctx: &PageContext, mode: SessionMode) -> &'static str {
+    crate::services::booking::mode_name(ctx.lang, mode)
+}
+
+/// Which kind of session.
+pub fn mode(ctx: &PageContext, selected: Option<&str>, errors: &Errors) -> Markup {
+    let title = ctx.t("book.mode.title");
+    let body = html! {
+        (back_link(ctx, "/book"))
+        (error_summary(ctx, errors))
+        (form(ctx, "/book/mode", html! {
+            (choices(ctx, ChoiceGroup {
+                name: "mode",
+                legend: title,
+                legend_is_heading: true,
+                hint: None,
+                choices: SessionMode::ALL.iter().map(|m| Choice {
+                    value: m.as_str(),
+                    label: mode_label(ctx, *m).to_owned(),
+                    hint: Some(ctx.t(&format!("book.mode.hint.{}", m.as_str())).to_owned()),
+                }).collect(),
+                selected: selected.into_iter().collect(),
+                error: errors.message(ctx, "mode"),
+                multiple: false,
+            }))
+            (button(ctx.t("book.continue")))
+        }))
+    };
+    render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// A list of days with free times, a week at a time.
+pub struct DayList<'a> {
+    /// Where the form posts (or, for GET, goes).
+    pub action: &'a str,
+    /// `post` for the journey, `get` for moving a booked session.
+    pub method: &'a str,
+    /// Where the back link goes.
+    pub back: &'a str,
+    /// The mode, named in the hint.
+    pub mode: SessionMode,
+    /// The first and last day of the week shown.
+    pub week: (Date, Date),
+    /// Which week this is, counting from 0 for the coming seven days.
+    pub week_number: i64,
+    /// The path (without `week=`) the previous/next links go to.
+    pub week_link: &'a str,
+    /// Whether there is a later week to show.
+    pub has_next: bool,
+    /// The days of the week with free times, with how many.
+    pub days: &'a [(Date, usize)],
+    /// The day already chosen, `YYYY-MM-DD`.
+    pub selected: Option<&'a str>,
+}
+
+fn week_href(base: &str, week: i64) -> String {
+    let joiner = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{joiner}week={week}")
+}
+
+/// The day page.
+pub fn day(ctx: &PageContext, list: &DayList<'_>, errors: &Errors) -> Markup {
+    let title = ctx.t("book.day.title");
+    let from = i18n::format_date(ctx.lang, list.week.0);
+    let until = i18n::format_date(ctx.lang, list.week.1);
+    let range = ctx.tf("book.day.week", &[("from", &from), ("until", &until)]);
+    let keys: Vec<String> = list
+        .days
+        .iter()
+        .map(|(d, _)| crate::services::desk::day_key(*d))
+        .collect();
+    let body = html! {
+        (back_link(ctx, list.back))
+        (error_summary(ctx, errors))
+        @if list.days.is_empty() {
+            h1 .heading-l { (title) }
+            p .lead { (range) }
+            p { (ctx.tf("book.day.none", &[("mode", mode_label(ctx, list.mode))])) }
+        } @else {
+            form method=(list.method) action=(list.action) novalidate {
+                @if list.method == "post" { (super::components::csrf_field(ctx)) }
+                input type="hidden" name="week" value=(list.week_number);
+                (choices(ctx, ChoiceGroup {
+                    name: "day",
+                    legend: title,
+                    legend_is_heading: true,
+                    hint: Some(&range),
+                    choices: list.days.iter().zip(&keys).map(|((d, n), key)| Choice {
+                        value: key.as_str(),
+                        label: i18n::format_date(ctx.lang, *d),
+                        hint: Some(ctx.tf("book.day.free", &[("count", &n.to_string())])),
+                    }).collect(),
+                    selected: list.selected.into_iter().collect(),
+                    error: errors.message(ctx, "day"),
+                    multiple: false,
+                }))
+                (button(ctx.t("book.continue")))
+            }
+        }
+        nav .pagination aria-label=(ctx.t("book.day.weeks")) {
+            ul .list {
+                @if list.week_number > 0 {
+                    li { a href=(week_href(list.week_link, list.week_number - 1)) { (ctx.t("book.day.previous")) } }
+                }
+                @if list.has_next {
+                    li { a href=(week_href(list.week_link, list.week_number + 1)) { (ctx.t("book.day.next")) } }
+                }
+            }
+        }
+    };
+    render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// One free time on the time page.
+pub struct TimeChoice {
+    /// The start, in seconds since 1970.
+    pub value: String,
+    /// "10:00–10:30".
+    pub label: String,
+    /// A note such as "with Sato".
+    pub hint: Option<String>,
+}
+
+/// A list of free times on a day.
+pub struct TimeList<'a> {
+    /// Where the form posts.
+    pub action: &'a str,
+    /// Where the back link goes.
+    pub back: &'a str,
+    /// The day.
+    pub day: Date,
+    /// The free times.
+    pub times: Vec<TimeChoice>,
+    /// The time chosen.
+    pub selected: Option<&'a str>,
+    /// Shown when the time chosen before was taken meanwhile.
+    pub taken: bool,
+    /// Extra fields inside the form (moving a session offers to keep the interpreter).
+    pub extra: Option<Markup>,
+    /// Hidden fields to carry along.
+    pub hidden: Vec<(&'a str, String)>,
+    /// The button's words.
+    pub submit: &'a str,
+}
+
+/// Writes a start time and end time: `10:00–10:30`.
+pub fn time_range(start: OffsetDateTime, end: OffsetDateTime, tz: &time_tz::Tz) -> String {
+    let (s, e) = (start.to_timezone(tz), end.to_timezone(tz));
+    format!(
+        "{:02}:{:02}–{:02}:{:02}",
+        s.hour(),
+        s.minute(),
+        e.hour(),
+        e.minute()
+    )
+}
+
+/// The time page.
+pub fn time(ctx: &PageContext, list: &TimeList<'_>, errors: &Errors) -> Markup {
+    let title = ctx.tf(
+        "book.time.title",
+        &[("day", &i18n::format_date(ctx.lang, list.day))],
+    );
+    let body = html! {
+        (back_link(ctx, list.back))
+        @if list.taken {
+            (notification_banner(ctx, Banner::Important, html! {
+                p .banner__heading { (ctx.t("book.time.taken")) }
+                p { (ctx.t("book.time.taken_kept")) }
+            }))
+        }
+        (error_summary(ctx, errors))
+        @if list.times.is_empty() {
+            h1 .heading-l { (title) }
+            p { (ctx.t("book.time.none")) }
+            p { a href=(list.back) { (ctx.t("book.time.other_day")) } }
+        } @else {
+            (form(ctx, list.action, html! {
+                @for (name, value) in &list.hidden {
+                    input type="hidden" name=(name) value=(value);
+                }
+                (choices(ctx, ChoiceGroup {
+                    name: "start",
+                    legend: &title,
+                    legend_is_heading: true,
+                    hint: Some(ctx.t("book.time.hint")),
+                    choices: list.times.iter().map(|t| Choice {
+                        value: t.value.as_str(),
+                        label: t.label.clone(),
+                        hint: t.hint.clone(),
+                    }).collect(),
+                    selected: list.selected.into_iter().collect(),
+                    error: errors.message(ctx, "start"),
+                    multiple: false,
+                }))
+                @if let Some(extra) = &list.extra { (extra) }
+                (button(list.submit))
+            }))
+        }
+    };
+    render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+fn topic_label(ctx: &PageContext, topic: &str) -> String {
+    ctx.t(&format!("topic.{topic}")).to_owned()
+}
+
+/// The "your details" page.
+pub fn details(
+    ctx: &PageContext,
+    mode: SessionMode,
+    values: &DetailsForm,
+    errors: &Errors,
+) -> Markup {
+    let title = ctx.t("book.details.title");
+    let needs_hint = ctx.tf(
+        "book.details.needs_hint",
+        &[("max", &NEEDS_MAX_CHARS.to_string())],
+    );
+    let body = html! {
+        (back_link(ctx, "/book/time"))
+        (error_summary(ctx, errors))
+        h1 .heading-l { (title) }
+        p { (ctx.t("book.details.lead")) }
+        (form(ctx, "/book/details", html! {
+            (input(ctx, Input {
+                name: "name", label: ctx.t("book.field.name"), value: &values.name,
+                autocomplete: Some("name"), error: errors.message(ctx, "name"), no_spellcheck: true,
+                ..Default::default()
+            }))
+            (input(ctx, Input {
+                name: "email", label: ctx.t("book.field.email"), hint: Some(ctx.t("book.field.email_hint")),
+                value: &values.email, kind: "email", autocomplete: Some("email"),
+                error: errors.message(ctx, "email"), no_spellcheck: true, ..Default::default()
+            }))
+            (input(ctx, Input {
+                name: "member_number", label: ctx.t("book.field.member_number"),
+                hint: Some(ctx.t("book.field.member_number_hint")), value: &values.member_number,
+                error: errors.message(ctx, "member_number"), no_spellcheck: true, width: Some("width-10"),
+                ..Default::default()
+            }))
+            (choices(ctx, ChoiceGroup {
+                name: "topic",
+                legend: ctx.t("book.field.topic"),
+                legend_is_heading: false,
+                hint: None,
+                choices: TOPICS.iter().map(|t| Choice { value: t, label: topic_label(ctx, t), hint: None }).collect(),
+                selected: vec![values.topic.as_str()],
+                error: errors.message(ctx, "topic"),
+                multiple: false,
+            }))
+            (input(ctx, Input {
+                name: "topic_other", label: ctx.t("book.field.topic_other"),
+                hint: Some(ctx.t("book.field.topic_other_hint")), value: &values.topic_other,
+                error: errors.message(ctx, "topic_other"), ..Default::default()
+            }))
+            @if mode == SessionMode::SignLanguageVideo {
+                (choices(ctx, ChoiceGroup {
+                    name: "sign_language",
+                    legend: ctx.t("book.field.sign_language"),
+                    legend_is_heading: false,
+                    hint: None,
+                    choices: SIGN_LANGUAGES.iter().map(|s| Choice {
+                        value: s, label: ctx.t(&format!("sign_language.{s}")).to_owned(), hint: None,
+                    }).collect(),
+                    selected: vec![values.sign_language.as_str()],
+                    error: errors.message(ctx, "sign_language"),
+                    multiple: false,
+                }))
+                (input(ctx, Input {
+                    name: "sign_language_other", label: ctx.t("book.field.sign_language_other"),
+                    hint: Some(ctx.t("book.field.sign_language_other_hint")), value: &values.sign_language_other,
+                    error: errors.message(ctx, "sign_language_other"), ..Default::default()
+                }))
+            }
+            (textarea(ctx, "needs", ctx.t("book.field.needs"), Some(&needs_hint), &values.needs,
+                errors.message(ctx, "needs").as_deref()))
+            (button(ctx.t("book.continue")))
+        }))
+    };
+    render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// What the check page shows.
+pub struct Answers<'a> {
+    /// The mode.
+    pub mode: SessionMode,
+    /// When, written out.
+    pub when: String,
+    /// The details as typed (already accepted).
+    pub details: &'a DetailsForm,
+}
+
+fn or_none(ctx: &PageContext, value: &str) -> String {
+    if value.trim().is_empty() {
+        ctx.t("book.check.none").to_owned()
+    } else {
+        value.trim().to_owned()
+    }
+}
+
+fn answer_rows(ctx: &PageContext, a: &Answers<'_>, changes: bool) -> Vec<SummaryRow> {
+    let change = |href: &str, what: &str| changes.then(|| (href.to_owned(), what.to_owned()));
+    let d = a.details;
+    let mut topic = topic_label(ctx, &d.topic);
+    if d.topic == "other" {
+        topic = format!("{topic}: {}", d.topic_other.trim());
+    }
+    let mut rows = vec![
+        SummaryRow {
+            key: ctx.t("book.check.mode").into(),
+            value: html! { (mode_label(ctx, a.mode)) },
+            change: change("/book/mode", ctx.t("book.check.mode")),
+        },
+        SummaryRow {
+            key: ctx.t("book.check.when").into(),
+            value: html! { (a.when) },
+            change: change("/book/day", ctx.t("book.check.when")),
+        },
+        SummaryRow {
+            key: ctx.t("book.field.name").into(),
+            value: html! { (d.name.trim()) },
+            change: change("/book/details#name", ctx.t("book.field.name")),
+        },
+        SummaryRow {
+            key: ctx.t("book.field.email").into(),
+            value: html! { span .break-anywhere { (d.email.trim()) } },
+            change: change("/book/details#email", ctx.t("book.field.email")),
+        },
+        SummaryRow {
+            key: ctx.t("book.field.member_number").into(),
+            value: html! { (or_none(ctx, &d.member_number)) },
+            change: change(
+                "/book/details#member_number",
+                ctx.t("book.field.member_number"),
+            ),
+        },
+        SummaryRow {
+            key: ctx.t("book.field.topic").into(),
+            value: html! { (topic) },
+            change: change("/book/details#topic", ctx.t("book.field.topic")),
+        },
+    ];
+    if a.mode == SessionMode::SignLanguageVideo {
+        let mut language = ctx
+            .t(&format!("sign_language.{}", d.sign_language))
+            .to_owned();
+        if d.sign_language == "other" {
+            language = format!("{language}: {}", d.sign_language_other.trim());
+        }
+        rows.push(SummaryRow {
+            key: ctx.t("book.field.sign_language").into(),
+            value: html! { (language) },
+            change: change(
+                "/book/details#sign_language",
+                ctx.t("book.field.sign_language"),
+            ),
+        });
+    }
+    rows.push(SummaryRow {
+        key: ctx.t("book.field.needs").into(),
+        value: html! { (or_none(ctx, &d.needs)) },
+        change: change("/book/details#needs", ctx.t("book.field.needs")),
+    });
+    rows
+}
+
+/// Check your answers, with change links and the confirm button.
+pub fn check(ctx: &PageContext, answers: &Answers<'_>) -> Markup {
+    let title = ctx.t("book.check.title");
+    let body = html! {
+        (back_link(ctx, "/book/details"))
+        h1 .heading-l { (title) }
+        (super::components::summary_list(ctx, &answer_rows(ctx, answers, true)))
+        h2 .heading-m { (ctx.t("book.check.now_heading")) }
+        p { (ctx.t("book.check.now")) }
+        (form(ctx, "/book/check", html! { (button(ctx.t("book.check.confirm"))) }))
+    };
+    render(ctx, Page::new(title, body))
+}
+
+/// What the confirmation and manage pages show of a booked session.
+pub struct Session<'a> {
+    /// The reference number.
+    pub reference: &'a str,
+    /// The mode.
+    pub mode: SessionMode,
+    /// When, written out.
+    pub when: String,
+    /// The interpreter's display name.
+    pub interpreter: &'a str,
+    /// Where to join, if set.
+    pub join_url: Option<&'a str>,
+    /// Where the emails go.
+    pub email: &'a str,
+    /// Where it stands.
+    pub status: BookingStatus,
+}
+
+/// The confirmation page.
+pub fn confirmation(ctx: &PageContext, s: &Session<'_>) -> Markup {
+    let title = ctx.t("book.done.title");
+    let body = html! {
+        div .panel {
+            h1 .heading-xl { (title) }
+            p .panel__body {
+                (ctx.t("book.done.reference")) br;
+                strong { (s.reference) }
+            }
+        }
+        p { (ctx.tf("book.done.email", &[("email", s.email)])) }
+        (super::components::summary_list(ctx, &session_rows(ctx, s)))
+        h2 .heading-m { (ctx.t("book.done.next_heading")) }
+        ul .list .list--bullet {
+            li { (ctx.t("book.done.next_email")) }
+            li { (ctx.t("book.done.next_join")) }
+            li { (ctx.t("book.done.next_change")) }
+        }
+        p { a href="/book/mode" { (ctx.t("book.done.another")) } }
+    };
+    render(ctx, Page::new(title, body))
+}
+
+fn session_rows(ctx: &PageContext, s: &Session<'_>) -> Vec<SummaryRow> {
+    let mut rows = vec![
+        SummaryRow {
+            key: ctx.t("book.check.mode").into(),
+            value: html! { (mode_label(ctx, s.mode)) },
+            change: None,
+        },
+        SummaryRow {
+            key: ctx.t("book.check.when").into(),
+            value: html! { (s.when) },
+            change: None,
+        },
+        SummaryRow {
+            key: ctx.t("book.manage.interpreter").into(),
+            value: html! { (s.interpreter) },
+            change: None,
+        },
+    ];
+    if let Some(url) = s.join_url {
+        rows.push(SummaryRow {
+            key: ctx.t("book.manage.join").into(),
+            value: html! { a .break-anywhere href=(url) { (url) } },
+            change: None,
+        });
+    }
+    rows
+}
+
+/// What can still be done with a session from its manage link.
+pub enum ManageState {
+    /// Booked, and still open to changes until the cut-off.
+    Open {
+        /// The cut-off, written out.
+        until: String,
+    },
+    /// Booked, but past the cut-off.
+    TooLate,
+    /// Over, cancelled or recorded.
+    Closed,
+}
+
+/// The page a manage link opens.
+pub fn manage(
+    ctx: &PageContext,
+    base: &str,
+    s: &Session<'_>,
+    state: &ManageState,
+    notice: Option<&str>,
+) -> Markup {
+    let title = ctx.tf("book.manage.title", &[("reference", s.reference)]);
+    let status = ctx
+        .t(&format!("booking_status.{}", s.status.as_str()))
+        .to_owned();
+    let body = html! {
+        @if let Some(key) = notice {
+            (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (ctx.t(key)) } }))
+        }
+        h1 .heading-l { (title) }
+        p { strong .tag .tag--blue { (status) } }
+        (super::components::summary_list(ctx, &session_rows(ctx, s)))
+        @match state {
+            ManageState::Open { until } => {
+                h2 .heading-m { (ctx.t("book.manage.change_heading")) }
+                p { (ctx.tf("book.manage.change_until", &[("time", until)])) }
+                ul .list {
+                    li { a href={ (base) "/reschedule" } { (ctx.t("book.manage.reschedule")) } }
+                    li { a href={ (base) "/cancel" } { (ctx.t("book.manage.cancel")) } }
+                }
+            }
+            ManageState::TooLate => {
+                p { (ctx.t("book.manage.too_late")) }
+            }
+            ManageState::Closed => {
+                p { a href="/book" { (ctx.t("book.manage.book_again")) } }
+            }
+        }
+    };
+    render(ctx, Page::new(title, body))
+}
+
+/// "Are you sure?" before cancelling, with an optional reason.
+pub fn cancel(
+    ctx: &PageContext,
+    base: &str,
+    s: &Session<'_>,
+    reason: &str,
+    errors: &Errors,
+) -> Markup {
+    let title = ctx.t("book.cancel.title");
+    let body = html! {
+        (back_link(ctx, base))
+        (error_summary(ctx, errors))
+        h1 .heading-l { (title) }
+        (super::components::summary_list(ctx, &session_rows(ctx, s)))
+        (form(ctx, &format!("{base}/cancel"), html! {
+            (textarea(ctx, "cancel_reason", ctx.t("book.cancel.reason"), Some(ctx.t("book.cancel.reason_hint")),
+                reason, errors.message(ctx, "cancel_reason").as_deref()))
+            (warning_button(ctx.t("book.cancel.confirm")))
+        }))
+        p { a href=(base) { (ctx.t("book.cancel.keep")) } }
+    };
+    render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// A manage-link page that cannot be used: the link is wrong, or too late.
+pub fn manage_message(
+    ctx: &PageContext,
+    title_key: &str,
+    body_key: &str,
+    back: Option<&str>,
+) -> Markup {
+    let title = ctx.t(title_key);
+    let body = html! {
+        @if let Some(back) = back { (back_link(ctx, back)) }
+        h1 .heading-l { (title) }
+        p { (ctx.t(body_key)) }
+    };
+    render(ctx, Page::new(title, body))
+}

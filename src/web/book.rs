@@ -1,0 +1,1076 @@
+//! The public booking journey and the manage-link pages.
+//!
+//! The journey's answers live on the server (`booking_drafts`), named by a random token in
+//! the `yorisoi_book` cookie, so a person can take as long as they need and close the page.
+//! Each page asks one question; every POST answers 303 to the next unanswered step (or to
+//! the check page once all are answered), and a rejected answer 422 with what was typed.
+
+use super::AppState;
+use super::context::ClientIp;
+use super::cookies::{self, Lifetime};
+use super::forms::{rejected, see_other};
+use crate::domain::booking::{DetailsForm, Draft};
+use crate::domain::schedule::SessionMode;
+use crate::domain::{BookingStatus, Invalid, Lang, Token};
+use crate::error::{Error, Result};
+use crate::services::Actor;
+use crate::services::booking::{
+    self, BookingError, Calendar, ChangedBy, NewBooking, last_bookable_day, local_date,
+};
+use crate::services::desk::{self, day_key, parse_day};
+use crate::services::drafts;
+use crate::views::PageContext;
+use crate::views::book::{
+    self as view, Answers, DayList, ManageState, Session, TimeChoice, TimeList,
+};
+use crate::views::components::Errors;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+use time::{Date, Duration, OffsetDateTime};
+
+/// The visitor's journey, if their cookie names one that is kept.
+async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<(Token, Draft)>> {
+    let Some(token) = cookies::get(headers, cookies::BOOKING).and_then(Token::from_presented)
+    else {
+        return Ok(None);
+    };
+    Ok(drafts::load(&state.db, &token).await?.map(|d| (token, d)))
+}
+
+/// Saves a journey and answers with a redirect; a new journey also gets its cookie.
+async fn save_and_go(
+    state: &AppState,
+    token: Option<Token>,
+    draft: &Draft,
+    to: &str,
+) -> Result<Response> {
+    let fresh = token.is_none();
+    let token = token.unwrap_or_else(Token::generate);
+    drafts::save(&state.db, state.now(), &token, draft).await?;
+    let mut response = see_other(to);
+    if fresh {
+        let line = cookies::set(
+            cookies::BOOKING,
+            token.expose(),
+            Lifetime::Month,
+            state.config.is_https(),
+        );
+        if let Ok(value) = HeaderValue::from_str(&line) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
+}
+
+/// The first step the journey still needs.
+fn next_step(draft: &Draft) -> &'static str {
+    if draft.mode().is_none() {
+        "/book/mode"
+    } else if draft.day.is_none() {
+        "/book/day"
+    } else if draft.start.is_none() {
+        "/book/time"
+    } else if !draft.details_done {
+        "/book/details"
+    } else {
+        "/book/check"
+    }
+}
+
+fn visitor(ip: Option<String>) -> Actor {
+    Actor::visitor(ip)
+}
+
+/// `/book`: what the service is, and the start button.
+pub async fn start(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let draft = current(&state, &headers).await?;
+    let resume = draft
+        .as_ref()
+        .filter(|(_, d)| d.confirmed.is_none() && d.mode.is_some())
+        .map(|(_, d)| next_step(d));
+    Ok(view::start(&ctx, resume).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ModeForm {
+    mode: String,
+}
+
+/// The mode question.
+pub async fn mode_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let draft = current(&state, &headers)
+        .await?
+        .map(|(_, d)| d)
+        .filter(|d| d.confirmed.is_none())
+        .unwrap_or_default();
+    Ok(view::mode(&ctx, draft.mode.as_deref(), &Errors::new()).into_response())
+}
+
+/// Saves the mode.
+pub async fn mode_save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    Form(form): Form<ModeForm>,
+) -> Result<Response> {
+    let Some(mode) = SessionMode::parse(&form.mode) else {
+        let mut errors = Errors::new();
+        errors.invalid(
+            "mode",
+            if form.mode.is_empty() {
+                Invalid::Missing
+            } else {
+                Invalid::NotAChoice
+            },
+        );
+        return Ok(rejected(view::mode(&ctx, None, &errors)));
+    };
+    let (token, mut draft) = match current(&state, &headers).await? {
+        Some((token, d)) if d.confirmed.is_none() => (Some(token), d),
+        // A finished journey starts again from nothing, under the same cookie.
+        Some((token, _)) => (Some(token), Draft::default()),
+        None => (None, Draft::default()),
+    };
+    if draft.mode() != Some(mode) {
+        // Another mode has other free times (and other questions): ask them again.
+        draft.mode = Some(mode.as_str().to_owned());
+        draft.day = None;
+        draft.start = None;
+        draft.details_done = false;
+    }
+    save_and_go(&state, token, &draft, next_step(&draft)).await
+}
+
+/// Loads the journey a step needs, or says where to go instead.
+async fn journey_for(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<std::result::Result<(Token, Draft, SessionMode), Response>> {
+    match current(state, headers).await? {
+        Some((token, d)) if d.confirmed.is_none() => match d.mode() {
+            Some(mode) => Ok(Ok((token, d, mode))),
+            None => Ok(Err(see_other("/book/mode"))),
+        },
+        _ => Ok(Err(see_other("/book/mode"))),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct WeekQuery {
+    week: String,
+}
+
+/// How many weeks a customer can page through: up to the horizon.
+fn last_week(state: &AppState, mode: SessionMode, desk: &desk::Desk, today: Date) -> i64 {
+    let last = last_bookable_day(&desk.rules(mode), state.now(), state.config.timezone);
+    ((last - today).whole_days() / 7).max(0)
+}
+
+/// The days of week `n` (counting from today) with free times.
+async fn week_list(
+    state: &AppState,
+    mode: SessionMode,
+    raw_week: &str,
+) -> Result<(i64, i64, Date, Vec<(Date, usize)>)> {
+    let tz = state.config.timezone;
+    let now = state.now();
+    let today = local_date(now, tz);
+    let desk = desk::load(&state.db).await?;
+    let max = last_week(state, mode, &desk, today);
+    let n = raw_week.trim().parse::<i64>().unwrap_or(0).clamp(0, max);
+    let from = today + Duration::days(7 * n);
+    let days = booking::days_with_free_times(&state.db, tz, mode, from, 7, now).await?;
+    Ok((n, max, from, days))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn day_page(
+    ctx: &PageContext,
+    action: &str,
+    method: &str,
+    back: &str,
+    week_link: &str,
+    mode: SessionMode,
+    (n, max, from, days): (i64, i64, Date, Vec<(Date, usize)>),
+    selected: Option<&str>,
+    errors: &Errors,
+) -> maud::Markup {
+    view::day(
+        ctx,
+        &DayList {
+            action,
+            method,
+            back,
+            mode,
+            week: (from, from + Duration::days(6)),
+            week_number: n,
+            week_link,
+            has_next: n < max,
+            days: &days,
+            selected,
+        },
+        errors,
+    )
+}
+
+/// The week number (from today) a day falls in.
+fn week_number_of(day: Date, today: Date) -> i64 {
+    ((day - today).whole_days() / 7).max(0)
+}
+
+/// The day question.
+pub async fn day_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    Query(query): Query<WeekQuery>,
+) -> Result<Response> {
+    let (_, draft, mode) = match journey_for(&state, &headers).await? {
+        Ok(j) => j,
+        Err(redirect) => return Ok(redirect),
+    };
+    let today = local_date(state.now(), state.config.timezone);
+    // Without a week asked for, show the week of the day already chosen.
+    let week = if query.week.is_empty() {
+        draft
+            .day
+            .as_deref()
+            .and_then(parse_day)
+            .map(|d| week_number_of(d, today).to_string())
+            .unwrap_or_default()
+    } else {
+        query.week.clone()
+    };
+    let list = week_list(&state, mode, &week).await?;
+    Ok(day_page(
+        &ctx,
+        "/book/day",
+        "post",
+        "/book/mode",
+        "/book/day",
+        mode,
+        list,
+        draft.day.as_deref(),
+        &Errors::new(),
+    )
+    .into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct DayForm {
+    day: String,
+    week: String,
+}
+
+/// Saves the day.
+pub async fn day_save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    Form(form): Form<DayForm>,
+) -> Result<Response> {
+    let (token, mut draft, mode) = match journey_for(&state, &headers).await? {
+        Ok(j) => j,
+        Err(redirect) => return Ok(redirect),
+    };
+    let list = week_list(&state, mode, &form.week).await?;
+    let chosen = parse_day(form.day.trim());
+    let free = chosen.is_some_and(|d| list.3.iter().any(|(day, _)| *day == d))
+        || match chosen {
+            // A day from another week (a page kept open for long): check it directly.
+            Some(d) => !booking::days_with_free_times(
+                &state.db,
+                state.config.timezone,
+                mode,
+                d,
+                1,
+                state.now(),
+            )
+            .await?
+            .is_empty(),
+            None => false,
+        };
+    if !free {
+        let mut errors = Errors::new();
+        errors.invalid(
+            "day",
+            if form.day.is_empty() {
+                Invalid::Missing
+            } else {
+                Invalid::NotAChoice
+            },
+        );
+        return Ok(rejected(day_page(
+            &ctx,
+            "/book/day",
+            "post",
+            "/book/mode",
+            "/book/day",
+            mode,
+            list,
+            None,
+            &errors,
+        )));
+    }
+    let day = chosen.map(day_key);
+    if draft.day != day {
+        draft.day = day;
+        draft.start = None;
+    }
+    save_and_go(&state, Some(token), &draft, next_step(&draft)).await
+}
+
+/// The free times of a day, for the time page.
+async fn free_times(
+    state: &AppState,
+    mode: SessionMode,
+    day: Date,
+    ignore_booking: Option<i64>,
+) -> Result<(Calendar, Vec<OffsetDateTime>)> {
+    let calendar = Calendar::load(
+        &state.db,
+        state.config.timezone,
+        mode,
+        day,
+        day,
+        ignore_booking,
+    )
+    .await?;
+    let starts = calendar.free_starts(day, state.now());
+    Ok((calendar, starts))
+}
+
+fn time_choices(
+    state: &AppState,
+    calendar: &Calendar,
+    starts: &[OffsetDateTime],
+) -> Vec<TimeChoice> {
+    starts
+        .iter()
+        .map(|s| TimeChoice {
+            value: s.unix_timestamp().to_string(),
+            label: view::time_range(*s, *s + calendar.rules.length, state.config.timezone),
+            hint: None,
+        })
+        .collect()
+}
+
+fn back_to_week(draft: &Draft, today: Date) -> String {
+    match draft.day.as_deref().and_then(parse_day) {
+        Some(d) => format!("/book/day?week={}", week_number_of(d, today)),
+        None => "/book/day".to_owned(),
+    }
+}
+
+/// The time question.
+pub async fn time_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let (token, mut draft, mode) = match journey_for(&state, &headers).await? {
+        Ok(j) => j,
+        Err(redirect) => return Ok(redirect),
+    };
+    let Some(day) = draft.day.as_deref().and_then(parse_day) else {
+        return Ok(see_other("/book/day"));
+    };
+    let (calendar, starts) = free_times(&state, mode, day, None).await?;
+    let taken = draft.taken;
+    if taken {
+        // Say it once.
+        draft.taken = false;
+        drafts::save(&state.db, state.now(), &token, &draft).await?;
+    }
+    let selected = draft.start.map(|s| s.to_string());
+    let back = back_to_week(&draft, local_date(state.now(), state.config.timezone));
+    let page = view::time(
+        &ctx,
+        &TimeList {
+            action: "/book/time",
+            back: &back,
+            day,
+            times: time_choices(&state, &calendar, &starts),
+            selected: selected.as_deref(),
+            taken,
+            extra: None,
+            hidden: Vec::new(),
+            submit: ctx.t("book.continue"),
+        },
+        &Errors::new(),
+    );
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TimeForm {
+    start: String,
+    keep: String,
+}
+
+fn parse_start(raw: &str) -> Option<OffsetDateTime> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+}
+
+/// Saves the time.
+pub async fn time_save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    Form(form): Form<TimeForm>,
+) -> Result<Response> {
+    let (token, mut draft, mode) = match journey_for(&state, &headers).await? {
+        Ok(j) => j,
+        Err(redirect) => return Ok(redirect),
+    };
+    let Some(day) = draft.day.as_deref().and_then(parse_day) else {
+        return Ok(see_other("/book/day"));
+    };
+    let (calendar, starts) = free_times(&state, mode, day, None).await?;
+    let chosen = parse_start(&form.start).filter(|s| starts.contains(s));
+    let Some(start) = chosen else {
+        let mut errors = Errors::new();
+        errors.invalid(
+            "start",
+            if form.start.is_empty() {
+                Invalid::Missing
+            } else {
+                Invalid::NotAChoice
+            },
+        );
+        let back = back_to_week(&draft, local_date(state.now(), state.config.timezone));
+        return Ok(rejected(view::time(
+            &ctx,
+            &TimeList {
+                action: "/book/time",
+                back: &back,
+                day,
+                times: time_choices(&state, &calendar, &starts),
+                selected: None,
+                taken: false,
+                extra: None,
+                hidden: Vec::new(),
+                submit: ctx.t("book.continue"),
+            },
+            &errors,
+        )));
+    };
+    draft.start = Some(start.unix_timestamp());
+    save_and_go(&state, Some(token), &draft, next_step(&draft)).await
+}
+
+fn details_errors(errors: Vec<(&'static str, Invalid)>) -> Errors {
+    let mut out = Errors::new();
+    for (field, why) in errors {
+        out.invalid(field, why);
+    }
+    out
+}
+
+/// The details question.
+pub async fn details_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let (_, draft, mode) = match journey_for(&state, &headers).await? {
+        Ok(j) => j,
+        Err(redirect) => return Ok(redirect),
+    };
+    if draft.start.is_none() {
+        return Ok(see_other(next_step(&draft)));
+    }
+    Ok(view::details(&ctx, mode, &draft.details, &Errors::new()).into_response())
+}
+
+/// Saves the details; what was typed is kept even when rejected.
+pub async fn details_save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    Form(form): Form<DetailsForm>,
+) -> Result<Response> {
+    let (token, mut draft, mode) = match journey_for(&state, &headers).await? {
+        Ok(j) => j,
+        Err(redirect) => return Ok(redirect),
+    };
+    let checked = form.validate(mode);
+    draft.details = form;
+    draft.details_done = checked.is_ok();
+    drafts::save(&state.db, state.now(), &token, &draft).await?;
+    match checked {
+        Ok(_) => Ok(see_other(next_step(&draft))),
+        Err(errors) => Ok(rejected(view::details(
+            &ctx,
+            mode,
+            &draft.details,
+            &details_errors(errors),
+        ))),
+    }
+}
+
+/// Check your answers.
+pub async fn check_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let (_, draft, mode) = match journey_for(&state, &headers).await? {
+        Ok(j) => j,
+        Err(redirect) => return Ok(redirect),
+    };
+    let (Some(start), true) = (
+        draft.start.and_then(|s| parse_start(&s.to_string())),
+        draft.details_done,
+    ) else {
+        return Ok(see_other(next_step(&draft)));
+    };
+    let desk = desk::load(&state.db).await?;
+    let end = start + desk.rules(mode).length;
+    let answers = Answers {
+        mode,
+        when: booking::when(ctx.lang, start, end, state.config.timezone),
+        details: &draft.details,
+    };
+    Ok(view::check(&ctx, &answers).into_response())
+}
+
+/// Books the session.
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+) -> Result<Response> {
+    // A second press of the button after the booking went through shows the booking.
+    if let Some((_, d)) = current(&state, &headers).await?
+        && d.confirmed.is_some()
+    {
+        return Ok(see_other("/book/confirmation"));
+    }
+    let (token, mut draft, mode) = match journey_for(&state, &headers).await? {
+        Ok(j) => j,
+        Err(redirect) => return Ok(redirect),
+    };
+    let start = draft.start.and_then(|s| parse_start(&s.to_string()));
+    let details = draft.details.validate(mode);
+    let (Some(start), Ok(details)) = (start, details) else {
+        draft.details_done = false;
+        drafts::save(&state.db, state.now(), &token, &draft).await?;
+        return Ok(see_other(next_step(&draft)));
+    };
+    let new = NewBooking {
+        mode,
+        start,
+        details,
+        lang: ctx.lang,
+    };
+    match booking::confirm(
+        &state.db,
+        state.now(),
+        &state.config,
+        &visitor(ip),
+        &new,
+        Some(&token),
+    )
+    .await
+    {
+        Ok(_) => {
+            state.mail_waiting();
+            Ok(see_other("/book/confirmation"))
+        }
+        Err(BookingError::Taken) => {
+            draft.start = None;
+            draft.taken = true;
+            drafts::save(&state.db, state.now(), &token, &draft).await?;
+            Ok(see_other("/book/time"))
+        }
+        Err(BookingError::Database(e)) => Err(e.into()),
+        Err(other) => Err(Error::Internal(other.to_string())),
+    }
+}
+
+/// The facts of a session for the public pages.
+async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Result<SessionView> {
+    let interpreter = crate::entities::staff_user::Entity::find_by_id(b.interpreter_id);
+    use sea_orm::EntityTrait;
+    let interpreter = interpreter
+        .one(&state.db)
+        .await?
+        .map(|s| s.display_name)
+        .unwrap_or_default();
+    let join_url = crate::entities::interpreter_profile::Entity::find_by_id(b.interpreter_id)
+        .one(&state.db)
+        .await?
+        .map(|p| p.join_url);
+    Ok(SessionView {
+        reference: b.reference.clone(),
+        mode: SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat),
+        when: booking::when(lang, b.starts_at, b.ends_at, state.config.timezone),
+        interpreter,
+        join_url,
+        email: b.email.clone(),
+        status: BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Booked),
+    })
+}
+
+/// Owned facts, lent to the views as a [`Session`].
+struct SessionView {
+    reference: String,
+    mode: SessionMode,
+    when: String,
+    interpreter: String,
+    join_url: Option<String>,
+    email: String,
+    status: BookingStatus,
+}
+
+impl SessionView {
+    fn view(&self) -> Session<'_> {
+        Session {
+            reference: &self.reference,
+            mode: self.mode,
+            when: self.when.clone(),
+            interpreter: &self.interpreter,
+            join_url: self.join_url.as_deref(),
+            email: &self.email,
+            status: self.status,
+        }
+    }
+}
+
+/// The confirmation page of the journey just finished.
+pub async fn confirmation(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let booked = match current(&state, &headers).await? {
+        Some((_, d)) => d.confirmed,
+        None => None,
+    };
+    let Some(id) = booked else {
+        return Ok(see_other("/book"));
+    };
+    let Some(b) = booking::get(&state.db, id).await? else {
+        return Ok(see_other("/book"));
+    };
+    let facts = session_facts(&state, ctx.lang, &b).await?;
+    Ok(view::confirmation(&ctx, &facts.view()).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Manage links: GET never changes anything, so a mail filter opening the link is harmless.
+
+/// The session a manage link names, or the "link does not work" page.
+async fn by_link(
+    state: &AppState,
+    ctx: &PageContext,
+    raw: &str,
+) -> Result<std::result::Result<booking::Booking, Response>> {
+    let found = match Token::from_presented(raw) {
+        Some(token) => booking::by_link(&state.db, &token).await?,
+        None => None,
+    };
+    Ok(found.ok_or_else(|| {
+        (
+            axum::http::StatusCode::NOT_FOUND,
+            view::manage_message(ctx, "book.manage.gone_title", "book.manage.gone", None),
+        )
+            .into_response()
+    }))
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ManageQuery {
+    done: String,
+}
+
+/// The session, with what can still be done.
+pub async fn manage(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    Query(query): Query<ManageQuery>,
+) -> Result<Response> {
+    let b = match by_link(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    let facts = session_facts(&state, ctx.lang, &b).await?;
+    let desk = desk::load(&state.db).await?;
+    let cutoff = booking::cutoff(&desk.rules(facts.mode), &b);
+    let manage_state = if facts.status != BookingStatus::Booked || b.starts_at <= state.now() {
+        ManageState::Closed
+    } else if state.now() > cutoff {
+        ManageState::TooLate
+    } else {
+        ManageState::Open {
+            until: ctx.datetime(cutoff),
+        }
+    };
+    let notice = match query.done.as_str() {
+        "cancelled" => Some("book.manage.cancelled"),
+        "moved" => Some("book.manage.moved"),
+        _ => None,
+    };
+    let base = format!("/bookings/{token}");
+    Ok(view::manage(&ctx, &base, &facts.view(), &manage_state, notice).into_response())
+}
+
+/// The page shown when the customer is too late to change a session online.
+fn too_late(ctx: &PageContext, base: &str) -> Response {
+    (
+        axum::http::StatusCode::CONFLICT,
+        view::manage_message(
+            ctx,
+            "book.manage.late_title",
+            "book.manage.too_late",
+            Some(base),
+        ),
+    )
+        .into_response()
+}
+
+/// Whether the customer may still change a session; the page to show when not.
+async fn changeable(
+    state: &AppState,
+    ctx: &PageContext,
+    b: &booking::Booking,
+    base: &str,
+) -> Result<Option<Response>> {
+    if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
+        return Ok(Some(see_other(base)));
+    }
+    let desk = desk::load(&state.db).await?;
+    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    if state.now() > booking::cutoff(&desk.rules(mode), b) {
+        return Ok(Some(too_late(ctx, base)));
+    }
+    Ok(None)
+}
+
+/// "Cancel your session?"
+pub async fn cancel_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    let b = match by_link(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    let base = format!("/bookings/{token}");
+    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
+        return Ok(page);
+    }
+    let facts = session_facts(&state, ctx.lang, &b).await?;
+    Ok(view::cancel(&ctx, &base, &facts.view(), "", &Errors::new()).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct CancelForm {
+    cancel_reason: String,
+}
+
+/// Cancels the session.
+pub async fn cancel(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(form): Form<CancelForm>,
+) -> Result<Response> {
+    let b = match by_link(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    let base = format!("/bookings/{token}");
+    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
+        return Ok(page);
+    }
+    let reason = match crate::domain::booking::optional_text(&form.cancel_reason, 1000) {
+        Ok(r) => r,
+        Err(why) => {
+            let mut errors = Errors::new();
+            errors.invalid("cancel_reason", why);
+            let facts = session_facts(&state, ctx.lang, &b).await?;
+            return Ok(rejected(view::cancel(
+                &ctx,
+                &base,
+                &facts.view(),
+                &form.cancel_reason,
+                &errors,
+            )));
+        }
+    };
+    match booking::cancel(
+        &state.db,
+        state.now(),
+        &state.config,
+        &visitor(ip),
+        b.id,
+        ChangedBy::Customer,
+        reason,
+    )
+    .await
+    {
+        Ok(_) => {
+            state.mail_waiting();
+            Ok(see_other(&format!("{base}?done=cancelled")))
+        }
+        Err(BookingError::TooLate { .. }) => Ok(too_late(&ctx, &base)),
+        Err(BookingError::NotBooked) => Ok(see_other(&base)),
+        Err(BookingError::Database(e)) => Err(e.into()),
+        Err(other) => Err(Error::Internal(other.to_string())),
+    }
+}
+
+/// Moving a session: which day.
+pub async fn move_day(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    Query(query): Query<WeekQuery>,
+) -> Result<Response> {
+    let b = match by_link(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    let base = format!("/bookings/{token}");
+    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
+        return Ok(page);
+    }
+    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let list = week_list(&state, mode, &query.week).await?;
+    let action = format!("{base}/reschedule/time");
+    let week_link = format!("{base}/reschedule");
+    Ok(day_page(
+        &ctx,
+        &action,
+        "get",
+        &base,
+        &week_link,
+        mode,
+        list,
+        None,
+        &Errors::new(),
+    )
+    .into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct MoveQuery {
+    day: String,
+    week: String,
+}
+
+/// The time page for moving a session, marking the times its interpreter is free.
+#[allow(clippy::too_many_arguments)]
+async fn move_time_page(
+    state: &AppState,
+    ctx: &PageContext,
+    token: &str,
+    b: &booking::Booking,
+    day: Date,
+    selected: Option<&str>,
+    keep: bool,
+    errors: &Errors,
+) -> Result<maud::Markup> {
+    let base = format!("/bookings/{token}");
+    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let (calendar, starts) = free_times(state, mode, day, Some(b.id)).await?;
+    let interpreter = session_facts(state, ctx.lang, b).await?.interpreter;
+    let with = ctx.tf("book.move.with", &[("name", &interpreter)]);
+    let mut times = time_choices(state, &calendar, &starts);
+    for (choice, start) in times.iter_mut().zip(&starts) {
+        if calendar
+            .free_interpreters(*start)
+            .contains(&b.interpreter_id)
+        {
+            choice.hint = Some(with.clone());
+        }
+    }
+    let today = local_date(state.now(), state.config.timezone);
+    let back = format!("{base}/reschedule?week={}", week_number_of(day, today));
+    let keep_label = ctx.tf("book.move.keep", &[("name", &interpreter)]);
+    let keep_hint = ctx.tf("book.move.keep_hint", &[("name", &interpreter)]);
+    let extra = crate::views::components::choices(
+        ctx,
+        crate::views::components::ChoiceGroup {
+            name: "keep",
+            legend: ctx.t("book.manage.interpreter"),
+            legend_is_heading: false,
+            hint: Some(&keep_hint),
+            choices: vec![crate::views::components::Choice {
+                value: "1",
+                label: keep_label,
+                hint: None,
+            }],
+            selected: if keep { vec!["1"] } else { Vec::new() },
+            error: errors.message(ctx, "keep"),
+            multiple: true,
+        },
+    );
+    Ok(view::time(
+        ctx,
+        &TimeList {
+            action: &format!("{base}/reschedule"),
+            back: &back,
+            day,
+            times,
+            selected,
+            taken: false,
+            extra: Some(html! { (extra) }),
+            hidden: vec![("day", day_key(day))],
+            submit: ctx.t("book.move.submit"),
+        },
+        errors,
+    ))
+}
+
+/// Moving a session: which time.
+pub async fn move_time(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    Query(query): Query<MoveQuery>,
+) -> Result<Response> {
+    let b = match by_link(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    let base = format!("/bookings/{token}");
+    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
+        return Ok(page);
+    }
+    let Some(day) = parse_day(query.day.trim()) else {
+        let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+        let list = week_list(&state, mode, &query.week).await?;
+        let mut errors = Errors::new();
+        errors.invalid(
+            "day",
+            if query.day.is_empty() {
+                Invalid::Missing
+            } else {
+                Invalid::NotAChoice
+            },
+        );
+        let action = format!("{base}/reschedule/time");
+        let week_link = format!("{base}/reschedule");
+        return Ok(rejected(day_page(
+            &ctx, &action, "get", &base, &week_link, mode, list, None, &errors,
+        )));
+    };
+    Ok(
+        move_time_page(&state, &ctx, &token, &b, day, None, false, &Errors::new())
+            .await?
+            .into_response(),
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    day: String,
+    start: String,
+    keep: String,
+}
+
+/// Moves the session.
+pub async fn move_save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Result<Response> {
+    let b = match by_link(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    let base = format!("/bookings/{token}");
+    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
+        return Ok(page);
+    }
+    let Some(day) = parse_day(form.day.trim()) else {
+        return Ok(see_other(&format!("{base}/reschedule")));
+    };
+    let keep = form.keep == "1";
+    let reject = |field: &'static str, why: Option<Invalid>| {
+        let mut errors = Errors::new();
+        match why {
+            Some(why) => errors.invalid(field, why),
+            None => errors.add(field, "error.keep.busy"),
+        }
+        errors
+    };
+    let Some(start) = parse_start(&form.start) else {
+        let why = if form.start.is_empty() {
+            Invalid::Missing
+        } else {
+            Invalid::NotAChoice
+        };
+        let errors = reject("start", Some(why));
+        let page = move_time_page(&state, &ctx, &token, &b, day, None, keep, &errors).await?;
+        return Ok(rejected(page));
+    };
+    let outcome = booking::reschedule(
+        &state.db,
+        state.now(),
+        &state.config,
+        &visitor(ip),
+        b.id,
+        ChangedBy::Customer,
+        start,
+        keep,
+    )
+    .await;
+    let errors = match outcome {
+        Ok(_) => {
+            state.mail_waiting();
+            return Ok(see_other(&format!("{base}?done=moved")));
+        }
+        Err(BookingError::Taken) => reject("start", Some(Invalid::NotAChoice)),
+        Err(BookingError::InterpreterBusy) => reject("keep", None),
+        Err(BookingError::TooLate { .. }) => return Ok(too_late(&ctx, &base)),
+        Err(BookingError::NotBooked) => return Ok(see_other(&base)),
+        Err(BookingError::Database(e)) => return Err(e.into()),
+        Err(BookingError::NotFound) => return Err(Error::NotFound),
+    };
+    let selected = form.start.clone();
+    let page = move_time_page(
+        &state,
+        &ctx,
+        &token,
+        &b,
+        day,
+        Some(&selected),
+        keep,
+        &errors,
+    )
+    .await?;
+    Ok(rejected(page))
+}

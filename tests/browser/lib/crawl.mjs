@@ -1,0 +1,216 @@
+// The crawler: from a start page, follows every same-origin link, submits every form once
+// empty (never sign-out, nothing that ends, cancels or revokes), and checks every page it reaches,
+// error-state pages included. One crawl is one visitor (anonymous or a role) in one language.
+// Links to one path are followed for at most 3 distinct query strings (counted per pathname;
+// the bare path, without a query, is not counted), so pages with endless links such as the
+// week board's "next week" keep the crawl finite. A form is submitted once per kind: forms
+// whose actions differ only in numeric ids (each staff account's, each interpreter's) are
+// one kind, since they are drawn by the same code.
+
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { axeViolations, describeViolations, labelProblems, reflowProblems, structureProblems } from './checks.mjs';
+
+// How many distinct query strings of one pathname the crawler follows.
+const QUERIES_PER_PATH = 3;
+
+// The last path segments of actions that end something or change someone's standing.
+const DESTRUCTIVE = ['deactivate', 'reactivate', 'invite', 'cancel', 'revoke', 'reject', 'delete', 'step-down'];
+
+/**
+ * Forms the crawler must never submit: signing out, anything that ends, cancels or revokes,
+ * and any form a page marks with `data-destructive`.
+ */
+export function mustNotSubmit(action, marked = false) {
+  const path = new URL(action).pathname;
+  const last = path.split('/').pop();
+  return marked || path.endsWith('/logout') || DESTRUCTIVE.includes(last);
+}
+
+/** Saves raw HTML for the Nu HTML Checker, remembering which page each file is. */
+export class HtmlStore {
+  constructor(dir) {
+    this.dir = dir;
+    this.files = new Map();
+  }
+
+  save(label, html) {
+    const n = String(this.files.size + 1).padStart(3, '0');
+    const slug = label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
+    const name = `${n}-${slug}.html`;
+    writeFileSync(join(this.dir, name), html);
+    this.files.set(name, label);
+  }
+
+  /** The page a vnu error line is about. */
+  labelFor(line) {
+    for (const [name, label] of this.files) if (line.includes(name)) return label;
+    return '?';
+  }
+}
+
+const pathOf = (url) => {
+  const u = new URL(url);
+  return u.pathname + u.search;
+};
+
+/** Runs every page check; returns the problems found. */
+export async function checkPage(page, lang) {
+  const problems = [];
+  problems.push(...describeViolations(await axeViolations(page)));
+  problems.push(...(await structureProblems(page, lang)));
+  problems.push(...(await labelProblems(page)));
+  problems.push(...(await reflowProblems(page)));
+  return problems;
+}
+
+/**
+ * Crawls as one visitor in one language. `t` is the node:test context: each page becomes
+ * a subtest named after who saw it, its status and how it was reached.
+ */
+export async function crawl({ t, context, base, who, lang, start, store }) {
+  const origin = new URL(base).origin;
+  const page = await context.newPage();
+  const queue = [new URL(start, base).href];
+  const seen = new Set(queue);
+  // pathname -> the query strings enqueued for it.
+  const queries = new Map();
+  const submitted = new Set();
+  const visited = [];
+  let csrfProbeDone = false;
+
+  const enqueue = (hrefs) => {
+    for (const href of hrefs) {
+      let url;
+      try {
+        url = new URL(href, base);
+      } catch {
+        continue;
+      }
+      url.hash = '';
+      if (url.origin !== origin) continue;
+      // Languages are visited by the cookie, once each, not through the switch links.
+      if (url.pathname.startsWith('/language/')) continue;
+      if (url.pathname.endsWith('/logout')) continue;
+      if (!seen.has(url.href)) {
+        if (url.search) {
+          const known = queries.get(url.pathname) ?? new Set();
+          if (!known.has(url.search) && known.size >= QUERIES_PER_PATH) continue;
+          known.add(url.search);
+          queries.set(url.pathname, known);
+        }
+        seen.add(url.href);
+        queue.push(url.href);
+      }
+    }
+  };
+
+  // Checks the page now shown, as a subtest; returns its links and forms.
+  const visit = async (how, response, expect) => {
+    const status = response ? response.status() : 0;
+    const type = response ? (response.headers()['content-type'] || '') : '';
+    const label = `[${who}/${lang}] ${status} ${how}`;
+    visited.push(label);
+    let found = { links: [], forms: [] };
+    await t.test(label, async () => {
+      assert.ok(response, 'the browser got no response');
+      assert.match(type, /^text\/html/, 'the answer is not an HTML page');
+      store.save(label, await response.text());
+      found = await page.evaluate(() => ({
+        links: [...document.querySelectorAll('a[href]')].map((a) => a.href),
+        forms: [...document.forms].map((f, index) => ({
+          index,
+          method: (f.getAttribute('method') || 'get').toLowerCase(),
+          // Not f.action: a control named "action" (as in the audit filter) shadows it.
+          action: new URL(f.getAttribute('action') ?? '', document.baseURI).href,
+          csrf: Boolean(f.querySelector('input[name="csrf_token"]')),
+          destructive: f.hasAttribute('data-destructive'),
+        })),
+      }));
+      assert.ok(status < 500, `the server failed with ${status}`);
+      if (expect) expect(status);
+      const problems = await checkPage(page, lang);
+      assert.deepEqual(problems, [], `${label}\n  - ${problems.join('\n  - ')}`);
+    });
+    return found;
+  };
+
+  // Submits form `index` of the page at `from`, emptied, through the browser.
+  const submitEmpty = async (from, form, { withoutCsrf = false } = {}) => {
+    await page.goto(from);
+    await page.evaluate(
+      ({ index, withoutCsrf }) => {
+        const f = document.forms[index];
+        for (const el of [...f.elements]) {
+          if (el.type === 'hidden') {
+            if (withoutCsrf && el.name === 'csrf_token') el.remove();
+          } else if (el.type === 'radio' || el.type === 'checkbox') el.checked = false;
+          else if (el.tagName === 'SELECT') el.selectedIndex = 0;
+          else if (el.tagName !== 'BUTTON' && 'value' in el) el.value = '';
+        }
+      },
+      { index: form.index, withoutCsrf },
+    );
+    const button = page
+      .locator('form')
+      .nth(form.index)
+      .locator('button:not([type]), button[type="submit"], input[type="submit"]')
+      .first();
+    const [response] = await Promise.all([page.waitForNavigation(), button.click()]);
+    return response;
+  };
+
+  while (queue.length) {
+    const url = queue.shift();
+    const response = await page.goto(url);
+    const landed = page.url();
+    seen.add(landed);
+    const how = `GET ${pathOf(url)}${landed !== url ? ` → ${pathOf(landed)}` : ''}`;
+    const { links, forms } = await visit(how, response, (s) => assert.ok(s < 400, `a link leads to a ${s} page`));
+    enqueue(links);
+
+    for (const form of forms) {
+      if (new URL(form.action).origin !== origin || mustNotSubmit(form.action, form.destructive)) continue;
+      const key = `${form.method} ${new URL(form.action).pathname.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+      if (submitted.has(key)) continue;
+      submitted.add(key);
+      const action = pathOf(form.action);
+
+      const emptied = await submitEmpty(landed, form);
+      if (emptied) seen.add(page.url());
+      const result = await visit(`${form.method.toUpperCase()} ${action} (empty) → ${pathOf(page.url())}`, emptied);
+      enqueue(result.links);
+
+      if (form.method === 'get') {
+        // A filter form: every typed field given a value that cannot be right.
+        const invalid = await page.evaluate(
+          ({ index }) => {
+            const f = document.forms[index];
+            const u = new URL(f.getAttribute('action') ?? '', document.baseURI);
+            for (const el of [...f.elements]) {
+              if (!el.name || el.tagName === 'BUTTON') continue;
+              u.searchParams.set(el.name, el.tagName === 'SELECT' ? 'no-such-choice' : 'not-valid');
+            }
+            return u.href;
+          },
+          { index: form.index },
+        );
+        seen.add(invalid);
+        const r = await page.goto(invalid);
+        enqueue((await visit(`GET ${pathOf(invalid)} (invalid values)`, r)).links);
+      } else if (form.csrf && !csrfProbeDone) {
+        // What a visitor whose browser lost the form's token sees.
+        csrfProbeDone = true;
+        const r = await submitEmpty(landed, form, { withoutCsrf: true });
+        await visit(`POST ${action} (no CSRF token)`, r, (s) => assert.equal(s, 403));
+      }
+    }
+  }
+
+  const missing = `${base}/no-such-page`;
+  const r = await page.goto(missing);
+  await visit('GET /no-such-page', r, (s) => assert.equal(s, 404));
+  await page.close();
+  return visited;
+}

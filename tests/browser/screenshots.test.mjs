@@ -1,0 +1,39 @@
+// Pictures for a person to look at: the start page and the admin's dashboard, wide and at
+// 320 px, in each language, saved in out/.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DESKTOP, LANGS, OUT, launch, newContext, server, signIn } from './lib/browser.mjs';
+
+const { base, password, accounts } = server();
+const WIDTHS = [DESKTOP.width, 320];
+
+async function shoot(page, name) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: width === 320 ? 640 : DESKTOP.height });
+    const path = join(OUT, `${name}-${width}.png`);
+    await page.screenshot({ path, fullPage: true });
+    assert.ok(statSync(path).size > 5000, `${path} is nearly empty`);
+  }
+}
+
+test('screenshots of the start page and the staff dashboard', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  for (const lang of LANGS) {
+    const visitor = await newContext(browser, base, lang);
+    const page = await visitor.newPage();
+    await page.goto(`${base}/`);
+    await shoot(page, `start-${lang}`);
+    await visitor.close();
+
+    const staff = await newContext(browser, base, lang);
+    await signIn(staff, base, accounts.admin, password);
+    const dashboard = await staff.newPage();
+    await dashboard.goto(`${base}/staff`);
+    await shoot(dashboard, `dashboard-admin-${lang}`);
+    await staff.close();
+  }
+});

@@ -1,0 +1,143 @@
+// The checker can fail: a small page that breaks the rules on purpose, served by a tiny
+// server of its own, must be reported by every check the crawler relies on.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch } from './lib/browser.mjs';
+import { mustNotSubmit } from './lib/crawl.mjs';
+import { axeViolations, focusState, labelProblems, reflowProblems, structureProblems, vnuErrors } from './lib/checks.mjs';
+
+const BROKEN = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Broken on purpose</title>
+<style>
+  .faint { color: #c8c8c8; background: #fff; }
+  .wide { width: 600px; }
+  button:focus { outline: none; }
+</style></head>
+<body>
+<main>
+  <h1>A page that breaks the rules</h1>
+  <p class="faint">This text is far too pale to read.</p>
+  <p>Your name</p>
+  <input type="text" id="name" name="name">
+  <label for="search">Search the site</label>
+  <input type="text" id="search" name="q" aria-label="Find">
+  <div class="wide">A box wider than a phone.</div>
+  <button type="button" id="go">Go</button>
+</main>
+</body>
+</html>`;
+
+const UNSTRUCTURED = `<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8"><title> </title></head>
+<body><main><h1>One</h1><h1>Two</h1><p>Two main headings and no language.</p></main></body>
+</html>`;
+
+const MISLABELLED = `<!DOCTYPE html>
+<html lang="ja">
+<head><meta charset="utf-8"><title>Written in English</title></head>
+<body><main><h1>Written in English</h1><p>This page says it is Japanese, but every word is English.</p></main></body>
+</html>`;
+
+const PAGES = { '/unstructured': UNSTRUCTURED, '/mislabelled': MISLABELLED };
+
+async function serve() {
+  const server = createServer((req, res) => {
+    const body = PAGES[req.url] ?? BROKEN;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `http://127.0.0.1:${server.address().port}` };
+}
+
+test('the checks report a page that breaks the rules', async (t) => {
+  const { server, base } = await serve();
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    server.close();
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/broken`);
+
+  await t.test('axe-core reports the unlabelled input and the pale text', async () => {
+    const ids = (await axeViolations(page)).map((v) => v.id);
+    assert.ok(ids.includes('label'), `axe found ${ids.join(', ') || 'nothing'}`);
+    assert.ok(ids.includes('color-contrast'), `axe found ${ids.join(', ') || 'nothing'}`);
+  });
+
+  await t.test('the label check reports the input without a label, and a name that hides its label', async () => {
+    const problems = await labelProblems(page);
+    assert.ok(problems.some((p) => p.startsWith('input[type=text]#name has no visible label')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes('#search') && p.includes('"Search the site"')), problems.join('\n'));
+    assert.ok(!problems.some((p) => p.includes('#go')), 'the button is labelled by its text');
+  });
+
+  await t.test('the reflow check reports a box wider than 320 px', async () => {
+    const problems = await reflowProblems(page);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /scrolls sideways at 320 px/);
+    assert.match(problems[0], /div\.wide/);
+  });
+
+  await t.test('the focus check reports a control whose focus cannot be seen', async () => {
+    await page.focus('#go');
+    assert.equal((await focusState(page)).visible, false);
+    await page.focus('#search');
+    assert.equal((await focusState(page)).visible, true, "Chromium's own focus ring counts as visible");
+  });
+
+  await t.test('the structure check reports headings, title and language', async () => {
+    assert.deepEqual(await structureProblems(page, 'en'), []);
+    assert.ok((await structureProblems(page, 'ja')).some((p) => p.includes('was asked for ja')));
+    await page.goto(`${base}/unstructured`);
+    const problems = await structureProblems(page, 'en');
+    assert.ok(problems.includes('has 2 <h1> elements, not exactly one'), problems.join('\n'));
+    assert.ok(problems.includes('has an empty <title>'), problems.join('\n'));
+    assert.ok(problems.includes('has no <html lang>'), problems.join('\n'));
+    await page.goto(`${base}/mislabelled`);
+    const mislabelled = await structureProblems(page, 'ja');
+    assert.ok(mislabelled.some((p) => p.includes('its text reads as en')), mislabelled.join('\n'));
+  });
+
+  await t.test('the Nu HTML Checker reports invalid HTML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vnu-'));
+    try {
+      writeFileSync(join(dir, 'invalid.html'), '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p class="a" class="b">x</p><input type="date" value="soon"></body></html>');
+      writeFileSync(join(dir, 'valid.html'), '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p>x</p></body></html>');
+      const errors = vnuErrors(dir);
+      assert.ok(errors.some((e) => e.includes('invalid.html') && /Duplicate attribute/.test(e)), errors.join('\n'));
+      assert.ok(errors.some((e) => e.includes('invalid.html') && /Bad value/.test(e)), errors.join('\n'));
+      assert.ok(!errors.some((e) => e.includes('/valid.html"')), errors.join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('the crawler never submits sign-out or anything that ends, cancels or revokes', () => {
+  const destructive = [
+    '/staff/logout',
+    '/proxy/logout',
+    '/staff/users/3/deactivate',
+    '/staff/users/3/reactivate',
+    '/staff/users/3/invite',
+    '/book/manage/abc/cancel',
+    '/staff/proxies/4/revoke',
+  ];
+  for (const path of destructive) {
+    assert.equal(mustNotSubmit(`http://127.0.0.1:1${path}`), true, path);
+  }
+  for (const path of ['/staff/login', '/staff/users/3', '/preferences', '/staff/audit', '/staff/outbox/2/retry']) {
+    assert.equal(mustNotSubmit(`http://127.0.0.1:1${path}`), false, path);
+  }
+  assert.equal(mustNotSubmit('http://127.0.0.1:1/staff/users/3', true), true, 'a form marked data-destructive');
+});
