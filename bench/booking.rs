@@ -492,6 +492,7 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(5);
     let (mut min_per_day, mut max_per_day) = (usize::MAX, 0);
     let mut n = 0;
+    let calendars = yorisoi::services::calendar::ScheduleCache::default();
     for offset in 1..=DAYS {
         let day = today + Duration::days(offset);
         for mode in SessionMode::ALL {
@@ -514,8 +515,16 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
                         Lang::Ja
                     },
                 };
-                match yorisoi::services::booking::confirm(db, now(), &config, &actor, &new, None)
-                    .await
+                match yorisoi::services::booking::confirm(
+                    db,
+                    &calendars,
+                    now(),
+                    &config,
+                    &actor,
+                    &new,
+                    None,
+                )
+                .await
                 {
                     Ok(_) => booked += 1,
                     Err(BookingError::Taken) => {}
@@ -584,11 +593,13 @@ where
     Ok((last.ok_or("no run")?, times[REPEAT / 2].as_secs_f64() * 1e3))
 }
 
-/// The reads behind one time page (as `Calendar::load` makes them), the arithmetic, and
-/// the read `confirm` adds to choose the least-booked interpreter, each timed alone.
+/// The reads behind one time page (as `Calendar::load` makes them, and as the page gets
+/// them from the schedule cache), the arithmetic, and the reads `confirm` makes at the
+/// time chosen, each timed alone.
 async fn breakdown(url: &str, day: Date) -> Fallible<Vec<(String, String, f64)>> {
-    use sea_orm::PaginatorTrait;
+    use sea_orm::{PaginatorTrait, QuerySelect};
     use yorisoi::services::booking::{day_start, qualified};
+    use yorisoi::services::calendar::{Roster, ScheduleCache};
     let db = yorisoi::db::connect(url).await?;
     let mode = SessionMode::SignLanguageVideo;
     let mut out = Vec::new();
@@ -616,8 +627,13 @@ async fn breakdown(url: &str, day: Date) -> Fallible<Vec<(String, String, f64)>>
     ));
     let (_, ms) = timed(|| interpreters::exceptions_between(&db, &ids, day, day)).await?;
     out.push(("their exceptions that day".to_owned(), "0".to_owned(), ms));
-    let from = day_start(day, tz()) - Duration::days(1);
-    let until = day_start(day.next_day().ok_or("no next day")?, tz()) + Duration::days(1);
+    let (roster, ms) = timed(|| Roster::load(&db, tz(), mode, day, day)).await?;
+    out.push((
+        "all of `Roster::load` (the reads above)".to_owned(),
+        "".to_owned(),
+        ms,
+    ));
+    let (from, until) = roster.hold_window();
     let holds = || {
         interpreter_hold::Entity::find()
             .filter(interpreter_hold::Column::StaffUserId.is_in(ids.clone()))
@@ -626,7 +642,7 @@ async fn breakdown(url: &str, day: Date) -> Fallible<Vec<(String, String, f64)>>
     };
     let (rows, ms) = timed(|| holds().all(&db)).await?;
     out.push((
-        "their held cells, day before to day after, one row a quarter hour".to_owned(),
+        "their held cells that can touch the day's times, one row a quarter hour".to_owned(),
         rows.len().to_string(),
         ms,
     ));
@@ -638,36 +654,65 @@ async fn breakdown(url: &str, day: Date) -> Fallible<Vec<(String, String, f64)>>
     ));
     let (calendar, ms) = timed(|| Calendar::load(&db, tz(), mode, day, day, None)).await?;
     out.push((
-        "all of `Calendar::load` (the reads above)".to_owned(),
+        "all of `Calendar::load` (roster and held cells)".to_owned(),
+        "".to_owned(),
+        ms,
+    ));
+    let cache = ScheduleCache::default();
+    cache.calendar(&db, tz(), mode, day, day).await?;
+    let (_, ms) = timed(|| cache.calendar(&db, tz(), mode, day, day)).await?;
+    out.push((
+        "the calendar as the time page gets it, kept by `ScheduleCache`".to_owned(),
         "".to_owned(),
         ms,
     ));
     let now = OffsetDateTime::now_utc();
     let mut times = Vec::with_capacity(REPEAT);
-    let mut free = 0;
+    let mut free = Vec::new();
     for _ in 0..REPEAT {
         let started = Instant::now();
-        free = calendar.free_starts(day, now).len();
+        free = calendar.free_starts(day, now);
         times.push(started.elapsed());
     }
     times.sort();
     out.push((
-        format!("free-time arithmetic (`free_starts`: {free} free times)"),
+        format!(
+            "free-time arithmetic (`free_starts`: {} free times)",
+            free.len()
+        ),
         "".to_owned(),
         times[REPEAT / 2].as_secs_f64() * 1e3,
     ));
-    // `confirm` also reads the week's sessions of every free interpreter.
+    // What `confirm` reads at the time chosen: the cells held during its hold, then the
+    // week's sessions of the free interpreters, counted.
+    let start = *free.first().ok_or("no free time")?;
+    let (held, ms) = timed(|| roster.holds_at(&db, start)).await?;
+    out.push((
+        "confirm: the cells held at the time chosen (inside its transaction)".to_owned(),
+        held.values().map(Vec::len).sum::<usize>().to_string(),
+        ms,
+    ));
     let monday = day - Duration::days(i64::from(day.weekday().number_days_from_monday()));
     let (week, ms) = timed(|| {
         booking::Entity::find()
+            .select_only()
+            .column(booking::Column::InterpreterId)
+            .column_as(booking::Column::Id.count(), "sessions")
             .filter(booking::Column::InterpreterId.is_in(ids.clone()))
             .filter(booking::Column::Status.eq("booked"))
             .filter(booking::Column::StartsAt.gte(day_start(monday, tz())))
             .filter(booking::Column::StartsAt.lt(day_start(monday + Duration::days(7), tz())))
+            .group_by(booking::Column::InterpreterId)
+            .into_tuple::<(i64, i64)>()
             .all(&db)
     })
     .await?;
-    out.push(("confirm only: the week's booked sessions, whole rows, of all 10 interpreters (confirm reads those of the ones free at the time chosen)".to_owned(), week.len().to_string(), ms));
+    let sessions: i64 = week.iter().map(|(_, n)| n).sum();
+    out.push((
+        format!("confirm: the week's sessions of all 10 interpreters, counted per interpreter ({sessions} sessions)"),
+        week.len().to_string(),
+        ms,
+    ));
     db.close().await?;
     Ok(out)
 }

@@ -3,10 +3,15 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
+use tokio::sync::OwnedMutexGuard;
 
 /// How long a SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -34,14 +39,74 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
-/// (`BEGIN IMMEDIATE`), so it waits its turn under the busy timeout instead of failing with
-/// "database is locked" when it later upgrades from reading to writing.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+/// A transaction that writes. On SQLite it also holds this process's turn to write to the
+/// file (see [`begin_write`]), given back when the transaction ends.
+pub struct WriteTxn {
+    // Dropped first: an unfinished transaction rolls back before the next writer's turn.
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+}
+
+/// One writer's turn per SQLite file in this process, in arrival order.
+static SQLITE_TURNS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(Mutex::default);
+
+/// The queue for writing to the SQLite file behind a pool.
+fn sqlite_turn(db: &DatabaseConnection) -> Arc<tokio::sync::Mutex<()>> {
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let file = options.get_filename();
+    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let mut turns = SQLITE_TURNS.lock().unwrap_or_else(|e| e.into_inner());
+    turns.entry(file).or_default().clone()
+}
+
+/// Starts a transaction that will write.
+///
+/// On SQLite it takes the write lock at `BEGIN` (`BEGIN IMMEDIATE`), so it cannot fail with
+/// "database is locked" when it later upgrades from reading to writing. Before that, it
+/// waits for its turn among this process's writers to the same file: SQLite's own busy
+/// handler waits by sleeping in steps of up to 100 ms, so a crowd of writers would each
+/// sleep far longer than the lock is held, while an in-process queue hands the lock on the
+/// moment it is free. Writers in other processes still meet the busy timeout.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+    let turn = if sqlite {
+        Some(sqlite_turn(db).lock_owned().await)
+    } else {
+        None
+    };
     let options = TransactionOptions {
-        sqlite_transaction_mode: (db.get_database_backend() == DbBackend::Sqlite)
-            .then_some(SqliteTransactionMode::Immediate),
+        sqlite_transaction_mode: sqlite.then_some(SqliteTransactionMode::Immediate),
         ..Default::default()
     };
-    db.begin_with_options(options).await
+    Ok(WriteTxn {
+        txn: db.begin_with_options(options).await?,
+        _turn: turn,
+    })
 }

@@ -8,6 +8,7 @@
 use super::outbox::{Attachment, status};
 use super::transport::Transport;
 use crate::clock::Clock;
+use crate::db::{WriteTxn, begin_write};
 use crate::domain::{Token, delivery};
 use crate::entities::outbox_message::{self, Column};
 use lettre::Message;
@@ -88,15 +89,26 @@ impl Relay {
             let mut sending = tokio::task::JoinSet::new();
             for row in rows {
                 let relay = self.clone();
-                let owner = owner.clone();
-                sending.spawn(async move { relay.deliver(&owner, row).await });
+                sending.spawn(async move {
+                    let outcome = relay.send(&row).await;
+                    (row, outcome)
+                });
             }
+            let mut outcomes = Vec::new();
             while let Some(done) = sending.join_next().await {
                 match done {
-                    Ok(result) => result?,
+                    Ok(sent) => outcomes.push(sent),
                     Err(e) => tracing::error!(error = %e, "an email delivery task failed"),
                 }
             }
+            // One transaction records the whole batch. A row whose outcome is lost (the
+            // process stopped first) is sent again once its lease runs out, under the same
+            // Message-ID.
+            let txn = begin_write(&self.db).await?;
+            for (row, outcome) in &outcomes {
+                self.record(&txn, &owner, row, outcome).await?;
+            }
+            txn.commit().await?;
         }
     }
 
@@ -118,15 +130,23 @@ impl Relay {
             // Relays on other processes skip the rows this one is claiming instead of waiting.
             due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        outbox_message::Entity::update_many()
+        // A write transaction of its own, so that on SQLite it waits its turn with the
+        // app's other writers instead of in SQLite's busy handler.
+        let txn = begin_write(&self.db).await?;
+        let claimed = outbox_message::Entity::update_many()
             .col_expr(Column::LeaseOwner, Expr::value(owner))
             .col_expr(Column::LeaseUntil, Expr::value(now + LEASE))
             .filter(Column::Id.in_subquery(due))
             // Checked again on the row itself, so a row claimed meanwhile is left alone.
             .filter(free)
             .filter(Column::Status.eq(status::PENDING))
-            .exec(&self.db)
-            .await?;
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        txn.commit().await?;
+        if claimed == 0 {
+            return Ok(Vec::new());
+        }
         outbox_message::Entity::find()
             .filter(Column::LeaseOwner.eq(owner))
             .filter(Column::Status.eq(status::PENDING))
@@ -135,15 +155,26 @@ impl Relay {
             .await
     }
 
-    async fn deliver(&self, owner: &str, row: outbox_message::Model) -> Result<(), DbErr> {
-        let outcome = match build(&self.from, &row) {
+    /// Sends one row; on failure, says why and whether trying again could help.
+    async fn send(&self, row: &outbox_message::Model) -> Result<(), (String, bool)> {
+        match build(&self.from, row) {
             Ok(message) => self
                 .transport
                 .send(message, &format!("{:08}-{}", row.id, row.kind))
                 .await
                 .map_err(|e| (e, false)),
             Err(e) => Err((e, true)),
-        };
+        }
+    }
+
+    /// Records what became of a row sent under the lease `owner`.
+    async fn record(
+        &self,
+        txn: &WriteTxn,
+        owner: &str,
+        row: &outbox_message::Model,
+        outcome: &Result<(), (String, bool)>,
+    ) -> Result<(), DbErr> {
         let now = self.clock.now();
         let attempts = row.attempts + 1;
         let mut update = outbox_message::Entity::update_many()
@@ -153,7 +184,7 @@ impl Relay {
                 Column::LeaseUntil,
                 Expr::value(Option::<OffsetDateTime>::None),
             );
-        match &outcome {
+        match outcome {
             Ok(()) => {
                 tracing::info!(outbox_id = row.id, kind = %row.kind, "email sent");
                 update = update
@@ -163,7 +194,7 @@ impl Relay {
             }
             Err((error, permanent)) => {
                 let jitter = rand::random::<f64>();
-                let next = (!permanent)
+                let next = (!*permanent)
                     .then(|| delivery::next_attempt(row.created_at, now, attempts as u32, jitter))
                     .flatten();
                 update = update.col_expr(Column::LastError, Expr::value(error.clone()));
@@ -182,7 +213,7 @@ impl Relay {
         update
             .filter(Column::Id.eq(row.id))
             .filter(Column::LeaseOwner.eq(owner))
-            .exec(&self.db)
+            .exec(txn)
             .await?;
         Ok(())
     }

@@ -8,19 +8,14 @@
 
 use super::Actor;
 use super::audit::{self, Target};
+use super::calendar::{InterpreterCard, ScheduleCache, cards, commit_holds_change};
 use super::desk::{self, Desk};
-use super::interpreters::{self, Exception, Weekly};
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
 use crate::domain::booking::Details;
-use crate::domain::schedule::{
-    self, Candidate, DayChange, DayQuestion, GRID_MINUTES, Interval, ModeRules, SessionMode,
-};
-use crate::domain::{AuditAction, BookingStatus, Lang, Qualification, Reference, Role, Token};
-use crate::entities::{
-    booking, booking_link, booking_note, interpreter_hold, interpreter_profile,
-    staff_qualification, staff_user,
-};
+use crate::domain::schedule::{self, ModeRules, SessionMode};
+use crate::domain::{AuditAction, BookingStatus, Lang, Reference, Token};
+use crate::entities::{booking, booking_link, booking_note, interpreter_hold, staff_user};
 use crate::i18n;
 use crate::mail::ics::{CalendarEvent, Method};
 use crate::mail::outbox::{Attachment, OutgoingEmail};
@@ -30,7 +25,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    SqlErr,
+    QuerySelect, SqlErr,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -79,193 +74,7 @@ fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
-/// Everything the free-time arithmetic needs for a mode over a range of days, read in a
-/// handful of queries.
-#[derive(Debug, Clone)]
-pub struct Calendar {
-    /// The desk's settings.
-    pub desk: Desk,
-    /// The mode.
-    pub mode: SessionMode,
-    /// The mode's rules.
-    pub rules: ModeRules,
-    tz: &'static Tz,
-    interpreters: Vec<i64>,
-    weekly: Weekly,
-    exceptions: HashMap<i64, Vec<Exception>>,
-    holds: HashMap<i64, Vec<Interval>>,
-}
-
-/// The first instant of a local day.
-pub fn day_start(day: Date, tz: &Tz) -> OffsetDateTime {
-    audit::start_of_day(day, tz).to_offset(time::UtcOffset::UTC)
-}
-
-/// The local date of an instant.
-pub fn local_date(at: OffsetDateTime, tz: &Tz) -> Date {
-    at.to_timezone(tz).date()
-}
-
-/// The active interpreters qualified for a mode, by id.
-pub async fn qualified<C: ConnectionTrait>(conn: &C, mode: SessionMode) -> Result<Vec<i64>, DbErr> {
-    let ids: Vec<i64> = staff_qualification::Entity::find()
-        .filter(
-            staff_qualification::Column::Qualification.eq(Qualification::for_mode(mode).as_str()),
-        )
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|q| q.staff_user_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(ids);
-    }
-    let mut active: Vec<i64> = staff_user::Entity::find()
-        .filter(staff_user::Column::Id.is_in(ids))
-        .filter(staff_user::Column::Active.eq(true))
-        .filter(staff_user::Column::Role.eq(Role::Interpreter.as_str()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    active.sort_unstable();
-    Ok(active)
-}
-
-/// The cells held by the given interpreters between two instants, as merged intervals per
-/// interpreter, leaving out one booking's own cells when asked.
-async fn holds_between<C: ConnectionTrait>(
-    conn: &C,
-    ids: &[i64],
-    from: OffsetDateTime,
-    until: OffsetDateTime,
-    ignore_booking: Option<i64>,
-) -> Result<HashMap<i64, Vec<Interval>>, DbErr> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut query = interpreter_hold::Entity::find()
-        .filter(interpreter_hold::Column::StaffUserId.is_in(ids.to_vec()))
-        .filter(interpreter_hold::Column::CellStart.gte(from.unix_timestamp()))
-        .filter(interpreter_hold::Column::CellStart.lt(until.unix_timestamp()));
-    if let Some(id) = ignore_booking {
-        query = query.filter(interpreter_hold::Column::BookingId.ne(id));
-    }
-    let mut cells: HashMap<i64, Vec<Interval>> = HashMap::new();
-    for hold in query.all(conn).await? {
-        let Ok(start) = OffsetDateTime::from_unix_timestamp(hold.cell_start) else {
-            continue;
-        };
-        cells.entry(hold.staff_user_id).or_default().push(Interval {
-            start,
-            end: start + Duration::minutes(GRID_MINUTES),
-        });
-    }
-    Ok(cells
-        .into_iter()
-        .map(|(id, list)| (id, schedule::merged(&list)))
-        .collect())
-}
-
-impl Calendar {
-    /// Reads what a mode's free times depend on, from `from` to `until` (inclusive), leaving
-    /// out one booking's own hold (when it is being moved or reassigned).
-    pub async fn load<C: ConnectionTrait>(
-        conn: &C,
-        tz: &'static Tz,
-        mode: SessionMode,
-        from: Date,
-        until: Date,
-        ignore_booking: Option<i64>,
-    ) -> Result<Calendar, DbErr> {
-        let desk = desk::load(conn).await?;
-        let rules = desk.rules(mode);
-        let interpreters = qualified(conn, mode).await?;
-        let weekly = interpreters::weekly_of(conn, &interpreters).await?;
-        let exceptions = interpreters::exceptions_between(conn, &interpreters, from, until).await?;
-        // A hold from the evening before can reach into the first day.
-        let holds = holds_between(
-            conn,
-            &interpreters,
-            day_start(from, tz) - Duration::days(1),
-            day_start(until.next_day().unwrap_or(until), tz) + Duration::days(1),
-            ignore_booking,
-        )
-        .await?;
-        Ok(Calendar {
-            desk,
-            mode,
-            rules,
-            tz,
-            interpreters,
-            weekly,
-            exceptions,
-            holds,
-        })
-    }
-
-    /// The qualified interpreters' days, for the arithmetic.
-    fn candidates(&self, day: Date) -> Vec<Candidate> {
-        let weekday = day.weekday().number_from_monday();
-        self.interpreters
-            .iter()
-            .map(|&id| {
-                let usual = self
-                    .weekly
-                    .get(&id)
-                    .and_then(|w| w.get(&weekday))
-                    .cloned()
-                    .unwrap_or_default();
-                let changes: Vec<DayChange> = self
-                    .exceptions
-                    .get(&id)
-                    .map(|list| {
-                        list.iter()
-                            .filter(|e| e.day == day)
-                            .map(|e| e.change)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Candidate {
-                    interpreter_id: id,
-                    available: schedule::available_on(day, self.tz, &usual, &changes),
-                    held: self.holds.get(&id).cloned().unwrap_or_default(),
-                }
-            })
-            .collect()
-    }
-
-    /// The start times a customer can choose on a day.
-    pub fn free_starts(&self, day: Date, now: OffsetDateTime) -> Vec<OffsetDateTime> {
-        let opening = self.desk.opening_on(day);
-        let candidates = self.candidates(day);
-        schedule::free_starts(&DayQuestion {
-            day,
-            tz: self.tz,
-            opening: &opening,
-            rules: &self.rules,
-            now,
-            candidates: &candidates,
-        })
-    }
-
-    /// The qualified interpreters free for a session starting at `start`, whatever the
-    /// notice and opening hours (staff may place a session anywhere an interpreter is free).
-    pub fn free_interpreters(&self, start: OffsetDateTime) -> Vec<i64> {
-        self.candidates(local_date(start, self.tz))
-            .into_iter()
-            .filter(|c| c.free_for(start, &self.rules))
-            .map(|c| c.interpreter_id)
-            .collect()
-    }
-
-    /// Whether a start time is one a customer could choose now.
-    pub fn offers(&self, start: OffsetDateTime, now: OffsetDateTime) -> bool {
-        self.free_starts(local_date(start, self.tz), now)
-            .contains(&start)
-    }
-}
+pub use super::calendar::{Calendar, Roster, day_start, local_date, qualified};
 
 /// The last day a customer can book, counting from today in the desk's zone.
 pub fn last_bookable_day(rules: &ModeRules, now: OffsetDateTime, tz: &Tz) -> Date {
@@ -273,28 +82,6 @@ pub fn last_bookable_day(rules: &ModeRules, now: OffsetDateTime, tz: &Tz) -> Dat
     today
         .checked_add(Duration::days(rules.horizon_days))
         .unwrap_or(today)
-}
-
-/// The days from `from` for `days` days that have at least one free time, with how many.
-pub async fn days_with_free_times<C: ConnectionTrait>(
-    conn: &C,
-    tz: &'static Tz,
-    mode: SessionMode,
-    from: Date,
-    days: i64,
-    now: OffsetDateTime,
-) -> Result<Vec<(Date, usize)>, DbErr> {
-    let until = from + Duration::days(days - 1);
-    let calendar = Calendar::load(conn, tz, mode, from, until, None).await?;
-    let mut out = Vec::new();
-    for offset in 0..days {
-        let day = from + Duration::days(offset);
-        let n = calendar.free_starts(day, now).len();
-        if n > 0 {
-            out.push((day, n));
-        }
-    }
-    Ok(out)
 }
 
 /// What a confirmed booking needs.
@@ -331,30 +118,39 @@ fn week_of(at: OffsetDateTime, tz: &Tz) -> (OffsetDateTime, OffsetDateTime) {
     )
 }
 
-/// Among free interpreters, the one with the fewest sessions that week; ties go to the
-/// lowest id, so the choice is stable.
-async fn least_booked<C: ConnectionTrait>(
+/// How many sessions each of the given interpreters has booked in the week `start` falls in.
+async fn week_counts<C: ConnectionTrait>(
     conn: &C,
-    free: &[i64],
+    ids: &[i64],
     start: OffsetDateTime,
     tz: &Tz,
-) -> Result<Option<i64>, DbErr> {
-    if free.is_empty() {
-        return Ok(None);
+) -> Result<HashMap<i64, i64>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
     let (from, until) = week_of(start, tz);
-    let mut counts: HashMap<i64, usize> = free.iter().map(|&id| (id, 0)).collect();
-    for b in booking::Entity::find()
-        .filter(booking::Column::InterpreterId.is_in(free.to_vec()))
+    Ok(booking::Entity::find()
+        .select_only()
+        .column(booking::Column::InterpreterId)
+        .column_as(booking::Column::Id.count(), "sessions")
+        .filter(booking::Column::InterpreterId.is_in(ids.to_vec()))
         .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
         .filter(booking::Column::StartsAt.gte(from))
         .filter(booking::Column::StartsAt.lt(until))
+        .group_by(booking::Column::InterpreterId)
+        .into_tuple::<(i64, i64)>()
         .all(conn)
         .await?
-    {
-        *counts.entry(b.interpreter_id).or_default() += 1;
-    }
-    Ok(free.iter().copied().min_by_key(|id| (counts[id], *id)))
+        .into_iter()
+        .collect())
+}
+
+/// Among free interpreters, the one with the fewest sessions that week; ties go to the
+/// lowest id, so the choice is stable.
+fn least_booked(free: &[i64], counts: &HashMap<i64, i64>) -> Option<i64> {
+    free.iter()
+        .copied()
+        .min_by_key(|id| (counts.get(id).copied().unwrap_or(0), *id))
 }
 
 /// Writes the cells a session holds.
@@ -443,26 +239,31 @@ pub fn mode_name(lang: Lang, mode: SessionMode) -> &'static str {
     i18n::t(lang, key)
 }
 
+/// What the customer of a session is told of its interpreter.
+pub async fn interpreter_card<C: ConnectionTrait>(
+    conn: &C,
+    b: &Booking,
+) -> Result<InterpreterCard, DbErr> {
+    Ok(cards(conn, &[b.interpreter_id])
+        .await?
+        .remove(&b.interpreter_id)
+        .unwrap_or_default())
+}
+
 /// Writes an email about a session into the outbox, with its calendar file.
 async fn tell_customer<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     config: &Config,
     b: &Booking,
+    card: &InterpreterCard,
     which: SessionEmail,
     manage: Option<&Token>,
 ) -> Result<(), DbErr> {
     let lang = Lang::from_code(&b.lang).unwrap_or_default();
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
-    let interpreter = staff_user::Entity::find_by_id(b.interpreter_id)
-        .one(conn)
-        .await?
-        .map(|s| s.display_name)
-        .unwrap_or_default();
-    let join_url = interpreter_profile::Entity::find_by_id(b.interpreter_id)
-        .one(conn)
-        .await?
-        .map(|p| p.join_url);
+    let interpreter = &card.display_name;
+    let join_url = &card.join_url;
     let manage_link = manage.map(|t| config.link(&format!("/bookings/{}", t.expose())));
     let tz = config.timezone;
     let when = when(lang, b.starts_at, b.ends_at, tz);
@@ -536,26 +337,14 @@ fn reminder_needless(desk: &Desk, start: OffsetDateTime, now: OffsetDateTime) ->
 /// its confirmation email in one transaction. The journey `draft` names, if any, is
 /// emptied in the same transaction, keeping only which booking it made. When another
 /// booking took the time meanwhile, answers [`BookingError::Taken`].
+///
+/// The desk's rules and the interpreters' hours come from `calendars` (read at most
+/// [`super::calendar::FRESH_FOR`] ago, or since this process last changed them); what is
+/// held at that time is read inside the transaction, and the database refuses a second
+/// hold of any quarter hour.
 pub async fn confirm(
     db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    new: &NewBooking,
-    draft: Option<&Token>,
-) -> Result<Confirmed, BookingError> {
-    for _ in 0..ATTEMPTS {
-        match try_confirm(db, now, config, actor, new, draft).await {
-            // Another transaction wrote one of our cells (or our reference) first: look again.
-            Err(BookingError::Database(e)) if is_unique_violation(&e) => continue,
-            other => return other,
-        }
-    }
-    Err(BookingError::Taken)
-}
-
-async fn try_confirm(
-    db: &DatabaseConnection,
+    calendars: &ScheduleCache,
     now: OffsetDateTime,
     config: &Config,
     actor: &Actor,
@@ -568,17 +357,54 @@ async fn try_confirm(
         ..new.clone()
     };
     let day = local_date(new.start, tz);
-    let txn = begin_write(db).await?;
-    let calendar = Calendar::load(&txn, tz, new.mode, day, day, None).await?;
-    if !calendar.offers(new.start, now) {
+    let roster = calendars.roster(db, tz, new.mode, day, day).await?;
+    // Most presses that lose a race arrive after the winner committed: they learn it here,
+    // without waiting for a turn to write.
+    let held = roster.holds_at(db, new.start).await?;
+    if !roster.offers(new.start, now, &held) {
         return Err(BookingError::Taken);
     }
-    let free = calendar.free_interpreters(new.start);
-    let Some(interpreter) = least_booked(&txn, &free, new.start, tz).await? else {
+    // Who has the fewest sessions decides only whose turn it is, not whether the time is
+    // free, so it is read before the transaction, keeping the write lock short.
+    let counts = week_counts(
+        db,
+        &roster.free_interpreters(new.start, &held),
+        new.start,
+        tz,
+    )
+    .await?;
+    for _ in 0..ATTEMPTS {
+        match try_confirm(db, &roster, &counts, now, config, actor, new, draft).await {
+            // Another transaction wrote one of our cells (or our reference) first: look again.
+            Err(BookingError::Database(e)) if is_unique_violation(&e) => continue,
+            other => return other,
+        }
+    }
+    Err(BookingError::Taken)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn try_confirm(
+    db: &DatabaseConnection,
+    roster: &Roster,
+    counts: &HashMap<i64, i64>,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    new: &NewBooking,
+    draft: Option<&Token>,
+) -> Result<Confirmed, BookingError> {
+    let txn = begin_write(db).await?;
+    let held = roster.holds_at(&txn, new.start).await?;
+    if !roster.offers(new.start, now, &held) {
+        return Err(BookingError::Taken);
+    }
+    let free = roster.free_interpreters(new.start, &held);
+    let Some(interpreter) = least_booked(&free, counts) else {
         return Err(BookingError::Taken);
     };
     let d = &new.details;
-    let rules = calendar.rules;
+    let rules = roster.rules;
     let row = booking::ActiveModel {
         id: NotSet,
         reference: Set(Reference::generate('S').as_str().to_owned()),
@@ -597,7 +423,7 @@ async fn try_confirm(
         needs: Set(d.needs.clone()),
         lang: Set(new.lang.code().to_owned()),
         sequence: Set(0),
-        reminder_sent_at: Set(reminder_needless(&calendar.desk, new.start, now).then_some(now)),
+        reminder_sent_at: Set(reminder_needless(&roster.desk, new.start, now).then_some(now)),
         cancelled_at: Set(None),
         cancel_reason: Set(None),
         created_at: Set(now),
@@ -617,7 +443,17 @@ async fn try_confirm(
     )
     .await?;
     let token = new_link(&txn, now, row.id).await?;
-    tell_customer(&txn, now, config, &row, SessionEmail::Booked, Some(&token)).await?;
+    let card = roster.cards.get(&interpreter).cloned().unwrap_or_default();
+    tell_customer(
+        &txn,
+        now,
+        config,
+        &row,
+        &card,
+        SessionEmail::Booked,
+        Some(&token),
+    )
+    .await?;
     if let Some(token) = draft {
         let done = crate::domain::booking::Draft {
             confirmed: Some(row.id),
@@ -625,15 +461,10 @@ async fn try_confirm(
         };
         super::drafts::save(&txn, now, token, &done).await?;
     }
-    txn.commit().await?;
-    let interpreter = staff_user::Entity::find_by_id(interpreter)
-        .one(db)
-        .await?
-        .map(|s| s.display_name)
-        .unwrap_or_default();
+    commit_holds_change(txn).await?;
     Ok(Confirmed {
         booking: row,
-        interpreter,
+        interpreter: card.display_name,
         manage_token: token,
     })
 }
@@ -702,8 +533,9 @@ pub async fn cancel(
                 "reason": reason }),
     )
     .await?;
-    tell_customer(&txn, now, config, &b, SessionEmail::Cancelled, None).await?;
-    txn.commit().await?;
+    let card = interpreter_card(&txn, &b).await?;
+    tell_customer(&txn, now, config, &b, &card, SessionEmail::Cancelled, None).await?;
+    commit_holds_change(txn).await?;
     Ok(b)
 }
 
@@ -757,8 +589,7 @@ async fn try_reschedule(
     } else if keep_interpreter {
         return Err(BookingError::InterpreterBusy);
     } else {
-        least_booked(&txn, &free, start, tz)
-            .await?
+        least_booked(&free, &week_counts(&txn, &free, start, tz).await?)
             .ok_or(BookingError::Taken)?
     };
     release(&txn, b.id).await?;
@@ -784,8 +615,18 @@ async fn try_reschedule(
     )
     .await?;
     let token = new_link(&txn, now, b.id).await?;
-    tell_customer(&txn, now, config, &b, SessionEmail::Moved, Some(&token)).await?;
-    txn.commit().await?;
+    let card = interpreter_card(&txn, &b).await?;
+    tell_customer(
+        &txn,
+        now,
+        config,
+        &b,
+        &card,
+        SessionEmail::Moved,
+        Some(&token),
+    )
+    .await?;
+    commit_holds_change(txn).await?;
     Ok(b)
 }
 
@@ -840,16 +681,18 @@ pub async fn reassign(
         )
         .await?;
         let token = new_link(&txn, now, b.id).await?;
+        let card = interpreter_card(&txn, &b).await?;
         tell_customer(
             &txn,
             now,
             config,
             &b,
+            &card,
             SessionEmail::InterpreterChanged,
             Some(&token),
         )
         .await?;
-        txn.commit().await?;
+        commit_holds_change(txn).await?;
         Ok(b)
     }
     .await;
@@ -891,7 +734,7 @@ pub async fn set_outcome(
         json!({ "reference": b.reference, "from": previous, "to": outcome.as_str() }),
     )
     .await?;
-    txn.commit().await?;
+    commit_holds_change(txn).await?;
     Ok(b)
 }
 
@@ -1026,7 +869,17 @@ pub async fn send_due_reminders(
             == 1;
         if claimed {
             let token = new_link(&txn, now, b.id).await?;
-            tell_customer(&txn, now, config, &b, SessionEmail::Reminder, Some(&token)).await?;
+            let card = interpreter_card(&txn, &b).await?;
+            tell_customer(
+                &txn,
+                now,
+                config,
+                &b,
+                &card,
+                SessionEmail::Reminder,
+                Some(&token),
+            )
+            .await?;
             sent += 1;
         }
         txn.commit().await?;

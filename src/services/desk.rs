@@ -200,7 +200,7 @@ pub async fn save_rules(
                 "cancel_cutoff_minutes": rules.cancel_cutoff.whole_minutes() }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }
 
 /// Saves how many hours before a session the reminder goes (0 for none).
@@ -221,7 +221,7 @@ pub async fn save_reminder_hours(
         json!({ "reminder_hours": hours }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }
 
 /// Replaces the weekly opening hours.
@@ -270,7 +270,7 @@ pub async fn save_hours(
         json!({ "opening_hours": written }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }
 
 /// Marks a day closed (or changes its note).
@@ -305,7 +305,7 @@ pub async fn close_day(
         json!({ "closed": day_key(day), "note": note }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }
 
 /// Opens a day again.
@@ -332,5 +332,5 @@ pub async fn reopen_day(
         json!({ "reopened": day_key(day) }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }

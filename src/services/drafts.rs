@@ -5,7 +5,10 @@ use crate::domain::Token;
 use crate::domain::booking::Draft;
 use crate::entities::booking_draft;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter,
+};
 use time::{Duration, OffsetDateTime};
 
 /// How long an untouched journey is kept.
@@ -17,6 +20,19 @@ pub async fn load<C: ConnectionTrait>(conn: &C, token: &Token) -> Result<Option<
         .one(conn)
         .await?
         .and_then(|row| serde_json::from_str(&row.data).ok()))
+}
+
+/// Saves a journey's answers in a transaction of its own, which waits its turn with the
+/// other writers (see [`crate::db::begin_write`]).
+pub async fn save_now(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    token: &Token,
+    draft: &Draft,
+) -> Result<(), DbErr> {
+    let txn = crate::db::begin_write(db).await?;
+    save(&txn, now, token, draft).await?;
+    txn.commit().await
 }
 
 /// Saves a journey's answers.

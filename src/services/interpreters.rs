@@ -137,7 +137,7 @@ pub async fn set_qualifications(
         json!({ "qualifications": names }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }
 
 /// Sets an interpreter's join link.
@@ -173,7 +173,7 @@ pub async fn set_join_url(
         json!({ "join_url": url.as_str() }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }
 
 /// Weekly availability rows, grouped by interpreter and weekday (1 = Monday).
@@ -253,7 +253,7 @@ pub async fn save_weekly(
         json!({ "weekly": written }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }
 
 fn exception_from(row: availability_exception::Model) -> Option<(i64, Exception)> {
@@ -337,7 +337,7 @@ pub async fn add_exception(
         json!({ "exception_added": day_key(day), "kind": kind, "starts": starts, "ends": ends }),
     )
     .await?;
-    txn.commit().await
+    super::calendar::commit_roster_change(txn).await
 }
 
 /// Removes one of an interpreter's date exceptions; `false` when it was not theirs.
@@ -367,6 +367,6 @@ pub async fn remove_exception(
         )
         .await?;
     }
-    txn.commit().await?;
+    super::calendar::commit_roster_change(txn).await?;
     Ok(removed)
 }

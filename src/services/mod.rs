@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod booking;
+pub mod calendar;
 pub mod demo;
 pub mod desk;
 pub mod drafts;

@@ -191,7 +191,7 @@ pub async fn update(
         json!({ "before": before, "after": { "display_name": user.display_name, "role": user.role } }),
     )
     .await?;
-    txn.commit().await?;
+    super::calendar::commit_roster_change(txn).await?;
     Ok(user)
 }
 
@@ -230,7 +230,7 @@ pub async fn deactivate(
         json!({ "email": user.email }),
     )
     .await?;
-    txn.commit().await?;
+    super::calendar::commit_roster_change(txn).await?;
     Ok(())
 }
 
@@ -259,7 +259,7 @@ pub async fn reactivate(
         json!({ "email": user.email }),
     )
     .await?;
-    txn.commit().await?;
+    super::calendar::commit_roster_change(txn).await?;
     Ok(())
 }
 

@@ -30,6 +30,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
+use std::sync::Arc;
 use time::{Date, Duration, OffsetDateTime};
 
 /// The visitor's journey, if their cookie names one that is kept.
@@ -50,7 +51,7 @@ async fn save_and_go(
 ) -> Result<Response> {
     let fresh = token.is_none();
     let token = token.unwrap_or_else(Token::generate);
-    drafts::save(&state.db, state.now(), &token, draft).await?;
+    drafts::save_now(&state.db, state.now(), &token, draft).await?;
     let mut response = see_other(to);
     if fresh {
         let line = cookies::set(
@@ -174,6 +175,9 @@ pub struct WeekQuery {
     week: String,
 }
 
+/// The furthest week a link can ask for: the longest horizon an admin can set is a year.
+const MAX_WEEKS: i64 = 53;
+
 /// How many weeks a customer can page through: up to the horizon.
 fn last_week(state: &AppState, mode: SessionMode, desk: &desk::Desk, today: Date) -> i64 {
     let last = last_bookable_day(&desk.rules(mode), state.now(), state.config.timezone);
@@ -189,12 +193,21 @@ async fn week_list(
     let tz = state.config.timezone;
     let now = state.now();
     let today = local_date(now, tz);
-    let desk = desk::load(&state.db).await?;
-    let max = last_week(state, mode, &desk, today);
-    let n = raw_week.trim().parse::<i64>().unwrap_or(0).clamp(0, max);
+    let asked = raw_week.trim().parse::<i64>().unwrap_or(0).max(0);
+    let week = |n: i64| {
+        let from = today + Duration::days(7 * n);
+        state
+            .calendars
+            .calendar(&state.db, tz, mode, from, from + Duration::days(6))
+    };
+    let mut calendar = week(asked.min(MAX_WEEKS)).await?;
+    let max = last_week(state, mode, &calendar.desk, today);
+    let n = asked.min(max);
+    if n != asked.min(MAX_WEEKS) {
+        calendar = week(n).await?;
+    }
     let from = today + Duration::days(7 * n);
-    let days = booking::days_with_free_times(&state.db, tz, mode, from, 7, now).await?;
-    Ok((n, max, from, days))
+    Ok((n, max, from, calendar.days_with_free_times(from, 7, now)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -293,16 +306,7 @@ pub async fn day_save(
     let free = chosen.is_some_and(|d| list.3.iter().any(|(day, _)| *day == d))
         || match chosen {
             // A day from another week (a page kept open for long): check it directly.
-            Some(d) => !booking::days_with_free_times(
-                &state.db,
-                state.config.timezone,
-                mode,
-                d,
-                1,
-                state.now(),
-            )
-            .await?
-            .is_empty(),
+            Some(d) => !free_times(&state, mode, d, None).await?.1.is_empty(),
             None => false,
         };
     if !free {
@@ -341,16 +345,18 @@ async fn free_times(
     mode: SessionMode,
     day: Date,
     ignore_booking: Option<i64>,
-) -> Result<(Calendar, Vec<OffsetDateTime>)> {
-    let calendar = Calendar::load(
-        &state.db,
-        state.config.timezone,
-        mode,
-        day,
-        day,
-        ignore_booking,
-    )
-    .await?;
+) -> Result<(Arc<Calendar>, Vec<OffsetDateTime>)> {
+    let tz = state.config.timezone;
+    let calendar = match ignore_booking {
+        // Moving a session: its own hold does not count, so this calendar is its own.
+        Some(id) => Arc::new(Calendar::load(&state.db, tz, mode, day, day, Some(id)).await?),
+        None => {
+            state
+                .calendars
+                .calendar(&state.db, tz, mode, day, day)
+                .await?
+        }
+    };
     let starts = calendar.free_starts(day, state.now());
     Ok((calendar, starts))
 }
@@ -395,7 +401,7 @@ pub async fn time_form(
     if taken {
         // Say it once.
         draft.taken = false;
-        drafts::save(&state.db, state.now(), &token, &draft).await?;
+        drafts::save_now(&state.db, state.now(), &token, &draft).await?;
     }
     let selected = draft.start.map(|s| s.to_string());
     let back = back_to_week(&draft, local_date(state.now(), state.config.timezone));
@@ -516,7 +522,7 @@ pub async fn details_save(
     let checked = form.validate(mode);
     draft.details = form;
     draft.details_done = checked.is_ok();
-    drafts::save(&state.db, state.now(), &token, &draft).await?;
+    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
     match checked {
         Ok(_) => Ok(see_other(next_step(&draft))),
         Err(errors) => Ok(rejected(view::details(
@@ -561,21 +567,20 @@ pub async fn confirm(
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
 ) -> Result<Response> {
-    // A second press of the button after the booking went through shows the booking.
-    if let Some((_, d)) = current(&state, &headers).await?
-        && d.confirmed.is_some()
-    {
-        return Ok(see_other("/book/confirmation"));
-    }
-    let (token, mut draft, mode) = match journey_for(&state, &headers).await? {
-        Ok(j) => j,
-        Err(redirect) => return Ok(redirect),
+    let (token, mut draft, mode) = match current(&state, &headers).await? {
+        // A second press of the button after the booking went through shows the booking.
+        Some((_, d)) if d.confirmed.is_some() => return Ok(see_other("/book/confirmation")),
+        Some((token, d)) => match d.mode() {
+            Some(mode) => (token, d, mode),
+            None => return Ok(see_other("/book/mode")),
+        },
+        None => return Ok(see_other("/book/mode")),
     };
     let start = draft.start.and_then(|s| parse_start(&s.to_string()));
     let details = draft.details.validate(mode);
     let (Some(start), Ok(details)) = (start, details) else {
         draft.details_done = false;
-        drafts::save(&state.db, state.now(), &token, &draft).await?;
+        drafts::save_now(&state.db, state.now(), &token, &draft).await?;
         return Ok(see_other(next_step(&draft)));
     };
     let new = NewBooking {
@@ -586,6 +591,7 @@ pub async fn confirm(
     };
     match booking::confirm(
         &state.db,
+        &state.calendars,
         state.now(),
         &state.config,
         &visitor(ip),
@@ -601,7 +607,7 @@ pub async fn confirm(
         Err(BookingError::Taken) => {
             draft.start = None;
             draft.taken = true;
-            drafts::save(&state.db, state.now(), &token, &draft).await?;
+            drafts::save_now(&state.db, state.now(), &token, &draft).await?;
             Ok(see_other("/book/time"))
         }
         Err(BookingError::Database(e)) => Err(e.into()),
@@ -611,23 +617,13 @@ pub async fn confirm(
 
 /// The facts of a session for the public pages.
 async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Result<SessionView> {
-    let interpreter = crate::entities::staff_user::Entity::find_by_id(b.interpreter_id);
-    use sea_orm::EntityTrait;
-    let interpreter = interpreter
-        .one(&state.db)
-        .await?
-        .map(|s| s.display_name)
-        .unwrap_or_default();
-    let join_url = crate::entities::interpreter_profile::Entity::find_by_id(b.interpreter_id)
-        .one(&state.db)
-        .await?
-        .map(|p| p.join_url);
+    let card = booking::interpreter_card(&state.db, b).await?;
     Ok(SessionView {
         reference: b.reference.clone(),
         mode: SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat),
         when: booking::when(lang, b.starts_at, b.ends_at, state.config.timezone),
-        interpreter,
-        join_url,
+        interpreter: card.display_name,
+        join_url: card.join_url,
         email: b.email.clone(),
         status: BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Booked),
     })

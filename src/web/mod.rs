@@ -40,6 +40,8 @@ pub struct Shared {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// The host named in `Message-ID`s.
     pub mail_host: String,
+    /// The calendars behind the pages that show free times.
+    pub calendars: crate::services::calendar::ScheduleCache,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             hasher,
             mail_wake: Arc::default(),
             mail_host,
+            calendars: Default::default(),
         }))
     }
 

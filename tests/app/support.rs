@@ -291,6 +291,7 @@ impl TestApp {
         let state = self.state();
         yorisoi::services::booking::confirm(
             &state.db,
+            &state.calendars,
             state.now(),
             &state.config,
             &Actor::default(),
