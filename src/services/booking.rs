@@ -272,7 +272,7 @@ async fn tell_customer<C: ConnectionTrait>(
         customer_name: &b.customer_name,
         mode_name: mode_name(lang, mode),
         when: &when,
-        interpreter: &interpreter,
+        interpreter,
         join_url: join_url.as_deref(),
         manage_link: manage_link.as_deref(),
     };
@@ -280,7 +280,7 @@ async fn tell_customer<C: ConnectionTrait>(
     let host = mail_domain(&config.base_url);
     let mut description = vec![
         i18n::tf(lang, "email.reference", &[("reference", &b.reference)]),
-        i18n::tf(lang, "email.session.interpreter", &[("name", &interpreter)]),
+        i18n::tf(lang, "email.session.interpreter", &[("name", interpreter)]),
     ];
     if let Some(url) = &join_url {
         description.push(url.clone());
