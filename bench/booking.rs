@@ -1189,7 +1189,7 @@ impl Round {
     fn taken(&self) -> usize {
         self.outcomes
             .iter()
-            .filter(|o| o.status == 303 && o.location == "/book/time")
+            .filter(|o| o.status == 303 && o.location.starts_with("/book/time"))
             .count()
     }
 

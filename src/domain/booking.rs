@@ -259,8 +259,6 @@ pub struct Draft {
     pub details: DetailsForm,
     /// Whether the details page has been accepted.
     pub details_done: bool,
-    /// A message to show on the time page once: the time chosen was taken meanwhile.
-    pub taken: bool,
     /// Once booked: the booking, for the confirmation page.
     pub confirmed: Option<i64>,
 }

@@ -383,13 +383,26 @@ fn back_to_week(draft: &Draft, today: Date) -> String {
     }
 }
 
+/// Where the time page was sent from.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TimeQuery {
+    /// Set when a confirmation found its time taken meanwhile.
+    taken: String,
+}
+
+/// Where a customer goes when the time they chose was taken while they were confirming:
+/// the times of that day still free, with a message saying so.
+const TAKEN: &str = "/book/time?taken=1";
+
 /// The time question.
 pub async fn time_form(
     State(state): State<AppState>,
     ctx: PageContext,
     headers: HeaderMap,
+    Query(query): Query<TimeQuery>,
 ) -> Result<Response> {
-    let (token, mut draft, mode) = match journey_for(&state, &headers).await? {
+    let (_, draft, mode) = match journey_for(&state, &headers).await? {
         Ok(j) => j,
         Err(redirect) => return Ok(redirect),
     };
@@ -397,12 +410,7 @@ pub async fn time_form(
         return Ok(see_other("/book/day"));
     };
     let (calendar, starts) = free_times(&state, mode, day, None).await?;
-    let taken = draft.taken;
-    if taken {
-        // Say it once.
-        draft.taken = false;
-        drafts::save_now(&state.db, state.now(), &token, &draft).await?;
-    }
+    let taken = !query.taken.is_empty();
     let selected = draft.start.map(|s| s.to_string());
     let back = back_to_week(&draft, local_date(state.now(), state.config.timezone));
     let page = view::time(
@@ -604,12 +612,9 @@ pub async fn confirm(
             state.mail_waiting();
             Ok(see_other("/book/confirmation"))
         }
-        Err(BookingError::Taken) => {
-            draft.start = None;
-            draft.taken = true;
-            drafts::save_now(&state.db, state.now(), &token, &draft).await?;
-            Ok(see_other("/book/time"))
-        }
+        // Nothing is written: the journey keeps every answer, and the time page offers only
+        // the times still free.
+        Err(BookingError::Taken) => Ok(see_other(TAKEN)),
         Err(BookingError::Database(e)) => Err(e.into()),
         Err(other) => Err(Error::Internal(other.to_string())),
     }

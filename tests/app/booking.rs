@@ -123,6 +123,7 @@ db_tests!(
     a_mail_filter_opening_the_link_changes_nothing,
     after_the_cut_off_the_customer_cannot_cancel_online,
     the_least_booked_interpreter_gets_the_session,
+    another_instances_change_shows_within_seconds,
 );
 
 async fn the_whole_journey_books_a_session_and_emails_the_confirmation(app: TestApp) {
@@ -327,7 +328,7 @@ async fn fifty_confirmations_for_the_last_slot_make_one_booking(app: TestApp) {
         assert_eq!(status, StatusCode::SEE_OTHER, "no request fails");
         match location.as_str() {
             "/book/confirmation" => winners += 1,
-            "/book/time" => losers.push(browser),
+            "/book/time?taken=1" => losers.push(browser),
             other => panic!("unexpected redirect to {other}"),
         }
     }
@@ -339,7 +340,7 @@ async fn fifty_confirmations_for_the_last_slot_make_one_booking(app: TestApp) {
     let duplicate = "INSERT INTO interpreter_holds (staff_user_id, cell_start, booking_id) \
          SELECT staff_user_id, cell_start, booking_id FROM interpreter_holds LIMIT 1";
     assert!(app.state().db.execute_unprepared(duplicate).await.is_err());
-    let taken = losers[0].get("/book/time").await;
+    let taken = losers[0].get("/book/time?taken=1").await;
     assert_eq!(taken.status, StatusCode::OK);
     assert!(taken.body.contains("banner"), "the taken message is shown");
     assert!(
@@ -711,4 +712,43 @@ async fn a_reminder_goes_once_about_a_day_before(backend: Backend) {
             .any(|t| t.contains("kept@example.jp"))
     );
     assert!(text_of(&reminders[0].data).contains(&kept.booking.reference));
+}
+
+/// Another instance on the same database (here: a change written straight into it, which
+/// this process never hears of) shows on the time page within the cache's freshness.
+async fn another_instances_change_shows_within_seconds(app: TestApp) {
+    desk_with_interpreters(&app).await;
+    let tomorrow = today(&app) + Duration::days(1);
+    let ten = at(tomorrow, 10, 0);
+    app.book(SessionMode::SignLanguageVideo, ten, "first@example.jp")
+        .await;
+    let browser = app.browser();
+    browser
+        .post("/book/mode", &[("mode", "sign_language_video")])
+        .await;
+    browser
+        .post("/book/day", &[("day", &key(tomorrow)), ("week", "0")])
+        .await;
+    let ten = format!("value=\"{}\"", ten.unix_timestamp());
+    let page = browser.get("/book/time").await;
+    assert!(
+        !page.body.contains(&ten),
+        "10:00 is held by the first session"
+    );
+    // The session is cancelled elsewhere: its hold goes.
+    app.state()
+        .db
+        .execute_unprepared("DELETE FROM interpreter_holds")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut shown = false;
+    while started.elapsed() < std::time::Duration::from_secs(5) {
+        if browser.get("/book/time").await.body.contains(&ten) {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(shown, "10:00 is offered again within seconds");
 }
