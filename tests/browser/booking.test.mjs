@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGS, OUT, launch, newContext, server } from './lib/browser.mjs';
 import { HtmlStore, checkPage } from './lib/crawl.mjs';
-import { vnuErrors } from './lib/checks.mjs';
+import { addAxe, vnuErrors } from './lib/checks.mjs';
 import { Keys } from './lib/keys.mjs';
 
 const { base } = server();
@@ -50,7 +50,9 @@ for (const lang of LANGS) {
   test(`[${lang}] book a session with the keyboard alone`, { timeout: 120_000 }, async (t) => {
     const browser = await launch();
     t.after(() => browser.close());
-    const page = await (await newContext(browser, base, lang)).newPage();
+    const context = await newContext(browser, base, lang);
+    await addAxe(context);
+    const page = await context.newPage();
     const keys = new Keys(page);
     const email = `keyboard-${lang}-${Date.now()}@example.jp`;
 

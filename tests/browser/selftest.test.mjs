@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from './lib/browser.mjs';
 import { mustNotSubmit } from './lib/crawl.mjs';
-import { axeViolations, focusState, labelProblems, reflowProblems, structureProblems, vnuErrors } from './lib/checks.mjs';
+import { addAxe, axeViolations, focusState, labelProblems, reflowProblems, structureProblems, vnuErrors } from './lib/checks.mjs';
 
 const BROKEN = `<!DOCTYPE html>
 <html lang="en">
@@ -65,6 +65,8 @@ test('the checks report a page that breaks the rules', async (t) => {
     server.close();
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // As the crawl does: axe-core put into every page as Chromium creates it.
+  await addAxe(context);
   const page = await context.newPage();
   await page.goto(`${base}/broken`);
 
@@ -72,6 +74,11 @@ test('the checks report a page that breaks the rules', async (t) => {
     const ids = (await axeViolations(page)).map((v) => v.id);
     assert.ok(ids.includes('label'), `axe found ${ids.join(', ') || 'nothing'}`);
     assert.ok(ids.includes('color-contrast'), `axe found ${ids.join(', ') || 'nothing'}`);
+    // And where axe-core was not put in beforehand, as in a context without addAxe.
+    const bare = await (await browser.newContext()).newPage();
+    await bare.goto(`${base}/broken`);
+    const bareIds = (await axeViolations(bare)).map((v) => v.id);
+    assert.deepEqual(bareIds.sort(), [...ids].sort());
   });
 
   await t.test('the label check reports the input without a label, and a name that hides its label', async () => {

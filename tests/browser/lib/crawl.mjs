@@ -136,9 +136,14 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
     return found;
   };
 
-  // Submits form `index` of the page at `from`, emptied, through the browser.
+  // The page at this URL is showing as it was loaded (and checked), no form sent from it yet.
+  let untouched = null;
+
+  // Submits form `index` of the page at `from`, emptied, through the browser: from the page
+  // as it is showing if nothing was sent from it yet, else from the page loaded again.
   const submitEmpty = async (from, form, { withoutCsrf = false } = {}) => {
-    await page.goto(from);
+    if (untouched !== from) await page.goto(from);
+    untouched = null;
     await page.evaluate(
       ({ index, withoutCsrf }) => {
         const f = document.forms[index];
@@ -166,6 +171,7 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
     const response = await page.goto(url);
     const landed = page.url();
     seen.add(landed);
+    untouched = landed;
     const how = `GET ${pathOf(url)}${landed !== url ? ` → ${pathOf(landed)}` : ''}`;
     const { links, forms } = await visit(how, response, (s) => assert.ok(s < 400, `a link leads to a ${s} page`));
     enqueue(links);
