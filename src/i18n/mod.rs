@@ -185,6 +185,75 @@ mod tests {
         );
     }
 
+    /// The catalogue keys named literally in the code, as in `ctx.t("book.continue")` or
+    /// `i18n::tf(lang, "email.reference", …)`, with the file each is in.
+    fn keys_named_in_code() -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let code = std::fs::read_to_string(&path).unwrap();
+                    for call in ["t(", "tf("] {
+                        for (at, _) in code.match_indices(call) {
+                            let before = code[..at].chars().last();
+                            if !matches!(before, Some('.' | ':' | ' ' | '(')) {
+                                continue;
+                            }
+                            // The first string literal among the call's first two arguments.
+                            let args: String = code[at + call.len()..].chars().take(60).collect();
+                            let Some(open) = args.find('"') else { continue };
+                            if args[..open].contains(')') || args[..open].matches(',').count() > 1 {
+                                continue;
+                            }
+                            let rest = &args[open + 1..];
+                            let Some(close) = rest.find('"') else {
+                                continue;
+                            };
+                            let key = &rest[..close];
+                            let shaped = key.contains('.')
+                                && key.chars().all(|c| {
+                                    c.is_ascii_lowercase()
+                                        || c.is_ascii_digit()
+                                        || c == '_'
+                                        || c == '.'
+                                });
+                            if shaped {
+                                found.push((key.to_owned(), path.display().to_string()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        found
+    }
+
+    #[test]
+    fn every_key_named_in_the_code_is_in_the_catalogues() {
+        let (ja, _) = parse(JA);
+        let found = keys_named_in_code();
+        assert!(
+            found.len() > 100,
+            "the scan found only {} keys",
+            found.len()
+        );
+        let missing: BTreeSet<_> = found
+            .iter()
+            .filter(|(key, _)| !ja.contains_key(key.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "keys the code names but no catalogue has: {missing:?}"
+        );
+    }
+
     #[test]
     fn placeholders_match_between_languages() {
         let (ja, _) = parse(JA);

@@ -256,7 +256,7 @@ pub fn details(
 ) -> Markup {
     let title = ctx.t("book.details.title");
     let needs_hint = ctx.tf(
-        "book.details.needs_hint",
+        "book.field.needs_hint",
         &[("max", &NEEDS_MAX_CHARS.to_string())],
     );
     let body = html! {
