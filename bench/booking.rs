@@ -514,6 +514,7 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
                     } else {
                         Lang::Ja
                     },
+                    on_behalf: None,
                 };
                 match yorisoi::services::booking::confirm(
                     db,

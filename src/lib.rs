@@ -98,8 +98,9 @@ impl App {
         Ok(token.map(|t| self.state.config.link(&format!("/setup/{}", t.expose()))))
     }
 
-    /// Serves on a listener until `shutdown` completes, sending due session reminders each
-    /// minute and pruning stale sign-in data and abandoned booking journeys hourly.
+    /// Serves on a listener until `shutdown` completes: each minute it sends due session
+    /// reminders, expires proxy registrations past their end date and reminds proxies of
+    /// ones ending soon; hourly it prunes stale sign-in data and abandoned journeys.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -114,7 +115,10 @@ impl App {
                     tracing::warn!(error = %e, "could not prune old sign-in data");
                 }
                 if let Err(e) = services::drafts::prune(&state.db, state.now()).await {
-                    tracing::warn!(error = %e, "could not prune old booking journeys");
+                    tracing::warn!(error = %e, "could not prune old journeys");
+                }
+                if let Err(e) = services::proxy_auth::prune(&state.db, state.now()).await {
+                    tracing::warn!(error = %e, "could not prune old proxy sessions");
                 }
             }
         });
@@ -132,6 +136,25 @@ impl App {
                         state.mail_waiting();
                     }
                     Err(e) => tracing::warn!(error = %e, "could not send session reminders"),
+                }
+                // A registration's proxy can do nothing after its end date whether or not
+                // this has run; this records the end and tells them.
+                let (db, now, config) = (&state.db, state.now(), &state.config);
+                match services::proxies::expire_due(db, now, config).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(registrations = n, "proxy registrations expired");
+                        state.mail_waiting();
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not expire proxy registrations"),
+                }
+                match services::proxies::send_expiry_reminders(db, now, config).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(reminders = n, "proxy expiry reminders written");
+                        state.mail_waiting();
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not send proxy expiry reminders"),
                 }
             }
         });

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261122_000002_outbox;
 mod m20261122_000003_booking;
+mod m20261125_000004_proxies;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_outbox::Migration),
             Box::new(m20261122_000003_booking::Migration),
+            Box::new(m20261125_000004_proxies::Migration),
         ]
     }
 }

@@ -53,11 +53,53 @@ pub enum AuditAction {
     BookingStatusChanged,
     /// An internal note was added to a session.
     BookingNoteAdded,
+    /// A proxy application was sent.
+    ProxyApplied,
+    /// Staff started checking a proxy application.
+    ProxyReviewStarted,
+    /// Staff recorded the identity document they checked for the customer or the proxy.
+    ProxyDocumentRecorded,
+    /// Staff recorded how and when the customer's consent was confirmed.
+    ProxyConsentRecorded,
+    /// A proxy registration was approved.
+    ProxyApproved,
+    /// A proxy application was turned down.
+    ProxyRejected,
+    /// A proxy chose their password from the activation link.
+    ProxyActivated,
+    /// A proxy signed in.
+    ProxySignedIn,
+    /// A proxy signed out.
+    ProxySignedOut,
+    /// A proxy's sign-in was refused.
+    ProxySignInFailed,
+    /// A proxy account reached the limit of failed sign-ins.
+    ProxyLockedOut,
+    /// A password reset link was emailed to a proxy.
+    ProxyPasswordResetRequested,
+    /// A proxy chose a new password from a reset link.
+    ProxyPasswordReset,
+    /// Staff revoked a proxy registration.
+    ProxyRevoked,
+    /// A proxy stepped down.
+    ProxySteppedDown,
+    /// A customer asked, on the public form, for a registration to end.
+    ProxyEndRequested,
+    /// Staff confirmed a customer's request and the registration ended.
+    ProxyEndConfirmed,
+    /// Staff closed a customer's request without ending a registration.
+    ProxyEndDeclined,
+    /// A proxy registration reached its end date.
+    ProxyExpired,
+    /// A proxy asked for their registration to be renewed.
+    ProxyRenewalRequested,
+    /// Staff renewed a proxy registration.
+    ProxyRenewed,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -83,6 +125,27 @@ impl AuditAction {
         AuditAction::BookingReassigned,
         AuditAction::BookingStatusChanged,
         AuditAction::BookingNoteAdded,
+        AuditAction::ProxyApplied,
+        AuditAction::ProxyReviewStarted,
+        AuditAction::ProxyDocumentRecorded,
+        AuditAction::ProxyConsentRecorded,
+        AuditAction::ProxyApproved,
+        AuditAction::ProxyRejected,
+        AuditAction::ProxyActivated,
+        AuditAction::ProxySignedIn,
+        AuditAction::ProxySignedOut,
+        AuditAction::ProxySignInFailed,
+        AuditAction::ProxyLockedOut,
+        AuditAction::ProxyPasswordResetRequested,
+        AuditAction::ProxyPasswordReset,
+        AuditAction::ProxyRevoked,
+        AuditAction::ProxySteppedDown,
+        AuditAction::ProxyEndRequested,
+        AuditAction::ProxyEndConfirmed,
+        AuditAction::ProxyEndDeclined,
+        AuditAction::ProxyExpired,
+        AuditAction::ProxyRenewalRequested,
+        AuditAction::ProxyRenewed,
     ];
 
     /// The name stored in the log.
@@ -113,6 +176,27 @@ impl AuditAction {
             AuditAction::BookingReassigned => "booking.reassigned",
             AuditAction::BookingStatusChanged => "booking.status_changed",
             AuditAction::BookingNoteAdded => "booking.note_added",
+            AuditAction::ProxyApplied => "proxy.applied",
+            AuditAction::ProxyReviewStarted => "proxy.review_started",
+            AuditAction::ProxyDocumentRecorded => "proxy.document_recorded",
+            AuditAction::ProxyConsentRecorded => "proxy.consent_recorded",
+            AuditAction::ProxyApproved => "proxy.approved",
+            AuditAction::ProxyRejected => "proxy.rejected",
+            AuditAction::ProxyActivated => "proxy.activated",
+            AuditAction::ProxySignedIn => "proxy.signed_in",
+            AuditAction::ProxySignedOut => "proxy.signed_out",
+            AuditAction::ProxySignInFailed => "proxy.sign_in_failed",
+            AuditAction::ProxyLockedOut => "proxy.locked_out",
+            AuditAction::ProxyPasswordResetRequested => "proxy.password_reset_requested",
+            AuditAction::ProxyPasswordReset => "proxy.password_reset",
+            AuditAction::ProxyRevoked => "proxy.revoked",
+            AuditAction::ProxySteppedDown => "proxy.stepped_down",
+            AuditAction::ProxyEndRequested => "proxy.end_requested",
+            AuditAction::ProxyEndConfirmed => "proxy.end_confirmed",
+            AuditAction::ProxyEndDeclined => "proxy.end_declined",
+            AuditAction::ProxyExpired => "proxy.expired",
+            AuditAction::ProxyRenewalRequested => "proxy.renewal_requested",
+            AuditAction::ProxyRenewed => "proxy.renewed",
         }
     }
 

@@ -261,6 +261,10 @@ pub struct Draft {
     pub details_done: bool,
     /// Once booked: the booking, for the confirmation page.
     pub confirmed: Option<i64>,
+    /// When a proxy books for a customer: the registration they act under.
+    pub for_registration: Option<i64>,
+    /// And the customer's name, shown on every page of the journey.
+    pub for_customer: Option<String>,
 }
 
 impl Draft {

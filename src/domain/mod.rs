@@ -8,6 +8,7 @@ pub mod email;
 pub mod lang;
 pub mod password;
 pub mod prefs;
+pub mod proxy;
 pub mod qualification;
 pub mod reference;
 pub mod role;

@@ -70,13 +70,17 @@ pub enum Permission {
     ManageSchedule,
     /// See one's own sessions and edit one's own availability and join link.
     ManageOwnSessions,
-    /// Change the session rules, reminders, opening hours and closed days.
+    /// Change the session rules, reminders, opening hours and closed days, and how long a
+    /// proxy's approval lasts and how many proxies a customer may have.
     ManageDeskSettings,
+    /// Check proxy applications, record identity documents and consent, approve, reject,
+    /// revoke and renew registrations, and handle customers' requests to end them.
+    VerifyProxies,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ViewDashboard,
         Permission::ChangeOwnPassword,
         Permission::ManageStaff,
@@ -85,6 +89,7 @@ impl Permission {
         Permission::ManageSchedule,
         Permission::ManageOwnSessions,
         Permission::ManageDeskSettings,
+        Permission::VerifyProxies,
     ];
 
     /// The permission table: the roles that hold each permission.
@@ -99,6 +104,7 @@ impl Permission {
             Permission::ManageSchedule => &[Admin, Supervisor, Coordinator],
             Permission::ManageOwnSessions => &[Interpreter],
             Permission::ManageDeskSettings => &[Admin],
+            Permission::VerifyProxies => &[Admin, Supervisor, Coordinator],
         }
     }
 
@@ -113,6 +119,7 @@ impl Permission {
             Permission::ManageSchedule => "manage_schedule",
             Permission::ManageOwnSessions => "manage_own_sessions",
             Permission::ManageDeskSettings => "manage_desk_settings",
+            Permission::VerifyProxies => "verify_proxies",
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub detail: String,
     pub ip: Option<String>,
+    /// The proxy account acting, when a proxy acted for a customer.
+    pub actor_proxy_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -35,6 +35,11 @@ pub struct Model {
     pub cancel_reason: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// The proxy registration under which a proxy booked this session for the customer.
+    pub proxy_registration_id: Option<i64>,
+    /// Where a copy of each email about the session goes (the customer, when a proxy
+    /// booked it and the customer gave an address).
+    pub copy_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

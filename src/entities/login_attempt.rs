@@ -11,6 +11,8 @@ pub struct Model {
     pub ip: Option<String>,
     pub attempted_at: TimeDateTimeWithTimeZone,
     pub succeeded: bool,
+    /// Whose sign-in: `staff` or `proxy`.
+    pub realm: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,8 @@ const JA: &str = concat!(
     include_str!("ja_booking.txt"),
     "\n",
     include_str!("ja_schedule.txt"),
+    "\n",
+    include_str!("ja_proxy.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -24,6 +26,8 @@ const EN: &str = concat!(
     include_str!("en_booking.txt"),
     "\n",
     include_str!("en_schedule.txt"),
+    "\n",
+    include_str!("en_proxy.txt"),
 );
 
 /// One language's messages.

@@ -143,13 +143,77 @@ pub fn password_reset(lang: Lang, display_name: &str, link: &str, valid_until: &
     )
 }
 
+/// An email about a proxy registration, from the catalogue's `email.proxy.{which}.subject`
+/// and `.body` (both given `args`, and the subject the reference), then the paragraphs in
+/// `after`, with a link to follow when there is one.
+pub fn proxy_notice(
+    lang: Lang,
+    which: &str,
+    name: &str,
+    reference: Option<&str>,
+    args: &[(&str, &str)],
+    action: Option<(String, String)>,
+    after: Vec<String>,
+) -> Rendered {
+    let mut subject_args = args.to_vec();
+    subject_args.push(("reference", reference.unwrap_or_default()));
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(lang, &format!("email.proxy.{which}.subject"), &subject_args),
+            greeting: tf(lang, "email.customer_greeting", &[("name", name)]),
+            reference: reference.map(str::to_owned),
+            before: vec![tf(lang, &format!("email.proxy.{which}.body"), args)],
+            action,
+            after,
+        },
+    )
+}
+
+/// The link a proxy gets once approved, to choose their password.
+pub fn proxy_activation(lang: Lang, name: &str, link: &str, valid_until: &str) -> Rendered {
+    proxy_notice(
+        lang,
+        "activation",
+        name,
+        None,
+        &[],
+        Some((
+            t(lang, "email.proxy.activation.action").to_owned(),
+            link.to_owned(),
+        )),
+        vec![
+            tf(lang, "email.link_valid_until", &[("time", valid_until)]),
+            t(lang, "email.proxy.activation.ignore").to_owned(),
+        ],
+    )
+}
+
+/// The link a proxy gets when they forgot their password.
+pub fn proxy_password_reset(lang: Lang, name: &str, link: &str, valid_until: &str) -> Rendered {
+    proxy_notice(
+        lang,
+        "password_reset",
+        name,
+        None,
+        &[],
+        Some((t(lang, "email.reset.action").to_owned(), link.to_owned())),
+        vec![
+            tf(lang, "email.link_valid_until", &[("time", valid_until)]),
+            t(lang, "email.reset.ignore").to_owned(),
+        ],
+    )
+}
+
 /// What every email about a session says about it.
 #[derive(Debug, Clone)]
 pub struct SessionFacts<'a> {
     /// The booking's reference number.
     pub reference: &'a str,
-    /// The customer's name, for the greeting.
-    pub customer_name: &'a str,
+    /// Whom the email greets: the customer, or the proxy who booked for them.
+    pub greeting_name: &'a str,
+    /// A line saying whom the session is for, or who booked it, when a proxy did.
+    pub note: Option<&'a str>,
     /// The mode's name, such as "Sign-language video session".
     pub mode_name: &'a str,
     /// When, written in the desk's zone, such as `2026年11月24日(火) 14:00–14:30`.
@@ -204,6 +268,9 @@ impl SessionEmail {
 pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Rendered {
     let key = |part: &str| format!("email.session.{}.{part}", which.key());
     let mut before = vec![t(lang, &key("body")).to_owned()];
+    if let Some(note) = facts.note {
+        before.push(note.to_owned());
+    }
     before.push(tf(
         lang,
         "email.session.what",
@@ -234,7 +301,7 @@ pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Ren
             greeting: tf(
                 lang,
                 "email.customer_greeting",
-                &[("name", facts.customer_name)],
+                &[("name", facts.greeting_name)],
             ),
             reference: Some(facts.reference.to_owned()),
             before,
@@ -298,7 +365,8 @@ mod tests {
     fn a_session_email_names_the_interpreter_the_time_and_the_link() {
         let facts = SessionFacts {
             reference: "S-7K3M-XR9P",
-            customer_name: "Hanako",
+            greeting_name: "Hanako",
+            note: None,
             mode_name: "Sign-language video session",
             when: "Tue 24 Nov 2026, 14:00–14:30",
             interpreter: "Sato",

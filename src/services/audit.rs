@@ -27,6 +27,14 @@ impl Target {
         }
     }
 
+    /// A proxy registration.
+    pub fn registration(id: i64) -> Self {
+        Target {
+            kind: "proxy_registration",
+            id: id.to_string(),
+        }
+    }
+
     /// A staff account.
     pub fn staff(id: i64) -> Self {
         Target {
@@ -59,10 +67,26 @@ pub async fn record<C: ConnectionTrait>(
         target_id: Set(target_id),
         detail: Set(detail.to_string()),
         ip: Set(actor.ip.clone()),
+        actor_proxy_id: Set(actor.proxy_id),
     })
     .exec_without_returning(conn)
     .await?;
     Ok(())
+}
+
+/// Every audit row about one thing, oldest first: a page's own history.
+pub async fn about<C: ConnectionTrait>(
+    conn: &C,
+    kind: &str,
+    id: &str,
+) -> Result<Vec<audit_event::Model>, DbErr> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::TargetType.eq(kind))
+        .filter(audit_event::Column::TargetId.eq(id))
+        .order_by_asc(audit_event::Column::OccurredAt)
+        .order_by_asc(audit_event::Column::Id)
+        .all(conn)
+        .await
 }
 
 /// Which audit rows to show.

@@ -72,15 +72,84 @@ impl SignedInStaff {
             staff_id: Some(self.id),
             role: Some(self.role),
             ip,
+            proxy_id: None,
         }
     }
+}
+
+/// Whose sign-in: staff or proxies. Failures are counted apart, so a staff member and a
+/// proxy who share an email address never pause each other's sign-in; the limit per client
+/// address counts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    /// Staff sign-in, at `/staff/login`.
+    Staff,
+    /// Proxy sign-in, at `/proxy/login`.
+    Proxy,
+}
+
+impl Realm {
+    fn as_str(self) -> &'static str {
+        match self {
+            Realm::Staff => "staff",
+            Realm::Proxy => "proxy",
+        }
+    }
+}
+
+/// Records one sign-in attempt. On success the account's failures are cleared; on failure,
+/// answers how many failures the account now has in the window, and until when it is paused
+/// if that reaches the limit.
+pub(crate) async fn record_attempt<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    realm: Realm,
+    email: &Email,
+    ip: Option<String>,
+    matched: bool,
+) -> Result<(u64, Option<OffsetDateTime>), DbErr> {
+    login_attempt::ActiveModel {
+        id: NotSet,
+        email: Set(email.as_str().to_owned()),
+        ip: Set(ip),
+        attempted_at: Set(now),
+        succeeded: Set(matched),
+        realm: Set(realm.as_str().to_owned()),
+    }
+    .insert(conn)
+    .await?;
+    if matched {
+        login_attempt::Entity::delete_many()
+            .filter(login_attempt::Column::Realm.eq(realm.as_str()))
+            .filter(login_attempt::Column::Email.eq(email.as_str()))
+            .filter(login_attempt::Column::Succeeded.eq(false))
+            .exec(conn)
+            .await?;
+        return Ok((0, None));
+    }
+    let failures = recent_failures(conn, now, realm, email).await?;
+    let paused = if failures >= MAX_FAILURES_PER_ACCOUNT {
+        Some(
+            locked_until(conn, now, realm, email, None)
+                .await?
+                .unwrap_or(now + FAILURE_WINDOW),
+        )
+    } else {
+        None
+    };
+    Ok((failures, paused))
 }
 
 /// How a sign-in attempt ended.
 #[derive(Debug)]
 pub enum SignIn {
     /// Signed in: the token goes into the session cookie.
-    Accepted { token: Token, staff_id: i64 },
+    Accepted {
+        /// The new session's token.
+        token: Token,
+        /// The account signed in.
+        account_id: i64,
+    },
     /// The email or the password was wrong (the answer does not say which).
     Rejected,
     /// Too many failures: refused until the given instant.
@@ -96,7 +165,7 @@ pub async fn sign_in(
     password: &str,
     ip: Option<String>,
 ) -> Result<SignIn, AuthError> {
-    if let Some(until) = locked_until(db, now, email, ip.as_deref()).await? {
+    if let Some(until) = locked_until(db, now, Realm::Staff, email, ip.as_deref()).await? {
         return Ok(SignIn::LockedOut { until });
     }
 
@@ -109,16 +178,8 @@ pub async fn sign_in(
     let matched = hasher.verify(password, stored).await?;
 
     let txn = begin_write(db).await?;
-    login_attempt::ActiveModel {
-        id: NotSet,
-        email: Set(email.as_str().to_owned()),
-        ip: Set(ip.clone()),
-        attempted_at: Set(now),
-        succeeded: Set(matched),
-    }
-    .insert(&txn)
-    .await?;
-
+    let (failures, paused) =
+        record_attempt(&txn, now, Realm::Staff, email, ip.clone(), matched).await?;
     let outcome = match account {
         Some(user) if matched => {
             let role = Role::parse(&user.role).ok();
@@ -131,16 +192,11 @@ pub async fn sign_in(
             }
             .insert(&txn)
             .await?;
-            // A successful sign-in clears the account's failures.
-            login_attempt::Entity::delete_many()
-                .filter(login_attempt::Column::Email.eq(email.as_str()))
-                .filter(login_attempt::Column::Succeeded.eq(false))
-                .exec(&txn)
-                .await?;
             let actor = Actor {
                 staff_id: Some(user.id),
                 role,
                 ip,
+                proxy_id: None,
             };
             audit::record(
                 &txn,
@@ -153,7 +209,7 @@ pub async fn sign_in(
             .await?;
             SignIn::Accepted {
                 token,
-                staff_id: user.id,
+                account_id: user.id,
             }
         }
         account => {
@@ -161,6 +217,7 @@ pub async fn sign_in(
                 staff_id: account.as_ref().map(|u| u.id),
                 role: account.as_ref().and_then(|u| Role::parse(&u.role).ok()),
                 ip: ip.clone(),
+                proxy_id: None,
             };
             let target = account.as_ref().map(|u| Target::staff(u.id));
             audit::record(
@@ -172,7 +229,6 @@ pub async fn sign_in(
                 json!({ "email": email.as_str() }),
             )
             .await?;
-            let failures = recent_failures(&txn, now, email).await?;
             if failures == MAX_FAILURES_PER_ACCOUNT {
                 audit::record(
                     &txn,
@@ -184,13 +240,9 @@ pub async fn sign_in(
                 )
                 .await?;
             }
-            if failures >= MAX_FAILURES_PER_ACCOUNT {
-                let until = locked_until(&txn, now, email, None)
-                    .await?
-                    .unwrap_or(now + FAILURE_WINDOW);
-                SignIn::LockedOut { until }
-            } else {
-                SignIn::Rejected
+            match paused {
+                Some(until) => SignIn::LockedOut { until },
+                None => SignIn::Rejected,
             }
         }
     };
@@ -201,9 +253,11 @@ pub async fn sign_in(
 async fn recent_failures<C: sea_orm::ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
+    realm: Realm,
     email: &Email,
 ) -> Result<u64, DbErr> {
     login_attempt::Entity::find()
+        .filter(login_attempt::Column::Realm.eq(realm.as_str()))
         .filter(login_attempt::Column::Email.eq(email.as_str()))
         .filter(login_attempt::Column::Succeeded.eq(false))
         .filter(login_attempt::Column::AttemptedAt.gt(now - FAILURE_WINDOW))
@@ -213,9 +267,10 @@ async fn recent_failures<C: sea_orm::ConnectionTrait>(
 
 /// When the account (or the address) may try again, if it is locked now. The lock lifts when
 /// the oldest failure that keeps the count at the limit leaves the window.
-async fn locked_until<C: sea_orm::ConnectionTrait>(
+pub(crate) async fn locked_until<C: sea_orm::ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
+    realm: Realm,
     email: &Email,
     ip: Option<&str>,
 ) -> Result<Option<OffsetDateTime>, DbErr> {
@@ -232,6 +287,7 @@ async fn locked_until<C: sea_orm::ConnectionTrait>(
     let by_account: Vec<OffsetDateTime> = login_attempt::Entity::find()
         .select_only()
         .column(login_attempt::Column::AttemptedAt)
+        .filter(login_attempt::Column::Realm.eq(realm.as_str()))
         .filter(login_attempt::Column::Email.eq(email.as_str()))
         .filter(login_attempt::Column::Succeeded.eq(false))
         .filter(login_attempt::Column::AttemptedAt.gt(window_start))

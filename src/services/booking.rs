@@ -59,6 +59,10 @@ pub enum BookingError {
     /// No such session.
     #[error("no such session")]
     NotFound,
+    /// The proxy booking for a customer may not (any more): the registration ended, or does
+    /// not cover booking.
+    #[error("the proxy may not book for this customer")]
+    NotAllowed,
     /// The database failed.
     #[error(transparent)]
     Database(#[from] DbErr),
@@ -95,6 +99,19 @@ pub struct NewBooking {
     pub details: Details,
     /// The language of the customer's emails.
     pub lang: Lang,
+    /// When a proxy books for the customer they act for.
+    pub on_behalf: Option<OnBehalf>,
+}
+
+/// A session a proxy books for a customer, under one of their registrations.
+#[derive(Debug, Clone)]
+pub struct OnBehalf {
+    /// The proxy account booking.
+    pub proxy_id: i64,
+    /// The registration they act under.
+    pub registration_id: i64,
+    /// The customer's own address, for a copy of the emails.
+    pub copy_to: Option<crate::domain::Email>,
 }
 
 /// A booking just confirmed.
@@ -200,6 +217,30 @@ async fn new_link<C: ConnectionTrait>(
     Ok(token)
 }
 
+/// A fresh manage link for a session, for a proxy opening it from the portal.
+pub async fn manage_link(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    booking_id: i64,
+) -> Result<Token, DbErr> {
+    let txn = begin_write(db).await?;
+    let token = new_link(&txn, now, booking_id).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// The sessions booked under a proxy registration, the latest first.
+pub async fn under_registration<C: ConnectionTrait>(
+    conn: &C,
+    registration_id: i64,
+) -> Result<Vec<Booking>, DbErr> {
+    booking::Entity::find()
+        .filter(booking::Column::ProxyRegistrationId.eq(registration_id))
+        .order_by_desc(booking::Column::StartsAt)
+        .all(conn)
+        .await
+}
+
 /// The session a manage link opens.
 pub async fn by_link<C: ConnectionTrait>(
     conn: &C,
@@ -250,7 +291,9 @@ pub async fn interpreter_card<C: ConnectionTrait>(
         .unwrap_or_default())
 }
 
-/// Writes an email about a session into the outbox, with its calendar file.
+/// Writes an email about a session into the outbox, with its calendar file. A session a
+/// proxy booked goes to the proxy, saying whom it is for, and a copy (without the manage
+/// link) to the customer when they gave an address.
 async fn tell_customer<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
@@ -261,20 +304,90 @@ async fn tell_customer<C: ConnectionTrait>(
     manage: Option<&Token>,
 ) -> Result<(), DbErr> {
     let lang = Lang::from_code(&b.lang).unwrap_or_default();
+    let manage_link = manage.map(|t| config.link(&format!("/bookings/{}", t.expose())));
+    let registration = match b.proxy_registration_id {
+        Some(id) => super::proxies::get(conn, id).await?,
+        None => None,
+    };
+    match &registration {
+        None => {
+            let letter = Letter {
+                to: &b.email,
+                greeting: &b.customer_name,
+                note: None,
+                manage_link: manage_link.as_deref(),
+            };
+            send_session_email(conn, now, config, b, card, which, lang, &letter).await
+        }
+        Some(r) => {
+            let for_customer = i18n::tf(
+                lang,
+                "email.session.for_customer",
+                &[("customer", &b.customer_name)],
+            );
+            let to_proxy = Letter {
+                to: &b.email,
+                greeting: &r.proxy_full_name,
+                note: Some(&for_customer),
+                manage_link: manage_link.as_deref(),
+            };
+            send_session_email(conn, now, config, b, card, which, lang, &to_proxy).await?;
+            let Some(copy) = &b.copy_email else {
+                return Ok(());
+            };
+            let by_proxy = i18n::tf(
+                lang,
+                "email.session.by_proxy",
+                &[("proxy", &r.proxy_full_name)],
+            );
+            let to_customer = Letter {
+                to: copy,
+                greeting: &b.customer_name,
+                note: Some(&by_proxy),
+                manage_link: None,
+            };
+            send_session_email(conn, now, config, b, card, which, lang, &to_customer).await
+        }
+    }
+}
+
+/// One email about a session: to whom, how it greets them, a line saying whom the session
+/// is for or who booked it, and the manage link if this reader gets it.
+struct Letter<'a> {
+    to: &'a str,
+    greeting: &'a str,
+    note: Option<&'a str>,
+    manage_link: Option<&'a str>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn send_session_email<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    b: &Booking,
+    card: &InterpreterCard,
+    which: SessionEmail,
+    lang: Lang,
+    letter: &Letter<'_>,
+) -> Result<(), DbErr> {
+    let Ok(recipient) = crate::domain::Email::parse(letter.to) else {
+        return Ok(());
+    };
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
     let interpreter = &card.display_name;
     let join_url = &card.join_url;
-    let manage_link = manage.map(|t| config.link(&format!("/bookings/{}", t.expose())));
     let tz = config.timezone;
     let when = when(lang, b.starts_at, b.ends_at, tz);
     let facts = SessionFacts {
         reference: &b.reference,
-        customer_name: &b.customer_name,
+        greeting_name: letter.greeting,
+        note: letter.note,
         mode_name: mode_name(lang, mode),
         when: &when,
         interpreter,
         join_url: join_url.as_deref(),
-        manage_link: manage_link.as_deref(),
+        manage_link: letter.manage_link,
     };
     let message = templates::session(lang, which, &facts);
     let host = mail_domain(&config.base_url);
@@ -285,7 +398,7 @@ async fn tell_customer<C: ConnectionTrait>(
     if let Some(url) = &join_url {
         description.push(url.clone());
     }
-    if let Some(link) = &manage_link {
+    if let Some(link) = letter.manage_link {
         description.push(format!("{}: {link}", i18n::t(lang, "email.session.manage")));
     }
     let event = CalendarEvent {
@@ -302,9 +415,6 @@ async fn tell_customer<C: ConnectionTrait>(
         } else {
             Method::Request
         },
-    };
-    let Ok(recipient) = crate::domain::Email::parse(&b.email) else {
-        return Ok(());
     };
     crate::mail::enqueue(
         conn,
@@ -395,6 +505,21 @@ async fn try_confirm(
     draft: Option<&Token>,
 ) -> Result<Confirmed, BookingError> {
     let txn = begin_write(db).await?;
+    // A proxy's registration is checked inside the transaction: one revoked a moment ago
+    // books nothing.
+    if let Some(on_behalf) = &new.on_behalf
+        && super::proxies::acting_for(
+            &txn,
+            now,
+            on_behalf.proxy_id,
+            on_behalf.registration_id,
+            Some(crate::domain::proxy::Scope::Book),
+        )
+        .await?
+        .is_err()
+    {
+        return Err(BookingError::NotAllowed);
+    }
     let held = roster.holds_at(&txn, new.start).await?;
     if !roster.offers(new.start, now, &held) {
         return Err(BookingError::Taken);
@@ -428,6 +553,12 @@ async fn try_confirm(
         cancel_reason: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        proxy_registration_id: Set(new.on_behalf.as_ref().map(|o| o.registration_id)),
+        copy_email: Set(new
+            .on_behalf
+            .as_ref()
+            .and_then(|o| o.copy_to.as_ref())
+            .map(|e| e.as_str().to_owned())),
     }
     .insert(&txn)
     .await?;
@@ -439,7 +570,8 @@ async fn try_confirm(
         AuditAction::BookingCreated,
         Some(Target::booking(row.id)),
         json!({ "reference": row.reference, "mode": row.mode, "starts_at": row.starts_at.unix_timestamp(),
-                "interpreter_id": interpreter }),
+                "interpreter_id": interpreter,
+                "on_behalf_of_registration": row.proxy_registration_id }),
     )
     .await?;
     let token = new_link(&txn, now, row.id).await?;

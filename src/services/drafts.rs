@@ -1,22 +1,41 @@
-//! Unfinished booking journeys, kept on the server so a customer can take as long as they
-//! need. A journey untouched for 30 days is removed.
+//! Unfinished journeys (booking a session, applying as a proxy), kept on the server so a
+//! person can take as long as they need. A journey untouched for 30 days is removed.
 
 use crate::domain::Token;
-use crate::domain::booking::Draft;
-use crate::entities::booking_draft;
+use crate::entities::journey_draft;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter,
 };
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use time::{Duration, OffsetDateTime};
 
 /// How long an untouched journey is kept.
 pub const KEPT_FOR: Duration = Duration::days(30);
 
+/// The answers of one kind of journey.
+pub trait Journey: Serialize + DeserializeOwned {
+    /// The kind stored beside the answers, so one journey's token never opens another's.
+    const KIND: &'static str;
+}
+
+impl Journey for crate::domain::booking::Draft {
+    const KIND: &'static str = "booking";
+}
+
+impl Journey for crate::domain::proxy::ApplicationDraft {
+    const KIND: &'static str = "proxy_application";
+}
+
 /// The journey a token names, if it is still kept.
-pub async fn load<C: ConnectionTrait>(conn: &C, token: &Token) -> Result<Option<Draft>, DbErr> {
-    Ok(booking_draft::Entity::find_by_id(token.hash())
+pub async fn load<J: Journey, C: ConnectionTrait>(
+    conn: &C,
+    token: &Token,
+) -> Result<Option<J>, DbErr> {
+    Ok(journey_draft::Entity::find_by_id(token.hash())
+        .filter(journey_draft::Column::Kind.eq(J::KIND))
         .one(conn)
         .await?
         .and_then(|row| serde_json::from_str(&row.data).ok()))
@@ -24,11 +43,11 @@ pub async fn load<C: ConnectionTrait>(conn: &C, token: &Token) -> Result<Option<
 
 /// Saves a journey's answers in a transaction of its own, which waits its turn with the
 /// other writers (see [`crate::db::begin_write`]).
-pub async fn save_now(
+pub async fn save_now<J: Journey>(
     db: &DatabaseConnection,
     now: OffsetDateTime,
     token: &Token,
-    draft: &Draft,
+    draft: &J,
 ) -> Result<(), DbErr> {
     let txn = crate::db::begin_write(db).await?;
     save(&txn, now, token, draft).await?;
@@ -36,24 +55,25 @@ pub async fn save_now(
 }
 
 /// Saves a journey's answers.
-pub async fn save<C: ConnectionTrait>(
+pub async fn save<J: Journey, C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     token: &Token,
-    draft: &Draft,
+    draft: &J,
 ) -> Result<(), DbErr> {
     let data = serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))?;
-    booking_draft::Entity::insert(booking_draft::ActiveModel {
+    journey_draft::Entity::insert(journey_draft::ActiveModel {
         token_hash: Set(token.hash()),
         data: Set(data),
         created_at: Set(now),
         updated_at: Set(now),
+        kind: Set(J::KIND.to_owned()),
     })
     .on_conflict(
-        OnConflict::column(booking_draft::Column::TokenHash)
+        OnConflict::column(journey_draft::Column::TokenHash)
             .update_columns([
-                booking_draft::Column::Data,
-                booking_draft::Column::UpdatedAt,
+                journey_draft::Column::Data,
+                journey_draft::Column::UpdatedAt,
             ])
             .to_owned(),
     )
@@ -64,7 +84,7 @@ pub async fn save<C: ConnectionTrait>(
 
 /// Forgets a journey, by its token's hash.
 pub async fn delete<C: ConnectionTrait>(conn: &C, token_hash: &str) -> Result<(), DbErr> {
-    booking_draft::Entity::delete_by_id(token_hash.to_owned())
+    journey_draft::Entity::delete_by_id(token_hash.to_owned())
         .exec(conn)
         .await?;
     Ok(())
@@ -72,8 +92,8 @@ pub async fn delete<C: ConnectionTrait>(conn: &C, token_hash: &str) -> Result<()
 
 /// Removes journeys untouched for [`KEPT_FOR`].
 pub async fn prune<C: ConnectionTrait>(conn: &C, now: OffsetDateTime) -> Result<u64, DbErr> {
-    Ok(booking_draft::Entity::delete_many()
-        .filter(booking_draft::Column::UpdatedAt.lt(now - KEPT_FOR))
+    Ok(journey_draft::Entity::delete_many()
+        .filter(journey_draft::Column::UpdatedAt.lt(now - KEPT_FOR))
         .exec(conn)
         .await?
         .rows_affected)

@@ -10,6 +10,8 @@ pub mod desk;
 pub mod drafts;
 pub mod interpreters;
 pub mod passwords;
+pub mod proxies;
+pub mod proxy_auth;
 pub mod schedule_board;
 pub mod setup;
 pub mod staff;
@@ -24,6 +26,8 @@ pub struct Actor {
     pub role: Option<crate::domain::Role>,
     /// The client address, as far as it is known.
     pub ip: Option<String>,
+    /// The proxy account acting for a customer, if any.
+    pub proxy_id: Option<i64>,
 }
 
 impl Actor {
@@ -33,6 +37,17 @@ impl Actor {
             staff_id: None,
             role: None,
             ip,
+            proxy_id: None,
+        }
+    }
+
+    /// A signed-in proxy at `ip`.
+    pub fn proxy(proxy_id: i64, ip: Option<String>) -> Self {
+        Actor {
+            staff_id: None,
+            role: None,
+            ip,
+            proxy_id: Some(proxy_id),
         }
     }
 }

@@ -79,6 +79,7 @@ pub async fn create_first_admin(
         staff_id: Some(user.id),
         role: Some(Role::Admin),
         ip,
+        proxy_id: None,
     };
     audit::record(
         &txn,

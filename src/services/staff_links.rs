@@ -172,6 +172,7 @@ pub async fn request_reset(
         staff_id: Some(user.id),
         role: crate::domain::Role::parse(&user.role).ok(),
         ip,
+        proxy_id: None,
     };
     audit::record(
         &txn,
@@ -247,6 +248,7 @@ pub async fn redeem(
         staff_id: Some(user.id),
         role: crate::domain::Role::parse(&user.role).ok(),
         ip,
+        proxy_id: None,
     };
     let action = match purpose {
         Purpose::Invitation => AuditAction::InvitationAccepted,

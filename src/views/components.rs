@@ -454,6 +454,8 @@ mod tests {
             request_id: "0123456789abcdef".into(),
             path: "/".into(),
             staff: None,
+            proxy: None,
+            acting_for: None,
             tz: time_tz::timezones::db::asia::TOKYO,
         }
     }

@@ -68,6 +68,11 @@ pub fn render(ctx: &PageContext, page: Page) -> Markup {
                 (header(ctx))
                 div .width-container {
                     main #main .main tabindex="-1" {
+                        @if let Some(customer) = &ctx.acting_for {
+                            div .acting-for {
+                                p { (ctx.tf("proxy.acting_for", &[("customer", customer)])) }
+                            }
+                        }
                         (page.body)
                     }
                 }
@@ -81,7 +86,7 @@ fn header(ctx: &PageContext) -> Markup {
     html! {
         header .header {
             div .header__bar { div .width-container .header__inner {
-                a .header__name href=(if ctx.staff.is_some() { "/staff" } else { "/" }) {
+                a .header__name href=(if ctx.staff.is_some() { "/staff" } else if ctx.proxy.is_some() { "/proxy" } else { "/" }) {
                     span .header__logo aria-hidden="true" { (PreEscaped("&#x5BC4;")) }
                     span { (ctx.t("site.name")) }
                 }
@@ -106,6 +111,9 @@ fn header(ctx: &PageContext) -> Markup {
                     div .width-container .staff-nav__inner {
                         ul .staff-nav__list {
                             li { a href="/staff" aria-current=[(ctx.path == "/staff").then_some("page")] { (ctx.t("nav.dashboard")) } }
+                            @if ctx.staff_may(Permission::VerifyProxies) {
+                                li { a href="/staff/proxies" aria-current=[ctx.path.starts_with("/staff/proxies").then_some("page")] { (ctx.t("nav.proxies")) } }
+                            }
                             @if ctx.staff_may(Permission::ManageSchedule) {
                                 li { a href="/staff/schedule" aria-current=[ctx.path.starts_with("/staff/schedule").then_some("page")] { (ctx.t("schedule.nav.board")) } }
                             }
@@ -132,6 +140,21 @@ fn header(ctx: &PageContext) -> Markup {
                         }
                     }
                 }
+            } @else if let Some(name) = &ctx.proxy {
+                nav .staff-nav aria-label=(ctx.t("layout.proxy_nav")) {
+                    div .width-container .staff-nav__inner {
+                        ul .staff-nav__list {
+                            li { a href="/proxy" aria-current=[(ctx.path == "/proxy").then_some("page")] { (ctx.t("proxy.nav.customers")) } }
+                        }
+                        div .staff-nav__account {
+                            span .staff-nav__who { (ctx.tf("proxy.nav.signed_in_as", &[("name", name)])) }
+                            form method="post" action="/proxy/logout" {
+                                (super::components::csrf_field(ctx))
+                                button .link-button type="submit" { (ctx.t("nav.sign_out")) }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -145,7 +168,8 @@ fn footer(ctx: &PageContext) -> Markup {
                 ul .footer__links {
                     li { a href="/accessibility" { (ctx.t("footer.accessibility")) } }
                     li { a href="/preferences" { (ctx.t("footer.preferences")) } }
-                    @if ctx.staff.is_none() {
+                    @if ctx.staff.is_none() && ctx.proxy.is_none() {
+                        li { a href="/proxy/login" { (ctx.t("footer.proxy")) } }
                         li { a href="/staff/login" { (ctx.t("footer.staff")) } }
                     }
                 }

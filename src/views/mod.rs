@@ -3,11 +3,14 @@
 
 pub mod book;
 pub mod components;
+pub mod door;
 pub mod errors;
 pub mod layout;
+pub mod proxy;
 pub mod public;
 pub mod schedule;
 pub mod staff;
+pub mod staff_proxies;
 
 use crate::domain::{Lang, Permission, Prefs, Role};
 use crate::i18n;
@@ -38,6 +41,10 @@ pub struct PageContext {
     pub path: String,
     /// The signed-in staff member, if any.
     pub staff: Option<StaffBadge>,
+    /// The signed-in proxy's name, if a proxy is signed in.
+    pub proxy: Option<String>,
+    /// The customer a proxy is booking for, shown on every page of that journey.
+    pub acting_for: Option<String>,
     /// The desk's time zone.
     pub tz: &'static Tz,
 }
@@ -56,6 +63,12 @@ impl PageContext {
     /// An instant in the desk's zone, written the page language's way.
     pub fn datetime(&self, at: OffsetDateTime) -> String {
         i18n::format_datetime(self.lang, at, self.tz)
+    }
+
+    /// The same page context, for a page a proxy fills in for a customer.
+    pub fn acting_for(mut self, customer: Option<String>) -> Self {
+        self.acting_for = customer;
+        self
     }
 
     /// Whether the signed-in staff member holds a permission.

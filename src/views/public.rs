@@ -15,6 +15,7 @@ pub fn home(ctx: &PageContext) -> Markup {
         h2 .heading-m { (ctx.t("home.online_heading")) }
         ul .list .list--bullet {
             li { a href="/book" { (ctx.t("home.link_book")) } }
+            li { a href="/proxy/apply" { (ctx.t("home.link_proxy")) } }
         }
         p { (ctx.t("home.online_more")) }
         h2 .heading-m { (ctx.t("home.help_heading")) }

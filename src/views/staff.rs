@@ -11,52 +11,6 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-/// What was typed into the sign-in form.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct LoginForm {
-    /// The email typed.
-    pub email: String,
-    /// The password typed; never shown again.
-    pub password: String,
-    /// Where to go after signing in.
-    pub next: String,
-}
-
-/// The sign-in page. `notice` carries a lock-out message or a "signed out" banner.
-pub fn login(
-    ctx: &PageContext,
-    form_values: &LoginForm,
-    errors: &Errors,
-    notice: Option<Markup>,
-) -> Markup {
-    let body = html! {
-        @if let Some(notice) = notice { (notice) }
-        (error_summary(ctx, errors))
-        h1 .heading-l { (ctx.t("login.title")) }
-        p { (ctx.t("login.lead")) }
-        (form(ctx, "/staff/login", html! {
-            input type="hidden" name="next" value=(form_values.next);
-            (input(ctx, Input {
-                name: "email", label: ctx.t("field.email"), value: &form_values.email, kind: "email",
-                autocomplete: Some("username"), error: errors.message(ctx, "email"), no_spellcheck: true,
-                ..Default::default()
-            }))
-            (input(ctx, Input {
-                name: "password", label: ctx.t("field.password"), value: "", kind: "password",
-                autocomplete: Some("current-password"), error: errors.message(ctx, "password"),
-                ..Default::default()
-            }))
-            (button(ctx.t("login.submit")))
-        }))
-        p { a href="/staff/forgot" { (ctx.t("login.forgot_link")) } }
-    };
-    render(
-        ctx,
-        Page::new(ctx.t("login.title"), body).with_errors(errors.len()),
-    )
-}
-
 /// What was typed into a staff account form.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -119,7 +73,7 @@ fn display_name_field(ctx: &PageContext, values: &StaffForm, errors: &Errors) ->
     )
 }
 
-fn new_password_fields(
+pub(crate) fn new_password_fields(
     ctx: &PageContext,
     errors: &Errors,
     name: &'static str,
@@ -179,6 +133,12 @@ pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
             "dashboard.outbox_hint",
         ),
         (
+            Permission::VerifyProxies,
+            "/staff/proxies",
+            "dashboard.proxies",
+            "dashboard.proxies_hint",
+        ),
+        (
             Permission::ManageSchedule,
             "/staff/schedule",
             "schedule.dashboard.board",
@@ -207,6 +167,12 @@ pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
             "/staff/settings/sessions",
             "schedule.dashboard.settings",
             "schedule.dashboard.settings_hint",
+        ),
+        (
+            Permission::ManageDeskSettings,
+            "/staff/settings/proxies",
+            "dashboard.proxy_settings",
+            "dashboard.proxy_settings_hint",
         ),
         (
             Permission::ChangeOwnPassword,
@@ -569,78 +535,6 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
         ctx,
         Page::new(ctx.t("audit.title"), body).with_errors(errors.len()),
     )
-}
-
-/// The page where a staff member chooses a password from an emailed link.
-pub fn choose_password(
-    ctx: &PageContext,
-    action: &str,
-    title_key: &str,
-    lead: &str,
-    errors: &Errors,
-) -> Markup {
-    let title = ctx.t(title_key).to_owned();
-    let body = html! {
-        (error_summary(ctx, errors))
-        h1 .heading-l { (title) }
-        p { (lead) }
-        (form(ctx, action, html! {
-            (new_password_fields(ctx, errors, "new_password", "new_password_confirm"))
-            (button(ctx.t("links.save_password")))
-        }))
-    };
-    render(ctx, Page::new(title, body).with_errors(errors.len()))
-}
-
-/// The page for a link that was used, expired, or never existed.
-pub fn link_gone(ctx: &PageContext) -> Markup {
-    let body = html! {
-        h1 .heading-l { (ctx.t("links.gone_title")) }
-        p { (ctx.t("links.gone_body")) }
-        p { a href="/staff/forgot" { (ctx.t("links.gone_forgot")) } }
-    };
-    render(ctx, Page::new(ctx.t("links.gone_title"), body))
-}
-
-/// What was typed into the "forgot your password" form.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct ForgotForm {
-    /// The email typed.
-    pub email: String,
-}
-
-/// The "forgot your password" form.
-pub fn forgot(ctx: &PageContext, values: &ForgotForm, errors: &Errors) -> Markup {
-    let body = html! {
-        (super::components::back_link(ctx, "/staff/login"))
-        (error_summary(ctx, errors))
-        h1 .heading-l { (ctx.t("forgot.title")) }
-        p { (ctx.t("forgot.lead")) }
-        (form(ctx, "/staff/forgot", html! {
-            (input(ctx, Input {
-                name: "email", label: ctx.t("field.email"), value: &values.email, kind: "email",
-                autocomplete: Some("username"), error: errors.message(ctx, "email"), no_spellcheck: true,
-                ..Default::default()
-            }))
-            (button(ctx.t("forgot.submit")))
-        }))
-    };
-    render(
-        ctx,
-        Page::new(ctx.t("forgot.title"), body).with_errors(errors.len()),
-    )
-}
-
-/// The same answer whether or not an account uses the address.
-pub fn forgot_sent(ctx: &PageContext, email: &str) -> Markup {
-    let body = html! {
-        h1 .heading-l { (ctx.t("forgot.sent_title")) }
-        p { (ctx.tf("forgot.sent_body", &[("email", email)])) }
-        p { (ctx.t("forgot.sent_spam")) }
-        p { a href="/staff/login" { (ctx.t("forgot.back_to_login")) } }
-    };
-    render(ctx, Page::new(ctx.t("forgot.sent_title"), body))
 }
 
 /// One outbox row as staff see it.

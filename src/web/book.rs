@@ -1,24 +1,26 @@
 //! The public booking journey and the manage-link pages.
 //!
-//! The journey's answers live on the server (`booking_drafts`), named by a random token in
+//! The journey's answers live on the server (`journey_drafts`), named by a random token in
 //! the `yorisoi_book` cookie, so a person can take as long as they need and close the page.
 //! Each page asks one question; every POST answers 303 to the next unanswered step (or to
 //! the check page once all are answered), and a rejected answer 422 with what was typed.
 
 use super::AppState;
-use super::context::ClientIp;
+use super::context::{ClientIp, MaybeProxy};
 use super::cookies::{self, Lifetime};
 use super::forms::{rejected, see_other};
 use crate::domain::booking::{DetailsForm, Draft};
+use crate::domain::proxy::Scope;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Invalid, Lang, Token};
 use crate::error::{Error, Result};
 use crate::services::Actor;
 use crate::services::booking::{
-    self, BookingError, Calendar, ChangedBy, NewBooking, last_bookable_day, local_date,
+    self, BookingError, Calendar, ChangedBy, NewBooking, OnBehalf, last_bookable_day, local_date,
 };
 use crate::services::desk::{self, day_key, parse_day};
 use crate::services::drafts;
+use crate::services::proxies;
 use crate::views::PageContext;
 use crate::views::book::{
     self as view, Answers, DayList, ManageState, Session, TimeChoice, TimeList,
@@ -117,6 +119,7 @@ pub async fn mode_form(
         .map(|(_, d)| d)
         .filter(|d| d.confirmed.is_none())
         .unwrap_or_default();
+    let ctx = ctx.acting_for(draft.for_customer.clone());
     Ok(view::mode(&ctx, draft.mode.as_deref(), &Errors::new()).into_response())
 }
 
@@ -256,6 +259,7 @@ pub async fn day_form(
         Ok(j) => j,
         Err(redirect) => return Ok(redirect),
     };
+    let ctx = ctx.acting_for(draft.for_customer.clone());
     let today = local_date(state.now(), state.config.timezone);
     // Without a week asked for, show the week of the day already chosen.
     let week = if query.week.is_empty() {
@@ -301,6 +305,7 @@ pub async fn day_save(
         Ok(j) => j,
         Err(redirect) => return Ok(redirect),
     };
+    let ctx = ctx.acting_for(draft.for_customer.clone());
     let list = week_list(&state, mode, &form.week).await?;
     let chosen = parse_day(form.day.trim());
     let free = chosen.is_some_and(|d| list.3.iter().any(|(day, _)| *day == d))
@@ -406,6 +411,7 @@ pub async fn time_form(
         Ok(j) => j,
         Err(redirect) => return Ok(redirect),
     };
+    let ctx = ctx.acting_for(draft.for_customer.clone());
     let Some(day) = draft.day.as_deref().and_then(parse_day) else {
         return Ok(see_other("/book/day"));
     };
@@ -456,6 +462,7 @@ pub async fn time_save(
         Ok(j) => j,
         Err(redirect) => return Ok(redirect),
     };
+    let ctx = ctx.acting_for(draft.for_customer.clone());
     let Some(day) = draft.day.as_deref().and_then(parse_day) else {
         return Ok(see_other("/book/day"));
     };
@@ -510,6 +517,7 @@ pub async fn details_form(
         Ok(j) => j,
         Err(redirect) => return Ok(redirect),
     };
+    let ctx = ctx.acting_for(draft.for_customer.clone());
     if draft.start.is_none() {
         return Ok(see_other(next_step(&draft)));
     }
@@ -527,6 +535,7 @@ pub async fn details_save(
         Ok(j) => j,
         Err(redirect) => return Ok(redirect),
     };
+    let ctx = ctx.acting_for(draft.for_customer.clone());
     let checked = form.validate(mode);
     draft.details = form;
     draft.details_done = checked.is_ok();
@@ -552,6 +561,7 @@ pub async fn check_form(
         Ok(j) => j,
         Err(redirect) => return Ok(redirect),
     };
+    let ctx = ctx.acting_for(draft.for_customer.clone());
     let (Some(start), true) = (
         draft.start.and_then(|s| parse_start(&s.to_string())),
         draft.details_done,
@@ -574,6 +584,7 @@ pub async fn confirm(
     ctx: PageContext,
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
+    MaybeProxy(proxy): MaybeProxy,
 ) -> Result<Response> {
     let (token, mut draft, mode) = match current(&state, &headers).await? {
         // A second press of the button after the booking went through shows the booking.
@@ -583,6 +594,37 @@ pub async fn confirm(
             None => return Ok(see_other("/book/mode")),
         },
         None => return Ok(see_other("/book/mode")),
+    };
+    // A proxy's journey is confirmed only by that proxy, signed in, while the registration
+    // lets them book for the customer.
+    let (actor, on_behalf) = match draft.for_registration {
+        None => (visitor(ip), None),
+        Some(registration) => {
+            let Some(proxy) = proxy else {
+                return Ok(see_other("/proxy/login?next=/book/check"));
+            };
+            let r = match proxies::acting_for(
+                &state.db,
+                state.now(),
+                proxy.id,
+                registration,
+                Some(Scope::Book),
+            )
+            .await?
+            {
+                Ok(r) => r,
+                Err(_) => return Err(Error::Forbidden),
+            };
+            let on_behalf = OnBehalf {
+                proxy_id: proxy.id,
+                registration_id: r.id,
+                copy_to: r
+                    .principal_email
+                    .as_deref()
+                    .and_then(|e| crate::domain::Email::parse(e).ok()),
+            };
+            (proxy.actor(ip), Some(on_behalf))
+        }
     };
     let start = draft.start.and_then(|s| parse_start(&s.to_string()));
     let details = draft.details.validate(mode);
@@ -596,13 +638,14 @@ pub async fn confirm(
         start,
         details,
         lang: ctx.lang,
+        on_behalf,
     };
     match booking::confirm(
         &state.db,
         &state.calendars,
         state.now(),
         &state.config,
-        &visitor(ip),
+        &actor,
         &new,
         Some(&token),
     )
@@ -615,6 +658,7 @@ pub async fn confirm(
         // Nothing is written: the journey keeps every answer, and the time page offers only
         // the times still free.
         Err(BookingError::Taken) => Ok(see_other(TAKEN)),
+        Err(BookingError::NotAllowed) => Err(Error::Forbidden),
         Err(BookingError::Database(e)) => Err(e.into()),
         Err(other) => Err(Error::Internal(other.to_string())),
     }
@@ -692,13 +736,47 @@ async fn by_link(
         Some(token) => booking::by_link(&state.db, &token).await?,
         None => None,
     };
-    Ok(found.ok_or_else(|| {
-        (
+    let Some(b) = found else {
+        return Ok(Err((
             axum::http::StatusCode::NOT_FOUND,
             view::manage_message(ctx, "book.manage.gone_title", "book.manage.gone", None),
         )
-            .into_response()
-    }))
+            .into_response()));
+    };
+    // A session a proxy booked is theirs to manage only while they act for the customer.
+    if let Some(id) = b.proxy_registration_id {
+        let still = proxies::get(&state.db, id)
+            .await?
+            .is_some_and(|r| proxies::active(&r, state.now()));
+        if !still {
+            return Ok(Err((
+                axum::http::StatusCode::FORBIDDEN,
+                view::manage_message(
+                    ctx,
+                    "book.manage.gone_title",
+                    "book.manage.proxy_ended",
+                    None,
+                ),
+            )
+                .into_response()));
+        }
+    }
+    Ok(Ok(b))
+}
+
+/// Who changes a session through its manage link: the customer, or, for a session a proxy
+/// booked (whose link only the proxy was sent), that proxy.
+async fn link_actor(state: &AppState, b: &booking::Booking, ip: Option<String>) -> Result<Actor> {
+    let proxy = match b.proxy_registration_id {
+        Some(id) => proxies::get(&state.db, id)
+            .await?
+            .and_then(|r| r.proxy_account_id),
+        None => None,
+    };
+    Ok(match proxy {
+        Some(proxy_id) => Actor::proxy(proxy_id, ip),
+        None => Actor::visitor(ip),
+    })
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -830,7 +908,7 @@ pub async fn cancel(
         &state.db,
         state.now(),
         &state.config,
-        &visitor(ip),
+        &link_actor(&state, &b, ip).await?,
         b.id,
         ChangedBy::Customer,
         reason,
@@ -1042,7 +1120,7 @@ pub async fn move_save(
         &state.db,
         state.now(),
         &state.config,
-        &visitor(ip),
+        &link_actor(&state, &b, ip).await?,
         b.id,
         ChangedBy::Customer,
         start,
@@ -1060,6 +1138,7 @@ pub async fn move_save(
         Err(BookingError::NotBooked) => return Ok(see_other(&base)),
         Err(BookingError::Database(e)) => return Err(e.into()),
         Err(BookingError::NotFound) => return Err(Error::NotFound),
+        Err(BookingError::NotAllowed) => return Err(Error::Forbidden),
     };
     let selected = form.start.clone();
     let page = move_time_page(

@@ -8,6 +8,7 @@ use super::cookies::{self, Lifetime};
 use crate::domain::{Lang, Prefs, Token};
 use crate::error::{Error, ErrorPage};
 use crate::services::auth::{self, SignedInStaff};
+use crate::services::proxy_auth::{self, SignedInProxy};
 use crate::views::{PageContext, StaffBadge, errors};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -66,6 +67,31 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentStaff {
             .cloned()
             .map(CurrentStaff)
             .ok_or(Error::Forbidden)
+    }
+}
+
+/// The signed-in proxy. Only routes behind the proxy guard use it.
+pub struct CurrentProxy(pub SignedInProxy);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentProxy {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<SignedInProxy>()
+            .cloned()
+            .map(CurrentProxy)
+            .ok_or(Error::Forbidden)
+    }
+}
+
+/// The signed-in proxy, if any, on a page anyone may open.
+pub struct MaybeProxy(pub Option<SignedInProxy>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeProxy {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeProxy(parts.extensions.get::<SignedInProxy>().cloned()))
     }
 }
 
@@ -171,12 +197,13 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into()),
         staff: None,
+        proxy: None,
+        acting_for: None,
         tz: state.config.timezone,
     };
 
-    let session_token = cookies::get(headers, cookies::SESSION).and_then(Token::from_presented);
-    let mut clear_session = false;
-    if let Some(token) = session_token {
+    let mut clear = Vec::new();
+    if let Some(token) = cookies::get(headers, cookies::SESSION).and_then(Token::from_presented) {
         match auth::session(&state.db, state.now(), &token).await {
             Ok(Some(staff)) => {
                 ctx.staff = Some(StaffBadge {
@@ -185,15 +212,25 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
                 });
                 parts.extensions.insert(staff);
             }
-            Ok(None) => clear_session = true,
+            Ok(None) => clear.push(cookies::SESSION),
             Err(e) => {
-                return finish(
-                    &state,
-                    &ctx,
-                    Error::from(e).into_response(),
-                    fresh_csrf.as_ref(),
-                    false,
-                );
+                let response = Error::from(e).into_response();
+                return finish(&state, &ctx, response, fresh_csrf.as_ref(), &[]);
+            }
+        }
+    }
+    if let Some(token) =
+        cookies::get(headers, cookies::PROXY_SESSION).and_then(Token::from_presented)
+    {
+        match proxy_auth::session(&state.db, state.now(), &token).await {
+            Ok(Some(proxy)) => {
+                ctx.proxy = Some(proxy.full_name.clone());
+                parts.extensions.insert(proxy);
+            }
+            Ok(None) => clear.push(cookies::PROXY_SESSION),
+            Err(e) => {
+                let response = Error::from(e).into_response();
+                return finish(&state, &ctx, response, fresh_csrf.as_ref(), &[]);
             }
         }
     }
@@ -205,7 +242,7 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
             Ok(bytes) => bytes,
             Err(_) => {
                 let response = StatusCode::PAYLOAD_TOO_LARGE.into_response();
-                return finish(&state, &ctx, response, fresh_csrf.as_ref(), clear_session);
+                return finish(&state, &ctx, response, fresh_csrf.as_ref(), &clear);
             }
         };
         let presented = presented_token(&parts.headers, &bytes);
@@ -224,7 +261,7 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
                 &ctx,
                 Error::Forbidden.into_response(),
                 fresh_csrf.as_ref(),
-                clear_session,
+                &clear,
             );
         }
         Body::from(bytes)
@@ -233,7 +270,7 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
     parts.extensions.insert(ctx.clone());
     parts.extensions.insert(ClientIp(ip));
     let response = next.run(Request::from_parts(parts, body)).await;
-    finish(&state, &ctx, response, fresh_csrf.as_ref(), clear_session)
+    finish(&state, &ctx, response, fresh_csrf.as_ref(), &clear)
 }
 
 fn is_html(response: &Response) -> bool {
@@ -250,7 +287,7 @@ fn finish(
     ctx: &PageContext,
     mut response: Response,
     fresh_csrf: Option<&Token>,
-    clear_session: bool,
+    clear: &[&str],
 ) -> Response {
     let status = response.status();
     let marked = response.extensions().get::<ErrorPage>().is_some();
@@ -281,21 +318,27 @@ fn finish(
             headers.append(header::SET_COOKIE, value);
         }
     }
-    let session_already_set = headers.get_all(header::SET_COOKIE).iter().any(|v| {
-        v.as_bytes()
-            .starts_with(format!("{}=", cookies::SESSION).as_bytes())
-    });
-    if clear_session && !session_already_set {
-        let line = cookies::set(cookies::SESSION, "", Lifetime::Expired, secure);
-        if let Ok(value) = HeaderValue::from_str(&line) {
-            headers.append(header::SET_COOKIE, value);
+    for name in clear {
+        // A handler that set this cookie (signing in again) has the last word.
+        let already_set = headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(format!("{name}=").as_bytes()));
+        if !already_set {
+            let line = cookies::set(name, "", Lifetime::Expired, secure);
+            if let Ok(value) = HeaderValue::from_str(&line) {
+                headers.append(header::SET_COOKIE, value);
+            }
         }
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
         // Pages carry a form token and may carry personal data: never keep staff pages, and
         // check public ones again before reuse.
-        let private =
-            ctx.staff.is_some() || ctx.path.starts_with("/staff") || ctx.path.starts_with("/setup");
+        let private = ctx.staff.is_some()
+            || ctx.proxy.is_some()
+            || ctx.path.starts_with("/staff")
+            || ctx.path.starts_with("/proxy")
+            || ctx.path.starts_with("/setup");
         let policy = if private { "no-store" } else { "no-cache" };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }

@@ -5,6 +5,8 @@ use axum::http::header::COOKIE;
 
 /// The session cookie of a signed-in staff member.
 pub const SESSION: &str = "yorisoi_session";
+/// The session cookie of a signed-in proxy.
+pub const PROXY_SESSION: &str = "yorisoi_proxy";
 /// The CSRF token every form carries back.
 pub const CSRF: &str = "yorisoi_csrf";
 /// The language the visitor chose.
@@ -13,6 +15,8 @@ pub const LANG: &str = "yorisoi_lang";
 pub const PREFS: &str = "yorisoi_prefs";
 /// The visitor's unfinished booking journey.
 pub const BOOKING: &str = "yorisoi_book";
+/// The visitor's unfinished proxy application.
+pub const PROXY_APPLICATION: &str = "yorisoi_apply";
 
 /// The value of one cookie sent by the browser.
 pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

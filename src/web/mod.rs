@@ -3,13 +3,17 @@
 pub mod book;
 pub mod context;
 pub mod cookies;
+pub mod door;
 pub mod forms;
+pub mod proxy_apply;
+pub mod proxy_portal;
 pub mod public;
 pub mod routes;
 pub mod schedule;
 pub mod setup;
 pub mod staff;
 pub mod staff_links;
+pub mod staff_proxies;
 
 use crate::clock::Clock;
 use crate::config::Config;

@@ -5,6 +5,7 @@ use super::{AppState, book, public, setup, staff, staff_links};
 use crate::domain::Permission;
 use crate::error::Error;
 use crate::services::auth::SignedInStaff;
+use crate::services::proxy_auth::SignedInProxy;
 use axum::Router;
 use axum::extract::Request;
 use axum::handler::Handler;
@@ -20,6 +21,9 @@ pub enum Access {
     Public,
     /// A signed-in staff member whose role holds the permission.
     Staff(Permission),
+    /// A signed-in proxy. What they may do for which customer is checked by the handler,
+    /// against the registration the route names.
+    Proxy,
 }
 
 /// One route: method, path pattern and access rule.
@@ -56,6 +60,7 @@ impl Table {
                     guard(permission, req, next)
                 }))
             }
+            Access::Proxy => route.route_layer(from_fn(proxy_guard)),
         };
         self.router = self.router.route(path, route);
         self.specs.push(RouteSpec {
@@ -109,6 +114,28 @@ async fn guard(permission: Permission, req: Request, next: Next) -> Response {
         Some(staff) if staff.role.may(permission) => next.run(req).await,
         Some(_) => Error::Forbidden.into_response(),
     }
+}
+
+/// Sends a visitor who is not signed in as a proxy to the proxy sign-in page.
+async fn proxy_guard(req: Request, next: Next) -> Response {
+    if req.extensions().get::<SignedInProxy>().is_some() {
+        return next.run(req).await;
+    }
+    let back = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/proxy");
+    let target = if req.method() == Method::GET {
+        back
+    } else {
+        "/proxy"
+    };
+    Redirect::to(&format!(
+        "/proxy/login?next={}",
+        crate::views::layout::encode(target)
+    ))
+    .into_response()
 }
 
 /// Builds the router and returns the table it was built from.
@@ -189,6 +216,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     );
     // The public booking journey and manage links.
     let table = book_routes(table);
+    // Senior Support: the application, the proxy's portal, and staff verification.
+    let table = proxy_routes(table);
     // Staff scheduling: board, sessions, interpreters, desk settings.
     let table = schedule_routes(table);
     (table.router, table.specs)
@@ -215,6 +244,108 @@ fn book_routes(table: Table) -> Table {
         .get("/bookings/{token}/reschedule", Public, book::move_day)
         .get("/bookings/{token}/reschedule/time", Public, book::move_time)
         .post("/bookings/{token}/reschedule", Public, book::move_save)
+}
+
+fn proxy_routes(table: Table) -> Table {
+    use super::{proxy_apply as apply, proxy_portal as portal, staff_proxies as staff};
+    use Access::{Proxy, Public, Staff};
+    use Permission::*;
+    table
+        .get("/proxy/apply", Public, apply::start)
+        .get("/proxy/apply/check", Public, apply::check_form)
+        .post("/proxy/apply/check", Public, apply::submit)
+        .get("/proxy/apply/confirmation", Public, apply::confirmation)
+        .get("/proxy/apply/{step}", Public, apply::step_form)
+        .post("/proxy/apply/{step}", Public, apply::step_save)
+        .get("/proxy/revoke", Public, apply::end_form)
+        .post("/proxy/revoke", Public, apply::end_save)
+        .get("/proxy/revoke/sent", Public, apply::end_sent)
+        .get("/proxy/login", Public, portal::login_form)
+        .post("/proxy/login", Public, portal::login)
+        .get("/proxy/forgot", Public, portal::forgot_form)
+        .post("/proxy/forgot", Public, portal::forgot)
+        .get("/proxy/activate/{token}", Public, portal::activate_form)
+        .post("/proxy/activate/{token}", Public, portal::activate_save)
+        .get("/proxy/reset/{token}", Public, portal::reset_form)
+        .post("/proxy/reset/{token}", Public, portal::reset_save)
+        .post("/proxy/logout", Proxy, portal::logout)
+        .get("/proxy", Proxy, portal::portal)
+        .get("/proxy/customers/{id}", Proxy, portal::customer)
+        .post("/proxy/customers/{id}/book", Proxy, portal::book)
+        .post(
+            "/proxy/customers/{id}/sessions/{booking_id}/manage",
+            Proxy,
+            portal::manage,
+        )
+        .get(
+            "/proxy/customers/{id}/step-down",
+            Proxy,
+            portal::step_down_form,
+        )
+        .post("/proxy/customers/{id}/step-down", Proxy, portal::step_down)
+        .post("/proxy/customers/{id}/renew", Proxy, portal::renew)
+        .get("/staff/proxies", Staff(VerifyProxies), staff::queue)
+        .get(
+            "/staff/proxies/end-requests",
+            Staff(VerifyProxies),
+            staff::end_requests,
+        )
+        .post(
+            "/staff/proxies/end-requests/{id}/confirm",
+            Staff(VerifyProxies),
+            staff::confirm_end,
+        )
+        .post(
+            "/staff/proxies/end-requests/{id}/decline",
+            Staff(VerifyProxies),
+            staff::decline_end,
+        )
+        .get("/staff/proxies/{id}", Staff(VerifyProxies), staff::detail)
+        .post(
+            "/staff/proxies/{id}/review",
+            Staff(VerifyProxies),
+            staff::start_review,
+        )
+        .post(
+            "/staff/proxies/{id}/documents",
+            Staff(VerifyProxies),
+            staff::record_documents,
+        )
+        .post(
+            "/staff/proxies/{id}/consent",
+            Staff(VerifyProxies),
+            staff::record_consent,
+        )
+        .post(
+            "/staff/proxies/{id}/approve",
+            Staff(VerifyProxies),
+            staff::approve,
+        )
+        .post(
+            "/staff/proxies/{id}/reject",
+            Staff(VerifyProxies),
+            staff::reject,
+        )
+        .post(
+            "/staff/proxies/{id}/revoke",
+            Staff(VerifyProxies),
+            staff::revoke,
+        )
+        .post(
+            "/staff/proxies/{id}/renew",
+            Staff(VerifyProxies),
+            staff::renew,
+        )
+        .get(
+            "/staff/settings/proxies",
+            Staff(ManageDeskSettings),
+            staff::settings_form,
+        )
+        .post(
+            "/staff/settings/proxies",
+            Staff(ManageDeskSettings),
+            staff::settings_save,
+        )
 }
 
 fn schedule_routes(table: Table) -> Table {

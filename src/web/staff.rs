@@ -3,60 +3,30 @@
 
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
-use super::cookies::{self, Lifetime};
-use super::forms::{local_path, rejected, see_other};
-use crate::domain::{AuditAction, DisplayName, Email, FullName, Password, Role, Token};
+use super::door::{self, LoginQuery};
+use super::forms::{rejected, see_other};
+use crate::domain::{AuditAction, DisplayName, Email, FullName, Password, Role};
 use crate::error::{Error, Result};
 use crate::services::audit::{self, Filter};
-use crate::services::auth::{self, PasswordChange, SignIn};
+use crate::services::auth::{self, PasswordChange};
 use crate::services::staff::{self as staff_service, NewStaff, StaffError};
 use crate::services::staff_links;
-use crate::views::components::{Banner, Errors, notification_banner};
-use crate::views::staff::{AuditQuery, AuditRow, AuditView, LoginForm, StaffForm, StaffRow};
+use crate::views::components::Errors;
+use crate::views::door::{Door, LoginForm};
+use crate::views::staff::{AuditQuery, AuditRow, AuditView, StaffForm, StaffRow};
 use crate::views::{self, PageContext};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use maud::{Markup, html};
+use maud::Markup;
 use serde::Deserialize;
 use std::collections::HashMap;
 use time::{Date, macros::format_description};
 
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct LoginQuery {
-    next: String,
-    signed_out: String,
-    created: String,
-    password_set: String,
-}
-
 /// The sign-in page.
 pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Response {
-    if ctx.staff.is_some() {
-        return see_other("/staff");
-    }
-    let message = [
-        (&query.signed_out, "login.signed_out"),
-        (&query.created, "setup.created"),
-        (&query.password_set, "login.password_set"),
-    ]
-    .into_iter()
-    .find(|(flag, _)| flag.as_str() == "1")
-    .map(|(_, key)| key);
-    let notice = message.map(|key| {
-        notification_banner(
-            &ctx,
-            Banner::Success,
-            html! { p .banner__heading { (ctx.t(key)) } },
-        )
-    });
-    let form = LoginForm {
-        next: local_path(&query.next, "/staff").unwrap_or_default(),
-        ..Default::default()
-    };
-    views::staff::login(&ctx, &form, &Errors::new(), notice).into_response()
+    door::login_page(Door::Staff, &ctx, &query)
 }
 
 /// Checks an email and password and starts a session.
@@ -64,74 +34,9 @@ pub async fn login(
     State(state): State<AppState>,
     ctx: PageContext,
     ClientIp(ip): ClientIp,
-    Form(mut form): Form<LoginForm>,
+    Form(form): Form<LoginForm>,
 ) -> Result<Response> {
-    form.next = local_path(&form.next, "/staff").unwrap_or_default();
-    let mut errors = Errors::new();
-    let email = errors.check("email", Email::parse(&form.email));
-    if form.password.is_empty() {
-        errors.add("password", "error.password.missing");
-    }
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return Ok(rejected(views::staff::login(&ctx, &form, &errors, None)));
-    };
-    let outcome = auth::sign_in(
-        &state.db,
-        &state.hasher,
-        state.now(),
-        &email,
-        &form.password,
-        ip,
-    )
-    .await?;
-    match outcome {
-        SignIn::Accepted { token, .. } => {
-            let secure = state.config.is_https();
-            let mut response = see_other(if form.next.is_empty() {
-                "/staff"
-            } else {
-                &form.next
-            });
-            // A new session id, and a new form token with it.
-            for line in [
-                cookies::set(cookies::SESSION, token.expose(), Lifetime::Session, secure),
-                cookies::set(
-                    cookies::CSRF,
-                    Token::generate().expose(),
-                    Lifetime::Session,
-                    secure,
-                ),
-            ] {
-                if let Ok(value) = HeaderValue::from_str(&line) {
-                    response.headers_mut().append(header::SET_COOKIE, value);
-                }
-            }
-            Ok(response)
-        }
-        SignIn::Rejected => {
-            errors.add("email", "error.login.rejected");
-            Ok(rejected(views::staff::login(&ctx, &form, &errors, None)))
-        }
-        SignIn::LockedOut { until } => {
-            let when = ctx.datetime(until);
-            let notice = notification_banner(
-                &ctx,
-                Banner::Important,
-                html! {
-                    p .banner__heading { (ctx.t("login.locked_title")) }
-                    p { (ctx.tf("login.locked_body", &[("time", &when)])) }
-                },
-            );
-            let page = views::staff::login(&ctx, &form, &Errors::new(), Some(notice));
-            let retry = (until - state.now()).whole_seconds().max(1).to_string();
-            Ok((
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, retry)],
-                page,
-            )
-                .into_response())
-        }
-    }
+    door::sign_in(Door::Staff, &state, &ctx, ip, form).await
 }
 
 /// Ends the session.
@@ -141,17 +46,7 @@ pub async fn logout(
     ClientIp(ip): ClientIp,
 ) -> Result<Response> {
     auth::sign_out(&state.db, state.now(), &staff, ip).await?;
-    let mut response = see_other("/staff/login?signed_out=1");
-    let line = cookies::set(
-        cookies::SESSION,
-        "",
-        Lifetime::Expired,
-        state.config.is_https(),
-    );
-    if let Ok(value) = HeaderValue::from_str(&line) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(door::signed_out(Door::Staff, &state))
 }
 
 /// The staff dashboard.

@@ -3,89 +3,20 @@
 
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
-use super::forms::{rejected, see_other};
-use super::staff::new_password;
-use crate::domain::{AuditAction, Email, Token};
+use super::door::{self, Link, PasswordFields};
+use super::forms::see_other;
+use crate::domain::AuditAction;
 use crate::error::{Error, Result};
 use crate::mail::outbox::{self, status};
 use crate::services::audit;
-use crate::services::staff_links::{self, Purpose};
 use crate::views::components::Errors;
-use crate::views::staff::{ForgotForm, OutboxRow};
+use crate::views::door::{Door, ForgotForm};
+use crate::views::staff::OutboxRow;
 use crate::views::{self, PageContext};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct PasswordFields {
-    new_password: String,
-    new_password_confirm: String,
-}
-
-fn texts(purpose: Purpose) -> (&'static str, &'static str, &'static str) {
-    match purpose {
-        Purpose::Invitation => (
-            "/staff/invitation/",
-            "links.invitation_title",
-            "links.invitation_lead",
-        ),
-        Purpose::PasswordReset => ("/staff/reset/", "links.reset_title", "links.reset_lead"),
-    }
-}
-
-async fn show(
-    state: &AppState,
-    ctx: &PageContext,
-    raw: &str,
-    purpose: Purpose,
-    errors: &Errors,
-) -> Result<Response> {
-    let holder = match Token::from_presented(raw) {
-        Some(token) => staff_links::holder(&state.db, state.now(), &token, purpose).await?,
-        None => None,
-    };
-    let Some(holder) = holder else {
-        return Ok((StatusCode::NOT_FOUND, views::staff::link_gone(ctx)).into_response());
-    };
-    let (path, title, lead) = texts(purpose);
-    let lead = ctx.tf(lead, &[("name", &holder.display_name)]);
-    let page = views::staff::choose_password(ctx, &format!("{path}{raw}"), title, &lead, errors);
-    Ok(if errors.is_empty() {
-        page.into_response()
-    } else {
-        rejected(page)
-    })
-}
-
-async fn save(
-    state: AppState,
-    ctx: PageContext,
-    ip: Option<String>,
-    raw: String,
-    purpose: Purpose,
-    form: PasswordFields,
-) -> Result<Response> {
-    let mut errors = Errors::new();
-    let password = new_password(
-        &mut errors,
-        "new_password",
-        "new_password_confirm",
-        &form.new_password,
-        &form.new_password_confirm,
-    );
-    let (Some(password), Some(token)) = (password, Token::from_presented(&raw)) else {
-        return show(&state, &ctx, &raw, purpose, &errors).await;
-    };
-    let hash = state.hasher.hash(password.expose()).await?;
-    match staff_links::redeem(&state.db, state.now(), &token, purpose, hash, ip).await? {
-        Some(_) => Ok(see_other("/staff/login?password_set=1")),
-        None => Ok((StatusCode::NOT_FOUND, views::staff::link_gone(&ctx)).into_response()),
-    }
-}
 
 /// The page where an invited staff member chooses their password.
 pub async fn invitation_form(
@@ -93,7 +24,7 @@ pub async fn invitation_form(
     ctx: PageContext,
     Path(raw): Path<String>,
 ) -> Result<Response> {
-    show(&state, &ctx, &raw, Purpose::Invitation, &Errors::new()).await
+    door::link_page(&state, &ctx, Link::StaffInvitation, &raw, &Errors::new()).await
 }
 
 /// Saves the password chosen from an invitation.
@@ -104,7 +35,7 @@ pub async fn invitation_save(
     Path(raw): Path<String>,
     Form(form): Form<PasswordFields>,
 ) -> Result<Response> {
-    save(state, ctx, ip, raw, Purpose::Invitation, form).await
+    door::link_save(&state, &ctx, ip, Link::StaffInvitation, &raw, form).await
 }
 
 /// The page where a staff member chooses a new password from a reset link.
@@ -113,7 +44,7 @@ pub async fn reset_form(
     ctx: PageContext,
     Path(raw): Path<String>,
 ) -> Result<Response> {
-    show(&state, &ctx, &raw, Purpose::PasswordReset, &Errors::new()).await
+    door::link_page(&state, &ctx, Link::StaffReset, &raw, &Errors::new()).await
 }
 
 /// Saves the password chosen from a reset link.
@@ -124,12 +55,12 @@ pub async fn reset_save(
     Path(raw): Path<String>,
     Form(form): Form<PasswordFields>,
 ) -> Result<Response> {
-    save(state, ctx, ip, raw, Purpose::PasswordReset, form).await
+    door::link_save(&state, &ctx, ip, Link::StaffReset, &raw, form).await
 }
 
 /// The "forgot your password" form.
 pub async fn forgot_form(ctx: PageContext) -> Response {
-    views::staff::forgot(&ctx, &ForgotForm::default(), &Errors::new()).into_response()
+    views::door::forgot(&ctx, Door::Staff, &ForgotForm::default(), &Errors::new()).into_response()
 }
 
 /// Emails a reset link if an account uses the address, and says the same either way.
@@ -139,16 +70,7 @@ pub async fn forgot(
     ClientIp(ip): ClientIp,
     Form(form): Form<ForgotForm>,
 ) -> Result<Response> {
-    let mut errors = Errors::new();
-    let Some(email) = errors.check("email", Email::parse(&form.email)) else {
-        return Ok(rejected(views::staff::forgot(&ctx, &form, &errors)));
-    };
-    if staff_links::request_reset(&state.db, state.now(), &state.config, &email, ctx.lang, ip)
-        .await?
-    {
-        state.mail_waiting();
-    }
-    Ok(views::staff::forgot_sent(&ctx, email.as_str()).into_response())
+    door::forgot(Door::Staff, &state, &ctx, ip, form).await
 }
 
 #[derive(Debug, Deserialize, Default)]

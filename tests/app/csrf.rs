@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use yorisoi::domain::Role;
 use yorisoi::web::routes;
 
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 13] = [
     "staff_users",
     "staff_sessions",
     "login_attempts",
@@ -13,6 +13,12 @@ const TABLES: [&str; 7] = [
     "outbox_messages",
     "staff_tokens",
     "setup_tokens",
+    "journey_drafts",
+    "proxy_registrations",
+    "proxy_accounts",
+    "proxy_sessions",
+    "proxy_tokens",
+    "proxy_end_requests",
 ];
 
 async fn snapshot(app: &TestApp) -> Vec<i64> {

@@ -11,6 +11,7 @@ mod concurrency;
 mod csrf;
 mod email;
 mod pages;
+mod proxies;
 mod roles;
 mod schedule;
 mod setup;

@@ -44,7 +44,11 @@ async fn start_page_speaks_the_visitors_language(app: TestApp) {
 
     // The start page links the journeys that exist, and none that does not exist yet.
     assert!(en.body.contains("href=\"/book\""), "booking is offered");
-    for missing in ["/proxy/apply", "/requests/new", "/feedback"] {
+    assert!(
+        en.body.contains("href=\"/proxy/apply\""),
+        "proxy applications are offered"
+    );
+    for missing in ["/requests/new", "/feedback"] {
         assert!(
             !en.body.contains(&format!("href=\"{missing}\"")),
             "{missing} is linked but not built"

@@ -300,6 +300,7 @@ impl TestApp {
                 start,
                 details,
                 lang: yorisoi::domain::Lang::En,
+                on_behalf: None,
             },
             None,
         )

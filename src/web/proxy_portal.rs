@@ -1,0 +1,368 @@
+//! The proxy's portal: signing in and out, activating the account and resetting a forgotten
+//! password, the customers they act for, booking a session for one of them, the sessions
+//! they booked, stepping down and asking for renewal.
+//!
+//! Every route about a customer names one of the proxy's registrations, and checks it first
+//! with [`proxies::acting_for`]: someone else's registration (or none) answers 404 and shows
+//! nothing; an ended, expired or not yet approved one, or an action outside the scope the
+//! customer granted, answers 403 with a page that says why.
+
+use super::AppState;
+use super::context::{ClientIp, CurrentProxy};
+use super::cookies::{self, Lifetime};
+use super::door::{self, Link, LoginQuery, PasswordFields};
+use super::forms::see_other;
+use crate::domain::booking::{DetailsForm, Draft};
+use crate::domain::proxy::{RegistrationStatus, Scope};
+use crate::domain::{BookingStatus, Token};
+use crate::error::{Error, Result};
+use crate::services::booking;
+use crate::services::proxies::{self, Refusal, Registration};
+use crate::services::{drafts, proxy_auth};
+use crate::views::components::Errors;
+use crate::views::door::{Door, ForgotForm, LoginForm};
+use crate::views::proxy::{self as view, CustomerCard, SessionLine};
+use crate::views::{self, PageContext};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// The sign-in page.
+pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Response {
+    door::login_page(Door::Proxy, &ctx, &query)
+}
+
+/// Checks an email and password and starts a session.
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Result<Response> {
+    door::sign_in(Door::Proxy, &state, &ctx, ip, form).await
+}
+
+/// Ends the session, and forgets any booking journey begun for a customer on this browser.
+pub async fn logout(
+    State(state): State<AppState>,
+    CurrentProxy(proxy): CurrentProxy,
+    ClientIp(ip): ClientIp,
+) -> Result<Response> {
+    proxy_auth::sign_out(&state.db, state.now(), &proxy, ip).await?;
+    let mut response = door::signed_out(Door::Proxy, &state);
+    let line = cookies::set(
+        cookies::BOOKING,
+        "",
+        Lifetime::Expired,
+        state.config.is_https(),
+    );
+    if let Ok(value) = HeaderValue::from_str(&line) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// The "forgot your password" form.
+pub async fn forgot_form(ctx: PageContext) -> Response {
+    views::door::forgot(&ctx, Door::Proxy, &ForgotForm::default(), &Errors::new()).into_response()
+}
+
+/// Emails a reset link if a proxy account uses the address, and says the same either way.
+pub async fn forgot(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<ForgotForm>,
+) -> Result<Response> {
+    door::forgot(Door::Proxy, &state, &ctx, ip, form).await
+}
+
+/// The page where an approved proxy chooses their first password.
+pub async fn activate_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(raw): Path<String>,
+) -> Result<Response> {
+    door::link_page(&state, &ctx, Link::ProxyActivation, &raw, &Errors::new()).await
+}
+
+/// Saves the first password; the link then stops working.
+pub async fn activate_save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Path(raw): Path<String>,
+    Form(form): Form<PasswordFields>,
+) -> Result<Response> {
+    door::link_save(&state, &ctx, ip, Link::ProxyActivation, &raw, form).await
+}
+
+/// The page where a proxy chooses a new password from a reset link.
+pub async fn reset_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(raw): Path<String>,
+) -> Result<Response> {
+    door::link_page(&state, &ctx, Link::ProxyReset, &raw, &Errors::new()).await
+}
+
+/// Saves the new password.
+pub async fn reset_save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Path(raw): Path<String>,
+    Form(form): Form<PasswordFields>,
+) -> Result<Response> {
+    door::link_save(&state, &ctx, ip, Link::ProxyReset, &raw, form).await
+}
+
+/// What the portal shows of one registration.
+fn card(state: &AppState, ctx: &PageContext, r: &Registration) -> CustomerCard {
+    let now = state.now();
+    let status = proxies::status_of(r);
+    CustomerCard {
+        id: r.id,
+        reference: r.reference.clone(),
+        customer: r.principal_full_name.clone(),
+        scopes: proxies::scopes_of(r).list(),
+        status,
+        active: proxies::active(r, now),
+        until: proxies::until_text(ctx.lang, r, &state.config),
+        renewal_requested: r.renewal_requested_at.is_some(),
+        renewable: status == RegistrationStatus::Expired
+            || (status == RegistrationStatus::Approved
+                && r.valid_until
+                    .is_some_and(|u| u - proxies::EXPIRY_REMINDER <= now)),
+    }
+}
+
+/// `?done=`: what just happened, for the banner.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: String,
+}
+
+fn notice(ctx: &PageContext, done: &str) -> Option<String> {
+    match done {
+        "stepped_down" | "renewal" | "cancelled" => {
+            Some(ctx.t(&format!("portal.done.{done}")).to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// `/proxy`: the customers this proxy acts for.
+pub async fn portal(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentProxy(proxy): CurrentProxy,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response> {
+    let cards: Vec<CustomerCard> = proxies::of_proxy(&state.db, state.now(), proxy.id)
+        .await?
+        .iter()
+        .map(|r| card(&state, &ctx, r))
+        .collect();
+    Ok(view::portal(&ctx, &cards, notice(&ctx, &query.done).as_deref()).into_response())
+}
+
+/// The page for a refused proxy action, with its status.
+fn refusal(ctx: &PageContext, why: Refusal) -> Response {
+    let (status, heading, body) = match why {
+        Refusal::NotTheirs => return Error::NotFound.into_response(),
+        Refusal::NotActive(RegistrationStatus::Expired) => (
+            StatusCode::FORBIDDEN,
+            "portal.refused.expired_title",
+            "portal.refused.expired",
+        ),
+        Refusal::NotActive(RegistrationStatus::Revoked) => (
+            StatusCode::FORBIDDEN,
+            "portal.refused.ended_title",
+            "portal.refused.ended",
+        ),
+        Refusal::NotActive(_) => (
+            StatusCode::FORBIDDEN,
+            "portal.refused.not_yet_title",
+            "portal.refused.not_yet",
+        ),
+        Refusal::OutOfScope(_) => (
+            StatusCode::FORBIDDEN,
+            "portal.refused.scope_title",
+            "portal.refused.scope",
+        ),
+    };
+    (status, view::refused(ctx, heading, body, "/proxy")).into_response()
+}
+
+/// The registration a route names, when this proxy may use it for `scope` now.
+async fn acting(
+    state: &AppState,
+    proxy_id: i64,
+    id: i64,
+    scope: Option<Scope>,
+) -> Result<std::result::Result<Registration, Refusal>> {
+    Ok(proxies::acting_for(&state.db, state.now(), proxy_id, id, scope).await?)
+}
+
+/// The sessions a proxy booked under a registration, newest first.
+async fn sessions(
+    state: &AppState,
+    ctx: &PageContext,
+    r: &Registration,
+) -> Result<Vec<SessionLine>> {
+    let now = state.now();
+    let desk = crate::services::desk::load(&state.db).await?;
+    Ok(booking::under_registration(&state.db, r.id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let mode = crate::domain::schedule::SessionMode::parse(&b.mode)
+                .unwrap_or(crate::domain::schedule::SessionMode::WrittenChat);
+            let booked = BookingStatus::parse(&b.status) == Some(BookingStatus::Booked);
+            SessionLine {
+                id: b.id,
+                reference: b.reference.clone(),
+                mode: booking::mode_name(ctx.lang, mode).to_owned(),
+                when: booking::when(ctx.lang, b.starts_at, b.ends_at, state.config.timezone),
+                status: b.status.clone(),
+                changeable: booked && now < booking::cutoff(&desk.rules(mode), &b),
+            }
+        })
+        .collect())
+}
+
+/// One customer's page: what the proxy may do and the sessions they booked. A registration
+/// that ended is still shown to its proxy, saying so, with nothing they can do.
+pub async fn customer(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentProxy(proxy): CurrentProxy,
+    Path(id): Path<i64>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response> {
+    let r = match acting(&state, proxy.id, id, None).await? {
+        Ok(r) => r,
+        Err(Refusal::NotTheirs) => return Err(Error::NotFound),
+        // Theirs, but not active: shown, with nothing to do.
+        Err(_) => proxies::get(&state.db, id).await?.ok_or(Error::NotFound)?,
+    };
+    let card = card(&state, &ctx, &r);
+    let lines = if card.active {
+        sessions(&state, &ctx, &r).await?
+    } else {
+        Vec::new()
+    };
+    Ok(view::customer(&ctx, &card, &lines, notice(&ctx, &query.done).as_deref()).into_response())
+}
+
+/// Starts the booking journey for the customer, with their details filled in.
+pub async fn book(
+    State(state): State<AppState>,
+    CurrentProxy(proxy): CurrentProxy,
+    Path(id): Path<i64>,
+    ctx: PageContext,
+) -> Result<Response> {
+    let r = match acting(&state, proxy.id, id, Some(Scope::Book)).await? {
+        Ok(r) => r,
+        Err(why) => return Ok(refusal(&ctx, why)),
+    };
+    let draft = Draft {
+        details: DetailsForm {
+            name: r.principal_full_name.clone(),
+            email: proxy.email.clone(),
+            member_number: r.principal_member_number.clone().unwrap_or_default(),
+            ..Default::default()
+        },
+        for_registration: Some(r.id),
+        for_customer: Some(r.principal_full_name.clone()),
+        ..Default::default()
+    };
+    let token = Token::generate();
+    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
+    let mut response = see_other("/book/mode");
+    let line = cookies::set(
+        cookies::BOOKING,
+        token.expose(),
+        Lifetime::Month,
+        state.config.is_https(),
+    );
+    if let Ok(value) = HeaderValue::from_str(&line) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// Opens a session the proxy booked on its manage page, under a fresh link: the same pages
+/// the emailed link opens, to see, move or cancel it.
+pub async fn manage(
+    State(state): State<AppState>,
+    CurrentProxy(proxy): CurrentProxy,
+    Path((id, booking_id)): Path<(i64, i64)>,
+    ctx: PageContext,
+) -> Result<Response> {
+    let r = match acting(&state, proxy.id, id, Some(Scope::Book)).await? {
+        Ok(r) => r,
+        Err(why) => return Ok(refusal(&ctx, why)),
+    };
+    let b = booking::get(&state.db, booking_id)
+        .await?
+        .filter(|b| b.proxy_registration_id == Some(r.id))
+        .ok_or(Error::NotFound)?;
+    let token = booking::manage_link(&state.db, state.now(), b.id).await?;
+    Ok(see_other(&format!("/bookings/{}", token.expose())))
+}
+
+/// Asks the proxy to confirm they are stepping down.
+pub async fn step_down_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentProxy(proxy): CurrentProxy,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let r = match acting(&state, proxy.id, id, None).await? {
+        Ok(r) => r,
+        Err(why) => return Ok(refusal(&ctx, why)),
+    };
+    Ok(view::step_down(&ctx, &card(&state, &ctx, &r)).into_response())
+}
+
+/// The proxy steps down: at once, and both are told.
+pub async fn step_down(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentProxy(proxy): CurrentProxy,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    if let Err(why) = acting(&state, proxy.id, id, None).await? {
+        return Ok(refusal(&ctx, why));
+    }
+    match proxies::step_down(&state.db, state.now(), &state.config, &proxy, ip, id).await {
+        Ok(_) => {
+            state.mail_waiting();
+            Ok(see_other("/proxy?done=stepped_down"))
+        }
+        Err(proxies::ProxyError::Database(e)) => Err(e.into()),
+        Err(proxies::ProxyError::NotFound) => Err(Error::NotFound),
+        Err(_) => Ok(see_other(&format!("/proxy/customers/{id}"))),
+    }
+}
+
+/// The proxy asks for their registration to be renewed.
+pub async fn renew(
+    State(state): State<AppState>,
+    CurrentProxy(proxy): CurrentProxy,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    match proxies::request_renewal(&state.db, state.now(), &proxy, ip, id).await {
+        Ok(_) => Ok(see_other(&format!("/proxy/customers/{id}?done=renewal"))),
+        Err(proxies::ProxyError::Database(e)) => Err(e.into()),
+        Err(proxies::ProxyError::NotFound) => Err(Error::NotFound),
+        Err(_) => Ok(see_other(&format!("/proxy/customers/{id}"))),
+    }
+}
