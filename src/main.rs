@@ -48,8 +48,8 @@ enum Command {
         lang: String,
     },
     /// Load demo staff (an admin, a supervisor, a coordinator and four interpreters with
-    /// availability) and print how to sign in. The password comes from YORISOI_PASSWORD, or
-    /// a new one is made and printed.
+    /// availability) and a proxy approved to act for one customer, and print how to sign
+    /// in. The password comes from YORISOI_PASSWORD, or a new one is made and printed.
     Demo,
 }
 
@@ -312,7 +312,27 @@ async fn demo(config: Config) -> Result<(), String> {
             a.display_name
         );
     }
-    if accounts.iter().any(|a| a.created) {
+    let proxy = yorisoi::services::demo::load_proxy(
+        &state.db,
+        &state.hasher,
+        &state.config,
+        state.now(),
+        &password,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!("Demo proxy, acting for 山田 花子, signing in at {base}/proxy/login:");
+    println!(
+        "  {:<12} {:<34} 山田 一郎{}",
+        "proxy",
+        yorisoi::services::demo::DEMO_PROXY,
+        if proxy {
+            ""
+        } else {
+            "  (already there; password unchanged)"
+        }
+    );
+    if proxy || accounts.iter().any(|a| a.created) {
         println!("Password for the new accounts: {password}");
     }
     println!("Book a session as a customer at {base}/book");

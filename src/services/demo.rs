@@ -1,6 +1,7 @@
 //! Demo data, so a newcomer can try a booking at once: an admin, a supervisor, a
-//! coordinator and four interpreters with weekly availability, join links and one day off.
-//! Running it again leaves existing accounts as they are.
+//! coordinator and four interpreters with weekly availability, join links and one day off;
+//! and a proxy, approved to act for one customer. Running it again leaves existing accounts
+//! as they are.
 
 use super::Actor;
 use super::interpreters;
@@ -224,4 +225,84 @@ pub async fn load(
         interpreters::add_exception(db, now, &actor, id, day, DayChange::Off).await?;
     }
     Ok(out)
+}
+
+/// The demo proxy's sign-in address.
+pub const DEMO_PROXY: &str = "proxy@demo.yorisoi.example";
+
+/// Loads a proxy approved to ask questions and book sessions for one customer, with
+/// `password`, unless there is one already. Answers whether this run made it.
+pub async fn load_proxy(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    config: &Config,
+    now: OffsetDateTime,
+    password: &str,
+) -> Result<bool, DemoError> {
+    use super::proxies::{self, Person};
+    use crate::domain::proxy::{Application, ConsentMethod, IdDocument, Relationship, Scopes};
+    use crate::entities::proxy_account;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    if proxy_account::Entity::find()
+        .filter(proxy_account::Column::Email.eq(DEMO_PROXY))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let (Ok(proxy_email), Some(birth)) = (
+        Email::parse(DEMO_PROXY),
+        time::Date::from_calendar_date(1941, time::Month::March, 9).ok(),
+    ) else {
+        return Err(DemoError::Staff("the demo proxy is not valid".into()));
+    };
+    let application = Application {
+        principal_full_name: "山田 花子".into(),
+        principal_kana: "やまだ はなこ".into(),
+        principal_birth_date: birth,
+        principal_member_number: Some("DEMO1234".into()),
+        principal_address: "〒100-0001 東京都千代田区千代田1-1".into(),
+        principal_email: None,
+        proxy_full_name: "山田 一郎".into(),
+        proxy_kana: "やまだ いちろう".into(),
+        relationship: Relationship::Child,
+        proxy_email,
+        proxy_address: "〒105-0011 東京都港区芝公園4-2".into(),
+        scopes: Scopes {
+            ask: true,
+            book: true,
+            procedures: false,
+        },
+        consent_method: ConsentMethod::Video,
+    };
+    let actor = Actor::default();
+    let r = proxies::apply(db, now, config, &actor, &application, Lang::Ja, None).await?;
+    let approve = async {
+        for person in [Person::Customer, Person::Proxy] {
+            proxies::record_document(db, now, &actor, r.id, person, IdDocument::MyNumberCard)
+                .await?;
+        }
+        let today = now.to_timezone(config.timezone).date();
+        proxies::record_consent(db, now, &actor, r.id, ConsentMethod::Video, today).await?;
+        proxies::approve(db, now, config, &actor, r.id).await
+    };
+    let approved = approve
+        .await
+        .map_err(|e| DemoError::Staff(e.to_string()))?;
+    let hash = hasher
+        .hash(password)
+        .await
+        .map_err(|e| DemoError::Staff(e.to_string()))?;
+    if let Some(account) = approved.proxy_account_id {
+        let account = proxy_account::Entity::find_by_id(account)
+            .one(db)
+            .await?
+            .ok_or_else(|| DemoError::Staff("the demo proxy has no account".into()))?;
+        let mut row: proxy_account::ActiveModel = account.into();
+        row.password_hash = Set(Some(hash));
+        row.activated_at = Set(Some(now));
+        row.update(db).await?;
+    }
+    Ok(true)
 }

@@ -353,6 +353,7 @@ fn demo_loads_staff_with_free_times_and_can_run_twice() {
         "coordinator@demo.yorisoi.example",
         "supervisor@demo.yorisoi.example",
         "sato@demo.yorisoi.example",
+        "proxy@demo.yorisoi.example",
         "/book",
     ] {
         assert!(stdout.contains(line), "{line} in {stdout}");
@@ -396,8 +397,19 @@ fn demo_loads_staff_with_free_times_and_can_run_twice() {
             let days = customer.get(&format!("/book/day?week={week}")).await;
             offered |= days.body.contains("type=\"radio\"");
         }
+        // The demo proxy signs in and sees the customer they act for.
+        let proxy = Browser::new(&base);
+        let signed_in = proxy
+            .post(
+                "/proxy/login",
+                &[("email", "proxy@demo.yorisoi.example"), ("password", &password)],
+            )
+            .await;
+        let portal = proxy.get("/proxy").await;
         server.kill().ok();
         server.wait().ok();
         assert!(offered, "the demo offers free times within three weeks");
+        assert_eq!(signed_in.location(), Some("/proxy"));
+        assert!(portal.body.contains("山田 花子"), "{}", portal.body);
     });
 }
