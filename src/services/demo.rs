@@ -287,9 +287,7 @@ pub async fn load_proxy(
         proxies::record_consent(db, now, &actor, r.id, ConsentMethod::Video, today).await?;
         proxies::approve(db, now, config, &actor, r.id).await
     };
-    let approved = approve
-        .await
-        .map_err(|e| DemoError::Staff(e.to_string()))?;
+    let approved = approve.await.map_err(|e| DemoError::Staff(e.to_string()))?;
     let hash = hasher
         .hash(password)
         .await

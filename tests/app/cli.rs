@@ -402,7 +402,10 @@ fn demo_loads_staff_with_free_times_and_can_run_twice() {
         let signed_in = proxy
             .post(
                 "/proxy/login",
-                &[("email", "proxy@demo.yorisoi.example"), ("password", &password)],
+                &[
+                    ("email", "proxy@demo.yorisoi.example"),
+                    ("password", &password),
+                ],
             )
             .await;
         let portal = proxy.get("/proxy").await;
