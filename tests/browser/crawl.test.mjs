@@ -1,6 +1,6 @@
-// Every page a visitor or a staff member of each role can reach, in Japanese and English,
-// with its error states: axe-core, structure, labels and reflow on each, then the Nu HTML
-// Checker once over all of them.
+// Every page a visitor, a staff member of each role or the demo proxy can reach, in Japanese
+// and English, with its error states: axe-core, structure, labels and reflow on each, then
+// the Nu HTML Checker once over all of them.
 //
 // Each crawl (one visitor or role in one language) runs on its own copy of the server and
 // its database, copied when this test starts: what one crawl's forms change, no other crawl
@@ -12,27 +12,35 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LANGS, OUT, ROLES, launch, newContext, server, serverCopies, signIn } from './lib/browser.mjs';
+import { LANGS, OUT, ROLES, homeOf, launch, newContext, server, serverCopies, signIn } from './lib/browser.mjs';
 import { HtmlStore, crawl } from './lib/crawl.mjs';
 import { addAxe, vnuErrors } from './lib/checks.mjs';
+import { seedProxies } from './lib/seed.mjs';
 
 const JOBS = Number(process.env.YORISOI_TEST_CRAWL_JOBS) || 2;
 
 // The crawls, those that reach the most pages first, so that the short ones fill in at the
-// end: admin, supervisor and coordinator, then the visitor and the interpreter.
-const CRAWLS = [...ROLES.filter((role) => role !== 'interpreter'), 'visitor', 'interpreter'].flatMap((who) =>
-  LANGS.map((lang) => ({ who, lang, start: who === 'visitor' ? '/' : '/staff', name: `${who}/${lang}` })),
+// end: admin, supervisor and coordinator, then the proxy (from /proxy, where the portal
+// starts), the visitor and the interpreter.
+const { accounts } = server();
+const CRAWLS = [...ROLES.filter((role) => role !== 'interpreter'), 'proxy', 'visitor', 'interpreter'].flatMap((who) =>
+  LANGS.map((lang) => ({ who, lang, start: who === 'visitor' ? '/' : homeOf(accounts[who]), name: `${who}/${lang}` })),
 );
 
 test('every reachable page passes the checks', { timeout: 8 * 60 * 1000 }, async (t) => {
-  const { base, password, accounts } = server();
+  const { base, password } = server();
   const htmlDir = join(OUT, 'html');
   rmSync(htmlDir, { recursive: true, force: true });
   mkdirSync(htmlDir, { recursive: true });
   const store = new HtmlStore(htmlDir);
-  const copies = serverCopies(CRAWLS.map((c) => c.name));
   const browser = await launch();
   t.after(() => browser.close());
+  // Before the copies: an application waiting for staff, a session the proxy booked and a
+  // customer's request to end the demo registration, so that the staff crawls reach an open
+  // registration's page with its forms and the list of requests, and the proxy's crawl the
+  // customer's sessions.
+  await seedProxies(browser, base, accounts, password);
+  const copies = serverCopies(CRAWLS.map((c) => c.name));
 
   // One subtest per crawl, run `jobs` at a time; each page is a subtest of its crawl. The
   // report lists them in this order whichever finishes first.

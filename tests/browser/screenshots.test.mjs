@@ -1,5 +1,5 @@
-// Pictures for a person to look at: the start page and the admin's dashboard, wide and at
-// 320 px, in each language, saved in out/.
+// Pictures for a person to look at: the start page, the admin's dashboard and the proxy's
+// portal, wide and at 320 px, in each language, saved in out/.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ async function shoot(page, name) {
   }
 }
 
-test('screenshots of the start page and the staff dashboard', async (t) => {
+test('screenshots of the start page, the staff dashboard and the proxy portal', async (t) => {
   const browser = await launch();
   t.after(() => browser.close());
   for (const lang of LANGS) {
@@ -35,5 +35,12 @@ test('screenshots of the start page and the staff dashboard', async (t) => {
     await dashboard.goto(`${base}/staff`);
     await shoot(dashboard, `dashboard-admin-${lang}`);
     await staff.close();
+
+    const proxy = await newContext(browser, base, lang);
+    await signIn(proxy, base, accounts.proxy, password);
+    const portal = await proxy.newPage();
+    await portal.goto(`${base}/proxy`);
+    await shoot(portal, `portal-proxy-${lang}`);
+    await proxy.close();
   }
 });

@@ -141,15 +141,20 @@ export async function setLanguage(context, base, lang) {
   await context.addCookies([{ name: 'yorisoi_lang', value: lang, url: base, httpOnly: true, sameSite: 'Lax' }]);
 }
 
+/** Where an account signs in and starts: `/staff` for staff, `/proxy` for the demo proxy. */
+export const homeOf = (account) => account.home ?? '/staff';
+
 /**
- * Signs a context in through the sign-in form. This is test set-up, not part of the crawl:
- * the crawler itself only ever submits the sign-in form empty.
+ * Signs a context in through the sign-in form of the account's door (`/staff/login` or
+ * `/proxy/login`). This is test set-up, not part of the crawl: the crawler itself only ever
+ * submits the sign-in forms empty.
  */
 export async function signIn(context, base, account, password) {
+  const home = homeOf(account);
   const page = await context.newPage();
-  await page.goto(`${base}/staff/login`);
+  await page.goto(`${base}${home}/login`);
   await page.fill('#email', account.email);
   await page.fill('#password', password);
-  await Promise.all([page.waitForURL(`${base}/staff`), page.click('main form button[type="submit"]')]);
+  await Promise.all([page.waitForURL(`${base}${home}`), page.click('main form button[type="submit"]')]);
   await page.close();
 }

@@ -1,9 +1,11 @@
 // The crawler: from a start page, follows every same-origin link, submits every form once
 // empty (never sign-out, nothing that ends, cancels or revokes), and checks every page it reaches,
-// error-state pages included. One crawl is one visitor (anonymous or a role) in one language.
+// error-state pages included. One crawl is one visitor (anonymous, a staff role or the demo
+// proxy) in one language.
 // Links to one path are followed for at most 3 distinct query strings (counted per pathname;
 // the bare path, without a query, is not counted), so pages with endless links such as the
-// week board's "next week" keep the crawl finite. A form is submitted once per kind: forms
+// week board's "next week" keep the crawl finite; a path whose queries are a short closed
+// list has its own limit (QUERIES_FOR). A form is submitted once per kind: forms
 // whose actions differ only in numeric ids (each staff account's, each interpreter's) are
 // one kind, since they are drawn by the same code.
 
@@ -14,6 +16,14 @@ import { axeViolations, describeViolations, labelProblems, reflowProblems, struc
 
 // How many distinct query strings of one pathname the crawler follows.
 const QUERIES_PER_PATH = 3;
+
+// Paths whose links carry a closed list of queries, all followed whatever order the links
+// come in. The proxy queue has one tab per registration status, six in all (`?status=`
+// submitted, under_review, approved, rejected, revoked, expired): each draws its own table
+// (approved and expired add the end date), and only the approved tab leads to the demo
+// registration's page, so it must not depend on the tabs' order or on another page linking
+// to a tab first.
+const QUERIES_FOR = new Map([['/staff/proxies', 6]]);
 
 // The last path segments of actions that end something or change someone's standing.
 const DESTRUCTIVE = ['deactivate', 'reactivate', 'invite', 'cancel', 'revoke', 'reject', 'delete', 'step-down'];
@@ -96,7 +106,7 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
       if (!seen.has(url.href)) {
         if (url.search) {
           const known = queries.get(url.pathname) ?? new Set();
-          if (!known.has(url.search) && known.size >= QUERIES_PER_PATH) continue;
+          if (!known.has(url.search) && known.size >= (QUERIES_FOR.get(url.pathname) ?? QUERIES_PER_PATH)) continue;
           known.add(url.search);
           queries.set(url.pathname, known);
         }
@@ -119,14 +129,23 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
       store.save(label, await response.text());
       found = await page.evaluate(() => ({
         links: [...document.querySelectorAll('a[href]')].map((a) => a.href),
-        forms: [...document.forms].map((f, index) => ({
-          index,
-          method: (f.getAttribute('method') || 'get').toLowerCase(),
+        forms: [...document.forms].map((f, index, all) => {
+          const method = (f.getAttribute('method') || 'get').toLowerCase();
           // Not f.action: a control named "action" (as in the audit filter) shadows it.
-          action: new URL(f.getAttribute('action') ?? '', document.baseURI).href,
-          csrf: Boolean(f.querySelector('input[name="csrf_token"]')),
-          destructive: f.hasAttribute('data-destructive'),
-        })),
+          const action = new URL(f.getAttribute('action') ?? '', document.baseURI).href;
+          const same = (g) =>
+            (g.getAttribute('method') || 'get').toLowerCase() === method &&
+            new URL(g.getAttribute('action') ?? '', document.baseURI).href === action;
+          return {
+            index,
+            method,
+            action,
+            // Which of the forms with this method and action it is.
+            nth: all.slice(0, index).filter(same).length,
+            csrf: Boolean(f.querySelector('input[name="csrf_token"]')),
+            destructive: f.hasAttribute('data-destructive'),
+          };
+        }),
       }));
       assert.ok(status < 500, `the server failed with ${status}`);
       if (expect) expect(status);
@@ -139,14 +158,25 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
   // The page at this URL is showing as it was loaded (and checked), no form sent from it yet.
   let untouched = null;
 
-  // Submits form `index` of the page at `from`, emptied, through the browser: from the page
-  // as it is showing if nothing was sent from it yet, else from the page loaded again.
+  // Submits `form` of the page at `from`, emptied, through the browser: from the page as it
+  // is showing if nothing was sent from it yet, else from the page loaded again. The form is
+  // found again by its method and action (the nth of those alike), not by its place on the
+  // page: a form sent before may have changed what the page shows (a registration whose
+  // review has started loses its "start review" form, and the forms after it move up), and
+  // a place would then name another form, maybe one never to be sent. Answers false, sending
+  // nothing, when the page no longer has the form or it is now one never to be sent.
   const submitEmpty = async (from, form, { withoutCsrf = false } = {}) => {
     if (untouched !== from) await page.goto(from);
     untouched = null;
-    await page.evaluate(
-      ({ index, withoutCsrf }) => {
-        const f = document.forms[index];
+    const found = await page.evaluate(
+      ({ method, action, nth, withoutCsrf }) => {
+        const alike = [...document.forms].filter(
+          (f) =>
+            (f.getAttribute('method') || 'get').toLowerCase() === method &&
+            new URL(f.getAttribute('action') ?? '', document.baseURI).href === action,
+        );
+        const f = alike[nth];
+        if (!f || f.hasAttribute('data-destructive')) return false;
         for (const el of [...f.elements]) {
           if (el.type === 'hidden') {
             if (withoutCsrf && el.name === 'csrf_token') el.remove();
@@ -154,12 +184,14 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
           else if (el.tagName === 'SELECT') el.selectedIndex = 0;
           else if (el.tagName !== 'BUTTON' && 'value' in el) el.value = '';
         }
+        f.setAttribute('data-crawl-sending', '');
+        return true;
       },
-      { index: form.index, withoutCsrf },
+      { method: form.method, action: form.action, nth: form.nth, withoutCsrf },
     );
+    if (!found) return false;
     const button = page
-      .locator('form')
-      .nth(form.index)
+      .locator('form[data-crawl-sending]')
       .locator('button:not([type]), button[type="submit"], input[type="submit"]')
       .first();
     const [response] = await Promise.all([page.waitForNavigation(), button.click()]);
@@ -184,6 +216,12 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
       const action = pathOf(form.action);
 
       const emptied = await submitEmpty(landed, form);
+      if (emptied === false) {
+        // What was sent before changed the page, which no longer has this form: the next
+        // page with a form of this kind sends it instead.
+        submitted.delete(key);
+        continue;
+      }
       if (emptied) seen.add(page.url());
       const result = await visit(`${form.method.toUpperCase()} ${action} (empty) → ${pathOf(page.url())}`, emptied);
       enqueue(result.links);
@@ -209,7 +247,8 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
         // What a visitor whose browser lost the form's token sees.
         csrfProbeDone = true;
         const r = await submitEmpty(landed, form, { withoutCsrf: true });
-        await visit(`POST ${action} (no CSRF token)`, r, (s) => assert.equal(s, 403));
+        if (r !== false) await visit(`POST ${action} (no CSRF token)`, r, (s) => assert.equal(s, 403));
+        else csrfProbeDone = false;
       }
     }
   }
