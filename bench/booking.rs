@@ -515,6 +515,7 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
                         Lang::Ja
                     },
                     on_behalf: None,
+                    request_id: None,
                 };
                 match yorisoi::services::booking::confirm(
                     db,

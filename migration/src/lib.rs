@@ -7,6 +7,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_outbox;
 mod m20261122_000003_booking;
 mod m20261125_000004_proxies;
+mod m20261125_000005_requests;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_outbox::Migration),
             Box::new(m20261122_000003_booking::Migration),
             Box::new(m20261125_000004_proxies::Migration),
+            Box::new(m20261125_000005_requests::Migration),
         ]
     }
 }

@@ -95,11 +95,25 @@ pub enum AuditAction {
     ProxyRenewalRequested,
     /// Staff renewed a proxy registration.
     ProxyRenewed,
+    /// A support request was sent, by the customer or by a proxy for them.
+    RequestSent,
+    /// The customer (or their proxy) wrote again in a request's thread.
+    RequestCustomerMessage,
+    /// Staff replied to a request; the reply was emailed.
+    RequestReplied,
+    /// Staff added an internal note to a request.
+    RequestNoteAdded,
+    /// A request was given to a staff member, or taken off them.
+    RequestAssigned,
+    /// A request's status changed.
+    RequestStatusChanged,
+    /// The customer booked a session to be answered in.
+    RequestSessionBooked,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 53] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -146,6 +160,13 @@ impl AuditAction {
         AuditAction::ProxyExpired,
         AuditAction::ProxyRenewalRequested,
         AuditAction::ProxyRenewed,
+        AuditAction::RequestSent,
+        AuditAction::RequestCustomerMessage,
+        AuditAction::RequestReplied,
+        AuditAction::RequestNoteAdded,
+        AuditAction::RequestAssigned,
+        AuditAction::RequestStatusChanged,
+        AuditAction::RequestSessionBooked,
     ];
 
     /// The name stored in the log.
@@ -197,6 +218,13 @@ impl AuditAction {
             AuditAction::ProxyExpired => "proxy.expired",
             AuditAction::ProxyRenewalRequested => "proxy.renewal_requested",
             AuditAction::ProxyRenewed => "proxy.renewed",
+            AuditAction::RequestSent => "request.sent",
+            AuditAction::RequestCustomerMessage => "request.customer_message",
+            AuditAction::RequestReplied => "request.replied",
+            AuditAction::RequestNoteAdded => "request.note_added",
+            AuditAction::RequestAssigned => "request.assigned",
+            AuditAction::RequestStatusChanged => "request.status_changed",
+            AuditAction::RequestSessionBooked => "request.session_booked",
         }
     }
 

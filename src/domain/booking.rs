@@ -265,6 +265,8 @@ pub struct Draft {
     pub for_registration: Option<i64>,
     /// And the customer's name, shown on every page of the journey.
     pub for_customer: Option<String>,
+    /// The support request this session is booked to answer, by reference.
+    pub request: Option<String>,
 }
 
 impl Draft {

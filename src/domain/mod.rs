@@ -1,6 +1,30 @@
 //! Plain types and rules of the desk. Nothing here knows about HTTP, the database or HTML,
 //! so every rule can be unit-tested in microseconds.
 
+/// Defines a closed list of stored names with `ALL`, `as_str` and `parse`.
+macro_rules! stored_names {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in the order offered.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored name, also used in forms and message keys.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Reads a stored name back.
+            pub fn parse(raw: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == raw)
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod booking;
 pub mod delivery;
@@ -11,6 +35,7 @@ pub mod prefs;
 pub mod proxy;
 pub mod qualification;
 pub mod reference;
+pub mod request;
 pub mod role;
 pub mod schedule;
 pub mod staff;

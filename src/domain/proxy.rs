@@ -8,30 +8,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use time::{Date, Month, OffsetDateTime};
 
-/// Defines a closed list of stored names with `ALL`, `as_str` and `parse`.
-macro_rules! stored_names {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            /// Every value, in the order offered.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stored name, also used in forms and message keys.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Reads a stored name back.
-            pub fn parse(raw: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == raw)
-            }
-        }
-    };
-}
-
 stored_names! {
     /// Who the proxy is to the customer.
     Relationship {

@@ -76,11 +76,14 @@ pub enum Permission {
     /// Check proxy applications, record identity documents and consent, approve, reject,
     /// revoke and renew registrations, and handle customers' requests to end them.
     VerifyProxies,
+    /// See the queue of support requests; assign, answer and add internal notes to them,
+    /// and change their status.
+    HandleRequests,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::ViewDashboard,
         Permission::ChangeOwnPassword,
         Permission::ManageStaff,
@@ -90,6 +93,7 @@ impl Permission {
         Permission::ManageOwnSessions,
         Permission::ManageDeskSettings,
         Permission::VerifyProxies,
+        Permission::HandleRequests,
     ];
 
     /// The permission table: the roles that hold each permission.
@@ -104,7 +108,9 @@ impl Permission {
             Permission::ManageSchedule => &[Admin, Supervisor, Coordinator],
             Permission::ManageOwnSessions => &[Interpreter],
             Permission::ManageDeskSettings => &[Admin],
-            Permission::VerifyProxies => &[Admin, Supervisor, Coordinator],
+            Permission::VerifyProxies | Permission::HandleRequests => {
+                &[Admin, Supervisor, Coordinator]
+            }
         }
     }
 
@@ -120,6 +126,7 @@ impl Permission {
             Permission::ManageOwnSessions => "manage_own_sessions",
             Permission::ManageDeskSettings => "manage_desk_settings",
             Permission::VerifyProxies => "verify_proxies",
+            Permission::HandleRequests => "handle_requests",
         }
     }
 }

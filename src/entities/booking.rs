@@ -40,6 +40,8 @@ pub struct Model {
     /// Where a copy of each email about the session goes (the customer, when a proxy
     /// booked it and the customer gave an address).
     pub copy_email: Option<String>,
+    /// The support request the customer booked this session to be answered in.
+    pub request_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

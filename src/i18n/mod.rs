@@ -19,6 +19,8 @@ const JA: &str = concat!(
     include_str!("ja_schedule.txt"),
     "\n",
     include_str!("ja_proxy.txt"),
+    "\n",
+    include_str!("ja_requests.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -28,6 +30,8 @@ const EN: &str = concat!(
     include_str!("en_schedule.txt"),
     "\n",
     include_str!("en_proxy.txt"),
+    "\n",
+    include_str!("en_requests.txt"),
 );
 
 /// One language's messages.

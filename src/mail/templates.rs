@@ -314,6 +314,33 @@ pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Ren
     )
 }
 
+/// An email about a support request: `email.request.{which}.subject`, the paragraphs given,
+/// and the link to the thread.
+pub fn request_notice(
+    lang: Lang,
+    which: &str,
+    name: &str,
+    reference: &str,
+    before: Vec<String>,
+    action: Option<(String, String)>,
+) -> Rendered {
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(
+                lang,
+                &format!("email.request.{which}.subject"),
+                &[("reference", reference)],
+            ),
+            greeting: tf(lang, "email.customer_greeting", &[("name", name)]),
+            reference: Some(reference.to_owned()),
+            before,
+            action,
+            after: vec![t(lang, "email.request.no_phone").to_owned()],
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

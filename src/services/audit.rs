@@ -35,6 +35,14 @@ impl Target {
         }
     }
 
+    /// A support request.
+    pub fn request(id: i64) -> Self {
+        Target {
+            kind: "support_request",
+            id: id.to_string(),
+        }
+    }
+
     /// A staff account.
     pub fn staff(id: i64) -> Self {
         Target {

@@ -101,6 +101,8 @@ pub struct NewBooking {
     pub lang: Lang,
     /// When a proxy books for the customer they act for.
     pub on_behalf: Option<OnBehalf>,
+    /// The support request the session is booked to answer.
+    pub request_id: Option<i64>,
 }
 
 /// A session a proxy books for a customer, under one of their registrations.
@@ -559,10 +561,14 @@ async fn try_confirm(
             .as_ref()
             .and_then(|o| o.copy_to.as_ref())
             .map(|e| e.as_str().to_owned())),
+        request_id: Set(new.request_id),
     }
     .insert(&txn)
     .await?;
     hold(&txn, interpreter, row.id, new.start, &rules).await?;
+    if let Some(request_id) = new.request_id {
+        super::requests::note_session_booked(&txn, now, actor, request_id, &row.reference).await?;
+    }
     audit::record(
         &txn,
         now,

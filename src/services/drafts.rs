@@ -29,6 +29,10 @@ impl Journey for crate::domain::proxy::ApplicationDraft {
     const KIND: &'static str = "proxy_application";
 }
 
+impl Journey for crate::domain::request::RequestDraft {
+    const KIND: &'static str = "support_request";
+}
+
 /// The journey a token names, if it is still kept.
 pub async fn load<J: Journey, C: ConnectionTrait>(
     conn: &C,

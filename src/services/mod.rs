@@ -12,6 +12,7 @@ pub mod interpreters;
 pub mod passwords;
 pub mod proxies;
 pub mod proxy_auth;
+pub mod requests;
 pub mod schedule_board;
 pub mod setup;
 pub mod staff;

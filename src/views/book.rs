@@ -408,11 +408,14 @@ fn answer_rows(ctx: &PageContext, a: &Answers<'_>, changes: bool) -> Vec<Summary
 }
 
 /// Check your answers, with change links and the confirm button.
-pub fn check(ctx: &PageContext, answers: &Answers<'_>) -> Markup {
+pub fn check(ctx: &PageContext, answers: &Answers<'_>, request: Option<&str>) -> Markup {
     let title = ctx.t("book.check.title");
     let body = html! {
         (back_link(ctx, "/book/details"))
         h1 .heading-l { (title) }
+        @if let Some(reference) = request {
+            p { (ctx.tf("book.check.for_request", &[("reference", reference)])) }
+        }
         (super::components::summary_list(ctx, &answer_rows(ctx, answers, true)))
         h2 .heading-m { (ctx.t("book.check.now_heading")) }
         p { (ctx.t("book.check.now")) }

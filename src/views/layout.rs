@@ -111,6 +111,9 @@ fn header(ctx: &PageContext) -> Markup {
                     div .width-container .staff-nav__inner {
                         ul .staff-nav__list {
                             li { a href="/staff" aria-current=[(ctx.path == "/staff").then_some("page")] { (ctx.t("nav.dashboard")) } }
+                            @if ctx.staff_may(Permission::HandleRequests) {
+                                li { a href="/staff/requests" aria-current=[ctx.path.starts_with("/staff/requests").then_some("page")] { (ctx.t("nav.requests")) } }
+                            }
                             @if ctx.staff_may(Permission::VerifyProxies) {
                                 li { a href="/staff/proxies" aria-current=[ctx.path.starts_with("/staff/proxies").then_some("page")] { (ctx.t("nav.proxies")) } }
                             }

@@ -8,9 +8,11 @@ pub mod errors;
 pub mod layout;
 pub mod proxy;
 pub mod public;
+pub mod requests;
 pub mod schedule;
 pub mod staff;
 pub mod staff_proxies;
+pub mod staff_requests;
 
 use crate::domain::{Lang, Permission, Prefs, Role};
 use crate::i18n;

@@ -5,7 +5,8 @@
 use super::PageContext;
 use super::components::{
     Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices, date_input,
-    error_summary, form, input, notification_banner, summary_list, textarea, warning_button,
+    error_summary, form, input, notification_banner, secondary_button, summary_list, textarea,
+    warning_button,
 };
 use super::layout::{Page, render};
 use crate::domain::proxy::{
@@ -521,10 +522,12 @@ pub fn customer(
     ctx: &PageContext,
     card: &CustomerCard,
     sessions: &[SessionLine],
+    requests: &[RequestLine],
     notice: Option<&str>,
 ) -> Markup {
     let title = card.customer.clone();
     let can_book = card.active && card.scopes.contains(&Scope::Book);
+    let can_ask = card.active && card.scopes.contains(&Scope::Ask);
     let body = html! {
         (back_link(ctx, "/proxy"))
         @if let Some(notice) = notice {
@@ -554,8 +557,31 @@ pub fn customer(
         } @else if card.active {
             p { (ctx.t("portal.book_not_granted")) }
         }
-        @if card.active && card.scopes.iter().any(|s| *s != Scope::Book) {
+        @if can_ask {
+            (form(ctx, &format!("/proxy/customers/{}/ask", card.id), html! {
+                (secondary_button(ctx.t("portal.ask")))
+            }))
+        } @else if card.active {
+            p { (ctx.t("portal.ask_not_granted")) }
+        }
+        @if card.active && card.scopes.contains(&Scope::Procedures) {
             p { (ctx.t("portal.other_scopes")) }
+        }
+        @if can_ask {
+            h2 .heading-m { (ctx.t("portal.requests_heading")) }
+            @if requests.is_empty() {
+                p { (ctx.t("portal.no_requests")) }
+            } @else {
+                ul .list {
+                    @for q in requests {
+                        li {
+                            a href={ "/proxy/customers/" (card.id) "/requests/" (q.id) } { (q.reference) ": " (q.topic) }
+                            " " strong .tag { (q.status) }
+                            br; span .muted { (ctx.tf("portal.request_sent_at", &[("time", &ctx.datetime(q.sent_at))])) }
+                        }
+                    }
+                }
+            }
         }
         h2 .heading-m { (ctx.t("portal.sessions_heading")) }
         @if sessions.is_empty() {
@@ -608,6 +634,21 @@ pub fn customer(
         }
     };
     render(ctx, Page::new(title, body))
+}
+
+/// One request a proxy sent for the customer, as their page lists it.
+#[derive(Debug, Clone)]
+pub struct RequestLine {
+    /// Its id.
+    pub id: i64,
+    /// Its reference.
+    pub reference: String,
+    /// What it is about, written out.
+    pub topic: String,
+    /// Where it stands, written out.
+    pub status: String,
+    /// When it was sent.
+    pub sent_at: time::OffsetDateTime,
 }
 
 /// The page that asks a proxy to confirm they are stepping down.

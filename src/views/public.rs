@@ -14,6 +14,7 @@ pub fn home(ctx: &PageContext) -> Markup {
         p { (ctx.t("home.who")) }
         h2 .heading-m { (ctx.t("home.online_heading")) }
         ul .list .list--bullet {
+            li { a href="/requests/new" { (ctx.t("home.link_request")) } }
             li { a href="/book" { (ctx.t("home.link_book")) } }
             li { a href="/proxy/apply" { (ctx.t("home.link_proxy")) } }
         }

@@ -112,7 +112,12 @@ pub fn setup(ctx: &PageContext, action: &str, values: &StaffForm, errors: &Error
 }
 
 /// The staff dashboard: what this role can do here.
-pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
+pub fn dashboard(
+    ctx: &PageContext,
+    display_name: &str,
+    role: Role,
+    figures: &[(u64, &str, String)],
+) -> Markup {
     let areas = [
         (
             Permission::ManageStaff,
@@ -131,6 +136,12 @@ pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
             "/staff/outbox",
             "dashboard.outbox",
             "dashboard.outbox_hint",
+        ),
+        (
+            Permission::HandleRequests,
+            "/staff/requests",
+            "dashboard.requests",
+            "dashboard.requests_hint",
         ),
         (
             Permission::VerifyProxies,
@@ -175,6 +186,12 @@ pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
             "dashboard.proxy_settings_hint",
         ),
         (
+            Permission::ManageDeskSettings,
+            "/staff/settings/requests",
+            "dashboard.request_settings",
+            "dashboard.request_settings_hint",
+        ),
+        (
             Permission::ChangeOwnPassword,
             "/staff/password",
             "dashboard.password",
@@ -184,6 +201,14 @@ pub fn dashboard(ctx: &PageContext, display_name: &str, role: Role) -> Markup {
     let body = html! {
         h1 .heading-l { (ctx.tf("dashboard.title", &[("name", display_name)])) }
         p { (ctx.tf("dashboard.role", &[("role", ctx.t(&format!("role.{}", role.as_str())))])) }
+        @if !figures.is_empty() {
+            h2 .heading-m { (ctx.t("dashboard.today")) }
+            ul .stat-list {
+                @for (number, key, href) in figures {
+                    li .stat { span .stat__number { (number) } a href=(href) { (ctx.t(key)) } }
+                }
+            }
+        }
         h2 .heading-m { (ctx.t("dashboard.areas")) }
         ul .card-list {
             @for (permission, href, title, hint) in areas {

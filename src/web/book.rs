@@ -84,6 +84,25 @@ fn next_step(draft: &Draft) -> &'static str {
     }
 }
 
+/// Starts a booking journey with some answers already given (a proxy booking for a
+/// customer, or a customer booking the session a request asked for), on a fresh cookie, and
+/// goes to the first question still open.
+pub async fn begin(state: &AppState, draft: &Draft) -> Result<Response> {
+    let token = Token::generate();
+    drafts::save_now(&state.db, state.now(), &token, draft).await?;
+    let mut response = see_other(next_step(draft));
+    let line = cookies::set(
+        cookies::BOOKING,
+        token.expose(),
+        Lifetime::Month,
+        state.config.is_https(),
+    );
+    if let Ok(value) = HeaderValue::from_str(&line) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
 fn visitor(ip: Option<String>) -> Actor {
     Actor::visitor(ip)
 }
@@ -575,7 +594,7 @@ pub async fn check_form(
         when: booking::when(ctx.lang, start, end, state.config.timezone),
         details: &draft.details,
     };
-    Ok(view::check(&ctx, &answers).into_response())
+    Ok(view::check(&ctx, &answers, draft.request.as_deref()).into_response())
 }
 
 /// Books the session.
@@ -633,12 +652,19 @@ pub async fn confirm(
         drafts::save_now(&state.db, state.now(), &token, &draft).await?;
         return Ok(see_other(next_step(&draft)));
     };
+    let request_id = match &draft.request {
+        Some(reference) => crate::services::requests::by_reference(&state.db, reference)
+            .await?
+            .map(|r| r.id),
+        None => None,
+    };
     let new = NewBooking {
         mode,
         start,
         details,
         lang: ctx.lang,
         on_behalf,
+        request_id,
     };
     match booking::confirm(
         &state.db,

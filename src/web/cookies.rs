@@ -18,6 +18,9 @@ pub const BOOKING: &str = "yorisoi_book";
 /// The visitor's unfinished proxy application.
 pub const PROXY_APPLICATION: &str = "yorisoi_apply";
 
+/// Names the unfinished support request kept on the server.
+pub const REQUEST: &str = "yorisoi_request";
+
 /// The value of one cookie sent by the browser.
 pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

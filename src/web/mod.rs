@@ -8,12 +8,14 @@ pub mod forms;
 pub mod proxy_apply;
 pub mod proxy_portal;
 pub mod public;
+pub mod requests;
 pub mod routes;
 pub mod schedule;
 pub mod setup;
 pub mod staff;
 pub mod staff_links;
 pub mod staff_proxies;
+pub mod staff_requests;
 
 use crate::clock::Clock;
 use crate::config::Config;

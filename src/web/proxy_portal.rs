@@ -12,16 +12,19 @@ use super::context::{ClientIp, CurrentProxy};
 use super::cookies::{self, Lifetime};
 use super::door::{self, Link, LoginQuery, PasswordFields};
 use super::forms::see_other;
+use super::requests as web_requests;
 use crate::domain::booking::{DetailsForm, Draft};
 use crate::domain::proxy::{RegistrationStatus, Scope};
+use crate::domain::request::{RequestDraft, RequestStatus};
 use crate::domain::{BookingStatus, Token};
 use crate::error::{Error, Result};
 use crate::services::booking;
 use crate::services::proxies::{self, Refusal, Registration};
-use crate::services::{drafts, proxy_auth};
+use crate::services::{drafts, proxy_auth, requests};
 use crate::views::components::Errors;
 use crate::views::door::{Door, ForgotForm, LoginForm};
-use crate::views::proxy::{self as view, CustomerCard, SessionLine};
+use crate::views::proxy::{self as view, CustomerCard, RequestLine, SessionLine};
+use crate::views::requests::{self as request_view, MessageForm, ThreadPage};
 use crate::views::{self, PageContext};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -251,12 +254,24 @@ pub async fn customer(
         Err(_) => proxies::get(&state.db, id).await?.ok_or(Error::NotFound)?,
     };
     let card = card(&state, &ctx, &r);
-    let lines = if card.active {
-        sessions(&state, &ctx, &r).await?
+    let (lines, asked) = if card.active {
+        let asked = requests::under_registration(&state.db, r.id)
+            .await?
+            .into_iter()
+            .map(|q| RequestLine {
+                id: q.id,
+                reference: q.reference.clone(),
+                topic: ctx.t(&format!("request.topic.{}", q.topic)).to_owned(),
+                status: ctx.t(&format!("request.status.{}", q.status)).to_owned(),
+                sent_at: q.created_at,
+            })
+            .collect();
+        (sessions(&state, &ctx, &r).await?, asked)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
-    Ok(view::customer(&ctx, &card, &lines, notice(&ctx, &query.done).as_deref()).into_response())
+    let notice = notice(&ctx, &query.done);
+    Ok(view::customer(&ctx, &card, &lines, &asked, notice.as_deref()).into_response())
 }
 
 /// Starts the booking journey for the customer, with their details filled in.
@@ -281,19 +296,7 @@ pub async fn book(
         for_customer: Some(r.principal_full_name.clone()),
         ..Default::default()
     };
-    let token = Token::generate();
-    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
-    let mut response = see_other("/book/mode");
-    let line = cookies::set(
-        cookies::BOOKING,
-        token.expose(),
-        Lifetime::Month,
-        state.config.is_https(),
-    );
-    if let Ok(value) = HeaderValue::from_str(&line) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    super::book::begin(&state, &draft).await
 }
 
 /// Opens a session the proxy booked on its manage page, under a fresh link: the same pages
@@ -365,4 +368,182 @@ pub async fn renew(
         Err(proxies::ProxyError::NotFound) => Err(Error::NotFound),
         Err(_) => Ok(see_other(&format!("/proxy/customers/{id}"))),
     }
+}
+
+/// Starts a support request for the customer, with their name filled in and the reply
+/// coming to the proxy's email.
+pub async fn ask(
+    State(state): State<AppState>,
+    CurrentProxy(proxy): CurrentProxy,
+    Path(id): Path<i64>,
+    ctx: PageContext,
+) -> Result<Response> {
+    let r = match acting(&state, proxy.id, id, Some(Scope::Ask)).await? {
+        Ok(r) => r,
+        Err(why) => return Ok(refusal(&ctx, why)),
+    };
+    let draft = RequestDraft {
+        name: r.principal_full_name.clone(),
+        member_number: r.principal_member_number.clone().unwrap_or_default(),
+        email: proxy.email.clone(),
+        for_registration: Some(r.id),
+        for_customer: Some(r.principal_full_name.clone()),
+        ..Default::default()
+    };
+    let token = Token::generate();
+    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
+    let mut response = see_other("/requests/new/topic");
+    let line = cookies::set(
+        cookies::REQUEST,
+        token.expose(),
+        Lifetime::Month,
+        state.config.is_https(),
+    );
+    if let Ok(value) = HeaderValue::from_str(&line) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// A request the proxy sent under a registration that lets them ask questions now.
+async fn their_request(
+    state: &AppState,
+    proxy_id: i64,
+    id: i64,
+    request_id: i64,
+) -> Result<std::result::Result<(Registration, requests::Request), Refusal>> {
+    let r = match acting(state, proxy_id, id, Some(Scope::Ask)).await? {
+        Ok(r) => r,
+        Err(why) => return Ok(Err(why)),
+    };
+    let request = requests::get(&state.db, request_id)
+        .await?
+        .filter(|q| q.proxy_registration_id == Some(r.id))
+        .ok_or(Error::NotFound)?;
+    Ok(Ok((r, request)))
+}
+
+/// `?sent=1`: the thread is shown as the confirmation of a request just sent.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct SentQuery {
+    sent: String,
+}
+
+async fn request_page(
+    state: &AppState,
+    ctx: &PageContext,
+    r: &Registration,
+    q: &requests::Request,
+    sent: bool,
+    typed: &MessageForm,
+    errors: &Errors,
+) -> Result<maud::Markup> {
+    let ctx = ctx.clone().acting_for(Some(r.principal_full_name.clone()));
+    let base = format!("/proxy/customers/{}/requests/{}", r.id, q.id);
+    let may_book = proxies::scopes_of(r).covers(Scope::Book);
+    let page = ThreadPage {
+        r: q,
+        status: requests::status_of(q),
+        lines: web_requests::lines_for_customer(state, &ctx, q).await?,
+        sessions: web_requests::session_lines(state, &ctx, q).await?,
+        post_to: base.clone(),
+        book_to: (may_book
+            && web_requests::session_mode(requests::channel_of(q)).is_some()
+            && requests::status_of(q) != RequestStatus::Closed)
+            .then(|| format!("{base}/book")),
+        sent,
+        link: None,
+        back: Some(format!("/proxy/customers/{}", r.id)),
+    };
+    Ok(request_view::thread(&ctx, &page, typed, errors))
+}
+
+/// A request's thread, in the portal.
+pub async fn request_thread(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentProxy(proxy): CurrentProxy,
+    Path((id, request_id)): Path<(i64, i64)>,
+    Query(query): Query<SentQuery>,
+) -> Result<Response> {
+    let (r, q) = match their_request(&state, proxy.id, id, request_id).await? {
+        Ok(found) => found,
+        Err(why) => return Ok(refusal(&ctx, why)),
+    };
+    let page = request_page(
+        &state,
+        &ctx,
+        &r,
+        &q,
+        query.sent == "1",
+        &MessageForm::default(),
+        &Errors::new(),
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+/// The proxy writes again in a request's thread.
+pub async fn request_message(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentProxy(proxy): CurrentProxy,
+    ClientIp(ip): ClientIp,
+    Path((id, request_id)): Path<(i64, i64)>,
+    Form(typed): Form<MessageForm>,
+) -> Result<Response> {
+    let (r, q) = match their_request(&state, proxy.id, id, request_id).await? {
+        Ok(found) => found,
+        Err(why) => return Ok(refusal(&ctx, why)),
+    };
+    let body = match web_requests::check_message(&typed) {
+        Ok(body) => body,
+        Err(errors) => {
+            let page = request_page(&state, &ctx, &r, &q, false, &typed, &errors).await?;
+            return Ok(super::forms::rejected(page));
+        }
+    };
+    match requests::customer_message(
+        &state.db,
+        state.now(),
+        &state.config,
+        &proxy.actor(ip),
+        request_id,
+        &body,
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/proxy/customers/{id}/requests/{request_id}#messages"
+        ))),
+        Err(requests::RequestError::Closed) => {
+            let mut errors = Errors::new();
+            errors.add("message", "error.request.closed");
+            let page = request_page(&state, &ctx, &r, &q, false, &typed, &errors).await?;
+            Ok(super::forms::rejected(page))
+        }
+        Err(requests::RequestError::Database(e)) => Err(e.into()),
+        Err(_) => Err(Error::NotFound),
+    }
+}
+
+/// Starts booking the session a request asked for, for the customer.
+pub async fn request_book(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentProxy(proxy): CurrentProxy,
+    Path((id, request_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let (r, q) = match their_request(&state, proxy.id, id, request_id).await? {
+        Ok(found) => found,
+        Err(why) => return Ok(refusal(&ctx, why)),
+    };
+    if let Err(why) = acting(&state, proxy.id, id, Some(Scope::Book)).await? {
+        return Ok(refusal(&ctx, why));
+    }
+    let mut draft = web_requests::booking_draft(&q, &proxy.email).ok_or(Error::NotFound)?;
+    draft.for_registration = Some(r.id);
+    draft.for_customer = Some(r.principal_full_name.clone());
+    super::book::begin(&state, &draft).await
 }

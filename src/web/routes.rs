@@ -220,6 +220,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = proxy_routes(table);
     // Staff scheduling: board, sessions, interpreters, desk settings.
     let table = schedule_routes(table);
+    // Support requests: the public journey and thread, the proxy's, and the staff queue.
+    let table = request_routes(table);
     (table.router, table.specs)
 }
 
@@ -460,6 +462,71 @@ fn schedule_routes(table: Table) -> Table {
             "/staff/settings/closed-days/{day}/delete",
             Staff(ManageDeskSettings),
             schedule::reopen_day,
+        )
+}
+
+fn request_routes(table: Table) -> Table {
+    use super::{proxy_portal as portal, requests, staff_requests as staff};
+    use Access::{Proxy, Public, Staff};
+    use Permission::*;
+    table
+        .get("/requests/new", Public, requests::start)
+        .get("/requests/new/lost-card", Public, requests::lost_card)
+        .get("/requests/new/check", Public, requests::check_form)
+        .post("/requests/new/check", Public, requests::submit)
+        .get("/requests/new/confirmation", Public, requests::confirmation)
+        .get("/requests/new/{step}", Public, requests::step_form)
+        .post("/requests/new/{step}", Public, requests::step_save)
+        .get("/requests/{token}", Public, requests::thread)
+        .post("/requests/{token}", Public, requests::add_message)
+        .post("/requests/{token}/book", Public, requests::book)
+        .post("/proxy/customers/{id}/ask", Proxy, portal::ask)
+        .get(
+            "/proxy/customers/{id}/requests/{request_id}",
+            Proxy,
+            portal::request_thread,
+        )
+        .post(
+            "/proxy/customers/{id}/requests/{request_id}",
+            Proxy,
+            portal::request_message,
+        )
+        .post(
+            "/proxy/customers/{id}/requests/{request_id}/book",
+            Proxy,
+            portal::request_book,
+        )
+        .get("/staff/requests", Staff(HandleRequests), staff::queue)
+        .get("/staff/requests/{id}", Staff(HandleRequests), staff::detail)
+        .post(
+            "/staff/requests/{id}/reply",
+            Staff(HandleRequests),
+            staff::reply,
+        )
+        .post(
+            "/staff/requests/{id}/note",
+            Staff(HandleRequests),
+            staff::note,
+        )
+        .post(
+            "/staff/requests/{id}/assign",
+            Staff(HandleRequests),
+            staff::assign,
+        )
+        .post(
+            "/staff/requests/{id}/status",
+            Staff(HandleRequests),
+            staff::status,
+        )
+        .get(
+            "/staff/settings/requests",
+            Staff(ManageDeskSettings),
+            staff::settings_form,
+        )
+        .post(
+            "/staff/settings/requests",
+            Staff(ManageDeskSettings),
+            staff::settings_save,
         )
 }
 

@@ -50,8 +50,80 @@ pub async fn logout(
 }
 
 /// The staff dashboard.
-pub async fn dashboard(ctx: PageContext, CurrentStaff(staff): CurrentStaff) -> Markup {
-    views::staff::dashboard(&ctx, &staff.display_name, staff.role)
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+) -> Result<Markup> {
+    use crate::domain::Permission;
+    use crate::domain::proxy::RegistrationStatus;
+    let now = state.now();
+    let mut figures: Vec<(u64, &str, String)> = Vec::new();
+    if staff.role.may(Permission::HandleRequests) {
+        let counts = crate::services::requests::counts(&state.db, now).await?;
+        figures.push((
+            counts.new,
+            "dashboard.count.new_requests",
+            "/staff/requests?status=new".to_owned(),
+        ));
+        figures.push((
+            counts.overdue,
+            "dashboard.count.overdue_requests",
+            "/staff/requests?overdue=1".to_owned(),
+        ));
+    }
+    let sessions_today = |interpreter: Option<i64>| {
+        let state = state.clone();
+        async move {
+            let tz = state.config.timezone;
+            let today = time_tz::OffsetDateTimeExt::to_timezone(&now, tz).date();
+            let from = crate::services::audit::start_of_day(today, tz);
+            let until = crate::services::audit::start_of_day(today.next_day().unwrap_or(today), tz);
+            let found =
+                crate::services::booking::between(&state.db, from, until, None, interpreter)
+                    .await?;
+            Ok::<u64, sea_orm::DbErr>(
+                found
+                    .iter()
+                    .filter(|b| b.status == crate::domain::BookingStatus::Booked.as_str())
+                    .count() as u64,
+            )
+        }
+    };
+    if staff.role.may(Permission::ManageSchedule) {
+        figures.push((
+            sessions_today(None).await?,
+            "dashboard.count.sessions_today",
+            "/staff/schedule".to_owned(),
+        ));
+    } else if staff.role.may(Permission::ManageOwnSessions) {
+        figures.push((
+            sessions_today(Some(staff.id)).await?,
+            "dashboard.count.my_sessions_today",
+            "/staff/my-sessions".to_owned(),
+        ));
+    }
+    if staff.role.may(Permission::VerifyProxies) {
+        let counts = crate::services::proxies::counts(&state.db).await?;
+        let waiting = [
+            RegistrationStatus::Submitted,
+            RegistrationStatus::UnderReview,
+        ]
+        .iter()
+        .map(|s| counts.get(s).copied().unwrap_or(0))
+        .sum();
+        figures.push((
+            waiting,
+            "dashboard.count.proxy_applications",
+            "/staff/proxies".to_owned(),
+        ));
+    }
+    Ok(views::staff::dashboard(
+        &ctx,
+        &staff.display_name,
+        staff.role,
+        &figures,
+    ))
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -12,6 +12,7 @@ mod csrf;
 mod email;
 mod pages;
 mod proxies;
+mod requests;
 mod roles;
 mod schedule;
 mod setup;

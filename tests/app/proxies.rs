@@ -18,12 +18,12 @@ use yorisoi::web::{Access, routes};
 
 const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 
-fn see_other(page: &Page) -> String {
+pub(crate) fn see_other(page: &Page) -> String {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     page.location().unwrap_or_default().to_owned()
 }
 
-fn scopes(ask: bool, book: bool, procedures: bool) -> Scopes {
+pub(crate) fn scopes(ask: bool, book: bool, procedures: bool) -> Scopes {
     Scopes {
         ask,
         book,
@@ -32,7 +32,7 @@ fn scopes(ask: bool, book: bool, procedures: bool) -> Scopes {
 }
 
 /// An application for the customer `kana` (born 1941-03-09) by the proxy at `proxy_email`.
-fn application(
+pub(crate) fn application(
     customer: &str,
     kana: &str,
     proxy_email: &str,
@@ -72,7 +72,7 @@ async fn submitted(app: &TestApp, a: &Application) -> Registration {
 }
 
 /// An application approved through the services, as a coordinator would.
-async fn approved(app: &TestApp, a: &Application) -> Registration {
+pub(crate) async fn approved(app: &TestApp, a: &Application) -> Registration {
     let r = submitted(app, a).await;
     let state = app.state();
     let (db, now, actor) = (&state.db, state.now(), Actor::default());
@@ -91,7 +91,7 @@ async fn approved(app: &TestApp, a: &Application) -> Registration {
 }
 
 /// The emails sent to one address so far.
-fn emails_to(app: &TestApp, address: &str) -> Vec<Vec<u8>> {
+pub(crate) fn emails_to(app: &TestApp, address: &str) -> Vec<Vec<u8>> {
     app.dropped_emails()
         .into_iter()
         .filter(|raw| {
@@ -106,7 +106,7 @@ fn emails_to(app: &TestApp, address: &str) -> Vec<Vec<u8>> {
 
 /// Waits for an email to `address` whose subject or text contains `needle`; the latest
 /// such email.
-async fn email_with(app: &TestApp, address: &str, needle: &str) -> Vec<u8> {
+pub(crate) async fn email_with(app: &TestApp, address: &str, needle: &str) -> Vec<u8> {
     for _ in 0..200 {
         if let Some(found) = emails_to(app, address)
             .into_iter()
@@ -120,7 +120,7 @@ async fn email_with(app: &TestApp, address: &str, needle: &str) -> Vec<u8> {
     panic!("no email to {address} with {needle}");
 }
 
-fn subject(raw: &[u8]) -> String {
+pub(crate) fn subject(raw: &[u8]) -> String {
     MessageParser::default()
         .parse(raw)
         .unwrap()
@@ -129,7 +129,7 @@ fn subject(raw: &[u8]) -> String {
         .to_owned()
 }
 
-fn text(raw: &[u8]) -> String {
+pub(crate) fn text(raw: &[u8]) -> String {
     MessageParser::default()
         .parse(raw)
         .unwrap()
@@ -140,7 +140,7 @@ fn text(raw: &[u8]) -> String {
 
 /// Activates the proxy account from its emailed link and signs in; a proxy whose account
 /// is already active just signs in.
-async fn proxy_browser(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn proxy_browser(app: &TestApp, email: &str) -> Browser {
     let browser = app.browser();
     let account_active = {
         let n = app
@@ -691,6 +691,11 @@ fn expectations(path: &str, method: &str) -> Option<Expect> {
         // Stepping down is tried last, so the others still find the registration.
         ("POST", "/proxy/customers/{id}/step-down") => e(303, 303, 403, 403),
         ("POST", "/proxy/customers/{id}/renew") => e(303, 303, 303, 303),
+        ("POST", "/proxy/customers/{id}/ask") => e(303, 403, 403, 403),
+        ("GET", "/proxy/customers/{id}/requests/{request_id}") => e(200, 403, 403, 403),
+        // An empty message is refused with the thread shown again.
+        ("POST", "/proxy/customers/{id}/requests/{request_id}") => e(422, 403, 403, 403),
+        ("POST", "/proxy/customers/{id}/requests/{request_id}/book") => e(303, 403, 403, 403),
         _ => None,
     }
 }
@@ -723,7 +728,7 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
             "本人 二",
             "ほんにん じろう",
             me,
-            scopes(true, false, false),
+            scopes(false, false, true),
             None,
         ),
     )
@@ -804,6 +809,35 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
         .await;
         sessions.insert(r.id, b.booking.id);
     }
+    // A request sent under each registration, for the thread routes.
+    let mut asked = std::collections::HashMap::new();
+    for r in [&own, &narrow, &expired, &revoked, &foreign] {
+        let sent = yorisoi::services::requests::send(
+            &state.db,
+            state.now(),
+            &state.config,
+            &Actor::default(),
+            &yorisoi::domain::request::NewRequest {
+                topic: yorisoi::domain::request::Topic::Points,
+                details: format!("A question for {}", r.principal_full_name),
+                name: r.principal_full_name.clone(),
+                member_number: None,
+                channel: yorisoi::domain::request::ReplyChannel::WrittenChat,
+                email: Some(Email::parse(me).unwrap()),
+                fax: None,
+                address: None,
+            },
+            Lang::Ja,
+            Some(&yorisoi::services::requests::ProxySender {
+                proxy_id: r.proxy_account_id.unwrap_or_default(),
+                registration_id: r.id,
+            }),
+            None,
+        )
+        .await
+        .unwrap();
+        asked.insert(r.id, sent.request.id);
+    }
     // Signed in after the revocation, which ended the proxy's sessions.
     let browser = proxy_browser(&app, me).await;
     let anonymous = app.browser();
@@ -834,6 +868,7 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
                 .path
                 .replace("{id}", &r.id.to_string())
                 .replace("{booking_id}", &sessions[&r.id].to_string())
+                .replace("{request_id}", &asked[&r.id].to_string())
         };
         let anon = send(&anonymous, method, &path_for(&own)).await;
         assert!(

@@ -301,6 +301,7 @@ impl TestApp {
                 details,
                 lang: yorisoi::domain::Lang::En,
                 on_behalf: None,
+                request_id: None,
             },
             None,
         )

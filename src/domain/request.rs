@@ -1,0 +1,519 @@
+//! Support requests: what they are about, how the customer wants the answer, where they
+//! stand, the answers of the journey that sends one, and the arithmetic of response-time
+//! targets, which count only the desk's opening hours.
+
+use super::booking::{member_number, optional_text};
+use super::schedule::local_instant;
+use super::{Email, Invalid, required_text};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime, Time};
+use time_tz::{OffsetDateTimeExt, Tz};
+
+stored_names! {
+    /// What a request is about.
+    Topic {
+        /// Card use and payments.
+        CardPayments = "card_payments",
+        /// Statements and bills.
+        Statements = "statements",
+        /// Points.
+        Points = "points",
+        /// A change of name, address or other personal details.
+        PersonalDetails = "personal_details",
+        /// A lost or stolen card.
+        LostStolen = "lost_stolen",
+        /// Anything else.
+        Other = "other",
+    }
+}
+
+stored_names! {
+    /// How the customer wants the answer. There is no phone-only way.
+    ReplyChannel {
+        /// By email.
+        Email = "email",
+        /// In a written-chat session.
+        WrittenChat = "written_chat",
+        /// In a sign-language video session.
+        SignLanguage = "sign_language",
+        /// By fax.
+        Fax = "fax",
+        /// By post.
+        Post = "post",
+    }
+}
+
+stored_names! {
+    /// Where a request stands.
+    RequestStatus {
+        /// Sent, not yet looked at.
+        New = "new",
+        /// Being worked on.
+        Open = "open",
+        /// Answered; waiting for the customer.
+        Waiting = "waiting",
+        /// Done, unless the customer writes again.
+        Resolved = "resolved",
+        /// Finished for good.
+        Closed = "closed",
+    }
+}
+
+stored_names! {
+    /// Who wrote a message in a request's thread.
+    Author {
+        /// The customer.
+        Customer = "customer",
+        /// A proxy, for the customer.
+        Proxy = "proxy",
+        /// A member of staff.
+        Staff = "staff",
+    }
+}
+
+impl ReplyChannel {
+    /// Whether the answer is given in a session, which the customer books next.
+    pub fn is_session(self) -> bool {
+        matches!(self, ReplyChannel::WrittenChat | ReplyChannel::SignLanguage)
+    }
+}
+
+impl RequestStatus {
+    /// Whether staff still owe the customer something.
+    pub fn is_active(self) -> bool {
+        matches!(self, RequestStatus::New | RequestStatus::Open)
+    }
+
+    /// The status after the customer writes again: a request waiting for them, or done,
+    /// is open again; a closed one stays closed (its thread takes no messages).
+    pub fn after_customer_message(self) -> RequestStatus {
+        match self {
+            RequestStatus::Waiting | RequestStatus::Resolved => RequestStatus::Open,
+            other => other,
+        }
+    }
+}
+
+/// The longest request, in characters.
+pub const DETAILS_MAX_CHARS: usize = 2000;
+
+/// The longest message in a thread, in characters.
+pub const MESSAGE_MAX_CHARS: usize = 2000;
+
+/// Reads a fax number: digits, with spaces, hyphens, brackets and a leading `+` allowed;
+/// 6 to 20 digits.
+pub fn fax_number(raw: &str) -> Result<String, Invalid> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(Invalid::Missing);
+    }
+    let digits: String = value
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            'ー' | '－' | '‐' => '-',
+            other => other,
+        })
+        .collect();
+    let ok = digits
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (i == 0 && c == '+'));
+    let count = digits.chars().filter(char::is_ascii_digit).count();
+    if !ok || !(6..=20).contains(&count) {
+        return Err(Invalid::BadFormat);
+    }
+    Ok(digits)
+}
+
+/// The answers of an unfinished request, exactly as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestDraft {
+    /// One of [`Topic`].
+    pub topic: String,
+    /// What the request is.
+    pub details: String,
+    /// The customer's name.
+    pub name: String,
+    /// Their member number, if they want to give it.
+    pub member_number: String,
+    /// One of [`ReplyChannel`].
+    pub channel: String,
+    /// Their email: for the answer, or for the acknowledgement and the link.
+    pub email: String,
+    /// Their fax number, for an answer by fax.
+    pub fax: String,
+    /// Their postal address, for an answer by post.
+    pub address: String,
+    /// The steps whose answers were accepted.
+    pub done: Vec<String>,
+    /// When a proxy sends it for a customer: the registration they act under.
+    pub for_registration: Option<i64>,
+    /// And the customer's name, shown on every page.
+    pub for_customer: Option<String>,
+    /// Once sent: the request's reference.
+    pub sent: Option<String>,
+}
+
+/// An accepted request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    /// What it is about.
+    pub topic: Topic,
+    /// What it is.
+    pub details: String,
+    /// The customer's name.
+    pub name: String,
+    /// Their member number.
+    pub member_number: Option<String>,
+    /// How they want the answer.
+    pub channel: ReplyChannel,
+    /// Their email, if given.
+    pub email: Option<Email>,
+    /// Their fax number, for an answer by fax.
+    pub fax: Option<String>,
+    /// Their postal address, for an answer by post.
+    pub address: Option<String>,
+}
+
+/// The steps of the journey, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RequestStep {
+    /// What it is about.
+    Topic,
+    /// What it is.
+    Details,
+    /// The customer's name and member number.
+    AboutYou,
+    /// How they want the answer.
+    Channel,
+    /// Where to send it.
+    Contact,
+}
+
+impl RequestStep {
+    /// Every step, in order.
+    pub const ALL: [RequestStep; 5] = [
+        RequestStep::Topic,
+        RequestStep::Details,
+        RequestStep::AboutYou,
+        RequestStep::Channel,
+        RequestStep::Contact,
+    ];
+
+    /// The step's part of the address, as in `/requests/new/details`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            RequestStep::Topic => "topic",
+            RequestStep::Details => "details",
+            RequestStep::AboutYou => "about-you",
+            RequestStep::Channel => "reply",
+            RequestStep::Contact => "contact",
+        }
+    }
+
+    /// The step with a slug.
+    pub fn from_slug(slug: &str) -> Option<RequestStep> {
+        RequestStep::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    /// The step before, if any.
+    pub fn previous(self) -> Option<RequestStep> {
+        let i = RequestStep::ALL.iter().position(|s| *s == self)?;
+        i.checked_sub(1).map(|i| RequestStep::ALL[i])
+    }
+}
+
+/// The refused fields of a step, in the order of the page.
+pub type StepErrors = Vec<(&'static str, Invalid)>;
+
+fn keep<T>(errors: &mut StepErrors, field: &'static str, r: Result<T, Invalid>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push((field, e));
+            None
+        }
+    }
+}
+
+fn choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, Invalid> {
+    if raw.is_empty() {
+        return Err(Invalid::Missing);
+    }
+    parse(raw).ok_or(Invalid::NotAChoice)
+}
+
+fn optional_email(raw: &str) -> Result<Option<Email>, Invalid> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        Email::parse(raw).map(Some)
+    }
+}
+
+impl RequestDraft {
+    /// The chosen topic.
+    pub fn topic(&self) -> Option<Topic> {
+        Topic::parse(&self.topic)
+    }
+
+    /// The chosen channel.
+    pub fn channel(&self) -> Option<ReplyChannel> {
+        ReplyChannel::parse(&self.channel)
+    }
+
+    /// Checks the answers of one step.
+    pub fn check_step(&self, step: RequestStep) -> StepErrors {
+        let mut e = Vec::new();
+        match step {
+            RequestStep::Topic => {
+                keep(&mut e, "topic", choice(&self.topic, Topic::parse));
+            }
+            RequestStep::Details => {
+                keep(
+                    &mut e,
+                    "details",
+                    optional_text(&self.details, DETAILS_MAX_CHARS)
+                        .and_then(|d| d.ok_or(Invalid::Missing)),
+                );
+            }
+            RequestStep::AboutYou => {
+                keep(&mut e, "name", required_text(&self.name, 100));
+                keep(&mut e, "member_number", member_number(&self.member_number));
+            }
+            RequestStep::Channel => {
+                keep(
+                    &mut e,
+                    "channel",
+                    choice(&self.channel, ReplyChannel::parse),
+                );
+            }
+            RequestStep::Contact => match self.channel() {
+                // An answer by email, or a session whose confirmation comes by email.
+                Some(
+                    ReplyChannel::Email | ReplyChannel::WrittenChat | ReplyChannel::SignLanguage,
+                ) => {
+                    keep(&mut e, "email", Email::parse(&self.email));
+                }
+                Some(ReplyChannel::Fax) => {
+                    keep(&mut e, "fax", fax_number(&self.fax));
+                    keep(&mut e, "email", optional_email(&self.email));
+                }
+                Some(ReplyChannel::Post) => {
+                    keep(
+                        &mut e,
+                        "address",
+                        optional_text(&self.address, 300).and_then(|a| a.ok_or(Invalid::Missing)),
+                    );
+                    keep(&mut e, "email", optional_email(&self.email));
+                }
+                None => e.push(("channel", Invalid::Missing)),
+            },
+        }
+        e
+    }
+
+    /// The first step not yet accepted, or `None` when every step is.
+    pub fn next_step(&self) -> Option<RequestStep> {
+        RequestStep::ALL
+            .into_iter()
+            .find(|s| !self.done.iter().any(|d| d == s.slug()))
+    }
+
+    /// Marks a step accepted or not.
+    pub fn mark(&mut self, step: RequestStep, accepted: bool) {
+        self.done.retain(|d| d != step.slug());
+        if accepted {
+            self.done.push(step.slug().to_owned());
+        }
+    }
+
+    /// The whole request, when every answer is acceptable.
+    pub fn validate(&self) -> Result<NewRequest, StepErrors> {
+        let errors: StepErrors = RequestStep::ALL
+            .into_iter()
+            .flat_map(|s| self.check_step(s))
+            .collect();
+        let (Some(topic), Some(channel), true) = (self.topic(), self.channel(), errors.is_empty())
+        else {
+            return Err(if errors.is_empty() {
+                vec![("topic", Invalid::Missing)]
+            } else {
+                errors
+            });
+        };
+        let refused = || vec![("details", Invalid::BadFormat)];
+        Ok(NewRequest {
+            topic,
+            details: optional_text(&self.details, DETAILS_MAX_CHARS)
+                .ok()
+                .flatten()
+                .ok_or_else(refused)?,
+            name: self.name.trim().to_owned(),
+            member_number: member_number(&self.member_number).map_err(|_| refused())?,
+            channel,
+            email: optional_email(&self.email).map_err(|_| refused())?,
+            fax: (channel == ReplyChannel::Fax)
+                .then(|| fax_number(&self.fax).ok())
+                .flatten(),
+            address: (channel == ReplyChannel::Post)
+                .then(|| optional_text(&self.address, 300).ok().flatten())
+                .flatten(),
+        })
+    }
+}
+
+/// The instant by which `minutes` of the desk's opening time have passed after `from`.
+/// `opening` gives a day's opening hours in local time (empty when closed). When the desk
+/// opens on no day of the next year, the time counts around the clock instead.
+pub fn after_working_minutes(
+    from: OffsetDateTime,
+    minutes: i64,
+    tz: &Tz,
+    opening: impl Fn(Date) -> Vec<(Time, Time)>,
+) -> OffsetDateTime {
+    let mut left = Duration::minutes(minutes.max(0));
+    let mut day = from.to_timezone(tz).date();
+    for _ in 0..=366 {
+        let mut spans: Vec<(OffsetDateTime, OffsetDateTime)> = opening(day)
+            .into_iter()
+            .filter_map(|(open, close)| {
+                Some((
+                    local_instant(day, open, tz)?,
+                    local_instant(day, close, tz)?,
+                ))
+            })
+            .filter(|(open, close)| open < close)
+            .collect();
+        spans.sort();
+        for (open, close) in spans {
+            let start = open.max(from);
+            if start >= close {
+                continue;
+            }
+            let available = close - start;
+            if left <= available {
+                return start + left;
+            }
+            left -= available;
+        }
+        match day.next_day() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    from + Duration::minutes(minutes.max(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::{datetime, time};
+
+    const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
+
+    /// Weekdays nine to five, and 2026-11-23 (a Monday holiday) closed.
+    fn desk(day: Date) -> Vec<(Time, Time)> {
+        let closed = day == Date::from_calendar_date(2026, time::Month::November, 23).unwrap();
+        if closed || day.weekday().number_from_monday() > 5 {
+            Vec::new()
+        } else {
+            vec![(time!(09:00), time!(12:00)), (time!(13:00), time!(17:00))]
+        }
+    }
+
+    #[test]
+    fn a_working_day_is_counted_in_opening_hours_only() {
+        // Friday 16:00 in Tokyo, seven working hours: 1 on Friday, then the weekend and the
+        // Monday holiday pass, then 6 on Tuesday: 09:00-12:00 and 13:00-16:00.
+        let friday = datetime!(2026-11-20 07:00 UTC);
+        let due = after_working_minutes(friday, 7 * 60, TOKYO, desk);
+        assert_eq!(due, datetime!(2026-11-24 07:00 UTC));
+        // Sent at night: the clock starts when the desk opens.
+        let night = datetime!(2026-11-24 13:00 UTC);
+        let due = after_working_minutes(night, 60, TOKYO, desk);
+        assert_eq!(due, datetime!(2026-11-25 01:00 UTC));
+        // A desk that never opens counts around the clock.
+        let never = after_working_minutes(night, 60, TOKYO, |_| Vec::new());
+        assert_eq!(never, night + Duration::hours(1));
+    }
+
+    /// The same count, a minute at a time.
+    fn oracle(from: OffsetDateTime, minutes: i64) -> OffsetDateTime {
+        let mut at = from;
+        let mut left = minutes;
+        loop {
+            let local = at.to_timezone(TOKYO);
+            let now = Time::from_hms(local.hour(), local.minute(), 0).unwrap();
+            let open = desk(local.date())
+                .iter()
+                .any(|(o, c)| *o <= now && now < *c);
+            if left == 0 {
+                return at;
+            }
+            if open {
+                left -= 1;
+            }
+            at += Duration::minutes(1);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn matches_counting_minute_by_minute(start in 0i64..(14 * 24 * 60), minutes in 0i64..(3 * 8 * 60)) {
+            let from = datetime!(2026-11-16 00:00 UTC) + Duration::minutes(start);
+            prop_assert_eq!(after_working_minutes(from, minutes, TOKYO, desk), oracle(from, minutes));
+        }
+    }
+
+    #[test]
+    fn the_journey_asks_for_what_the_channel_needs() {
+        let mut draft = RequestDraft {
+            topic: "statements".into(),
+            details: "My statement shows a payment twice.".into(),
+            name: "山田 花子".into(),
+            channel: "fax".into(),
+            fax: "03-1234-5678".into(),
+            ..Default::default()
+        };
+        let request = draft.validate().unwrap();
+        assert_eq!(request.fax.as_deref(), Some("03-1234-5678"));
+        assert_eq!(request.email, None);
+        draft.channel = "email".into();
+        assert_eq!(
+            draft.validate().unwrap_err(),
+            vec![("email", Invalid::Missing)]
+        );
+        draft.channel = "phone".into();
+        assert!(draft.validate().is_err(), "there is no phone channel");
+        assert_eq!(
+            fax_number("０３ー１２３４ー５６７８"),
+            Ok("03-1234-5678".into())
+        );
+        assert_eq!(fax_number("call me"), Err(Invalid::BadFormat));
+    }
+
+    #[test]
+    fn a_customer_message_reopens_what_waits_for_them() {
+        assert_eq!(
+            RequestStatus::Resolved.after_customer_message(),
+            RequestStatus::Open
+        );
+        assert_eq!(
+            RequestStatus::Waiting.after_customer_message(),
+            RequestStatus::Open
+        );
+        assert_eq!(
+            RequestStatus::New.after_customer_message(),
+            RequestStatus::New
+        );
+        assert_eq!(
+            RequestStatus::Closed.after_customer_message(),
+            RequestStatus::Closed
+        );
+    }
+}

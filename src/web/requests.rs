@@ -1,0 +1,578 @@
+//! The public pages of support requests: the journey at `/requests/new`, one question a
+//! page, with the lost-card page, check your answers and the confirmation; and the thread a
+//! customer opens by the link in their emails, to read the replies and write again.
+//!
+//! A proxy goes through the same journey for a customer they act for (started from their
+//! portal, with the customer shown on every page); it is sent only while they are signed in
+//! and the registration covers asking questions, and they follow the thread in the portal.
+
+use super::AppState;
+use super::context::{ClientIp, MaybeProxy};
+use super::cookies::{self, Lifetime};
+use super::forms::{rejected, see_other};
+use crate::domain::booking::{DetailsForm, Draft as BookingDraft};
+use crate::domain::proxy::Scope;
+use crate::domain::request::{
+    Author, DETAILS_MAX_CHARS, MESSAGE_MAX_CHARS, ReplyChannel, RequestDraft, RequestStatus,
+    RequestStep, Topic,
+};
+use crate::domain::schedule::SessionMode;
+use crate::domain::{Invalid, Token};
+use crate::error::{Error, Result};
+use crate::services::requests::{self, ProxySender, Request};
+use crate::services::{Actor, booking, drafts, proxies};
+use crate::views::PageContext;
+use crate::views::components::Errors;
+use crate::views::requests::{self as view, MessageForm, StepNav, ThreadLine, ThreadPage};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// The visitor's unfinished request, if their cookie names one that is kept.
+async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<(Token, RequestDraft)>> {
+    let Some(token) = cookies::get(headers, cookies::REQUEST).and_then(Token::from_presented)
+    else {
+        return Ok(None);
+    };
+    Ok(drafts::load(&state.db, &token).await?.map(|d| (token, d)))
+}
+
+/// Where the journey goes next: the first step not yet answered, or the check page.
+fn next_path(draft: &RequestDraft) -> String {
+    match draft.next_step() {
+        Some(step) => format!("/requests/new/{}", step.slug()),
+        None => "/requests/new/check".to_owned(),
+    }
+}
+
+/// `?change=1`: the step was opened from the check page, and goes back there.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct StepQuery {
+    change: String,
+}
+
+fn step_nav(step: RequestStep, draft: &RequestDraft, change: bool) -> StepNav {
+    let action = if change {
+        format!("/requests/new/{}?change=1", step.slug())
+    } else {
+        format!("/requests/new/{}", step.slug())
+    };
+    let back = if change {
+        "/requests/new/check".to_owned()
+    } else {
+        match step.previous() {
+            // After a lost or stolen card, the page about it comes before the details.
+            Some(RequestStep::Topic) if draft.topic() == Some(Topic::LostStolen) => {
+                "/requests/new/lost-card".to_owned()
+            }
+            Some(previous) => format!("/requests/new/{}", previous.slug()),
+            None => match draft.for_registration {
+                Some(id) => format!("/proxy/customers/{id}"),
+                None => "/requests/new".to_owned(),
+            },
+        }
+    };
+    StepNav { action, back }
+}
+
+/// Turns a step's refused fields into the page's errors. Too long a request says how long
+/// it is, counted here, and how long it may be.
+fn errors_of(refused: Vec<(&'static str, Invalid)>, draft: &RequestDraft) -> Errors {
+    let mut errors = Errors::new();
+    for (field, why) in refused {
+        if (field, why) == ("details", Invalid::TooLong) {
+            errors.add_with(
+                field,
+                "error.details.too_long",
+                vec![
+                    ("max", DETAILS_MAX_CHARS.to_string()),
+                    ("count", draft.details.trim().chars().count().to_string()),
+                ],
+            );
+        } else {
+            errors.invalid(field, why);
+        }
+    }
+    errors
+}
+
+/// `/requests/new`: what the desk can help with, how it answers, and the start button.
+pub async fn start(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let resume = current(&state, &headers)
+        .await?
+        .filter(|(_, d)| d.sent.is_none() && !d.done.is_empty() && d.for_registration.is_none())
+        .map(|(_, d)| next_path(&d));
+    Ok(view::start(&ctx, resume.as_deref()).into_response())
+}
+
+/// The page a customer whose card is lost or stolen reads first.
+pub async fn lost_card(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let draft = current(&state, &headers)
+        .await?
+        .map(|(_, d)| d)
+        .filter(|d| d.sent.is_none());
+    let ctx = ctx.acting_for(draft.as_ref().and_then(|d| d.for_customer.clone()));
+    let next = match &draft {
+        Some(d) if d.topic() == Some(Topic::LostStolen) => next_path(d),
+        _ => "/requests/new/topic".to_owned(),
+    };
+    Ok(view::lost_card(&ctx, &next).into_response())
+}
+
+/// One question of the journey.
+pub async fn step_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(query): Query<StepQuery>,
+) -> Result<Response> {
+    let step = RequestStep::from_slug(&slug).ok_or(Error::NotFound)?;
+    let draft = current(&state, &headers)
+        .await?
+        .map(|(_, d)| d)
+        .filter(|d| d.sent.is_none())
+        .unwrap_or_default();
+    if let Some(first) = draft.next_step()
+        && first < step
+    {
+        return Ok(see_other(&format!("/requests/new/{}", first.slug())));
+    }
+    let ctx = ctx.acting_for(draft.for_customer.clone());
+    let nav = step_nav(step, &draft, query.change == "1");
+    Ok(view::step(&ctx, step, &draft, &nav, &Errors::new()).into_response())
+}
+
+/// The value of a field, as typed.
+fn field(form: &[(String, String)], name: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Copies a step's typed answers into the draft.
+fn take_answers(draft: &mut RequestDraft, step: RequestStep, form: &[(String, String)]) {
+    match step {
+        RequestStep::Topic => draft.topic = field(form, "topic"),
+        RequestStep::Details => draft.details = field(form, "details"),
+        RequestStep::AboutYou => {
+            draft.name = field(form, "name");
+            draft.member_number = field(form, "member_number");
+        }
+        RequestStep::Channel => {
+            let before = draft.channel.clone();
+            draft.channel = field(form, "channel");
+            // A new channel asks for its own contact details again.
+            if before != draft.channel {
+                draft.mark(RequestStep::Contact, false);
+            }
+        }
+        RequestStep::Contact => {
+            draft.email = field(form, "email");
+            draft.fax = field(form, "fax");
+            draft.address = field(form, "address");
+        }
+    }
+}
+
+/// Saves one step's answers (even refused ones, so they are shown again) and goes on.
+pub async fn step_save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(query): Query<StepQuery>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let step = RequestStep::from_slug(&slug).ok_or(Error::NotFound)?;
+    let (token, mut draft) = match current(&state, &headers).await? {
+        Some((token, d)) if d.sent.is_none() => (Some(token), d),
+        // A sent request starts again from nothing, under the same cookie.
+        Some((token, _)) => (Some(token), RequestDraft::default()),
+        None => (None, RequestDraft::default()),
+    };
+    take_answers(&mut draft, step, &form);
+    let refused = draft.check_step(step);
+    draft.mark(step, refused.is_empty());
+    let fresh = token.is_none();
+    let token = token.unwrap_or_else(Token::generate);
+    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
+    let ctx = ctx.acting_for(draft.for_customer.clone());
+    let mut response = if refused.is_empty() {
+        let to = if step == RequestStep::Topic && draft.topic() == Some(Topic::LostStolen) {
+            "/requests/new/lost-card".to_owned()
+        } else if query.change == "1" && draft.next_step().is_none() {
+            "/requests/new/check".to_owned()
+        } else {
+            next_path(&draft)
+        };
+        see_other(&to)
+    } else {
+        let nav = step_nav(step, &draft, query.change == "1");
+        rejected(view::step(
+            &ctx,
+            step,
+            &draft,
+            &nav,
+            &errors_of(refused, &draft),
+        ))
+    };
+    if fresh {
+        set_cookie(&state, &mut response, &token);
+    }
+    Ok(response)
+}
+
+fn set_cookie(state: &AppState, response: &mut Response, token: &Token) {
+    let line = cookies::set(
+        cookies::REQUEST,
+        token.expose(),
+        Lifetime::Month,
+        state.config.is_https(),
+    );
+    if let Ok(value) = HeaderValue::from_str(&line) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Check your answers.
+pub async fn check_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let Some((_, draft)) = current(&state, &headers)
+        .await?
+        .filter(|(_, d)| d.sent.is_none())
+    else {
+        return Ok(see_other("/requests/new"));
+    };
+    if draft.next_step().is_some() {
+        return Ok(see_other(&next_path(&draft)));
+    }
+    let ctx = ctx.acting_for(draft.for_customer.clone());
+    Ok(view::check(&ctx, &draft).into_response())
+}
+
+/// Sends the request. A proxy's request is sent only by that proxy, signed in, while the
+/// registration lets them ask questions for the customer.
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    MaybeProxy(proxy): MaybeProxy,
+) -> Result<Response> {
+    let (token, mut draft) = match current(&state, &headers).await? {
+        Some((_, d)) if d.sent.is_some() => return Ok(see_other("/requests/new/confirmation")),
+        Some(found) => found,
+        None => return Ok(see_other("/requests/new")),
+    };
+    let new = match draft.validate() {
+        Ok(new) => new,
+        Err(_) => {
+            // Something no longer holds (a step refused meanwhile): ask for it again.
+            for step in RequestStep::ALL {
+                if !draft.check_step(step).is_empty() {
+                    draft.mark(step, false);
+                }
+            }
+            drafts::save_now(&state.db, state.now(), &token, &draft).await?;
+            return Ok(see_other(&next_path(&draft)));
+        }
+    };
+    let (actor, by_proxy) = match draft.for_registration {
+        None => (Actor::visitor(ip), None),
+        Some(registration) => {
+            let Some(proxy) = proxy else {
+                return Ok(see_other("/proxy/login?next=/requests/new/check"));
+            };
+            match proxies::acting_for(
+                &state.db,
+                state.now(),
+                proxy.id,
+                registration,
+                Some(Scope::Ask),
+            )
+            .await?
+            {
+                Ok(r) => (
+                    proxy.actor(ip),
+                    Some(ProxySender {
+                        proxy_id: proxy.id,
+                        registration_id: r.id,
+                    }),
+                ),
+                Err(_) => return Err(Error::Forbidden),
+            }
+        }
+    };
+    let sent = requests::send(
+        &state.db,
+        state.now(),
+        &state.config,
+        &actor,
+        &new,
+        ctx.lang,
+        by_proxy.as_ref(),
+        Some(&token),
+    )
+    .await?;
+    state.mail_waiting();
+    Ok(match (&by_proxy, &sent.token) {
+        (Some(p), _) => see_other(&format!(
+            "/proxy/customers/{}/requests/{}?sent=1",
+            p.registration_id, sent.request.id
+        )),
+        (None, Some(link)) => see_other(&format!("/requests/{}?sent=1", link.expose())),
+        (None, None) => see_other("/requests/new/confirmation"),
+    })
+}
+
+/// The page a second press of "send" reaches: the reference, and where the link went.
+pub async fn confirmation(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let Some(reference) = current(&state, &headers).await?.and_then(|(_, d)| d.sent) else {
+        return Ok(see_other("/requests/new"));
+    };
+    let r = requests::by_reference(&state.db, &reference)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(view::sent_again(&ctx, &r.reference, r.email.is_some()).into_response())
+}
+
+/// `?sent=1`: the thread is shown as the confirmation of a request just sent.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ThreadQuery {
+    sent: String,
+}
+
+/// The lines of a thread as the customer (or their proxy) reads them: no internal notes,
+/// staff by display name only.
+pub async fn lines_for_customer(
+    state: &AppState,
+    ctx: &PageContext,
+    r: &Request,
+) -> Result<Vec<ThreadLine>> {
+    let names = booking::display_names(&state.db).await?;
+    Ok(requests::thread(&state.db, r.id, false)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let author = Author::parse(&m.author).unwrap_or(Author::Customer);
+            let who = match author {
+                Author::Customer => r.customer_name.clone(),
+                Author::Proxy => {
+                    ctx.tf("request.thread.by_proxy", &[("customer", &r.customer_name)])
+                }
+                Author::Staff => ctx.tf(
+                    "request.thread.by_staff",
+                    &[(
+                        "name",
+                        m.staff_id
+                            .and_then(|id| names.get(&id))
+                            .map(String::as_str)
+                            .unwrap_or_default(),
+                    )],
+                ),
+            };
+            ThreadLine {
+                who,
+                from_desk: author == Author::Staff,
+                internal: m.internal,
+                at: m.created_at,
+                body: m.body,
+            }
+        })
+        .collect())
+}
+
+/// The sessions booked for a request, written out for people.
+pub async fn session_lines(
+    state: &AppState,
+    ctx: &PageContext,
+    r: &Request,
+) -> Result<Vec<String>> {
+    Ok(requests::sessions(&state.db, r.id)
+        .await?
+        .iter()
+        .map(|b| {
+            let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+            format!(
+                "{} ({}, {})",
+                booking::when(ctx.lang, b.starts_at, b.ends_at, state.config.timezone),
+                booking::mode_name(ctx.lang, mode),
+                b.reference
+            )
+        })
+        .collect())
+}
+
+/// The mode of session a request's reply channel asks for.
+pub fn session_mode(channel: ReplyChannel) -> Option<SessionMode> {
+    match channel {
+        ReplyChannel::WrittenChat => Some(SessionMode::WrittenChat),
+        ReplyChannel::SignLanguage => Some(SessionMode::SignLanguageVideo),
+        _ => None,
+    }
+}
+
+/// The request a thread link opens, or 404 for a wrong or expired link.
+async fn by_link(state: &AppState, raw: &str) -> Result<Request> {
+    let token = Token::from_presented(raw).ok_or(Error::NotFound)?;
+    requests::by_link(&state.db, state.now(), &token)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// Builds the thread page for the customer's link.
+async fn thread_page(
+    state: &AppState,
+    ctx: &PageContext,
+    raw: &str,
+    r: &Request,
+    sent: bool,
+    typed: &MessageForm,
+    errors: &Errors,
+) -> Result<maud::Markup> {
+    let lines = lines_for_customer(state, ctx, r).await?;
+    let sessions = session_lines(state, ctx, r).await?;
+    let channel = requests::channel_of(r);
+    let page = ThreadPage {
+        r,
+        status: requests::status_of(r),
+        lines,
+        sessions,
+        post_to: format!("/requests/{raw}"),
+        book_to: (session_mode(channel).is_some()
+            && requests::status_of(r) != RequestStatus::Closed)
+            .then(|| format!("/requests/{raw}/book")),
+        sent,
+        link: sent.then(|| state.config.link(&format!("/requests/{raw}"))),
+        back: None,
+    };
+    Ok(view::thread(ctx, &page, typed, errors))
+}
+
+/// The thread, by the link in the customer's emails.
+pub async fn thread(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(raw): Path<String>,
+    Query(query): Query<ThreadQuery>,
+) -> Result<Response> {
+    let r = by_link(&state, &raw).await?;
+    let page = thread_page(
+        &state,
+        &ctx,
+        &raw,
+        &r,
+        query.sent == "1",
+        &MessageForm::default(),
+        &Errors::new(),
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+/// Reads a message typed into a thread.
+pub fn check_message(typed: &MessageForm) -> std::result::Result<String, Errors> {
+    let mut errors = Errors::new();
+    let body = typed.message.trim();
+    if body.is_empty() {
+        errors.invalid("message", Invalid::Missing);
+    } else if body.chars().count() > MESSAGE_MAX_CHARS {
+        errors.add_with(
+            "message",
+            "error.message.too_long",
+            vec![
+                ("max", MESSAGE_MAX_CHARS.to_string()),
+                ("count", body.chars().count().to_string()),
+            ],
+        );
+    }
+    if errors.is_empty() {
+        Ok(body.to_owned())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The customer writes again.
+pub async fn add_message(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Path(raw): Path<String>,
+    Form(typed): Form<MessageForm>,
+) -> Result<Response> {
+    let r = by_link(&state, &raw).await?;
+    let body = match check_message(&typed) {
+        Ok(body) => body,
+        Err(errors) => {
+            let page = thread_page(&state, &ctx, &raw, &r, false, &typed, &errors).await?;
+            return Ok(rejected(page));
+        }
+    };
+    match requests::customer_message(
+        &state.db,
+        state.now(),
+        &state.config,
+        &Actor::visitor(ip),
+        r.id,
+        &body,
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/requests/{raw}#messages"))),
+        Err(requests::RequestError::Closed) => {
+            let mut errors = Errors::new();
+            errors.add("message", "error.request.closed");
+            let page = thread_page(&state, &ctx, &raw, &r, false, &typed, &errors).await?;
+            Ok(rejected(page))
+        }
+        Err(requests::RequestError::Database(e)) => Err(e.into()),
+        Err(_) => Err(Error::NotFound),
+    }
+}
+
+/// The booking journey for the session a request asked for, with the customer's details
+/// and the request's reference carried in.
+pub fn booking_draft(r: &Request, email: &str) -> Option<BookingDraft> {
+    let mode = session_mode(requests::channel_of(r))?;
+    Some(BookingDraft {
+        mode: Some(mode.as_str().to_owned()),
+        details: DetailsForm {
+            name: r.customer_name.clone(),
+            email: email.to_owned(),
+            member_number: r.member_number.clone().unwrap_or_default(),
+            topic: r.topic.clone(),
+            ..Default::default()
+        },
+        request: Some(r.reference.clone()),
+        ..Default::default()
+    })
+}
+
+/// Starts booking the session the request asked for.
+pub async fn book(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response> {
+    let r = by_link(&state, &raw).await?;
+    let draft = booking_draft(&r, r.email.as_deref().unwrap_or_default()).ok_or(Error::NotFound)?;
+    super::book::begin(&state, &draft).await
+}
