@@ -367,14 +367,18 @@ impl RequestDraft {
 
 /// The instant by which `minutes` of the desk's opening time have passed after `from`.
 /// `opening` gives a day's opening hours in local time (empty when closed). When the desk
-/// opens on no day of the next year, the time counts around the clock instead.
+/// opens on no day of the next year, the time counts around the clock instead. No time at
+/// all is due at once.
 pub fn after_working_minutes(
     from: OffsetDateTime,
     minutes: i64,
     tz: &Tz,
     opening: impl Fn(Date) -> Vec<(Time, Time)>,
 ) -> OffsetDateTime {
-    let mut left = Duration::minutes(minutes.max(0));
+    if minutes <= 0 {
+        return from;
+    }
+    let mut left = Duration::minutes(minutes);
     let mut day = from.to_timezone(tz).date();
     for _ in 0..=366 {
         let mut spans: Vec<(OffsetDateTime, OffsetDateTime)> = opening(day)

@@ -33,6 +33,10 @@ pub struct CalendarEvent {
     pub location: Option<String>,
     /// Request or cancel.
     pub method: Method,
+    /// Who sends the invitation (an email address), as METHOD:REQUEST needs (RFC 5546).
+    pub organizer: Option<String>,
+    /// Who it is for (an email address), already accepted: calendars ask nothing back.
+    pub attendee: Option<String>,
 }
 
 fn utc(at: OffsetDateTime) -> String {
@@ -96,6 +100,15 @@ impl CalendarEvent {
         if let Some(location) = &self.location {
             lines.push(format!("LOCATION:{}", escape(location)));
         }
+        if let Some(organizer) = &self.organizer {
+            lines.push(format!("ORGANIZER:mailto:{}", escape(organizer)));
+        }
+        if let Some(attendee) = &self.attendee {
+            lines.push(format!(
+                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{}",
+                escape(attendee)
+            ));
+        }
         lines.push(format!(
             "STATUS:{}",
             if self.method == Method::Cancel {
@@ -136,6 +149,8 @@ mod tests {
                     .into(),
             location: Some("https://video.example.jp/room/1".into()),
             method,
+            organizer: Some("no-reply@yorisoi.example".into()),
+            attendee: Some("hanako@example.jp".into()),
         }
     }
 
@@ -151,6 +166,8 @@ mod tests {
             "DTSTART:20261124T050000Z",
             "DTEND:20261124T053000Z",
             "STATUS:CONFIRMED",
+            "ORGANIZER:mailto:no-reply@yorisoi.example",
+            "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:hanako@example.jp",
         ] {
             assert!(ics.contains(&format!("{line}\r\n")), "{line} in {ics}");
         }

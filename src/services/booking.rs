@@ -417,6 +417,10 @@ async fn send_session_email<C: ConnectionTrait>(
         } else {
             Method::Request
         },
+        organizer: crate::mail::transport::parse_mailbox(&config.mail_from)
+            .ok()
+            .map(|m| m.email.to_string()),
+        attendee: Some(recipient.as_str().to_owned()),
     };
     crate::mail::enqueue(
         conn,

@@ -484,7 +484,8 @@ fn session_rows(ctx: &PageContext, s: &Session<'_>) -> Vec<SummaryRow> {
             change: None,
         },
     ];
-    if let Some(url) = s.join_url {
+    // A cancelled session has nowhere to join.
+    if let Some(url) = s.join_url.filter(|_| s.status == BookingStatus::Booked) {
         rows.push(SummaryRow {
             key: ctx.t("book.manage.join").into(),
             value: html! { a .break-anywhere href=(url) { (url) } },

@@ -549,7 +549,7 @@ pub fn customer(
             }, change: None },
             SummaryRow { key: ctx.t("portal.until").to_owned(), value: html! { (card.until.clone().unwrap_or_default()) }, change: None },
         ]))
-        h2 .heading-m { (ctx.t("portal.do_heading")) }
+        @if card.active { h2 .heading-m { (ctx.t("portal.do_heading")) } }
         @if can_book {
             (form(ctx, &format!("/proxy/customers/{}/book", card.id), html! {
                 (button(ctx.t("portal.book")))
@@ -594,7 +594,7 @@ pub fn customer(
                         th scope="col" { (ctx.t("portal.session_when")) }
                         th scope="col" { (ctx.t("portal.session_mode")) }
                         th scope="col" { (ctx.t("portal.reference")) }
-                        th scope="col" { (ctx.t("portal.status")) }
+                        th scope="col" { (ctx.t("portal.session_status")) }
                         th scope="col" { span .visually-hidden { (ctx.t("portal.session_actions")) } }
                     } }
                     tbody {

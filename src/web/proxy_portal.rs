@@ -254,7 +254,10 @@ pub async fn customer(
         Err(_) => proxies::get(&state.db, id).await?.ok_or(Error::NotFound)?,
     };
     let card = card(&state, &ctx, &r);
-    let (lines, asked) = if card.active {
+    // The sessions they booked stay listed after the registration ends (they stay booked);
+    // only what can be done with them goes.
+    let lines = sessions(&state, &ctx, &r).await?;
+    let asked = if card.active {
         let asked = requests::under_registration(&state.db, r.id)
             .await?
             .into_iter()
@@ -266,9 +269,9 @@ pub async fn customer(
                 sent_at: q.created_at,
             })
             .collect();
-        (sessions(&state, &ctx, &r).await?, asked)
+        asked
     } else {
-        (Vec::new(), Vec::new())
+        Vec::new()
     };
     let notice = notice(&ctx, &query.done);
     Ok(view::customer(&ctx, &card, &lines, &asked, notice.as_deref()).into_response())

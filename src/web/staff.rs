@@ -20,6 +20,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use std::collections::HashMap;
 use time::{Date, macros::format_description};
@@ -504,12 +505,29 @@ pub async fn audit(
         .map(|u| (u.id, format!("{} ({})", u.display_name, u.email)))
         .collect();
     let actors: Vec<(i64, String)> = staff.iter().map(|u| (u.id, names[&u.id].clone())).collect();
+    // A proxy's acts name the proxy, as staff know them.
+    let proxies: HashMap<i64, String> = crate::entities::proxy_account::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let who = format!("{} ({})", p.full_name, p.email);
+            (p.id, ctx.tf("audit.proxy_actor", &[("proxy", &who)]))
+        })
+        .collect();
     let rows: Vec<AuditRow> = page
         .rows
         .into_iter()
         .map(|event| AuditRow {
             at: event.occurred_at,
-            actor: event.actor_staff_id.and_then(|id| names.get(&id).cloned()),
+            actor: event
+                .actor_staff_id
+                .and_then(|id| names.get(&id).cloned())
+                .or_else(|| {
+                    event
+                        .actor_proxy_id
+                        .and_then(|id| proxies.get(&id).cloned())
+                }),
             role: event
                 .actor_role
                 .as_deref()

@@ -48,6 +48,8 @@ fn event(now: time::OffsetDateTime) -> CalendarEvent {
         description: "参照番号: K7P3-XW2M".into(),
         location: None,
         method: Method::Request,
+        organizer: Some("no-reply@localhost".into()),
+        attendee: None,
     }
 }
 

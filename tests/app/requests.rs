@@ -561,6 +561,14 @@ async fn a_proxy_sends_requests_only_within_scope(app: TestApp) {
     let mail = email_with(&app, me, &q.reference).await;
     assert!(text(&mail).contains(&format!("/proxy/customers/{}/requests/{}", r.id, q.id)));
     assert_eq!(app.count("request_links").await, 0);
+    // The audit log names the proxy as the one who acted.
+    let admin = english_staff(&app, Role::Admin).await;
+    let log = admin.get("/staff/audit?action=request.sent").await;
+    assert!(
+        log.body.contains(&format!("Proxy: Proxy {me} ({me})")),
+        "{}",
+        log.text("table")
+    );
     // Staff see who sent it.
     let (staff, _) = app.signed_in(Role::Coordinator).await;
     let detail = staff.get(&format!("/staff/requests/{}", q.id)).await;
