@@ -1,6 +1,7 @@
 //! The `yorisoi` command: `serve` (the default), `migrate`, `create-user` and `demo`.
 
 use clap::{Parser, Subcommand};
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -298,14 +299,17 @@ async fn demo(config: Config) -> Result<(), String> {
     )
     .await
     .map_err(|e| e.to_string())?;
-    println!("Demo staff, signing in at {base}/staff/login:");
+    // Written at once, and a closed pipe (`yorisoi demo | head`) is not an error.
+    let mut out = String::new();
+    let _ = writeln!(out, "Demo staff, signing in at {base}/staff/login:");
     for a in &accounts {
         let note = if a.created {
             ""
         } else {
             "  (already there; password unchanged)"
         };
-        println!(
+        let _ = writeln!(
+            out,
             "  {:<12} {:<34} {}{note}",
             a.role.as_str(),
             a.email,
@@ -321,8 +325,12 @@ async fn demo(config: Config) -> Result<(), String> {
     )
     .await
     .map_err(|e| e.to_string())?;
-    println!("Demo proxy, acting for 山田 花子, signing in at {base}/proxy/login:");
-    println!(
+    let _ = writeln!(
+        out,
+        "Demo proxy, acting for 山田 花子, signing in at {base}/proxy/login:"
+    );
+    let _ = writeln!(
+        out,
         "  {:<12} {:<34} 山田 一郎{}",
         "proxy",
         yorisoi::services::demo::DEMO_PROXY,
@@ -333,8 +341,9 @@ async fn demo(config: Config) -> Result<(), String> {
         }
     );
     if proxy || accounts.iter().any(|a| a.created) {
-        println!("Password for the new accounts: {password}");
+        let _ = writeln!(out, "Password for the new accounts: {password}");
     }
-    println!("Book a session as a customer at {base}/book");
+    let _ = writeln!(out, "Book a session as a customer at {base}/book");
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
     Ok(())
 }

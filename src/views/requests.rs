@@ -108,9 +108,9 @@ pub fn start(ctx: &PageContext, resume: Option<&str>) -> Markup {
         }
         p { (ctx.t("request.start.no_time_limit")) }
         @if let Some(resume) = resume {
-            p { a .button href=(resume) role="button" { (ctx.t("request.start.resume")) } }
+            p { a .button href=(resume) draggable="false" { (ctx.t("request.start.resume")) } }
         } @else {
-            p { a .button href="/requests/new/topic" role="button" { (ctx.t("request.start.button")) } }
+            p { a .button href="/requests/new/topic" draggable="false" { (ctx.t("request.start.button")) } }
         }
     };
     render(ctx, Page::new(title, body))
@@ -135,7 +135,7 @@ pub fn lost_card(ctx: &PageContext, next: &str) -> Markup {
         p { (ctx.t("request.lost.not_charged")) }
         h2 .heading-m { (ctx.t("request.lost.here_heading")) }
         p { (ctx.t("request.lost.here")) }
-        p { a .button href=(next) role="button" { (ctx.t("request.lost.continue")) } }
+        p { a .button href=(next) draggable="false" { (ctx.t("request.lost.continue")) } }
     };
     render(ctx, Page::new(title, body))
 }

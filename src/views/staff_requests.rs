@@ -9,6 +9,7 @@ use super::components::{
 };
 use super::layout::{Page, encode, render};
 use super::requests::{ThreadLine, label, lines, messages};
+use crate::domain::Permission;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
 use crate::services::requests::Request;
 use maud::{Markup, html};
@@ -235,7 +236,10 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                 }
             }
         }
-        p { a href="/staff/settings/requests" { (ctx.t("requests.targets_link")) } }
+        // Only those who may change the response times are offered the link (admins).
+        @if ctx.staff_may(Permission::ManageDeskSettings) {
+            p { a href="/staff/settings/requests" { (ctx.t("requests.targets_link")) } }
+        }
     };
     render(ctx, Page::new(title, body))
 }

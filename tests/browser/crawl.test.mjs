@@ -15,19 +15,48 @@ import { join } from 'node:path';
 import { LANGS, OUT, ROLES, homeOf, launch, newContext, server, serverCopies, signIn } from './lib/browser.mjs';
 import { HtmlStore, crawl } from './lib/crawl.mjs';
 import { addAxe, vnuErrors } from './lib/checks.mjs';
-import { seedProxies } from './lib/seed.mjs';
+import { seedProxies, seedRequests } from './lib/seed.mjs';
 
 const JOBS = Number(process.env.YORISOI_TEST_CRAWL_JOBS) || 2;
 
 // The crawls, those that reach the most pages first, so that the short ones fill in at the
 // end: admin, supervisor and coordinator, then the proxy (from /proxy, where the portal
-// starts), the visitor and the interpreter.
+// starts), the visitor and the interpreter. The visitor also starts from the thread of the
+// request seeded below, which only the link in its emails leads to, as it is and as the
+// confirmation it is just after sending.
 const { accounts } = server();
-const CRAWLS = [...ROLES.filter((role) => role !== 'interpreter'), 'proxy', 'visitor', 'interpreter'].flatMap((who) =>
-  LANGS.map((lang) => ({ who, lang, start: who === 'visitor' ? '/' : homeOf(accounts[who]), name: `${who}/${lang}` })),
-);
+const WHO = [...ROLES.filter((role) => role !== 'interpreter'), 'proxy', 'visitor', 'interpreter'];
+const crawlsFrom = (seeded) =>
+  WHO.flatMap((who) =>
+    LANGS.map((lang) => ({
+      who,
+      lang,
+      start: who === 'visitor' ? ['/', seeded.thread, `${seeded.thread}?sent=1`] : [homeOf(accounts[who])],
+      name: `${who}/${lang}`,
+    })),
+  );
 
-test('every reachable page passes the checks', { timeout: 8 * 60 * 1000 }, async (t) => {
+// Pages each crawl must reach, by path (ids and tokens as patterns): the new pages of support
+// requests, whatever else the crawl finds. A crawl that stops short of them (say, because a
+// form it sent closed the request, or a link went missing) fails.
+const REQUEST_PAGES = [/^\/staff\/requests$/, /^\/staff\/requests\/\d+$/];
+const MUST_REACH = {
+  admin: [...REQUEST_PAGES, /^\/staff\/settings\/requests$/],
+  supervisor: REQUEST_PAGES,
+  coordinator: REQUEST_PAGES,
+  proxy: [/^\/proxy\/customers\/\d+\/requests\/\d+$/, /^\/requests\/new\/topic$/],
+  visitor: [/^\/requests\/new$/, /^\/requests\/new\/topic$/, /^\/requests\/new\/lost-card$/, /^\/requests\/[0-9a-f]{64}$/],
+  interpreter: [],
+};
+
+/** The paths a crawl loaded with GET or reached after sending a form, from its page labels. */
+const pathsOf = (labels) =>
+  labels.flatMap((label) => {
+    const m = label.match(/^\[[^\]]*\] \d+ (?:GET (\S+)(?: → (\S+))?|POST \S+ \(empty\) → (\S+))/);
+    return m ? [m[1], m[2], m[3]].filter(Boolean).map((p) => p.split('?')[0]) : [];
+  });
+
+test('every reachable page passes the checks', { timeout: 9 * 60 * 1000 }, async (t) => {
   const { base, password } = server();
   const htmlDir = join(OUT, 'html');
   rmSync(htmlDir, { recursive: true, force: true });
@@ -38,8 +67,12 @@ test('every reachable page passes the checks', { timeout: 8 * 60 * 1000 }, async
   // Before the copies: an application waiting for staff, a session the proxy booked and a
   // customer's request to end the demo registration, so that the staff crawls reach an open
   // registration's page with its forms and the list of requests, and the proxy's crawl the
-  // customer's sessions.
+  // customer's sessions. Then two support requests: a visitor's, with the desk's answer and
+  // a staff note, and one the proxy sent, so that the staff crawls reach a request's page
+  // with its forms, the proxy's crawl its thread in the portal, and the visitor's the
+  // thread by its link.
   await seedProxies(browser, base, accounts, password);
+  const CRAWLS = crawlsFrom(await seedRequests(browser, base, accounts, password));
   const copies = serverCopies(CRAWLS.map((c) => c.name));
 
   // One subtest per crawl, run `jobs` at a time; each page is a subtest of its crawl. The
@@ -49,7 +82,7 @@ test('every reachable page passes the checks', { timeout: 8 * 60 * 1000 }, async
   await t.test(`${CRAWLS.length} crawls, ${jobs} at a time`, { concurrency: jobs }, async (crawls) => {
     await Promise.all(
       CRAWLS.map(({ who, lang, start, name }, i) =>
-        crawls.test(`${name} from ${start}`, { concurrency: 1 }, async (one) => {
+        crawls.test(`${name} from ${start.join(', ')}`, { concurrency: 1 }, async (one) => {
           const target = copies ? await copies.start(name) : { base, stop: async () => {} };
           try {
             const context = await newContext(browser, target.base, lang);
@@ -71,6 +104,14 @@ test('every reachable page passes the checks', { timeout: 8 * 60 * 1000 }, async
   console.log(`\n${listing}`);
   t.diagnostic(`crawler visited ${pages.length} pages`);
   assert.ok(pages.length >= 40, `only ${pages.length} pages were reached`);
+
+  await t.test('each crawl reached the pages of support requests it must', () => {
+    const missing = CRAWLS.flatMap(({ who, name }, i) => {
+      const paths = pathsOf(visited[i]);
+      return MUST_REACH[who].filter((want) => !paths.some((p) => want.test(p))).map((want) => `${name}: ${want}`);
+    });
+    assert.deepEqual(missing, [], `not reached:\n  - ${missing.join('\n  - ')}`);
+  });
 
   await t.test(`Nu HTML Checker finds no errors in the ${store.files.size} saved pages`, () => {
     const errors = vnuErrors(htmlDir).map((line) => `${store.labelFor(line)}: ${line.replace(/^"[^"]*"/, '')}`);

@@ -1,11 +1,14 @@
 // Pictures for a person to look at: the start page, the admin's dashboard and the proxy's
-// portal, wide and at 320 px, in each language, saved in out/.
+// portal, and the pages of support requests (the topic question, the lost-card page, the
+// thread just after sending, the staff queue), wide and at 320 px, in each language, saved
+// in out/.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DESKTOP, LANGS, OUT, launch, newContext, server, signIn } from './lib/browser.mjs';
+import { visitorRequest } from './lib/seed.mjs';
 
 const { base, password, accounts } = server();
 const WIDTHS = [DESKTOP.width, 320];
@@ -42,5 +45,34 @@ test('screenshots of the start page, the staff dashboard and the proxy portal', 
     await portal.goto(`${base}/proxy`);
     await shoot(portal, `portal-proxy-${lang}`);
     await proxy.close();
+  }
+});
+
+test('screenshots of the pages of support requests', async (t) => {
+  const browser = await launch();
+  t.after(() => browser.close());
+  // A request to show: sent by a visitor, to be answered in a written-chat session.
+  const sender = await newContext(browser, base, 'ja');
+  const { thread } = await visitorRequest(await sender.newPage(), base);
+  await sender.close();
+  for (const lang of LANGS) {
+    const visitor = await newContext(browser, base, lang);
+    const page = await visitor.newPage();
+    for (const [path, name] of [
+      ['/requests/new/topic', 'request-topic'],
+      ['/requests/new/lost-card', 'request-lost-card'],
+      [`${thread}?sent=1`, 'request-sent'],
+    ]) {
+      await page.goto(`${base}${path}`);
+      await shoot(page, `${name}-${lang}`);
+    }
+    await visitor.close();
+
+    const staff = await newContext(browser, base, lang);
+    await signIn(staff, base, accounts.admin, password);
+    const queue = await staff.newPage();
+    await queue.goto(`${base}/staff/requests`);
+    await shoot(queue, `staff-requests-${lang}`);
+    await staff.close();
   }
 });

@@ -76,13 +76,15 @@ export async function checkPage(page, lang) {
 }
 
 /**
- * Crawls as one visitor in one language. `t` is the node:test context: each page becomes
- * a subtest named after who saw it, its status and how it was reached.
+ * Crawls as one visitor in one language, from `start`: one page, or a list of pages no link
+ * leads to (such as a request's thread, opened by the link in an email). `t` is the
+ * node:test context: each page becomes a subtest named after who saw it, its status and
+ * how it was reached.
  */
 export async function crawl({ t, context, base, who, lang, start, store }) {
   const origin = new URL(base).origin;
   const page = await context.newPage();
-  const queue = [new URL(start, base).href];
+  const queue = [...new Set([start].flat().map((s) => new URL(s, base).href))];
   const seen = new Set(queue);
   // pathname -> the query strings enqueued for it.
   const queries = new Map();

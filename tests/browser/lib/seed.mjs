@@ -1,9 +1,11 @@
 // What the crawl needs to find that `yorisoi demo` does not make and the crawler never would
 // (it only ever sends forms empty): an application to be a proxy, sent and waiting for staff;
 // a session the demo proxy booked for the customer they act for; and that customer's request
-// to end the demo registration. Made through the pages, as a person would, before the crawl
-// copies the database. This is set-up, not a check: the keyboard journeys in
-// proxy.test.mjs check these pages.
+// to end the demo registration. Then support requests: one a visitor sent, to be answered in
+// a written-chat session (so its thread offers to book one), answered by the desk and with a
+// staff note; and one the demo proxy sent for their customer from the portal. Made through
+// the pages, as a person would, before the crawl copies the database. This is set-up, not a
+// check: the keyboard journeys in proxy.test.mjs and requests.test.mjs check these pages.
 
 import assert from 'node:assert/strict';
 import { newContext, signIn } from './browser.mjs';
@@ -86,4 +88,92 @@ export async function seedProxies(browser, base, accounts, password) {
   const customer = await newContext(browser, base, 'ja');
   await askToEnd(await customer.newPage(), base, reference);
   await customer.close();
+}
+
+/** Answers the request journey from its first question (the page now shown) to the thread. */
+async function askSteps(page, answers) {
+  assert.equal(new URL(page.url()).pathname, '/requests/new/topic', 'the request starts with its topic');
+  for (const [slug, fields] of answers) {
+    assert.equal(new URL(page.url()).pathname, `/requests/new/${slug}`, 'the request goes step by step');
+    for (const [selector, answer] of Object.entries(fields)) {
+      if (answer === true) await page.check(selector);
+      else await page.fill(selector, answer);
+    }
+    await send(page, `/requests/new/${slug}`);
+  }
+  assert.equal(new URL(page.url()).pathname, '/requests/new/check', 'every question was answered');
+  await send(page, '/requests/new/check');
+}
+
+/**
+ * A visitor asks about a payment, to be answered in a written-chat session; answers the
+ * thread's path (`/requests/{token}`, the link the email carries) and the reference.
+ */
+export async function visitorRequest(page, base) {
+  await page.goto(`${base}/requests/new/topic`);
+  await askSteps(page, [
+    ['topic', { '#topic': true }],
+    ['details', { '#details': '先月の支払いが二回引き落とされています。\n確認してください。' }],
+    ['about-you', { '#name': '佐藤 花子', '#member_number': 'DEMO5678' }],
+    ['reply', { '#channel-2': true }],
+    ['contact', { '#email': 'sato@example.jp' }],
+  ]);
+  const url = new URL(page.url());
+  assert.match(url.pathname, /^\/requests\/[0-9a-f]{64}$/, 'sending leads to the thread');
+  assert.equal(url.search, '?sent=1', 'the thread is shown as the confirmation');
+  const reference = (await page.textContent('main .reference')).trim();
+  return { thread: url.pathname, reference };
+}
+
+/** The demo proxy asks a question for their customer from the portal; answers the thread's path. */
+async function proxyRequest(page, base) {
+  await page.goto(`${base}/proxy`);
+  await Promise.all([page.waitForNavigation(), page.click('main .card h2 a')]);
+  const home = new URL(page.url()).pathname;
+  await send(page, `${home}/ask`);
+  // The customer's name and the proxy's email come filled in.
+  await askSteps(page, [
+    ['topic', { '#topic-3': true }],
+    ['details', { '#details': '母のポイントの有効期限を教えてください。' }],
+    ['about-you', {}],
+    ['reply', { '#channel': true }],
+    ['contact', {}],
+  ]);
+  const url = new URL(page.url());
+  assert.match(url.pathname, new RegExp(`^${home}/requests/\\d+$`), 'the proxy sees the thread in the portal');
+  return url.pathname;
+}
+
+/** Staff answer the request with `reference` and add a note, so both show in its thread. */
+async function answer(page, base, reference) {
+  await page.goto(`${base}/staff/requests`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: reference, exact: true }).click()]);
+  const detail = new URL(page.url()).pathname;
+  assert.match(detail, /^\/staff\/requests\/\d+$/);
+  await page.fill('#reply', '二重の引き落としを確認しています。チャットで詳しくお伺いします。');
+  await send(page, `${detail}/reply`);
+  await page.fill('#note', 'カード会社に照会済み。');
+  await send(page, `${detail}/note`);
+  return detail;
+}
+
+/**
+ * Makes the support requests above on the server at `base`. Answers the paths of the
+ * visitor's thread, the proxy's thread in the portal and the request's staff page.
+ */
+export async function seedRequests(browser, base, accounts, password) {
+  const visitor = await newContext(browser, base, 'ja');
+  const { thread, reference } = await visitorRequest(await visitor.newPage(), base);
+  await visitor.close();
+
+  const proxy = await newContext(browser, base, 'ja');
+  await signIn(proxy, base, accounts.proxy, password);
+  const proxyThread = await proxyRequest(await proxy.newPage(), base);
+  await proxy.close();
+
+  const staff = await newContext(browser, base, 'ja');
+  await signIn(staff, base, accounts.coordinator, password);
+  const detail = await answer(await staff.newPage(), base, reference);
+  await staff.close();
+  return { thread, proxyThread, detail };
 }
