@@ -34,6 +34,20 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
+/// Refreshes the statistics the query planner chooses indexes by. PostgreSQL keeps its own
+/// (autovacuum); SQLite has none until asked, and then picks, for example, between reading
+/// the request queue in its index order and sorting the open requests, by how many there
+/// are. A full `ANALYZE` reads every index once; sampled statistics misjudged how many rows
+/// a status has, and with them the plan.
+pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
+    }
+    let txn = begin_write(db).await?;
+    txn.execute_unprepared("ANALYZE").await?;
+    txn.commit().await
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

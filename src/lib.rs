@@ -100,7 +100,8 @@ impl App {
 
     /// Serves on a listener until `shutdown` completes: each minute it sends due session
     /// reminders, expires proxy registrations past their end date and reminds proxies of
-    /// ones ending soon; hourly it prunes stale sign-in data and abandoned journeys.
+    /// ones ending soon; at start and hourly it prunes stale sign-in data and abandoned journeys
+    /// and refreshes the query planner's statistics.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -119,6 +120,9 @@ impl App {
                 }
                 if let Err(e) = services::proxy_auth::prune(&state.db, state.now()).await {
                     tracing::warn!(error = %e, "could not prune old proxy sessions");
+                }
+                if let Err(e) = db::refresh_statistics(&state.db).await {
+                    tracing::warn!(error = %e, "could not refresh the query planner's statistics");
                 }
             }
         });

@@ -827,20 +827,24 @@ pub async fn queue<C: ConnectionTrait>(
     if filter.overdue_only {
         query = query.filter(overdue_condition(now));
     }
-    // Nulls (nothing owed) after every due time, on both databases.
-    let paginator = query
+    // Counted without the order, which only the page needs.
+    let total = query.clone().count(conn).await?;
+    let pages = total.div_ceil(QUEUE_PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    // Nulls (nothing owed) after every due time, on both databases; the same expression as
+    // the `idx_support_requests_queue` index, so the page is read in index order.
+    let rows = query
         .order_by_asc(Expr::cust("CASE WHEN due_at IS NULL THEN 1 ELSE 0 END"))
         .order_by_asc(support_request::Column::DueAt)
         .order_by_asc(support_request::Column::CreatedAt)
         .order_by_asc(support_request::Column::Id)
-        .paginate(conn, QUEUE_PAGE_SIZE);
-    let counts = paginator.num_items_and_pages().await?;
-    let pages = counts.number_of_pages.max(1);
-    let page = page.clamp(1, pages);
-    let rows = paginator.fetch_page(page - 1).await?;
+        .offset((page - 1) * QUEUE_PAGE_SIZE)
+        .limit(QUEUE_PAGE_SIZE)
+        .all(conn)
+        .await?;
     Ok(QueuePage {
         rows,
-        total: counts.number_of_items,
+        total,
         page,
         pages,
     })

@@ -258,7 +258,7 @@ pub async fn customer(
     // only what can be done with them goes.
     let lines = sessions(&state, &ctx, &r).await?;
     let asked = if card.active {
-        let asked = requests::under_registration(&state.db, r.id)
+        requests::under_registration(&state.db, r.id)
             .await?
             .into_iter()
             .map(|q| RequestLine {
@@ -268,8 +268,7 @@ pub async fn customer(
                 status: ctx.t(&format!("request.status.{}", q.status)).to_owned(),
                 sent_at: q.created_at,
             })
-            .collect();
-        asked
+            .collect()
     } else {
         Vec::new()
     };
