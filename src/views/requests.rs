@@ -86,6 +86,21 @@ pub fn lines(text: &str) -> Markup {
     }
 }
 
+/// A sentence with a reference number in it (`{reference}` in the message), the reference
+/// kept on one line: a narrow screen would otherwise break it after its first hyphen.
+pub fn with_reference(ctx: &PageContext, key: &str, reference: &str) -> Markup {
+    let text = ctx.tf(key, &[("reference", "{reference}")]);
+    let mut parts = text.split("{reference}");
+    let first = parts.next().unwrap_or_default();
+    html! {
+        (first)
+        @for part in parts {
+            span .nowrap { (reference) }
+            (part)
+        }
+    }
+}
+
 /// `/requests/new`: the start page.
 pub fn start(ctx: &PageContext, resume: Option<&str>) -> Markup {
     let title = ctx.t("request.start.title");
@@ -432,7 +447,7 @@ pub fn thread(
                 p { (ctx.tf("request.done.due", &[("due", &ctx.datetime(due))])) }
             }
         } @else {
-            h1 .heading-l { (title) }
+            h1 .heading-l { (with_reference(ctx, "request.thread.title", &r.reference)) }
         }
         @if let Some(book) = &page.book_to {
             @if page.sessions.is_empty() {
@@ -441,8 +456,9 @@ pub fn thread(
                 (form(ctx, book, html! { (button(ctx.t("request.thread.book"))) }))
             }
         }
+        h2 .heading-m { (ctx.t("request.thread.about_heading")) }
         (summary_list(ctx, &[
-            SummaryRow { key: ctx.t("request.field.status").to_owned(), value: html! { strong .tag { (label(ctx, "status", page.status.as_str())) } }, change: None },
+            SummaryRow { key: ctx.t("request.field.status").to_owned(), value: html! { strong class={ "tag tag--" (page.status.as_str()) } { (label(ctx, "status", page.status.as_str())) } }, change: None },
             SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (label(ctx, "topic", &r.topic)) }, change: None },
             SummaryRow { key: ctx.t("request.field.channel").to_owned(), value: html! { (label(ctx, "channel", &r.channel)) }, change: None },
             SummaryRow { key: ctx.t("request.field.sent_at").to_owned(), value: html! { (ctx.datetime(r.created_at)) }, change: None },
@@ -457,16 +473,17 @@ pub fn thread(
             p { (ctx.t("request.thread.closed")) }
             p { a href="/requests/new" { (ctx.t("request.thread.new")) } }
         } @else {
+            // Said before the form, where it is read before writing, not after it.
+            @if page.status == RequestStatus::Waiting || page.status == RequestStatus::Resolved {
+                (notification_banner(ctx, Banner::Important, html! {
+                    p { (ctx.t("request.thread.reopen_hint")) }
+                }))
+            }
             (form(ctx, &page.post_to, html! {
                 (textarea(ctx, "message", ctx.t("request.field.message"),
                     Some(&ctx.tf("request.hint.message", &[("max", &limit)])), &typed.message,
                     errors.message(ctx, "message").as_deref()))
                 (secondary_button(ctx.t("request.thread.send")))
-            }))
-        }
-        @if page.status == RequestStatus::Waiting || page.status == RequestStatus::Resolved {
-            (notification_banner(ctx, Banner::Important, html! {
-                p { (ctx.t("request.thread.reopen_hint")) }
             }))
         }
     };

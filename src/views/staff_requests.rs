@@ -8,7 +8,7 @@ use super::components::{
     notification_banner, secondary_button, summary_list, textarea,
 };
 use super::layout::{Page, encode, render};
-use super::requests::{ThreadLine, label, lines, messages};
+use super::requests::{ThreadLine, label, lines, messages, with_reference};
 use crate::domain::Permission;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
 use crate::services::requests::Request;
@@ -103,9 +103,14 @@ fn select(
     }
 }
 
+/// A status as staff read it (the customer's words speak to the customer: "waiting for you").
+pub fn status_label(ctx: &PageContext, status: &str) -> String {
+    ctx.t(&format!("requests.status.{status}")).to_owned()
+}
+
 /// A status as a tag.
 pub fn status_tag(ctx: &PageContext, status: &str) -> Markup {
-    html! { strong class={ "tag tag--" (status) } { (label(ctx, "status", status)) } }
+    html! { strong class={ "tag tag--" (status) } { (status_label(ctx, status)) } }
 }
 
 /// The queue.
@@ -116,12 +121,11 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
         (String::new(), ctx.t("requests.filter.not_done").to_owned()),
         ("all".to_owned(), ctx.t("requests.filter.all").to_owned()),
     ];
-    statuses.extend(RequestStatus::ALL.iter().map(|s| {
-        (
-            s.as_str().to_owned(),
-            label(ctx, "status", s.as_str()).to_owned(),
-        )
-    }));
+    statuses.extend(
+        RequestStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), status_label(ctx, s.as_str()))),
+    );
     let any = || (String::new(), ctx.t("requests.filter.any").to_owned());
     let topics: Vec<_> = std::iter::once(any())
         .chain(Topic::ALL.iter().map(|t| {
@@ -189,7 +193,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
             p { (ctx.t("requests.empty")) }
         } @else {
             div .table-wrap role="region" aria-labelledby="requests-caption" tabindex="0" {
-                table .table {
+                table .table .table--queue {
                     caption #requests-caption .table__caption {
                         (ctx.tf("requests.caption", &[("page", &v.page.to_string()), ("pages", &v.pages.to_string())]))
                     }
@@ -207,7 +211,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                         @for row in v.rows {
                             tr {
                                 td .nowrap { a href={ "/staff/requests/" (row.r.id) } { (row.r.reference) } }
-                                td .nowrap { (ctx.datetime(row.r.created_at)) }
+                                td { (ctx.datetime(row.r.created_at)) }
                                 td {
                                     (row.r.customer_name)
                                     @if row.r.proxy_registration_id.is_some() { br; span .muted { (ctx.t("requests.by_proxy")) } }
@@ -216,7 +220,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                                 td { (label(ctx, "channel", &row.r.channel)) }
                                 td { (status_tag(ctx, &row.r.status)) }
                                 td { (row.assignee.clone().unwrap_or_else(|| ctx.t("requests.nobody").to_owned())) }
-                                td .nowrap {
+                                td {
                                     @if let Some(due) = row.r.due_at { (ctx.datetime(due)) }
                                     @else { (ctx.t("requests.nothing_due")) }
                                     @if row.overdue { br; strong .tag .tag--overdue { (ctx.t("requests.overdue")) } }
@@ -379,7 +383,7 @@ pub fn detail(
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
         }
         (error_summary(ctx, errors))
-        h1 .heading-l { (title) }
+        h1 .heading-l { (with_reference(ctx, "requests.detail.title", &r.reference)) }
         (summary_list(ctx, &rows))
         @if !d.sessions.is_empty() {
             h2 .heading-m { (ctx.t("request.thread.sessions")) }
@@ -430,7 +434,7 @@ pub fn detail(
                 div .hint #status-hint { (ctx.t("requests.hint.status")) }
                 select .select #status name="status" aria-describedby="status-hint" {
                     @for s in RequestStatus::ALL {
-                        option value=(s.as_str()) selected[current == s.as_str()] { (label(ctx, "status", s.as_str())) }
+                        option value=(s.as_str()) selected[current == s.as_str()] { (status_label(ctx, s.as_str())) }
                     }
                 }
             }

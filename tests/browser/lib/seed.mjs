@@ -144,15 +144,18 @@ async function proxyRequest(page, base) {
   return url.pathname;
 }
 
+const REPLY = '二重の引き落としを確認しています。チャットで詳しくお伺いします。';
+const NOTE = 'カード会社に照会済み。';
+
 /** Staff answer the request with `reference` and add a note, so both show in its thread. */
 async function answer(page, base, reference) {
   await page.goto(`${base}/staff/requests`);
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: reference, exact: true }).click()]);
   const detail = new URL(page.url()).pathname;
   assert.match(detail, /^\/staff\/requests\/\d+$/);
-  await page.fill('#reply', '二重の引き落としを確認しています。チャットで詳しくお伺いします。');
+  await page.fill('#reply', REPLY);
   await send(page, `${detail}/reply`);
-  await page.fill('#note', 'カード会社に照会済み。');
+  await page.fill('#note', NOTE);
   await send(page, `${detail}/note`);
   return detail;
 }
@@ -175,5 +178,14 @@ export async function seedRequests(browser, base, accounts, password) {
   await signIn(staff, base, accounts.coordinator, password);
   const detail = await answer(await staff.newPage(), base, reference);
   await staff.close();
+
+  // The customer reads the answer, never the staff note.
+  const reader = await newContext(browser, base, 'ja');
+  const page = await reader.newPage();
+  await page.goto(`${base}${thread}`);
+  const shown = await page.textContent('main .thread');
+  assert.ok(shown.includes(REPLY), 'the customer reads the answer in the thread');
+  assert.ok(!shown.includes(NOTE), 'the staff note is not shown to the customer');
+  await reader.close();
   return { thread, proxyThread, detail };
 }
