@@ -13,14 +13,14 @@ use super::cookies::{self, Lifetime};
 use super::door::{self, Link, LoginQuery, PasswordFields};
 use super::forms::see_other;
 use super::requests as web_requests;
+use crate::domain::BookingStatus;
 use crate::domain::booking::{DetailsForm, Draft};
 use crate::domain::proxy::{RegistrationStatus, Scope};
 use crate::domain::request::{RequestDraft, RequestStatus};
-use crate::domain::{BookingStatus, Token};
 use crate::error::{Error, Result};
 use crate::services::booking;
 use crate::services::proxies::{self, Refusal, Registration};
-use crate::services::{drafts, proxy_auth, requests};
+use crate::services::{proxy_auth, requests};
 use crate::views::components::Errors;
 use crate::views::door::{Door, ForgotForm, LoginForm};
 use crate::views::proxy::{self as view, CustomerCard, RequestLine, SessionLine};
@@ -392,19 +392,7 @@ pub async fn ask(
         for_customer: Some(r.principal_full_name.clone()),
         ..Default::default()
     };
-    let token = Token::generate();
-    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
-    let mut response = see_other("/requests/new/topic");
-    let line = cookies::set(
-        cookies::REQUEST,
-        token.expose(),
-        Lifetime::Month,
-        state.config.is_https(),
-    );
-    if let Ok(value) = HeaderValue::from_str(&line) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    web_requests::begin(&state, &draft).await
 }
 
 /// A request the proxy sent under a registration that lets them ask questions now.

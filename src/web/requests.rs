@@ -235,6 +235,16 @@ pub async fn step_save(
     Ok(response)
 }
 
+/// Starts a request journey with some answers already given (a proxy's, for a customer),
+/// on a fresh cookie, at its first question.
+pub async fn begin(state: &AppState, draft: &RequestDraft) -> Result<Response> {
+    let token = Token::generate();
+    drafts::save_now(&state.db, state.now(), &token, draft).await?;
+    let mut response = see_other(&next_path(draft));
+    set_cookie(state, &mut response, &token);
+    Ok(response)
+}
+
 fn set_cookie(state: &AppState, response: &mut Response, token: &Token) {
     let line = cookies::set(
         cookies::REQUEST,

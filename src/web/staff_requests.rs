@@ -4,8 +4,8 @@
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
 use super::forms::{rejected, see_other};
+use crate::domain::Invalid;
 use crate::domain::request::{Author, MESSAGE_MAX_CHARS, ReplyChannel, RequestStatus, Topic};
-use crate::domain::{Invalid, Role};
 use crate::error::{Error, Result};
 use crate::services::requests::{self, Assignee, QueueFilter, RequestError, Targets};
 use crate::services::{audit, booking, proxies};
@@ -447,9 +447,4 @@ pub async fn settings_save(
     }
     requests::save_targets(&state.db, state.now(), &staff.actor(ip), &targets).await?;
     Ok(see_other("/staff/settings/requests?saved=1"))
-}
-
-/// Whether a role sees requests on its dashboard.
-pub fn sees_requests(role: Role) -> bool {
-    role.may(crate::domain::Permission::HandleRequests)
 }
