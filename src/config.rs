@@ -1,7 +1,9 @@
 //! Settings, read from the environment. Every setting has a default that runs with nothing
 //! configured; a setting that cannot be used stops start-up with one line naming it.
 
+use crate::domain::TrustedProxies;
 use std::net::SocketAddr;
+use std::time::Duration;
 use time_tz::Tz;
 
 /// Everything the server needs to know about where it runs.
@@ -29,6 +31,57 @@ pub struct Config {
     pub relay_poll: std::time::Duration,
     /// How often session reminders that have fallen due are sent.
     pub reminder_poll: std::time::Duration,
+    /// The server's limits on its clients' time and number.
+    pub limits: Limits,
+    /// New journeys (drafts kept on the server) one address may start in an hour.
+    pub new_journeys_per_hour: u64,
+    /// The reverse proxies whose `Forwarded` and `X-Forwarded-For` headers are believed.
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// How long and how many: the server's limits on its clients.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest a client may take to send a request's headers.
+    pub header_read: Duration,
+    /// The longest a client may take to send a request's body.
+    pub body_read: Duration,
+    /// How long a connection with no request in flight stays open.
+    pub idle: Duration,
+    /// How long requests in flight may take to finish once shutdown begins.
+    pub shutdown_grace: Duration,
+    /// The most connections open at once.
+    pub max_connections: usize,
+}
+
+/// Descriptors kept back from connections: the database pool, the SMTP pool, files, logs.
+const RESERVED_DESCRIPTORS: usize = 128;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_read: Duration::from_secs(20),
+            body_read: Duration::from_secs(30),
+            idle: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(20),
+            max_connections: default_max_connections(descriptor_limit()),
+        }
+    }
+}
+
+/// The connection cap for a descriptor limit: what is left after the reserve, within reason.
+pub fn default_max_connections(descriptor_limit: Option<u64>) -> usize {
+    let limit = descriptor_limit.unwrap_or(1024).min(1 << 20) as usize;
+    limit.saturating_sub(RESERVED_DESCRIPTORS).clamp(16, 50_000)
+}
+
+/// The process's soft limit on open files, from `/proc/self/limits` where there is one.
+fn descriptor_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft = line.split_whitespace().nth(3)?;
+    // "unlimited" reads as no number, which falls back to the default.
+    soft.parse().ok()
 }
 
 /// A setting that cannot be used.
@@ -45,6 +98,9 @@ pub struct ConfigError {
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://yorisoi.db?mode=rwc";
 /// The address used when `YORISOI_BIND` is not set.
 pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
+/// New journeys one address may start in an hour when `YORISOI_NEW_JOURNEYS_PER_HOUR` is
+/// not set: far more than one household needs, far fewer than would fill a disk.
+pub const DEFAULT_NEW_JOURNEYS_PER_HOUR: u64 = 60;
 /// The zone used when `YORISOI_TIMEZONE` is not set.
 pub const DEFAULT_TIMEZONE: &str = "Asia/Tokyo";
 
@@ -110,12 +166,49 @@ impl Config {
         })?;
         let mail_dir = get("MAIL_DIR").unwrap_or_else(|| "mail".to_owned()).into();
 
+        let mut limits = Limits::default();
+        if let Some(raw) = get("YORISOI_MAX_CONNECTIONS") {
+            limits.max_connections = raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &usize| *n > 0)
+                .ok_or_else(|| ConfigError {
+                    variable: "YORISOI_MAX_CONNECTIONS",
+                    problem: format!("`{raw}` is not a number of connections such as 500"),
+                })?;
+        }
+        let new_journeys_per_hour = match get("YORISOI_NEW_JOURNEYS_PER_HOUR") {
+            None => DEFAULT_NEW_JOURNEYS_PER_HOUR,
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ConfigError {
+                    variable: "YORISOI_NEW_JOURNEYS_PER_HOUR",
+                    problem: format!("`{raw}` is not a number such as 60"),
+                })?,
+        };
+        let trusted_proxies = match get("YORISOI_TRUSTED_PROXIES") {
+            None => TrustedProxies::default(),
+            Some(raw) => TrustedProxies::parse(&raw).map_err(|bad| ConfigError {
+                variable: "YORISOI_TRUSTED_PROXIES",
+                problem: format!(
+                    "`{bad}` is not an address or range such as 127.0.0.1 or 10.0.0.0/8"
+                ),
+            })?,
+        };
+
         Ok(Config {
             smtp_url,
             mail_from,
             mail_dir,
             relay_poll: std::time::Duration::from_secs(5),
             reminder_poll: std::time::Duration::from_secs(60),
+            limits,
+            new_journeys_per_hour,
+            trusted_proxies,
             contact_email,
             database_url,
             bind,
@@ -262,6 +355,27 @@ mod tests {
                 "smtp://user:pass@mail.example.jp:587?tls=required"
             )])
             .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_connection_cap_stays_below_the_descriptor_limit() {
+        assert_eq!(default_max_connections(Some(1024)), 896);
+        assert_eq!(default_max_connections(Some(100)), 16);
+        assert_eq!(default_max_connections(None), 896);
+        assert_eq!(default_max_connections(Some(u64::MAX)), 50_000);
+        assert_eq!(
+            with(&[("YORISOI_MAX_CONNECTIONS", "500")])
+                .unwrap()
+                .limits
+                .max_connections,
+            500
+        );
+        assert_eq!(
+            with(&[("YORISOI_MAX_CONNECTIONS", "lots")])
+                .unwrap_err()
+                .variable,
+            "YORISOI_MAX_CONNECTIONS"
         );
     }
 

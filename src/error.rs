@@ -17,6 +17,12 @@ pub enum Error {
     /// The visitor is signed in but lacks the permission, or the form's token was missing.
     #[error("forbidden")]
     Forbidden,
+    /// The visitor has asked for too much lately; they may try again in a few minutes.
+    #[error("too many requests")]
+    TooMany,
+    /// What was sent is larger than the desk keeps.
+    #[error("too large")]
+    TooLarge,
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
@@ -35,6 +41,8 @@ impl Error {
         match self {
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -49,8 +57,25 @@ impl IntoResponse for Error {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = status.into_response();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("300"),
+            );
+        }
         response.extensions_mut().insert(ErrorPage);
         response
+    }
+}
+
+impl From<crate::services::drafts::DraftError> for Error {
+    fn from(e: crate::services::drafts::DraftError) -> Self {
+        use crate::services::drafts::DraftError;
+        match e {
+            DraftError::TooMany => Error::TooMany,
+            DraftError::TooLarge => Error::TooLarge,
+            DraftError::Database(e) => Error::Database(e),
+        }
     }
 }
 

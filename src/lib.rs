@@ -100,8 +100,8 @@ impl App {
 
     /// Serves on a listener until `shutdown` completes: each minute it sends due session
     /// reminders, expires proxy registrations past their end date and reminds proxies of
-    /// ones ending soon; at start and hourly it prunes stale sign-in data and abandoned journeys
-    /// and refreshes the query planner's statistics.
+    /// ones ending soon; at start and hourly it prunes stale sign-in data, abandoned journeys
+    /// and old rate-limit counts, and refreshes the query planner's statistics.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -117,6 +117,9 @@ impl App {
                 }
                 if let Err(e) = services::drafts::prune(&state.db, state.now()).await {
                     tracing::warn!(error = %e, "could not prune old journeys");
+                }
+                if let Err(e) = services::limits::prune(&state.db, state.now()).await {
+                    tracing::warn!(error = %e, "could not prune old rate-limit counts");
                 }
                 if let Err(e) = services::proxy_auth::prune(&state.db, state.now()).await {
                     tracing::warn!(error = %e, "could not prune old proxy sessions");
@@ -163,12 +166,8 @@ impl App {
             }
         });
         let relay = tokio::spawn(self.relay.clone().run());
-        let service = self
-            .router()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let served = axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let limits = self.state.config.limits.clone();
+        let served = web::server::serve(listener, self.router(), limits, shutdown).await;
         pruner.abort();
         reminders.abort();
         relay.abort();

@@ -8,6 +8,7 @@ mod m20261122_000002_outbox;
 mod m20261122_000003_booking;
 mod m20261125_000004_proxies;
 mod m20261125_000005_requests;
+mod m20261129_000006_rate_events;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_booking::Migration),
             Box::new(m20261125_000004_proxies::Migration),
             Box::new(m20261125_000005_requests::Migration),
+            Box::new(m20261129_000006_rate_events::Migration),
         ]
     }
 }

@@ -261,6 +261,9 @@ pub struct Draft {
     pub details_done: bool,
     /// Once booked: the booking, for the confirmation page.
     pub confirmed: Option<i64>,
+    /// Whether the confirmation has been shown: it is shown once, so that the next person at
+    /// a shared computer cannot open it again; the manage link in the email is the way back.
+    pub confirmation_shown: bool,
     /// When a proxy books for a customer: the registration they act under.
     pub for_registration: Option<i64>,
     /// And the customer's name, shown on every page of the journey.

@@ -18,6 +18,7 @@ pub mod proxy_end_request;
 pub mod proxy_registration;
 pub mod proxy_session;
 pub mod proxy_token;
+pub mod rate_event;
 pub mod request_link;
 pub mod request_message;
 pub mod setting;

@@ -6,11 +6,12 @@ use super::passwords::{HashError, Hasher};
 use crate::db::begin_write;
 use crate::domain::{AuditAction, Email, Password, Role, Token};
 use crate::entities::{login_attempt, staff_session, staff_user};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -97,28 +98,65 @@ impl Realm {
     }
 }
 
-/// Records one sign-in attempt. On success the account's failures are cleared; on failure,
-/// answers how many failures the account now has in the window, and until when it is paused
-/// if that reaches the limit.
-pub(crate) async fn record_attempt<C: sea_orm::ConnectionTrait>(
+/// Records a sign-in attempt as a failure before its password is checked, and answers until
+/// when the account or the address is locked, if it already was (not counting this attempt).
+/// Recording first means that attempts arriving together all see each other, so a parallel
+/// flood cannot have more passwords checked than the limit allows. An attempt refused because
+/// of older failures is taken back, so trying again while locked does not lengthen the lock;
+/// one refused only because of attempts that came with it stays, so that of a flood at least
+/// the limit's worth always stays and keeps the lock.
+pub(crate) async fn open_attempt(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    realm: Realm,
+    email: &Email,
+    ip: Option<&str>,
+) -> Result<(i64, Option<OffsetDateTime>), DbErr> {
+    let txn = begin_write(db).await?;
+    let attempt = login_attempt::ActiveModel {
+        id: NotSet,
+        email: Set(email.as_str().to_owned()),
+        ip: Set(ip.map(str::to_owned)),
+        attempted_at: Set(now),
+        succeeded: Set(false),
+        realm: Set(realm.as_str().to_owned()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    let others = Condition::all().add(login_attempt::Column::Id.ne(attempt.id));
+    let locked = locked_until(db, now, realm, email, ip, others).await?;
+    if locked.is_some() {
+        let older = Condition::all().add(login_attempt::Column::Id.lt(attempt.id));
+        if locked_until(db, now, realm, email, ip, older)
+            .await?
+            .is_some()
+        {
+            login_attempt::Entity::delete_by_id(attempt.id)
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok((attempt.id, locked))
+}
+
+/// Records how an attempt opened by [`open_attempt`] ended. On success the account's failures
+/// are cleared; on failure, answers how many failures the account now has in the window, and
+/// until when it is paused if that reaches the limit.
+pub(crate) async fn close_attempt<C: sea_orm::ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     realm: Realm,
     email: &Email,
-    ip: Option<String>,
+    attempt: i64,
     matched: bool,
 ) -> Result<(u64, Option<OffsetDateTime>), DbErr> {
-    login_attempt::ActiveModel {
-        id: NotSet,
-        email: Set(email.as_str().to_owned()),
-        ip: Set(ip),
-        attempted_at: Set(now),
-        succeeded: Set(matched),
-        realm: Set(realm.as_str().to_owned()),
-    }
-    .insert(conn)
-    .await?;
     if matched {
+        login_attempt::Entity::update_many()
+            .col_expr(login_attempt::Column::Succeeded, Expr::value(true))
+            .filter(login_attempt::Column::Id.eq(attempt))
+            .exec(conn)
+            .await?;
         login_attempt::Entity::delete_many()
             .filter(login_attempt::Column::Realm.eq(realm.as_str()))
             .filter(login_attempt::Column::Email.eq(email.as_str()))
@@ -130,7 +168,7 @@ pub(crate) async fn record_attempt<C: sea_orm::ConnectionTrait>(
     let failures = recent_failures(conn, now, realm, email).await?;
     let paused = if failures >= MAX_FAILURES_PER_ACCOUNT {
         Some(
-            locked_until(conn, now, realm, email, None)
+            locked_until(conn, now, realm, email, None, Condition::all())
                 .await?
                 .unwrap_or(now + FAILURE_WINDOW),
         )
@@ -165,7 +203,8 @@ pub async fn sign_in(
     password: &str,
     ip: Option<String>,
 ) -> Result<SignIn, AuthError> {
-    if let Some(until) = locked_until(db, now, Realm::Staff, email, ip.as_deref()).await? {
+    let (attempt, locked) = open_attempt(db, now, Realm::Staff, email, ip.as_deref()).await?;
+    if let Some(until) = locked {
         return Ok(SignIn::LockedOut { until });
     }
 
@@ -179,7 +218,7 @@ pub async fn sign_in(
 
     let txn = begin_write(db).await?;
     let (failures, paused) =
-        record_attempt(&txn, now, Realm::Staff, email, ip.clone(), matched).await?;
+        close_attempt(&txn, now, Realm::Staff, email, attempt, matched).await?;
     let outcome = match account {
         Some(user) if matched => {
             let role = Role::parse(&user.role).ok();
@@ -266,13 +305,15 @@ async fn recent_failures<C: sea_orm::ConnectionTrait>(
 }
 
 /// When the account (or the address) may try again, if it is locked now. The lock lifts when
-/// the oldest failure that keeps the count at the limit leaves the window.
+/// the oldest failure that keeps the count at the limit leaves the window. Only the attempts
+/// matching `among` count.
 pub(crate) async fn locked_until<C: sea_orm::ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     realm: Realm,
     email: &Email,
     ip: Option<&str>,
+    among: Condition,
 ) -> Result<Option<OffsetDateTime>, DbErr> {
     let window_start = now - FAILURE_WINDOW;
     let mut until: Option<OffsetDateTime> = None;
@@ -291,6 +332,7 @@ pub(crate) async fn locked_until<C: sea_orm::ConnectionTrait>(
         .filter(login_attempt::Column::Email.eq(email.as_str()))
         .filter(login_attempt::Column::Succeeded.eq(false))
         .filter(login_attempt::Column::AttemptedAt.gt(window_start))
+        .filter(among.clone())
         .order_by_desc(login_attempt::Column::AttemptedAt)
         .limit(MAX_FAILURES_PER_ACCOUNT)
         .into_tuple()
@@ -304,6 +346,7 @@ pub(crate) async fn locked_until<C: sea_orm::ConnectionTrait>(
             .filter(login_attempt::Column::Ip.eq(ip))
             .filter(login_attempt::Column::Succeeded.eq(false))
             .filter(login_attempt::Column::AttemptedAt.gt(window_start))
+            .filter(among)
             .order_by_desc(login_attempt::Column::AttemptedAt)
             .limit(MAX_FAILURES_PER_ADDRESS)
             .into_tuple()

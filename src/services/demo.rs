@@ -277,7 +277,12 @@ pub async fn load_proxy(
         consent_method: ConsentMethod::Video,
     };
     let actor = Actor::default();
-    let r = proxies::apply(db, now, config, &actor, &application, Lang::Ja, None).await?;
+    let r = proxies::apply(db, now, config, &actor, &application, Lang::Ja, None)
+        .await
+        .map_err(|e| match e {
+            proxies::ProxyError::Database(e) => DemoError::Database(e),
+            other => DemoError::Staff(other.to_string()),
+        })?;
     let approve = async {
         for person in [Person::Customer, Person::Proxy] {
             proxies::record_document(db, now, &actor, r.id, person, IdDocument::MyNumberCard)

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod desk;
 pub mod drafts;
 pub mod interpreters;
+pub mod limits;
 pub mod passwords;
 pub mod proxies;
 pub mod proxy_auth;

@@ -7,6 +7,7 @@
 
 use super::Actor;
 use super::audit::{self, Target};
+use super::limits;
 use super::proxy_auth::{self, LinkPurpose, SignedInProxy};
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
@@ -131,6 +132,9 @@ pub enum ProxyError {
     /// The request is not open, or matched no registration.
     #[error("the request cannot be confirmed")]
     RequestNotOpen,
+    /// Too many applications came from this address, or named this email address, lately.
+    #[error("too many applications lately")]
+    TooManyApplications,
     /// The database failed.
     #[error(transparent)]
     Database(#[from] DbErr),
@@ -241,9 +245,20 @@ pub async fn apply(
     application: &Application,
     lang: Lang,
     draft: Option<&Token>,
-) -> Result<Registration, DbErr> {
+) -> Result<Registration, ProxyError> {
     let a = application;
     let txn = begin_write(db).await?;
+    // Each application emails the two people it names: nobody may use the form to have the
+    // desk write to addresses over and over.
+    let mut emails = vec![a.proxy_email.as_str()];
+    emails.extend(a.principal_email.as_ref().map(|e| e.as_str()));
+    let within = match &actor.ip {
+        Some(ip) => limits::take(&txn, now, limits::APPLICATIONS_FROM_ADDRESS, &[ip]).await?,
+        None => true,
+    } && limits::take(&txn, now, limits::APPLICATIONS_TO_EMAIL, &emails).await?;
+    if !within {
+        return Err(ProxyError::TooManyApplications);
+    }
     let r = proxy_registration::ActiveModel {
         id: NotSet,
         reference: Set(Reference::generate('P').as_str().to_owned()),

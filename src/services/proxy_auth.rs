@@ -61,7 +61,8 @@ pub async fn sign_in(
     password: &str,
     ip: Option<String>,
 ) -> Result<SignIn, AuthError> {
-    if let Some(until) = auth::locked_until(db, now, Realm::Proxy, email, ip.as_deref()).await? {
+    let (attempt, locked) = auth::open_attempt(db, now, Realm::Proxy, email, ip.as_deref()).await?;
+    if let Some(until) = locked {
         return Ok(SignIn::LockedOut { until });
     }
     let account = proxy_account::Entity::find()
@@ -73,7 +74,7 @@ pub async fn sign_in(
 
     let txn = begin_write(db).await?;
     let (failures, paused) =
-        auth::record_attempt(&txn, now, Realm::Proxy, email, ip.clone(), matched).await?;
+        auth::close_attempt(&txn, now, Realm::Proxy, email, attempt, matched).await?;
     let actor = Actor {
         proxy_id: account.as_ref().map(|a| a.id),
         ..Actor::visitor(ip)

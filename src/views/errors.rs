@@ -32,6 +32,14 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
                 p { a href="/" { (ctx.t("error.go_home")) } }
             },
         ),
+        429 => (
+            ctx.t("error429.title"),
+            html! {
+                p { (ctx.t("error429.body")) }
+                p { (ctx.t("error429.kept")) }
+                p { a href="/" { (ctx.t("error.go_home")) } }
+            },
+        ),
         413 => (
             ctx.t("error413.title"),
             html! {

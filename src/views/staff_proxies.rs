@@ -389,7 +389,7 @@ pub struct EndRequestRow {
     pub reference: String,
     /// When it came.
     pub requested_at: OffsetDateTime,
-    /// What was typed: the reference, the name, the date of birth.
+    /// What was typed: the reference, the name, the date of birth (the year only).
     pub typed: (String, String, String),
     /// Anything else they said.
     pub note: Option<String>,

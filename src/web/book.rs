@@ -8,7 +8,7 @@
 use super::AppState;
 use super::context::{ClientIp, MaybeProxy};
 use super::cookies::{self, Lifetime};
-use super::forms::{rejected, see_other};
+use super::forms::{keep_journey, rejected, see_other};
 use crate::domain::booking::{DetailsForm, Draft};
 use crate::domain::proxy::Scope;
 use crate::domain::schedule::SessionMode;
@@ -50,10 +50,9 @@ async fn save_and_go(
     token: Option<Token>,
     draft: &Draft,
     to: &str,
+    client: &ClientIp,
 ) -> Result<Response> {
-    let fresh = token.is_none();
-    let token = token.unwrap_or_else(Token::generate);
-    drafts::save_now(&state.db, state.now(), &token, draft).await?;
+    let (token, fresh) = keep_journey(state, token, draft, client).await?;
     let mut response = see_other(to);
     if fresh {
         let line = cookies::set(
@@ -87,9 +86,8 @@ fn next_step(draft: &Draft) -> &'static str {
 /// Starts a booking journey with some answers already given (a proxy booking for a
 /// customer, or a customer booking the session a request asked for), on a fresh cookie, and
 /// goes to the first question still open.
-pub async fn begin(state: &AppState, draft: &Draft) -> Result<Response> {
-    let token = Token::generate();
-    drafts::save_now(&state.db, state.now(), &token, draft).await?;
+pub async fn begin(state: &AppState, draft: &Draft, client: &ClientIp) -> Result<Response> {
+    let (token, _) = keep_journey(state, None, draft, client).await?;
     let mut response = see_other(next_step(draft));
     let line = cookies::set(
         cookies::BOOKING,
@@ -146,6 +144,7 @@ pub async fn mode_form(
 pub async fn mode_save(
     State(state): State<AppState>,
     ctx: PageContext,
+    client: ClientIp,
     headers: HeaderMap,
     Form(form): Form<ModeForm>,
 ) -> Result<Response> {
@@ -174,7 +173,7 @@ pub async fn mode_save(
         draft.start = None;
         draft.details_done = false;
     }
-    save_and_go(&state, token, &draft, next_step(&draft)).await
+    save_and_go(&state, token, &draft, next_step(&draft), &client).await
 }
 
 /// Loads the journey a step needs, or says where to go instead.
@@ -360,7 +359,14 @@ pub async fn day_save(
         draft.day = day;
         draft.start = None;
     }
-    save_and_go(&state, Some(token), &draft, next_step(&draft)).await
+    save_and_go(
+        &state,
+        Some(token),
+        &draft,
+        next_step(&draft),
+        &ClientIp(None),
+    )
+    .await
 }
 
 /// The free times of a day, for the time page.
@@ -515,7 +521,14 @@ pub async fn time_save(
         )));
     };
     draft.start = Some(start.unix_timestamp());
-    save_and_go(&state, Some(token), &draft, next_step(&draft)).await
+    save_and_go(
+        &state,
+        Some(token),
+        &draft,
+        next_step(&draft),
+        &ClientIp(None),
+    )
+    .await
 }
 
 fn details_errors(errors: Vec<(&'static str, Invalid)>) -> Errors {
@@ -735,16 +748,26 @@ pub async fn confirmation(
     ctx: PageContext,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let booked = match current(&state, &headers).await? {
-        Some((_, d)) => d.confirmed,
-        None => None,
-    };
-    let Some(id) = booked else {
+    let Some((token, mut draft)) = current(&state, &headers).await? else {
         return Ok(see_other("/book"));
     };
+    let Some(id) = draft.confirmed else {
+        return Ok(see_other("/book"));
+    };
+    if draft.confirmation_shown {
+        return Ok(view::manage_message(
+            &ctx,
+            "book.confirmation.shown_title",
+            "book.confirmation.shown",
+            None,
+        )
+        .into_response());
+    }
     let Some(b) = booking::get(&state.db, id).await? else {
         return Ok(see_other("/book"));
     };
+    draft.confirmation_shown = true;
+    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
     let facts = session_facts(&state, ctx.lang, &b).await?;
     Ok(view::confirmation(&ctx, &facts.view()).into_response())
 }

@@ -5,6 +5,7 @@
 
 use super::AppState;
 use super::cookies::{self, Lifetime};
+use super::routes::RouteTemplate;
 use crate::domain::{Lang, Prefs, Token};
 use crate::error::{Error, ErrorPage};
 use crate::services::auth::{self, SignedInStaff};
@@ -13,7 +14,7 @@ use crate::views::{PageContext, StaffBadge, errors};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
@@ -141,11 +142,22 @@ fn origin_allowed(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
 /// The middleware described at the top of this module.
 pub async fn page_context(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let id = request_id();
-    let span =
-        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    // The path can hold a secret (a manage link's token, a reset link's): the log names the
+    // route's pattern instead, once it is known.
+    let span = tracing::info_span!(
+        "request",
+        id = %id,
+        method = %req.method(),
+        route = tracing::field::Empty
+    );
     async move {
         let started = Instant::now();
         let response = handle(state, id, req, next).await;
+        let route = response
+            .extensions()
+            .get::<RouteTemplate>()
+            .map_or("(no route)", |r| r.0);
+        tracing::Span::current().record("route", tracing::field::display(route));
         let status = response.status();
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         if status.is_server_error() {
@@ -184,7 +196,18 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
     let ip = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
+        .map(|ConnectInfo(peer)| {
+            let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+            state
+                .config
+                .trusted_proxies
+                .client_address(
+                    peer.ip(),
+                    header(header::FORWARDED),
+                    header(HeaderName::from_static("x-forwarded-for")),
+                )
+                .to_string()
+        });
 
     let mut ctx = PageContext {
         lang,
@@ -238,10 +261,20 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
     let body = if is_safe(&parts.method) {
         body
     } else {
-        let bytes: Bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
-            Ok(bytes) => bytes,
-            Err(_) => {
+        let reading = axum::body::to_bytes(body, BODY_LIMIT);
+        let bytes: Bytes = match tokio::time::timeout(state.config.limits.body_read, reading).await
+        {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(_)) => {
                 let response = StatusCode::PAYLOAD_TOO_LARGE.into_response();
+                return finish(&state, &ctx, response, fresh_csrf.as_ref(), &clear);
+            }
+            Err(_) => {
+                // A body sent too slowly holds a connection; it is not waited for.
+                let mut response = StatusCode::REQUEST_TIMEOUT.into_response();
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
                 return finish(&state, &ctx, response, fresh_csrf.as_ref(), &clear);
             }
         };
@@ -298,6 +331,9 @@ fn finish(
     {
         let page = errors::page(ctx, status.as_u16());
         let mut replacement = (status, page).into_response();
+        if let Some(route) = response.extensions().get::<RouteTemplate>().copied() {
+            replacement.extensions_mut().insert(route);
+        }
         for name in [header::SET_COOKIE, header::ALLOW, header::RETRY_AFTER] {
             for value in response.headers().get_all(&name) {
                 replacement
@@ -332,15 +368,19 @@ fn finish(
         }
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
-        // Pages carry a form token and may carry personal data: never keep staff pages, and
-        // check public ones again before reuse.
-        let private = ctx.staff.is_some()
-            || ctx.proxy.is_some()
-            || ctx.path.starts_with("/staff")
-            || ctx.path.starts_with("/proxy")
-            || ctx.path.starts_with("/setup");
-        let policy = if private { "no-store" } else { "no-cache" };
+        // Pages carry a form token, and nearly all carry something personal (a journey's
+        // answers, a manage link's session, a thread): none may be kept by a browser or a
+        // cache, where the next person at a shared computer would find it. Only the pages
+        // that say the same to everyone are kept, and checked again before reuse.
+        let general = ctx.staff.is_none() && ctx.proxy.is_none() && is_general_page(&ctx.path);
+        let policy = if general { "no-cache" } else { "no-store" };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    if secure {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     if !headers.contains_key(header::VARY) {
         headers.insert(
@@ -349,6 +389,12 @@ fn finish(
         );
     }
     response
+}
+
+/// Whether a path is one of the pages that hold nothing personal.
+fn is_general_page(path_and_query: &str) -> bool {
+    let path = path_and_query.split(['?', '#']).next().unwrap_or_default();
+    matches!(path, "/" | "/accessibility" | "/healthz")
 }
 
 /// The response when a handler panics: a bare 500, which the middleware turns into the page.

@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
+use tracing::Instrument;
 
 /// The session cookie behind a door.
 fn session_cookie(door: Door) -> &'static str {
@@ -184,14 +185,27 @@ pub async fn forgot(
     let Some(email) = errors.check("email", Email::parse(&form.email)) else {
         return Ok(rejected(views::door::forgot(ctx, door, &form, &errors)));
     };
-    let (db, now, config) = (&state.db, state.now(), &state.config);
-    let sent = match door {
-        Door::Staff => staff_links::request_reset(db, now, config, &email, ctx.lang, ip).await?,
-        Door::Proxy => proxy_auth::request_reset(db, now, config, &email, ip).await?,
-    };
-    if sent {
-        state.mail_waiting();
-    }
+    // Whether the address has an account must not show in how long the answer takes: the
+    // lookup and the writing happen after the answer, the same for every address.
+    let (state, lang) = (state.clone(), ctx.lang);
+    let address = email.clone();
+    tokio::spawn(
+        async move {
+            let (db, now, config) = (&state.db, state.now(), &state.config);
+            let sent = match door {
+                Door::Staff => {
+                    staff_links::request_reset(db, now, config, &address, lang, ip).await
+                }
+                Door::Proxy => proxy_auth::request_reset(db, now, config, &address, ip).await,
+            };
+            match sent {
+                Ok(true) => state.mail_waiting(),
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = %e, "could not handle a password reset request"),
+            }
+        }
+        .instrument(tracing::Span::current()),
+    );
     Ok(views::door::forgot_sent(ctx, door, email.as_str()).into_response())
 }
 

@@ -11,6 +11,7 @@ pub mod public;
 pub mod requests;
 pub mod routes;
 pub mod schedule;
+pub mod server;
 pub mod setup;
 pub mod staff;
 pub mod staff_links;

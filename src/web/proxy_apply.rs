@@ -7,11 +7,11 @@
 use super::AppState;
 use super::context::ClientIp;
 use super::cookies::{self, Lifetime};
-use super::forms::{rejected, see_other};
+use super::forms::{keep_journey, rejected, see_other};
 use crate::domain::proxy::{ApplicationDraft, ApplyStep, past_date};
 use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
-use crate::services::proxies::{self, EndRequestTyped};
+use crate::services::proxies::{self, EndRequestTyped, ProxyError};
 use crate::services::{Actor, drafts};
 use crate::views::PageContext;
 use crate::views::components::Errors;
@@ -168,6 +168,7 @@ fn take_answers(draft: &mut ApplicationDraft, step: ApplyStep, form: &[(String, 
 pub async fn step_save(
     State(state): State<AppState>,
     ctx: PageContext,
+    client: ClientIp,
     headers: HeaderMap,
     Path(slug): Path<String>,
     Query(query): Query<StepQuery>,
@@ -187,9 +188,7 @@ pub async fn step_save(
     } else {
         draft.done.remove(step.slug());
     }
-    let fresh = token.is_none();
-    let token = token.unwrap_or_else(Token::generate);
-    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
+    let (token, fresh) = keep_journey(&state, token, &draft, &client).await?;
     let mut response = if refused.is_empty() {
         let to = if query.change == "1" && draft.next_step().is_none() {
             "/proxy/apply/check".to_owned()
@@ -271,7 +270,7 @@ pub async fn submit(
             return Ok(see_other(&next_path(&draft)));
         }
     };
-    proxies::apply(
+    let applied = proxies::apply(
         &state.db,
         state.now(),
         &state.config,
@@ -280,7 +279,14 @@ pub async fn submit(
         ctx.lang,
         Some(&token),
     )
-    .await?;
+    .await;
+    match applied {
+        Ok(_) => {}
+        // The answers stay, for sending again later.
+        Err(ProxyError::TooManyApplications) => return Err(Error::TooMany),
+        Err(ProxyError::Database(e)) => return Err(e.into()),
+        Err(e) => return Err(Error::Internal(e.to_string())),
+    }
     state.mail_waiting();
     Ok(see_other("/proxy/apply/confirmation"))
 }

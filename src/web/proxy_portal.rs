@@ -279,6 +279,7 @@ pub async fn customer(
 /// Starts the booking journey for the customer, with their details filled in.
 pub async fn book(
     State(state): State<AppState>,
+    client: ClientIp,
     CurrentProxy(proxy): CurrentProxy,
     Path(id): Path<i64>,
     ctx: PageContext,
@@ -298,7 +299,7 @@ pub async fn book(
         for_customer: Some(r.principal_full_name.clone()),
         ..Default::default()
     };
-    super::book::begin(&state, &draft).await
+    super::book::begin(&state, &draft, &client).await
 }
 
 /// Opens a session the proxy booked on its manage page, under a fresh link: the same pages
@@ -376,6 +377,7 @@ pub async fn renew(
 /// coming to the proxy's email.
 pub async fn ask(
     State(state): State<AppState>,
+    client: ClientIp,
     CurrentProxy(proxy): CurrentProxy,
     Path(id): Path<i64>,
     ctx: PageContext,
@@ -392,7 +394,7 @@ pub async fn ask(
         for_customer: Some(r.principal_full_name.clone()),
         ..Default::default()
     };
-    web_requests::begin(&state, &draft).await
+    web_requests::begin(&state, &draft, &client).await
 }
 
 /// A request the proxy sent under a registration that lets them ask questions now.
@@ -522,6 +524,7 @@ pub async fn request_message(
 pub async fn request_book(
     State(state): State<AppState>,
     ctx: PageContext,
+    client: ClientIp,
     CurrentProxy(proxy): CurrentProxy,
     Path((id, request_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
@@ -535,5 +538,5 @@ pub async fn request_book(
     let mut draft = web_requests::booking_draft(&q, &proxy.email).ok_or(Error::NotFound)?;
     draft.for_registration = Some(r.id);
     draft.for_customer = Some(r.principal_full_name.clone());
-    super::book::begin(&state, &draft).await
+    super::book::begin(&state, &draft, &client).await
 }

@@ -9,7 +9,7 @@
 use super::AppState;
 use super::context::{ClientIp, MaybeProxy};
 use super::cookies::{self, Lifetime};
-use super::forms::{rejected, see_other};
+use super::forms::{keep_journey, rejected, see_other};
 use crate::domain::booking::{DetailsForm, Draft as BookingDraft};
 use crate::domain::proxy::Scope;
 use crate::domain::request::{
@@ -191,6 +191,7 @@ fn take_answers(draft: &mut RequestDraft, step: RequestStep, form: &[(String, St
 pub async fn step_save(
     State(state): State<AppState>,
     ctx: PageContext,
+    client: ClientIp,
     headers: HeaderMap,
     Path(slug): Path<String>,
     Query(query): Query<StepQuery>,
@@ -206,9 +207,7 @@ pub async fn step_save(
     take_answers(&mut draft, step, &form);
     let refused = draft.check_step(step);
     draft.mark(step, refused.is_empty());
-    let fresh = token.is_none();
-    let token = token.unwrap_or_else(Token::generate);
-    drafts::save_now(&state.db, state.now(), &token, &draft).await?;
+    let (token, fresh) = keep_journey(&state, token, &draft, &client).await?;
     let ctx = ctx.acting_for(draft.for_customer.clone());
     let mut response = if refused.is_empty() {
         let to = if step == RequestStep::Topic && draft.topic() == Some(Topic::LostStolen) {
@@ -237,9 +236,8 @@ pub async fn step_save(
 
 /// Starts a request journey with some answers already given (a proxy's, for a customer),
 /// on a fresh cookie, at its first question.
-pub async fn begin(state: &AppState, draft: &RequestDraft) -> Result<Response> {
-    let token = Token::generate();
-    drafts::save_now(&state.db, state.now(), &token, draft).await?;
+pub async fn begin(state: &AppState, draft: &RequestDraft, client: &ClientIp) -> Result<Response> {
+    let (token, _) = keep_journey(state, None, draft, client).await?;
     let mut response = see_other(&next_path(draft));
     set_cookie(state, &mut response, &token);
     Ok(response)
@@ -463,15 +461,14 @@ async fn thread_page(
 ) -> Result<maud::Markup> {
     let lines = lines_for_customer(state, ctx, r).await?;
     let sessions = session_lines(state, ctx, r).await?;
-    let channel = requests::channel_of(r);
     let page = ThreadPage {
         r,
         status: requests::status_of(r),
         lines,
         sessions,
         post_to: format!("/requests/{raw}"),
-        book_to: (session_mode(channel).is_some()
-            && requests::status_of(r) != RequestStatus::Closed)
+        book_to: booking_draft(r, "")
+            .is_some()
             .then(|| format!("/requests/{raw}/book")),
         sent,
         link: sent.then(|| state.config.link(&format!("/requests/{raw}"))),
@@ -563,8 +560,12 @@ pub async fn add_message(
 }
 
 /// The booking journey for the session a request asked for, with the customer's details
-/// and the request's reference carried in.
+/// and the request's reference carried in; none when the request asked for no session or
+/// has been closed.
 pub fn booking_draft(r: &Request, email: &str) -> Option<BookingDraft> {
+    if requests::status_of(r) == RequestStatus::Closed {
+        return None;
+    }
     let mode = session_mode(requests::channel_of(r))?;
     Some(BookingDraft {
         mode: Some(mode.as_str().to_owned()),
@@ -581,8 +582,15 @@ pub fn booking_draft(r: &Request, email: &str) -> Option<BookingDraft> {
 }
 
 /// Starts booking the session the request asked for.
-pub async fn book(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response> {
+pub async fn book(
+    State(state): State<AppState>,
+    client: ClientIp,
+    Path(raw): Path<String>,
+) -> Result<Response> {
     let r = by_link(&state, &raw).await?;
-    let draft = booking_draft(&r, r.email.as_deref().unwrap_or_default()).ok_or(Error::NotFound)?;
-    super::book::begin(&state, &draft).await
+    let Some(draft) = booking_draft(&r, r.email.as_deref().unwrap_or_default()) else {
+        // Closed meanwhile (or never asking for a session): the thread says why.
+        return Ok(see_other(&format!("/requests/{raw}")));
+    };
+    super::book::begin(&state, &draft, &client).await
 }

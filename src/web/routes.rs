@@ -26,6 +26,11 @@ pub enum Access {
     Proxy,
 }
 
+/// The pattern of the route that answered, such as `/bookings/{token}`: what the request
+/// log names instead of the path, which may hold a secret token.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteTemplate(pub &'static str);
+
 /// One route: method, path pattern and access rule.
 #[derive(Debug, Clone)]
 pub struct RouteSpec {
@@ -62,6 +67,12 @@ impl Table {
             }
             Access::Proxy => route.route_layer(from_fn(proxy_guard)),
         };
+        // Outermost, so that the guards' answers carry the route too.
+        let route = route.layer(from_fn(move |req: Request, next: Next| async move {
+            let mut response = next.run(req).await;
+            response.extensions_mut().insert(RouteTemplate(path));
+            response
+        }));
         self.router = self.router.route(path, route);
         self.specs.push(RouteSpec {
             method,

@@ -137,6 +137,7 @@ async fn refused(
     match e {
         ProxyError::NotFound => return Err(Error::NotFound),
         ProxyError::Database(e) => return Err(e.into()),
+        ProxyError::TooManyApplications => return Err(Error::TooMany),
         ProxyError::WrongStatus(_) => errors.add("status", "error.proxy.wrong_status"),
         ProxyError::ChecksMissing => errors.add("status", "error.proxy.checks_missing"),
         ProxyError::TooManyProxies(n) => errors.add_with(
@@ -343,7 +344,12 @@ pub async fn end_requests(
             id: q.id,
             reference: q.reference,
             requested_at: q.requested_at,
-            typed: (q.typed_reference, q.typed_name, q.typed_birth_date),
+            // Only the year, as in the queue: whether it matched is what staff need.
+            typed: (
+                q.typed_reference,
+                q.typed_name,
+                crate::domain::proxy::masked_birth_date(&q.typed_birth_date),
+            ),
             note: q.note,
             matched,
         });

@@ -416,3 +416,155 @@ fn demo_loads_staff_with_free_times_and_can_run_twice() {
         assert!(portal.body.contains("山田 花子"), "{}", portal.body);
     });
 }
+
+/// Starts `yorisoi serve` under a descriptor limit of 1,024, as many hosts have, logging to
+/// `log` at the info level.
+fn start_limited_server(
+    dir: &std::path::Path,
+    database_url: &str,
+    port: u16,
+    log: &std::path::Path,
+) -> Server {
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 1024 && exec \"$0\" serve")
+        .arg(env!("CARGO_BIN_EXE_yorisoi"))
+        .current_dir(dir)
+        .env_remove("YORISOI_BASE_URL")
+        .env_remove("YORISOI_TRUSTED_PROXIES")
+        .env_remove("YORISOI_MAX_CONNECTIONS")
+        .env("RUST_LOG", "info")
+        .env("DATABASE_URL", database_url)
+        .env("YORISOI_BIND", format!("127.0.0.1:{port}"))
+        .env("MAIL_DIR", dir.join("mail"))
+        .stderr(std::fs::File::create(log).unwrap())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    Server(child)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Sends SIGTERM and waits for the process to end; how long it took.
+fn terminate(server: &mut Server, within: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    while started.elapsed() < within {
+        if server.0.try_wait().unwrap().is_some() {
+            return Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+/// 1,100 clients that open a request and never finish its headers, at a limit of 1,024 open
+/// files: the health check is still answered, and SIGTERM still stops the server.
+async fn slow_clients_cannot_take_the_server(backend: crate::support::Backend) {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let Some((database_url, pg)) = fresh_database(backend, dir.path()).await else {
+        return;
+    };
+    let port = free_port();
+    let log = dir.path().join("server.log");
+    let mut server = start_limited_server(dir.path(), &database_url, port, &log);
+    wait_healthy(port).await;
+    let mut slow = Vec::new();
+    for n in 0..1_100 {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap_or_else(|e| panic!("connection {n}: {e}"));
+        // Half send part of the headers, half part of a body they never finish.
+        let start: &[u8] = if n % 2 == 0 {
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "
+        } else {
+            b"POST /book/mode HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nmode="
+        };
+        let _ = stream.write_all(start).await;
+        slow.push(stream);
+    }
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    for attempt in 0..3 {
+        let answer = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await;
+        match answer {
+            Ok(r) => assert_eq!(r.status(), StatusCode::OK, "attempt {attempt}"),
+            Err(e) => panic!(
+                "/healthz did not answer with 1,100 slow clients open (attempt {attempt}): {e}\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            ),
+        }
+    }
+    let took = terminate(&mut server, Duration::from_secs(30));
+    assert!(
+        took.is_some(),
+        "SIGTERM did not stop the server within 30 s while slow clients were open"
+    );
+    drop(slow);
+    drop_database(pg).await;
+}
+
+crate::backend_tests!(slow_clients_cannot_take_the_server);
+
+/// The request log names each route's pattern, never the secret token in a link's path; the
+/// setup link printed at first start is still there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_holds_no_secret_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let log = dir.path().join("server.log");
+    let database_url = format!("sqlite://{}", dir.path().join("y.db").display());
+    let mut server = start_limited_server(dir.path(), &database_url, port, &log);
+    wait_healthy(port).await;
+    let secret = "5ec7e7".repeat(10) + "abcd";
+    let paths = [
+        format!("/bookings/{secret}"),
+        format!("/bookings/{secret}/reschedule"),
+        format!("/requests/{secret}"),
+        format!("/staff/reset/{secret}"),
+        format!("/staff/invitation/{secret}"),
+        format!("/proxy/activate/{secret}"),
+        format!("/proxy/reset/{secret}"),
+        format!("/setup/{secret}"),
+        format!("/no/such/page/{secret}"),
+    ];
+    let browser = Browser::new(&format!("http://127.0.0.1:{port}"));
+    for path in &paths {
+        browser.get(path).await;
+    }
+    browser.post(&format!("/requests/{secret}/book"), &[]).await;
+    terminate(&mut server, Duration::from_secs(30));
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !written.contains(&secret),
+        "a token reached the log:\n{written}"
+    );
+    for route in [
+        "route=/bookings/{token}",
+        "route=/requests/{token}/book",
+        "route=/staff/reset/{token}",
+        "route=/healthz",
+    ] {
+        assert!(written.contains(route), "{route} is not in:\n{written}");
+    }
+    assert!(
+        written.contains("/setup/"),
+        "the setup link is printed at first start"
+    );
+}

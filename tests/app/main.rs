@@ -9,6 +9,7 @@ mod booking;
 mod cli;
 mod concurrency;
 mod csrf;
+mod edges;
 mod email;
 mod pages;
 mod proxies;

@@ -154,7 +154,7 @@ async fn ten_failures_pause_the_account_for_fifteen_minutes(app: TestApp) {
     assert_eq!(refused.status, StatusCode::SEE_OTHER);
     let refused = browser.sign_in("mori@example.jp", PASSWORD).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(refused.body.contains("Sign-in is paused for this account"));
+    assert!(refused.body.contains("Sign-in is paused for a while"));
     assert!(
         refused.body.contains("You can try again after"),
         "{}",

@@ -459,9 +459,22 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(base: &str) -> Self {
+        Self::with_headers(base, &[])
+    }
+
+    /// A browser whose every request carries these headers, as a reverse proxy would add.
+    pub fn with_headers(base: &str, headers: &[(&str, &str)]) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
+        let mut defaults = HeaderMap::new();
+        for (k, v) in headers {
+            defaults.insert(
+                reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())
+            .default_headers(defaults)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
