@@ -2,9 +2,14 @@
 //! server is configured.
 
 use lettre::message::Mailbox;
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// Emails one relay sends at once, and so the SMTP connections it has open to send them;
+/// the connection pool keeps no more than that between batches.
+pub const SENDING: usize = 8;
 
 /// Where emails go.
 #[derive(Clone)]
@@ -31,6 +36,7 @@ impl Transport {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| e.to_string())?
             .timeout(Some(Duration::from_secs(30)))
+            .pool_config(PoolConfig::new().max_size(SENDING as u32))
             .build();
         Ok(Transport::Smtp(transport))
     }
