@@ -5,7 +5,10 @@ use crate::smtp::Receiver;
 use crate::support::{Backend, PASSWORD, TestApp, link_in};
 use mail_parser::MimeHeaders;
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, TransactionTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, TransactionTrait,
+};
 use std::sync::Arc;
 use time::Duration;
 use yorisoi::clock::ShiftedClock;
@@ -103,6 +106,8 @@ backend_tests!(
     forgotten_passwords_are_reset_by_an_emailed_link,
     one_claim_takes_at_most_a_batch_of_a_large_backlog,
     a_busy_mail_server_gets_a_bounded_number_of_messages_at_once,
+    an_email_sent_again_after_a_crash_keeps_its_message_id,
+    an_email_written_again_after_a_crash_is_a_new_file_beside_the_first,
 );
 
 async fn smtp_delivers_headers_both_parts_and_the_calendar(backend: Backend) {
@@ -542,5 +547,88 @@ async fn a_busy_mail_server_gets_a_bounded_number_of_messages_at_once(backend: B
         app.count("outbox_messages WHERE status = 'sent' AND attempts = 1")
             .await,
         40
+    );
+}
+
+/// Puts a sent row back as a relay that died between sending it and recording it leaves
+/// it: pending, under a lease that has run out.
+async fn as_a_crash_leaves_it(app: &TestApp, id: i64) {
+    use outbox_message::Column;
+    outbox_message::Entity::update_many()
+        .col_expr(Column::Status, Expr::value("pending"))
+        .col_expr(
+            Column::SentAt,
+            Expr::value(Option::<time::OffsetDateTime>::None),
+        )
+        .col_expr(Column::LeaseOwner, Expr::value("a-relay-that-died"))
+        .col_expr(
+            Column::LeaseUntil,
+            Expr::value(app.state().now() - Duration::seconds(1)),
+        )
+        .filter(Column::Id.eq(id))
+        .exec(&app.state().db)
+        .await
+        .unwrap();
+    app.state().mail_waiting();
+}
+
+async fn an_email_sent_again_after_a_crash_keeps_its_message_id(backend: Backend) {
+    let receiver = Receiver::start().await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let id = enqueue_one(&app, "twice@example.jp").await;
+    assert_eq!(receiver.wait_for(1, 20).await.len(), 1);
+    assert_eq!(recorded(&app, id, 1).await.status, "sent");
+
+    as_a_crash_leaves_it(&app, id).await;
+    let arrived = receiver.wait_for(2, 20).await;
+    assert_eq!(arrived.len(), 2, "sent again: at least once");
+    let stored = recorded(&app, id, 2).await;
+    assert_eq!(stored.status, "sent");
+    for mail in &arrived {
+        assert_eq!(
+            format!("<{}>", mail.message_id()),
+            stored.message_id,
+            "both copies carry the one Message-ID"
+        );
+    }
+}
+
+async fn an_email_written_again_after_a_crash_is_a_new_file_beside_the_first(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, |_| {}).await else {
+        return;
+    };
+    let id = enqueue_one(&app, "twice@example.jp").await;
+    let first = app.wait_for_dropped(1).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(recorded(&app, id, 1).await.status, "sent");
+
+    as_a_crash_leaves_it(&app, id).await;
+    let both = app.wait_for_dropped(2).await;
+    assert_eq!(both.len(), 2, "the second copy is written beside the first");
+    assert_eq!(both[0], first[0], "the first file is untouched");
+    let stored = recorded(&app, id, 2).await;
+    assert_eq!(stored.status, "sent");
+    for raw in &both {
+        let message = mail_parser::MessageParser::default().parse(raw).unwrap();
+        assert_eq!(
+            format!("<{}>", message.message_id().unwrap()),
+            stored.message_id
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&app.mail_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!("{id:08}-test_booking.eml"),
+            format!("{id:08}-test_booking.resent-2.eml"),
+        ],
+        "no half-written file is left"
     );
 }
