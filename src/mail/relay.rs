@@ -1,33 +1,59 @@
 //! The relay: claims due outbox rows with a lease, sends them, and records the outcome.
 //!
 //! Several relays (in several processes, on one PostgreSQL database or one SQLite file) share
-//! the work without sending a row twice: a row is claimed by writing a lease on it in one
-//! statement, and only the relay holding the lease sends it. A relay that dies while holding
-//! a lease loses it when it expires, and the row is sent again with the same `Message-ID`.
+//! the work without sending a row twice: a relay claims a batch of rows by writing its lease
+//! on them where no other relay can claim the same rows at once (one statement that skips
+//! rows being claimed on PostgreSQL, one write transaction on SQLite), and only the relay
+//! holding the lease sends a row. The lease is short and renewed while the batch is being
+//! sent. A relay that dies while holding a lease loses it when it expires, and the row is
+//! sent again with the same `Message-ID`.
 
 use super::outbox::{Attachment, status};
-use super::transport::Transport;
+use super::transport::{SENDING, Transport};
 use crate::clock::Clock;
-use crate::db::{WriteTxn, begin_write};
+use crate::db::begin_write;
 use crate::domain::{Token, delivery};
 use crate::entities::outbox_message::{self, Column};
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
-use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect, Statement,
 };
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::{Instant, MissedTickBehavior};
 
-/// Rows claimed at once.
-const BATCH: u64 = 20;
-/// How long a claim lasts before another relay may take the row.
-const LEASE: time::Duration = time::Duration::minutes(2);
+/// Rows one claim takes at most.
+pub const BATCH: u64 = 20;
+/// How long a claim lasts before another relay may take the row, unless it is renewed.
+/// Short, so that the rows of a relay that died are sent again soon.
+const LEASE: time::Duration = time::Duration::seconds(60);
+/// How often a relay renews the leases of the batch it is sending: a third of the lease,
+/// so that one slow or failed renewal still leaves time for the next.
+const RENEW_EVERY: Duration = Duration::from_secs(20);
+
+/// Claims on PostgreSQL. The due rows are picked once, in a materialised CTE, and then
+/// leased: as `UPDATE … WHERE id IN (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)` the planner
+/// may run the subquery again for every row it joins, and each run returns a new batch, so
+/// one claim took the whole backlog.
+const CLAIM_ON_POSTGRES: &str = "\
+WITH due AS MATERIALIZED (
+    SELECT id FROM outbox_messages
+    WHERE status = $1 AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2)
+    ORDER BY id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE outbox_messages SET lease_owner = $4, lease_until = $5
+FROM due
+WHERE outbox_messages.id = due.id
+RETURNING outbox_messages.*";
 
 /// Delivers the outbox.
 #[derive(Clone)]
@@ -65,7 +91,7 @@ impl Relay {
     pub async fn run(self) {
         loop {
             if let Err(e) = self.deliver_due().await {
-                tracing::warn!(error = %e, "outbox relay could not read the outbox");
+                tracing::warn!(error = %e, "outbox relay could not read or update the outbox");
             }
             tokio::select! {
                 () = self.wake.notified() => {},
@@ -74,85 +100,133 @@ impl Relay {
         }
     }
 
-    /// Sends every row that is due now. Returns how many rows it tried. The rows of a batch
-    /// go out at once, over as many pooled SMTP connections as the pool allows, since each
-    /// SMTP exchange spends most of its time waiting for the server.
+    /// Sends every row that is due now, a batch at a time. Returns how many rows it tried.
+    ///
+    /// The rows of a batch go out side by side, since each SMTP exchange spends most of its
+    /// time waiting for the server, but at most [`SENDING`] at once, so that one relay holds
+    /// only that many connections to the mail server. Each outcome is recorded as soon as it
+    /// is known: a relay that stops mid-batch leaves only the emails it was sending to be
+    /// sent again, under the same `Message-ID`. While the batch is out, the relay renews its
+    /// leases, so that a slow mail server does not let another relay take rows being sent.
     pub async fn deliver_due(&self) -> Result<usize, DbErr> {
         let mut tried = 0;
         loop {
-            let owner = Token::generate().expose()[..32].to_owned();
-            let rows = self.claim(&owner).await?;
+            let owner: Arc<str> = Token::generate().expose()[..32].into();
+            let rows = self.claim_batch(&owner).await?;
             if rows.is_empty() {
                 return Ok(tried);
             }
             tried += rows.len();
-            let mut sending = tokio::task::JoinSet::new();
+            let permits = Arc::new(Semaphore::new(SENDING));
+            let mut sending = JoinSet::new();
             for row in rows {
-                let relay = self.clone();
+                let (relay, owner, permits) = (self.clone(), owner.clone(), permits.clone());
                 sending.spawn(async move {
+                    // The semaphore is never closed, so a permit always comes.
+                    let permit = permits.acquire_owned().await;
                     let outcome = relay.send(&row).await;
-                    (row, outcome)
+                    drop(permit);
+                    relay.record(&owner, &row, &outcome).await
                 });
             }
-            let mut outcomes = Vec::new();
-            while let Some(done) = sending.join_next().await {
-                match done {
-                    Ok(sent) => outcomes.push(sent),
-                    Err(e) => tracing::error!(error = %e, "an email delivery task failed"),
+            let mut renewal = tokio::time::interval_at(Instant::now() + RENEW_EVERY, RENEW_EVERY);
+            renewal.set_missed_tick_behavior(MissedTickBehavior::Delay);
+            let mut unrecorded = None;
+            loop {
+                tokio::select! {
+                    done = sending.join_next() => match done {
+                        None => break,
+                        Some(Ok(Ok(()))) => {}
+                        Some(Ok(Err(e))) => {
+                            tracing::warn!(error = %e, "could not record what became of an email");
+                            unrecorded.get_or_insert(e);
+                        }
+                        Some(Err(e)) => tracing::error!(error = %e, "an email delivery task failed"),
+                    },
+                    _ = renewal.tick() => {
+                        if let Err(e) = self.renew(&owner).await {
+                            tracing::warn!(error = %e, "could not renew the leases of the emails being sent");
+                        }
+                    }
                 }
             }
-            // One transaction records the whole batch. A row whose outcome is lost (the
-            // process stopped first) is sent again once its lease runs out, under the same
-            // Message-ID.
-            let txn = begin_write(&self.db).await?;
-            for (row, outcome) in &outcomes {
-                self.record(&txn, &owner, row, outcome).await?;
+            // An outcome that could not be recorded leaves its row leased until the lease
+            // runs out; then it is sent again.
+            if let Some(e) = unrecorded {
+                return Err(e);
             }
-            txn.commit().await?;
         }
     }
 
-    /// Takes up to a batch of due rows under a lease named `owner`.
-    async fn claim(&self, owner: &str) -> Result<Vec<outbox_message::Model>, DbErr> {
+    /// Takes up to [`BATCH`] due rows under a lease named `owner`, and answers them, leased,
+    /// in the order they were written. [`Relay::deliver_due`] claims through this; it is
+    /// public so that what one claim takes can be checked.
+    pub async fn claim_batch(&self, owner: &str) -> Result<Vec<outbox_message::Model>, DbErr> {
         let now = self.clock.now();
-        let free = Condition::any()
-            .add(Column::LeaseUntil.is_null())
-            .add(Column::LeaseUntil.lt(now));
-        let mut due = Query::select();
-        due.column(Column::Id)
-            .from(outbox_message::Entity)
-            .and_where(Column::Status.eq(status::PENDING))
-            .and_where(Column::NextAttemptAt.lte(now))
-            .cond_where(free.clone())
-            .order_by(Column::Id, sea_orm::Order::Asc)
-            .limit(BATCH);
-        if self.db.get_database_backend() == DbBackend::Postgres {
-            // Relays on other processes skip the rows this one is claiming instead of waiting.
-            due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-        }
-        // A write transaction of its own, so that on SQLite it waits its turn with the
-        // app's other writers instead of in SQLite's busy handler.
+        let until = now + LEASE;
+        let mut rows = if self.db.get_database_backend() == DbBackend::Postgres {
+            // One statement; relays on other processes skip the rows it is claiming
+            // instead of waiting for them.
+            let claim = Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                CLAIM_ON_POSTGRES,
+                [
+                    status::PENDING.into(),
+                    now.into(),
+                    (BATCH as i64).into(),
+                    owner.into(),
+                    until.into(),
+                ],
+            );
+            outbox_message::Entity::find()
+                .from_raw_sql(claim)
+                .all(&self.db)
+                .await?
+        } else {
+            // SQLite has one writer at a time, and a write transaction holds the file from
+            // its start: the rows read here are still free when they are leased.
+            let txn = begin_write(&self.db).await?;
+            let mut rows = outbox_message::Entity::find()
+                .filter(Column::Status.eq(status::PENDING))
+                .filter(Column::NextAttemptAt.lte(now))
+                .filter(
+                    Condition::any()
+                        .add(Column::LeaseUntil.is_null())
+                        .add(Column::LeaseUntil.lt(now)),
+                )
+                .order_by_asc(Column::Id)
+                .limit(BATCH)
+                .all(&txn)
+                .await?;
+            if !rows.is_empty() {
+                outbox_message::Entity::update_many()
+                    .col_expr(Column::LeaseOwner, Expr::value(owner))
+                    .col_expr(Column::LeaseUntil, Expr::value(until))
+                    .filter(Column::Id.is_in(rows.iter().map(|r| r.id)))
+                    .exec(&txn)
+                    .await?;
+                txn.commit().await?;
+            }
+            for row in &mut rows {
+                row.lease_owner = Some(owner.to_owned());
+                row.lease_until = Some(until);
+            }
+            rows
+        };
+        rows.sort_by_key(|r| r.id);
+        Ok(rows)
+    }
+
+    /// Extends the leases `owner` still holds on rows not yet sent.
+    async fn renew(&self, owner: &str) -> Result<(), DbErr> {
         let txn = begin_write(&self.db).await?;
-        let claimed = outbox_message::Entity::update_many()
-            .col_expr(Column::LeaseOwner, Expr::value(owner))
-            .col_expr(Column::LeaseUntil, Expr::value(now + LEASE))
-            .filter(Column::Id.in_subquery(due))
-            // Checked again on the row itself, so a row claimed meanwhile is left alone.
-            .filter(free)
-            .filter(Column::Status.eq(status::PENDING))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        txn.commit().await?;
-        if claimed == 0 {
-            return Ok(Vec::new());
-        }
-        outbox_message::Entity::find()
+        outbox_message::Entity::update_many()
+            .col_expr(Column::LeaseUntil, Expr::value(self.clock.now() + LEASE))
             .filter(Column::LeaseOwner.eq(owner))
             .filter(Column::Status.eq(status::PENDING))
-            .order_by_asc(Column::Id)
-            .all(&self.db)
-            .await
+            .exec(&txn)
+            .await?;
+        txn.commit().await
     }
 
     /// Sends one row; on failure, says why and whether trying again could help.
@@ -167,10 +241,10 @@ impl Relay {
         }
     }
 
-    /// Records what became of a row sent under the lease `owner`.
+    /// Records what became of a row sent under the lease `owner`, in a transaction of its
+    /// own. Nothing is written if the lease was lost to another relay meanwhile.
     async fn record(
         &self,
-        txn: &WriteTxn,
         owner: &str,
         row: &outbox_message::Model,
         outcome: &Result<(), (String, bool)>,
@@ -210,12 +284,13 @@ impl Relay {
                 };
             }
         }
+        let txn = begin_write(&self.db).await?;
         update
             .filter(Column::Id.eq(row.id))
             .filter(Column::LeaseOwner.eq(owner))
-            .exec(txn)
+            .exec(&txn)
             .await?;
-        Ok(())
+        txn.commit().await
     }
 }
 

@@ -5,12 +5,19 @@ use crate::smtp::Receiver;
 use crate::support::{Backend, PASSWORD, TestApp, link_in};
 use mail_parser::MimeHeaders;
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, TransactionTrait,
+};
+use std::sync::Arc;
 use time::Duration;
+use yorisoi::clock::ShiftedClock;
 use yorisoi::domain::{Email, Lang, Role};
 use yorisoi::entities::outbox_message;
 use yorisoi::mail::ics::{CalendarEvent, Method};
-use yorisoi::mail::{Attachment, OutgoingEmail, enqueue, templates};
+use yorisoi::mail::relay::BATCH;
+use yorisoi::mail::transport::SENDING;
+use yorisoi::mail::{Attachment, OutgoingEmail, Relay, Transport, enqueue, templates};
 
 fn booking_email(to: &str, event: &CalendarEvent) -> OutgoingEmail {
     let content = templates::EmailContent {
@@ -77,8 +84,8 @@ async fn row(app: &TestApp, id: i64) -> outbox_message::Model {
         .unwrap()
 }
 
-/// The row once the relay has recorded what became of its last attempt (the relay records
-/// a batch's outcomes together, just after the batch went out).
+/// The row once the relay has recorded what became of its last attempt (just after the
+/// attempt, in a transaction of its own).
 async fn recorded(app: &TestApp, id: i64, attempts: i32) -> outbox_message::Model {
     for _ in 0..100 {
         let r = row(app, id).await;
@@ -97,6 +104,10 @@ backend_tests!(
     a_rolled_back_transaction_sends_nothing,
     staff_see_and_retry_stuck_email,
     forgotten_passwords_are_reset_by_an_emailed_link,
+    one_claim_takes_at_most_a_batch_of_a_large_backlog,
+    a_busy_mail_server_gets_a_bounded_number_of_messages_at_once,
+    an_email_sent_again_after_a_crash_keeps_its_message_id,
+    an_email_written_again_after_a_crash_is_a_new_file_beside_the_first,
 );
 
 async fn smtp_delivers_headers_both_parts_and_the_calendar(backend: Backend) {
@@ -420,4 +431,204 @@ async fn forgotten_passwords_are_reset_by_an_emailed_link(backend: Backend) {
     let gone = browser.get(&late[app.base.len()..]).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
     assert_eq!(gone.texts("h1"), vec!["このリンクは使えません"]);
+}
+
+/// A relay of the test's own on the app's database, with a clock a day and a minute ahead
+/// of the app's: rows due in a day are due for it, and not yet for the app's relay.
+fn relay_a_day_ahead(app: &TestApp) -> Relay {
+    let clock = Arc::new(ShiftedClock::default());
+    clock.advance(Duration::days(1) + Duration::minutes(1));
+    Relay::new(
+        app.state().db.clone(),
+        Transport::Files(app.mail_dir.clone()),
+        clock,
+        yorisoi::mail::transport::parse_mailbox(&app.config.mail_from).unwrap(),
+        Arc::default(),
+        std::time::Duration::from_secs(3600),
+    )
+}
+
+async fn one_claim_takes_at_most_a_batch_of_a_large_backlog(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, |_| {}).await else {
+        return;
+    };
+    // 500 emails sent, statistics taken, and then a backlog of 120 due tomorrow, as a
+    // desk's outbox is after a mail server outage: the statistics say almost nothing is
+    // pending, which is what once led PostgreSQL to re-run the claim's `LIMIT` per row.
+    let state = app.state();
+    let tomorrow = state.now() + Duration::days(1);
+    let enqueue_many = async |count: usize| {
+        let txn = yorisoi::db::begin_write(&state.db).await.unwrap();
+        for n in 0..count {
+            let email = booking_email(&format!("b{n}@example.jp"), &event(tomorrow));
+            enqueue(&txn, tomorrow, &state.mail_host, email)
+                .await
+                .unwrap();
+        }
+        txn.commit().await.unwrap();
+    };
+    enqueue_many(500).await;
+    app.sql("UPDATE outbox_messages SET status = 'sent', sent_at = created_at")
+        .await;
+    if state.db.get_database_backend() == DbBackend::Postgres {
+        app.sql("ANALYZE outbox_messages").await;
+    } else {
+        app.sql("ANALYZE").await;
+    }
+    enqueue_many(120).await;
+    let pending_free = "outbox_messages WHERE status = 'pending' AND lease_owner IS NULL";
+    assert_eq!(app.count(pending_free).await, 120);
+
+    let relay = relay_a_day_ahead(&app);
+    let first = relay.claim_batch("first-relay").await.unwrap();
+    let leased = app
+        .count("outbox_messages WHERE lease_owner = 'first-relay'")
+        .await;
+    assert!(
+        leased as u64 <= BATCH,
+        "one claim leased {leased} rows; a batch is {BATCH}"
+    );
+    assert_eq!(first.len() as i64, leased, "it answers the rows it leased");
+    assert!(!first.is_empty());
+    assert!(first.iter().all(|r| r.status == "pending"
+        && r.lease_owner.as_deref() == Some("first-relay")
+        && r.lease_until.is_some()));
+    assert_eq!(
+        app.count(pending_free).await,
+        120 - leased,
+        "the rest of the backlog is left for other relays"
+    );
+
+    // A second claim takes the next rows, none of the first's.
+    let second = relay.claim_batch("second-relay").await.unwrap();
+    assert!(!second.is_empty() && second.len() as u64 <= BATCH);
+    assert!(second.iter().all(|r| first.iter().all(|f| f.id != r.id)));
+    assert_eq!(
+        app.count("outbox_messages WHERE status = 'sent' AND lease_owner IS NOT NULL")
+            .await,
+        0,
+        "sent rows are never claimed"
+    );
+}
+
+async fn a_busy_mail_server_gets_a_bounded_number_of_messages_at_once(backend: Backend) {
+    let receiver = Receiver::slow(std::time::Duration::from_millis(200)).await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let state = app.state();
+    let txn = yorisoi::db::begin_write(&state.db).await.unwrap();
+    for n in 0..40 {
+        let email = booking_email(&format!("busy{n}@example.jp"), &event(state.now()));
+        enqueue(&txn, state.now(), &state.mail_host, email)
+            .await
+            .unwrap();
+    }
+    txn.commit().await.unwrap();
+    state.mail_waiting();
+    assert_eq!(receiver.wait_for(40, 30).await.len(), 40);
+    let most = receiver.most_in_flight();
+    assert!(
+        most <= SENDING,
+        "{most} messages were sent at once; a relay sends at most {SENDING}"
+    );
+    assert!(
+        most > 1,
+        "the messages of a batch still go out side by side"
+    );
+    for _ in 0..100 {
+        if app.count("outbox_messages WHERE status = 'sent'").await == 40 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        app.count("outbox_messages WHERE status = 'sent' AND attempts = 1")
+            .await,
+        40
+    );
+}
+
+/// Puts a sent row back as a relay that died between sending it and recording it leaves
+/// it: pending, under a lease that has run out.
+async fn as_a_crash_leaves_it(app: &TestApp, id: i64) {
+    use outbox_message::Column;
+    outbox_message::Entity::update_many()
+        .col_expr(Column::Status, Expr::value("pending"))
+        .col_expr(
+            Column::SentAt,
+            Expr::value(Option::<time::OffsetDateTime>::None),
+        )
+        .col_expr(Column::LeaseOwner, Expr::value("a-relay-that-died"))
+        .col_expr(
+            Column::LeaseUntil,
+            Expr::value(app.state().now() - Duration::seconds(1)),
+        )
+        .filter(Column::Id.eq(id))
+        .exec(&app.state().db)
+        .await
+        .unwrap();
+    app.state().mail_waiting();
+}
+
+async fn an_email_sent_again_after_a_crash_keeps_its_message_id(backend: Backend) {
+    let receiver = Receiver::start().await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let id = enqueue_one(&app, "twice@example.jp").await;
+    assert_eq!(receiver.wait_for(1, 20).await.len(), 1);
+    assert_eq!(recorded(&app, id, 1).await.status, "sent");
+
+    as_a_crash_leaves_it(&app, id).await;
+    let arrived = receiver.wait_for(2, 20).await;
+    assert_eq!(arrived.len(), 2, "sent again: at least once");
+    let stored = recorded(&app, id, 2).await;
+    assert_eq!(stored.status, "sent");
+    for mail in &arrived {
+        assert_eq!(
+            format!("<{}>", mail.message_id()),
+            stored.message_id,
+            "both copies carry the one Message-ID"
+        );
+    }
+}
+
+async fn an_email_written_again_after_a_crash_is_a_new_file_beside_the_first(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, |_| {}).await else {
+        return;
+    };
+    let id = enqueue_one(&app, "twice@example.jp").await;
+    let first = app.wait_for_dropped(1).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(recorded(&app, id, 1).await.status, "sent");
+
+    as_a_crash_leaves_it(&app, id).await;
+    let both = app.wait_for_dropped(2).await;
+    assert_eq!(both.len(), 2, "the second copy is written beside the first");
+    assert_eq!(both[0], first[0], "the first file is untouched");
+    let stored = recorded(&app, id, 2).await;
+    assert_eq!(stored.status, "sent");
+    for raw in &both {
+        let message = mail_parser::MessageParser::default().parse(raw).unwrap();
+        assert_eq!(
+            format!("<{}>", message.message_id().unwrap()),
+            stored.message_id
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&app.mail_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!("{id:08}-test_booking.eml"),
+            format!("{id:08}-test_booking.resent-2.eml"),
+        ],
+        "no half-written file is left"
+    );
 }

@@ -1,7 +1,10 @@
 //! A small SMTP receiver for tests: it speaks enough SMTP over TCP for a real client to
-//! deliver to it, and keeps what arrived. It can be stopped and started again on its port.
+//! deliver to it, and keeps what arrived. It can be stopped and started again on its port,
+//! take its time over each message, and say how many messages were in flight at once.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -26,21 +29,49 @@ impl Arrived {
     }
 }
 
+/// Messages being delivered (from `MAIL FROM` to the answer to their data), now and at most.
+#[derive(Debug, Default)]
+struct InFlight {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl InFlight {
+    fn start(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn end(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// A receiver on a loopback port.
 pub struct Receiver {
     pub port: u16,
     arrived: Arc<Mutex<Vec<Arrived>>>,
+    in_flight: Arc<InFlight>,
+    /// How long it takes over each message before accepting it.
+    delay: Duration,
     task: Option<JoinHandle<()>>,
 }
 
 impl Receiver {
     /// Starts on a free port.
     pub async fn start() -> Receiver {
+        Receiver::slow(Duration::ZERO).await
+    }
+
+    /// Starts on a free port, taking `delay` over each message, as a busy server does.
+    pub async fn slow(delay: Duration) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let mut receiver = Receiver {
             port,
             arrived: Arc::default(),
+            in_flight: Arc::default(),
+            delay,
             task: None,
         };
         receiver.listen(listener);
@@ -58,6 +89,8 @@ impl Receiver {
         Receiver {
             port,
             arrived: Arc::default(),
+            in_flight: Arc::default(),
+            delay: Duration::ZERO,
             task: None,
         }
     }
@@ -76,6 +109,11 @@ impl Receiver {
         self.arrived.lock().unwrap().clone()
     }
 
+    /// The most messages that were being delivered to it at the same time.
+    pub fn most_in_flight(&self) -> usize {
+        self.in_flight.most.load(Ordering::SeqCst)
+    }
+
     /// Waits until at least `n` messages arrived, for up to `seconds`.
     pub async fn wait_for(&self, n: usize, seconds: u64) -> Vec<Arrived> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
@@ -90,14 +128,21 @@ impl Receiver {
 
     fn listen(&mut self, listener: TcpListener) {
         let arrived = self.arrived.clone();
+        let in_flight = self.in_flight.clone();
+        let delay = self.delay;
         self.task = Some(tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
                 let arrived = arrived.clone();
+                let in_flight = in_flight.clone();
                 tokio::spawn(async move {
-                    let _ = session(stream, arrived).await;
+                    let mut delivering = false;
+                    let _ = session(stream, arrived, &in_flight, &mut delivering, delay).await;
+                    if delivering {
+                        in_flight.end();
+                    }
                 });
             }
         }));
@@ -115,6 +160,9 @@ impl Drop for Receiver {
 async fn session(
     stream: tokio::net::TcpStream,
     arrived: Arc<Mutex<Vec<Arrived>>>,
+    in_flight: &InFlight,
+    delivering: &mut bool,
+    delay: Duration,
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
@@ -138,8 +186,14 @@ async fn session(
         } else if upper.starts_with("RSET") {
             from.clear();
             to.clear();
+            if std::mem::take(delivering) {
+                in_flight.end();
+            }
             write.write_all(b"250 ok\r\n").await?;
         } else if upper.starts_with("MAIL FROM:") {
+            if !std::mem::replace(delivering, true) {
+                in_flight.start();
+            }
             from = command[10..]
                 .trim()
                 .trim_matches(['<', '>'])
@@ -165,11 +219,15 @@ async fn session(
                 let chunk = chunk.strip_prefix('.').map(str::to_owned).unwrap_or(chunk);
                 data.extend_from_slice(chunk.as_bytes());
             }
+            tokio::time::sleep(delay).await;
             arrived.lock().unwrap().push(Arrived {
                 from: from.clone(),
                 to: to.clone(),
                 data,
             });
+            if std::mem::take(delivering) {
+                in_flight.end();
+            }
             write.write_all(b"250 queued\r\n").await?;
         } else if upper.starts_with("QUIT") {
             write.write_all(b"221 bye\r\n").await?;

@@ -172,7 +172,7 @@ impl TestApp {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "eml"))
             .collect();
-        paths.sort();
+        paths.sort_by_key(|p| written_order(p));
         paths
             .into_iter()
             .map(|p| std::fs::read(p).unwrap())
@@ -376,6 +376,18 @@ impl Drop for TestApp {
             })
             .join();
         }
+    }
+}
+
+/// Where a file of the mail folder comes in the order the relay wrote them: by name
+/// (`00000012-kind.eml`), a copy sent again after a crash (`00000012-kind.resent-2.eml`)
+/// after the first and in the order of its number, even past 9.
+fn written_order(path: &std::path::Path) -> (String, u32) {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let stem = name.trim_end_matches(".eml");
+    match stem.rsplit_once(".resent-") {
+        Some((first, copy)) => (first.to_owned(), copy.parse().unwrap_or(u32::MAX)),
+        None => (stem.to_owned(), 1),
     }
 }
 
