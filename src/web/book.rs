@@ -68,6 +68,12 @@ async fn save_and_go(
     Ok(response)
 }
 
+/// Saves a journey under way and goes to its first step still open.
+async fn go_on(state: &AppState, token: Token, draft: &Draft) -> Result<Response> {
+    // The address only counts for new journeys.
+    save_and_go(state, Some(token), draft, next_step(draft), &ClientIp(None)).await
+}
+
 /// The first step the journey still needs.
 fn next_step(draft: &Draft) -> &'static str {
     if draft.mode().is_none() {
@@ -359,14 +365,7 @@ pub async fn day_save(
         draft.day = day;
         draft.start = None;
     }
-    save_and_go(
-        &state,
-        Some(token),
-        &draft,
-        next_step(&draft),
-        &ClientIp(None),
-    )
-    .await
+    go_on(&state, token, &draft).await
 }
 
 /// The free times of a day, for the time page.
@@ -521,14 +520,7 @@ pub async fn time_save(
         )));
     };
     draft.start = Some(start.unix_timestamp());
-    save_and_go(
-        &state,
-        Some(token),
-        &draft,
-        next_step(&draft),
-        &ClientIp(None),
-    )
-    .await
+    go_on(&state, token, &draft).await
 }
 
 fn details_errors(errors: Vec<(&'static str, Invalid)>) -> Errors {

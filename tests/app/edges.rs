@@ -317,19 +317,7 @@ async fn pages_with_anything_personal_are_never_stored(app: TestApp) {
     let mail = app.wait_for_dropped(1).await;
     let manage = link_in(&mail[0], &format!("{}/bookings/", app.base));
     let manage = manage.trim_start_matches(&app.base).to_owned();
-    let r = requests::send(
-        &app.state().db,
-        app.state().now(),
-        &app.state().config,
-        &Actor::default(),
-        &new_request(),
-        yorisoi::domain::Lang::En,
-        None,
-        None,
-    )
-    .await
-    .unwrap();
-    let thread = format!("/requests/{}", r.token.unwrap().expose());
+    let (_, thread) = send_request(&app).await;
 
     let browser = app.browser();
     browser
@@ -378,6 +366,25 @@ fn next_quarter(app: &TestApp) -> time::OffsetDateTime {
         .replace_second(0)
         .unwrap();
     t + time::Duration::minutes(15 - i64::from(t.minute() % 15))
+}
+
+/// Sends a request asking for a written-chat session; its id and thread path.
+async fn send_request(app: &TestApp) -> (i64, String) {
+    let state = app.state();
+    let sent = requests::send(
+        &state.db,
+        state.now(),
+        &state.config,
+        &Actor::default(),
+        &new_request(),
+        yorisoi::domain::Lang::En,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let thread = format!("/requests/{}", sent.token.unwrap().expose());
+    (sent.request.id, thread)
 }
 
 fn new_request() -> NewRequest {
@@ -471,19 +478,7 @@ async fn the_booking_confirmation_is_shown_once(app: TestApp) {
 }
 
 async fn a_closed_request_starts_no_booking(app: TestApp) {
-    let sent = requests::send(
-        &app.state().db,
-        app.state().now(),
-        &app.state().config,
-        &Actor::default(),
-        &new_request(),
-        yorisoi::domain::Lang::En,
-        None,
-        None,
-    )
-    .await
-    .unwrap();
-    let thread = format!("/requests/{}", sent.token.unwrap().expose());
+    let (id, thread) = send_request(&app).await;
     let customer = app.browser();
     assert!(
         customer
@@ -497,7 +492,7 @@ async fn a_closed_request_starts_no_booking(app: TestApp) {
         app.state().now(),
         &app.state().config,
         &Actor::default(),
-        sent.request.id,
+        id,
         yorisoi::domain::request::RequestStatus::Closed,
     )
     .await
