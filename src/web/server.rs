@@ -6,8 +6,9 @@
 //! one whose headers take longer than [`Limits::header_read`]. Request bodies are read under
 //! [`Limits::body_read`] by the page middleware. At most [`Limits::max_connections`] are open
 //! at once, below the process's descriptor limit; when a new client arrives at the cap, the
-//! connection that has been quiet longest makes way for it, so a flood of slow sockets never
-//! stops a real request (or the health check) from being answered. On shutdown no new
+//! connection that has been quiet longest makes way for it (or, when all are busy, the one
+//! whose request has stalled longest), so a flood of slow sockets never stops a real request
+//! (or the health check) from being answered for more than a moment. On shutdown no new
 //! connections are taken, quiet ones close at once, and requests in flight get
 //! [`Limits::shutdown_grace`] to finish.
 
@@ -31,12 +32,18 @@ use tower::ServiceExt;
 
 pub use crate::config::Limits;
 
+/// How long a request may be in flight before, at the connection cap, its connection may be
+/// closed to make room: far longer than any page takes to answer.
+const STALLED_AFTER: Duration = Duration::from_secs(2);
+
 /// One open connection, as the accept loop sees it.
 struct Conn {
     /// Requests in flight, from the moment headers are read until the response is sent.
     busy: AtomicUsize,
     /// When it last had nothing in flight, in milliseconds since the server started.
     quiet_since: AtomicU64,
+    /// When its requests in flight began, in milliseconds since the server started.
+    busy_since: AtomicU64,
     /// Told to close at once.
     close: Notify,
 }
@@ -65,6 +72,7 @@ impl Registry {
         let conn = Arc::new(Conn {
             busy: AtomicUsize::new(0),
             quiet_since: AtomicU64::new(self.now_ms()),
+            busy_since: AtomicU64::new(0),
             close: Notify::new(),
         });
         let mut guard = self.lock();
@@ -82,14 +90,29 @@ impl Registry {
         }
     }
 
-    /// Closes the connection that has been quiet longest, if any is quiet; says whether one was.
+    /// Makes room for a new connection: closes the one that has been quiet longest or, when
+    /// every one has a request in flight, the one whose request has run longest if that is
+    /// longer than [`STALLED_AFTER`] (a body sent a byte at a time, an answer never read).
+    /// Says whether one was closed.
     fn evict_quietest(&self) -> bool {
+        let now = self.now_ms();
         let mut guard = self.lock();
+        let quiet = |c: &Conn| c.busy.load(Ordering::Acquire) == 0;
         let quietest = guard
             .1
             .iter()
-            .filter(|(_, c)| c.busy.load(Ordering::Acquire) == 0)
+            .filter(|(_, c)| quiet(c))
             .min_by_key(|(_, c)| c.quiet_since.load(Ordering::Acquire))
+            .or_else(|| {
+                guard
+                    .1
+                    .iter()
+                    .filter(|(_, c)| {
+                        now.saturating_sub(c.busy_since.load(Ordering::Acquire))
+                            > STALLED_AFTER.as_millis() as u64
+                    })
+                    .min_by_key(|(_, c)| c.busy_since.load(Ordering::Acquire))
+            })
             .map(|(id, c)| (*id, c.clone()));
         match quietest {
             Some((id, conn)) => {
@@ -110,7 +133,9 @@ struct Busy {
 
 impl Busy {
     fn new(conn: Arc<Conn>, registry: Arc<Registry>) -> Self {
-        conn.busy.fetch_add(1, Ordering::AcqRel);
+        if conn.busy.fetch_add(1, Ordering::AcqRel) == 0 {
+            conn.busy_since.store(registry.now_ms(), Ordering::Release);
+        }
         Busy { conn, registry }
     }
 }
