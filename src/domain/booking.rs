@@ -156,6 +156,21 @@ pub fn member_number(raw: &str) -> Result<Option<String>, Invalid> {
     Ok(Some(cleaned.to_ascii_uppercase()))
 }
 
+/// Reads the week a day page asks for, counted from this week (0): what cannot be read is
+/// this week, a negative week is this week, and a week beyond `last` is `last`.
+pub fn week_number(raw: &str, last: i64) -> i64 {
+    let raw = raw.trim();
+    let digits = raw.strip_prefix('+').unwrap_or(raw);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    // All digits: a number too large to hold is beyond every horizon.
+    digits
+        .parse::<i64>()
+        .unwrap_or(i64::MAX)
+        .clamp(0, last.max(0))
+}
+
 impl DetailsForm {
     /// Checks every answer for a session of `mode`. Errors come in the order of the fields.
     pub fn validate(&self, mode: SessionMode) -> Result<Details, Vec<(&'static str, Invalid)>> {
@@ -323,5 +338,16 @@ mod tests {
         assert_eq!(member_number(""), Ok(None));
         assert_eq!(member_number("12"), Err(Invalid::BadFormat));
         assert_eq!(member_number("12#4"), Err(Invalid::BadFormat));
+    }
+
+    #[test]
+    fn week_numbers_stay_between_this_week_and_the_last() {
+        assert_eq!(week_number("3", 8), 3);
+        assert_eq!(week_number(" +3 ", 8), 3);
+        assert_eq!(week_number("-3", 8), 0);
+        assert_eq!(week_number("", 8), 0);
+        assert_eq!(week_number("1e9", 8), 0);
+        assert_eq!(week_number("99999999999999999999", 8), 8);
+        assert_eq!(week_number("5", -1), 0);
     }
 }

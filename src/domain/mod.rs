@@ -27,6 +27,7 @@ macro_rules! stored_names {
 
 pub mod audit;
 pub mod booking;
+pub mod dates;
 pub mod delivery;
 pub mod email;
 pub mod lang;
@@ -67,6 +68,9 @@ pub enum Invalid {
     BadFormat,
     /// The value is not one of the offered choices.
     NotAChoice,
+    /// The value is real, but outside what the desk can take (a date far in the past or
+    /// future).
+    OutOfRange,
 }
 
 /// Trims a typed value and refuses it when empty or longer than `max` characters.

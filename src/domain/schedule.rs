@@ -184,6 +184,24 @@ pub fn local_instant(day: Date, at: Time, tz: &Tz) -> Option<OffsetDateTime> {
         .map(|at| at.to_offset(time::UtcOffset::UTC))
 }
 
+/// Whether a start could be offered at all: after now, and on a day (in the desk's zone) no
+/// further ahead than the mode's horizon. A start failing this is refused before any
+/// calendar is read for it, so a start from a form can never reach a day the desk keeps no
+/// calendar for.
+pub fn within_horizon(
+    start: OffsetDateTime,
+    now: OffsetDateTime,
+    tz: &Tz,
+    rules: &ModeRules,
+) -> bool {
+    if !super::dates::instant_within_window(start) || !super::dates::instant_within_window(now) {
+        return false;
+    }
+    let today = time_tz::OffsetDateTimeExt::to_timezone(&now, tz).date();
+    let day = time_tz::OffsetDateTimeExt::to_timezone(&start, tz).date();
+    start > now && (day - today).whole_days() <= rules.horizon_days
+}
+
 /// A stretch of local time within one day, such as 09:00–12:00.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LocalSpan {

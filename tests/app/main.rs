@@ -10,6 +10,7 @@ mod cli;
 mod concurrency;
 mod csrf;
 mod email;
+mod odd_values;
 mod pages;
 mod proxies;
 mod requests;
