@@ -71,6 +71,9 @@ pub enum Invalid {
     /// The value is real, but outside what the desk can take (a date far in the past or
     /// future).
     OutOfRange,
+    /// The value has a plausible shape but holds characters it cannot be used with (an
+    /// email address the mailer could not send to).
+    Unsendable,
 }
 
 /// Trims a typed value and refuses it when empty or longer than `max` characters.

@@ -59,6 +59,7 @@ impl Errors {
             Invalid::BadFormat => "bad_format",
             Invalid::NotAChoice => "not_a_choice",
             Invalid::OutOfRange => "out_of_range",
+            Invalid::Unsendable => "unsendable",
         };
         self.add(field, format!("error.{field}.{reason}"));
     }

@@ -1,6 +1,6 @@
 //! Odd values typed into forms or edited into addresses: dates and times far outside any
-//! calendar the desk keeps. Each comes back as a message on the page, a 404 or a redirect;
-//! never a 500.
+//! calendar the desk keeps, and email addresses the mailer could never send to. Each comes
+//! back as a message on the page, a 404 or a redirect; never a 500.
 
 use crate::db_tests;
 use crate::support::{Browser, Page, TestApp};
@@ -40,6 +40,7 @@ db_tests!(
     odd_audit_dates_are_refused_with_a_message,
     odd_dates_on_the_staff_schedule_pages_are_refused,
     odd_dates_of_birth_are_refused_with_a_message,
+    an_address_the_mailer_cannot_send_to_comes_back_with_what_was_typed,
 );
 
 fn today(app: &TestApp) -> Date {
@@ -326,4 +327,80 @@ async fn odd_dates_of_birth_are_refused_with_a_message(app: TestApp) {
             .await;
         refused_on_the_page(&end, year);
     }
+}
+
+async fn an_address_the_mailer_cannot_send_to_comes_back_with_what_was_typed(app: TestApp) {
+    desk_with_interpreters(&app).await;
+    let browser = english(&app).await;
+    let tomorrow = today(&app) + Duration::days(1);
+    browser
+        .post("/book/mode", &[("mode", "written_chat")])
+        .await;
+    browser
+        .post("/book/day", &[("day", &key(tomorrow)), ("week", "0")])
+        .await;
+    let start = at(tomorrow, 11, 30).unix_timestamp().to_string();
+    browser.post("/book/time", &[("start", &start)]).await;
+    let typed = [
+        ("name", "Hanako Yamada"),
+        ("email", "a,b@example.jp"),
+        ("topic", "statements"),
+    ];
+    let page = browser.post("/book/details", &typed).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.texts(".error-summary a"),
+        ["This email address contains characters we cannot send to"]
+    );
+    assert_eq!(
+        page.attr("#email", "value").as_deref(),
+        Some("a,b@example.jp")
+    );
+    assert_eq!(
+        page.attr("#name", "value").as_deref(),
+        Some("Hanako Yamada")
+    );
+
+    // The same on a support request, in Japanese, with a right-to-left override hidden in it.
+    let customer = app.browser();
+    customer.get("/language/ja").await;
+    for (path, fields) in [
+        ("/requests/new/topic", vec![("topic", "statements")]),
+        (
+            "/requests/new/details",
+            vec![("details", "明細に同じ支払いが二回あります。")],
+        ),
+        ("/requests/new/about-you", vec![("name", "山田 花子")]),
+        ("/requests/new/reply", vec![("channel", "email")]),
+    ] {
+        let page = customer.post(path, &fields).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}: {}", page.body);
+    }
+    let hidden = "hanako\u{202E}pj.elpmaxe@example.jp";
+    let page = customer
+        .post("/requests/new/contact", &[("email", hidden)])
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.texts(".error-summary a"),
+        ["このメールアドレスには、送信できない文字が含まれています"]
+    );
+    assert_eq!(page.attr("#email", "value").as_deref(), Some(hidden));
+    assert_eq!(app.count("bookings").await, 0);
+    assert_eq!(app.count("support_requests").await, 0);
+    assert!(
+        yorisoi::i18n::missing_keys().is_empty(),
+        "{:?}",
+        yorisoi::i18n::missing_keys()
+    );
 }
