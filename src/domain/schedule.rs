@@ -220,7 +220,11 @@ pub fn parse_hhmm(raw: &str) -> Result<Time, super::Invalid> {
     }
     let (h, m) = match raw.split_once(':') {
         Some((h, m)) => (h.to_owned(), m.to_owned()),
-        None if raw.len() == 4 => (raw[..2].to_owned(), raw[2..].to_owned()),
+        // `0930`: split by characters, since a typed value may hold any.
+        None if raw.chars().count() == 4 => {
+            let split = raw.char_indices().nth(2).map_or(raw.len(), |(i, _)| i);
+            (raw[..split].to_owned(), raw[split..].to_owned())
+        }
         None => return Err(Invalid::BadFormat),
     };
     let (Ok(h), Ok(m)) = (h.parse::<u8>(), m.parse::<u8>()) else {
@@ -422,6 +426,14 @@ mod tests {
         assert_eq!(parse_hhmm("9:10"), Err(crate::domain::Invalid::BadFormat));
         assert_eq!(parse_hhmm("25:00"), Err(crate::domain::Invalid::BadFormat));
         assert_eq!(parse_hhmm(""), Err(crate::domain::Invalid::Missing));
+        // Four bytes that are not four characters are refused, not cut inside a character.
+        for odd in ["\u{200b}0", "a\u{e9}0", "\u{e9}\u{e9}"] {
+            assert_eq!(
+                parse_hhmm(odd),
+                Err(crate::domain::Invalid::BadFormat),
+                "{odd:?}"
+            );
+        }
         assert!(LocalSpan::parse("12:00", "09:00").is_err());
     }
 

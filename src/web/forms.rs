@@ -19,7 +19,9 @@ pub fn local_path(raw: &str, prefix: &str) -> Option<String> {
     let ok = raw.starts_with(prefix)
         && raw.starts_with('/')
         && !raw.starts_with("//")
-        && !raw.contains(['\\', '\r', '\n'])
+        && !raw.contains('\\')
+        // It goes into a Location header: no control character may.
+        && !raw.chars().any(char::is_control)
         && !raw.contains("://");
     ok.then(|| raw.to_owned())
 }
@@ -38,5 +40,7 @@ mod tests {
         assert_eq!(local_path("https://evil.example", "/"), None);
         assert_eq!(local_path("/\\evil.example", "/"), None);
         assert_eq!(local_path("/accessibility", "/staff"), None);
+        assert_eq!(local_path("/staff/\0", "/staff"), None);
+        assert_eq!(local_path("/staff/\t", "/staff"), None);
     }
 }
