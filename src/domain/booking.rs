@@ -128,7 +128,9 @@ pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, Invalid> {
     {
         return Err(Invalid::BadFormat);
     }
-    Ok(Some(value.replace("\r\n", "\n")))
+    // Every line break as `\n`, so that the note reads back as itself (`\r\r\n` must not
+    // leave a `\r\n` behind).
+    Ok(Some(value.replace("\r\n", "\n").replace('\r', "\n")))
 }
 
 /// Reads a member number: spaces and hyphens dropped, 4 to 20 letters or digits.
@@ -338,6 +340,19 @@ mod tests {
         assert_eq!(member_number(""), Ok(None));
         assert_eq!(member_number("12"), Err(Invalid::BadFormat));
         assert_eq!(member_number("12#4"), Err(Invalid::BadFormat));
+    }
+
+    #[test]
+    fn notes_keep_their_line_breaks_as_newlines() {
+        assert_eq!(
+            optional_text(" a\r\nb\rc\nd ", 100),
+            Ok(Some("a\nb\nc\nd".into()))
+        );
+        let odd = optional_text("\u{200b}\r\r\n\u{200b}", 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(odd, "\u{200b}\n\n\u{200b}");
+        assert_eq!(optional_text(&odd, 100), Ok(Some(odd.clone())));
     }
 
     #[test]
