@@ -128,7 +128,9 @@ pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, Invalid> {
     {
         return Err(Invalid::BadFormat);
     }
-    Ok(Some(value.replace("\r\n", "\n")))
+    // Every line break as `\n`, so that the note reads back as itself (`\r\r\n` must not
+    // leave a `\r\n` behind).
+    Ok(Some(value.replace("\r\n", "\n").replace('\r', "\n")))
 }
 
 /// Reads a member number: spaces and hyphens dropped, 4 to 20 letters or digits.
@@ -154,6 +156,21 @@ pub fn member_number(raw: &str) -> Result<Option<String>, Invalid> {
         return Err(Invalid::BadFormat);
     }
     Ok(Some(cleaned.to_ascii_uppercase()))
+}
+
+/// Reads the week a day page asks for, counted from this week (0): what cannot be read is
+/// this week, a negative week is this week, and a week beyond `last` is `last`.
+pub fn week_number(raw: &str, last: i64) -> i64 {
+    let raw = raw.trim();
+    let digits = raw.strip_prefix('+').unwrap_or(raw);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    // All digits: a number too large to hold is beyond every horizon.
+    digits
+        .parse::<i64>()
+        .unwrap_or(i64::MAX)
+        .clamp(0, last.max(0))
 }
 
 impl DetailsForm {
@@ -326,5 +343,29 @@ mod tests {
         assert_eq!(member_number(""), Ok(None));
         assert_eq!(member_number("12"), Err(Invalid::BadFormat));
         assert_eq!(member_number("12#4"), Err(Invalid::BadFormat));
+    }
+
+    #[test]
+    fn notes_keep_their_line_breaks_as_newlines() {
+        assert_eq!(
+            optional_text(" a\r\nb\rc\nd ", 100),
+            Ok(Some("a\nb\nc\nd".into()))
+        );
+        let odd = optional_text("\u{200b}\r\r\n\u{200b}", 100)
+            .unwrap()
+            .unwrap();
+        assert_eq!(odd, "\u{200b}\n\n\u{200b}");
+        assert_eq!(optional_text(&odd, 100), Ok(Some(odd.clone())));
+    }
+
+    #[test]
+    fn week_numbers_stay_between_this_week_and_the_last() {
+        assert_eq!(week_number("3", 8), 3);
+        assert_eq!(week_number(" +3 ", 8), 3);
+        assert_eq!(week_number("-3", 8), 0);
+        assert_eq!(week_number("", 8), 0);
+        assert_eq!(week_number("1e9", 8), 0);
+        assert_eq!(week_number("99999999999999999999", 8), 8);
+        assert_eq!(week_number("5", -1), 0);
     }
 }

@@ -27,6 +27,7 @@ macro_rules! stored_names {
 
 pub mod audit;
 pub mod booking;
+pub mod dates;
 pub mod delivery;
 pub mod email;
 pub mod forwarded;
@@ -69,6 +70,12 @@ pub enum Invalid {
     BadFormat,
     /// The value is not one of the offered choices.
     NotAChoice,
+    /// The value is real, but outside what the desk can take (a date far in the past or
+    /// future).
+    OutOfRange,
+    /// The value has a plausible shape but holds characters it cannot be used with (an
+    /// email address the mailer could not send to).
+    Unsendable,
 }
 
 /// Trims a typed value and refuses it when empty or longer than `max` characters.

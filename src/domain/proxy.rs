@@ -3,10 +3,10 @@
 //! answers of the application journey and how each is checked.
 
 use super::booking::{member_number, optional_text};
-use super::{Email, Invalid, required_text};
+use super::{Email, Invalid, dates, required_text};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use time::{Date, Month, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 
 stored_names! {
     /// Who the proxy is to the customer.
@@ -179,63 +179,22 @@ pub fn principal_key(kana: &str, birth: Date) -> String {
 
 /// A date written `YYYY-MM-DD`.
 pub fn iso_date(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
+    dates::iso_day(day)
 }
 
-/// Reads a stored `YYYY-MM-DD`.
+/// Reads a stored `YYYY-MM-DD`, within the years the desk keeps.
 pub fn parse_iso_date(raw: &str) -> Option<Date> {
-    let mut parts = raw.split('-');
-    let year = parts.next()?.parse().ok()?;
-    let month = Month::try_from(parts.next()?.parse::<u8>().ok()?).ok()?;
-    let day = parts.next()?.parse().ok()?;
-    if parts.next().is_some() {
-        return None;
-    }
-    Date::from_calendar_date(year, month, day).ok()
-}
-
-/// Reads a number typed in half- or full-width digits.
-fn number(raw: &str) -> Option<i32> {
-    let digits: String = raw
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            other => other,
-        })
-        .collect();
-    if digits.is_empty() || digits.len() > 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
+    dates::parse_day(raw).ok()
 }
 
 /// Reads a date typed as year, month and day. It must be a real day in the past, and not
 /// before 1900.
 pub fn past_date(year: &str, month: &str, day: &str, today: Date) -> Result<Date, Invalid> {
-    if [year, month, day].iter().all(|p| p.trim().is_empty()) {
-        return Err(Invalid::Missing);
+    match dates::typed_date(year, month, day) {
+        Ok(date) if date < today => Ok(date),
+        Ok(_) | Err(Invalid::OutOfRange) => Err(Invalid::NotAChoice),
+        Err(why) => Err(why),
     }
-    let (Some(y), Some(m), Some(d)) = (number(year), number(month), number(day)) else {
-        return Err(Invalid::BadFormat);
-    };
-    let month = u8::try_from(m)
-        .ok()
-        .and_then(|m| Month::try_from(m).ok())
-        .ok_or(Invalid::BadFormat)?;
-    let date = u8::try_from(d)
-        .ok()
-        .and_then(|d| Date::from_calendar_date(y, month, d).ok())
-        .ok_or(Invalid::BadFormat)?;
-    if y < 1900 || date >= today {
-        return Err(Invalid::NotAChoice);
-    }
-    Ok(date)
 }
 
 /// Reads a day typed as year, month and day that is today or before (a day something

@@ -368,7 +368,7 @@ impl RequestDraft {
 /// The instant by which `minutes` of the desk's opening time have passed after `from`.
 /// `opening` gives a day's opening hours in local time (empty when closed). When the desk
 /// opens on no day of the next year, the time counts around the clock instead. No time at
-/// all is due at once.
+/// all is due at once; more than a year of it counts as a year.
 pub fn after_working_minutes(
     from: OffsetDateTime,
     minutes: i64,
@@ -378,6 +378,8 @@ pub fn after_working_minutes(
     if minutes <= 0 {
         return from;
     }
+    // A target is hours or days; a larger number is a mistake that must not overflow.
+    let minutes = minutes.min(366 * 24 * 60);
     let mut left = Duration::minutes(minutes);
     let mut day = from.to_timezone(tz).date();
     for _ in 0..=366 {

@@ -184,6 +184,24 @@ pub fn local_instant(day: Date, at: Time, tz: &Tz) -> Option<OffsetDateTime> {
         .map(|at| at.to_offset(time::UtcOffset::UTC))
 }
 
+/// Whether a start could be offered at all: after now, and on a day (in the desk's zone) no
+/// further ahead than the mode's horizon. A start failing this is refused before any
+/// calendar is read for it, so a start from a form can never reach a day the desk keeps no
+/// calendar for.
+pub fn within_horizon(
+    start: OffsetDateTime,
+    now: OffsetDateTime,
+    tz: &Tz,
+    rules: &ModeRules,
+) -> bool {
+    if !super::dates::instant_within_window(start) || !super::dates::instant_within_window(now) {
+        return false;
+    }
+    let today = time_tz::OffsetDateTimeExt::to_timezone(&now, tz).date();
+    let day = time_tz::OffsetDateTimeExt::to_timezone(&start, tz).date();
+    start > now && (day - today).whole_days() <= rules.horizon_days
+}
+
 /// A stretch of local time within one day, such as 09:00–12:00.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LocalSpan {
@@ -202,7 +220,11 @@ pub fn parse_hhmm(raw: &str) -> Result<Time, super::Invalid> {
     }
     let (h, m) = match raw.split_once(':') {
         Some((h, m)) => (h.to_owned(), m.to_owned()),
-        None if raw.len() == 4 => (raw[..2].to_owned(), raw[2..].to_owned()),
+        // `0930`: split by characters, since a typed value may hold any.
+        None if raw.chars().count() == 4 => {
+            let split = raw.char_indices().nth(2).map_or(raw.len(), |(i, _)| i);
+            (raw[..split].to_owned(), raw[split..].to_owned())
+        }
         None => return Err(Invalid::BadFormat),
     };
     let (Ok(h), Ok(m)) = (h.parse::<u8>(), m.parse::<u8>()) else {
@@ -404,6 +426,14 @@ mod tests {
         assert_eq!(parse_hhmm("9:10"), Err(crate::domain::Invalid::BadFormat));
         assert_eq!(parse_hhmm("25:00"), Err(crate::domain::Invalid::BadFormat));
         assert_eq!(parse_hhmm(""), Err(crate::domain::Invalid::Missing));
+        // Four bytes that are not four characters are refused, not cut inside a character.
+        for odd in ["\u{200b}0", "a\u{e9}0", "\u{e9}\u{e9}"] {
+            assert_eq!(
+                parse_hhmm(odd),
+                Err(crate::domain::Invalid::BadFormat),
+                "{odd:?}"
+            );
+        }
         assert!(LocalSpan::parse("12:00", "09:00").is_err());
     }
 

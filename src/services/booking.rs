@@ -472,6 +472,10 @@ pub async fn confirm(
         start: utc(new.start),
         ..new.clone()
     };
+    // A start no calendar is kept for is no free time, and never reaches the time zone.
+    if !crate::domain::dates::instant_within_window(new.start) {
+        return Err(BookingError::Taken);
+    }
     let day = local_date(new.start, tz);
     let roster = calendars.roster(db, tz, new.mode, day, day).await?;
     // Most presses that lose a race arrive after the winner committed: they learn it here,
@@ -717,6 +721,9 @@ async fn try_reschedule(
 ) -> Result<Booking, BookingError> {
     let tz = config.timezone;
     let start = utc(start);
+    if !crate::domain::dates::instant_within_window(start) {
+        return Err(BookingError::Taken);
+    }
     let txn = begin_write(db).await?;
     let (b, _, rules) = booked_for_change(&txn, now, id, by).await?;
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);

@@ -135,23 +135,14 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Desk, DbErr> {
     })
 }
 
-/// Reads a stored `YYYY-MM-DD`.
+/// Reads a stored (or linked) `YYYY-MM-DD`, within the years the desk keeps.
 pub fn parse_day(raw: &str) -> Option<Date> {
-    Date::parse(
-        raw,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
+    crate::domain::dates::parse_day(raw).ok()
 }
 
 /// Writes a day as stored, `YYYY-MM-DD`.
 pub fn day_key(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
+    crate::domain::dates::iso_day(day)
 }
 
 async fn put<C: ConnectionTrait>(

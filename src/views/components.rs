@@ -58,6 +58,8 @@ impl Errors {
             Invalid::TooShort => "too_short",
             Invalid::BadFormat => "bad_format",
             Invalid::NotAChoice => "not_a_choice",
+            Invalid::OutOfRange => "out_of_range",
+            Invalid::Unsendable => "unsendable",
         };
         self.add(field, format!("error.{field}.{reason}"));
     }

@@ -11,7 +11,7 @@ use super::cookies::{self, Lifetime};
 use super::forms::{keep_journey, rejected, see_other};
 use crate::domain::booking::{DetailsForm, Draft};
 use crate::domain::proxy::Scope;
-use crate::domain::schedule::SessionMode;
+use crate::domain::schedule::{SessionMode, within_horizon};
 use crate::domain::{BookingStatus, Invalid, Lang, Token};
 use crate::error::{Error, Result};
 use crate::services::Actor;
@@ -220,7 +220,7 @@ async fn week_list(
     let tz = state.config.timezone;
     let now = state.now();
     let today = local_date(now, tz);
-    let asked = raw_week.trim().parse::<i64>().unwrap_or(0).max(0);
+    let asked = crate::domain::booking::week_number(raw_week, MAX_WEEKS);
     let week = |n: i64| {
         let from = today + Duration::days(7 * n);
         state
@@ -469,10 +469,7 @@ pub struct TimeForm {
 }
 
 fn parse_start(raw: &str) -> Option<OffsetDateTime> {
-    raw.trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+    crate::domain::dates::parse_unix_instant(raw).ok()
 }
 
 /// Saves the time.
@@ -1147,7 +1144,11 @@ pub async fn move_save(
         }
         errors
     };
-    let Some(start) = parse_start(&form.start) else {
+    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let rules = desk::load(&state.db).await?.rules(mode);
+    let offerable =
+        |start: &OffsetDateTime| within_horizon(*start, state.now(), state.config.timezone, &rules);
+    let Some(start) = parse_start(&form.start).filter(offerable) else {
         let why = if form.start.is_empty() {
             Invalid::Missing
         } else {

@@ -97,6 +97,8 @@ mod tests {
         assert_eq!(local_path("/accessibility", "/staff"), None);
         assert_eq!(local_path("/staffroom", "/staff"), None);
         assert_eq!(local_path("/staff/../book", "/staff"), None);
+        assert_eq!(local_path("/staff/\0", "/staff"), None);
+        assert_eq!(local_path("/staff/\t", "/staff"), None);
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// Copies a step's typed answers into the draft.
-fn take_answers(draft: &mut ApplicationDraft, step: ApplyStep, form: &[(String, String)]) {
+pub fn take_answers(draft: &mut ApplicationDraft, step: ApplyStep, form: &[(String, String)]) {
     let get = |name: &str| field(form, name).to_owned();
     match step {
         ApplyStep::CustomerName => {

@@ -163,7 +163,7 @@ fn field(form: &[(String, String)], name: &str) -> String {
 }
 
 /// Copies a step's typed answers into the draft.
-fn take_answers(draft: &mut RequestDraft, step: RequestStep, form: &[(String, String)]) {
+pub fn take_answers(draft: &mut RequestDraft, step: RequestStep, form: &[(String, String)]) {
     match step {
         RequestStep::Topic => draft.topic = field(form, "topic"),
         RequestStep::Details => draft.details = field(form, "details"),

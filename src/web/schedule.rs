@@ -10,7 +10,7 @@ use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
 use super::forms::{rejected, see_other};
 use crate::domain::schedule::{DayChange, LocalSpan, ModeRules, SessionMode, hhmm, parse_hhmm};
-use crate::domain::{BookingStatus, Invalid, JoinUrl, Permission, Qualification};
+use crate::domain::{BookingStatus, Invalid, JoinUrl, Permission, Qualification, dates};
 use crate::error::{Error, Result};
 use crate::services::auth::SignedInStaff;
 use crate::services::booking::{self, Booking, BookingError, ChangedBy};
@@ -72,7 +72,7 @@ fn monday_of(day: Date) -> Date {
 /// A date from the address bar or a form, kept within years where adding a few weeks or
 /// years can never overflow.
 fn sane_day(raw: &str) -> Option<Date> {
-    desk::parse_day(raw.trim()).filter(|d| (1900..=2200).contains(&d.year()))
+    dates::parse_day(raw).ok()
 }
 
 fn booking_error(e: BookingError) -> Error {
@@ -983,28 +983,26 @@ fn date_field(
     typed: &Fields,
     today: Date,
 ) -> Option<Date> {
-    let part = |p: &str| value(typed, &format!("{name}-{p}")).trim().to_owned();
-    let (y, m, d) = (part("year"), part("month"), part("day"));
-    if y.is_empty() && m.is_empty() && d.is_empty() {
-        errors.add(name, "schedule.error.date_missing");
-        return None;
-    }
-    let date = match (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) {
-        (Ok(y), Ok(m), Ok(d)) if (1900..=2200).contains(&y) => time::Month::try_from(m)
-            .ok()
-            .and_then(|m| Date::from_calendar_date(y, m, d).ok()),
-        _ => None,
-    };
-    match date {
-        None => {
-            errors.add(name, "schedule.error.date_invalid");
-            None
-        }
-        Some(date) if date < today => {
+    let part = |p: &str| value(typed, &format!("{name}-{p}"));
+    match dates::typed_date(part("year"), part("month"), part("day")) {
+        Ok(date) if date < today => {
             errors.add(name, "schedule.error.date_past");
             None
         }
-        Some(date) => Some(date),
+        Ok(date) => Some(date),
+        Err(Invalid::Missing) => {
+            errors.add(name, "schedule.error.date_missing");
+            None
+        }
+        Err(Invalid::OutOfRange) => {
+            let last = dates::iso_day(dates::LAST_DAY);
+            errors.add_with(name, "schedule.error.date_range", vec![("last", last)]);
+            None
+        }
+        Err(_) => {
+            errors.add(name, "schedule.error.date_invalid");
+            None
+        }
     }
 }
 

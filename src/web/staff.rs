@@ -5,7 +5,7 @@ use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
 use super::door::{self, LoginQuery};
 use super::forms::{rejected, see_other};
-use crate::domain::{AuditAction, DisplayName, Email, FullName, Password, Role};
+use crate::domain::{AuditAction, DisplayName, Email, FullName, Invalid, Password, Role, dates};
 use crate::error::{Error, Result};
 use crate::services::audit::{self, Filter};
 use crate::services::auth::{self, PasswordChange};
@@ -23,7 +23,7 @@ use maud::Markup;
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 use std::collections::HashMap;
-use time::{Date, macros::format_description};
+use time::Date;
 
 /// The sign-in page.
 pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Response {
@@ -465,18 +465,45 @@ pub async fn user_reactivate(
     Ok(see_other(&format!("/staff/users/{id}?done=reactivated")))
 }
 
-fn parse_day(errors: &mut Errors, field: &'static str, raw: &str) -> Option<Date> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    match Date::parse(raw, format_description!("[year]-[month]-[day]")) {
-        Ok(date) => Some(date),
+/// Reads one of the audit filter's days: empty is no filter; a day that cannot be read, or
+/// one outside the years the desk keeps, is named in an error.
+fn filter_day(errors: &mut Errors, field: &'static str, raw: &str) -> Option<Date> {
+    match dates::parse_day(raw) {
+        Ok(day) => Some(day),
+        Err(Invalid::Missing) => None,
+        Err(Invalid::OutOfRange) => {
+            errors.add_with(
+                field,
+                format!("error.{field}.out_of_range"),
+                vec![
+                    ("first", dates::iso_day(dates::FIRST_DAY)),
+                    ("last", dates::iso_day(dates::LAST_DAY)),
+                ],
+            );
+            None
+        }
         Err(_) => {
             errors.add(field, format!("error.{field}.bad_format"));
             None
         }
     }
+}
+
+/// Reads the audit log's filters, as typed in the address: what cannot be read is no filter,
+/// and the days that cannot be used are named in the errors.
+pub fn audit_filter(query: &AuditQuery, tz: &time_tz::Tz) -> (Filter, Errors) {
+    let mut errors = Errors::new();
+    let from = filter_day(&mut errors, "from", &query.from).map(|d| audit::start_of_day(d, tz));
+    let until = filter_day(&mut errors, "to", &query.to)
+        .and_then(|d| d.next_day())
+        .map(|d| audit::start_of_day(d, tz));
+    let filter = Filter {
+        actor_staff_id: query.actor.trim().parse().ok(),
+        action: AuditAction::parse(&query.action),
+        from,
+        until,
+    };
+    (filter, errors)
 }
 
 /// The audit log, filtered.
@@ -485,18 +512,7 @@ pub async fn audit(
     ctx: PageContext,
     Query(query): Query<AuditQuery>,
 ) -> Result<Markup> {
-    let mut errors = Errors::new();
-    let tz = state.config.timezone;
-    let from = parse_day(&mut errors, "from", &query.from).map(|d| audit::start_of_day(d, tz));
-    let until = parse_day(&mut errors, "to", &query.to)
-        .and_then(|d| d.next_day())
-        .map(|d| audit::start_of_day(d, tz));
-    let filter = Filter {
-        actor_staff_id: query.actor.parse().ok(),
-        action: AuditAction::parse(&query.action),
-        from,
-        until,
-    };
+    let (filter, errors) = audit_filter(&query, state.config.timezone);
     let page_number = query.page.parse().unwrap_or(1);
     let page = audit::list(&state.db, &filter, page_number).await?;
     let staff = staff_service::list(&state.db).await?;

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 /// Reads the queue's filters; anything unknown is no filter.
-fn filter_of(query: &QueueQuery, me: i64) -> QueueFilter {
+pub fn filter_of(query: &QueueQuery, me: i64) -> QueueFilter {
     QueueFilter {
         statuses: match query.status.as_str() {
             "all" => RequestStatus::ALL.to_vec(),

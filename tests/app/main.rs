@@ -11,6 +11,7 @@ mod concurrency;
 mod csrf;
 mod edges;
 mod email;
+mod odd_values;
 mod pages;
 mod proxies;
 mod requests;
