@@ -28,7 +28,8 @@ pub fn see_other(path: &str) -> Response {
 /// `//evil.example`; any control character refuses it outright. What is kept is the parser's
 /// own serialisation of the path, query and fragment, percent-encoded and safe in a header.
 pub fn local_path(raw: &str, prefix: &str) -> Option<String> {
-    if !raw.starts_with('/') || raw.chars().any(|c| c.is_control()) {
+    // No path of this site has a backslash, which browsers read as a slash.
+    if !raw.starts_with('/') || raw.contains('\\') || raw.chars().any(|c| c.is_control()) {
         return None;
     }
     let site = url::Url::parse(SITE).ok()?;
