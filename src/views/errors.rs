@@ -37,6 +37,8 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
             html! {
                 p { (ctx.t("error429.body")) }
                 p { (ctx.t("error429.kept")) }
+                // A lost or stolen card is never made to wait.
+                p { a href="/requests/new/lost-card" { (ctx.t("error429.lost_card")) } }
                 p { a href="/" { (ctx.t("error.go_home")) } }
             },
         ),

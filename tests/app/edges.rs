@@ -256,6 +256,16 @@ async fn one_address_can_start_only_so_many_journeys(backend: Backend) {
         refused.body
     );
     assert!(refused.headers.get("retry-after").is_some());
+    // Someone whose card is lost is never made to wait for what to do.
+    assert!(
+        refused.body.contains("href=\"/requests/new/lost-card\""),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        late.get("/requests/new/lost-card").await.status,
+        StatusCode::OK
+    );
     assert_eq!(app.count("journey_drafts").await, 3);
     // A journey under way goes on: its next answers are kept.
     let long = "x".repeat(60_000);
