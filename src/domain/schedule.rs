@@ -345,7 +345,11 @@ pub fn free_starts(question: &DayQuestion<'_>) -> Vec<OffsetDateTime> {
                 }
                 continue;
             }
-            if start < earliest || starts.contains(&start) {
+            // Never a start the booking itself would refuse as out of range.
+            if start < earliest
+                || starts.contains(&start)
+                || !super::dates::instant_within_window(start)
+            {
                 continue;
             }
             if prepared
