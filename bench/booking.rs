@@ -38,7 +38,9 @@ use time::{Date, Duration, OffsetDateTime};
 use yorisoi::clock::SystemClock;
 use yorisoi::domain::booking::DetailsForm;
 use yorisoi::domain::schedule::{self, LocalSpan, SessionMode};
-use yorisoi::domain::{DisplayName, Email, FullName, JoinUrl, Lang, Qualification, Role, Token};
+use yorisoi::domain::{
+    DisplayName, Email, FullName, Lang, Qualification, Role, RoomTemplate, Token,
+};
 use yorisoi::entities::{booking, interpreter_hold, outbox_message};
 use yorisoi::services::booking::{BookingError, Calendar, NewBooking, local_date};
 use yorisoi::services::desk::day_key;
@@ -478,11 +480,14 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
             .await?
             .id;
         interpreters::set_qualifications(db, now(), &actor, id, &[qualification]).await?;
-        let url =
-            JoinUrl::parse(&format!("https://video.example.jp/room/{i:02}")).map_err(invalid)?;
-        interpreters::set_join_url(db, now(), &actor, id, &url).await?;
         interpreters::save_weekly(db, now(), &actor, id, &week).await?;
     }
+    // Each video session's join address is made from its own room, as on a real desk.
+    let template = RoomTemplate::parse("https://meet.example.jp/{room}")
+        .ok()
+        .flatten()
+        .ok_or("the room address")?;
+    desk::save_room_template(db, now(), &actor, Some(&template)).await?;
 
     let rules = desk::load(db).await?.rules(SessionMode::SignLanguageVideo);
     let cells_a_session = schedule::cells(&schedule::held(now(), &rules)).len();

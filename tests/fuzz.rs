@@ -362,7 +362,7 @@ fn passwords() {
 
 #[test]
 fn staff_names_and_join_links() {
-    use yorisoi::domain::{DisplayName, FullName, JoinUrl};
+    use yorisoi::domain::{DisplayName, FullName, RoomTemplate};
     fuzz("staff_names_and_join_links", typed(), one, |raw| {
         if let Ok(n) = FullName::parse(&raw) {
             check!(
@@ -383,8 +383,9 @@ fn staff_names_and_join_links() {
             raw.clone(),
             format!("https://{raw}"),
             format!("http://video.example/{raw}"),
+            format!("https://meet.example.jp/{{room}}{raw}"),
         ] {
-            if let Ok(u) = JoinUrl::parse(&url) {
+            if let Ok(Some(u)) = RoomTemplate::parse(&url) {
                 let s = u.as_str();
                 check!(
                     s.starts_with("https://") || s.starts_with("http://"),
@@ -395,8 +396,17 @@ fn staff_names_and_join_links() {
                         .any(|c| c.is_whitespace() || c.is_control() || "<>\"".contains(c)),
                     "{s:?} holds what an attribute or a link cannot"
                 );
-                check!(s.chars().count() <= JoinUrl::MAX_CHARS, "{s:?} too long");
-                prop_assert_eq!(JoinUrl::parse(s), Ok(u.clone()));
+                check!(
+                    s.chars().count() <= RoomTemplate::MAX_CHARS,
+                    "{s:?} too long"
+                );
+                check!(s.matches("{room}").count() == 1, "{s:?} room not once");
+                let address = u.address("0123456789abcdef0123456789abcdef");
+                check!(
+                    !address.contains("{room}"),
+                    "{address:?} kept the placeholder"
+                );
+                prop_assert_eq!(RoomTemplate::parse(s), Ok(Some(u.clone())));
             }
         }
         Ok(())

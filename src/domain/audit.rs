@@ -37,7 +37,8 @@ pub enum AuditAction {
     DeskSettingsChanged,
     /// A staff member's qualifications changed.
     QualificationsChanged,
-    /// An interpreter's join link changed.
+    /// An interpreter's permanent join link changed. No longer written (every session has a
+    /// room of its own); kept so the audit log still reads older rows.
     JoinLinkChanged,
     /// An interpreter's weekly availability or a date exception changed.
     AvailabilityChanged,

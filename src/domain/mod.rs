@@ -39,6 +39,7 @@ pub mod qualification;
 pub mod reference;
 pub mod request;
 pub mod role;
+pub mod room;
 pub mod schedule;
 pub mod staff;
 pub mod token;
@@ -53,7 +54,8 @@ pub use prefs::{Contrast, Prefs, TextSize};
 pub use qualification::Qualification;
 pub use reference::Reference;
 pub use role::{Permission, Role};
-pub use staff::{DisplayName, FullName, JoinUrl};
+pub use room::{Joining, Room, RoomTemplate};
+pub use staff::{DisplayName, FullName};
 pub use token::Token;
 
 /// Why a value typed by a person was refused. Each variant maps to one message key in the

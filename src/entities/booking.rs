@@ -42,6 +42,9 @@ pub struct Model {
     pub copy_email: Option<String>,
     /// The support request the customer booked this session to be answered in.
     pub request_id: Option<i64>,
+    /// A video session's own room name, from which its join address is made; none for a
+    /// written-chat session.
+    pub room: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,7 +9,6 @@ pub mod booking_note;
 pub mod desk_closed_day;
 pub mod desk_hour;
 pub mod interpreter_hold;
-pub mod interpreter_profile;
 pub mod journey_draft;
 pub mod login_attempt;
 pub mod outbox_message;

@@ -1,7 +1,7 @@
 //! The emails: one layout with an HTML part and a plain-text part, short and plain, in the
 //! recipient's language, with the reference number near the top when there is one.
 
-use crate::domain::Lang;
+use crate::domain::{Joining, Lang};
 use crate::i18n::{t, tf};
 use maud::{DOCTYPE, html};
 
@@ -220,8 +220,9 @@ pub struct SessionFacts<'a> {
     pub when: &'a str,
     /// The interpreter's display name.
     pub interpreter: &'a str,
-    /// Where to join, if the interpreter has a room.
-    pub join_url: Option<&'a str>,
+    /// How the customer joins: the session's own video address, a link to come, or the
+    /// written chat.
+    pub joining: &'a Joining,
     /// The manage link, when the session can still be changed.
     pub manage_link: Option<&'a str>,
 }
@@ -283,9 +284,11 @@ pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Ren
             "email.session.interpreter",
             &[("name", facts.interpreter)],
         ));
-        match facts.join_url {
-            Some(url) => before.push(tf(lang, "email.session.join", &[("url", url)])),
-            None => before.push(t(lang, "email.session.join_later").to_owned()),
+        match facts.joining {
+            Joining::Video(url) => before.push(tf(lang, "email.session.join", &[("url", url)])),
+            Joining::VideoLinkLater => before.push(t(lang, "email.session.join_later").to_owned()),
+            Joining::WrittenChat => before.push(t(lang, "email.session.chat").to_owned()),
+            Joining::Nothing => {}
         }
         if facts.manage_link.is_some() {
             after.push(t(lang, "email.session.manage_hint").to_owned());
@@ -397,7 +400,7 @@ mod tests {
             mode_name: "Sign-language video session",
             when: "Tue 24 Nov 2026, 14:00–14:30",
             interpreter: "Sato",
-            join_url: Some("https://video.example.jp/sato"),
+            joining: &Joining::Video("https://meet.example.jp/0123abcd".into()),
             manage_link: Some("https://desk.example.jp/bookings/abc"),
         };
         let booked = session(Lang::En, SessionEmail::Booked, &facts);
@@ -405,7 +408,7 @@ mod tests {
         for part in [&booked.text, &booked.html] {
             assert!(part.contains("Sato"));
             assert!(part.contains("Tue 24 Nov 2026, 14:00–14:30"));
-            assert!(part.contains("https://video.example.jp/sato"));
+            assert!(part.contains("https://meet.example.jp/0123abcd"));
             assert!(part.contains("https://desk.example.jp/bookings/abc"));
         }
         let cancelled = session(Lang::Ja, SessionEmail::Cancelled, &facts);
@@ -414,6 +417,30 @@ mod tests {
                 .text
                 .contains("https://desk.example.jp/bookings/abc")
         );
-        assert!(!cancelled.text.contains("https://video.example.jp/sato"));
+        assert!(!cancelled.text.contains("https://meet.example.jp/0123abcd"));
+    }
+
+    #[test]
+    fn a_chat_session_email_says_how_the_chat_happens_and_has_no_address() {
+        let facts = SessionFacts {
+            reference: "S-7K3M-XR9P",
+            greeting_name: "花子",
+            note: None,
+            mode_name: "文字チャット",
+            when: "2026年11月24日(火) 14:00–14:30",
+            interpreter: "佐藤",
+            joining: &Joining::WrittenChat,
+            manage_link: None,
+        };
+        let ja = session(Lang::Ja, SessionEmail::Booked, &facts);
+        assert!(ja.text.contains(t(Lang::Ja, "email.session.chat")));
+        assert!(!ja.text.contains(t(Lang::Ja, "email.session.join_later")));
+        let later = SessionFacts {
+            joining: &Joining::VideoLinkLater,
+            ..facts
+        };
+        let en = session(Lang::En, SessionEmail::Reminder, &later);
+        assert!(en.text.contains(t(Lang::En, "email.session.join_later")));
+        assert!(!en.text.contains(t(Lang::En, "email.session.chat")));
     }
 }

@@ -14,7 +14,7 @@ use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
 use crate::domain::booking::Details;
 use crate::domain::schedule::{self, ModeRules, SessionMode};
-use crate::domain::{AuditAction, BookingStatus, Lang, Reference, Token};
+use crate::domain::{AuditAction, BookingStatus, Joining, Lang, Reference, Room, Token};
 use crate::entities::{booking, booking_link, booking_note, interpreter_hold, staff_user};
 use crate::i18n;
 use crate::mail::ics::{CalendarEvent, Method};
@@ -282,6 +282,23 @@ pub fn mode_name(lang: Lang, mode: SessionMode) -> &'static str {
     i18n::t(lang, key)
 }
 
+/// How the customer joins a session: a booked video session at the address made from its
+/// own room with the desk's template (or, with no template yet, by a link the desk sends),
+/// a booked written-chat session as the chat text says, and a cancelled or finished
+/// session nowhere.
+pub fn joining(desk: &Desk, b: &Booking) -> Joining {
+    if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
+        return Joining::Nothing;
+    }
+    match SessionMode::parse(&b.mode) {
+        Some(SessionMode::SignLanguageVideo) => match (&desk.room_template, &b.room) {
+            (Some(template), Some(room)) => Joining::Video(template.address(room)),
+            _ => Joining::VideoLinkLater,
+        },
+        Some(SessionMode::WrittenChat) | None => Joining::WrittenChat,
+    }
+}
+
 /// What the customer of a session is told of its interpreter.
 pub async fn interpreter_card<C: ConnectionTrait>(
     conn: &C,
@@ -296,10 +313,12 @@ pub async fn interpreter_card<C: ConnectionTrait>(
 /// Writes an email about a session into the outbox, with its calendar file. A session a
 /// proxy booked goes to the proxy, saying whom it is for, and a copy (without the manage
 /// link) to the customer when they gave an address.
+#[allow(clippy::too_many_arguments)]
 async fn tell_customer<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     config: &Config,
+    desk: &Desk,
     b: &Booking,
     card: &InterpreterCard,
     which: SessionEmail,
@@ -319,7 +338,7 @@ async fn tell_customer<C: ConnectionTrait>(
                 note: None,
                 manage_link: manage_link.as_deref(),
             };
-            send_session_email(conn, now, config, b, card, which, lang, &letter).await
+            send_session_email(conn, now, config, desk, b, card, which, lang, &letter).await
         }
         Some(r) => {
             let for_customer = i18n::tf(
@@ -333,7 +352,7 @@ async fn tell_customer<C: ConnectionTrait>(
                 note: Some(&for_customer),
                 manage_link: manage_link.as_deref(),
             };
-            send_session_email(conn, now, config, b, card, which, lang, &to_proxy).await?;
+            send_session_email(conn, now, config, desk, b, card, which, lang, &to_proxy).await?;
             let Some(copy) = &b.copy_email else {
                 return Ok(());
             };
@@ -348,7 +367,7 @@ async fn tell_customer<C: ConnectionTrait>(
                 note: Some(&by_proxy),
                 manage_link: None,
             };
-            send_session_email(conn, now, config, b, card, which, lang, &to_customer).await
+            send_session_email(conn, now, config, desk, b, card, which, lang, &to_customer).await
         }
     }
 }
@@ -367,6 +386,7 @@ async fn send_session_email<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     config: &Config,
+    desk: &Desk,
     b: &Booking,
     card: &InterpreterCard,
     which: SessionEmail,
@@ -378,7 +398,7 @@ async fn send_session_email<C: ConnectionTrait>(
     };
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
     let interpreter = &card.display_name;
-    let join_url = &card.join_url;
+    let joining = joining(desk, b);
     let tz = config.timezone;
     let when = when(lang, b.starts_at, b.ends_at, tz);
     let facts = SessionFacts {
@@ -388,7 +408,7 @@ async fn send_session_email<C: ConnectionTrait>(
         mode_name: mode_name(lang, mode),
         when: &when,
         interpreter,
-        join_url: join_url.as_deref(),
+        joining: &joining,
         manage_link: letter.manage_link,
     };
     let message = templates::session(lang, which, &facts);
@@ -397,8 +417,8 @@ async fn send_session_email<C: ConnectionTrait>(
         i18n::tf(lang, "email.reference", &[("reference", &b.reference)]),
         i18n::tf(lang, "email.session.interpreter", &[("name", interpreter)]),
     ];
-    if let Some(url) = &join_url {
-        description.push(url.clone());
+    if let Some(url) = joining.address() {
+        description.push(url.to_owned());
     }
     if let Some(link) = letter.manage_link {
         description.push(format!("{}: {link}", i18n::t(lang, "email.session.manage")));
@@ -411,7 +431,7 @@ async fn send_session_email<C: ConnectionTrait>(
         end: b.ends_at,
         summary: format!("{} ({})", mode_name(lang, mode), i18n::t(lang, "site.name")),
         description: description.join("\n"),
-        location: join_url.clone(),
+        location: joining.address().map(str::to_owned),
         method: if which == SessionEmail::Cancelled {
             Method::Cancel
         } else {
@@ -570,6 +590,8 @@ async fn try_confirm(
             .and_then(|o| o.copy_to.as_ref())
             .map(|e| e.as_str().to_owned())),
         request_id: Set(new.request_id),
+        room: Set((new.mode == SessionMode::SignLanguageVideo)
+            .then(|| Room::generate().as_str().to_owned())),
     }
     .insert(&txn)
     .await?;
@@ -594,6 +616,7 @@ async fn try_confirm(
         &txn,
         now,
         config,
+        &roster.desk,
         &row,
         &card,
         SessionEmail::Booked,
@@ -660,10 +683,12 @@ pub async fn cancel(
     reason: Option<String>,
 ) -> Result<Booking, BookingError> {
     let txn = begin_write(db).await?;
-    let (b, _, _) = booked_for_change(&txn, now, id, by).await?;
+    let (b, desk, _) = booked_for_change(&txn, now, id, by).await?;
     release(&txn, b.id).await?;
     let mut row: booking::ActiveModel = b.into();
     row.status = Set(BookingStatus::Cancelled.as_str().to_owned());
+    // Cancelling ends the room: nobody is sent there again.
+    row.room = Set(None);
     row.cancelled_at = Set(Some(now));
     row.cancel_reason = Set(reason.clone());
     row.sequence = Set(row.sequence.as_ref() + 1);
@@ -680,7 +705,17 @@ pub async fn cancel(
     )
     .await?;
     let card = interpreter_card(&txn, &b).await?;
-    tell_customer(&txn, now, config, &b, &card, SessionEmail::Cancelled, None).await?;
+    tell_customer(
+        &txn,
+        now,
+        config,
+        &desk,
+        &b,
+        &card,
+        SessionEmail::Cancelled,
+        None,
+    )
+    .await?;
     commit_holds_change(txn).await?;
     Ok(b)
 }
@@ -769,6 +804,7 @@ async fn try_reschedule(
         &txn,
         now,
         config,
+        &calendar.desk,
         &b,
         &card,
         SessionEmail::Moved,
@@ -808,7 +844,7 @@ pub async fn reassign(
     let tz = config.timezone;
     let result = async {
         let txn = begin_write(db).await?;
-        let (b, _, rules) = booked_for_change(&txn, now, id, ChangedBy::Staff).await?;
+        let (b, desk, rules) = booked_for_change(&txn, now, id, ChangedBy::Staff).await?;
         if !reassign_choices(&txn, tz, &b).await?.contains(&interpreter) {
             return Err(BookingError::InterpreterBusy);
         }
@@ -835,6 +871,7 @@ pub async fn reassign(
             &txn,
             now,
             config,
+            &desk,
             &b,
             &card,
             SessionEmail::InterpreterChanged,
@@ -1023,6 +1060,7 @@ pub async fn send_due_reminders(
                 &txn,
                 now,
                 config,
+                &desk,
                 &b,
                 &card,
                 SessionEmail::Reminder,

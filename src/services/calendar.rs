@@ -24,7 +24,7 @@ use crate::domain::schedule::{
     self, Candidate, DayChange, DayQuestion, GRID_MINUTES, Interval, ModeRules, SessionMode,
 };
 use crate::domain::{Qualification, Role};
-use crate::entities::{interpreter_hold, interpreter_profile, staff_qualification, staff_user};
+use crate::entities::{interpreter_hold, staff_qualification, staff_user};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::future::Future;
@@ -76,8 +76,6 @@ pub async fn qualified<C: ConnectionTrait>(conn: &C, mode: SessionMode) -> Resul
 pub struct InterpreterCard {
     /// Their display name.
     pub display_name: String,
-    /// Their video or chat room, if set.
-    pub join_url: Option<String>,
 }
 
 /// The cards of the given staff members, by id.
@@ -88,13 +86,6 @@ pub async fn cards<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut rooms: HashMap<i64, String> = interpreter_profile::Entity::find()
-        .filter(interpreter_profile::Column::StaffUserId.is_in(ids.to_vec()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.staff_user_id, p.join_url))
-        .collect();
     Ok(staff_user::Entity::find()
         .filter(staff_user::Column::Id.is_in(ids.to_vec()))
         .all(conn)
@@ -103,7 +94,6 @@ pub async fn cards<C: ConnectionTrait>(
         .map(|s| {
             let card = InterpreterCard {
                 display_name: s.display_name,
-                join_url: rooms.remove(&s.id),
             };
             (s.id, card)
         })

@@ -1,6 +1,7 @@
 //! Demo data, so a newcomer can try a booking at once: an admin, a supervisor, a
-//! coordinator and four interpreters with weekly availability, join links and one day off;
-//! and a proxy, approved to act for one customer. Running it again leaves existing accounts
+//! coordinator and four interpreters with weekly availability and one day off; a room
+//! address for video sessions, so each booked session shows its own room; and a proxy,
+//! approved to act for one customer. Running it again leaves existing accounts and settings
 //! as they are.
 
 use super::Actor;
@@ -8,7 +9,7 @@ use super::interpreters;
 use super::staff::{self, NewStaff, StaffError};
 use crate::config::Config;
 use crate::domain::schedule::{DayChange, LocalSpan};
-use crate::domain::{DisplayName, Email, FullName, JoinUrl, Lang, Qualification, Role};
+use crate::domain::{DisplayName, Email, FullName, Lang, Qualification, Role, RoomTemplate};
 use crate::entities::staff_user;
 use crate::services::passwords::Hasher;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -196,10 +197,6 @@ pub async fn load(
         interpreters::set_qualifications(db, now, &actor, user.id, person.qualifications).await?;
         if person.role == Role::Interpreter {
             first_interpreter.get_or_insert(user.id);
-            let slug = person.email.split('@').next().unwrap_or("room");
-            if let Ok(url) = JoinUrl::parse(&format!("https://video.example.jp/room/{slug}")) {
-                interpreters::set_join_url(db, now, &actor, user.id, &url).await?;
-            }
             let mut week: BTreeMap<u8, Vec<LocalSpan>> = BTreeMap::new();
             for (day, spans) in person.week {
                 for (starts, ends) in spans.iter() {
@@ -224,8 +221,16 @@ pub async fn load(
             .date();
         interpreters::add_exception(db, now, &actor, id, day, DayChange::Off).await?;
     }
+    if super::desk::load(db).await?.room_template.is_none()
+        && let Ok(Some(template)) = RoomTemplate::parse(DEMO_ROOM_TEMPLATE)
+    {
+        super::desk::save_room_template(db, now, &actor, Some(&template)).await?;
+    }
     Ok(out)
 }
+
+/// The room address the demo sets for video sessions: a self-hosted Jitsi Meet, say.
+pub const DEMO_ROOM_TEMPLATE: &str = "https://meet.example.jp/{room}";
 
 /// The demo proxy's sign-in address.
 pub const DEMO_PROXY: &str = "proxy@demo.yorisoi.example";

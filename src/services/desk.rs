@@ -1,11 +1,12 @@
-//! The desk's settings: each session mode's rules, reminders, opening hours and closed days.
+//! The desk's settings: each session mode's rules, reminders, the room-address template of
+//! video sessions, opening hours and closed days.
 //! Missing settings fall back to the defaults, so a new desk works at once.
 
 use super::Actor;
 use super::audit::{self, Target};
 use crate::db::begin_write;
-use crate::domain::AuditAction;
 use crate::domain::schedule::{LocalSpan, ModeRules, SessionMode, hhmm, parse_hhmm};
+use crate::domain::{AuditAction, RoomTemplate};
 use crate::entities::{desk_closed_day, desk_hour, setting};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -20,6 +21,7 @@ use time::{Date, Duration, OffsetDateTime, Time};
 pub const DEFAULT_REMINDER_HOURS: i64 = 24;
 
 const REMINDER_KEY: &str = "reminder.hours_before";
+const ROOM_TEMPLATE_KEY: &str = "video.room_template";
 
 /// Everything the slot arithmetic and the emails need to know about the desk.
 #[derive(Debug, Clone)]
@@ -28,6 +30,9 @@ pub struct Desk {
     pub modes: HashMap<SessionMode, ModeRules>,
     /// Hours before a session the reminder goes out; 0 sends none.
     pub reminder_hours: i64,
+    /// How a video session's join address is made from its room; none until an admin sets
+    /// it, and then the desk sends the links itself.
+    pub room_template: Option<RoomTemplate>,
     /// Opening hours by weekday (1 = Monday … 7 = Sunday).
     pub hours: BTreeMap<u8, Vec<LocalSpan>>,
     /// Days the desk is closed, with a note such as the holiday's name.
@@ -105,6 +110,10 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Desk, DbErr> {
         modes.insert(mode, rules_from(values));
     }
     let reminder_hours = number(REMINDER_KEY).unwrap_or(DEFAULT_REMINDER_HOURS);
+    // A stored template was checked when saved; one that no longer parses counts as none.
+    let room_template = stored
+        .get(ROOM_TEMPLATE_KEY)
+        .and_then(|v| RoomTemplate::parse(v).ok().flatten());
 
     let mut hours: BTreeMap<u8, Vec<LocalSpan>> = BTreeMap::new();
     for row in desk_hour::Entity::find()
@@ -130,6 +139,7 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Desk, DbErr> {
     Ok(Desk {
         modes,
         reminder_hours,
+        room_template,
         hours,
         closed,
     })
@@ -210,6 +220,44 @@ pub async fn save_reminder_hours(
         AuditAction::DeskSettingsChanged,
         None,
         json!({ "reminder_hours": hours }),
+    )
+    .await?;
+    super::calendar::commit_roster_change(txn).await
+}
+
+/// Saves the room-address template of video sessions, or removes it (`None`), with an
+/// audit row. Every session booked keeps its room; only the address made from it changes.
+pub async fn save_room_template(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    template: Option<&RoomTemplate>,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    match template {
+        Some(t) => {
+            put(
+                &txn,
+                now,
+                ROOM_TEMPLATE_KEY.to_owned(),
+                t.as_str().to_owned(),
+            )
+            .await?
+        }
+        None => {
+            setting::Entity::delete_many()
+                .filter(setting::Column::Key.eq(ROOM_TEMPLATE_KEY))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::DeskSettingsChanged,
+        None,
+        json!({ "room_template": template.map(RoomTemplate::as_str) }),
     )
     .await?;
     super::calendar::commit_roster_change(txn).await

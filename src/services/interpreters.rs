@@ -1,4 +1,4 @@
-//! Interpreters: their qualifications, join links, weekly availability and date exceptions.
+//! Interpreters: their qualifications, weekly availability and date exceptions.
 //! An interpreter edits their own; a coordinator edits anyone's.
 
 use super::Actor;
@@ -6,12 +6,10 @@ use super::audit::{self, Target};
 use super::desk::{day_key, parse_day};
 use crate::db::begin_write;
 use crate::domain::schedule::{DayChange, LocalSpan, hhmm, parse_hhmm};
-use crate::domain::{AuditAction, JoinUrl, Qualification, Role};
+use crate::domain::{AuditAction, Qualification, Role};
 use crate::entities::{
-    availability_exception, availability_weekly, interpreter_profile, staff_qualification,
-    staff_user,
+    availability_exception, availability_weekly, staff_qualification, staff_user,
 };
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -33,8 +31,6 @@ pub struct Interpreter {
     pub active: bool,
     /// What they are qualified for.
     pub qualifications: Vec<Qualification>,
-    /// Their room's address, if set.
-    pub join_url: Option<String>,
 }
 
 /// A date exception as stored.
@@ -77,17 +73,10 @@ pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<Interpreter>, DbEr
         .all(conn)
         .await?;
     let mut quals = qualifications_by_staff(conn).await?;
-    let links: HashMap<i64, String> = interpreter_profile::Entity::find()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.staff_user_id, p.join_url))
-        .collect();
     Ok(staff
         .into_iter()
         .map(|s| Interpreter {
             qualifications: quals.remove(&s.id).unwrap_or_default(),
-            join_url: links.get(&s.id).cloned(),
             id: s.id,
             display_name: s.display_name,
             full_name: s.full_name,
@@ -135,42 +124,6 @@ pub async fn set_qualifications(
         AuditAction::QualificationsChanged,
         target(staff_id),
         json!({ "qualifications": names }),
-    )
-    .await?;
-    super::calendar::commit_roster_change(txn).await
-}
-
-/// Sets an interpreter's join link.
-pub async fn set_join_url(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    staff_id: i64,
-    url: &JoinUrl,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
-    interpreter_profile::Entity::insert(interpreter_profile::ActiveModel {
-        staff_user_id: Set(staff_id),
-        join_url: Set(url.as_str().to_owned()),
-        updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::column(interpreter_profile::Column::StaffUserId)
-            .update_columns([
-                interpreter_profile::Column::JoinUrl,
-                interpreter_profile::Column::UpdatedAt,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        now,
-        actor,
-        AuditAction::JoinLinkChanged,
-        target(staff_id),
-        json!({ "join_url": url.as_str() }),
     )
     .await?;
     super::calendar::commit_roster_change(txn).await

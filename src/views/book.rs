@@ -7,9 +7,9 @@ use super::components::{
     error_summary, form, input, notification_banner, textarea, warning_button,
 };
 use super::layout::{Page, render};
-use crate::domain::BookingStatus;
 use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES, TOPICS};
 use crate::domain::schedule::SessionMode;
+use crate::domain::{BookingStatus, Joining};
 use crate::i18n;
 use maud::{Markup, html};
 use time::{Date, OffsetDateTime};
@@ -434,8 +434,8 @@ pub struct Session<'a> {
     pub when: String,
     /// The interpreter's display name.
     pub interpreter: &'a str,
-    /// Where to join, if set.
-    pub join_url: Option<&'a str>,
+    /// How the customer joins it.
+    pub joining: &'a Joining,
     /// Where the emails go.
     pub email: &'a str,
     /// Where it stands.
@@ -458,7 +458,12 @@ pub fn confirmation(ctx: &PageContext, s: &Session<'_>) -> Markup {
         h2 .heading-m { (ctx.t("book.done.next_heading")) }
         ul .list .list--bullet {
             li { (ctx.t("book.done.next_email")) }
-            li { (ctx.t("book.done.next_join")) }
+            @match s.joining {
+                Joining::Video(_) => li { (ctx.t("book.done.next_join")) },
+                Joining::VideoLinkLater => li { (ctx.t("book.manage.join_later")) },
+                Joining::WrittenChat => li { (ctx.t("book.manage.chat_how")) },
+                Joining::Nothing => {},
+            }
             li { (ctx.t("book.done.next_change")) }
         }
         p { a href="/book/mode" { (ctx.t("book.done.another")) } }
@@ -484,11 +489,26 @@ fn session_rows(ctx: &PageContext, s: &Session<'_>) -> Vec<SummaryRow> {
             change: None,
         },
     ];
-    // A cancelled session has nowhere to join.
-    if let Some(url) = s.join_url.filter(|_| s.status == BookingStatus::Booked) {
+    // A cancelled or finished session has nowhere to join.
+    let joining = match s.joining {
+        Joining::Video(url) => Some((
+            "book.manage.join",
+            html! { a #join-address .break-anywhere href=(url) { (url) } },
+        )),
+        Joining::VideoLinkLater => Some((
+            "book.manage.join",
+            html! { (ctx.t("book.manage.join_later")) },
+        )),
+        Joining::WrittenChat => Some((
+            "book.manage.chat",
+            html! { (ctx.t("book.manage.chat_how")) },
+        )),
+        Joining::Nothing => None,
+    };
+    if let Some((key, value)) = joining {
         rows.push(SummaryRow {
-            key: ctx.t("book.manage.join").into(),
-            value: html! { a .break-anywhere href=(url) { (url) } },
+            key: ctx.t(key).into(),
+            value,
             change: None,
         });
     }

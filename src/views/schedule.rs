@@ -9,7 +9,7 @@ use super::components::{
 };
 use super::layout::{Page, render};
 use crate::domain::schedule::SessionMode;
-use crate::domain::{BookingStatus, Qualification};
+use crate::domain::{BookingStatus, Joining, Qualification};
 use crate::i18n;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -279,6 +279,8 @@ pub struct Board<'a> {
     pub rows: &'a [BoardRow],
     /// How many sessions the week holds (after the filter).
     pub count: usize,
+    /// Whether video sessions lack a join address because no room-address template is set.
+    pub no_room_template: bool,
 }
 
 fn board_link(monday: Date, mode: Option<SessionMode>) -> String {
@@ -325,6 +327,9 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
     }
     let body = html! {
         h1 .heading-l { (ctx.t("schedule.board.title")) }
+        @if view.no_room_template {
+            (no_room_template_warning(ctx))
+        }
         p { (ctx.t("schedule.board.lead")) }
         nav .week-nav aria-label=(ctx.t("schedule.board.weeks")) {
             ul .week-nav__list {
@@ -412,6 +417,8 @@ pub struct SessionDetail {
     pub status: Option<BookingStatus>,
     /// The interpreter's display name.
     pub interpreter: String,
+    /// How the customer joins, as they were told.
+    pub joining: Joining,
     /// The customer's name.
     pub customer_name: String,
     /// The customer's email address.
@@ -537,6 +544,23 @@ fn session_rows(ctx: &PageContext, d: &SessionDetail) -> Vec<SummaryRow> {
             html! { (when(ctx, d.starts_at, d.ends_at)) },
         ),
         row("schedule.session.interpreter", html! { (d.interpreter) }),
+    ];
+    match &d.joining {
+        Joining::Video(url) => rows.push(row(
+            "schedule.session.join",
+            html! { a #join-address .break-anywhere href=(url) { (url) } },
+        )),
+        Joining::VideoLinkLater => rows.push(row(
+            "schedule.session.join",
+            html! { (ctx.t("schedule.session.join_later")) },
+        )),
+        Joining::WrittenChat => rows.push(row(
+            "schedule.session.join",
+            html! { (ctx.t("schedule.session.join_chat")) },
+        )),
+        Joining::Nothing => {}
+    }
+    rows.extend([
         row("schedule.session.customer", html! { (d.customer_name) }),
         row(
             "schedule.session.email",
@@ -553,7 +577,7 @@ fn session_rows(ctx: &PageContext, d: &SessionDetail) -> Vec<SummaryRow> {
                 @if let Some(other) = &d.topic_other { ": " (other) }
             },
         ),
-    ];
+    ]);
     if let Some(code) = &d.sign_language {
         rows.push(row(
             "schedule.session.sign_language",
@@ -807,8 +831,6 @@ pub struct InterpreterRow {
     pub active: bool,
     /// What they are qualified for.
     pub qualifications: Vec<Qualification>,
-    /// Their room's address, if set.
-    pub join_url: Option<String>,
 }
 
 fn qualification_list(ctx: &PageContext, list: &[Qualification]) -> Markup {
@@ -838,7 +860,6 @@ pub fn interpreters(ctx: &PageContext, rows: &[InterpreterRow]) -> Markup {
                         th scope="col" { (ctx.t("schedule.interpreters.display_name")) }
                         th scope="col" { (ctx.t("schedule.interpreters.full_name")) }
                         th scope="col" { (ctx.t("schedule.interpreters.qualifications")) }
-                        th scope="col" { (ctx.t("schedule.interpreters.join_url")) }
                         th scope="col" { (ctx.t("schedule.interpreters.status")) }
                     } }
                     tbody {
@@ -847,7 +868,6 @@ pub fn interpreters(ctx: &PageContext, rows: &[InterpreterRow]) -> Markup {
                                 td { a href={ "/staff/interpreters/" (row.id) } { (row.display_name) } }
                                 td { (row.full_name) }
                                 td { (qualification_list(ctx, &row.qualifications)) }
-                                td .break-anywhere { (row.join_url.as_deref().unwrap_or(ctx.t("schedule.interpreters.no_join_url"))) }
                                 td {
                                     @if row.active { (ctx.t("schedule.active")) }
                                     @else { strong .tag .tag--grey { (ctx.t("schedule.inactive")) } }
@@ -900,8 +920,6 @@ pub struct InterpreterView<'a> {
     pub own: bool,
     /// The weekly fields, by field name.
     pub weekly: &'a HashMap<String, String>,
-    /// The join link field.
-    pub join_url: &'a str,
     /// The qualifications ticked.
     pub qualifications: &'a [&'a str],
     /// Date exceptions from today on.
@@ -1032,16 +1050,6 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
             (button(ctx.t("schedule.exceptions.submit")))
         }))
 
-        h2 .heading-m { (ctx.t("schedule.join.heading")) }
-        (form(ctx, &format!("{base}/join-link"), html! {
-            (input(ctx, Input {
-                name: "join_url", label: ctx.t("schedule.join.label"), hint: Some(ctx.t("schedule.join.hint")),
-                value: view.join_url, kind: "url", autocomplete: Some("off"),
-                error: errors.message(ctx, "join_url"), no_spellcheck: true, ..Default::default()
-            }))
-            (button(ctx.t("schedule.join.submit")))
-        }))
-
         h2 .heading-m { (ctx.t("schedule.interpreters.qualifications")) }
         @if view.manage {
             (form(ctx, &format!("{base}/qualifications"), html! {
@@ -1130,6 +1138,10 @@ pub struct SettingsView<'a> {
     pub rules: &'a HashMap<String, String>,
     /// The reminder field.
     pub reminder_hours: &'a str,
+    /// The room-address template field.
+    pub room_template: &'a str,
+    /// Whether a room-address template is saved.
+    pub template_set: bool,
     /// The opening-hour fields, by field name.
     pub hours: &'a HashMap<String, String>,
     /// Closed days from today on.
@@ -1140,6 +1152,16 @@ pub struct SettingsView<'a> {
     pub errors: &'a Errors,
     /// A success message.
     pub notice: Option<&'a str>,
+}
+
+/// Tells staff that video sessions have no join address until a room-address template is
+/// set.
+fn no_room_template_warning(ctx: &PageContext) -> Markup {
+    html! {
+        div .warning-text #no-room-template {
+            strong { (ctx.t("schedule.settings.rooms_missing")) }
+        }
+    }
 }
 
 /// The session settings page.
@@ -1168,6 +1190,21 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
                 (button(&ctx.tf("schedule.settings.save_mode", &[("mode", mode_name(ctx, Some(mode)))])))
             }))
         }
+
+        h2 .heading-m #video-rooms { (ctx.t("schedule.settings.rooms_heading")) }
+        @if !view.template_set {
+            (no_room_template_warning(ctx))
+        }
+        p { (ctx.t("schedule.settings.rooms_lead")) }
+        (form(ctx, "/staff/settings/video-rooms", html! {
+            (input(ctx, Input {
+                name: "room_template", label: ctx.t("schedule.settings.rooms_label"),
+                hint: Some(ctx.t("schedule.settings.rooms_hint")), value: view.room_template,
+                kind: "url", autocomplete: Some("off"), error: errors.message(ctx, "room_template"),
+                no_spellcheck: true, ..Default::default()
+            }))
+            (button(ctx.t("schedule.settings.rooms_submit")))
+        }))
 
         h2 .heading-m { (ctx.t("schedule.settings.reminder_heading")) }
         (form(ctx, "/staff/settings/reminders", html! {

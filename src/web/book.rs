@@ -12,7 +12,7 @@ use super::forms::{keep_journey, rejected, see_other};
 use crate::domain::booking::{DetailsForm, Draft};
 use crate::domain::proxy::Scope;
 use crate::domain::schedule::{SessionMode, within_horizon};
-use crate::domain::{BookingStatus, Invalid, Lang, Token};
+use crate::domain::{BookingStatus, Invalid, Joining, Lang, Token};
 use crate::error::{Error, Result};
 use crate::services::Actor;
 use crate::services::booking::{
@@ -695,12 +695,13 @@ pub async fn confirm(
 /// The facts of a session for the public pages.
 async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Result<SessionView> {
     let card = booking::interpreter_card(&state.db, b).await?;
+    let desk = crate::services::desk::load(&state.db).await?;
     Ok(SessionView {
         reference: b.reference.clone(),
         mode: SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat),
         when: booking::when(lang, b.starts_at, b.ends_at, state.config.timezone),
         interpreter: card.display_name,
-        join_url: card.join_url,
+        joining: booking::joining(&desk, b),
         email: b.email.clone(),
         status: BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Booked),
     })
@@ -712,7 +713,7 @@ struct SessionView {
     mode: SessionMode,
     when: String,
     interpreter: String,
-    join_url: Option<String>,
+    joining: Joining,
     email: String,
     status: BookingStatus,
 }
@@ -724,7 +725,7 @@ impl SessionView {
             mode: self.mode,
             when: self.when.clone(),
             interpreter: &self.interpreter,
-            join_url: self.join_url.as_deref(),
+            joining: &self.joining,
             email: &self.email,
             status: self.status,
         }

@@ -425,11 +425,6 @@ fn schedule_routes(table: Table) -> Table {
             schedule::save_weekly,
         )
         .post(
-            "/staff/interpreters/{id}/join-link",
-            Staff(ViewDashboard),
-            schedule::save_join_link,
-        )
-        .post(
             "/staff/interpreters/{id}/qualifications",
             Staff(ManageSchedule),
             schedule::save_qualifications,
@@ -458,6 +453,11 @@ fn schedule_routes(table: Table) -> Table {
             "/staff/settings/reminders",
             Staff(ManageDeskSettings),
             schedule::save_reminders,
+        )
+        .post(
+            "/staff/settings/video-rooms",
+            Staff(ManageDeskSettings),
+            schedule::save_room_template,
         )
         .post(
             "/staff/settings/hours",

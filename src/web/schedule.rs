@@ -9,8 +9,9 @@
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
 use super::forms::{rejected, see_other};
+use crate::domain::room::TemplateRefused;
 use crate::domain::schedule::{DayChange, LocalSpan, ModeRules, SessionMode, hhmm, parse_hhmm};
-use crate::domain::{BookingStatus, Invalid, JoinUrl, Permission, Qualification, dates};
+use crate::domain::{BookingStatus, Invalid, Permission, Qualification, RoomTemplate, dates};
 use crate::error::{Error, Result};
 use crate::services::auth::SignedInStaff;
 use crate::services::booking::{self, Booking, BookingError, ChangedBy};
@@ -163,6 +164,7 @@ pub async fn board(
             mode,
             rows: &rows,
             count: sessions.len(),
+            no_room_template: desk::load(&state.db).await?.room_template.is_none(),
         },
     ))
 }
@@ -184,8 +186,9 @@ async fn visible_session(
     Ok((b, staff.role.may(Permission::ManageSchedule)))
 }
 
-fn detail(b: &Booking, names: &HashMap<i64, String>) -> SessionDetail {
+fn detail(b: &Booking, names: &HashMap<i64, String>, d: &desk::Desk) -> SessionDetail {
     SessionDetail {
+        joining: booking::joining(d, b),
         id: b.id,
         reference: b.reference.clone(),
         mode: SessionMode::parse(&b.mode),
@@ -310,7 +313,7 @@ async fn session_markup(
     } else {
         "/staff/my-sessions".to_owned()
     };
-    let detail = detail(b, &names);
+    let detail = detail(b, &names, &desk::load(&state.db).await?);
     Ok(view::session(
         ctx,
         SessionView {
@@ -526,7 +529,7 @@ pub async fn cancel_form(
     let names = booking::display_names(&state.db).await?;
     Ok(view::cancel_confirm(
         &ctx,
-        &detail(&b, &names),
+        &detail(&b, &names, &desk::load(&state.db).await?),
         "",
         &Errors::new(),
     ))
@@ -555,7 +558,7 @@ pub async fn cancel(
         let names = booking::display_names(&state.db).await?;
         return Ok(rejected(view::cancel_confirm(
             &ctx,
-            &detail(&b, &names),
+            &detail(&b, &names, &desk::load(&state.db).await?),
             typed,
             &errors,
         )));
@@ -617,11 +620,10 @@ fn interpreter_row(i: Interpreter) -> InterpreterRow {
         full_name: i.full_name,
         active: i.active,
         qualifications: i.qualifications,
-        join_url: i.join_url,
     }
 }
 
-/// Every interpreter, with qualifications and join link.
+/// Every interpreter, with qualifications.
 pub async fn interpreters_list(State(state): State<AppState>, ctx: PageContext) -> Result<Markup> {
     let rows: Vec<InterpreterRow> = interpreters::list(&state.db)
         .await?
@@ -651,7 +653,6 @@ async fn visible_interpreter(
 #[derive(Default)]
 struct InterpreterTyped {
     weekly: Option<Fields>,
-    join_url: Option<String>,
     qualifications: Option<Vec<String>>,
     exception: ExceptionForm,
 }
@@ -715,9 +716,6 @@ async fn interpreter_markup(
         },
     })
     .collect();
-    let join_url = typed
-        .join_url
-        .unwrap_or_else(|| found.join_url.clone().unwrap_or_default());
     let qualifications: Vec<String> = typed.qualifications.unwrap_or_else(|| {
         found
             .qualifications
@@ -734,7 +732,6 @@ async fn interpreter_markup(
             manage,
             own: staff.id == id,
             weekly: &weekly,
-            join_url: &join_url,
             qualifications: &ticked,
             exceptions: &exceptions,
             exception_form: &typed.exception,
@@ -747,7 +744,6 @@ async fn interpreter_markup(
 fn interpreter_notice(ctx: &PageContext, done: &str) -> Option<&'static str> {
     let key = match done {
         "weekly" => "schedule.done.weekly",
-        "join_link" => "schedule.done.join_link",
         "qualifications" => "schedule.done.qualifications",
         "exception_added" => "schedule.done.exception_added",
         "exception_removed" => "schedule.done.exception_removed",
@@ -756,7 +752,7 @@ fn interpreter_notice(ctx: &PageContext, done: &str) -> Option<&'static str> {
     Some(crate::i18n::t(ctx.lang, key))
 }
 
-/// One interpreter's availability, join link and qualifications.
+/// One interpreter's availability and qualifications.
 pub async fn interpreter_page(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -893,46 +889,6 @@ pub async fn save_weekly(
     }
     interpreters::save_weekly(&state.db, state.now(), &staff.actor(ip), found.id, &week).await?;
     Ok(interpreter_done(found.id, "weekly"))
-}
-
-/// Saves an interpreter's join link.
-pub async fn save_join_link(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response> {
-    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
-    let typed = fields(form);
-    let raw = value(&typed, "join_url");
-    let url = match JoinUrl::parse(raw) {
-        Ok(url) => url,
-        Err(why) => {
-            let mut errors = Errors::new();
-            let key = match why {
-                Invalid::Missing => "schedule.error.join_missing",
-                Invalid::TooLong => "schedule.error.join_too_long",
-                _ => "schedule.error.join_format",
-            };
-            errors.add_with(
-                "join_url",
-                key,
-                vec![("max", JoinUrl::MAX_CHARS.to_string())],
-            );
-            let typed = InterpreterTyped {
-                join_url: Some(raw.to_owned()),
-                ..Default::default()
-            };
-            let page =
-                interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None)
-                    .await?;
-            return Ok(rejected(page));
-        }
-    };
-    interpreters::set_join_url(&state.db, state.now(), &staff.actor(ip), found.id, &url).await?;
-    Ok(interpreter_done(found.id, "join_link"))
 }
 
 /// Replaces an interpreter's qualifications (coordinators and above only).
@@ -1113,6 +1069,7 @@ pub async fn remove_exception(
 struct SettingsTyped {
     rules: Option<Fields>,
     reminder_hours: Option<String>,
+    room_template: Option<String>,
     hours: Option<Fields>,
     closed: ClosedForm,
 }
@@ -1149,6 +1106,13 @@ async fn settings_markup(
     let reminder = typed
         .reminder_hours
         .unwrap_or_else(|| d.reminder_hours.to_string());
+    let template_set = d.room_template.is_some();
+    let room_template = typed.room_template.unwrap_or_else(|| {
+        d.room_template
+            .as_ref()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default()
+    });
     let hours = typed
         .hours
         .unwrap_or_else(|| spans_to_fields(SpanForm::Opening, &d.hours));
@@ -1164,6 +1128,8 @@ async fn settings_markup(
         SettingsView {
             rules: &rules,
             reminder_hours: &reminder,
+            room_template: &room_template,
+            template_set,
             hours: &hours,
             closed: &closed,
             closed_form: &typed.closed,
@@ -1183,6 +1149,7 @@ pub async fn settings(
     let key = match value(&query, "done") {
         "rules" => Some("schedule.done.rules"),
         "reminders" => Some("schedule.done.reminders"),
+        "rooms" => Some("schedule.done.rooms"),
         "hours" => Some("schedule.done.hours"),
         "closed" => Some("schedule.done.closed"),
         "reopened" => Some("schedule.done.reopened"),
@@ -1314,6 +1281,43 @@ pub async fn save_reminders(
     };
     desk::save_reminder_hours(&state.db, state.now(), &staff.actor(ip), hours).await?;
     Ok(settings_done("reminders"))
+}
+
+/// Saves (or, when left empty, removes) the room-address template of video sessions.
+pub async fn save_room_template(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let typed = fields(form);
+    let raw = value(&typed, "room_template");
+    let template = match RoomTemplate::parse(raw) {
+        Ok(template) => template,
+        Err(why) => {
+            let key = match why {
+                TemplateRefused::TooLong => "schedule.error.room_template_too_long",
+                TemplateRefused::NotWebAddress => "schedule.error.room_template_format",
+                TemplateRefused::RoomNotOnce => "schedule.error.room_template_room",
+            };
+            let mut errors = Errors::new();
+            errors.add_with(
+                "room_template",
+                key,
+                vec![("max", RoomTemplate::MAX_CHARS.to_string())],
+            );
+            let typed = SettingsTyped {
+                room_template: Some(raw.to_owned()),
+                ..Default::default()
+            };
+            return Ok(rejected(
+                settings_markup(&state, &ctx, typed, &errors, None).await?,
+            ));
+        }
+    };
+    desk::save_room_template(&state.db, state.now(), &staff.actor(ip), template.as_ref()).await?;
+    Ok(settings_done("rooms"))
 }
 
 /// Saves the weekly opening hours.

@@ -128,6 +128,8 @@ db_tests!(
 
 async fn the_whole_journey_books_a_session_and_emails_the_confirmation(app: TestApp) {
     desk_with_interpreters(&app).await;
+    app.set_room_template("https://meet.example.jp/{room}")
+        .await;
     let browser = app.browser();
     let start_page = browser.get("/").await;
     assert!(start_page.attr("a[href='/book']", "href").is_some());
@@ -198,9 +200,22 @@ async fn the_whole_journey_books_a_session_and_emails_the_confirmation(app: Test
     let text = text_of(&mails[0]);
     assert!(text.contains(&reference), "{text}");
     assert!(text.contains("sato"), "the interpreter's display name");
-    assert!(
-        text.contains("https://video.example.jp/sato"),
-        "the join link"
+    let room = {
+        use sea_orm::EntityTrait;
+        yorisoi::entities::booking::Entity::find()
+            .one(&app.state().db)
+            .await
+            .unwrap()
+            .unwrap()
+            .room
+            .expect("a video session has a room")
+    };
+    let address = format!("https://meet.example.jp/{room}");
+    assert!(text.contains(&address), "the session's own join address");
+    assert_eq!(
+        confirmation.attr("#join-address", "href").as_deref(),
+        Some(address.as_str()),
+        "the confirmation page shows it too"
     );
     let ics = ics_of(&mails[0]);
     assert!(ics.contains("METHOD:REQUEST"));

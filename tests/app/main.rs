@@ -16,6 +16,7 @@ mod pages;
 mod proxies;
 mod requests;
 mod roles;
+mod rooms;
 mod schedule;
 mod setup;
 mod sign_in;

@@ -224,7 +224,7 @@ impl TestApp {
         .id
     }
 
-    /// Creates an interpreter with qualifications, a join link and the same availability
+    /// Creates an interpreter with qualifications and the same availability
     /// every day of the week (`spans` as `("09:00", "17:00")`), and returns their id.
     pub async fn add_interpreter(
         &self,
@@ -241,11 +241,6 @@ impl TestApp {
         let now = state.now();
         let actor = Actor::default();
         interpreters::set_qualifications(&state.db, now, &actor, id, qualifications)
-            .await
-            .unwrap();
-        let url =
-            yorisoi::domain::JoinUrl::parse(&format!("https://video.example.jp/{name}")).unwrap();
-        interpreters::set_join_url(&state.db, now, &actor, id, &url)
             .await
             .unwrap();
         let day: Vec<LocalSpan> = spans
@@ -269,6 +264,22 @@ impl TestApp {
         yorisoi::services::desk::save_hours(&state.db, state.now(), &Actor::default(), &hours)
             .await
             .unwrap();
+    }
+
+    /// Sets the room-address template of video sessions, as an admin would.
+    pub async fn set_room_template(&self, template: &str) {
+        let template = yorisoi::domain::RoomTemplate::parse(template)
+            .unwrap()
+            .unwrap();
+        let state = self.state();
+        yorisoi::services::desk::save_room_template(
+            &state.db,
+            state.now(),
+            &Actor::default(),
+            Some(&template),
+        )
+        .await
+        .unwrap();
     }
 
     /// Books a session directly through the service, as a confirmed journey would.
