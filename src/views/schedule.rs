@@ -1200,7 +1200,8 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
             (input(ctx, Input {
                 name: "room_template", label: ctx.t("schedule.settings.rooms_label"),
                 hint: Some(ctx.t("schedule.settings.rooms_hint")), value: view.room_template,
-                kind: "url", autocomplete: Some("off"), error: errors.message(ctx, "room_template"),
+                // A template, not yet an address: `{room}` is not allowed in a URL field's value.
+                kind: "text", autocomplete: Some("off"), error: errors.message(ctx, "room_template"),
                 no_spellcheck: true, ..Default::default()
             }))
             (button(ctx.t("schedule.settings.rooms_submit")))
