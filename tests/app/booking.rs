@@ -14,19 +14,19 @@ use yorisoi::domain::schedule::SessionMode;
 
 const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 
-fn today(app: &TestApp) -> Date {
+pub(crate) fn today(app: &TestApp) -> Date {
     app.state().now().to_timezone(TOKYO).date()
 }
 
 /// A local time on a day, in the desk's zone.
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
+pub(crate) fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
     day.with_time(Time::from_hms(hh, mm, 0).unwrap())
         .assume_timezone(TOKYO)
         .take_first()
         .unwrap()
 }
 
-fn key(day: Date) -> String {
+pub(crate) fn key(day: Date) -> String {
     format!(
         "{:04}-{:02}-{:02}",
         day.year(),

@@ -5,13 +5,10 @@
 use crate::db_tests;
 use crate::support::{Browser, Page, TestApp};
 use reqwest::StatusCode;
-use time::{Date, Duration, OffsetDateTime, Time};
-use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
+use time::Duration;
 use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
 use yorisoi::domain::Role;
 use yorisoi::domain::schedule::SessionMode;
-
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 
 /// Seconds since 1970 that name instants far outside the desk's calendar: the last second
 /// of year 9999, the first of year -9999, and the ends of what a 64-bit number holds.
@@ -43,25 +40,7 @@ db_tests!(
     an_address_the_mailer_cannot_send_to_comes_back_with_what_was_typed,
 );
 
-fn today(app: &TestApp) -> Date {
-    app.state().now().to_timezone(TOKYO).date()
-}
-
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
-
-fn key(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
-}
+use crate::booking::{at, key, today};
 
 fn refused_on_the_page(page: &Page, what: &str) {
     assert_eq!(
