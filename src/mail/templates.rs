@@ -18,6 +18,8 @@ pub struct EmailContent {
     pub before: Vec<String>,
     /// A link to follow: its label and address.
     pub action: Option<(String, String)>,
+    /// More links, one a line after the action: each a label and an address.
+    pub links: Vec<(String, String)>,
     /// Paragraphs after the action.
     pub after: Vec<String>,
 }
@@ -58,6 +60,12 @@ pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
         text.push_str(url);
         text.push_str("\n\n");
     }
+    for (label, url) in &content.links {
+        text.push_str(label);
+        text.push_str(":\n");
+        text.push_str(url);
+        text.push_str("\n\n");
+    }
     for paragraph in &content.after {
         text.push_str(paragraph);
         text.push_str("\n\n");
@@ -90,6 +98,13 @@ pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
                         }
                         p style="margin:0 0 16px;font-size:16px;color:#484949;word-break:break-all" { (url) }
                     }
+                    @for (label, url) in &content.links {
+                        p style="margin:0 0 16px" {
+                            a href=(url) style="color:#1a56a8;font-weight:bold" { (label) }
+                            br;
+                            span style="font-size:16px;color:#484949;word-break:break-all" { (url) }
+                        }
+                    }
                     @for paragraph in &content.after { p style="margin:0 0 16px" { (paragraph) } }
                     hr style="border:0;border-top:1px solid #b1b4b6";
                     p style="margin:0;font-size:16px;color:#484949" { (t(lang, "email.footer")) }
@@ -117,6 +132,7 @@ pub fn staff_invitation(lang: Lang, display_name: &str, link: &str, valid_until:
                 t(lang, "email.invitation.action").to_owned(),
                 link.to_owned(),
             )),
+            links: Vec::new(),
             after: vec![
                 tf(lang, "email.link_valid_until", &[("time", valid_until)]),
                 t(lang, "email.invitation.ignore").to_owned(),
@@ -135,6 +151,7 @@ pub fn password_reset(lang: Lang, display_name: &str, link: &str, valid_until: &
             reference: None,
             before: vec![t(lang, "email.reset.body").to_owned()],
             action: Some((t(lang, "email.reset.action").to_owned(), link.to_owned())),
+            links: Vec::new(),
             after: vec![
                 tf(lang, "email.link_valid_until", &[("time", valid_until)]),
                 t(lang, "email.reset.ignore").to_owned(),
@@ -165,7 +182,42 @@ pub fn proxy_notice(
             reference: reference.map(str::to_owned),
             before: vec![tf(lang, &format!("email.proxy.{which}.body"), args)],
             action,
+            links: Vec::new(),
             after,
+        },
+    )
+}
+
+/// What a customer gets when her proxy's registration ends: a link of her own to each
+/// session and request the proxy made for her.
+pub fn proxy_hand_over(
+    lang: Lang,
+    customer: &str,
+    reference: &str,
+    proxy: &str,
+    links: Vec<(String, String)>,
+) -> Rendered {
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(
+                lang,
+                "email.proxy.handed_over.subject",
+                &[("reference", reference)],
+            ),
+            greeting: tf(lang, "email.customer_greeting", &[("name", customer)]),
+            reference: Some(reference.to_owned()),
+            before: vec![tf(
+                lang,
+                "email.proxy.handed_over.body",
+                &[("proxy", proxy)],
+            )],
+            action: None,
+            links,
+            after: vec![
+                t(lang, "email.proxy.handed_over.yours").to_owned(),
+                t(lang, "email.proxy.questions").to_owned(),
+            ],
         },
     )
 }
@@ -214,6 +266,8 @@ pub struct SessionFacts<'a> {
     pub greeting_name: &'a str,
     /// A line saying whom the session is for, or who booked it, when a proxy did.
     pub note: Option<&'a str>,
+    /// A last paragraph, such as how a customer tells us a copy was not wanted.
+    pub aside: Option<&'a str>,
     /// The mode's name, such as "Sign-language video session".
     pub mode_name: &'a str,
     /// When, written in the desk's zone, such as `2026年11月24日(火) 14:00–14:30`.
@@ -297,6 +351,7 @@ pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Ren
     } else {
         after.push(t(lang, "email.session.cancelled.again").to_owned());
     }
+    after.extend(facts.aside.map(str::to_owned));
     render(
         lang,
         &EmailContent {
@@ -312,13 +367,14 @@ pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Ren
                 .manage_link
                 .filter(|_| which != SessionEmail::Cancelled)
                 .map(|link| (t(lang, "email.session.manage").to_owned(), link.to_owned())),
+            links: Vec::new(),
             after,
         },
     )
 }
 
 /// An email about a support request: `email.request.{which}.subject`, the paragraphs given,
-/// and the link to the thread.
+/// and the link to the thread when there is one.
 pub fn request_notice(
     lang: Lang,
     which: &str,
@@ -337,9 +393,13 @@ pub fn request_notice(
             ),
             greeting: tf(lang, "email.customer_greeting", &[("name", name)]),
             reference: Some(reference.to_owned()),
+            after: match action {
+                Some(_) => vec![t(lang, "email.request.no_phone").to_owned()],
+                None => Vec::new(),
+            },
             before,
             action,
-            after: vec![t(lang, "email.request.no_phone").to_owned()],
+            links: Vec::new(),
         },
     )
 }
@@ -359,6 +419,7 @@ mod tests {
                 "Manage your booking".into(),
                 "https://desk.example.jp/b/abc".into(),
             )),
+            links: vec![],
             after: vec![],
         };
         let mail = render(Lang::En, &content);
@@ -397,6 +458,7 @@ mod tests {
             reference: "S-7K3M-XR9P",
             greeting_name: "Hanako",
             note: None,
+            aside: None,
             mode_name: "Sign-language video session",
             when: "Tue 24 Nov 2026, 14:00–14:30",
             interpreter: "Sato",
@@ -426,6 +488,7 @@ mod tests {
             reference: "S-7K3M-XR9P",
             greeting_name: "花子",
             note: None,
+            aside: None,
             mode_name: "文字チャット",
             when: "2026年11月24日(火) 14:00–14:30",
             interpreter: "佐藤",

@@ -13,6 +13,7 @@ pub mod limits;
 pub mod passwords;
 pub mod proxies;
 pub mod proxy_auth;
+pub mod proxy_handover;
 pub mod requests;
 pub mod schedule_board;
 pub mod setup;

@@ -716,7 +716,8 @@ pub async fn reject(
 }
 
 /// Ends an approved registration at once: its proxy can do nothing more for the customer,
-/// the proxy's sessions end, and both are told.
+/// the proxy's sessions end, both are told, and what the proxy booked and asked for her
+/// becomes the customer's own.
 async fn end(
     db: &DatabaseConnection,
     now: OffsetDateTime,
@@ -755,12 +756,26 @@ async fn end(
         json!({ "reference": r.reference, "by": by.as_str(), "reason": reason }),
     )
     .await?;
+    // One sentence says who ended what, and when; only the desk's own reason is repeated.
     let lang = lang_of(&r);
-    let shown_reason = reason
-        .map(str::to_owned)
-        .unwrap_or_else(|| t(lang, "email.proxy.no_reason").to_owned());
-    let who = label(lang, "ended_by", by.as_str());
-    let args = [("by", who.as_str()), ("reason", shown_reason.as_str())];
+    let on = date_for(lang, now, config);
+    let ended = i18n::tf(
+        lang,
+        &format!("email.proxy.end_sentence.{}", by.as_str()),
+        &[
+            ("customer", &r.principal_full_name),
+            ("proxy", &r.proxy_full_name),
+            ("date", &on),
+        ],
+    );
+    let ended = match (by, reason) {
+        (EndedBy::Staff, Some(reason)) => format!(
+            "{ended} {}",
+            i18n::tf(lang, "email.proxy.end_reason", &[("reason", reason)])
+        ),
+        _ => ended,
+    };
+    let args = [("ended", ended.as_str())];
     tell(&txn, now, config, &r, To::Proxy, "ended", &args, None).await?;
     tell(
         &txn,
@@ -773,6 +788,7 @@ async fn end(
         None,
     )
     .await?;
+    super::proxy_handover::hand_over(&txn, now, config, actor, &r).await?;
     txn.commit().await?;
     Ok(r)
 }
@@ -1137,7 +1153,7 @@ pub async fn decline_end(
 }
 
 /// Marks as expired every approved registration past its end date, telling the proxy and
-/// the customer. A registration's proxy can do nothing after its end date whether or not
+/// the customer, and handing what the proxy booked and asked back to the customer. A registration's proxy can do nothing after its end date whether or not
 /// this has run yet.
 pub async fn expire_due(
     db: &DatabaseConnection,
@@ -1197,6 +1213,7 @@ pub async fn expire_due(
                 None,
             )
             .await?;
+            super::proxy_handover::hand_over(&txn, now, config, &Actor::default(), &r).await?;
             n += 1;
         }
         txn.commit().await?;

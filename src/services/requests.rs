@@ -7,6 +7,7 @@
 
 use super::Actor;
 use super::audit::{self, Target};
+use super::proxy_handover::{self, Correspondent};
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
 use crate::domain::request::{
@@ -187,20 +188,8 @@ pub struct ProxySender {
     pub registration_id: i64,
 }
 
-/// Where the thread of a request is read: a link for a customer, the portal for a proxy.
-fn thread_address(config: &Config, r: &Request, token: Option<&Token>) -> Option<String> {
-    match (r.proxy_registration_id, token) {
-        (Some(registration), _) => Some(config.link(&format!(
-            "/proxy/customers/{registration}/requests/{}",
-            r.id
-        ))),
-        (None, Some(token)) => Some(config.link(&format!("/requests/{}", token.expose()))),
-        (None, None) => None,
-    }
-}
-
 /// Writes a new link for a request's thread; only its hash is kept.
-async fn new_link<C: ConnectionTrait>(
+pub(super) async fn new_link<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     request_id: i64,
@@ -216,7 +205,14 @@ async fn new_link<C: ConnectionTrait>(
     Ok(token)
 }
 
-/// Writes one email about a request to the address it gives, if any: `email.request.{which}`.
+/// Writes one email about a request, `email.request.{which}`, with the paragraphs `before`
+/// gives in the reader's language.
+///
+/// The customer's own request is written about to the address it gives, with `token`'s
+/// link to the thread. A request a proxy sent is written about to the proxy while their
+/// registration lets them act, greeting them and linking to the portal; once it has ended
+/// or expired, to the customer alone (when she gave an address), with a link of her own,
+/// and the proxy is told nothing more.
 #[allow(clippy::too_many_arguments)]
 async fn tell<C: ConnectionTrait>(
     conn: &C,
@@ -224,23 +220,121 @@ async fn tell<C: ConnectionTrait>(
     config: &Config,
     r: &Request,
     which: &str,
-    before: Vec<String>,
+    before: impl Fn(Lang) -> Vec<String>,
     token: Option<&Token>,
 ) -> Result<(), DbErr> {
-    let Some(recipient) = r.email.as_deref().and_then(|a| Email::parse(a).ok()) else {
+    let lang = lang_of(r);
+    let thread = |token: &Token| config.link(&format!("/requests/{}", token.expose()));
+    let (recipient, lang, greeting, mut paragraphs, url) =
+        match proxy_handover::correspondent(conn, now, r.proxy_registration_id).await? {
+            None => (
+                r.email.as_deref().and_then(|a| Email::parse(a).ok()),
+                lang,
+                r.customer_name.clone(),
+                Vec::new(),
+                token.map(thread),
+            ),
+            Some(Correspondent::Proxy(p)) => (
+                r.email.as_deref().and_then(|a| Email::parse(a).ok()),
+                lang,
+                p.proxy_full_name.clone(),
+                vec![tf(
+                    lang,
+                    "email.request.for_customer",
+                    &[("customer", &r.customer_name)],
+                )],
+                Some(config.link(&format!("/proxy/customers/{}/requests/{}", p.id, r.id))),
+            ),
+            Some(Correspondent::Customer(p)) => {
+                let Some(address) = proxy_handover::customer_email(&p) else {
+                    // Nobody to write to: staff see on the request's page how to reach her.
+                    return Ok(());
+                };
+                let lang = proxy_handover::customer_lang(&p);
+                let own = new_link(conn, now, r.id).await?;
+                (
+                    Some(address),
+                    lang,
+                    r.customer_name.clone(),
+                    vec![tf(
+                        lang,
+                        "email.request.proxy_ended",
+                        &[("proxy", &p.proxy_full_name)],
+                    )],
+                    Some(thread(&own)),
+                )
+            }
+        };
+    let Some(recipient) = recipient else {
         return Ok(());
     };
-    let lang = lang_of(r);
-    let action = thread_address(config, r, token)
-        .map(|url| (t(lang, "email.request.action").to_owned(), url));
+    paragraphs.extend(before(lang));
+    let action = url.map(|url| (t(lang, "email.request.action").to_owned(), url));
     let message =
-        templates::request_notice(lang, which, &r.customer_name, &r.reference, before, action);
+        templates::request_notice(lang, which, &greeting, &r.reference, paragraphs, action);
     mail::enqueue(
         conn,
         now,
         &mail_domain(&config.base_url),
         OutgoingEmail {
             kind: "support_request",
+            recipient,
+            lang,
+            message,
+            attachments: Vec::new(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sends the customer a copy of a request her proxy just sent for her, in her language,
+/// saying how to tell us it was not wanted. Nothing when she gave no address.
+async fn copy_to_customer<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    r: &Request,
+) -> Result<(), DbErr> {
+    let Some(Correspondent::Proxy(p)) =
+        proxy_handover::correspondent(conn, now, r.proxy_registration_id).await?
+    else {
+        return Ok(());
+    };
+    let Some(recipient) = proxy_handover::customer_email(&p) else {
+        return Ok(());
+    };
+    let lang = proxy_handover::customer_lang(&p);
+    let topic_key = format!("request.topic.{}", r.topic);
+    let topic = t(lang, &topic_key);
+    let before = vec![
+        tf(
+            lang,
+            "email.request.proxy_copy.body",
+            &[("proxy", &p.proxy_full_name), ("topic", topic)],
+        ),
+        r.details.clone(),
+        tf(
+            lang,
+            "email.request.proxy_copy.answer",
+            &[("proxy", &p.proxy_full_name)],
+        ),
+        proxy_handover::not_wanted(config, &p),
+    ];
+    let message = templates::request_notice(
+        lang,
+        "proxy_copy",
+        &r.customer_name,
+        &r.reference,
+        before,
+        None,
+    );
+    mail::enqueue(
+        conn,
+        now,
+        &mail_domain(&config.base_url),
+        OutgoingEmail {
+            kind: "support_request_copy",
             recipient,
             lang,
             message,
@@ -334,21 +428,24 @@ pub async fn send(
     )
     .await?;
     let channel_key = format!("request.channel.{}", r.channel);
-    let channel = t(lang, &channel_key);
-    let by = format_datetime(lang, due, config.timezone);
     tell(
         &txn,
         now,
         config,
         &r,
         "received",
-        vec![
-            tf(lang, "email.request.received.body", &[("channel", channel)]),
-            tf(lang, "email.request.received.due", &[("due", &by)]),
-        ],
+        |lang| {
+            let channel = t(lang, &channel_key);
+            let by = format_datetime(lang, due, config.timezone);
+            vec![
+                tf(lang, "email.request.received.body", &[("channel", channel)]),
+                tf(lang, "email.request.received.due", &[("due", &by)]),
+            ]
+        },
         token.as_ref(),
     )
     .await?;
+    copy_to_customer(&txn, now, config, &r).await?;
     if let Some(draft) = draft {
         let done = RequestDraft {
             sent: Some(r.reference.clone()),
@@ -570,17 +667,18 @@ pub async fn reply(
         Some(_) => None,
         None => Some(new_link(&txn, now, r.id).await?),
     };
-    let lang = lang_of(&r);
     tell(
         &txn,
         now,
         config,
         &r,
         "reply",
-        vec![
-            t(lang, "email.request.reply.body").to_owned(),
-            body.to_owned(),
-        ],
+        |lang| {
+            vec![
+                t(lang, "email.request.reply.body").to_owned(),
+                body.to_owned(),
+            ]
+        },
         token.as_ref(),
     )
     .await?;

@@ -68,9 +68,13 @@ pub fn render(ctx: &PageContext, page: Page) -> Markup {
                 (header(ctx))
                 div .width-container {
                     main #main .main tabindex="-1" {
-                        @if let Some(customer) = &ctx.acting_for {
+                        @if let Some(acting) = &ctx.acting_for {
+                            @let (key, customer) = match acting {
+                                super::ActingFor::Booking(c) => ("proxy.acting_for", c),
+                                super::ActingFor::Sending(c) => ("proxy.sending_for", c),
+                            };
                             div .acting-for {
-                                p { (ctx.tf("proxy.acting_for", &[("customer", customer)])) }
+                                p { (ctx.tf(key, &[("customer", customer)])) }
                             }
                         }
                         (page.body)

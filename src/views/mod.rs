@@ -28,6 +28,15 @@ pub struct StaffBadge {
     pub role: Role,
 }
 
+/// What a proxy is doing for a customer, for the banner on every page of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActingFor {
+    /// Booking a session for the customer named.
+    Booking(String),
+    /// Sending (or following) a request for the customer named.
+    Sending(String),
+}
+
 /// What every page needs to know about the request it answers.
 #[derive(Debug, Clone)]
 pub struct PageContext {
@@ -45,8 +54,9 @@ pub struct PageContext {
     pub staff: Option<StaffBadge>,
     /// The signed-in proxy's name, if a proxy is signed in.
     pub proxy: Option<String>,
-    /// The customer a proxy is booking for, shown on every page of that journey.
-    pub acting_for: Option<String>,
+    /// The customer a proxy is booking or sending a request for, shown on every page of
+    /// that journey.
+    pub acting_for: Option<ActingFor>,
     /// The desk's time zone.
     pub tz: &'static Tz,
 }
@@ -67,9 +77,15 @@ impl PageContext {
         i18n::format_datetime(self.lang, at, self.tz)
     }
 
-    /// The same page context, for a page a proxy fills in for a customer.
+    /// The same page context, for a page of a booking a proxy makes for a customer.
     pub fn acting_for(mut self, customer: Option<String>) -> Self {
-        self.acting_for = customer;
+        self.acting_for = customer.map(ActingFor::Booking);
+        self
+    }
+
+    /// The same page context, for a page of a request a proxy sends for a customer.
+    pub fn sending_for(mut self, customer: Option<String>) -> Self {
+        self.acting_for = customer.map(ActingFor::Sending);
         self
     }
 

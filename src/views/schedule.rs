@@ -8,6 +8,7 @@ use super::components::{
     textarea, warning_button,
 };
 use super::layout::{Page, render};
+use super::staff_proxies::{ProxyOrigin, origin_notice, origin_value};
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining, Qualification};
 use crate::i18n;
@@ -499,6 +500,8 @@ pub struct SessionView<'a> {
     pub notice: Option<&'a str>,
     /// Where the back link goes.
     pub back: &'a str,
+    /// The proxy who booked it, when one did (shown to those who run the schedule).
+    pub proxy: Option<&'a ProxyOrigin>,
 }
 
 /// The outcomes staff can record.
@@ -644,6 +647,14 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
     } else {
         view.forms.outcome.as_str()
     };
+    let mut rows = session_rows(ctx, d);
+    if let Some(origin) = view.proxy {
+        rows.push(SummaryRow {
+            key: ctx.t("proxy_origin.booked_by").to_owned(),
+            value: origin_value(ctx, origin),
+            change: None,
+        });
+    }
     let body = html! {
         (back_link(ctx, view.back))
         (success(ctx, view.notice))
@@ -653,7 +664,8 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
             (ctx.t("schedule.session.status")) " " (status_tag(ctx, d.status))
         }
         (inline_error(ctx, errors, "session-status"))
-        (summary_list(ctx, &session_rows(ctx, d)))
+        @if let Some(origin) = view.proxy { (origin_notice(ctx, origin)) }
+        (summary_list(ctx, &rows))
 
         @if view.manage && booked {
             h2 .heading-m { (ctx.t("schedule.reassign.heading")) }

@@ -246,6 +246,11 @@ pub fn detail(
         RegistrationStatus::Submitted | RegistrationStatus::UnderReview
     );
     let base = format!("/staff/proxies/{}", r.id);
+    // An ended or expired registration's scope is shown as what the proxy was allowed to do.
+    let ended = matches!(
+        d.status,
+        RegistrationStatus::Revoked | RegistrationStatus::Expired
+    ) || (d.status == RegistrationStatus::Approved && !d.active);
     let body = html! {
         (back_link(ctx, &format!("/staff/proxies?status={}", d.status.as_str())))
         @if let Some(notice) = notice {
@@ -280,9 +285,9 @@ pub fn detail(
             SummaryRow { key: ctx.t("apply.field.proxy_email").to_owned(), value: html! { (r.proxy_email) }, change: None },
             SummaryRow { key: ctx.t("apply.field.proxy_address").to_owned(), value: lines(&r.proxy_address), change: None },
         ]))
-        h2 .heading-m { (ctx.t("apply.check.granted")) }
+        h2 .heading-m { (ctx.t(if ended { "proxies.granted_ended" } else { "apply.check.granted" })) }
         (summary_list(ctx, &[
-            SummaryRow { key: ctx.t("apply.field.scope").to_owned(), value: html! {
+            SummaryRow { key: ctx.t(if ended { "proxies.scope_ended" } else { "apply.field.scope" }).to_owned(), value: html! {
                 ul .list { @for s in d.scopes.list() { li { (label(ctx, "scope", s.as_str())) } } }
             }, change: None },
             SummaryRow { key: ctx.t("apply.field.consent_method").to_owned(), value: html! { (label(ctx, "consent", &r.consent_method)) }, change: None },
@@ -298,11 +303,14 @@ pub fn detail(
                 _ => html! { strong .tag .tag--submitted { (ctx.t("proxies.not_recorded")) } },
             }, change: None },
         ]))
-        @if r.rejection_reason.is_some() || r.end_reason.is_some() {
+        @if r.rejection_reason.is_some() || r.end_reason.is_some() || r.ended_by.is_some() {
             h2 .heading-m { (ctx.t("proxies.outcome_heading")) }
             @if let Some(reason) = &r.rejection_reason { p { (ctx.tf("proxies.rejected_because", &[("reason", reason)])) } }
             @if let Some(by) = &r.ended_by {
-                p { (ctx.tf("proxies.ended_by", &[("by", &label(ctx, "ended_by", by))])) }
+                p { @match r.ended_at {
+                    Some(at) => (ctx.tf("proxies.ended_on", &[("date", &ctx.datetime(at)), ("by", &label(ctx, "ended_by", by))])),
+                    None => (ctx.tf("proxies.ended_by", &[("by", &label(ctx, "ended_by", by))])),
+                } }
                 @if let Some(reason) = &r.end_reason { p { (reason) } }
             }
         }
@@ -473,4 +481,52 @@ pub fn settings(ctx: &PageContext, typed: &SettingsForm, errors: &Errors, saved:
         }))
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// Where a request or session came from when a proxy made it, as its staff page shows it.
+#[derive(Debug, Clone)]
+pub struct ProxyOrigin {
+    /// The proxy's name.
+    pub proxy: String,
+    /// The registration's id.
+    pub registration_id: i64,
+    /// The registration's reference.
+    pub reference: String,
+    /// When the registration ended or expired, written for people; none while it lets the
+    /// proxy act.
+    pub ended_on: Option<String>,
+    /// The customer's own email address, if she gave one.
+    pub customer_email: Option<String>,
+    /// The customer's postal address.
+    pub customer_address: String,
+}
+
+/// The value of a "sent by" or "booked by" row: the proxy, their registration, and whom the
+/// desk writes to while it is active.
+pub fn origin_value(ctx: &PageContext, o: &ProxyOrigin) -> Markup {
+    html! {
+        (ctx.tf("requests.sent_by_proxy", &[("proxy", &o.proxy)])) br;
+        a href={ "/staff/proxies/" (o.registration_id) } { (o.reference) }
+        @if o.ended_on.is_none() { br; span .muted { (ctx.t("proxy_origin.active")) } }
+    }
+}
+
+/// What a staff page of a request or session a proxy made says once the registration has
+/// ended: that it has, when, and how to reach the customer now. Nothing while it is active.
+pub fn origin_notice(ctx: &PageContext, o: &ProxyOrigin) -> Markup {
+    let Some(ended_on) = &o.ended_on else {
+        return html! {};
+    };
+    html! {
+        section .warning-text #proxy-ended aria-labelledby="proxy-ended-title" {
+            h2 .heading-s #proxy-ended-title { (ctx.t("proxy_origin.ended_title")) }
+            p { (ctx.tf("proxy_origin.ended", &[("proxy", &o.proxy), ("reference", &o.reference), ("date", ended_on)])) }
+            @match &o.customer_email {
+                Some(email) => p { (ctx.tf("proxy_origin.reach_email", &[("email", email)])) },
+                None => p { strong { (ctx.t("proxy_origin.reach_post")) } },
+            }
+            p { strong { (ctx.t("proxy_origin.address")) } br; (lines(&o.customer_address)) }
+            p { (ctx.t("proxy_origin.typed_by_proxy")) }
+        }
+    }
 }

@@ -9,6 +9,7 @@ use super::components::{
 };
 use super::layout::{Page, encode, render};
 use super::requests::{ThreadLine, label, lines, messages, with_reference};
+use super::staff_proxies::{ProxyOrigin, origin_notice, origin_value};
 use crate::domain::Permission;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
 use crate::services::requests::Request;
@@ -270,8 +271,8 @@ pub struct Detail<'a> {
     pub overdue: bool,
     /// Who it is with.
     pub assignee: Option<String>,
-    /// The proxy who sent it, and their registration's id and reference.
-    pub proxy: Option<(String, i64, String)>,
+    /// The proxy who sent it, their registration, and whether it has ended.
+    pub proxy: Option<ProxyOrigin>,
     /// The whole thread, notes included.
     pub lines: Vec<ThreadLine>,
     /// The sessions booked for it.
@@ -348,13 +349,10 @@ pub fn detail(
         value: html! { (label(ctx, "lang", &r.lang)) },
         change: None,
     });
-    if let Some((name, id, reference)) = &d.proxy {
+    if let Some(origin) = &d.proxy {
         rows.push(SummaryRow {
             key: ctx.t("requests.field.sent_by").to_owned(),
-            value: html! {
-                (ctx.tf("requests.sent_by_proxy", &[("proxy", name)])) br;
-                a href={ "/staff/proxies/" (id) } { (reference) }
-            },
+            value: origin_value(ctx, origin),
             change: None,
         });
     }
@@ -384,6 +382,7 @@ pub fn detail(
         }
         (error_summary(ctx, errors))
         h1 .heading-l { (with_reference(ctx, "requests.detail.title", &r.reference)) }
+        @if let Some(origin) = &d.proxy { (origin_notice(ctx, origin)) }
         (summary_list(ctx, &rows))
         @if !d.sessions.is_empty() {
             h2 .heading-m { (ctx.t("request.thread.sessions")) }

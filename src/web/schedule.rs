@@ -314,6 +314,12 @@ async fn session_markup(
         "/staff/my-sessions".to_owned()
     };
     let detail = detail(b, &names, &desk::load(&state.db).await?);
+    // Those who run the schedule see who booked it, and how to reach the customer once a
+    // proxy's registration has ended.
+    let proxy = match manage {
+        true => super::staff_proxies::origin(state, ctx, b.proxy_registration_id).await?,
+        false => None,
+    };
     Ok(view::session(
         ctx,
         SessionView {
@@ -326,6 +332,7 @@ async fn session_markup(
             errors,
             notice,
             back: &back,
+            proxy: proxy.as_ref(),
         },
     ))
 }

@@ -8,7 +8,7 @@ use crate::domain::Invalid;
 use crate::domain::request::{Author, MESSAGE_MAX_CHARS, ReplyChannel, RequestStatus, Topic};
 use crate::error::{Error, Result};
 use crate::services::requests::{self, Assignee, QueueFilter, RequestError, Targets};
-use crate::services::{audit, booking, proxies};
+use crate::services::{audit, booking};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::requests::{ThreadLine, label};
@@ -96,12 +96,7 @@ async fn detail_page(
     let r = requests::get(&state.db, id).await?.ok_or(Error::NotFound)?;
     let names = booking::display_names(&state.db).await?;
     let staff_list = requests::assignable(&state.db).await?;
-    let proxy = match r.proxy_registration_id {
-        Some(rid) => proxies::get(&state.db, rid)
-            .await?
-            .map(|p| (p.proxy_full_name, p.id, p.reference)),
-        None => None,
-    };
+    let proxy = super::staff_proxies::origin(state, ctx, r.proxy_registration_id).await?;
     let lines = requests::thread(&state.db, r.id, true)
         .await?
         .into_iter()
@@ -113,7 +108,7 @@ async fn detail_page(
                     "requests.thread.proxy",
                     &[(
                         "proxy",
-                        proxy.as_ref().map(|p| p.0.as_str()).unwrap_or_default(),
+                        proxy.as_ref().map(|p| p.proxy.as_str()).unwrap_or_default(),
                     )],
                 ),
                 Author::Staff => m

@@ -29,6 +29,7 @@ fn booking_email(to: &str, event: &CalendarEvent) -> OutgoingEmail {
             "予約の確認・変更".into(),
             "https://desk.example.jp/manage/abc".into(),
         )),
+        links: vec![],
         after: vec![],
     };
     OutgoingEmail {

@@ -14,6 +14,7 @@ mod email;
 mod odd_values;
 mod pages;
 mod proxies;
+mod proxy_end;
 mod requests;
 mod roles;
 mod rooms;
