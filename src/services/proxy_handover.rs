@@ -9,13 +9,13 @@
 use super::Actor;
 use super::audit::{self, Target};
 use super::proxies::{self, Registration};
-use crate::config::{Config, mail_domain};
+use crate::config::Config;
 use crate::domain::request::RequestStatus;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{AuditAction, BookingStatus, Email, Lang};
 use crate::entities::{booking, support_request};
 use crate::i18n::{t, tf};
-use crate::mail::{self, OutgoingEmail, templates};
+use crate::mail::{self, templates};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -144,17 +144,15 @@ pub async fn hand_over<C: ConnectionTrait>(
             &r.proxy_full_name,
             links,
         );
-        mail::enqueue(
+        let kind = "proxy_hand_over";
+        mail::enqueue_plain(
             conn,
             now,
-            &mail_domain(&config.base_url),
-            OutgoingEmail {
-                kind: "proxy_hand_over",
-                recipient: recipient.clone(),
-                lang,
-                message,
-                attachments: Vec::new(),
-            },
+            &config.base_url,
+            kind,
+            recipient.clone(),
+            lang,
+            message,
         )
         .await?;
     }

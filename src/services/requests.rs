@@ -8,7 +8,7 @@
 use super::Actor;
 use super::audit::{self, Target};
 use super::proxy_handover::{self, Correspondent};
-use crate::config::{Config, mail_domain};
+use crate::config::Config;
 use crate::db::begin_write;
 use crate::domain::request::{
     Author, NewRequest, ReplyChannel, RequestDraft, RequestStatus, Topic, after_working_minutes,
@@ -18,7 +18,7 @@ use crate::entities::{
     booking, request_link, request_message, setting, staff_user, support_request,
 };
 use crate::i18n::{format_datetime, t, tf};
-use crate::mail::{self, OutgoingEmail, templates};
+use crate::mail::{self, templates};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait,
@@ -272,17 +272,14 @@ async fn tell<C: ConnectionTrait>(
     let action = url.map(|url| (t(lang, "email.request.action").to_owned(), url));
     let message =
         templates::request_notice(lang, which, &greeting, &r.reference, paragraphs, action);
-    mail::enqueue(
+    mail::enqueue_plain(
         conn,
         now,
-        &mail_domain(&config.base_url),
-        OutgoingEmail {
-            kind: "support_request",
-            recipient,
-            lang,
-            message,
-            attachments: Vec::new(),
-        },
+        &config.base_url,
+        "support_request",
+        recipient,
+        lang,
+        message,
     )
     .await?;
     Ok(())
@@ -329,17 +326,14 @@ async fn copy_to_customer<C: ConnectionTrait>(
         before,
         None,
     );
-    mail::enqueue(
+    mail::enqueue_plain(
         conn,
         now,
-        &mail_domain(&config.base_url),
-        OutgoingEmail {
-            kind: "support_request_copy",
-            recipient,
-            lang,
-            message,
-            attachments: Vec::new(),
-        },
+        &config.base_url,
+        "support_request_copy",
+        recipient,
+        lang,
+        message,
     )
     .await?;
     Ok(())

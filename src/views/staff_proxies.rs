@@ -501,6 +501,14 @@ pub struct ProxyOrigin {
     pub customer_address: String,
 }
 
+impl ProxyOrigin {
+    /// Whether nobody is emailed about it: the registration ended and the customer gave no
+    /// email address.
+    pub fn emails_nobody(&self) -> bool {
+        self.ended_on.is_some() && self.customer_email.is_none()
+    }
+}
+
 /// The value of a "sent by" or "booked by" row: the proxy, their registration, and whom the
 /// desk writes to while it is active.
 pub fn origin_value(ctx: &PageContext, o: &ProxyOrigin) -> Markup {

@@ -260,7 +260,8 @@ fn history_detail(
     }
 }
 
-/// Draws the session page, with what was typed and what was wrong.
+/// Draws the session page, with what was typed and what was wrong, and what was just
+/// `done`.
 async fn session_markup(
     state: &AppState,
     ctx: &PageContext,
@@ -268,7 +269,7 @@ async fn session_markup(
     manage: bool,
     forms: &SessionForms,
     errors: &Errors,
-    notice: Option<&str>,
+    done: &str,
 ) -> Result<Markup> {
     let tz = state.config.timezone;
     let names = booking::display_names(&state.db).await?;
@@ -320,6 +321,12 @@ async fn session_markup(
         true => super::staff_proxies::origin(state, ctx, b.proxy_registration_id).await?,
         false => None,
     };
+    let notice = match done {
+        "reassigned" | "cancelled" if proxy.as_ref().is_some_and(|o| o.emails_nobody()) => {
+            Some(ctx.t("proxy_origin.done_not_emailed"))
+        }
+        _ => session_notice(ctx, done),
+    };
     Ok(view::session(
         ctx,
         SessionView {
@@ -358,7 +365,6 @@ pub async fn session(
 ) -> Result<Markup> {
     let (b, manage) = visible_session(&state, &staff, &id).await?;
     let query = fields(query);
-    let notice = session_notice(&ctx, value(&query, "done"));
     session_markup(
         &state,
         &ctx,
@@ -366,7 +372,7 @@ pub async fn session(
         manage,
         &SessionForms::default(),
         &Errors::new(),
-        notice,
+        value(&query, "done"),
     )
     .await
 }
@@ -380,7 +386,7 @@ async fn session_rejected(
     errors: &Errors,
 ) -> Result<Response> {
     Ok(rejected(
-        session_markup(state, ctx, b, manage, forms, errors, None).await?,
+        session_markup(state, ctx, b, manage, forms, errors, "").await?,
     ))
 }
 

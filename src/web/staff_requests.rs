@@ -148,6 +148,9 @@ async fn detail_page(
         .map(|e| (e.occurred_at, e.action))
         .collect();
     let notice = match done {
+        "reply" if proxy.as_ref().is_some_and(|o| o.emails_nobody()) => {
+            Some(ctx.t("proxy_origin.done_not_emailed").to_owned())
+        }
         "reply" | "note" | "assigned" | "status" => {
             Some(ctx.t(&format!("requests.done.{done}")).to_owned())
         }

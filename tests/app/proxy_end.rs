@@ -259,7 +259,11 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     assert!(!acknowledged.contains("Sato Hanako 様"));
     assert!(acknowledged.contains(&format!("/proxy/customers/{}/requests/{}", r.id, q.id)));
     let confirmation = mail_to(&receiver, PROXY, &b.reference).await;
-    assert!(body(&confirmation).contains("Sato Yumi 様"), "{}", body(&confirmation));
+    assert!(
+        body(&confirmation).contains("Sato Yumi 様"),
+        "{}",
+        body(&confirmation)
+    );
     let proxy_manage = path_of(
         &app,
         &link_in(&confirmation.data, &format!("{}/bookings/", app.base)),
@@ -400,7 +404,10 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
         now_to_proxy.len(),
         to_proxy_before,
         "{:?}",
-        now_to_proxy.iter().map(|a| subject_of(a)).collect::<Vec<_>>()
+        now_to_proxy
+            .iter()
+            .map(|a| subject_of(a))
+            .collect::<Vec<_>>()
     );
     assert_eq!(app.count(&outbox_to_proxy).await, written_to_proxy);
 
@@ -522,8 +529,8 @@ async fn a_customer_without_email_is_reached_by_post(app: TestApp) {
     );
     let written = app.count("outbox_messages").await;
 
-    // The desk answers and cancels the session: nobody is emailed.
-    see_other(
+    // The desk answers and cancels the session: nobody is emailed, and staff are told so.
+    let replied = see_other(
         &coordinator
             .post(
                 &format!("/staff/requests/{request_id}/reply"),
@@ -531,7 +538,7 @@ async fn a_customer_without_email_is_reached_by_post(app: TestApp) {
             )
             .await,
     );
-    see_other(
+    let cancelled = see_other(
         &coordinator
             .post(
                 &format!("/staff/sessions/{booking_id}/cancel"),
@@ -539,6 +546,13 @@ async fn a_customer_without_email_is_reached_by_post(app: TestApp) {
             )
             .await,
     );
+    for path in [replied, cancelled] {
+        let page = coordinator.get(&path).await;
+        assert!(
+            page.text(".banner").contains("nobody was emailed"),
+            "{path}"
+        );
+    }
     assert_eq!(
         app.count("outbox_messages").await,
         written,
