@@ -90,7 +90,13 @@ impl Catalog {
     }
 }
 
-/// The message for `key` in `lang`.
+/// A message in a language, if the catalogue has it (for keys made from stored words, which
+/// may have none).
+pub fn find(lang: Lang, key: &str) -> Option<&'static str> {
+    catalog(lang).get(key)
+}
+
+/// A message in a language; a missing key is written in its place, and noted.
 pub fn t(lang: Lang, key: &str) -> &str {
     match catalog(lang).get(key) {
         Some(text) => text,

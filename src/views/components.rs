@@ -197,12 +197,17 @@ pub fn input(ctx: &PageContext, field: Input<'_>) -> Markup {
     let error = field.error.as_deref();
     // One class attribute: maud writes a second `class` when shorthand classes meet `class=`.
     let class = input_class(error.is_some(), field.width);
+    let value = if kind == "password" {
+        field.value
+    } else {
+        ctx.field_value(field.name, field.value)
+    };
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(field.name) { (field.label) }
             (hint_and_error(ctx, field.name, field.hint, error))
             input class=(class)
-                type=(kind) id=(field.name) name=(field.name) value=(field.value)
+                type=(kind) id=(field.name) name=(field.name) value=(value)
                 autocomplete=[field.autocomplete]
                 spellcheck=[field.no_spellcheck.then_some("false")]
                 aria-describedby=[described_by(field.name, field.hint.is_some(), error.is_some())]
@@ -220,6 +225,7 @@ pub fn textarea(
     value: &str,
     error: Option<&str>,
 ) -> Markup {
+    let value = ctx.field_value(name, value);
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(name) { (label) }
@@ -268,6 +274,10 @@ pub fn choices(ctx: &PageContext, group: ChoiceGroup<'_>) -> Markup {
     let error = group.error.as_deref();
     let kind = if group.multiple { "checkbox" } else { "radio" };
     let described = described_by(group.name, group.hint.is_some(), error.is_some());
+    let selected = match ctx.kept.as_deref() {
+        Some(kept) => kept.values(group.name),
+        None => group.selected.clone(),
+    };
     html! {
         div .form-group .form-group--error[error.is_some()] {
             fieldset .fieldset aria-describedby=[described] {
@@ -280,7 +290,7 @@ pub fn choices(ctx: &PageContext, group: ChoiceGroup<'_>) -> Markup {
                         @let id = if i == 0 { group.name.to_owned() } else { format!("{}-{}", group.name, i + 1) };
                         div .choice {
                             input .choice__input type=(kind) id=(id) name=(group.name) value=(choice.value)
-                                checked[group.selected.contains(&choice.value)]
+                                checked[selected.contains(&choice.value)]
                                 aria-describedby=[choice.hint.as_ref().map(|_| format!("{id}-item-hint"))];
                             label .choice__label for=(id) { (choice.label) }
                             @if let Some(hint) = &choice.hint {
@@ -327,7 +337,7 @@ pub fn date_input(
                         div .date-input__item {
                             label .label for=(id) { (ctx.t(&format!("date.{part}"))) }
                             input class=(input_class(error.is_some(), Some(width))) type="text" inputmode="numeric"
-                                id=(id) name={ (name) "-" (part) } value=(val);
+                                id=(id) name={ (name) "-" (part) } value=(ctx.field_value(&format!("{name}-{part}"), val));
                         }
                     }
                 }
@@ -345,6 +355,7 @@ pub fn time_input(
     value: &str,
     error: Option<&str>,
 ) -> Markup {
+    let value = ctx.field_value(name, value);
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(name) { (label) }
@@ -457,6 +468,7 @@ mod tests {
             path: "/".into(),
             staff: None,
             proxy: None,
+            kept: None,
             acting_for: None,
             tz: time_tz::timezones::db::asia::TOKYO,
         }

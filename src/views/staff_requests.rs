@@ -32,6 +32,8 @@ pub struct QueueQuery {
     pub age: String,
     /// `1` for overdue requests only.
     pub overdue: String,
+    /// `1` for requests the customer wrote again on.
+    pub wrote_again: String,
     /// The page, from 1.
     pub page: String,
 }
@@ -39,13 +41,14 @@ pub struct QueueQuery {
 impl QueueQuery {
     fn link(&self, page: u64) -> String {
         format!(
-            "/staff/requests?status={}&topic={}&channel={}&assignee={}&age={}&overdue={}&page={page}",
+            "/staff/requests?status={}&topic={}&channel={}&assignee={}&age={}&overdue={}&wrote_again={}&page={page}",
             encode(&self.status),
             encode(&self.topic),
             encode(&self.channel),
             encode(&self.assignee),
             encode(&self.age),
             encode(&self.overdue),
+            encode(&self.wrote_again),
         )
     }
 }
@@ -62,6 +65,8 @@ pub struct QueueRow {
     pub assignee: Option<String>,
     /// Whether it is past its target.
     pub overdue: bool,
+    /// Whether the customer wrote again after an answer.
+    pub wrote_again: bool,
 }
 
 /// What the queue page shows.
@@ -82,6 +87,8 @@ pub struct QueueView<'a> {
     pub overdue: u64,
     /// How many are new, whatever the filter.
     pub new: u64,
+    /// How many the customer wrote again on, whatever the filter.
+    pub wrote_again: u64,
 }
 
 fn select(
@@ -171,6 +178,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
         ul .stat-list {
             li .stat { span .stat__number { (v.new) } a href="/staff/requests?status=new" { (ctx.t("requests.count.new")) } }
             li .stat { span .stat__number { (v.overdue) } a href="/staff/requests?overdue=1" { (ctx.t("requests.count.overdue")) } }
+            li .stat { span .stat__number { (v.wrote_again) } a href="/staff/requests?wrote_again=1" { (ctx.t("requests.count.wrote_again")) } }
         }
         form .filter method="get" action="/staff/requests" {
             div .filter__row {
@@ -184,6 +192,10 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                 div .choice {
                     input .choice__input type="checkbox" id="overdue" name="overdue" value="1" checked[q.overdue == "1"];
                     label .choice__label for="overdue" { (ctx.t("requests.filter.overdue")) }
+                }
+                div .choice {
+                    input .choice__input type="checkbox" id="wrote_again" name="wrote_again" value="1" checked[q.wrote_again == "1"];
+                    label .choice__label for="wrote_again" { (ctx.t("requests.filter.wrote_again")) }
                 }
             }
             (secondary_button(ctx.t("requests.filter.apply")))
@@ -224,6 +236,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                                     @if let Some(due) = row.r.due_at { (ctx.datetime(due)) }
                                     @else { (ctx.t("requests.nothing_due")) }
                                     @if row.overdue { br; strong .tag .tag--overdue { (ctx.t("requests.overdue")) } }
+                                    @if row.wrote_again { br; strong .tag { (ctx.t("requests.wrote_again")) } }
                                 }
                             }
                         }

@@ -36,6 +36,7 @@ pub fn filter_of(query: &QueueQuery, me: i64) -> QueueFilter {
         },
         older_than_days: query.age.parse().ok().filter(|d| AGES.contains(d)),
         overdue_only: query.overdue == "1",
+        wrote_again_only: query.wrote_again == "1",
     }
 }
 
@@ -57,6 +58,7 @@ pub async fn queue(
         .map(|r| QueueRow {
             assignee: r.assignee_id.and_then(|id| names.get(&id).cloned()),
             overdue: requests::overdue(&r, now),
+            wrote_again: requests::wrote_again(&r),
             r,
         })
         .collect();
@@ -73,6 +75,7 @@ pub async fn queue(
             pages: found.pages,
             overdue: counts.overdue,
             new: counts.new,
+            wrote_again: counts.wrote_again,
         },
     )
     .into_response())
