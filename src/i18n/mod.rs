@@ -165,6 +165,24 @@ pub fn format_date(lang: Lang, date: Date) -> String {
     }
 }
 
+/// A day without its weekday, as a date of birth is written: `1941年3月9日`, `9 Mar 1941`.
+pub fn format_day(lang: Lang, date: Date) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "{}年{}月{}日",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        ),
+        Lang::En => format!(
+            "{} {} {}",
+            date.day(),
+            EN_MONTHS[usize::from(u8::from(date.month())) - 1],
+            date.year()
+        ),
+    }
+}
+
 /// An instant written in the desk's zone the language's way:
 /// `2026年11月24日(火) 14:00`, `Tue 24 Nov 2026, 14:00`.
 pub fn format_datetime(lang: Lang, at: OffsetDateTime, tz: &Tz) -> String {

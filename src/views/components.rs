@@ -449,6 +449,14 @@ pub fn warning_button(label: &str) -> Markup {
     html! { button .button .button--warning type="submit" { (label) } }
 }
 
+/// The name of a topic, the same in booking, requests and staff pages. A stored value the
+/// desk no longer offers is shown as it is.
+pub fn topic_name(ctx: &PageContext, topic: &str) -> String {
+    crate::i18n::find(ctx.lang, &format!("topic.{topic}"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| topic.to_owned())
+}
+
 /// A link back to the previous step.
 pub fn back_link(ctx: &PageContext, href: &str) -> Markup {
     html! { a .back-link href=(href) { (ctx.t("nav.back")) } }

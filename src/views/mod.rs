@@ -115,6 +115,29 @@ impl PageContext {
         i18n::format_datetime(self.lang, at, self.tz)
     }
 
+    /// A day without its weekday, written the page language's way.
+    pub fn day(&self, day: time::Date) -> String {
+        i18n::format_day(self.lang, day)
+    }
+
+    /// A stored `YYYY-MM-DD` day (a date of birth) written the page language's way; what
+    /// cannot be read is shown as stored.
+    pub fn stored_day(&self, stored: &str) -> String {
+        crate::domain::dates::parse_day(stored)
+            .map(|day| self.day(day))
+            .unwrap_or_else(|_| stored.to_owned())
+    }
+
+    /// A year of birth, as lists show a date of birth: whether it matches is what staff
+    /// need. Empty is a year not known.
+    pub fn born_in(&self, year: &str) -> String {
+        if year.is_empty() {
+            self.t("date.born_unknown").to_owned()
+        } else {
+            self.tf("date.born_in", &[("year", year)])
+        }
+    }
+
     /// The same page context, for a page a proxy fills in for a customer.
     pub fn acting_for(mut self, customer: Option<String>) -> Self {
         self.acting_for = customer;

@@ -5,7 +5,7 @@
 use super::PageContext;
 use super::components::{
     Banner, Errors, Input, SummaryRow, back_link, button, error_summary, form, input,
-    notification_banner, secondary_button, summary_list, textarea,
+    notification_banner, secondary_button, summary_list, textarea, topic_name,
 };
 use super::layout::{Page, encode, render};
 use super::requests::{ThreadLine, label, lines, messages, with_reference};
@@ -138,7 +138,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
         .chain(Topic::ALL.iter().map(|t| {
             (
                 t.as_str().to_owned(),
-                label(ctx, "topic", t.as_str()).to_owned(),
+                topic_name(ctx, t.as_str()).to_owned(),
             )
         }))
         .collect();
@@ -228,7 +228,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                                     (row.r.customer_name)
                                     @if row.r.proxy_registration_id.is_some() { br; span .muted { (ctx.t("requests.by_proxy")) } }
                                 }
-                                td { (label(ctx, "topic", &row.r.topic)) }
+                                td { (topic_name(ctx, &row.r.topic)) }
                                 td { (label(ctx, "channel", &row.r.channel)) }
                                 td { (status_tag(ctx, &row.r.status)) }
                                 td { (row.assignee.clone().unwrap_or_else(|| ctx.t("requests.nobody").to_owned())) }
@@ -328,7 +328,7 @@ pub fn detail(
         },
         SummaryRow {
             key: ctx.t("requests.field.topic").to_owned(),
-            value: html! { (label(ctx, "topic", &r.topic)) },
+            value: html! { (topic_name(ctx, &r.topic)) },
             change: None,
         },
         SummaryRow {
@@ -485,7 +485,7 @@ pub fn settings(
         (form(ctx, "/staff/settings/requests", html! {
             @for (topic, value) in values {
                 @let name = topic_field(*topic);
-                @let topic_label = label(ctx, "topic", topic.as_str());
+                @let topic_label = topic_name(ctx, topic.as_str());
                 (input(ctx, Input {
                     name,
                     label: &topic_label,

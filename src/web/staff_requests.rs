@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::services::requests::{self, Assignee, QueueFilter, RequestError, Targets};
 use crate::services::{audit, booking, proxies};
 use crate::views::PageContext;
-use crate::views::components::Errors;
-use crate::views::requests::{ThreadLine, label};
+use crate::views::components::{Errors, topic_name};
+use crate::views::requests::ThreadLine;
 use crate::views::staff_requests::{
     self as view, AGES, Detail, QueueQuery, QueueRow, QueueView, RequestForms, topic_field,
 };
@@ -438,7 +438,7 @@ pub async fn settings_save(
                     }
                 ),
                 vec![
-                    ("topic", label(&ctx, "topic", topic.as_str()).to_owned()),
+                    ("topic", topic_name(&ctx, topic.as_str()).to_owned()),
                     ("max", MAX_TARGET_HOURS.to_string()),
                 ],
             ),
