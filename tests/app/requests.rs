@@ -427,6 +427,11 @@ async fn the_thread_shows_replies_never_notes_and_a_wrong_or_old_link_shows_noth
         .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
     assert!(!wrong.body.contains(&r.reference));
+    // A mistyped link is no dead end: the page offers a way to write to the desk.
+    assert!(wrong.body.contains("href=\"/requests/new\""), "{}", wrong.body);
+    let mistyped_booking = app.browser().get("/bookings/not-a-real-link").await;
+    assert_eq!(mistyped_booking.status, StatusCode::NOT_FOUND);
+    assert!(mistyped_booking.body.contains("href=\"/requests/new\""));
     let garbage = app.browser().get("/requests/%3Cscript%3E").await;
     assert_eq!(garbage.status, StatusCode::NOT_FOUND);
 
