@@ -599,6 +599,8 @@ pub fn manage_message(
         @if let Some(back) = back { (back_link(ctx, back)) }
         h1 .heading-l { (title) }
         p { (ctx.t(body_key)) }
+        // Never a dead end: a way to write to the desk about the booking.
+        p { (ctx.t("book.manage.write")) " " a href="/requests/new" { (ctx.t("error404.write_link")) } }
     };
     render(ctx, Page::new(title, body))
 }
