@@ -274,9 +274,10 @@ pub fn choices(ctx: &PageContext, group: ChoiceGroup<'_>) -> Markup {
     let error = group.error.as_deref();
     let kind = if group.multiple { "checkbox" } else { "radio" };
     let described = described_by(group.name, group.hint.is_some(), error.is_some());
-    let selected = match ctx.kept.as_deref() {
-        Some(kept) => kept.values(group.name),
-        None => group.selected.clone(),
+    // A refused form's choices, when it held this group; other forms on the page keep theirs.
+    let selected = match ctx.kept.as_deref().map(|kept| kept.values(group.name)) {
+        Some(kept) if !kept.is_empty() => kept,
+        _ => group.selected.clone(),
     };
     html! {
         div .form-group .form-group--error[error.is_some()] {
