@@ -43,6 +43,7 @@ pub mod room;
 pub mod schedule;
 pub mod staff;
 pub mod token;
+pub mod width;
 
 pub use audit::AuditAction;
 pub use booking::BookingStatus;

@@ -404,6 +404,39 @@ pub fn request_notice(
     )
 }
 
+/// Tells the staff member a request is with that the customer has written again.
+pub fn staff_request_notice(
+    lang: Lang,
+    display_name: &str,
+    reference: &str,
+    customer: &str,
+    link: &str,
+) -> Rendered {
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(
+                lang,
+                "email.staff_wrote_again.subject",
+                &[("reference", reference)],
+            ),
+            greeting: tf(lang, "email.greeting", &[("name", display_name)]),
+            reference: Some(reference.to_owned()),
+            before: vec![tf(
+                lang,
+                "email.staff_wrote_again.body",
+                &[("customer", customer)],
+            )],
+            action: Some((
+                t(lang, "email.staff_wrote_again.action").to_owned(),
+                link.to_owned(),
+            )),
+            links: Vec::new(),
+            after: Vec::new(),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -601,8 +601,44 @@ pub async fn customer_message(
         json!({ "reference": r.reference, "status_before": before.as_str(), "status": after.as_str() }),
     )
     .await?;
+    tell_assignee(&txn, now, config, &r).await?;
     txn.commit().await?;
     Ok(r)
+}
+
+/// Tells the staff member a request is with that the customer has written again, by email
+/// in the desk's first language, with the link to the request's staff page.
+async fn tell_assignee<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    r: &Request,
+) -> Result<(), DbErr> {
+    let Some(assignee) = r.assignee_id else {
+        return Ok(());
+    };
+    let Some(staff) = staff_user::Entity::find_by_id(assignee)
+        .one(conn)
+        .await?
+        .filter(|s| s.active)
+    else {
+        return Ok(());
+    };
+    let Ok(recipient) = Email::parse(&staff.email) else {
+        return Ok(());
+    };
+    let lang = Lang::default();
+    let link = config.link(&format!("/staff/requests/{}", r.id));
+    let message = templates::staff_request_notice(
+        lang,
+        &staff.display_name,
+        &r.reference,
+        &r.customer_name,
+        &link,
+    );
+    let kind = "staff_request_notice";
+    mail::enqueue_plain(conn, now, &config.base_url, kind, recipient, lang, message).await?;
+    Ok(())
 }
 
 /// Staff answer the customer: the reply joins the thread and is emailed (in the customer's
@@ -863,6 +899,8 @@ pub struct QueueFilter {
     pub older_than_days: Option<i64>,
     /// Only requests past their target.
     pub overdue_only: bool,
+    /// Only requests the customer wrote again on after an answer, not yet answered again.
+    pub wrote_again_only: bool,
 }
 
 /// The statuses shown when the filter names none: everything not yet done.
@@ -919,6 +957,9 @@ pub async fn queue<C: ConnectionTrait>(
     if filter.overdue_only {
         query = query.filter(overdue_condition(now));
     }
+    if filter.wrote_again_only {
+        query = query.filter(wrote_again_condition());
+    }
     // Counted without the order, which only the page needs.
     let total = query.clone().count(conn).await?;
     let pages = total.div_ceil(QUEUE_PAGE_SIZE).max(1);
@@ -942,6 +983,18 @@ pub async fn queue<C: ConnectionTrait>(
     })
 }
 
+/// Whether the customer wrote again after an answer and has not been answered since: a
+/// request open again once staff had replied (a reply makes it waiting).
+pub fn wrote_again(r: &Request) -> bool {
+    status_of(r) == RequestStatus::Open && r.first_reply_at.is_some()
+}
+
+fn wrote_again_condition() -> Condition {
+    Condition::all()
+        .add(support_request::Column::Status.eq(RequestStatus::Open.as_str()))
+        .add(support_request::Column::FirstReplyAt.is_not_null())
+}
+
 fn overdue_condition(now: OffsetDateTime) -> Condition {
     Condition::all()
         .add(
@@ -958,6 +1011,8 @@ pub struct Counts {
     pub new: u64,
     /// Requests past their response-time target.
     pub overdue: u64,
+    /// Requests the customer wrote again on, waiting for another answer.
+    pub wrote_again: u64,
 }
 
 /// Counts new and overdue requests.
@@ -970,7 +1025,15 @@ pub async fn counts<C: ConnectionTrait>(conn: &C, now: OffsetDateTime) -> Result
         .filter(overdue_condition(now))
         .count(conn)
         .await?;
-    Ok(Counts { new, overdue })
+    let wrote_again = support_request::Entity::find()
+        .filter(wrote_again_condition())
+        .count(conn)
+        .await?;
+    Ok(Counts {
+        new,
+        overdue,
+        wrote_again,
+    })
 }
 
 /// How many requests stand in each status.

@@ -4,7 +4,7 @@
 use super::PageContext;
 use super::components::{
     Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices,
-    error_summary, form, input, notification_banner, textarea, warning_button,
+    error_summary, form, input, notification_banner, textarea, topic_name, warning_button,
 };
 use super::layout::{Page, render};
 use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES, TOPICS};
@@ -243,10 +243,6 @@ pub fn time(ctx: &PageContext, list: &TimeList<'_>, errors: &Errors) -> Markup {
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }
 
-fn topic_label(ctx: &PageContext, topic: &str) -> String {
-    ctx.t(&format!("topic.{topic}")).to_owned()
-}
-
 /// The "your details" page.
 pub fn details(
     ctx: &PageContext,
@@ -286,7 +282,7 @@ pub fn details(
                 legend: ctx.t("book.field.topic"),
                 legend_is_heading: false,
                 hint: None,
-                choices: TOPICS.iter().map(|t| Choice { value: t, label: topic_label(ctx, t), hint: None }).collect(),
+                choices: TOPICS.iter().map(|t| Choice { value: t, label: topic_name(ctx, t), hint: None }).collect(),
                 selected: vec![values.topic.as_str()],
                 error: errors.message(ctx, "topic"),
                 multiple: false,
@@ -344,7 +340,7 @@ fn or_none(ctx: &PageContext, value: &str) -> String {
 fn answer_rows(ctx: &PageContext, a: &Answers<'_>, changes: bool) -> Vec<SummaryRow> {
     let change = |href: &str, what: &str| changes.then(|| (href.to_owned(), what.to_owned()));
     let d = a.details;
-    let mut topic = topic_label(ctx, &d.topic);
+    let mut topic = topic_name(ctx, &d.topic);
     if d.topic == "other" {
         topic = format!("{topic}: {}", d.topic_other.trim());
     }
@@ -603,6 +599,8 @@ pub fn manage_message(
         @if let Some(back) = back { (back_link(ctx, back)) }
         h1 .heading-l { (title) }
         p { (ctx.t(body_key)) }
+        // Never a dead end: a way to write to the desk about the booking.
+        p { (ctx.t("book.manage.write")) " " a href="/requests/new" { (ctx.t("error404.write_link")) } }
     };
     render(ctx, Page::new(title, body))
 }

@@ -77,6 +77,12 @@ pub fn render(ctx: &PageContext, page: Page) -> Markup {
                                 p { (ctx.tf(key, &[("customer", customer)])) }
                             }
                         }
+                        @if ctx.kept.is_some() {
+                            div .banner role="alert" aria-labelledby="kept-title" {
+                                div .banner__header { h2 .banner__title #kept-title { (ctx.t("form.kept.title")) } }
+                                div .banner__content { p { (ctx.t("form.kept.body")) } }
+                            }
+                        }
                         (page.body)
                     }
                 }

@@ -260,7 +260,12 @@ pub fn apply_check(ctx: &PageContext, draft: &ApplicationDraft, errors: &Errors)
         ),
         row(
             "apply.field.birth",
-            html! { (format!("{y}-{m:0>2}-{d:0>2}")) },
+            html! {
+                @match crate::domain::dates::typed_date(y, m, d) {
+                    Ok(day) => (ctx.day(day)),
+                    Err(_) => (format!("{y} {m} {d}")),
+                }
+            },
             ApplyStep::CustomerBirth,
         ),
         row(

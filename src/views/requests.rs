@@ -6,6 +6,7 @@ use super::PageContext;
 use super::components::{
     Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices,
     error_summary, form, input, notification_banner, secondary_button, summary_list, textarea,
+    topic_name,
 };
 use super::layout::{Page, render};
 use crate::domain::request::{
@@ -216,7 +217,7 @@ pub fn step(
                 hint: Some(ctx.t("request.hint.topic")),
                 choices: Topic::ALL.iter().map(|t| Choice {
                     value: t.as_str(),
-                    label: label(ctx, "topic", t.as_str()).to_owned(),
+                    label: topic_name(ctx, t.as_str()).to_owned(),
                     hint: Some(ctx.t(&format!("request.topic_hint.{}", t.as_str())).to_owned()),
                 }).collect(),
                 selected: vec![draft.topic.as_str()],
@@ -227,7 +228,7 @@ pub fn step(
         RequestStep::Details => html! {
             (heading)
             @if let Some(topic) = draft.topic() {
-                p { (ctx.tf("request.details.about", &[("topic", &label(ctx, "topic", topic.as_str()))])) }
+                p { (ctx.tf("request.details.about", &[("topic", &topic_name(ctx, topic.as_str()))])) }
             }
             (textarea(ctx, "details", ctx.t("request.field.details"),
                 Some(&ctx.tf("request.hint.details", &[("max", &limit)])), &draft.details,
@@ -310,7 +311,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
     let mut rows = vec![
         row(
             "request.field.topic",
-            html! { (label(ctx, "topic", &draft.topic)) },
+            html! { (topic_name(ctx, &draft.topic)) },
             RequestStep::Topic,
         ),
         row(
@@ -459,7 +460,7 @@ pub fn thread(
         h2 .heading-m { (ctx.t("request.thread.about_heading")) }
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("request.field.status").to_owned(), value: html! { strong class={ "tag tag--" (page.status.as_str()) } { (label(ctx, "status", page.status.as_str())) } }, change: None },
-            SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (label(ctx, "topic", &r.topic)) }, change: None },
+            SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (topic_name(ctx, &r.topic)) }, change: None },
             SummaryRow { key: ctx.t("request.field.channel").to_owned(), value: html! { (label(ctx, "channel", &r.channel)) }, change: None },
             SummaryRow { key: ctx.t("request.field.sent_at").to_owned(), value: html! { (ctx.datetime(r.created_at)) }, change: None },
         ]))

@@ -512,16 +512,7 @@ pub const OUTCOMES: [BookingStatus; 3] = [
 ];
 
 fn topic_name(ctx: &PageContext, topic: &str) -> String {
-    let key = match topic {
-        "card_payments" => "schedule.topic.card_payments",
-        "statements" => "schedule.topic.statements",
-        "points" => "schedule.topic.points",
-        "personal_details" => "schedule.topic.personal_details",
-        "lost_stolen" => "schedule.topic.lost_stolen",
-        "other" => "schedule.topic.other",
-        other => return other.to_owned(),
-    };
-    ctx.t(key).to_owned()
+    super::components::topic_name(ctx, topic)
 }
 
 fn sign_language_name(ctx: &PageContext, code: &str) -> String {

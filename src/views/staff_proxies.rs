@@ -10,7 +10,7 @@ use super::components::{
 use super::layout::{Page, render};
 use super::proxy::label;
 use crate::domain::proxy::{
-    ConsentMethod, IdDocument, RegistrationStatus, Scopes, masked_address, masked_birth_date,
+    ConsentMethod, IdDocument, RegistrationStatus, Scopes, birth_year, masked_address,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -48,7 +48,7 @@ impl QueueRow {
             id: r.id,
             reference: r.reference.clone(),
             customer: r.principal_full_name.clone(),
-            birth: masked_birth_date(&r.principal_birth_date),
+            birth: birth_year(&r.principal_birth_date),
             address: masked_address(&r.principal_address),
             proxy: r.proxy_full_name.clone(),
             relationship: r.relationship.clone(),
@@ -113,7 +113,7 @@ pub fn queue(
                             tr {
                                 td .nowrap { a href={ "/staff/proxies/" (row.id) } { (row.reference) } }
                                 td { (row.customer) }
-                                td .nowrap { (row.birth) }
+                                td .nowrap { (ctx.born_in(&row.birth)) }
                                 td { (row.address) }
                                 td { (row.proxy) br; span .muted { (label(ctx, "relationship", &row.relationship)) } }
                                 td .nowrap { (ctx.datetime(row.submitted_at)) }
@@ -272,7 +272,7 @@ pub fn detail(
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("apply.field.principal_full_name").to_owned(), value: html! { (r.principal_full_name) }, change: None },
             SummaryRow { key: ctx.t("apply.field.principal_kana").to_owned(), value: html! { (r.principal_kana) }, change: None },
-            SummaryRow { key: ctx.t("apply.field.birth").to_owned(), value: html! { (r.principal_birth_date) }, change: None },
+            SummaryRow { key: ctx.t("apply.field.birth").to_owned(), value: html! { (ctx.stored_day(&r.principal_birth_date)) }, change: None },
             SummaryRow { key: ctx.t("apply.field.principal_address").to_owned(), value: lines(&r.principal_address), change: None },
             SummaryRow { key: ctx.t("apply.field.principal_member_number").to_owned(), value: html! { (r.principal_member_number.clone().unwrap_or_else(|| ctx.t("apply.check.none").to_owned())) }, change: None },
             SummaryRow { key: ctx.t("apply.field.principal_email").to_owned(), value: html! { (r.principal_email.clone().unwrap_or_else(|| ctx.t("apply.check.none").to_owned())) }, change: None },
@@ -425,7 +425,7 @@ pub fn end_requests(ctx: &PageContext, rows: &[EndRequestRow], notice: Option<&s
                     SummaryRow { key: ctx.t("proxies.requested_at").to_owned(), value: html! { (ctx.datetime(row.requested_at)) }, change: None },
                     SummaryRow { key: ctx.t("end.field.reference").to_owned(), value: html! { (row.typed.0) }, change: None },
                     SummaryRow { key: ctx.t("end.field.name").to_owned(), value: html! { (row.typed.1) }, change: None },
-                    SummaryRow { key: ctx.t("end.field.birth").to_owned(), value: html! { (row.typed.2) }, change: None },
+                    SummaryRow { key: ctx.t("end.field.birth").to_owned(), value: html! { (ctx.born_in(&row.typed.2)) }, change: None },
                     SummaryRow { key: ctx.t("end.field.note").to_owned(), value: html! { (row.note.clone().unwrap_or_default()) }, change: None },
                     SummaryRow { key: ctx.t("proxies.matched").to_owned(), value: match &row.matched {
                         Some((id, reference, proxy, _)) => html! { a href={ "/staff/proxies/" (id) } { (reference) } " — " (proxy) },

@@ -1,5 +1,6 @@
 //! HTTP: the router, the middleware every request passes through, and the handlers.
 
+pub mod audit;
 pub mod book;
 pub mod context;
 pub mod cookies;
@@ -111,7 +112,7 @@ pub fn router(state: AppState) -> Router {
             "same-origin",
         ),
     ];
-    let mut app = routes
+    let app = routes
         .fallback(public::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             context::panic_response,
@@ -121,6 +122,14 @@ pub fn router(state: AppState) -> Router {
             context::page_context,
         ))
         .with_state(state);
+    let inner = app.clone();
+    let mut app =
+        Router::new().fallback_service(tower::service_fn(move |req| {
+            let app = inner.clone();
+            async move {
+                Ok::<_, std::convert::Infallible>(context::show_stale_forms_again(app, req).await)
+            }
+        }));
     for (name, value) in static_headers {
         app = app.layer(SetResponseHeaderLayer::overriding(
             name,

@@ -269,7 +269,7 @@ pub async fn customer(
             .map(|q| RequestLine {
                 id: q.id,
                 reference: q.reference.clone(),
-                topic: ctx.t(&format!("request.topic.{}", q.topic)).to_owned(),
+                topic: crate::views::components::topic_name(&ctx, &q.topic),
                 status: ctx.t(&format!("request.status.{}", q.status)).to_owned(),
                 sent_at: q.created_at,
             })

@@ -378,7 +378,7 @@ pub async fn end_requests(
             typed: (
                 q.typed_reference,
                 q.typed_name,
-                crate::domain::proxy::masked_birth_date(&q.typed_birth_date),
+                crate::domain::proxy::birth_year(&q.typed_birth_date),
             ),
             note: q.note,
             matched,

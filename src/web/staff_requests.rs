@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::services::requests::{self, Assignee, QueueFilter, RequestError, Targets};
 use crate::services::{audit, booking};
 use crate::views::PageContext;
-use crate::views::components::Errors;
-use crate::views::requests::{ThreadLine, label};
+use crate::views::components::{Errors, topic_name};
+use crate::views::requests::ThreadLine;
 use crate::views::staff_requests::{
     self as view, AGES, Detail, QueueQuery, QueueRow, QueueView, RequestForms, topic_field,
 };
@@ -36,6 +36,7 @@ pub fn filter_of(query: &QueueQuery, me: i64) -> QueueFilter {
         },
         older_than_days: query.age.parse().ok().filter(|d| AGES.contains(d)),
         overdue_only: query.overdue == "1",
+        wrote_again_only: query.wrote_again == "1",
     }
 }
 
@@ -57,6 +58,7 @@ pub async fn queue(
         .map(|r| QueueRow {
             assignee: r.assignee_id.and_then(|id| names.get(&id).cloned()),
             overdue: requests::overdue(&r, now),
+            wrote_again: requests::wrote_again(&r),
             r,
         })
         .collect();
@@ -73,6 +75,7 @@ pub async fn queue(
             pages: found.pages,
             overdue: counts.overdue,
             new: counts.new,
+            wrote_again: counts.wrote_again,
         },
     )
     .into_response())
@@ -433,7 +436,7 @@ pub async fn settings_save(
                     }
                 ),
                 vec![
-                    ("topic", label(&ctx, "topic", topic.as_str()).to_owned()),
+                    ("topic", topic_name(&ctx, topic.as_str()).to_owned()),
                     ("max", MAX_TARGET_HOURS.to_string()),
                 ],
             ),
