@@ -96,6 +96,9 @@ pub enum AuditAction {
     ProxyRenewalRequested,
     /// Staff renewed a proxy registration.
     ProxyRenewed,
+    /// The customer named in an application said, by the link in her email, that it was
+    /// not her doing.
+    ProxyNotMe,
     /// A support request was sent, by the customer or by a proxy for them.
     RequestSent,
     /// The customer (or their proxy) wrote again in a request's thread.
@@ -114,7 +117,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 53] = [
+    pub const ALL: [AuditAction; 54] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -161,6 +164,7 @@ impl AuditAction {
         AuditAction::ProxyExpired,
         AuditAction::ProxyRenewalRequested,
         AuditAction::ProxyRenewed,
+        AuditAction::ProxyNotMe,
         AuditAction::RequestSent,
         AuditAction::RequestCustomerMessage,
         AuditAction::RequestReplied,
@@ -219,6 +223,7 @@ impl AuditAction {
             AuditAction::ProxyExpired => "proxy.expired",
             AuditAction::ProxyRenewalRequested => "proxy.renewal_requested",
             AuditAction::ProxyRenewed => "proxy.renewed",
+            AuditAction::ProxyNotMe => "proxy.not_me",
             AuditAction::RequestSent => "request.sent",
             AuditAction::RequestCustomerMessage => "request.customer_message",
             AuditAction::RequestReplied => "request.replied",

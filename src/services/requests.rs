@@ -199,6 +199,24 @@ fn thread_address(config: &Config, r: &Request, token: Option<&Token>) -> Option
     }
 }
 
+/// Where an email about something done for a request (a session booked to answer it) leads
+/// back to its thread: the proxy's portal, or a fresh link for the customer.
+pub async fn thread_link_for_email<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    request_id: i64,
+) -> Result<Option<String>, DbErr> {
+    let Some(r) = get(conn, request_id).await? else {
+        return Ok(None);
+    };
+    let token = match r.proxy_registration_id {
+        Some(_) => None,
+        None => Some(new_link(conn, now, r.id).await?),
+    };
+    Ok(thread_address(config, &r, token.as_ref()))
+}
+
 /// Writes a new link for a request's thread; only its hash is kept.
 async fn new_link<C: ConnectionTrait>(
     conn: &C,
@@ -231,10 +249,18 @@ async fn tell<C: ConnectionTrait>(
         return Ok(());
     };
     let lang = lang_of(r);
-    let action = thread_address(config, r, token)
-        .map(|url| (t(lang, "email.request.action").to_owned(), url));
-    let message =
-        templates::request_notice(lang, which, &r.customer_name, &r.reference, before, action);
+    let thread = thread_address(config, r, token);
+    let back = super::contact::way_back(conn, config, thread.clone()).await?;
+    let action = thread.map(|url| (t(lang, "email.request.action").to_owned(), url));
+    let message = templates::request_notice(
+        lang,
+        which,
+        &r.customer_name,
+        &r.reference,
+        before,
+        action,
+        back,
+    );
     mail::enqueue(
         conn,
         now,
@@ -276,7 +302,32 @@ pub async fn send(
     draft: Option<&Token>,
 ) -> Result<Sent, DbErr> {
     let txn = begin_write(db).await?;
-    let due = due_from(&txn, config, new.topic, now).await?;
+    let sent = open(&txn, now, config, actor, new, lang, by_proxy).await?;
+    if let Some(draft) = draft {
+        let done = RequestDraft {
+            sent: Some(sent.request.reference.clone()),
+            ..Default::default()
+        };
+        super::drafts::save(&txn, now, draft, &done).await?;
+    }
+    txn.commit().await?;
+    Ok(sent)
+}
+
+/// Writes a new request on `conn` (the caller's transaction) with its first message, due
+/// time, audit row and acknowledgement email: what [`send`] does, for other use-cases that
+/// open a request for the customer. A request about a lost or stolen card is acknowledged
+/// with how to stop the card at any hour first.
+pub async fn open<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    new: &NewRequest,
+    lang: Lang,
+    by_proxy: Option<&ProxySender>,
+) -> Result<Sent, DbErr> {
+    let due = due_from(conn, config, new.topic, now).await?;
     let r = support_request::ActiveModel {
         id: NotSet,
         reference: Set(Reference::generate('R').as_str().to_owned()),
@@ -299,7 +350,7 @@ pub async fn send(
         resolved_at: Set(None),
         closed_at: Set(None),
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
     request_message::ActiveModel {
         id: NotSet,
@@ -317,14 +368,14 @@ pub async fn send(
         body: Set(new.details.clone()),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
     let token = match by_proxy {
         Some(_) => None,
-        None => Some(new_link(&txn, now, r.id).await?),
+        None => Some(new_link(conn, now, r.id).await?),
     };
     audit::record(
-        &txn,
+        conn,
         now,
         actor,
         AuditAction::RequestSent,
@@ -336,27 +387,17 @@ pub async fn send(
     let channel_key = format!("request.channel.{}", r.channel);
     let channel = t(lang, &channel_key);
     let by = format_datetime(lang, due, config.timezone);
-    tell(
-        &txn,
-        now,
-        config,
-        &r,
-        "received",
-        vec![
-            tf(lang, "email.request.received.body", &[("channel", channel)]),
-            tf(lang, "email.request.received.due", &[("due", &by)]),
-        ],
-        token.as_ref(),
-    )
-    .await?;
-    if let Some(draft) = draft {
-        let done = RequestDraft {
-            sent: Some(r.reference.clone()),
-            ..Default::default()
-        };
-        super::drafts::save(&txn, now, draft, &done).await?;
+    let mut said = vec![tf(
+        lang,
+        "email.request.received.body",
+        &[("channel", channel)],
+    )];
+    if new.topic == Topic::LostStolen {
+        let stop = super::contact::load(conn, config).await?.card_stop;
+        said.extend(templates::card_stop_paragraphs(lang, &stop));
     }
-    txn.commit().await?;
+    said.push(tf(lang, "email.request.received.due", &[("due", &by)]));
+    tell(conn, now, config, &r, "received", said, token.as_ref()).await?;
     Ok(Sent { request: r, token })
 }
 

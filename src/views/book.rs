@@ -3,8 +3,9 @@
 
 use super::PageContext;
 use super::components::{
-    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices,
-    error_summary, form, input, notification_banner, textarea, warning_button,
+    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, card_stop_box,
+    choices, error_summary, form, input, notification_banner, textarea, warning_button,
+    write_to_us,
 };
 use super::layout::{Page, render};
 use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES, TOPICS};
@@ -14,6 +15,10 @@ use crate::i18n;
 use maud::{Markup, html};
 use time::{Date, OffsetDateTime};
 use time_tz::OffsetDateTimeExt;
+
+/// The topic of a session about a lost or stolen card: a session days away is not the way
+/// to stop a card, so every page of the journey that knows it says how to stop one now.
+pub const LOST_CARD: &str = "lost_stolen";
 
 /// The start page of the journey.
 pub fn start(ctx: &PageContext, can_continue: Option<&str>) -> Markup {
@@ -32,6 +37,10 @@ pub fn start(ctx: &PageContext, can_continue: Option<&str>) -> Markup {
         }
         p { (ctx.t("book.start.no_phone")) }
         p { (ctx.t("book.start.no_limit")) }
+        div .warning-text #lost-card-first {
+            (ctx.t("lost.book.start")) " "
+            a href="/requests/new/lost-card" { (ctx.t("lost.book.start_link")) }
+        }
         p { a .button href="/book/mode" draggable="false" { (ctx.t("book.start.button")) } }
         @if let Some(href) = can_continue {
             p { a href=(href) { (ctx.t("book.start.continue")) } }
@@ -264,6 +273,9 @@ pub fn details(
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         p { (ctx.t("book.details.lead")) }
+        @if values.topic == LOST_CARD {
+            (card_stop_box(ctx, "lost.stop.session_warning"))
+        }
         (form(ctx, "/book/details", html! {
             (input(ctx, Input {
                 name: "name", label: ctx.t("book.field.name"), value: &values.name,
@@ -416,6 +428,9 @@ pub fn check(ctx: &PageContext, answers: &Answers<'_>, request: Option<&str>) ->
         @if let Some(reference) = request {
             p { (ctx.tf("book.check.for_request", &[("reference", reference)])) }
         }
+        @if answers.details.topic == LOST_CARD {
+            (card_stop_box(ctx, "lost.stop.session_warning"))
+        }
         (super::components::summary_list(ctx, &answer_rows(ctx, answers, true)))
         h2 .heading-m { (ctx.t("book.check.now_heading")) }
         p { (ctx.t("book.check.now")) }
@@ -440,6 +455,8 @@ pub struct Session<'a> {
     pub email: &'a str,
     /// Where it stands.
     pub status: BookingStatus,
+    /// Whether it is about a lost or stolen card.
+    pub lost_card: bool,
 }
 
 /// The confirmation page.
@@ -454,6 +471,9 @@ pub fn confirmation(ctx: &PageContext, s: &Session<'_>) -> Markup {
             }
         }
         p { (ctx.tf("book.done.email", &[("email", s.email)])) }
+        @if s.lost_card {
+            (card_stop_box(ctx, "lost.stop.session_warning"))
+        }
         (super::components::summary_list(ctx, &session_rows(ctx, s)))
         h2 .heading-m { (ctx.t("book.done.next_heading")) }
         ul .list .list--bullet {
@@ -558,6 +578,7 @@ pub fn manage(
             }
             ManageState::TooLate => {
                 p { (ctx.t("book.manage.too_late")) }
+                (write_to_us(ctx, None))
             }
             ManageState::Closed => {
                 p { a href="/book" { (ctx.t("book.manage.book_again")) } }
@@ -591,6 +612,9 @@ pub fn cancel(
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }
 
+/// The manage-link messages that tell the customer to write to the desk.
+const WRITE_TO_US_AFTER: [&str; 2] = ["book.manage.too_late", "book.manage.proxy_ended"];
+
 /// A manage-link page that cannot be used: the link is wrong, or too late.
 pub fn manage_message(
     ctx: &PageContext,
@@ -603,6 +627,10 @@ pub fn manage_message(
         @if let Some(back) = back { (back_link(ctx, back)) }
         h1 .heading-l { (title) }
         p { (ctx.t(body_key)) }
+        // The pages that send the customer to the desk say how to write to it.
+        @if WRITE_TO_US_AFTER.contains(&body_key) {
+            (write_to_us(ctx, None))
+        }
     };
     render(ctx, Page::new(title, body))
 }

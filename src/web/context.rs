@@ -209,6 +209,14 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
                 .to_string()
         });
 
+    // Read again at most every few seconds, not for every request.
+    let contacts = match state.contacts.get(&state.db, &state.config).await {
+        Ok(contacts) => contacts,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the desk's contact settings");
+            Default::default()
+        }
+    };
     let mut ctx = PageContext {
         lang,
         prefs,
@@ -223,6 +231,8 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
         proxy: None,
         acting_for: None,
         tz: state.config.timezone,
+        desk: contacts.desk,
+        card_stop: contacts.card_stop,
     };
 
     let mut clear = Vec::new();
