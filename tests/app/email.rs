@@ -30,6 +30,11 @@ fn booking_email(to: &str, event: &CalendarEvent) -> OutgoingEmail {
             "https://desk.example.jp/manage/abc".into(),
         )),
         after: vec![],
+        way_back: templates::WayBack {
+            link: "https://desk.example.jp/requests/new".into(),
+            thread: false,
+            desk: Default::default(),
+        },
     };
     OutgoingEmail {
         kind: "test_booking",
