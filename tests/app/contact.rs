@@ -553,7 +553,8 @@ async fn an_approved_registration_ends_when_the_customer_says_it_was_not_her(app
 /// Walks `/book` to the check page with a lost or stolen card as the topic.
 async fn book_about_a_lost_card(app: &TestApp, browser: &Browser) -> Page {
     let day = today(app) + Duration::days(3);
-    let steps: [(&str, Vec<(&str, String)>, &str); 3] = [
+    type Step<'a> = (&'a str, Vec<(&'a str, String)>, &'a str);
+    let steps: [Step; 3] = [
         (
             "/book/mode",
             vec![("mode", "sign_language_video".to_owned())],
