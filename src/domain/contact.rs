@@ -56,6 +56,15 @@ pub fn optional_postal_address(raw: &str) -> Result<Option<String>, Invalid> {
     optional_text(raw, POSTAL_ADDRESS_MAX_CHARS)
 }
 
+/// The host of an `https://` (or `http://`) address, empty when there is none; `None` for
+/// anything that is not a web address.
+pub fn web_host(value: &str) -> Option<&str> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))?;
+    rest.split(['/', '?', '#']).next()
+}
+
 /// Reads a web page's address: `https://` (or, for local use, `http://`), a host, and no
 /// spaces or characters that could break out of a link; nothing typed is none.
 pub fn optional_web_address(raw: &str) -> Result<Option<String>, Invalid> {
@@ -66,11 +75,7 @@ pub fn optional_web_address(raw: &str) -> Result<Option<String>, Invalid> {
     if value.chars().count() > WEB_ADDRESS_MAX_CHARS {
         return Err(Invalid::TooLong);
     }
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
-        .ok_or(Invalid::BadFormat)?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = web_host(value).ok_or(Invalid::BadFormat)?;
     if host.is_empty()
         || value
             .chars()

@@ -10,11 +10,7 @@ use crate::db::begin_write;
 use crate::domain::{AuditAction, CardStop, DeskContact};
 use crate::entities::setting;
 use crate::mail::templates::WayBack;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -79,28 +75,7 @@ pub async fn save(
         (CARD_LINE_KEY, &new.card_stop.line),
     ];
     for (key, value) in values {
-        match value {
-            Some(value) => {
-                setting::Entity::insert(setting::ActiveModel {
-                    key: Set(key.to_owned()),
-                    value: Set(value.clone()),
-                    updated_at: Set(now),
-                })
-                .on_conflict(
-                    OnConflict::column(setting::Column::Key)
-                        .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
-                        .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
-            }
-            None => {
-                setting::Entity::delete_many()
-                    .filter(setting::Column::Key.eq(key))
-                    .exec(&txn)
-                    .await?;
-            }
-        }
+        super::desk::put_or_remove(&txn, now, key, value.as_deref()).await?;
     }
     audit::record(
         &txn,

@@ -5,6 +5,7 @@
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
 use super::forms::{rejected, see_other};
+use super::public::SavedQuery;
 use crate::domain::contact::{optional_number, optional_postal_address, optional_web_address};
 use crate::domain::{CardStop, DeskContact};
 use crate::error::Result;
@@ -15,14 +16,6 @@ use crate::views::contact::{self as view, ContactForm};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-
-/// `?saved=1` after saving.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct SavedQuery {
-    saved: String,
-}
 
 /// The contact settings, as saved.
 pub async fn settings_form(

@@ -6,7 +6,9 @@
 //! telephone relay service, on the lost-card page, in `/book` and in every acknowledgement.
 
 use crate::booking::{at, key, today};
-use crate::proxies::{application, approved, email_with, scopes, see_other, subject, text};
+use crate::proxies::{
+    application, approved, email_with, scopes, see_other, subject, submitted, text,
+};
 use crate::smtp::Receiver;
 use crate::support::{Backend, Browser, Page, TestApp};
 use crate::{backend_tests, db_tests};
@@ -14,8 +16,8 @@ use mail_parser::MessageParser;
 use reqwest::StatusCode;
 use time::Duration;
 use yorisoi::domain::Qualification::SignLanguageInterpreter;
+use yorisoi::domain::Role;
 use yorisoi::domain::schedule::SessionMode;
-use yorisoi::domain::{Lang, Role};
 use yorisoi::services::proxies::{self, Registration};
 use yorisoi::services::{Actor, requests};
 
@@ -169,11 +171,8 @@ async fn every_email_replies_to_the_desk_and_leads_back_to_a_page_that_opens(bac
         "taro@example.jp",
     )
     .await;
-    proxies::apply(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
+    submitted(
+        &app,
         &application(
             "山田 花子",
             "やまだ はなこ",
@@ -181,11 +180,8 @@ async fn every_email_replies_to_the_desk_and_leads_back_to_a_page_that_opens(bac
             scopes(true, false, false),
             Some("hanako@example.jp"),
         ),
-        Lang::En,
-        None,
     )
-    .await
-    .unwrap();
+    .await;
     app.create_staff("hoshi@example.jp", Role::Coordinator)
         .await;
     let staff_browser = app.browser();
@@ -394,11 +390,8 @@ async fn registration(app: &TestApp, id: i64) -> Registration {
 
 async fn the_customer_stops_an_application_that_was_not_hers_without_the_reference(app: TestApp) {
     let state = app.state();
-    let r = proxies::apply(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
+    let r = submitted(
+        &app,
         &application(
             "山田 花子",
             "やまだ はなこ",
@@ -406,11 +399,8 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
             scopes(true, true, false),
             Some("hanako@example.jp"),
         ),
-        Lang::En,
-        None,
     )
-    .await
-    .unwrap();
+    .await;
     let link = not_me_link(&app, "hanako@example.jp").await;
     let path = link.trim_start_matches(&app.base).to_owned();
     assert!(!path.contains(&r.reference), "the link needs no reference");
@@ -500,11 +490,8 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
     assert_eq!(wrong_post.status, StatusCode::NOT_FOUND);
     // A note too long comes back with what was typed.
     let long = "あ".repeat(1001);
-    let other = proxies::apply(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
+    let other = submitted(
+        &app,
         &application(
             "佐藤 一",
             "さとう はじめ",
@@ -512,11 +499,8 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
             scopes(true, false, false),
             Some("sato@example.jp"),
         ),
-        Lang::En,
-        None,
     )
-    .await
-    .unwrap();
+    .await;
     let other_path = not_me_link(&app, "sato@example.jp")
         .await
         .trim_start_matches(&app.base)
