@@ -420,7 +420,10 @@ fn demo_loads_staff_with_free_times_and_can_run_twice() {
             lost.attr("#card-stop-page", "href").as_deref(),
             Some(yorisoi::services::demo::DEMO_CARD_STOP_PAGE)
         );
-        assert!(lost.body.contains(yorisoi::services::demo::DEMO_CARD_STOP_LINE));
+        assert!(
+            lost.body
+                .contains(yorisoi::services::demo::DEMO_CARD_STOP_LINE)
+        );
     });
 }
 
