@@ -27,6 +27,7 @@ macro_rules! stored_names {
 
 pub mod audit;
 pub mod booking;
+pub mod contact;
 pub mod dates;
 pub mod delivery;
 pub mod email;
@@ -47,6 +48,7 @@ pub mod width;
 
 pub use audit::AuditAction;
 pub use booking::BookingStatus;
+pub use contact::{CardStop, DeskContact};
 pub use email::Email;
 pub use forwarded::TrustedProxies;
 pub use lang::Lang;

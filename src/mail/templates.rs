@@ -1,12 +1,27 @@
 //! The emails: one layout with an HTML part and a plain-text part, short and plain, in the
-//! recipient's language, with the reference number near the top when there is one.
+//! recipient's language, with the reference number near the top when there is one, and
+//! ending with the way back to the desk in writing.
 
-use crate::domain::{Joining, Lang};
+use crate::domain::{CardStop, DeskContact, Joining, Lang};
 use crate::i18n::{t, tf};
-use maud::{DOCTYPE, html};
+use maud::{DOCTYPE, Markup, html};
 
-/// What an email says, before it is laid out.
-#[derive(Debug, Clone, Default)]
+/// How the reader of an email writes back to the desk: every email ends with it, so none
+/// can leave its reader without a written route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WayBack {
+    /// The page to write on: the thread the email belongs to, or the form for a new request.
+    pub link: String,
+    /// Whether `link` is the thread of a request (rather than the form for a new one).
+    pub thread: bool,
+    /// The desk's other written ways in, each shown when set; with an email address,
+    /// replies to the email reach the desk.
+    pub desk: DeskContact,
+}
+
+/// What an email says, before it is laid out. There is no default: every email names its
+/// way back.
+#[derive(Debug, Clone)]
 pub struct EmailContent {
     /// The subject line.
     pub subject: String,
@@ -22,6 +37,8 @@ pub struct EmailContent {
     pub links: Vec<(String, String)>,
     /// Paragraphs after the action.
     pub after: Vec<String>,
+    /// How the reader writes back; the layout ends both parts with it.
+    pub way_back: WayBack,
 }
 
 /// An email ready for the outbox.
@@ -73,8 +90,7 @@ pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
     text.push_str("-- \n");
     text.push_str(site);
     text.push('\n');
-    text.push_str(t(lang, "email.footer"));
-    text.push('\n');
+    text.push_str(&way_back_text(lang, &content.way_back));
 
     let body = html! {
         (DOCTYPE)
@@ -107,7 +123,7 @@ pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
                     }
                     @for paragraph in &content.after { p style="margin:0 0 16px" { (paragraph) } }
                     hr style="border:0;border-top:1px solid #b1b4b6";
-                    p style="margin:0;font-size:16px;color:#484949" { (t(lang, "email.footer")) }
+                    (way_back_html(lang, &content.way_back))
                 }
             }
         }
@@ -119,8 +135,94 @@ pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
     }
 }
 
+/// The way back, as the plain-text part ends.
+fn way_back_text(lang: Lang, way: &WayBack) -> String {
+    let mut out = String::new();
+    let mut line = |s: &str| {
+        out.push_str(s);
+        out.push('\n');
+    };
+    line(t(lang, way_back_key(way)));
+    line(&way.link);
+    line(t(lang, reply_key(&way.desk)));
+    if let Some(fax) = &way.desk.fax {
+        line(&tf(lang, "email.way_back.fax", &[("fax", fax)]));
+    }
+    if let Some(address) = &way.desk.postal_address {
+        line(t(lang, "email.way_back.post"));
+        for part in address.lines() {
+            line(&format!("  {part}"));
+        }
+    }
+    line(t(lang, "email.way_back.sent_by"));
+    out
+}
+
+/// The way back, as the HTML part ends.
+fn way_back_html(lang: Lang, way: &WayBack) -> Markup {
+    let small = "margin:0 0 8px;font-size:16px;color:#484949";
+    html! {
+        p style=(small) {
+            (t(lang, way_back_key(way))) br;
+            a href=(way.link) style="color:#1a56a8;font-weight:bold;word-break:break-all" { (way.link) }
+        }
+        p style=(small) { (t(lang, reply_key(&way.desk))) }
+        @if let Some(fax) = &way.desk.fax {
+            p style=(small) { (tf(lang, "email.way_back.fax", &[("fax", fax)])) }
+        }
+        @if let Some(address) = &way.desk.postal_address {
+            p style=(small) {
+                (t(lang, "email.way_back.post"))
+                @for part in address.lines() { br; (part) }
+            }
+        }
+        p style=(small) { (t(lang, "email.way_back.sent_by")) }
+    }
+}
+
+fn way_back_key(way: &WayBack) -> &'static str {
+    if way.thread {
+        "email.way_back.thread"
+    } else {
+        "email.way_back.new"
+    }
+}
+
+/// Whether replies reach anyone: only when the desk has an email address of its own.
+fn reply_key(desk: &DeskContact) -> &'static str {
+    if desk.email.is_some() {
+        "email.way_back.reply"
+    } else {
+        "email.way_back.no_reply"
+    }
+}
+
+/// What an email about a lost or stolen card says first: a request or a session is not the
+/// way to stop a card, and how to stop it at any hour, the 24-hour line reached through the
+/// public telephone relay service by anyone who cannot phone.
+pub fn card_stop_paragraphs(lang: Lang, stop: &CardStop) -> Vec<String> {
+    let mut out = vec![t(lang, "lost.stop.email_first").to_owned()];
+    if let Some(page) = &stop.page {
+        out.push(tf(lang, "lost.stop.email_page", &[("url", page)]));
+    }
+    match &stop.line {
+        Some(line) => {
+            out.push(tf(lang, "lost.stop.email_line", &[("number", line)]));
+            out.push(t(lang, "lost.stop.relay").to_owned());
+        }
+        None => out.push(t(lang, "lost.stop.relay_issuer").to_owned()),
+    }
+    out
+}
+
 /// The invitation a new staff member gets, with the link to set their password.
-pub fn staff_invitation(lang: Lang, display_name: &str, link: &str, valid_until: &str) -> Rendered {
+pub fn staff_invitation(
+    lang: Lang,
+    display_name: &str,
+    link: &str,
+    valid_until: &str,
+    way_back: WayBack,
+) -> Rendered {
     render(
         lang,
         &EmailContent {
@@ -137,12 +239,19 @@ pub fn staff_invitation(lang: Lang, display_name: &str, link: &str, valid_until:
                 tf(lang, "email.link_valid_until", &[("time", valid_until)]),
                 t(lang, "email.invitation.ignore").to_owned(),
             ],
+            way_back,
         },
     )
 }
 
 /// The link a staff member gets when they forgot their password.
-pub fn password_reset(lang: Lang, display_name: &str, link: &str, valid_until: &str) -> Rendered {
+pub fn password_reset(
+    lang: Lang,
+    display_name: &str,
+    link: &str,
+    valid_until: &str,
+    way_back: WayBack,
+) -> Rendered {
     render(
         lang,
         &EmailContent {
@@ -156,6 +265,7 @@ pub fn password_reset(lang: Lang, display_name: &str, link: &str, valid_until: &
                 tf(lang, "email.link_valid_until", &[("time", valid_until)]),
                 t(lang, "email.reset.ignore").to_owned(),
             ],
+            way_back,
         },
     )
 }
@@ -163,6 +273,7 @@ pub fn password_reset(lang: Lang, display_name: &str, link: &str, valid_until: &
 /// An email about a proxy registration, from the catalogue's `email.proxy.{which}.subject`
 /// and `.body` (both given `args`, and the subject the reference), then the paragraphs in
 /// `after`, with a link to follow when there is one.
+#[allow(clippy::too_many_arguments)]
 pub fn proxy_notice(
     lang: Lang,
     which: &str,
@@ -171,6 +282,7 @@ pub fn proxy_notice(
     args: &[(&str, &str)],
     action: Option<(String, String)>,
     after: Vec<String>,
+    way_back: WayBack,
 ) -> Rendered {
     let mut subject_args = args.to_vec();
     subject_args.push(("reference", reference.unwrap_or_default()));
@@ -184,6 +296,7 @@ pub fn proxy_notice(
             action,
             links: Vec::new(),
             after,
+            way_back,
         },
     )
 }
@@ -196,6 +309,7 @@ pub fn proxy_hand_over(
     reference: &str,
     proxy: &str,
     links: Vec<(String, String)>,
+    way_back: WayBack,
 ) -> Rendered {
     render(
         lang,
@@ -218,12 +332,19 @@ pub fn proxy_hand_over(
                 t(lang, "email.proxy.handed_over.yours").to_owned(),
                 t(lang, "email.proxy.questions").to_owned(),
             ],
+            way_back,
         },
     )
 }
 
 /// The link a proxy gets once approved, to choose their password.
-pub fn proxy_activation(lang: Lang, name: &str, link: &str, valid_until: &str) -> Rendered {
+pub fn proxy_activation(
+    lang: Lang,
+    name: &str,
+    link: &str,
+    valid_until: &str,
+    way_back: WayBack,
+) -> Rendered {
     proxy_notice(
         lang,
         "activation",
@@ -238,11 +359,18 @@ pub fn proxy_activation(lang: Lang, name: &str, link: &str, valid_until: &str) -
             tf(lang, "email.link_valid_until", &[("time", valid_until)]),
             t(lang, "email.proxy.activation.ignore").to_owned(),
         ],
+        way_back,
     )
 }
 
 /// The link a proxy gets when they forgot their password.
-pub fn proxy_password_reset(lang: Lang, name: &str, link: &str, valid_until: &str) -> Rendered {
+pub fn proxy_password_reset(
+    lang: Lang,
+    name: &str,
+    link: &str,
+    valid_until: &str,
+    way_back: WayBack,
+) -> Rendered {
     proxy_notice(
         lang,
         "password_reset",
@@ -254,6 +382,7 @@ pub fn proxy_password_reset(lang: Lang, name: &str, link: &str, valid_until: &st
             tf(lang, "email.link_valid_until", &[("time", valid_until)]),
             t(lang, "email.reset.ignore").to_owned(),
         ],
+        way_back,
     )
 }
 
@@ -279,6 +408,11 @@ pub struct SessionFacts<'a> {
     pub joining: &'a Joining,
     /// The manage link, when the session can still be changed.
     pub manage_link: Option<&'a str>,
+    /// How to stop a card at any hour, when the session is about a lost or stolen card:
+    /// the confirmation says it first.
+    pub lost_card: Option<&'a CardStop>,
+    /// How the reader writes back.
+    pub way_back: &'a WayBack,
 }
 
 /// Which session email this is.
@@ -323,6 +457,11 @@ impl SessionEmail {
 pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Rendered {
     let key = |part: &str| format!("email.session.{}.{part}", which.key());
     let mut before = vec![t(lang, &key("body")).to_owned()];
+    if which == SessionEmail::Booked
+        && let Some(stop) = facts.lost_card
+    {
+        before.extend(card_stop_paragraphs(lang, stop));
+    }
     if let Some(note) = facts.note {
         before.push(note.to_owned());
     }
@@ -369,6 +508,7 @@ pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Ren
                 .map(|link| (t(lang, "email.session.manage").to_owned(), link.to_owned())),
             links: Vec::new(),
             after,
+            way_back: facts.way_back.clone(),
         },
     )
 }
@@ -382,6 +522,7 @@ pub fn request_notice(
     reference: &str,
     before: Vec<String>,
     action: Option<(String, String)>,
+    way_back: WayBack,
 ) -> Rendered {
     render(
         lang,
@@ -400,6 +541,7 @@ pub fn request_notice(
             before,
             action,
             links: Vec::new(),
+            way_back,
         },
     )
 }
@@ -411,6 +553,7 @@ pub fn staff_request_notice(
     reference: &str,
     customer: &str,
     link: &str,
+    way_back: WayBack,
 ) -> Rendered {
     render(
         lang,
@@ -433,6 +576,7 @@ pub fn staff_request_notice(
             )),
             links: Vec::new(),
             after: Vec::new(),
+            way_back,
         },
     )
 }
@@ -440,6 +584,14 @@ pub fn staff_request_notice(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn way_back(desk: DeskContact) -> WayBack {
+        WayBack {
+            link: "https://desk.example.jp/requests/new".into(),
+            thread: false,
+            desk,
+        }
+    }
 
     #[test]
     fn both_parts_carry_the_reference_first_and_the_link() {
@@ -454,6 +606,7 @@ mod tests {
             )),
             links: vec![],
             after: vec![],
+            way_back: way_back(DeskContact::default()),
         };
         let mail = render(Lang::En, &content);
         assert!(
@@ -477,10 +630,17 @@ mod tests {
             "佐藤",
             "https://x/i/1",
             "2026年11月29日(日) 12:00",
+            way_back(DeskContact::default()),
         );
         assert!(ja.subject.contains("職員アカウント"));
         assert!(ja.text.contains("佐藤さん"));
-        let en = staff_invitation(Lang::En, "Sato", "https://x/i/1", "Sun 29 Nov 2026, 12:00");
+        let en = staff_invitation(
+            Lang::En,
+            "Sato",
+            "https://x/i/1",
+            "Sun 29 Nov 2026, 12:00",
+            way_back(DeskContact::default()),
+        );
         assert!(en.text.contains("Hello Sato"));
         assert!(en.text.contains("Sun 29 Nov 2026, 12:00"));
     }
@@ -497,6 +657,8 @@ mod tests {
             interpreter: "Sato",
             joining: &Joining::Video("https://meet.example.jp/0123abcd".into()),
             manage_link: Some("https://desk.example.jp/bookings/abc"),
+            lost_card: None,
+            way_back: &way_back(DeskContact::default()),
         };
         let booked = session(Lang::En, SessionEmail::Booked, &facts);
         assert!(booked.subject.contains("S-7K3M-XR9P"));
@@ -517,6 +679,7 @@ mod tests {
 
     #[test]
     fn a_chat_session_email_says_how_the_chat_happens_and_has_no_address() {
+        let back = way_back(DeskContact::default());
         let facts = SessionFacts {
             reference: "S-7K3M-XR9P",
             greeting_name: "花子",
@@ -527,6 +690,8 @@ mod tests {
             interpreter: "佐藤",
             joining: &Joining::WrittenChat,
             manage_link: None,
+            lost_card: None,
+            way_back: &back,
         };
         let ja = session(Lang::Ja, SessionEmail::Booked, &facts);
         assert!(ja.text.contains(t(Lang::Ja, "email.session.chat")));
@@ -538,5 +703,60 @@ mod tests {
         let en = session(Lang::En, SessionEmail::Reminder, &later);
         assert!(en.text.contains(t(Lang::En, "email.session.join_later")));
         assert!(!en.text.contains(t(Lang::En, "email.session.chat")));
+    }
+
+    #[test]
+    fn every_email_ends_with_the_way_back_in_both_parts() {
+        let content = EmailContent {
+            subject: "Booked".into(),
+            greeting: "Hello".into(),
+            reference: None,
+            before: vec![],
+            action: None,
+            links: vec![],
+            after: vec![],
+            way_back: way_back(DeskContact::default()),
+        };
+        let bare = render(Lang::En, &content);
+        for part in [&bare.text, &bare.html] {
+            assert!(part.contains("https://desk.example.jp/requests/new"));
+            assert!(part.contains(t(Lang::En, "email.way_back.no_reply")));
+            assert!(!part.contains("Fax:"));
+        }
+        let desk = DeskContact {
+            email: Some("desk@example.jp".into()),
+            fax: Some("03-1234-5678".into()),
+            postal_address: Some("〒100-0001\n東京都千代田区千代田1-1".into()),
+        };
+        let full = render(
+            Lang::En,
+            &EmailContent {
+                way_back: way_back(desk),
+                ..content
+            },
+        );
+        for part in [&full.text, &full.html] {
+            assert!(part.contains(t(Lang::En, "email.way_back.reply")));
+            assert!(part.contains("03-1234-5678"));
+            assert!(part.contains("東京都千代田区千代田1-1"));
+        }
+        assert!(
+            full.html
+                .contains(r#"href="https://desk.example.jp/requests/new""#)
+        );
+    }
+
+    #[test]
+    fn a_lost_card_email_names_the_stop_page_the_line_and_the_relay_service() {
+        let stop = CardStop {
+            page: Some("https://card.example.jp/stop".into()),
+            line: Some("0120-000-000".into()),
+        };
+        let said = card_stop_paragraphs(Lang::Ja, &stop).join("\n");
+        assert!(said.contains("https://card.example.jp/stop"));
+        assert!(said.contains("0120-000-000"));
+        assert!(said.contains("電話リレーサービス"));
+        let unset = card_stop_paragraphs(Lang::En, &CardStop::default()).join("\n");
+        assert!(unset.contains("relay"), "{unset}");
     }
 }

@@ -14,6 +14,7 @@ use super::proxy_handover::{self, Correspondent};
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
 use crate::domain::booking::Details;
+use crate::domain::request::Topic;
 use crate::domain::schedule::{self, ModeRules, SessionMode};
 use crate::domain::{AuditAction, BookingStatus, Joining, Lang, Reference, Room, Token};
 use crate::entities::{booking, booking_link, booking_note, interpreter_hold, staff_user};
@@ -368,6 +369,7 @@ async fn tell_customer<C: ConnectionTrait>(
                 note: None,
                 aside: None,
                 manage_link: url.as_deref(),
+                own_thread: true,
             };
             send_session_email(conn, now, config, desk, b, card, which, lang, &letter).await?;
             Ok(token)
@@ -389,6 +391,7 @@ async fn tell_customer<C: ConnectionTrait>(
                 note: Some(&for_customer),
                 aside: None,
                 manage_link: url.as_deref(),
+                own_thread: true,
             };
             send_session_email(conn, now, config, desk, b, card, which, lang, &to_proxy).await?;
             if let Some(copy) = b.copy_email.as_deref() {
@@ -405,6 +408,7 @@ async fn tell_customer<C: ConnectionTrait>(
                     note: Some(&by_proxy),
                     aside: Some(&not_wanted),
                     manage_link: None,
+                    own_thread: false,
                 };
                 send_session_email(conn, now, config, desk, b, card, which, lang, &to_customer)
                     .await?;
@@ -433,6 +437,7 @@ async fn tell_customer<C: ConnectionTrait>(
                 note: Some(&handed),
                 aside: None,
                 manage_link: url.as_deref(),
+                own_thread: true,
             };
             send_session_email(conn, now, config, desk, b, card, which, lang, &to_customer).await?;
             Ok(token)
@@ -441,14 +446,17 @@ async fn tell_customer<C: ConnectionTrait>(
 }
 
 /// One email about a session: to whom, how it greets them, a line saying whom the session
-/// is for or who booked it, a last paragraph for a copy, and the manage link if this reader
-/// gets it.
+/// is for or who booked it, a last paragraph for a copy, the manage link if this reader
+/// gets it, and whether its way back is the thread of the request the session answers (the
+/// customer's copy of a proxy's booking is not: the proxy follows that thread in their
+/// portal).
 struct Letter<'a> {
     to: &'a str,
     greeting: &'a str,
     note: Option<&'a str>,
     aside: Option<&'a str>,
     manage_link: Option<&'a str>,
+    own_thread: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -471,6 +479,18 @@ async fn send_session_email<C: ConnectionTrait>(
     let joining = joining(desk, b);
     let tz = config.timezone;
     let when = when(lang, b.starts_at, b.ends_at, tz);
+    let thread = match b.request_id {
+        Some(id) if letter.own_thread => {
+            super::requests::thread_link_for_email(conn, now, config, id).await?
+        }
+        _ => None,
+    };
+    let way_back = super::contact::way_back(conn, config, thread).await?;
+    let card_stop = if b.topic == Topic::LostStolen.as_str() {
+        Some(super::contact::load(conn, config).await?.card_stop)
+    } else {
+        None
+    };
     let facts = SessionFacts {
         reference: &b.reference,
         greeting_name: letter.greeting,
@@ -481,6 +501,8 @@ async fn send_session_email<C: ConnectionTrait>(
         interpreter,
         joining: &joining,
         manage_link: letter.manage_link,
+        lost_card: card_stop.as_ref(),
+        way_back: &way_back,
     };
     let message = templates::session(lang, which, &facts);
     let host = mail_domain(&config.base_url);

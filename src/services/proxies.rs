@@ -217,6 +217,7 @@ async fn tell<C: ConnectionTrait>(
         &args,
         action,
         vec![t(lang, "email.proxy.questions").to_owned()],
+        super::contact::way_back(conn, config, None).await?,
     );
     mail::enqueue(
         conn,
@@ -315,6 +316,14 @@ pub async fn apply(
     let how = label(lang, "consent", a.consent_method.as_str());
     let how = [("how", how.as_str())];
     tell(&txn, now, config, &r, To::Proxy, "applied", &how, None).await?;
+    // The customer's own way to say "this was not me", without the reference.
+    let not_me = match &r.principal_email {
+        Some(_) => Some((
+            t(lang, "email.proxy.not_me.action").to_owned(),
+            super::not_me::issue(&txn, now, config, r.id).await?,
+        )),
+        None => None,
+    };
     tell(
         &txn,
         now,
@@ -323,7 +332,7 @@ pub async fn apply(
         To::Customer,
         "applied_customer",
         &how,
-        None,
+        not_me,
     )
     .await?;
     if let Some(token) = draft {

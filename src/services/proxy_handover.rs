@@ -143,6 +143,7 @@ pub async fn hand_over<C: ConnectionTrait>(
             &r.reference,
             &r.proxy_full_name,
             links,
+            super::contact::way_back(conn, config, None).await?,
         );
         let kind = "proxy_hand_over";
         mail::enqueue_plain(

@@ -188,6 +188,31 @@ pub struct ProxySender {
     pub registration_id: i64,
 }
 
+/// Where an email about something done for a request (a session booked to answer it) leads
+/// back to its thread: the proxy's portal while the registration lasts, or else a fresh link
+/// of the customer's own.
+pub async fn thread_link_for_email<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    request_id: i64,
+) -> Result<Option<String>, DbErr> {
+    let Some(r) = get(conn, request_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        match proxy_handover::correspondent(conn, now, r.proxy_registration_id).await? {
+            Some(Correspondent::Proxy(p)) => {
+                config.link(&format!("/proxy/customers/{}/requests/{}", p.id, r.id))
+            }
+            _ => {
+                let token = new_link(conn, now, r.id).await?;
+                config.link(&format!("/requests/{}", token.expose()))
+            }
+        },
+    ))
+}
+
 /// Writes a new link for a request's thread; only its hash is kept.
 pub(super) async fn new_link<C: ConnectionTrait>(
     conn: &C,
@@ -269,9 +294,17 @@ async fn tell<C: ConnectionTrait>(
         return Ok(());
     };
     paragraphs.extend(before(lang));
+    let back = super::contact::way_back(conn, config, url.clone()).await?;
     let action = url.map(|url| (t(lang, "email.request.action").to_owned(), url));
-    let message =
-        templates::request_notice(lang, which, &greeting, &r.reference, paragraphs, action);
+    let message = templates::request_notice(
+        lang,
+        which,
+        &greeting,
+        &r.reference,
+        paragraphs,
+        action,
+        back,
+    );
     mail::enqueue_plain(
         conn,
         now,
@@ -302,7 +335,7 @@ async fn copy_to_customer<C: ConnectionTrait>(
         return Ok(());
     };
     let lang = proxy_handover::customer_lang(&p);
-    let topic_key = format!("request.topic.{}", r.topic);
+    let topic_key = format!("topic.{}", r.topic);
     let topic = t(lang, &topic_key);
     let before = vec![
         tf(
@@ -318,6 +351,8 @@ async fn copy_to_customer<C: ConnectionTrait>(
         ),
         proxy_handover::not_wanted(config, &p),
     ];
+    // The thread is her proxy's while the registration lasts: she writes back on a new request.
+    let back = super::contact::way_back(conn, config, None).await?;
     let message = templates::request_notice(
         lang,
         "proxy_copy",
@@ -325,6 +360,7 @@ async fn copy_to_customer<C: ConnectionTrait>(
         &r.reference,
         before,
         None,
+        back,
     );
     mail::enqueue_plain(
         conn,
@@ -364,7 +400,32 @@ pub async fn send(
     draft: Option<&Token>,
 ) -> Result<Sent, DbErr> {
     let txn = begin_write(db).await?;
-    let due = due_from(&txn, config, new.topic, now).await?;
+    let sent = open(&txn, now, config, actor, new, lang, by_proxy).await?;
+    if let Some(draft) = draft {
+        let done = RequestDraft {
+            sent: Some(sent.request.reference.clone()),
+            ..Default::default()
+        };
+        super::drafts::save(&txn, now, draft, &done).await?;
+    }
+    txn.commit().await?;
+    Ok(sent)
+}
+
+/// Writes a new request on `conn` (the caller's transaction) with its first message, due
+/// time, audit row and acknowledgement email: what [`send`] does, for other use-cases that
+/// open a request for the customer. A request about a lost or stolen card is acknowledged
+/// with how to stop the card at any hour first.
+pub async fn open<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    new: &NewRequest,
+    lang: Lang,
+    by_proxy: Option<&ProxySender>,
+) -> Result<Sent, DbErr> {
+    let due = due_from(conn, config, new.topic, now).await?;
     let r = support_request::ActiveModel {
         id: NotSet,
         reference: Set(Reference::generate('R').as_str().to_owned()),
@@ -387,7 +448,7 @@ pub async fn send(
         resolved_at: Set(None),
         closed_at: Set(None),
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
     request_message::ActiveModel {
         id: NotSet,
@@ -405,14 +466,14 @@ pub async fn send(
         body: Set(new.details.clone()),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
     let token = match by_proxy {
         Some(_) => None,
-        None => Some(new_link(&txn, now, r.id).await?),
+        None => Some(new_link(conn, now, r.id).await?),
     };
     audit::record(
-        &txn,
+        conn,
         now,
         actor,
         AuditAction::RequestSent,
@@ -422,8 +483,12 @@ pub async fn send(
     )
     .await?;
     let channel_key = format!("request.channel.{}", r.channel);
+    let card_stop = match new.topic {
+        Topic::LostStolen => Some(super::contact::load(conn, config).await?.card_stop),
+        _ => None,
+    };
     tell(
-        &txn,
+        conn,
         now,
         config,
         &r,
@@ -431,23 +496,21 @@ pub async fn send(
         |lang| {
             let channel = t(lang, &channel_key);
             let by = format_datetime(lang, due, config.timezone);
-            vec![
-                tf(lang, "email.request.received.body", &[("channel", channel)]),
-                tf(lang, "email.request.received.due", &[("due", &by)]),
-            ]
+            let mut said = vec![tf(
+                lang,
+                "email.request.received.body",
+                &[("channel", channel)],
+            )];
+            if let Some(stop) = &card_stop {
+                said.extend(templates::card_stop_paragraphs(lang, stop));
+            }
+            said.push(tf(lang, "email.request.received.due", &[("due", &by)]));
+            said
         },
         token.as_ref(),
     )
     .await?;
-    copy_to_customer(&txn, now, config, &r).await?;
-    if let Some(draft) = draft {
-        let done = RequestDraft {
-            sent: Some(r.reference.clone()),
-            ..Default::default()
-        };
-        super::drafts::save(&txn, now, draft, &done).await?;
-    }
-    txn.commit().await?;
+    copy_to_customer(conn, now, config, &r).await?;
     Ok(Sent { request: r, token })
 }
 
@@ -635,6 +698,7 @@ async fn tell_assignee<C: ConnectionTrait>(
         &r.reference,
         &r.customer_name,
         &link,
+        super::contact::way_back(conn, config, Some(link.clone())).await?,
     );
     let kind = "staff_request_notice";
     mail::enqueue_plain(conn, now, &config.base_url, kind, recipient, lang, message).await?;

@@ -458,6 +458,82 @@ pub fn topic_name(ctx: &PageContext, topic: &str) -> String {
         .unwrap_or_else(|| topic.to_owned())
 }
 
+/// The written ways to reach the desk, for every sentence that speaks of writing to it:
+/// the page to write on (the request's thread, or the form for a new request) and, when
+/// set, the desk's email address, fax number and postal address.
+pub fn write_to_us(ctx: &PageContext, thread: Option<&str>) -> Markup {
+    let (href, label) = match thread {
+        Some(href) => (href, ctx.t("contact.write.thread")),
+        None => ("/requests/new", ctx.t("contact.write.new")),
+    };
+    let desk = &ctx.desk;
+    html! {
+        div .write-to-us {
+            p { (ctx.t("contact.write.lead")) }
+            ul .list .list--bullet {
+                li { a href=(href) { (label) } }
+                @if let Some(email) = &desk.email {
+                    li { (ctx.t("contact.write.email")) " " a .break-anywhere href={ "mailto:" (email) } { (email) } }
+                }
+                @if let Some(fax) = &desk.fax {
+                    li { (ctx.t("contact.write.fax")) " " span .nowrap { (fax) } }
+                }
+                @if let Some(address) = &desk.postal_address {
+                    li { (ctx.t("contact.write.post")) br; span .pre-line { (address) } }
+                }
+            }
+        }
+    }
+}
+
+/// How to stop a lost or stolen card at any hour: the card issuer's stop page and 24-hour
+/// line when set, and the public telephone relay service through which someone who cannot
+/// hear or speak on the phone reaches that line.
+pub fn card_stop_list(ctx: &PageContext) -> Markup {
+    let stop = &ctx.card_stop;
+    html! {
+        ul .list .list--bullet .card-stop {
+            @if let Some(page) = &stop.page {
+                li {
+                    a #card-stop-page href=(page) { (ctx.t("lost.stop.page")) }
+                    br;
+                    span .break-anywhere .muted { (page) }
+                }
+            }
+            @if let Some(line) = &stop.line {
+                li {
+                    (ctx.t("lost.stop.line")) " "
+                    a #card-stop-line .nowrap href={ "tel:" (dial(line)) } { (line) }
+                }
+                li { (ctx.t("lost.stop.relay")) }
+            } @else {
+                li { (ctx.t("lost.stop.relay_issuer")) }
+            }
+        }
+    }
+}
+
+/// A number as dialled: digits and a leading `+` only.
+fn dial(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+/// The lost-card guidance where a customer has chosen a lost or stolen card as the topic of
+/// something slower (a session, a request): stop the card first, at any hour, and how.
+pub fn card_stop_box(ctx: &PageContext, warning_key: &str) -> Markup {
+    html! {
+        div .card #lost-card-guidance {
+            h2 .heading-m { (ctx.t("lost.stop.heading")) }
+            div .warning-text { strong { (ctx.t(warning_key)) } }
+            (card_stop_list(ctx))
+            p { a href="/requests/new/lost-card" { (ctx.t("lost.stop.more")) } }
+        }
+    }
+}
+
 /// A link back to the previous step.
 pub fn back_link(ctx: &PageContext, href: &str) -> Markup {
     html! { a .back-link href=(href) { (ctx.t("nav.back")) } }
@@ -480,6 +556,8 @@ mod tests {
             kept: None,
             acting_for: None,
             tz: time_tz::timezones::db::asia::TOKYO,
+            desk: Default::default(),
+            card_stop: Default::default(),
         }
     }
 

@@ -3,9 +3,11 @@
 
 pub mod book;
 pub mod components;
+pub mod contact;
 pub mod door;
 pub mod errors;
 pub mod layout;
+pub mod not_me;
 pub mod proxy;
 pub mod public;
 pub mod requests;
@@ -14,7 +16,7 @@ pub mod staff;
 pub mod staff_proxies;
 pub mod staff_requests;
 
-use crate::domain::{Lang, Permission, Prefs, Role};
+use crate::domain::{CardStop, DeskContact, Lang, Permission, Prefs, Role};
 use crate::i18n;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -60,6 +62,11 @@ pub struct PageContext {
     pub acting_for: Option<ActingFor>,
     /// The desk's time zone.
     pub tz: &'static Tz,
+    /// How to write to the desk besides the website, shown wherever a page speaks of
+    /// writing to the desk.
+    pub desk: DeskContact,
+    /// How to stop a lost or stolen card at any hour.
+    pub card_stop: CardStop,
     /// What the visitor typed into a form that was refused because its security token had
     /// gone stale: the form is shown again holding it.
     pub kept: Option<Arc<KeptForm>>,

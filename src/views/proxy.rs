@@ -363,6 +363,7 @@ pub fn apply_done(ctx: &PageContext, reference: &str, customer_email: bool) -> M
             li { (ctx.t("apply.done.next_3")) }
         }
         p { (ctx.t("apply.done.keep_reference")) }
+        (super::components::write_to_us(ctx, None))
         p { a href="/" { (ctx.t("apply.done.home")) } }
     };
     render(ctx, Page::new(title, body))
@@ -417,6 +418,7 @@ pub fn end_form(ctx: &PageContext, values: &EndForm, errors: &Errors) -> Markup 
             (button(ctx.t("end.submit")))
         }))
         p { (ctx.t("end.no_phone")) }
+        (super::components::write_to_us(ctx, None))
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }
@@ -582,6 +584,7 @@ pub fn customer(
         }
         @if card.active && card.scopes.contains(&Scope::Procedures) {
             p { (ctx.t("portal.other_scopes")) }
+            (super::components::write_to_us(ctx, None))
         }
         @if can_ask {
             h2 .heading-m { (ctx.t("portal.requests_heading")) }

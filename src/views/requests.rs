@@ -4,9 +4,9 @@
 
 use super::PageContext;
 use super::components::{
-    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices,
-    error_summary, form, input, notification_banner, secondary_button, summary_list, textarea,
-    topic_name,
+    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, card_stop_box,
+    card_stop_list, choices, error_summary, form, input, notification_banner, secondary_button,
+    summary_list, textarea, topic_name,
 };
 use super::layout::{Page, render};
 use crate::domain::request::{
@@ -142,6 +142,7 @@ pub fn lost_card(ctx: &PageContext, next: &str) -> Markup {
             strong { (ctx.t("request.lost.first")) }
         }
         h2 .heading-m { (ctx.t("request.lost.now_heading")) }
+        (card_stop_list(ctx))
         ol .list .list--number {
             li { (ctx.t("request.lost.step_1")) }
             li { (ctx.t("request.lost.step_2")) }
@@ -449,6 +450,9 @@ pub fn thread(
             }
         } @else {
             h1 .heading-l { (with_reference(ctx, "request.thread.title", &r.reference)) }
+        }
+        @if r.topic == Topic::LostStolen.as_str() {
+            (card_stop_box(ctx, "lost.stop.request_warning"))
         }
         @if let Some(book) = &page.book_to {
             @if page.sessions.is_empty() {

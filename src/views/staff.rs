@@ -192,6 +192,12 @@ pub fn dashboard(
             "dashboard.request_settings_hint",
         ),
         (
+            Permission::ManageDeskSettings,
+            "/staff/settings/contact",
+            "dashboard.contact_settings",
+            "dashboard.contact_settings_hint",
+        ),
+        (
             Permission::ChangeOwnPassword,
             "/staff/password",
             "dashboard.password",

@@ -23,7 +23,7 @@ use crate::services::drafts;
 use crate::services::proxies;
 use crate::views::PageContext;
 use crate::views::book::{
-    self as view, Answers, DayList, ManageState, Session, TimeChoice, TimeList,
+    self as view, Answers, DayList, LOST_CARD, ManageState, Session, TimeChoice, TimeList,
 };
 use crate::views::components::Errors;
 use axum::Form;
@@ -704,6 +704,7 @@ async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Re
         joining: booking::joining(&desk, b),
         email: b.email.clone(),
         status: BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Booked),
+        lost_card: b.topic == LOST_CARD,
     })
 }
 
@@ -716,6 +717,7 @@ struct SessionView {
     joining: Joining,
     email: String,
     status: BookingStatus,
+    lost_card: bool,
 }
 
 impl SessionView {
@@ -728,6 +730,7 @@ impl SessionView {
             joining: &self.joining,
             email: &self.email,
             status: self.status,
+            lost_card: self.lost_card,
         }
     }
 }

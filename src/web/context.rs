@@ -213,6 +213,14 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
                 .to_string()
         });
 
+    // Read again at most every few seconds, not for every request.
+    let contacts = match state.contacts.get(&state.db, &state.config).await {
+        Ok(contacts) => contacts,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the desk's contact settings");
+            Default::default()
+        }
+    };
     let mut ctx = PageContext {
         lang,
         prefs,
@@ -228,6 +236,8 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
         acting_for: None,
         tz: state.config.timezone,
         kept: parts.extensions.get::<KeptFields>().map(|k| k.0.clone()),
+        desk: contacts.desk,
+        card_stop: contacts.card_stop,
     };
 
     let mut clear = Vec::new();

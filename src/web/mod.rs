@@ -2,10 +2,12 @@
 
 pub mod audit;
 pub mod book;
+pub mod contact;
 pub mod context;
 pub mod cookies;
 pub mod door;
 pub mod forms;
+pub mod not_me;
 pub mod proxy_apply;
 pub mod proxy_portal;
 pub mod public;
@@ -50,6 +52,8 @@ pub struct Shared {
     pub mail_host: String,
     /// The calendars behind the pages that show free times.
     pub calendars: crate::services::calendar::ScheduleCache,
+    /// The desk's written ways in and the card stop route, as pages show them.
+    pub contacts: crate::services::contact::ContactCache,
 }
 
 impl AppState {
@@ -69,6 +73,7 @@ impl AppState {
             mail_wake: Arc::default(),
             mail_host,
             calendars: Default::default(),
+            contacts: Default::default(),
         }))
     }
 

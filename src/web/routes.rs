@@ -233,6 +233,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = schedule_routes(table);
     // Support requests: the public journey and thread, the proxy's, and the staff queue.
     let table = request_routes(table);
+    // The desk's written ways in, and a customer's "this was not me".
+    let table = contact_routes(table);
     (table.router, table.specs)
 }
 
@@ -474,6 +476,25 @@ fn schedule_routes(table: Table) -> Table {
             Staff(ManageDeskSettings),
             schedule::reopen_day,
         )
+}
+
+fn contact_routes(table: Table) -> Table {
+    use super::{contact, not_me};
+    use Access::{Public, Staff};
+    use Permission::*;
+    table
+        .get(
+            "/staff/settings/contact",
+            Staff(ManageDeskSettings),
+            contact::settings_form,
+        )
+        .post(
+            "/staff/settings/contact",
+            Staff(ManageDeskSettings),
+            contact::settings_save,
+        )
+        .get("/proxy/not-me/{token}", Public, not_me::form)
+        .post("/proxy/not-me/{token}", Public, not_me::stop)
 }
 
 fn request_routes(table: Table) -> Table {

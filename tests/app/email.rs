@@ -31,6 +31,11 @@ fn booking_email(to: &str, event: &CalendarEvent) -> OutgoingEmail {
         )),
         links: vec![],
         after: vec![],
+        way_back: templates::WayBack {
+            link: "https://desk.example.jp/requests/new".into(),
+            thread: false,
+            desk: Default::default(),
+        },
     };
     OutgoingEmail {
         kind: "test_booking",

@@ -8,6 +8,7 @@ mod audit;
 mod booking;
 mod cli;
 mod concurrency;
+mod contact;
 mod csrf;
 mod edges;
 mod email;

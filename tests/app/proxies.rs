@@ -56,7 +56,7 @@ pub(crate) fn application(
     }
 }
 
-async fn submitted(app: &TestApp, a: &Application) -> Registration {
+pub(crate) async fn submitted(app: &TestApp, a: &Application) -> Registration {
     let state = app.state();
     proxies::apply(
         &state.db,
