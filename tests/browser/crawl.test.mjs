@@ -104,8 +104,9 @@ test('the display preferences the checks try are the ones /preferences offers, d
   await context.close();
 });
 
-// A bound on a crawl that hangs, not a measure of speed: about 8 minutes on two busy cores,
-// a little over a minute of it the public pages' checks with each display preference.
+// A bound for a crawl that hangs, not a measure of speed: on two busy cores the crawl has
+// taken eight and a half minutes, before the public pages were also checked with each
+// display preference.
 test('every reachable page passes the checks', { timeout: 14 * 60 * 1000 }, async (t) => {
   const { base, password } = server();
   const htmlDir = join(OUT, 'html');
