@@ -23,7 +23,8 @@ const store = new HtmlStore(htmlDir);
 /** Checks the page now shown and keeps its HTML for the Nu HTML Checker. */
 async function checked(page, lang, label, response) {
   if (response) store.save(`[booking/${lang}] ${label}`, await response.text());
-  const problems = await checkPage(page, lang);
+  // Every page of this journey is public (a visitor's, a customer's or a proxy's).
+  const problems = await checkPage(page, lang, { publicPage: true });
   assert.deepEqual(problems, [], `${label}\n  - ${problems.join('\n  - ')}`);
 }
 

@@ -34,7 +34,8 @@ const REFERENCE = /^R-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
 /** Checks the page now shown and keeps its HTML for the Nu HTML Checker. */
 async function checked(page, lang, label, response) {
   if (response) store.save(`[requests/${lang}] ${label}`, await response.text());
-  const problems = await checkPage(page, lang);
+  // Every page of this journey is public (a visitor's, a customer's or a proxy's).
+  const problems = await checkPage(page, lang, { publicPage: true });
   assert.deepEqual(problems, [], `${label}\n  - ${problems.join('\n  - ')}`);
 }
 

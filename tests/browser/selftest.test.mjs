@@ -9,7 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch } from './lib/browser.mjs';
 import { mustNotSubmit } from './lib/crawl.mjs';
-import { addAxe, axeViolations, focusState, labelProblems, reflowProblems, structureProblems, vnuErrors } from './lib/checks.mjs';
+import {
+  addAxe,
+  axeViolations,
+  focusState,
+  labelProblems,
+  preferenceProblems,
+  reflowProblems,
+  structureProblems,
+  targetProblems,
+  vnuErrors,
+} from './lib/checks.mjs';
 
 const BROKEN = `<!DOCTYPE html>
 <html lang="en">
@@ -18,8 +28,14 @@ const BROKEN = `<!DOCTYPE html>
   .faint { color: #c8c8c8; background: #fff; }
   .wide { width: 600px; }
   button:focus { outline: none; }
+  .grey { color: #767676; background: #fff; }
+  body.contrast-high .grey-when-high { color: #767676; }
+  .tiny { font-size: 12px; padding: 2px; }
+  .masthead a, .big { display: inline-block; min-width: 44px; min-height: 44px; }
+  body.text-larger .masthead a { font-size: 2em; white-space: nowrap; }
 </style></head>
-<body>
+<body class="text-standard contrast-standard">
+<header class="masthead"><a href="/">A name too long for a phone</a></header>
 <main>
   <h1>A page that breaks the rules</h1>
   <p class="faint">This text is far too pale to read.</p>
@@ -29,6 +45,13 @@ const BROKEN = `<!DOCTYPE html>
   <input type="text" id="search" name="q" aria-label="Find">
   <div class="wide">A box wider than a phone.</div>
   <button type="button" id="go">Go</button>
+  <p class="grey">Grey text that meets 4.5:1 but not 7:1.</p>
+  <p class="grey-when-high">Black text, but grey in the high-contrast colours.</p>
+  <button type="button" class="tiny">Tiny</button>
+  <p><a href="/help" id="alone">Help</a></p>
+  <p>Read <a href="/more" id="in-sentence">more about it</a> if you like.</p>
+  <p><input type="checkbox" id="agree"><label for="agree">Agree</label></p>
+  <p><input type="radio" id="roomy" name="r"><label for="roomy" class="big">A label large enough</label></p>
 </main>
 </body>
 </html>`;
@@ -79,6 +102,41 @@ test('the checks report a page that breaks the rules', async (t) => {
     await bare.goto(`${base}/broken`);
     const bareIds = (await axeViolations(bare)).map((v) => v.id);
     assert.deepEqual(bareIds.sort(), [...ids].sort());
+  });
+
+  await t.test("axe-core's AAA rules report text below 7:1 that the AA rules let pass", async () => {
+    const aaa = await axeViolations(page, { rules: 'aaa' });
+    const enhanced = aaa.find((v) => v.id === 'color-contrast-enhanced');
+    assert.ok(enhanced?.nodes.some((n) => n.startsWith('.grey:')), JSON.stringify(aaa, null, 1));
+    const aa = await axeViolations(page);
+    assert.ok(!aa.some((v) => v.id === 'color-contrast-enhanced'), 'AA alone does not run the AAA rules');
+    assert.ok(!aa.find((v) => v.id === 'color-contrast').nodes.some((n) => n.startsWith('.grey:')), 'grey passes AA');
+  });
+
+  await t.test('the target check reports targets under 44 × 44, not a link in a sentence nor a box with a large label', async () => {
+    const problems = await targetProblems(page);
+    const about = (what) => problems.some((p) => p.startsWith(what));
+    assert.ok(about('button.tiny "Tiny" is '), problems.join('\n'));
+    assert.ok(about('a#alone[href="/help"] "Help" is '), problems.join('\n'));
+    assert.ok(about('input#agree is '), problems.join('\n'));
+    assert.ok(about('input#name is '), problems.join('\n'));
+    assert.ok(!problems.some((p) => p.includes('#in-sentence')), 'a link in a sentence is exempt');
+    assert.ok(!problems.some((p) => p.includes('#roomy')), 'a radio whose label is large enough passes');
+    assert.ok(!problems.some((p) => p.includes('masthead') || p.includes('href="/"')), problems.join('\n'));
+  });
+
+  await t.test('the preference check reports contrast seen only in one colour scheme and a header too wide at the largest text', async () => {
+    const classes = await page.evaluate(() => document.body.className);
+    const problems = await preferenceProblems(page);
+    assert.ok(
+      problems.some((p) => p.startsWith('[text standard, colours high] axe color-contrast-enhanced') && p.includes('.grey-when-high')),
+      problems.join('\n'),
+    );
+    assert.ok(!problems.some((p) => p.startsWith('[text standard, colours standard] axe')), "the preference the page was drawn with is left to the page's own axe run");
+    assert.ok(problems.some((p) => p.startsWith('[text larger, colours standard] header does not fit in 320 px')), problems.join('\n'));
+    assert.ok(!problems.some((p) => p.startsWith('[text standard, colours standard] header')), 'the header fits with the standard text');
+    assert.ok(problems.some((p) => p.startsWith('[text large, colours high] button.tiny')), 'targets are checked with every preference');
+    assert.equal(await page.evaluate(() => document.body.className), classes, 'the page gets its own classes back');
   });
 
   await t.test('the label check reports the input without a label, and a name that hides its label', async () => {

@@ -144,6 +144,11 @@ export async function setLanguage(context, base, lang) {
   await context.addCookies([{ name: 'yorisoi_lang', value: lang, url: base, httpOnly: true, sameSite: 'Lax' }]);
 }
 
+/** Sets the display-preferences cookie as saving `/preferences` would: `{textSize}.{contrast}`. */
+export async function setPreferences(context, base, { textSize, contrast }) {
+  await context.addCookies([{ name: 'yorisoi_prefs', value: `${textSize}.${contrast}`, url: base, httpOnly: true, sameSite: 'Lax' }]);
+}
+
 /** Where an account signs in and starts: `/staff` for staff, `/proxy` for the demo proxy. */
 export const homeOf = (account) => account.home ?? '/staff';
 

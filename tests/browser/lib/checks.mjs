@@ -12,11 +12,23 @@ import { HERE, NARROW } from './browser.mjs';
 const AxeBuilder = AxeBuilderModule.default ?? AxeBuilderModule;
 
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+// What public pages meet besides: WCAG's AAA rules, among them enhanced contrast (7:1 for
+// text, 4.5:1 for large text).
+export const AXE_AAA_TAGS = [...AXE_TAGS, 'wcag2aaa'];
+// The rule whose answer depends on the colours and text size a visitor chose: enhanced
+// contrast, which fails wherever AA's contrast rule would (its thresholds are higher), so
+// that rule is not run again beside it.
+const CONTRAST_RULES = ['color-contrast-enhanced'];
 
 // Every rule with these tags runs on every element; only the passes and the rules that did
 // not apply are not listed node by node (axe then keeps one node of each), which is where
 // much of its time went.
-const AXE_OPTIONS = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
+const axeOptions = (runOnly) => ({ runOnly, resultTypes: ['violations'] });
+const AXE_RUNS = {
+  aa: axeOptions({ type: 'tag', values: AXE_TAGS }),
+  aaa: axeOptions({ type: 'tag', values: AXE_AAA_TAGS }),
+  contrast: axeOptions({ type: 'rule', values: CONTRAST_RULES }),
+};
 
 // The axe-core that @axe-core/playwright brings, in its minified build: half the bytes to
 // send and to parse.
@@ -35,20 +47,22 @@ export async function addAxe(context) {
 }
 
 /**
- * axe-core's WCAG 2.0–2.2 A and AA rules. A page without frames (all of Yorisoi's) is
- * checked in one call, with axe-core put in first unless `addAxe` did it already; a page
- * with frames gets @axe-core/playwright's way, which runs axe in every frame and puts the
- * results together.
+ * axe-core's WCAG 2.0–2.2 A and AA rules; with `rules: 'aaa'` the AAA rules too, and with
+ * `rules: 'contrast'` only enhanced contrast (AAA). A page without frames (all of
+ * Yorisoi's) is checked in one call, with axe-core put in first unless `addAxe` did it
+ * already; a page with frames gets @axe-core/playwright's way, which runs axe in every frame
+ * and puts the results together.
  */
-export async function axeViolations(page) {
+export async function axeViolations(page, { rules = 'aa' } = {}) {
+  const options = AXE_RUNS[rules];
   let results;
   if (page.frames().length > 1) {
-    results = await new AxeBuilder({ page }).options(AXE_OPTIONS).analyze();
+    results = await new AxeBuilder({ page }).options(options).analyze();
   } else {
     if (!(await page.evaluate(() => typeof window.axe?.run === 'function'))) await page.evaluate(AXE_SOURCE);
     results = await page.evaluate(
       (options) => window.axe.run(document, options).then((r) => ({ violations: r.violations })),
-      AXE_OPTIONS,
+      options,
     );
   }
   return results.violations.map((v) => ({
@@ -125,6 +139,177 @@ export async function reflowProblems(page) {
   } finally {
     if (before) await page.setViewportSize(before);
   }
+}
+
+// The display preferences a visitor can choose on /preferences (domain/prefs.rs): the
+// server draws them as two classes on <body>, `text-{size} contrast-{colours}`, and the
+// stylesheet does the rest. The first of each is what a page shows before any choice.
+export const TEXT_SIZES = ['standard', 'large', 'larger'];
+export const CONTRASTS = ['standard', 'high'];
+export const PREFERENCES = TEXT_SIZES.flatMap((textSize) => CONTRASTS.map((contrast) => ({ textSize, contrast })));
+export const LARGEST_TEXT = TEXT_SIZES.at(-1);
+export const describePreference = ({ textSize, contrast }) => `text ${textSize}, colours ${contrast}`;
+
+/** The preferences the page now shown was drawn with, read from its <body>. */
+export async function shownPreference(page) {
+  return page.evaluate(() => {
+    const of = (prefix) => [...document.body.classList].find((c) => c.startsWith(prefix))?.slice(prefix.length) ?? null;
+    return { textSize: of('text-'), contrast: of('contrast-') };
+  });
+}
+
+/**
+ * Runs `check` on the page now shown as it looks with `preference`: the page's <body> gets
+ * the classes the server gives a visitor with that choice (the suite checks that it does),
+ * so that a page that took a form to reach, such as a rejected answer, is seen with every
+ * choice without being sent again. The page's own classes are put back afterwards.
+ */
+export async function withPreference(page, { textSize, contrast }, check) {
+  const before = await page.evaluate(
+    ({ textSize, contrast }) => {
+      const body = document.body;
+      const was = body.className;
+      const kept = [...body.classList].filter((c) => !/^(text|contrast)-/.test(c));
+      body.className = [...kept, `text-${textSize}`, `contrast-${contrast}`].join(' ');
+      return was;
+    },
+    { textSize, contrast },
+  );
+  try {
+    return await check();
+  } finally {
+    await page.evaluate((was) => {
+      document.body.className = was;
+    }, before);
+  }
+}
+
+// WCAG 2.5.5 (AAA): a pointer target is at least 44 by 44 CSS px.
+export const TARGET_MIN = 44;
+
+/**
+ * Every visible target a pointer can activate — links, buttons, form controls, anything
+ * made focusable — is at least 44 × 44 CSS px (WCAG 2.5.5, AAA), measured in the browser.
+ * As the criterion allows: a link inside running text (its block has words besides links)
+ * is exempt, and a radio or checkbox counts its label, which chooses it too, as its target
+ * when that label is large enough.
+ */
+export async function targetProblems(page) {
+  return page.evaluate((min) => {
+    const problems = [];
+    const INTERACTIVE = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+    const describe = (el) => {
+      // A box's value is no name: a field's is what was typed, a radio's what it sends.
+      const named = el.tagName !== 'INPUT' || ['submit', 'button', 'reset'].includes(el.type);
+      const text = ((named && (el.innerText || el.value)) || el.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim().slice(0, 30);
+      const id = el.id ? `#${el.id}` : el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : '';
+      const classes = [...el.classList].map((c) => `.${c}`).join('');
+      const href = el.getAttribute('href') ? `[href="${el.getAttribute('href')}"]` : '';
+      return `${el.tagName.toLowerCase()}${id}${classes}${href}${text ? ` "${text}"` : ''}`;
+    };
+    const size = (el) => {
+      const r = el.getBoundingClientRect();
+      return { width: r.width, height: r.height };
+    };
+    const bigEnough = ({ width, height }) => width >= min - 0.01 && height >= min - 0.01;
+    // The block an inline element's text runs in.
+    const blockOf = (el) => {
+      let block = el.parentElement;
+      while (block && ['inline', 'contents'].includes(getComputedStyle(block).display)) block = block.parentElement;
+      return block ?? document.body;
+    };
+    // Whether a link sits in running text: words in its block that are not in a link or a
+    // control, nor hidden from sight.
+    const inSentence = (el) => {
+      if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+      const block = blockOf(el);
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!/[\p{L}\p{N}]/u.test(node.data)) continue;
+        const parent = node.parentElement;
+        if (parent.closest(INTERACTIVE) || parent.closest('label') || !parent.checkVisibility({ visibilityProperty: true })) continue;
+        if (parent.closest('.visually-hidden')) continue;
+        return true;
+      }
+      return false;
+    };
+    for (const el of document.body.querySelectorAll(INTERACTIVE)) {
+      if (el.type === 'hidden' || el.disabled) continue;
+      if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      // Hidden until focused (the skip link) is still a target when shown; hidden for good
+      // (visually hidden text) is none.
+      if (el.closest('.visually-hidden')) continue;
+      if (inSentence(el)) continue;
+      const own = size(el);
+      if (bigEnough(own)) continue;
+      if (el.tagName === 'INPUT' && ['radio', 'checkbox'].includes(el.type)) {
+        const labels = [...(el.labels ?? [])].filter((l) => l.checkVisibility());
+        if (labels.some((l) => bigEnough(size(l)))) continue;
+        const sizes = labels.map((l) => size(l)).map((s) => `${Math.round(s.width)}×${Math.round(s.height)}`);
+        problems.push(
+          `${describe(el)} is ${Math.round(own.width)}×${Math.round(own.height)} px and its label ${sizes.join(', ') || '(none)'}: smaller than ${min}×${min}`,
+        );
+        continue;
+      }
+      problems.push(`${describe(el)} is ${Math.round(own.width)}×${Math.round(own.height)} px, smaller than ${min}×${min}`);
+    }
+    return problems;
+  }, TARGET_MIN);
+}
+
+/**
+ * At 320 CSS px wide, the page's header (the site's name, the language switch, and a
+ * proxy's or staff member's navigation) fits inside the window: nothing in it reaches past
+ * either edge. Call it with the largest text size shown.
+ */
+export async function headerProblems(page) {
+  const before = page.viewportSize();
+  await page.setViewportSize(NARROW);
+  try {
+    return await page.evaluate(() => {
+      const header = document.querySelector('body > header');
+      if (!header) return ['has no page header'];
+      const width = document.documentElement.clientWidth;
+      const outside = [];
+      for (const el of [header, ...header.querySelectorAll('*')]) {
+        if (!el.checkVisibility() || el.closest('.visually-hidden')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.right > width + 0.5 || r.left < -0.5) {
+          const name = el.tagName.toLowerCase() + [...el.classList].map((c) => `.${c}`).join('');
+          outside.push(`${name} (${Math.round(r.left)} to ${Math.round(r.right)} px)`);
+        }
+      }
+      return outside.length || header.scrollWidth > width
+        ? [`header does not fit in ${width} px (${header.scrollWidth} px wide): ${outside.slice(0, 6).join(', ')}`]
+        : [];
+    });
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}
+
+/**
+ * What a public page must meet with each display preference a visitor can choose: enhanced
+ * contrast in every text size and colour scheme other than the one the page was drawn
+ * with (whose check is the page's own axe run), targets of 44 × 44 in every
+ * one, and, with the largest text size, a header that fits in 320 px and a page that does
+ * not scroll sideways there. Each problem is prefixed with the preference it was seen with.
+ */
+export async function preferenceProblems(page) {
+  const shown = await shownPreference(page);
+  const problems = [];
+  for (const preference of PREFERENCES) {
+    const drawn = preference.textSize === shown.textSize && preference.contrast === shown.contrast;
+    // The layout does not change with the colours: the narrow window is tried once.
+    const narrow = preference.textSize === LARGEST_TEXT && preference.contrast === CONTRASTS[0];
+    const found = await withPreference(page, preference, async () => [
+      ...(drawn ? [] : describeViolations(await axeViolations(page, { rules: 'contrast' }))),
+      ...(await targetProblems(page)),
+      ...(narrow ? [...(await headerProblems(page)), ...(await reflowProblems(page))] : []),
+    ]);
+    problems.push(...found.map((p) => `[${describePreference(preference)}] ${p}`));
+  }
+  return problems;
 }
 
 const normalise = (s) => (s || '').replace(/\s+/g, ' ').trim().toLowerCase();

@@ -12,7 +12,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeViolations, describeViolations, labelProblems, reflowProblems, structureProblems } from './checks.mjs';
+import {
+  axeViolations,
+  describeViolations,
+  labelProblems,
+  preferenceProblems,
+  reflowProblems,
+  structureProblems,
+} from './checks.mjs';
 
 // How many distinct query strings of one pathname the crawler follows.
 const QUERIES_PER_PATH = 3;
@@ -65,15 +72,24 @@ const pathOf = (url) => {
   return u.pathname + u.search;
 };
 
-/** Runs every page check; returns the problems found. */
-export async function checkPage(page, lang) {
+/**
+ * Runs every page check; returns the problems found. A public page (`publicPage`: one a
+ * visitor, a customer or a proxy sees, not the staff area) also meets axe-core's AAA rules
+ * and, with each display preference, enhanced contrast, 44 × 44 targets and, with the
+ * largest text, a header that fits in 320 px.
+ */
+export async function checkPage(page, lang, { publicPage = false } = {}) {
   const problems = [];
-  problems.push(...describeViolations(await axeViolations(page)));
+  problems.push(...describeViolations(await axeViolations(page, { rules: publicPage ? 'aaa' : 'aa' })));
   problems.push(...(await structureProblems(page, lang)));
   problems.push(...(await labelProblems(page)));
   problems.push(...(await reflowProblems(page)));
+  if (publicPage) problems.push(...(await preferenceProblems(page)));
   return problems;
 }
+
+/** The visitors whose pages are all public: anyone not signed in, and a signed-in proxy. */
+export const PUBLIC_VISITORS = ['visitor', 'proxy'];
 
 /**
  * Crawls as one visitor in one language, from `start`: one page, or a list of pages no link
@@ -151,7 +167,7 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
       }));
       assert.ok(status < 500, `the server failed with ${status}`);
       if (expect) expect(status);
-      const problems = await checkPage(page, lang);
+      const problems = await checkPage(page, lang, { publicPage: PUBLIC_VISITORS.includes(who) });
       assert.deepEqual(problems, [], `${label}\n  - ${problems.join('\n  - ')}`);
     });
     return found;
