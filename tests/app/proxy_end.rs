@@ -132,7 +132,12 @@ db_tests!(
 async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     let receiver = Receiver::start().await;
     let url = receiver.url();
-    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+    let Some(app) = TestApp::spawn(backend, |c| {
+        c.smtp_url = Some(url);
+        c.desk_email = Some(DESK_ADDRESS.to_owned());
+    })
+    .await
+    else {
         return;
     };
     let (first, second) = desk(&app).await;
@@ -430,7 +435,38 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     assert_eq!(portal.status, StatusCode::OK);
     assert!(!portal.body.contains(&b.reference) && !portal.body.contains(&q.reference));
     assert!(portal.body.contains("You were allowed to"));
+
+    // Every email of the walk has a written way back: replies reach the desk, and the text
+    // ends with the page to write on (the thread, the portal's thread, or a new request).
+    let every = receiver.arrived();
+    assert!(every.len() >= 6, "{} emails", every.len());
+    for mail in &every {
+        let parsed = mail.parsed();
+        let about = subject_of(mail);
+        let reply_to = parsed
+            .reply_to()
+            .and_then(|r| r.first())
+            .and_then(|a| a.address())
+            .map(str::to_owned);
+        assert_eq!(
+            reply_to.as_deref(),
+            Some(DESK_ADDRESS),
+            "Reply-To of {about}"
+        );
+        let text = body(mail);
+        let ways = [
+            format!("{}/requests/", app.base),
+            format!("{}/proxy/customers/", app.base),
+        ];
+        assert!(
+            ways.iter().any(|way| text.contains(way.as_str())),
+            "no way back in {about}: {text}"
+        );
+    }
 }
+
+/// Where replies to the desk's emails go in the acceptance walk.
+const DESK_ADDRESS: &str = "desk@example.jp";
 
 /// A request sent and a session booked by the proxy, through the services.
 async fn made_by_proxy(app: &TestApp, r: &Registration, start: OffsetDateTime) -> (i64, i64) {
