@@ -31,6 +31,7 @@ pub mod dates;
 pub mod delivery;
 pub mod email;
 pub mod forwarded;
+pub mod holidays;
 pub mod lang;
 pub mod password;
 pub mod prefs;
