@@ -10,6 +10,7 @@ mod m20261125_000004_proxies;
 mod m20261125_000005_requests;
 mod m20261129_000006_rate_events;
 mod m20261130_000007_session_rooms;
+mod m20261130_000009_interpreter_days;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_requests::Migration),
             Box::new(m20261129_000006_rate_events::Migration),
             Box::new(m20261130_000007_session_rooms::Migration),
+            Box::new(m20261130_000009_interpreter_days::Migration),
         ]
     }
 }

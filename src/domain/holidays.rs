@@ -192,7 +192,10 @@ pub fn holidays_in(year: i32) -> Vec<(Date, Holiday)> {
     let mut all = proper.clone();
     // 振替休日: until 2006 the Monday after a Sunday holiday; since 2007 the first day
     // after it that is not a holiday itself.
-    for (&day, _) in proper.iter().filter(|(d, _)| d.weekday() == Weekday::Sunday) {
+    for (&day, _) in proper
+        .iter()
+        .filter(|(d, _)| d.weekday() == Weekday::Sunday)
+    {
         if day < date!(1973 - 04 - 12) {
             continue;
         }
@@ -210,10 +213,9 @@ pub fn holidays_in(year: i32) -> Vec<(Date, Holiday)> {
     // Sunday or a substitute holiday did not count.
     if year >= 1986 {
         for (&day, _) in &proper {
-            let (Some(between), Some(after)) = (
-                day.next_day(),
-                day.next_day().and_then(|d| d.next_day()),
-            ) else {
+            let (Some(between), Some(after)) =
+                (day.next_day(), day.next_day().and_then(|d| d.next_day()))
+            else {
                 continue;
             };
             if !proper.contains_key(&after) || all.contains_key(&between) {
@@ -401,6 +403,45 @@ impl ClosedDays {
     }
 }
 
+/// A day on the closed-days list: why the rules or staff close it, and whether staff opened
+/// it all the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedDay {
+    /// The day.
+    pub day: Date,
+    /// Why it is (or would be) closed.
+    pub why: Closure,
+    /// Whether it is a holiday or break day staff opened.
+    pub reopened: bool,
+}
+
+impl ClosedDays {
+    /// The closed days from `from` to `until` (inclusive), and the holiday and break days
+    /// opened all the same, in date order.
+    pub fn listed(&self, from: Date, until: Date) -> Vec<ListedDay> {
+        let mut out: Vec<ListedDay> = self
+            .between(from, until)
+            .into_iter()
+            .map(|(day, why)| ListedDay {
+                day,
+                why,
+                reopened: false,
+            })
+            .collect();
+        for &day in self.reopened.range(from..=until) {
+            if let Some(why) = self.by_rule(day).filter(|_| !self.desk.contains_key(&day)) {
+                out.push(ListedDay {
+                    day,
+                    why,
+                    reopened: true,
+                });
+            }
+        }
+        out.sort_by_key(|d| d.day);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,7 +553,11 @@ mod tests {
         ] {
             assert_eq!(holiday_on(day), Some(h), "{day}");
         }
-        assert_eq!(holiday_on(date!(2019 - 12 - 23)), None, "no Emperor's birthday");
+        assert_eq!(
+            holiday_on(date!(2019 - 12 - 23)),
+            None,
+            "no Emperor's birthday"
+        );
         assert_eq!(holiday_on(date!(2018 - 12 - 24)), Some(SubstituteHoliday));
         // The Olympic year 2021 moved Marine, Sports and Mountain days; 8 August was a
         // Sunday, so the 9th was a day off.
@@ -546,10 +591,7 @@ mod tests {
                 // No equinox strays from the days it can fall on.
                 let vernal = days.iter().find(|(_, h)| *h == VernalEquinoxDay).unwrap();
                 assert!((19..=22).contains(&vernal.0.day()), "{y}");
-                let autumnal = days
-                    .iter()
-                    .find(|(_, h)| *h == AutumnalEquinoxDay)
-                    .unwrap();
+                let autumnal = days.iter().find(|(_, h)| *h == AutumnalEquinoxDay).unwrap();
                 assert!((21..=24).contains(&autumnal.0.day()), "{y}");
             }
         }
@@ -595,12 +637,21 @@ mod tests {
     fn a_reopened_holiday_opens_and_a_closed_day_stays_closed() {
         let mut closed = ClosedDays::out_of_the_box();
         let new_year = date!(2027 - 01 - 01);
-        assert_eq!(closed.closure(new_year), Some(Closure::Holiday(NewYearsDay)));
-        assert_eq!(closed.closure(date!(2026 - 12 - 30)), Some(Closure::YearEnd));
+        assert_eq!(
+            closed.closure(new_year),
+            Some(Closure::Holiday(NewYearsDay))
+        );
+        assert_eq!(
+            closed.closure(date!(2026 - 12 - 30)),
+            Some(Closure::YearEnd)
+        );
         assert_eq!(closed.closure(date!(2027 - 01 - 04)), None);
         closed.reopened.insert(new_year);
         assert_eq!(closed.closure(new_year), None);
-        assert_eq!(closed.by_rule(new_year), Some(Closure::Holiday(NewYearsDay)));
+        assert_eq!(
+            closed.by_rule(new_year),
+            Some(Closure::Holiday(NewYearsDay))
+        );
         closed.desk.insert(new_year, "stocktaking".into());
         assert_eq!(
             closed.closure(new_year),
@@ -612,5 +663,12 @@ mod tests {
             .between(date!(2026 - 12 - 28), date!(2027 - 01 - 12))
             .len();
         assert_eq!(listed, 7, "29 Dec to 3 Jan, and Coming of Age Day");
+        let mut opened = ClosedDays::out_of_the_box();
+        opened.reopened.insert(new_year);
+        let list = opened.listed(date!(2026 - 12 - 31), date!(2027 - 01 - 01));
+        assert_eq!(
+            list.iter().map(|d| (d.day, d.reopened)).collect::<Vec<_>>(),
+            [(date!(2026 - 12 - 31), false), (new_year, true)]
+        );
     }
 }

@@ -25,6 +25,7 @@ macro_rules! stored_names {
     };
 }
 
+pub mod attention;
 pub mod audit;
 pub mod booking;
 pub mod dates;
@@ -52,7 +53,7 @@ pub use forwarded::TrustedProxies;
 pub use lang::Lang;
 pub use password::Password;
 pub use prefs::{Contrast, Prefs, TextSize};
-pub use qualification::Qualification;
+pub use qualification::{LanguageFit, Qualification, SignLanguage};
 pub use reference::Reference;
 pub use role::{Permission, Role};
 pub use room::{Joining, Room, RoomTemplate};

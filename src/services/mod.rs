@@ -1,6 +1,7 @@
 //! The desk's use-cases. Each one that changes data runs in one transaction and writes its
 //! audit row inside it. Services never read HTTP types or build HTML.
 
+pub mod attention;
 pub mod audit;
 pub mod auth;
 pub mod booking;
@@ -13,6 +14,7 @@ pub mod limits;
 pub mod passwords;
 pub mod proxies;
 pub mod proxy_auth;
+pub mod reassignment;
 pub mod requests;
 pub mod schedule_board;
 pub mod setup;

@@ -1182,6 +1182,8 @@ pub async fn move_save(
         Err(BookingError::Database(e)) => return Err(e.into()),
         Err(BookingError::NotFound) => return Err(Error::NotFound),
         Err(BookingError::NotAllowed) => return Err(Error::Forbidden),
+        // Only an outcome waits for the start; moving a session never does.
+        Err(e @ BookingError::NotStarted { .. }) => return Err(Error::Internal(e.to_string())),
     };
     let selected = form.start.clone();
     let page = move_time_page(

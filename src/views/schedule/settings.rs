@@ -1,0 +1,197 @@
+//! The desk's session settings page.
+
+use super::{SpanForm, iso, mode_name, no_room_template_warning, span_fields, success};
+use crate::domain::schedule::SessionMode;
+use crate::i18n;
+use crate::views::PageContext;
+use crate::views::components::{
+    Errors, Input, button, csrf_field, date_input, error_summary, form, input,
+};
+use crate::views::layout::{Page, render};
+use maud::{Markup, html};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use time::Date;
+
+/// The fields of a mode's rules, in the order shown.
+pub const RULE_FIELDS: [&str; 5] = ["length", "buffer", "notice", "horizon", "cutoff"];
+
+static RULE_NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    SessionMode::ALL
+        .iter()
+        .flat_map(|m| {
+            RULE_FIELDS
+                .iter()
+                .map(move |f| format!("{}-{f}", m.as_str()))
+        })
+        .collect()
+});
+
+/// The name (and id) of one rule field of a mode.
+pub fn rule_field(mode: SessionMode, field: &str) -> &'static str {
+    let wanted = format!("{}-{field}", mode.as_str());
+    RULE_NAMES
+        .iter()
+        .find(|name| **name == wanted)
+        .map(String::as_str)
+        .unwrap_or("rules")
+}
+
+/// The smallest and largest value each rule field accepts.
+pub fn rule_bounds(field: &str) -> (i64, i64) {
+    match field {
+        "length" => (5, 240),
+        "buffer" => (0, 120),
+        "horizon" => (1, 365),
+        // Notice and cut-off: up to a week.
+        _ => (0, 10080),
+    }
+}
+
+/// The visible label of a rule field.
+pub fn rule_label(ctx: &PageContext, field: &str) -> &'static str {
+    let key = match field {
+        "length" => "schedule.settings.length",
+        "buffer" => "schedule.settings.buffer",
+        "notice" => "schedule.settings.notice",
+        "horizon" => "schedule.settings.horizon",
+        _ => "schedule.settings.cutoff",
+    };
+    i18n::t(ctx.lang, key)
+}
+
+/// What was typed into the "close a day" form.
+#[derive(Debug, Clone, Default)]
+pub struct ClosedForm {
+    /// Year as typed.
+    pub year: String,
+    /// Month.
+    pub month: String,
+    /// Day of the month.
+    pub day: String,
+    /// The note, such as the holiday's name.
+    pub note: String,
+}
+
+/// The settings page.
+pub struct SettingsView<'a> {
+    /// The rule fields, by field name.
+    pub rules: &'a HashMap<String, String>,
+    /// The reminder field.
+    pub reminder_hours: &'a str,
+    /// The room-address template field.
+    pub room_template: &'a str,
+    /// Whether a room-address template is saved.
+    pub template_set: bool,
+    /// The opening-hour fields, by field name.
+    pub hours: &'a HashMap<String, String>,
+    /// Closed days from today on.
+    pub closed: &'a [(Date, String)],
+    /// The "close a day" form.
+    pub closed_form: &'a ClosedForm,
+    /// What was wrong.
+    pub errors: &'a Errors,
+    /// A success message.
+    pub notice: Option<&'a str>,
+}
+
+/// The session settings page.
+pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
+    let errors = view.errors;
+    let c = view.closed_form;
+    let body = html! {
+        (success(ctx, view.notice))
+        (error_summary(ctx, errors))
+        h1 .heading-l { (ctx.t("schedule.settings.title")) }
+        p { (ctx.t("schedule.settings.lead")) }
+        @for mode in SessionMode::ALL {
+            h2 .heading-m { (mode_name(ctx, Some(mode))) }
+            (form(ctx, &format!("/staff/settings/sessions/{}", mode.as_str()), html! {
+                @for field in RULE_FIELDS {
+                    @let name = rule_field(mode, field);
+                    @let (min, max) = rule_bounds(field);
+                    @let hint = ctx.tf("schedule.settings.bounds", &[("min", &min.to_string()), ("max", &max.to_string())]);
+                    (input(ctx, Input {
+                        name, label: rule_label(ctx, field), hint: Some(&hint),
+                        value: view.rules.get(name).map(String::as_str).unwrap_or(""),
+                        autocomplete: Some("off"), error: errors.message(ctx, name),
+                        no_spellcheck: true, width: Some("width-5"), ..Default::default()
+                    }))
+                }
+                (button(&ctx.tf("schedule.settings.save_mode", &[("mode", mode_name(ctx, Some(mode)))])))
+            }))
+        }
+
+        h2 .heading-m #video-rooms { (ctx.t("schedule.settings.rooms_heading")) }
+        @if !view.template_set {
+            (no_room_template_warning(ctx))
+        }
+        p { (ctx.t("schedule.settings.rooms_lead")) }
+        (form(ctx, "/staff/settings/video-rooms", html! {
+            (input(ctx, Input {
+                name: "room_template", label: ctx.t("schedule.settings.rooms_label"),
+                hint: Some(ctx.t("schedule.settings.rooms_hint")), value: view.room_template,
+                // A template, not yet an address: `{room}` is not allowed in a URL field's value.
+                kind: "text", autocomplete: Some("off"), error: errors.message(ctx, "room_template"),
+                no_spellcheck: true, ..Default::default()
+            }))
+            (button(ctx.t("schedule.settings.rooms_submit")))
+        }))
+
+        h2 .heading-m { (ctx.t("schedule.settings.reminder_heading")) }
+        (form(ctx, "/staff/settings/reminders", html! {
+            (input(ctx, Input {
+                name: "reminder_hours", label: ctx.t("schedule.settings.reminder_label"),
+                hint: Some(ctx.t("schedule.settings.reminder_hint")), value: view.reminder_hours,
+                autocomplete: Some("off"), error: errors.message(ctx, "reminder_hours"),
+                no_spellcheck: true, width: Some("width-5"), ..Default::default()
+            }))
+            (button(ctx.t("schedule.settings.reminder_submit")))
+        }))
+
+        h2 .heading-m { (ctx.t("schedule.settings.hours_heading")) }
+        p { (ctx.t("schedule.settings.hours_lead")) }
+        (form(ctx, "/staff/settings/hours", html! {
+            div .hint { (ctx.t("schedule.time_hint")) }
+            (span_fields(ctx, SpanForm::Opening, view.hours, errors))
+            (button(ctx.t("schedule.settings.hours_submit")))
+        }))
+
+        h2 .heading-m { (ctx.t("schedule.settings.closed_heading")) }
+        p { (ctx.t("schedule.settings.closed_lead")) }
+        @if view.closed.is_empty() {
+            p { (ctx.t("schedule.settings.closed_none")) }
+        } @else {
+            ul .exception-list {
+                @for (day, note) in view.closed {
+                    @let date = i18n::format_date(ctx.lang, *day);
+                    li .exception-list__item {
+                        span { strong { (date) } @if !note.is_empty() { " " (note) } }
+                        form method="post" action={ "/staff/settings/closed-days/" (iso(*day)) "/delete" } novalidate data-destructive {
+                            (csrf_field(ctx))
+                            button .button .button--secondary .button--small type="submit" {
+                                (ctx.t("schedule.settings.reopen")) span .visually-hidden { " " (date) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h3 .heading-s { (ctx.t("schedule.settings.close_heading")) }
+        (form(ctx, "/staff/settings/closed-days", html! {
+            (date_input(ctx, "closed_day", ctx.t("schedule.settings.close_date"), Some(ctx.t("schedule.date_hint")),
+                (&c.year, &c.month, &c.day), errors.message(ctx, "closed_day").as_deref()))
+            (input(ctx, Input {
+                name: "closed_note", label: ctx.t("schedule.settings.close_note"),
+                hint: Some(ctx.t("schedule.settings.close_note_hint")), value: &c.note,
+                autocomplete: Some("off"), error: errors.message(ctx, "closed_note"),
+                width: Some("width-20"), ..Default::default()
+            }))
+            (button(ctx.t("schedule.settings.close_submit")))
+        }))
+    };
+    render(
+        ctx,
+        Page::new(ctx.t("schedule.settings.title"), body).with_errors(errors.len()),
+    )
+}
