@@ -21,6 +21,8 @@ const JA: &str = concat!(
     include_str!("ja_proxy.txt"),
     "\n",
     include_str!("ja_requests.txt"),
+    "\n",
+    include_str!("ja_calendar.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -32,6 +34,8 @@ const EN: &str = concat!(
     include_str!("en_proxy.txt"),
     "\n",
     include_str!("en_requests.txt"),
+    "\n",
+    include_str!("en_calendar.txt"),
 );
 
 /// One language's messages.

@@ -495,7 +495,10 @@ pub async fn language_note<C: ConnectionTrait>(
                 lang,
                 "email.session.language_lacking",
                 &[
-                    ("language", i18n::t(lang, &format!("sign_language.{}", language.as_str()))),
+                    (
+                        "language",
+                        i18n::t(lang, &format!("sign_language.{}", language.as_str())),
+                    ),
                     ("name", &card.display_name),
                 ],
             )),
@@ -839,8 +842,7 @@ async fn try_reschedule(
     row.updated_at = Set(now);
     let b = row.update(&txn).await?;
     if previous_interpreter != interpreter {
-        super::reassignment::tell_interpreters(&txn, now, config, &b, previous_interpreter)
-            .await?;
+        super::reassignment::tell_interpreters(&txn, now, config, &b, previous_interpreter).await?;
     }
     audit::record(
         &txn,

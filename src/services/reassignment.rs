@@ -13,7 +13,7 @@ use super::desk::Desk;
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
 use crate::domain::schedule::{ModeRules, SessionMode};
-use crate::domain::{AuditAction, LanguageFit, Lang};
+use crate::domain::{AuditAction, Lang, LanguageFit};
 use crate::entities::{booking as booking_row, staff_user};
 use crate::mail::outbox::OutgoingEmail;
 use crate::mail::templates::{self, InterpreterFacts, InterpreterNotice, SessionEmail};

@@ -660,6 +660,7 @@ async fn weekly_availability_is_saved_or_refused_as_typed(app: TestApp) {
             &[
                 ("qualification", "written_chat"),
                 ("qualification", "sign_language_interpreter"),
+                ("sign_language", "jsl"),
             ],
         )
         .await;

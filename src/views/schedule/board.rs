@@ -1,7 +1,12 @@
 //! The week board.
 
-use super::{clock, iso, mode_name, mode_short, no_room_template_warning, status_tag};
+use super::{
+    attention_text, clock, closure_name, iso, mode_name, mode_short, no_room_template_warning,
+    status_tag, when,
+};
 use crate::domain::BookingStatus;
+use crate::domain::attention::Attention;
+use crate::domain::holidays::Closure;
 use crate::domain::schedule::SessionMode;
 use crate::i18n;
 use crate::views::PageContext;
@@ -25,6 +30,8 @@ pub struct SessionLine {
     pub mode: Option<SessionMode>,
     /// Where it stands.
     pub status: Option<BookingStatus>,
+    /// What it needs staff for (only on the board).
+    pub needs: Vec<Attention>,
 }
 
 /// One interpreter's week on the board.
@@ -48,8 +55,12 @@ pub struct Board<'a> {
     pub mode: Option<SessionMode>,
     /// One row per interpreter.
     pub rows: &'a [BoardRow],
-    /// How many sessions the week holds (after the filter).
+    /// How many sessions the week holds (after the filter), cancelled ones aside.
     pub count: usize,
+    /// How many of them need staff.
+    pub flagged: usize,
+    /// Why the desk is closed on each day of the week, Monday first.
+    pub closures: &'a [Option<Closure>],
     /// Whether video sessions lack a join address because no room-address template is set.
     pub no_room_template: bool,
 }
@@ -120,6 +131,13 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
             (secondary_button(ctx.t("schedule.board.filter")))
         }
         p { (ctx.tf("schedule.board.count", &[("count", &view.count.to_string())])) }
+        @if view.flagged > 0 {
+            div .warning-text #board-attention {
+                strong { (ctx.tf("attention.board.count", &[("count", &view.flagged.to_string())])) }
+                " "
+                a href="/staff/schedule/attention" { (ctx.t("attention.board.link")) }
+            }
+        }
         @if view.rows.is_empty() {
             p { (ctx.t("schedule.board.no_interpreters")) }
         } @else {
@@ -128,8 +146,13 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
                     caption #board-caption .table__caption { (caption) }
                     thead { tr {
                         th scope="col" { (ctx.t("schedule.board.interpreter")) }
-                        @for day in &days {
-                            th scope="col" { (i18n::format_date(ctx.lang, *day)) }
+                        @for (day, closed) in days.iter().zip(view.closures.iter().chain(std::iter::repeat(&None))) {
+                            th scope="col" {
+                                (i18n::format_date(ctx.lang, *day))
+                                @if let Some(why) = closed {
+                                    br; span .muted { (closure_name(ctx, why)) }
+                                }
+                            }
                         }
                     } }
                     tbody {
@@ -152,6 +175,10 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
                                                         (mode_short(ctx, s.mode))
                                                         br;
                                                         (status_tag(ctx, s.status))
+                                                        @for need in &s.needs {
+                                                            br;
+                                                            strong .tag .tag--attention { (ctx.t(&format!("attention.tag.{}", need.key()))) }
+                                                        }
                                                     }
                                                 }
                                             }
@@ -166,4 +193,65 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
         }
     };
     render(ctx, Page::new(ctx.t("schedule.board.title"), body))
+}
+
+/// A session on the list of those needing staff.
+#[derive(Debug, Clone)]
+pub struct AttentionRow {
+    /// The session.
+    pub session: SessionLine,
+    /// Its interpreter's display name.
+    pub interpreter: String,
+    /// Why it needs staff.
+    pub needs: Vec<Attention>,
+    /// When the customer was asked to choose another time, if they were.
+    pub new_time_asked: Option<OffsetDateTime>,
+}
+
+/// The sessions still to come that need staff.
+pub fn attention_list(ctx: &PageContext, rows: &[AttentionRow]) -> Markup {
+    let title = ctx.t("attention.list.title");
+    let body = html! {
+        h1 .heading-l { (title) }
+        p { (ctx.t("attention.list.lead")) }
+        @if rows.is_empty() {
+            p { (ctx.t("attention.list.none")) }
+        } @else {
+            div .table-scroll role="region" aria-labelledby="attention-caption" tabindex="0" {
+                table .table {
+                    caption #attention-caption .table__caption { (ctx.tf("attention.list.caption", &[("count", &rows.len().to_string())])) }
+                    thead { tr {
+                        th scope="col" { (ctx.t("schedule.session.reference")) }
+                        th scope="col" { (ctx.t("schedule.session.when")) }
+                        th scope="col" { (ctx.t("schedule.session.mode")) }
+                        th scope="col" { (ctx.t("schedule.session.interpreter")) }
+                        th scope="col" { (ctx.t("attention.list.needs")) }
+                    } }
+                    tbody {
+                        @for row in rows {
+                            @let s = &row.session;
+                            tr {
+                                td { a href={ "/staff/sessions/" (s.id) } { (s.reference) } }
+                                td { (when(ctx, s.starts_at, s.ends_at)) }
+                                td { (mode_name(ctx, s.mode)) }
+                                td { (row.interpreter) }
+                                td {
+                                    ul .plain-list {
+                                        @for need in &row.needs {
+                                            li { (attention_text(ctx, *need, &row.interpreter)) }
+                                        }
+                                        @if let Some(at) = row.new_time_asked {
+                                            li { (ctx.tf("attention.new_time_asked", &[("time", &ctx.datetime(at))])) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href="/staff/schedule" { (ctx.t("attention.list.board")) } }
+    };
+    render(ctx, Page::new(title, body))
 }

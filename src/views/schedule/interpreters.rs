@@ -1,7 +1,7 @@
 //! The list of interpreters and one interpreter's availability page.
 
-use super::{SpanForm, qualification_name, span_fields, success};
-use crate::domain::Qualification;
+use super::{SpanForm, qualification_name, sign_language_name, span_fields, success};
+use crate::domain::{Lang, Qualification, SignLanguage};
 use crate::i18n;
 use crate::views::PageContext;
 use crate::views::components::{
@@ -26,6 +26,10 @@ pub struct InterpreterRow {
     pub active: bool,
     /// What they are qualified for.
     pub qualifications: Vec<Qualification>,
+    /// The sign languages they sign.
+    pub sign_languages: Vec<SignLanguage>,
+    /// The language of their emails.
+    pub lang: Lang,
 }
 
 fn qualification_list(ctx: &PageContext, list: &[Qualification]) -> Markup {
@@ -117,6 +121,8 @@ pub struct InterpreterView<'a> {
     pub weekly: &'a HashMap<String, String>,
     /// The qualifications ticked.
     pub qualifications: &'a [&'a str],
+    /// The sign languages ticked.
+    pub sign_languages: &'a [&'a str],
     /// Date exceptions from today on.
     pub exceptions: &'a [ExceptionRow],
     /// The "add a date" form.
@@ -147,6 +153,24 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
         .map(|q| Choice {
             value: q.as_str(),
             label: qualification_name(ctx, *q).to_owned(),
+            hint: None,
+        })
+        .collect();
+    let language_choices: Vec<Choice> = SignLanguage::ALL
+        .iter()
+        .map(|l| Choice {
+            value: l.as_str(),
+            label: sign_language_name(ctx, l.as_str()),
+            hint: None,
+        })
+        .collect();
+    let lang_choices: Vec<Choice> = [Lang::Ja, Lang::En]
+        .into_iter()
+        .map(|l| Choice {
+            value: l.code(),
+            label: ctx
+                .t(&format!("interpreter.email_lang.{}", l.code()))
+                .to_owned(),
             hint: None,
         })
         .collect();
@@ -254,12 +278,35 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
                     selected: view.qualifications.to_vec(), error: errors.message(ctx, "qualification"),
                     multiple: true,
                 }))
+                (choices(ctx, ChoiceGroup {
+                    name: "sign_language", legend: ctx.t("interpreter.sign_languages.legend"), legend_is_heading: false,
+                    hint: Some(ctx.t("interpreter.sign_languages.hint")), choices: language_choices,
+                    selected: view.sign_languages.to_vec(), error: errors.message(ctx, "sign_language"),
+                    multiple: true,
+                }))
                 (button(ctx.t("schedule.qualifications.submit")))
             }))
         } @else {
             (qualification_list(ctx, &i.qualifications))
+            @if !i.sign_languages.is_empty() {
+                p { (ctx.t("interpreter.sign_languages.legend")) }
+                ul .plain-list {
+                    @for l in &i.sign_languages { li { (sign_language_name(ctx, l.as_str())) } }
+                }
+            }
             p { (ctx.t("schedule.qualifications.ask")) }
         }
+
+        h2 .heading-m { (ctx.t("interpreter.email_lang.heading")) }
+        (form(ctx, &format!("{base}/email-language"), html! {
+            (choices(ctx, ChoiceGroup {
+                name: "email_lang", legend: ctx.t("interpreter.email_lang.legend"), legend_is_heading: false,
+                hint: Some(ctx.t("interpreter.email_lang.hint")), choices: lang_choices,
+                selected: vec![i.lang.code()], error: errors.message(ctx, "email_lang"),
+                multiple: false,
+            }))
+            (button(ctx.t("interpreter.email_lang.submit")))
+        }))
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }

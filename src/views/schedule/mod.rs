@@ -2,24 +2,31 @@
 //! availability and the desk's session settings.
 
 mod board;
+mod closed_days;
+mod hours_check;
 mod interpreters;
 mod session;
 mod settings;
 
-pub use board::{Board, BoardRow, SessionLine, board};
+pub use board::{AttentionRow, Board, BoardRow, SessionLine, attention_list, board};
+pub use closed_days::{ClosedDaysView, ClosedForm, ClosureRulesForm, closed_days};
+pub use hours_check::{
+    ASK_NEW_TIME, AffectedSession, HoursCheck, LATER, MAX_ASKED, answer_field, give_to, given_to,
+    hours_check,
+};
 pub use interpreters::{
     ExceptionForm, ExceptionRow, InterpreterRow, InterpreterView, interpreter, interpreters,
 };
 pub use session::{
-    HistoryLine, NoteLine, OUTCOMES, SessionDetail, SessionForms, SessionView, cancel_confirm,
-    my_sessions, session,
+    HistoryLine, NoteLine, OUTCOMES, SessionDetail, SessionFlags, SessionForms, SessionView,
+    cancel_confirm, my_sessions, session,
 };
-pub use settings::{
-    ClosedForm, RULE_FIELDS, SettingsView, rule_bounds, rule_field, rule_label, settings,
-};
+pub use settings::{RULE_FIELDS, SettingsView, rule_bounds, rule_field, rule_label, settings};
 
 use super::PageContext;
 use super::components::{Banner, Errors, Input, input, notification_banner};
+use crate::domain::attention::Attention;
+use crate::domain::holidays::Closure;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Qualification};
 use crate::i18n;
@@ -70,6 +77,44 @@ fn mode_short(ctx: &PageContext, mode: Option<SessionMode>) -> &'static str {
         }
         Some(SessionMode::WrittenChat) => i18n::t(ctx.lang, "schedule.mode_short.written_chat"),
         None => i18n::t(ctx.lang, "schedule.mode_unknown"),
+    }
+}
+
+/// The name of a sign language asked for (its stored name), or the stored value itself.
+fn sign_language_name(ctx: &PageContext, code: &str) -> String {
+    match code {
+        "jsl" => ctx.t("schedule.sign_language.jsl").to_owned(),
+        "asl" => ctx.t("sign_language.asl").to_owned(),
+        "other" => ctx.t("schedule.sign_language.other").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Why the desk is closed on a day, in words: the holiday's name, the year-end break, or
+/// the note staff wrote.
+pub fn closure_name(ctx: &PageContext, why: &Closure) -> String {
+    match why {
+        Closure::Holiday(h) => ctx.t(&format!("holiday.{}", h.as_str())).to_owned(),
+        Closure::YearEnd => ctx.t("closed_days.year_end").to_owned(),
+        Closure::Desk(note) if note.is_empty() => ctx.t("closed_days.closed").to_owned(),
+        Closure::Desk(note) => note.clone(),
+    }
+}
+
+/// What a session needs staff for, in words naming its interpreter.
+pub fn attention_text(ctx: &PageContext, a: Attention, interpreter: &str) -> String {
+    match a {
+        Attention::LanguageLacking(language) => ctx.tf(
+            "attention.language_lacking",
+            &[
+                ("language", &sign_language_name(ctx, language.as_str())),
+                ("name", interpreter),
+            ],
+        ),
+        other => ctx.tf(
+            &format!("attention.{}", other.key()),
+            &[("name", interpreter)],
+        ),
     }
 }
 

@@ -1,13 +1,17 @@
 //! One session's page, the page that asks before cancelling it, and an interpreter's own
 //! sessions.
 
-use super::{SessionLine, inline_error, mode_name, status_label, status_tag, success, when};
+use super::{
+    SessionLine, attention_text, inline_error, mode_name, sign_language_name, status_label,
+    status_tag, success, when,
+};
+use crate::domain::attention::Attention;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining};
 use crate::views::PageContext;
 use crate::views::components::{
     Choice, ChoiceGroup, Errors, SummaryRow, back_link, button, choices, error_summary, form,
-    summary_list, textarea, warning_button,
+    secondary_button, summary_list, textarea, warning_button,
 };
 use crate::views::layout::{Page, render};
 use maud::{Markup, html};
@@ -97,6 +101,8 @@ pub struct SessionForms {
 pub struct SessionView<'a> {
     /// The session.
     pub detail: &'a SessionDetail,
+    /// What it needs staff for, and whether it has started.
+    pub flags: &'a SessionFlags,
     /// Its notes, oldest first.
     pub notes: &'a [NoteLine],
     /// Its history, oldest first.
@@ -113,6 +119,19 @@ pub struct SessionView<'a> {
     pub notice: Option<&'a str>,
     /// Where the back link goes.
     pub back: &'a str,
+}
+
+/// What a session needs staff for, and where it is in time.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFlags {
+    /// Why it needs staff, most pressing first.
+    pub attention: Vec<Attention>,
+    /// Whether the customer wrote in a sign language no record can confirm.
+    pub language_unchecked: bool,
+    /// When the customer was asked to choose another time, if they were.
+    pub new_time_asked: Option<OffsetDateTime>,
+    /// Whether it has started (so how it went can be recorded).
+    pub started: bool,
 }
 
 /// The outcomes staff can record.
@@ -133,14 +152,6 @@ fn topic_name(ctx: &PageContext, topic: &str) -> String {
         other => return other.to_owned(),
     };
     ctx.t(key).to_owned()
-}
-
-fn sign_language_name(ctx: &PageContext, code: &str) -> String {
-    match code {
-        "jsl" => ctx.t("schedule.sign_language.jsl").to_owned(),
-        "other" => ctx.t("schedule.sign_language.other").to_owned(),
-        other => other.to_owned(),
-    }
 }
 
 fn session_rows(ctx: &PageContext, d: &SessionDetail) -> Vec<SummaryRow> {
@@ -267,6 +278,22 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
             (ctx.t("schedule.session.status")) " " (status_tag(ctx, d.status))
         }
         (inline_error(ctx, errors, "session-status"))
+        @if booked && (!view.flags.attention.is_empty() || view.flags.language_unchecked || view.flags.new_time_asked.is_some()) {
+            div .warning-text #session-attention {
+                strong { (ctx.t("attention.heading")) }
+                ul .list {
+                    @for a in &view.flags.attention {
+                        li { (attention_text(ctx, *a, &d.interpreter)) }
+                    }
+                    @if view.flags.language_unchecked {
+                        li { (ctx.tf("attention.language_unchecked", &[("name", &d.interpreter)])) }
+                    }
+                    @if let Some(at) = view.flags.new_time_asked {
+                        li { (ctx.tf("attention.new_time_asked", &[("time", &ctx.datetime(at))])) }
+                    }
+                }
+            }
+        }
         (summary_list(ctx, &session_rows(ctx, d)))
 
         @if view.manage && booked {
@@ -287,7 +314,16 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
             }
         }
 
-        @if view.manage && d.status != Some(BookingStatus::Cancelled) {
+        @if view.manage && booked {
+            h2 .heading-m { (ctx.t("attention.ask.heading")) }
+            p { (ctx.t("attention.ask.lead")) }
+            (form(ctx, &format!("/staff/sessions/{}/ask-new-time", d.id), html! {
+                (secondary_button(ctx.t("attention.ask.submit")))
+            }))
+        }
+
+        // How a session went can be told once it has started, not before.
+        @if view.manage && view.flags.started && d.status != Some(BookingStatus::Cancelled) {
             h2 .heading-m { (ctx.t("schedule.outcome.heading")) }
             (form(ctx, &format!("/staff/sessions/{}/outcome", d.id), html! {
                 (choices(ctx, ChoiceGroup {

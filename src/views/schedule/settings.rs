@@ -1,17 +1,14 @@
 //! The desk's session settings page.
 
-use super::{SpanForm, iso, mode_name, no_room_template_warning, span_fields, success};
+use super::{SpanForm, mode_name, no_room_template_warning, span_fields, success};
 use crate::domain::schedule::SessionMode;
 use crate::i18n;
 use crate::views::PageContext;
-use crate::views::components::{
-    Errors, Input, button, csrf_field, date_input, error_summary, form, input,
-};
+use crate::views::components::{Errors, Input, button, error_summary, form, input};
 use crate::views::layout::{Page, render};
 use maud::{Markup, html};
 use std::collections::HashMap;
 use std::sync::LazyLock;
-use time::Date;
 
 /// The fields of a mode's rules, in the order shown.
 pub const RULE_FIELDS: [&str; 5] = ["length", "buffer", "notice", "horizon", "cutoff"];
@@ -60,19 +57,6 @@ pub fn rule_label(ctx: &PageContext, field: &str) -> &'static str {
     i18n::t(ctx.lang, key)
 }
 
-/// What was typed into the "close a day" form.
-#[derive(Debug, Clone, Default)]
-pub struct ClosedForm {
-    /// Year as typed.
-    pub year: String,
-    /// Month.
-    pub month: String,
-    /// Day of the month.
-    pub day: String,
-    /// The note, such as the holiday's name.
-    pub note: String,
-}
-
 /// The settings page.
 pub struct SettingsView<'a> {
     /// The rule fields, by field name.
@@ -85,10 +69,6 @@ pub struct SettingsView<'a> {
     pub template_set: bool,
     /// The opening-hour fields, by field name.
     pub hours: &'a HashMap<String, String>,
-    /// Closed days from today on.
-    pub closed: &'a [(Date, String)],
-    /// The "close a day" form.
-    pub closed_form: &'a ClosedForm,
     /// What was wrong.
     pub errors: &'a Errors,
     /// A success message.
@@ -98,7 +78,6 @@ pub struct SettingsView<'a> {
 /// The session settings page.
 pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
     let errors = view.errors;
-    let c = view.closed_form;
     let body = html! {
         (success(ctx, view.notice))
         (error_summary(ctx, errors))
@@ -158,37 +137,8 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
         }))
 
         h2 .heading-m { (ctx.t("schedule.settings.closed_heading")) }
-        p { (ctx.t("schedule.settings.closed_lead")) }
-        @if view.closed.is_empty() {
-            p { (ctx.t("schedule.settings.closed_none")) }
-        } @else {
-            ul .exception-list {
-                @for (day, note) in view.closed {
-                    @let date = i18n::format_date(ctx.lang, *day);
-                    li .exception-list__item {
-                        span { strong { (date) } @if !note.is_empty() { " " (note) } }
-                        form method="post" action={ "/staff/settings/closed-days/" (iso(*day)) "/delete" } novalidate data-destructive {
-                            (csrf_field(ctx))
-                            button .button .button--secondary .button--small type="submit" {
-                                (ctx.t("schedule.settings.reopen")) span .visually-hidden { " " (date) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        h3 .heading-s { (ctx.t("schedule.settings.close_heading")) }
-        (form(ctx, "/staff/settings/closed-days", html! {
-            (date_input(ctx, "closed_day", ctx.t("schedule.settings.close_date"), Some(ctx.t("schedule.date_hint")),
-                (&c.year, &c.month, &c.day), errors.message(ctx, "closed_day").as_deref()))
-            (input(ctx, Input {
-                name: "closed_note", label: ctx.t("schedule.settings.close_note"),
-                hint: Some(ctx.t("schedule.settings.close_note_hint")), value: &c.note,
-                autocomplete: Some("off"), error: errors.message(ctx, "closed_note"),
-                width: Some("width-20"), ..Default::default()
-            }))
-            (button(ctx.t("schedule.settings.close_submit")))
-        }))
+        p { (ctx.t("closed_days.settings_lead")) }
+        p { a href="/staff/settings/closed-days" { (ctx.t("closed_days.settings_link")) } }
     };
     render(
         ctx,

@@ -1,12 +1,12 @@
 //! The week board: a row per interpreter, a column per day.
 
 use super::{fields, line, monday_of, sane_day, today, value};
-use crate::domain::Qualification;
 use crate::domain::schedule::SessionMode;
+use crate::domain::{BookingStatus, Qualification};
 use crate::error::Result;
-use crate::services::{booking, desk, interpreters};
+use crate::services::{attention, booking, desk, interpreters};
 use crate::views::PageContext;
-use crate::views::schedule::{self as view, Board, BoardRow};
+use crate::views::schedule::{self as view, AttentionRow, Board, BoardRow};
 use crate::web::AppState;
 use axum::extract::{Query, State};
 use maud::Markup;
@@ -57,13 +57,37 @@ pub async fn board(
             days: vec![Vec::new(); 7],
         })
         .collect();
+    // Only sessions still to come (or under way) can be helped.
+    let now = state.now();
+    let to_come: Vec<_> = sessions
+        .iter()
+        .filter(|b| b.ends_at > now)
+        .cloned()
+        .collect();
+    let mut needs = attention::attention_for(&state.db, tz, &to_come).await?;
     for b in &sessions {
         let day = (booking::local_date(b.starts_at, tz) - monday).whole_days();
         let row = order.iter().position(|(id, _, _)| *id == b.interpreter_id);
         if let (Some(row), Ok(day @ 0..=6)) = (row, usize::try_from(day)) {
-            rows[row].days[day].push(line(b));
+            let mut line = line(b);
+            line.needs = needs.remove(&b.id).unwrap_or_default();
+            rows[row].days[day].push(line);
         }
     }
+    let desk = desk::load(&state.db).await?;
+    let closures = (0..7)
+        .map(|i| desk.closed.closure(monday + Duration::days(i)))
+        .collect::<Vec<_>>();
+    let flagged = rows
+        .iter()
+        .flat_map(|r| r.days.iter().flatten())
+        .filter(|s| !s.needs.is_empty())
+        .count();
+    // Cancelled sessions stay on the board, but are not sessions this week.
+    let count = sessions
+        .iter()
+        .filter(|b| BookingStatus::parse(&b.status) != Some(BookingStatus::Cancelled))
+        .count();
     Ok(view::board(
         &ctx,
         Board {
@@ -71,8 +95,28 @@ pub async fn board(
             this_monday,
             mode,
             rows: &rows,
-            count: sessions.len(),
-            no_room_template: desk::load(&state.db).await?.room_template.is_none(),
+            count,
+            flagged,
+            closures: &closures,
+            no_room_template: desk.room_template.is_none(),
         },
     ))
+}
+
+/// Every session still to come that needs staff: its interpreter can no longer take it, or
+/// does not sign the language asked for.
+pub async fn attention_list(State(state): State<AppState>, ctx: PageContext) -> Result<Markup> {
+    let tz = state.config.timezone;
+    let names = booking::display_names(&state.db).await?;
+    let rows: Vec<AttentionRow> = attention::upcoming(&state.db, tz, state.now())
+        .await?
+        .into_iter()
+        .map(|(b, needs)| AttentionRow {
+            interpreter: names.get(&b.interpreter_id).cloned().unwrap_or_default(),
+            new_time_asked: b.rebook_asked_at,
+            session: line(&b),
+            needs,
+        })
+        .collect();
+    Ok(view::attention_list(&ctx, &rows))
 }

@@ -2,12 +2,13 @@
 //! qualifications.
 
 use super::fields::{date_field, only_span_fields, read_spans, spans_to_fields, time_field};
+use super::hours::{self, Saving};
 use super::{Fields, fields, may_see, parse_id, today, value};
 use crate::domain::schedule::{DayChange, LocalSpan, hhmm};
-use crate::domain::{Permission, Qualification};
+use crate::domain::{Lang, Permission, Qualification, SignLanguage};
 use crate::error::{Error, Result};
 use crate::services::auth::SignedInStaff;
-use crate::services::interpreters::{self, Interpreter};
+use crate::services::interpreters::{self, HoursChange, Interpreter};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{
@@ -32,6 +33,8 @@ fn interpreter_row(i: Interpreter) -> InterpreterRow {
         full_name: i.full_name,
         active: i.active,
         qualifications: i.qualifications,
+        sign_languages: i.sign_languages,
+        lang: i.lang,
     }
 }
 
@@ -66,6 +69,7 @@ async fn visible_interpreter(
 struct InterpreterTyped {
     weekly: Option<Fields>,
     qualifications: Option<Vec<String>>,
+    sign_languages: Option<Vec<String>>,
     exception: ExceptionForm,
 }
 
@@ -119,6 +123,14 @@ async fn interpreter_markup(
             .collect()
     });
     let ticked: Vec<&str> = qualifications.iter().map(String::as_str).collect();
+    let languages: Vec<String> = typed.sign_languages.unwrap_or_else(|| {
+        found
+            .sign_languages
+            .iter()
+            .map(|l| l.as_str().to_owned())
+            .collect()
+    });
+    let signs: Vec<&str> = languages.iter().map(String::as_str).collect();
     let row = interpreter_row(found);
     Ok(view::interpreter(
         ctx,
@@ -128,6 +140,7 @@ async fn interpreter_markup(
             own: staff.id == id,
             weekly: &weekly,
             qualifications: &ticked,
+            sign_languages: &signs,
             exceptions: &exceptions,
             exception_form: &typed.exception,
             errors,
@@ -142,6 +155,7 @@ fn interpreter_notice(ctx: &PageContext, done: &str) -> Option<&'static str> {
         "qualifications" => "schedule.done.qualifications",
         "exception_added" => "schedule.done.exception_added",
         "exception_removed" => "schedule.done.exception_removed",
+        "email_lang" => "interpreter.done.email_lang",
         _ => return None,
     };
     Some(crate::i18n::t(ctx.lang, key))
@@ -197,8 +211,17 @@ pub async fn save_weekly(
             interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
         return Ok(rejected(page));
     }
-    interpreters::save_weekly(&state.db, state.now(), &staff.actor(ip), found.id, &week).await?;
-    Ok(interpreter_done(found.id, "weekly"))
+    let action = format!("/staff/interpreters/{}/weekly", found.id);
+    let saving = Saving {
+        staff: &staff,
+        ip,
+        interpreter: &found,
+        manage,
+        typed: &typed,
+        action: &action,
+        done: "weekly",
+    };
+    hours::save(&state, &ctx, saving, HoursChange::Weekly(week)).await
 }
 
 /// Replaces an interpreter's qualifications (coordinators and above only).
@@ -211,35 +234,140 @@ pub async fn save_qualifications(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
     let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
-    let ticked: Vec<String> = form
-        .into_iter()
-        .filter(|(k, _)| k == "qualification")
-        .map(|(_, v)| v)
-        .collect();
-    let mut chosen: Vec<Qualification> = Vec::new();
-    let mut unknown = false;
-    for raw in &ticked {
-        match Qualification::parse(raw) {
-            Some(q) if !chosen.contains(&q) => chosen.push(q),
-            Some(_) => {}
-            None => unknown = true,
+    let ticked = |name: &str| -> Vec<String> {
+        form.iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let (qualification_values, language_values) =
+        (ticked("qualification"), ticked("sign_language"));
+    let mut errors = Errors::new();
+    let chosen = chosen_of(&qualification_values, Qualification::parse, |q| {
+        Qualification::ALL.iter().position(|x| x == q)
+    });
+    let Some(chosen) = chosen else {
+        errors.add("qualification", "schedule.error.qualification_unknown");
+        return qualifications_refused(
+            &state,
+            &ctx,
+            &staff,
+            found,
+            manage,
+            qualification_values,
+            language_values,
+            &errors,
+        )
+        .await;
+    };
+    let Some(languages) = chosen_of(&language_values, SignLanguage::parse, |l| Some(*l)) else {
+        errors.add("sign_language", "interpreter.error.sign_language_unknown");
+        return qualifications_refused(
+            &state,
+            &ctx,
+            &staff,
+            found,
+            manage,
+            qualification_values,
+            language_values,
+            &errors,
+        )
+        .await;
+    };
+    if chosen.contains(&Qualification::SignLanguageInterpreter) && languages.is_empty() {
+        errors.add("sign_language", "interpreter.error.sign_language_missing");
+        return qualifications_refused(
+            &state,
+            &ctx,
+            &staff,
+            found,
+            manage,
+            qualification_values,
+            language_values,
+            &errors,
+        )
+        .await;
+    }
+    interpreters::set_qualifications_and_languages(
+        &state.db,
+        state.now(),
+        &staff.actor(ip),
+        found.id,
+        &chosen,
+        &languages,
+    )
+    .await?;
+    Ok(interpreter_done(found.id, "qualifications"))
+}
+
+/// The known values among those ticked, each once, in the order `key` gives; `None` when
+/// one is unknown.
+fn chosen_of<T: PartialEq, K: Ord>(
+    ticked: &[String],
+    parse: impl Fn(&str) -> Option<T>,
+    key: impl Fn(&T) -> K,
+) -> Option<Vec<T>> {
+    let mut chosen: Vec<T> = Vec::new();
+    for raw in ticked {
+        let value = parse(raw)?;
+        if !chosen.contains(&value) {
+            chosen.push(value);
         }
     }
-    if unknown {
+    chosen.sort_by_key(|v| key(v));
+    Some(chosen)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn qualifications_refused(
+    state: &AppState,
+    ctx: &PageContext,
+    staff: &SignedInStaff,
+    found: Interpreter,
+    manage: bool,
+    qualifications: Vec<String>,
+    sign_languages: Vec<String>,
+    errors: &Errors,
+) -> Result<Response> {
+    let typed = InterpreterTyped {
+        qualifications: Some(qualifications),
+        sign_languages: Some(sign_languages),
+        ..Default::default()
+    };
+    let page = interpreter_markup(state, ctx, staff, found, manage, typed, errors, None).await?;
+    Ok(rejected(page))
+}
+
+/// Sets the language of an interpreter's emails (their own, or anyone's for a
+/// coordinator).
+pub async fn save_email_lang(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let typed = fields(form);
+    let Some(lang) = Lang::from_code(value(&typed, "email_lang")) else {
         let mut errors = Errors::new();
-        errors.add("qualification", "schedule.error.qualification_unknown");
-        let typed = InterpreterTyped {
-            qualifications: Some(ticked),
-            ..Default::default()
-        };
-        let page =
-            interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
-        return Ok(rejected(page));
-    }
-    chosen.sort_by_key(|q| Qualification::ALL.iter().position(|x| x == q));
-    interpreters::set_qualifications(&state.db, state.now(), &staff.actor(ip), found.id, &chosen)
+        errors.add("email_lang", "interpreter.error.email_lang_missing");
+        let page = interpreter_markup(
+            &state,
+            &ctx,
+            &staff,
+            found,
+            manage,
+            InterpreterTyped::default(),
+            &errors,
+            None,
+        )
         .await?;
-    Ok(interpreter_done(found.id, "qualifications"))
+        return Ok(rejected(page));
+    };
+    interpreters::set_email_lang(&state.db, state.now(), &staff.actor(ip), found.id, lang).await?;
+    Ok(interpreter_done(found.id, "email_lang"))
 }
 
 /// Adds a day off or extra hours on one date.
@@ -307,16 +435,17 @@ pub async fn add_exception(
             interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
         return Ok(rejected(page));
     };
-    interpreters::add_exception(
-        &state.db,
-        state.now(),
-        &staff.actor(ip),
-        found.id,
-        day,
-        change,
-    )
-    .await?;
-    Ok(interpreter_done(found.id, "exception_added"))
+    let action = format!("/staff/interpreters/{}/exceptions", found.id);
+    let saving = Saving {
+        staff: &staff,
+        ip,
+        interpreter: &found,
+        manage,
+        typed: &typed,
+        action: &action,
+        done: "exception_added",
+    };
+    hours::save(&state, &ctx, saving, HoursChange::Exception(day, change)).await
 }
 
 /// Removes one date exception.

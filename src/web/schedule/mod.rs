@@ -7,22 +7,26 @@
 //! here; a page that is not the interpreter's own answers 404, so its existence is not told.
 
 mod board;
+mod closed_days;
 mod fields;
+mod hours;
 mod interpreters;
 mod sessions;
 mod settings;
 
-pub use board::board;
+pub use board::{attention_list, board};
+pub use closed_days::{
+    close_again, close_day, closed_days, reopen_day, save_rules as save_closure_rules,
+};
 pub use interpreters::{
-    add_exception, interpreter_page, interpreters_list, remove_exception, save_qualifications,
-    save_weekly,
+    add_exception, interpreter_page, interpreters_list, remove_exception, save_email_lang,
+    save_qualifications, save_weekly,
 };
 pub use sessions::{
-    add_note, cancel, cancel_form, my_availability, my_sessions, outcome, reassign, session,
+    add_note, ask_new_time, cancel, cancel_form, my_availability, my_sessions, outcome, reassign,
+    session,
 };
-pub use settings::{
-    close_day, reopen_day, save_hours, save_reminders, save_room_template, save_rules, settings,
-};
+pub use settings::{save_hours, save_reminders, save_room_template, save_rules, settings};
 
 use super::AppState;
 use crate::domain::schedule::SessionMode;
@@ -89,5 +93,6 @@ fn line(b: &Booking) -> SessionLine {
         ends_at: b.ends_at,
         mode: SessionMode::parse(&b.mode),
         status: BookingStatus::parse(&b.status),
+        needs: Vec::new(),
     }
 }

@@ -1,17 +1,18 @@
 //! One session (reassign, outcome, notes, cancel), and an interpreter's own sessions.
 
 use super::{booking_error, fields, line, may_see, monday_of, parse_id, today, value};
+use crate::domain::SignLanguage;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission};
 use crate::error::{Error, Result};
 use crate::services::auth::SignedInStaff;
 use crate::services::booking::{self, Booking, BookingError, ChangedBy};
-use crate::services::{desk, reassignment, schedule_board};
+use crate::services::{attention, desk, reassignment, schedule_board};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{
-    self as view, HistoryLine, NoteLine, OUTCOMES, SessionDetail, SessionForms, SessionLine,
-    SessionView, iso,
+    self as view, HistoryLine, NoteLine, OUTCOMES, SessionDetail, SessionFlags, SessionForms,
+    SessionLine, SessionView, iso,
 };
 use crate::web::AppState;
 use crate::web::context::{ClientIp, CurrentStaff};
@@ -169,10 +170,23 @@ async fn session_markup(
         "/staff/my-sessions".to_owned()
     };
     let detail = detail(b, &names, &desk::load(&state.db).await?);
+    let flags = SessionFlags {
+        attention: attention::attention_for(&state.db, tz, std::slice::from_ref(b))
+            .await?
+            .remove(&b.id)
+            .unwrap_or_default(),
+        language_unchecked: booked
+            && b.sign_language
+                .as_deref()
+                .is_some_and(|code| code != "" && SignLanguage::parse(code).is_none()),
+        new_time_asked: b.rebook_asked_at.filter(|_| booked),
+        started: b.starts_at <= state.now(),
+    };
     Ok(view::session(
         ctx,
         SessionView {
             detail: &detail,
+            flags: &flags,
             notes: &notes,
             history: &history,
             manage,
@@ -191,6 +205,7 @@ fn session_notice(ctx: &PageContext, done: &str) -> Option<&'static str> {
         "outcome" => "schedule.done.outcome",
         "note" => "schedule.done.note",
         "cancelled" => "schedule.done.cancelled",
+        "new_time_asked" => "attention.done.new_time_asked",
         _ => return None,
     };
     Some(crate::i18n::t(ctx.lang, key))
@@ -295,6 +310,48 @@ pub async fn reassign(
     }
 }
 
+/// Says that how a session went can be told only once it has started.
+fn not_started(ctx: &PageContext, errors: &mut Errors, b: &Booking) {
+    errors.add_with(
+        "session-status",
+        "schedule.error.outcome_not_started",
+        vec![("time", ctx.datetime(b.starts_at))],
+    );
+}
+
+/// Asks the customer to choose another time, when the interpreter can no longer come.
+pub async fn ask_new_time(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let (b, manage) = visible_session(&state, &staff, &id).await?;
+    match reassignment::ask_new_time(
+        &state.db,
+        state.now(),
+        &state.config,
+        &staff.actor(ip),
+        b.id,
+    )
+    .await
+    {
+        Ok(_) => {
+            state.mail_waiting();
+            Ok(done(&b, "new_time_asked"))
+        }
+        Err(BookingError::NotBooked) => {
+            let mut errors = Errors::new();
+            errors.add("session-status", "schedule.error.not_booked");
+            let b = booking::get(&state.db, b.id).await?.unwrap_or(b);
+            let forms = SessionForms::default();
+            session_rejected(&state, &ctx, &b, manage, &forms, &errors).await
+        }
+        Err(e) => Err(booking_error(e)),
+    }
+}
+
 /// Records how a session went.
 pub async fn outcome(
     State(state): State<AppState>,
@@ -315,6 +372,10 @@ pub async fn outcome(
         errors.add("session-status", "schedule.error.cancelled");
         return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
     }
+    if b.starts_at > state.now() {
+        not_started(&ctx, &mut errors, &b);
+        return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
+    }
     let Some(outcome) = BookingStatus::parse(&forms.outcome).filter(|s| OUTCOMES.contains(s))
     else {
         errors.add("outcome", "schedule.error.outcome_missing");
@@ -322,6 +383,10 @@ pub async fn outcome(
     };
     match booking::set_outcome(&state.db, state.now(), &staff.actor(ip), b.id, outcome).await {
         Ok(_) => Ok(done(&b, "outcome")),
+        Err(BookingError::NotStarted { .. }) => {
+            not_started(&ctx, &mut errors, &b);
+            session_rejected(&state, &ctx, &b, manage, &forms, &errors).await
+        }
         Err(BookingError::NotBooked) => {
             errors.add("session-status", "schedule.error.cancelled");
             let b = booking::get(&state.db, b.id).await?.unwrap_or(b);

@@ -1,8 +1,7 @@
-//! The desk's session settings: each mode's rules, reminders, video rooms, opening hours and
-//! closed days.
+//! The desk's session settings: each mode's rules, reminders, video rooms and opening hours.
 
-use super::fields::{date_field, only_span_fields, read_spans, spans_to_fields};
-use super::{Fields, fields, sane_day, today, value};
+use super::fields::{only_span_fields, read_spans, spans_to_fields};
+use super::{Fields, fields, value};
 use crate::domain::RoomTemplate;
 use crate::domain::room::TemplateRefused;
 use crate::domain::schedule::{ModeRules, SessionMode};
@@ -11,8 +10,7 @@ use crate::services::desk;
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{
-    self as view, ClosedForm, RULE_FIELDS, SettingsView, SpanForm, rule_bounds, rule_field,
-    rule_label,
+    self as view, RULE_FIELDS, SettingsView, SpanForm, rule_bounds, rule_field, rule_label,
 };
 use crate::web::AppState;
 use crate::web::context::{ClientIp, CurrentStaff};
@@ -22,10 +20,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::Markup;
 use std::collections::HashMap;
-use time::{Date, Duration};
+use time::Duration;
 
-/// The longest note on a closed day, in characters.
-const CLOSED_NOTE_MAX_CHARS: usize = 100;
 /// The largest number of hours before a session for the reminder (a week).
 const REMINDER_MAX_HOURS: i64 = 168;
 
@@ -35,7 +31,6 @@ struct SettingsTyped {
     reminder_hours: Option<String>,
     room_template: Option<String>,
     hours: Option<Fields>,
-    closed: ClosedForm,
 }
 
 fn rule_values(rules: &ModeRules) -> [i64; 5] {
@@ -80,14 +75,6 @@ async fn settings_markup(
     let hours = typed
         .hours
         .unwrap_or_else(|| spans_to_fields(SpanForm::Opening, &d.hours));
-    let from = today(state);
-    let closed: Vec<(Date, String)> = d
-        .closed
-        .desk
-        .iter()
-        .filter(|(day, _)| **day >= from)
-        .map(|(day, note)| (*day, note.clone()))
-        .collect();
     Ok(view::settings(
         ctx,
         SettingsView {
@@ -96,8 +83,6 @@ async fn settings_markup(
             room_template: &room_template,
             template_set,
             hours: &hours,
-            closed: &closed,
-            closed_form: &typed.closed,
             errors,
             notice,
         },
@@ -116,8 +101,6 @@ pub async fn settings(
         "reminders" => Some("schedule.done.reminders"),
         "rooms" => Some("schedule.done.rooms"),
         "hours" => Some("schedule.done.hours"),
-        "closed" => Some("schedule.done.closed"),
-        "reopened" => Some("schedule.done.reopened"),
         _ => None,
     };
     let notice = key.map(|k| crate::i18n::t(ctx.lang, k));
@@ -307,58 +290,4 @@ pub async fn save_hours(
     }
     desk::save_hours(&state.db, state.now(), &staff.actor(ip), &hours).await?;
     Ok(settings_done("hours"))
-}
-
-/// Closes the desk on a date.
-pub async fn close_day(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response> {
-    let typed = fields(form);
-    let mut errors = Errors::new();
-    let day = date_field(&mut errors, "closed_day", &typed, today(&state));
-    let note = value(&typed, "closed_note").trim();
-    if note.chars().count() > CLOSED_NOTE_MAX_CHARS {
-        errors.add_with(
-            "closed_note",
-            "schedule.error.closed_note_too_long",
-            vec![("max", CLOSED_NOTE_MAX_CHARS.to_string())],
-        );
-    } else if note.chars().any(char::is_control) {
-        errors.add("closed_note", "schedule.error.closed_note_format");
-    }
-    let Some(day) = day.filter(|_| errors.is_empty()) else {
-        let typed = SettingsTyped {
-            closed: ClosedForm {
-                year: value(&typed, "closed_day-year").to_owned(),
-                month: value(&typed, "closed_day-month").to_owned(),
-                day: value(&typed, "closed_day-day").to_owned(),
-                note: value(&typed, "closed_note").to_owned(),
-            },
-            ..Default::default()
-        };
-        return Ok(rejected(
-            settings_markup(&state, &ctx, typed, &errors, None).await?,
-        ));
-    };
-    desk::close_day(&state.db, state.now(), &staff.actor(ip), day, note).await?;
-    Ok(settings_done("closed"))
-}
-
-/// Opens a closed day again.
-pub async fn reopen_day(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(day): Path<String>,
-) -> Result<Response> {
-    let day = sane_day(&day).ok_or(Error::NotFound)?;
-    if desk::load(&state.db).await?.closed.closure(day).is_none() {
-        return Err(Error::NotFound);
-    }
-    desk::reopen_day(&state.db, state.now(), &staff.actor(ip), day).await?;
-    Ok(settings_done("reopened"))
 }
