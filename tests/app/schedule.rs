@@ -907,9 +907,9 @@ async fn admins_change_session_rules_and_free_times_follow(app: TestApp) {
         .await;
     assert_eq!(
         redirected_to(&closed),
-        "/staff/settings/sessions?done=closed"
+        "/staff/settings/closed-days?done=closed"
     );
-    let page = admin.get("/staff/settings/sessions").await;
+    let page = admin.get("/staff/settings/closed-days").await;
     assert!(page.body.contains("Foundation day"));
     let reopen = format!("/staff/settings/closed-days/{}/delete", iso(day));
     assert_eq!(
@@ -918,14 +918,14 @@ async fn admins_change_session_rules_and_free_times_follow(app: TestApp) {
     );
     assert_eq!(
         redirected_to(&admin.post(&reopen, &[]).await),
-        "/staff/settings/sessions?done=reopened"
+        "/staff/settings/closed-days?done=reopened"
     );
     assert_eq!(app.count("desk_closed_days").await, 0);
     assert_eq!(
         app.count("audit_events WHERE action = 'desk.settings_changed'")
             .await,
-        6,
-        "the desk's own opening hours, then five changes here"
+        7,
+        "the desk's own opening hours and closed days, then five changes here"
     );
 }
 
