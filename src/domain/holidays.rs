@@ -212,7 +212,7 @@ pub fn holidays_in(year: i32) -> Vec<(Date, Holiday)> {
     // 国民の休日: a day that is not a holiday, between two national holidays. Until 2006 a
     // Sunday or a substitute holiday did not count.
     if year >= 1986 {
-        for (&day, _) in &proper {
+        for &day in proper.keys() {
             let (Some(between), Some(after)) =
                 (day.next_day(), day.next_day().and_then(|d| d.next_day()))
             else {

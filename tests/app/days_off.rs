@@ -376,7 +376,7 @@ async fn shorter_hours_an_interpreter_saves_leave_their_sessions_flagged(app: Te
     let list = coordinator.get("/staff/schedule/attention").await;
     assert_eq!(
         list.texts("tbody tr td:first-child a"),
-        [session.reference.clone()]
+        std::slice::from_ref(&session.reference)
     );
     let board = coordinator
         .get(&format!("/staff/schedule?week={}", iso(day)))

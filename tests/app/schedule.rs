@@ -303,11 +303,25 @@ async fn interpreters_see_only_their_own_sessions_and_pages(app: TestApp) {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("availability_weekly").await, before);
 
-    // Their own hours they may change.
+    // Their own hours they may change; their session that day no longer fits, so they
+    // see it before saving.
+    let weekly = format!("/staff/interpreters/{alice_id}/weekly");
+    let asked = alice
+        .post(
+            &weekly,
+            &[("avail-2-1-from", "13:00"), ("avail-2-1-to", "15:00")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert_eq!(asked.texts(".affected-session").len(), 1);
     let saved = alice
         .post(
-            &format!("/staff/interpreters/{alice_id}/weekly"),
-            &[("avail-2-1-from", "13:00"), ("avail-2-1-to", "15:00")],
+            &weekly,
+            &[
+                ("avail-2-1-from", "13:00"),
+                ("avail-2-1-to", "15:00"),
+                ("confirm", "1"),
+            ],
         )
         .await;
     assert_eq!(
@@ -480,6 +494,17 @@ async fn outcomes_notes_and_cancelling_are_recorded(app: TestApp) {
     let page = coordinator.get(&path).await;
     assert!(page.text(".note-list").contains("Prefers short sentences."));
 
+    // A second session, the day after, to cancel below.
+    let other = app
+        .book(
+            SessionMode::WrittenChat,
+            at(day + Duration::days(1), 15, 0),
+            "d@example.jp",
+        )
+        .await;
+    // How a session went is recorded once it has started.
+    app.set_now(at(day, 14, 5));
+    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
     rejected(
         &coordinator
             .post(&format!("{path}/outcome"), &[("outcome", "cancelled")])
@@ -496,10 +521,7 @@ async fn outcomes_notes_and_cancelling_are_recorded(app: TestApp) {
         1
     );
 
-    // A second session is cancelled by staff, with a reason, after a confirmation page.
-    let other = app
-        .book(SessionMode::WrittenChat, at(day, 15, 0), "d@example.jp")
-        .await;
+    // The second session is cancelled by staff, with a reason, after a confirmation page.
     app.wait_for_dropped(2).await;
     let other_path = format!("/staff/sessions/{}", other.booking.id);
     let confirm = coordinator.get(&format!("{other_path}/cancel")).await;

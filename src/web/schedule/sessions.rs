@@ -1,7 +1,8 @@
 //! One session (reassign, outcome, notes, cancel), and an interpreter's own sessions.
 
 use super::{booking_error, fields, line, may_see, monday_of, parse_id, today, value};
-use crate::domain::SignLanguage;
+use crate::domain::LanguageFit;
+use crate::domain::qualification::language_fit;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission};
 use crate::error::{Error, Result};
@@ -176,9 +177,7 @@ async fn session_markup(
             .remove(&b.id)
             .unwrap_or_default(),
         language_unchecked: booked
-            && b.sign_language
-                .as_deref()
-                .is_some_and(|code| code != "" && SignLanguage::parse(code).is_none()),
+            && language_fit(b.sign_language.as_deref(), &[]) == LanguageFit::Unchecked,
         new_time_asked: b.rebook_asked_at.filter(|_| booked),
         started: b.starts_at <= state.now(),
     };
