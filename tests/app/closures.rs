@@ -2,23 +2,13 @@
 //! box, the admin opens a single holiday (or closes it again) and changes the break, and
 //! the booking journey never offers a closed day.
 
+use crate::booking::at;
 use crate::db_tests;
 use crate::support::{Browser, Page, TestApp};
 use reqwest::StatusCode;
 use time::macros::date;
-use time::{Date, OffsetDateTime, Time};
-use time_tz::{PrimitiveDateTimeExt, Tz};
 use yorisoi::domain::Qualification::WrittenChat;
 use yorisoi::domain::Role;
-
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
-
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
 
 fn see_other(page: &Page) -> String {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);

@@ -6,36 +6,18 @@
 //! them. And: the week's count leaves out cancelled sessions, an outcome waits for the
 //! start, and the time page groups times by morning and afternoon in Japan time.
 
+use crate::booking::{at, key as iso, today};
 use crate::db_tests;
 use crate::proxies::{email_with, see_other, subject, text};
 use crate::support::{Browser, PASSWORD, Page, TestApp, link_in};
 use reqwest::StatusCode;
-use time::{Date, Duration, OffsetDateTime, Time};
-use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
+use time::{Date, Duration, OffsetDateTime};
 use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
 use yorisoi::domain::Role;
 use yorisoi::domain::schedule::SessionMode;
 
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
-
 fn tomorrow(app: &TestApp) -> Date {
-    app.state().now().to_timezone(TOKYO).date() + Duration::days(1)
-}
-
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
-
-fn iso(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
+    today(app) + Duration::days(1)
 }
 
 fn unprocessable(page: &Page) {

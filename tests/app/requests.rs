@@ -806,15 +806,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // from Friday 15:30-17:00 to Tuesday 09:00-15:30.
     let state = app.state();
     // Only the day closed here: whichever Friday comes next, no holiday of its own counts.
-    yorisoi::services::desk::save_closure_rules(
-        &state.db,
-        state.now(),
-        &Actor::default(),
-        false,
-        None,
-    )
-    .await
-    .unwrap();
+    app.open_on_holidays().await;
     let friday = next(state.now(), Weekday::Friday, 15) + Duration::minutes(30);
     app.clock.advance(friday - state.now());
     let monday = friday.to_timezone(TOKYO).date() + Duration::days(3);

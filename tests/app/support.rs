@@ -265,6 +265,12 @@ impl TestApp {
         yorisoi::services::desk::save_hours(&state.db, state.now(), &Actor::default(), &hours)
             .await
             .unwrap();
+        self.open_on_holidays().await;
+    }
+
+    /// Keeps the desk open on national holidays and through the year-end break.
+    pub async fn open_on_holidays(&self) {
+        let state = self.state();
         yorisoi::services::desk::save_closure_rules(
             &state.db,
             state.now(),

@@ -242,62 +242,41 @@ pub async fn save_qualifications(
     };
     let (qualification_values, language_values) =
         (ticked("qualification"), ticked("sign_language"));
-    let mut errors = Errors::new();
     let chosen = chosen_of(&qualification_values, Qualification::parse, |q| {
         Qualification::ALL.iter().position(|x| x == q)
     });
-    let Some(chosen) = chosen else {
-        errors.add("qualification", "schedule.error.qualification_unknown");
-        return qualifications_refused(
-            &state,
-            &ctx,
-            &staff,
-            found,
-            manage,
-            qualification_values,
-            language_values,
-            &errors,
-        )
-        .await;
+    let languages = chosen_of(&language_values, SignLanguage::parse, |l| Some(*l));
+    let refused = match (&chosen, &languages) {
+        (None, _) => ("qualification", "schedule.error.qualification_unknown"),
+        (_, None) => ("sign_language", "interpreter.error.sign_language_unknown"),
+        (Some(q), Some(l))
+            if q.contains(&Qualification::SignLanguageInterpreter) && l.is_empty() =>
+        {
+            ("sign_language", "interpreter.error.sign_language_missing")
+        }
+        (Some(chosen), Some(languages)) => {
+            interpreters::set_qualifications_and_languages(
+                &state.db,
+                state.now(),
+                &staff.actor(ip),
+                found.id,
+                chosen,
+                languages,
+            )
+            .await?;
+            return Ok(interpreter_done(found.id, "qualifications"));
+        }
     };
-    let Some(languages) = chosen_of(&language_values, SignLanguage::parse, |l| Some(*l)) else {
-        errors.add("sign_language", "interpreter.error.sign_language_unknown");
-        return qualifications_refused(
-            &state,
-            &ctx,
-            &staff,
-            found,
-            manage,
-            qualification_values,
-            language_values,
-            &errors,
-        )
-        .await;
+    let mut errors = Errors::new();
+    errors.add(refused.0, refused.1);
+    let typed = InterpreterTyped {
+        qualifications: Some(qualification_values),
+        sign_languages: Some(language_values),
+        ..Default::default()
     };
-    if chosen.contains(&Qualification::SignLanguageInterpreter) && languages.is_empty() {
-        errors.add("sign_language", "interpreter.error.sign_language_missing");
-        return qualifications_refused(
-            &state,
-            &ctx,
-            &staff,
-            found,
-            manage,
-            qualification_values,
-            language_values,
-            &errors,
-        )
-        .await;
-    }
-    interpreters::set_qualifications_and_languages(
-        &state.db,
-        state.now(),
-        &staff.actor(ip),
-        found.id,
-        &chosen,
-        &languages,
-    )
-    .await?;
-    Ok(interpreter_done(found.id, "qualifications"))
+    let page =
+        interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
+    Ok(rejected(page))
 }
 
 /// The known values among those ticked, each once, in the order `key` gives; `None` when
@@ -316,26 +295,6 @@ fn chosen_of<T: PartialEq, K: Ord>(
     }
     chosen.sort_by_key(|v| key(v));
     Some(chosen)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn qualifications_refused(
-    state: &AppState,
-    ctx: &PageContext,
-    staff: &SignedInStaff,
-    found: Interpreter,
-    manage: bool,
-    qualifications: Vec<String>,
-    sign_languages: Vec<String>,
-    errors: &Errors,
-) -> Result<Response> {
-    let typed = InterpreterTyped {
-        qualifications: Some(qualifications),
-        sign_languages: Some(sign_languages),
-        ..Default::default()
-    };
-    let page = interpreter_markup(state, ctx, staff, found, manage, typed, errors, None).await?;
-    Ok(rejected(page))
 }
 
 /// Sets the language of an interpreter's emails (their own, or anyone's for a
