@@ -169,6 +169,10 @@ pub(super) async fn save(
         // An interpreter leaves their sessions to a coordinator.
         answers = affected.iter().map(|b| (b.id, Answer::Later)).collect();
     }
+    // Past the most one page asks about, sessions wait on the board.
+    for b in affected.iter().skip(MAX_ASKED) {
+        answers.entry(b.id).or_insert(Answer::Later);
+    }
     let confirming = !value(saving.typed, "confirm").is_empty();
     if !affected.is_empty() && !confirming {
         return check_page(
