@@ -439,11 +439,14 @@ async fn a_coordinator_reassigns_to_a_qualified_free_interpreter_only(app: TestA
             .await,
         1
     );
-    app.wait_for_dropped(3).await;
+    let told = crate::proxies::email_with(&app, "one@example.jp", "new interpreter").await;
     assert!(
-        email_texts(&app).iter().any(|t| t.contains("erin")),
+        crate::proxies::text(&told).contains("erin"),
         "the customer is told the new interpreter's name"
     );
+    // Both interpreters are told too.
+    crate::proxies::email_with(&app, "alice@example.jp", &first.booking.reference).await;
+    crate::proxies::email_with(&app, "erin@example.jp", &first.booking.reference).await;
     let page = coordinator.get(&format!("{path}?done=reassigned")).await;
     assert_eq!(page.texts(".banner--success").len(), 1);
     assert!(page.text(".summary-list").contains("erin"));
