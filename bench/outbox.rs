@@ -31,6 +31,11 @@ fn email(n: usize) -> OutgoingEmail {
             "佐藤",
             "https://desk.example.jp/staff/invitation/abc",
             "2026年11月29日(日) 12:00",
+            templates::WayBack {
+                link: "https://desk.example.jp/requests/new".into(),
+                thread: false,
+                desk: Default::default(),
+            },
         ),
         attachments: Vec::new(),
     }

@@ -21,6 +21,10 @@ pub struct Config {
     pub timezone_name: String,
     /// An address where visitors can report a problem with the site, if the desk has one.
     pub contact_email: Option<String>,
+    /// The desk's own email address, which replies to every email reach (its `Reply-To`),
+    /// if the desk reads one; without it, emails come from a no-reply sender and point to
+    /// the request form and the desk's other written ways in.
+    pub desk_email: Option<String>,
     /// The mail server, as an SMTP URL; without one, emails are written to `mail_dir`.
     pub smtp_url: Option<String>,
     /// The sender of every email, such as `Yorisoi <desk@example.jp>`.
@@ -147,6 +151,18 @@ impl Config {
             ),
         };
 
+        let desk_email = match get("YORISOI_DESK_EMAIL") {
+            None => None,
+            Some(raw) => Some(
+                crate::domain::Email::parse(&raw)
+                    .map_err(|_| ConfigError {
+                        variable: "YORISOI_DESK_EMAIL",
+                        problem: format!("`{raw}` is not an email address such as desk@example.jp"),
+                    })?
+                    .to_string(),
+            ),
+        };
+
         let smtp_url = get("SMTP_URL").map(|s| s.trim().to_owned());
         if let Some(url) = &smtp_url {
             crate::mail::Transport::check_url(url).map_err(|e| ConfigError {
@@ -210,6 +226,7 @@ impl Config {
             new_journeys_per_hour,
             trusted_proxies,
             contact_email,
+            desk_email,
             database_url,
             bind,
             base_url,
@@ -336,6 +353,20 @@ mod tests {
         assert_eq!(config.smtp_url, None);
         assert_eq!(config.mail_dir, std::path::PathBuf::from("mail"));
         assert_eq!(config.mail_from, "Yorisoi <no-reply@localhost>");
+        assert_eq!(config.desk_email, None);
+        assert_eq!(
+            with(&[("YORISOI_DESK_EMAIL", " desk@example.jp ")])
+                .unwrap()
+                .desk_email
+                .as_deref(),
+            Some("desk@example.jp")
+        );
+        assert_eq!(
+            with(&[("YORISOI_DESK_EMAIL", "the desk")])
+                .unwrap_err()
+                .variable,
+            "YORISOI_DESK_EMAIL"
+        );
         let named = with(&[("YORISOI_BASE_URL", "https://support.example.jp")]).unwrap();
         assert_eq!(named.mail_from, "Yorisoi <no-reply@support.example.jp>");
         assert_eq!(

@@ -65,6 +65,13 @@ impl App {
         };
         let from = mail::transport::parse_mailbox(&config.mail_from)
             .map_err(|e| StartError::Mail(format!("MAIL_FROM: {e}")))?;
+        let reply_to = match &config.desk_email {
+            Some(address) => Some(
+                mail::transport::parse_mailbox(address)
+                    .map_err(|e| StartError::Mail(format!("YORISOI_DESK_EMAIL: {e}")))?,
+            ),
+            None => None,
+        };
         let state = AppState::new(db, config, clock, hasher);
         let relay = mail::Relay::new(
             state.db.clone(),
@@ -73,7 +80,8 @@ impl App {
             from,
             state.mail_wake.clone(),
             state.config.relay_poll,
-        );
+        )
+        .with_reply_to(reply_to);
         Ok(App { state, relay })
     }
 

@@ -987,7 +987,7 @@ fn staff_queries_and_forms() {
         },
         |(raw, tz)| {
             if let Ok(query) = serde_urlencoded::from_str::<AuditQuery>(&raw) {
-                let (filter, errors) = yorisoi::web::staff::audit_filter(&query, tz);
+                let (filter, errors) = yorisoi::web::audit::audit_filter(&query, tz);
                 let edge = |at: OffsetDateTime| {
                     let day = at.to_offset(UtcOffset::UTC).date();
                     (dates::FIRST_DAY - Duration::days(2)..=dates::LAST_DAY + Duration::days(2))

@@ -98,6 +98,12 @@ pub enum AuditAction {
     ProxyRenewalRequested,
     /// Staff renewed a proxy registration.
     ProxyRenewed,
+    /// A registration ended and what its proxy had booked and asked became the customer's:
+    /// she was sent links of her own.
+    ProxyHandedOver,
+    /// The customer named in an application said, by the link in her email, that it was
+    /// not her doing.
+    ProxyNotMe,
     /// A support request was sent, by the customer or by a proxy for them.
     RequestSent,
     /// The customer (or their proxy) wrote again in a request's thread.
@@ -116,7 +122,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 54] = [
+    pub const ALL: [AuditAction; 56] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -164,6 +170,8 @@ impl AuditAction {
         AuditAction::ProxyExpired,
         AuditAction::ProxyRenewalRequested,
         AuditAction::ProxyRenewed,
+        AuditAction::ProxyHandedOver,
+        AuditAction::ProxyNotMe,
         AuditAction::RequestSent,
         AuditAction::RequestCustomerMessage,
         AuditAction::RequestReplied,
@@ -223,6 +231,8 @@ impl AuditAction {
             AuditAction::ProxyExpired => "proxy.expired",
             AuditAction::ProxyRenewalRequested => "proxy.renewal_requested",
             AuditAction::ProxyRenewed => "proxy.renewed",
+            AuditAction::ProxyHandedOver => "proxy.handed_over",
+            AuditAction::ProxyNotMe => "proxy.not_me",
             AuditAction::RequestSent => "request.sent",
             AuditAction::RequestCustomerMessage => "request.customer_message",
             AuditAction::RequestReplied => "request.replied",

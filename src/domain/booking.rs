@@ -136,16 +136,10 @@ pub fn optional_text(raw: &str, max: usize) -> Result<Option<String>, Invalid> {
 
 /// Reads a member number: spaces and hyphens dropped, 4 to 20 letters or digits.
 pub fn member_number(raw: &str) -> Result<Option<String>, Invalid> {
-    let cleaned: String = raw
+    // Full-width digits and letters, as Japanese keyboards often type them.
+    let cleaned: String = super::width::numeric(raw)
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != 'ー' && *c != '－')
-        .map(|c| match c {
-            // Full-width digits and letters, as Japanese keyboards often type them.
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            }
-            other => other,
-        })
+        .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
     if cleaned.is_empty() {
         return Ok(None);

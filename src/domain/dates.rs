@@ -46,15 +46,7 @@ pub fn iso_day(day: Date) -> String {
 
 /// Turns full-width digits and signs (as Japanese keyboards type them) into ASCII.
 fn half_width(raw: &str) -> String {
-    raw.trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '－' | 'ー' | '−' => '-',
-            '＋' => '+',
-            other => other,
-        })
-        .collect()
+    super::width::numeric(raw.trim())
 }
 
 /// A whole number written in ASCII digits, perhaps signed: `None` when it is not one, and
@@ -139,6 +131,13 @@ pub fn typed_date(year: &str, month: &str, day: &str) -> Result<Date, Invalid> {
     if year.is_empty() && month.is_empty() && day.is_empty() {
         return Err(Invalid::Missing);
     }
+    let strip = |part: &str, mark: char| part.trim_end_matches(mark).trim().to_owned();
+    let (year, month, day) = (strip(&year, '年'), strip(&month, '月'), strip(&day, '日'));
+    let year = match era_year(&year) {
+        Some(Ok(western)) => western.to_string(),
+        Some(Err(why)) => return Err(why),
+        None => year,
+    };
     let (Some(year), Some(Some(month)), Some(Some(day))) = (
         whole_number(&year, true),
         whole_number(&month, false),
@@ -147,6 +146,45 @@ pub fn typed_date(year: &str, month: &str, day: &str) -> Result<Date, Invalid> {
         return Err(Invalid::BadFormat);
     };
     calendar_date(year, month, day)
+}
+
+/// The Japanese eras a living person's date of birth may be written in: name, name in
+/// letters, initial, the western year of its first year, and the western year of its last.
+const ERAS: [(&str, &str, char, i64, Option<i64>); 5] = [
+    ("明治", "meiji", 'm', 1868, Some(1912)),
+    ("大正", "taisho", 't', 1912, Some(1926)),
+    ("昭和", "showa", 's', 1926, Some(1989)),
+    ("平成", "heisei", 'h', 1989, Some(2019)),
+    ("令和", "reiwa", 'r', 2019, None),
+];
+
+/// Reads a year written in a Japanese era (`昭和23`, `S23`, `平成元`) as its western year;
+/// `None` when the year names no era. A year the era never reached is out of range.
+fn era_year(year: &str) -> Option<Result<i64, Invalid>> {
+    let lower = year.to_lowercase();
+    let (first, last, rest) = ERAS
+        .iter()
+        .find_map(|(name, letters, initial, first, last)| {
+            let rest = lower
+                .strip_prefix(name)
+                .or_else(|| lower.strip_prefix(letters))
+                .or_else(|| lower.strip_prefix(*initial))?;
+            Some((*first, *last, rest.trim().to_owned()))
+        })?;
+    let rest = rest.as_str();
+    let n = if rest == "元" {
+        1
+    } else {
+        match whole_number(rest, false) {
+            Some(Some(n)) => n,
+            _ => return Some(Err(Invalid::BadFormat)),
+        }
+    };
+    let western = first + n - 1;
+    if n < 1 || last.is_some_and(|last| western > last) {
+        return Some(Err(Invalid::OutOfRange));
+    }
+    Some(Ok(western))
 }
 
 /// Reads an instant written as whole seconds since 1970 (UTC), as the time pages send a
@@ -169,6 +207,31 @@ pub fn parse_unix_instant(raw: &str) -> Result<OffsetDateTime, Invalid> {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn a_year_may_be_written_in_a_japanese_era() {
+        let day = |y: &str| typed_date(y, "3", "15");
+        assert_eq!(day("昭和23"), Ok(time::macros::date!(1948 - 03 - 15)));
+        assert_eq!(day("昭和２３年"), Ok(time::macros::date!(1948 - 03 - 15)));
+        assert_eq!(day("S23"), Ok(time::macros::date!(1948 - 03 - 15)));
+        assert_eq!(day("h1"), Ok(time::macros::date!(1989 - 03 - 15)));
+        assert_eq!(day("平成元"), Ok(time::macros::date!(1989 - 03 - 15)));
+        assert_eq!(day("令和5"), Ok(time::macros::date!(2023 - 03 - 15)));
+        assert_eq!(day("Showa 16"), Ok(time::macros::date!(1941 - 03 - 15)));
+        assert_eq!(day("大正15"), Ok(time::macros::date!(1926 - 03 - 15)));
+        assert_eq!(
+            typed_date("1948年", "３月", "15日"),
+            Ok(time::macros::date!(1948 - 03 - 15))
+        );
+        assert_eq!(
+            day("昭和70"),
+            Err(Invalid::OutOfRange),
+            "Showa ended in its 64th year"
+        );
+        assert_eq!(day("昭和0"), Err(Invalid::OutOfRange));
+        assert_eq!(day("昭和"), Err(Invalid::BadFormat));
+        assert_eq!(day("昭和X"), Err(Invalid::BadFormat));
+    }
 
     #[test]
     fn days_are_read_within_the_window() {

@@ -35,7 +35,9 @@ impl Email {
     /// Parses what a person typed: trimmed, lower-cased, at most [`Email::MAX_LEN`] bytes,
     /// of a plausible shape, and read by the mailer as exactly this address.
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let value = raw.trim();
+        // `ｈａｎａ＠ｅｘａｍｐｌｅ．ｊｐ` as a Japanese keyboard may type it.
+        let value = super::width::ascii(raw);
+        let value = value.trim();
         if value.is_empty() {
             return Err(Invalid::Missing);
         }

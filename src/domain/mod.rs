@@ -28,6 +28,7 @@ macro_rules! stored_names {
 pub mod attention;
 pub mod audit;
 pub mod booking;
+pub mod contact;
 pub mod dates;
 pub mod delivery;
 pub mod email;
@@ -45,9 +46,11 @@ pub mod room;
 pub mod schedule;
 pub mod staff;
 pub mod token;
+pub mod width;
 
 pub use audit::AuditAction;
 pub use booking::BookingStatus;
+pub use contact::{CardStop, DeskContact};
 pub use email::Email;
 pub use forwarded::TrustedProxies;
 pub use lang::Lang;

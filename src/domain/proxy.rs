@@ -149,11 +149,12 @@ pub fn is_active(
 /// Reads a name written in kana: hiragana, katakana, the long-vowel mark, the middle dot
 /// and spaces. Runs of spaces become one.
 pub fn kana_name(raw: &str) -> Result<String, Invalid> {
-    let value = required_text(raw, 100)?;
+    // Half-width katakana is read as the ordinary kind, so that both find the same customer.
+    let value = required_text(&super::width::kana(raw), 100)?;
     let is_kana = |c: char| {
         matches!(c,
-            '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309E}' | '\u{30A1}'..='\u{30FA}'
-            | '\u{30FC}' | '\u{30FB}' | '\u{30FD}'..='\u{30FE}' | '\u{FF66}'..='\u{FF9F}'
+            '\u{3041}'..='\u{3096}' | '\u{309B}'..='\u{309E}' | '\u{30A1}'..='\u{30FA}'
+            | '\u{30FC}' | '\u{30FB}' | '\u{30FD}'..='\u{30FE}'
             | ' ' | '\u{3000}')
     };
     if !value.chars().all(is_kana) {
@@ -510,11 +511,11 @@ impl ApplicationDraft {
     }
 }
 
-/// A date of birth as staff lists show it: the year only.
-pub fn masked_birth_date(stored: &str) -> String {
+/// A date of birth as staff lists keep it: the year only, or nothing when it cannot be read.
+pub fn birth_year(stored: &str) -> String {
     match stored.split_once('-') {
-        Some((year, _)) => format!("{year}-**-**"),
-        None => "****-**-**".to_owned(),
+        Some((year, _)) if year.chars().all(|c| c.is_ascii_digit()) => year.to_owned(),
+        _ => String::new(),
     }
 }
 
@@ -632,7 +633,8 @@ mod tests {
 
     #[test]
     fn lists_show_only_part_of_a_birth_date_or_address() {
-        assert_eq!(masked_birth_date("1941-03-09"), "1941-**-**");
+        assert_eq!(birth_year("1941-03-09"), "1941");
+        assert_eq!(birth_year("unknown"), "");
         assert_eq!(
             masked_address("東京都千代田区千代田1-1\n山田様方"),
             "東京都千代田…"

@@ -26,9 +26,9 @@ impl Reference {
     /// Reads a reference as a person might type it: any case, with or without hyphens and
     /// spaces, with a lower-case `o` or `i` mistaken for a digit corrected.
     pub fn parse(raw: &str, kind: char) -> Option<Self> {
-        let cleaned: String = raw
+        let cleaned: String = super::width::numeric(raw)
             .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '‐' && *c != 'ー')
+            .filter(|c| !c.is_whitespace() && *c != '-')
             .map(|c| c.to_ascii_uppercase())
             .collect();
         let rest = cleaned.strip_prefix(kind).unwrap_or(&cleaned);

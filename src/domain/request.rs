@@ -107,14 +107,7 @@ pub fn fax_number(raw: &str) -> Result<String, Invalid> {
     if value.is_empty() {
         return Err(Invalid::Missing);
     }
-    let digits: String = value
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            'ー' | '－' | '‐' => '-',
-            other => other,
-        })
-        .collect();
+    let digits = super::width::numeric(value);
     let ok = digits
         .chars()
         .enumerate()

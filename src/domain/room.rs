@@ -55,11 +55,7 @@ impl RoomTemplate {
             Err(Invalid::TooLong) => return Err(TemplateRefused::TooLong),
             Err(_) => return Err(TemplateRefused::NotWebAddress),
         };
-        let rest = value
-            .strip_prefix("https://")
-            .or_else(|| value.strip_prefix("http://"))
-            .ok_or(TemplateRefused::NotWebAddress)?;
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = super::contact::web_host(&value).ok_or(TemplateRefused::NotWebAddress)?;
         if host.is_empty()
             || host.contains(Self::PLACEHOLDER)
             || value.chars().any(char::is_whitespace)

@@ -16,6 +16,7 @@ pub mod login_attempt;
 pub mod outbox_message;
 pub mod proxy_account;
 pub mod proxy_end_request;
+pub mod proxy_not_me_link;
 pub mod proxy_registration;
 pub mod proxy_session;
 pub mod proxy_token;

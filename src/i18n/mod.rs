@@ -22,6 +22,8 @@ const JA: &str = concat!(
     "\n",
     include_str!("ja_requests.txt"),
     "\n",
+    include_str!("ja_contact.txt"),
+    "\n",
     include_str!("ja_calendar.txt"),
 );
 const EN: &str = concat!(
@@ -34,6 +36,8 @@ const EN: &str = concat!(
     include_str!("en_proxy.txt"),
     "\n",
     include_str!("en_requests.txt"),
+    "\n",
+    include_str!("en_contact.txt"),
     "\n",
     include_str!("en_calendar.txt"),
 );
@@ -94,7 +98,13 @@ impl Catalog {
     }
 }
 
-/// The message for `key` in `lang`.
+/// A message in a language, if the catalogue has it (for keys made from stored words, which
+/// may have none).
+pub fn find(lang: Lang, key: &str) -> Option<&'static str> {
+    catalog(lang).get(key)
+}
+
+/// A message in a language; a missing key is written in its place, and noted.
 pub fn t(lang: Lang, key: &str) -> &str {
     match catalog(lang).get(key) {
         Some(text) => text,
@@ -156,6 +166,24 @@ pub fn format_date(lang: Lang, date: Date) -> String {
         Lang::En => format!(
             "{} {} {} {}",
             EN_WEEKDAYS[weekday],
+            date.day(),
+            EN_MONTHS[usize::from(u8::from(date.month())) - 1],
+            date.year()
+        ),
+    }
+}
+
+/// A day without its weekday, as a date of birth is written: `1941年3月9日`, `9 Mar 1941`.
+pub fn format_day(lang: Lang, date: Date) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "{}年{}月{}日",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        ),
+        Lang::En => format!(
+            "{} {} {}",
             date.day(),
             EN_MONTHS[usize::from(u8::from(date.month())) - 1],
             date.year()

@@ -145,7 +145,7 @@ mod tests {
             end: datetime!(2026-11-24 14:30 +9),
             summary: "手話通訳によるビデオ相談, 30分".into(),
             description:
-                "参照番号: K7P3\n当日はこのリンクから参加してください; よろしくお願いします。"
+                "受付番号: K7P3\n当日はこのリンクから参加してください; よろしくお願いします。"
                     .into(),
             location: Some("https://video.example.jp/room/1".into()),
             method,
@@ -185,6 +185,6 @@ mod tests {
             assert!(line.len() <= 75, "{} octets: {line}", line.len());
         }
         let unfolded = ics.replace("\r\n ", "");
-        assert!(unfolded.contains("DESCRIPTION:参照番号: K7P3\\n当日はこのリンクから参加してください\\; よろしくお願いします。"));
+        assert!(unfolded.contains("DESCRIPTION:受付番号: K7P3\\n当日はこのリンクから参加してください\\; よろしくお願いします。"));
     }
 }

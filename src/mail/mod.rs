@@ -9,7 +9,7 @@ pub mod relay;
 pub mod templates;
 pub mod transport;
 
-pub use outbox::{Attachment, OutgoingEmail, enqueue};
+pub use outbox::{Attachment, OutgoingEmail, enqueue, enqueue_plain};
 pub use relay::Relay;
 pub use templates::Rendered;
 pub use transport::Transport;

@@ -89,6 +89,27 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(row.id)
 }
 
+/// Writes an email without attachments into the outbox, as [`enqueue`] does, for the desk
+/// at `base_url`.
+pub async fn enqueue_plain<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    base_url: &str,
+    kind: &'static str,
+    recipient: Email,
+    lang: Lang,
+    message: Rendered,
+) -> Result<i64, DbErr> {
+    let email = OutgoingEmail {
+        kind,
+        recipient,
+        lang,
+        message,
+        attachments: Vec::new(),
+    };
+    enqueue(conn, now, &crate::config::mail_domain(base_url), email).await
+}
+
 /// Rows shown on one page of the outbox.
 pub const PAGE_SIZE: u64 = 50;
 

@@ -62,6 +62,7 @@ pub struct Relay {
     transport: Transport,
     clock: Arc<dyn Clock>,
     from: Mailbox,
+    reply_to: Option<Mailbox>,
     wake: Arc<Notify>,
     poll: Duration,
 }
@@ -82,9 +83,17 @@ impl Relay {
             transport,
             clock,
             from,
+            reply_to: None,
             wake,
             poll,
         }
+    }
+
+    /// The same relay, with replies to every email it sends going to `reply_to` (the
+    /// desk's own address) rather than to the sender, which nobody may read.
+    pub fn with_reply_to(mut self, reply_to: Option<Mailbox>) -> Self {
+        self.reply_to = reply_to;
+        self
     }
 
     /// Runs until the task is dropped.
@@ -231,7 +240,7 @@ impl Relay {
 
     /// Sends one row; on failure, says why and whether trying again could help.
     async fn send(&self, row: &outbox_message::Model) -> Result<(), (String, bool)> {
-        match build(&self.from, row) {
+        match build(&self.from, self.reply_to.as_ref(), row) {
             Ok(message) => self
                 .transport
                 .send(message, &format!("{:08}-{}", row.id, row.kind))
@@ -295,7 +304,11 @@ impl Relay {
 }
 
 /// Builds the MIME message of an outbox row: text and HTML as alternatives, then attachments.
-fn build(from: &Mailbox, row: &outbox_message::Model) -> Result<Message, String> {
+fn build(
+    from: &Mailbox,
+    reply_to: Option<&Mailbox>,
+    row: &outbox_message::Model,
+) -> Result<Message, String> {
     let to: Mailbox = row
         .recipient
         .parse()
@@ -317,8 +330,11 @@ fn build(from: &Mailbox, row: &outbox_message::Model) -> Result<Message, String>
         }
         mixed
     };
-    Message::builder()
-        .from(from.clone())
+    let mut message = Message::builder().from(from.clone());
+    if let Some(reply_to) = reply_to {
+        message = message.reply_to(reply_to.clone());
+    }
+    message
         .to(to)
         .subject(row.subject.clone())
         .message_id(Some(row.message_id.clone()))

@@ -10,9 +10,11 @@ use super::Actor;
 use super::audit::{self, Target};
 use super::calendar::{InterpreterCard, ScheduleCache, cards, commit_holds_change};
 use super::desk::{self, Desk};
+use super::proxy_handover::{self, Correspondent};
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
 use crate::domain::booking::Details;
+use crate::domain::request::Topic;
 use crate::domain::schedule::{self, ModeRules, SessionMode};
 use crate::domain::{AuditAction, BookingStatus, Joining, Lang, Reference, Room, Token};
 use crate::entities::{booking, booking_link, booking_note, interpreter_hold, staff_user};
@@ -208,31 +210,37 @@ pub(super) async fn release<C: ConnectionTrait>(conn: &C, booking_id: i64) -> Re
     Ok(())
 }
 
-/// Makes a new manage link for a session and returns its token.
+/// Makes a new manage link for a session and returns its token. A link made for the proxy
+/// who booked it names their registration, and works only while it lets them act; a link
+/// made for the customer names none, and is hers to keep.
 pub(super) async fn new_link<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     booking_id: i64,
+    proxy_registration_id: Option<i64>,
 ) -> Result<Token, DbErr> {
     let token = Token::generate();
     booking_link::Entity::insert(booking_link::ActiveModel {
         token_hash: Set(token.hash()),
         booking_id: Set(booking_id),
         created_at: Set(now),
+        proxy_registration_id: Set(proxy_registration_id),
     })
     .exec_without_returning(conn)
     .await?;
     Ok(token)
 }
 
-/// A fresh manage link for a session, for a proxy opening it from the portal.
+/// A fresh manage link for a session, for a proxy opening it from the portal under their
+/// registration.
 pub async fn manage_link(
     db: &DatabaseConnection,
     now: OffsetDateTime,
     booking_id: i64,
+    proxy_registration_id: i64,
 ) -> Result<Token, DbErr> {
     let txn = begin_write(db).await?;
-    let token = new_link(&txn, now, booking_id).await?;
+    let token = new_link(&txn, now, booking_id, Some(proxy_registration_id)).await?;
     txn.commit().await?;
     Ok(token)
 }
@@ -249,18 +257,34 @@ pub async fn under_registration<C: ConnectionTrait>(
         .await
 }
 
+/// A session opened by its manage link, and who holds the link.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    /// The session.
+    pub booking: Booking,
+    /// The registration of the proxy the link was made for; none when it is the
+    /// customer's own.
+    pub proxy_registration_id: Option<i64>,
+}
+
 /// The session a manage link opens.
 pub async fn by_link<C: ConnectionTrait>(
     conn: &C,
     token: &Token,
-) -> Result<Option<Booking>, DbErr> {
+) -> Result<Option<Managed>, DbErr> {
     let Some(link) = booking_link::Entity::find_by_id(token.hash())
         .one(conn)
         .await?
     else {
         return Ok(None);
     };
-    booking::Entity::find_by_id(link.booking_id).one(conn).await
+    Ok(booking::Entity::find_by_id(link.booking_id)
+        .one(conn)
+        .await?
+        .map(|booking| Managed {
+            booking,
+            proxy_registration_id: link.proxy_registration_id,
+        }))
 }
 
 /// One session by id.
@@ -316,9 +340,15 @@ pub async fn interpreter_card<C: ConnectionTrait>(
         .unwrap_or_default())
 }
 
-/// Writes an email about a session into the outbox, with its calendar file. A session a
-/// proxy booked goes to the proxy, saying whom it is for, and a copy (without the manage
-/// link) to the customer when they gave an address.
+/// Writes the emails about a session into the outbox, with its calendar file, and, when
+/// `with_link`, a fresh manage link for whoever manages the session; gives back that link's
+/// token (none when nobody could be written to).
+///
+/// A session a proxy booked is the proxy's to manage while their registration lets them
+/// act: the email goes to them, saying whom it is for, and a copy (without the manage
+/// link) to the customer when she gave an address. Once the registration has ended or
+/// expired the session is the customer's: the email goes to her alone, with a link of her
+/// own, and the proxy is told nothing more.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn tell_customer<C: ConnectionTrait>(
     conn: &C,
@@ -328,25 +358,34 @@ pub(super) async fn tell_customer<C: ConnectionTrait>(
     b: &Booking,
     card: &InterpreterCard,
     which: SessionEmail,
-    manage: Option<&Token>,
-) -> Result<(), DbErr> {
+    with_link: bool,
+) -> Result<Option<Token>, DbErr> {
     let lang = Lang::from_code(&b.lang).unwrap_or_default();
-    let manage_link = manage.map(|t| config.link(&format!("/bookings/{}", t.expose())));
-    let registration = match b.proxy_registration_id {
-        Some(id) => super::proxies::get(conn, id).await?,
-        None => None,
-    };
-    match &registration {
+    let link = |token: &Token| config.link(&format!("/bookings/{}", token.expose()));
+    match proxy_handover::correspondent(conn, now, b.proxy_registration_id).await? {
         None => {
+            let token = match with_link {
+                true => Some(new_link(conn, now, b.id, None).await?),
+                false => None,
+            };
+            let url = token.as_ref().map(link);
             let letter = Letter {
                 to: &b.email,
                 greeting: &b.customer_name,
                 note: None,
-                manage_link: manage_link.as_deref(),
+                aside: None,
+                manage_link: url.as_deref(),
+                own_thread: true,
             };
-            send_session_email(conn, now, config, desk, b, card, which, lang, &letter).await
+            send_session_email(conn, now, config, desk, b, card, which, lang, &letter).await?;
+            Ok(token)
         }
-        Some(r) => {
+        Some(Correspondent::Proxy(r)) => {
+            let token = match with_link {
+                true => Some(new_link(conn, now, b.id, Some(r.id)).await?),
+                false => None,
+            };
+            let url = token.as_ref().map(link);
             let for_customer = i18n::tf(
                 lang,
                 "email.session.for_customer",
@@ -356,35 +395,74 @@ pub(super) async fn tell_customer<C: ConnectionTrait>(
                 to: &b.email,
                 greeting: &r.proxy_full_name,
                 note: Some(&for_customer),
-                manage_link: manage_link.as_deref(),
+                aside: None,
+                manage_link: url.as_deref(),
+                own_thread: true,
             };
             send_session_email(conn, now, config, desk, b, card, which, lang, &to_proxy).await?;
-            let Some(copy) = &b.copy_email else {
-                return Ok(());
+            if let Some(copy) = b.copy_email.as_deref() {
+                let lang = proxy_handover::customer_lang(&r);
+                let by_proxy = i18n::tf(
+                    lang,
+                    "email.session.by_proxy",
+                    &[("proxy", &r.proxy_full_name)],
+                );
+                let not_wanted = proxy_handover::not_wanted(config, &r);
+                let to_customer = Letter {
+                    to: copy,
+                    greeting: &b.customer_name,
+                    note: Some(&by_proxy),
+                    aside: Some(&not_wanted),
+                    manage_link: None,
+                    own_thread: false,
+                };
+                send_session_email(conn, now, config, desk, b, card, which, lang, &to_customer)
+                    .await?;
+            }
+            Ok(token)
+        }
+        Some(Correspondent::Customer(r)) => {
+            let Some(address) = proxy_handover::customer_email(&r) else {
+                // Nobody to write to: staff see on the session's page how to reach her.
+                return Ok(None);
             };
-            let by_proxy = i18n::tf(
+            let token = match with_link {
+                true => Some(new_link(conn, now, b.id, None).await?),
+                false => None,
+            };
+            let url = token.as_ref().map(link);
+            let lang = proxy_handover::customer_lang(&r);
+            let handed = i18n::tf(
                 lang,
-                "email.session.by_proxy",
+                "email.session.proxy_ended",
                 &[("proxy", &r.proxy_full_name)],
             );
             let to_customer = Letter {
-                to: copy,
+                to: address.as_str(),
                 greeting: &b.customer_name,
-                note: Some(&by_proxy),
-                manage_link: None,
+                note: Some(&handed),
+                aside: None,
+                manage_link: url.as_deref(),
+                own_thread: true,
             };
-            send_session_email(conn, now, config, desk, b, card, which, lang, &to_customer).await
+            send_session_email(conn, now, config, desk, b, card, which, lang, &to_customer).await?;
+            Ok(token)
         }
     }
 }
 
 /// One email about a session: to whom, how it greets them, a line saying whom the session
-/// is for or who booked it, and the manage link if this reader gets it.
+/// is for or who booked it, a last paragraph for a copy, the manage link if this reader
+/// gets it, and whether its way back is the thread of the request the session answers (the
+/// customer's copy of a proxy's booking is not: the proxy follows that thread in their
+/// portal).
 struct Letter<'a> {
     to: &'a str,
     greeting: &'a str,
     note: Option<&'a str>,
+    aside: Option<&'a str>,
     manage_link: Option<&'a str>,
+    own_thread: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -407,24 +485,35 @@ async fn send_session_email<C: ConnectionTrait>(
     let joining = joining(desk, b);
     let tz = config.timezone;
     let when = when(lang, b.starts_at, b.ends_at, tz);
-    let facts = SessionFacts {
-        reference: &b.reference,
-        greeting_name: letter.greeting,
-        note: letter.note,
-        mode_name: mode_name(lang, mode),
-        when: &when,
-        interpreter,
-        joining: &joining,
-        manage_link: letter.manage_link,
-        language_note: None,
+    let thread = match b.request_id {
+        Some(id) if letter.own_thread => {
+            super::requests::thread_link_for_email(conn, now, config, id).await?
+        }
+        _ => None,
+    };
+    let way_back = super::contact::way_back(conn, config, thread).await?;
+    let card_stop = if b.topic == Topic::LostStolen.as_str() {
+        Some(super::contact::load(conn, config).await?.card_stop)
+    } else {
+        None
     };
     let language_note = match which {
         SessionEmail::Cancelled => None,
         _ => language_note(conn, lang, b, card).await?,
     };
     let facts = SessionFacts {
+        reference: &b.reference,
+        greeting_name: letter.greeting,
+        note: letter.note,
+        aside: letter.aside,
+        mode_name: mode_name(lang, mode),
+        when: &when,
+        interpreter,
+        joining: &joining,
+        manage_link: letter.manage_link,
         language_note: language_note.as_deref(),
-        ..facts
+        lost_card: card_stop.as_ref(),
+        way_back: &way_back,
     };
     let message = templates::session(lang, which, &facts);
     let host = mail_domain(&config.base_url);
@@ -660,9 +749,10 @@ async fn try_confirm(
                 "on_behalf_of_registration": row.proxy_registration_id }),
     )
     .await?;
-    let token = new_link(&txn, now, row.id).await?;
     let card = roster.cards.get(&interpreter).cloned().unwrap_or_default();
-    tell_customer(
+    // The registration was checked above, so the proxy (or the customer booking for
+    // herself) gets the link.
+    let Some(token) = tell_customer(
         &txn,
         now,
         config,
@@ -670,9 +760,12 @@ async fn try_confirm(
         &row,
         &card,
         SessionEmail::Booked,
-        Some(&token),
+        true,
     )
-    .await?;
+    .await?
+    else {
+        return Err(BookingError::NotAllowed);
+    };
     if let Some(token) = draft {
         let done = crate::domain::booking::Draft {
             confirmed: Some(row.id),
@@ -765,7 +858,7 @@ pub async fn cancel(
         &b,
         &card,
         SessionEmail::Cancelled,
-        None,
+        false,
     )
     .await?;
     commit_holds_change(txn).await?;
@@ -854,7 +947,6 @@ async fn try_reschedule(
                 "interpreter_from": previous_interpreter, "interpreter_to": interpreter }),
     )
     .await?;
-    let token = new_link(&txn, now, b.id).await?;
     let card = interpreter_card(&txn, &b).await?;
     tell_customer(
         &txn,
@@ -864,7 +956,7 @@ async fn try_reschedule(
         &b,
         &card,
         SessionEmail::Moved,
-        Some(&token),
+        true,
     )
     .await?;
     commit_holds_change(txn).await?;
@@ -1039,7 +1131,6 @@ pub async fn send_due_reminders(
             .rows_affected
             == 1;
         if claimed {
-            let token = new_link(&txn, now, b.id).await?;
             let card = interpreter_card(&txn, &b).await?;
             tell_customer(
                 &txn,
@@ -1049,7 +1140,7 @@ pub async fn send_due_reminders(
                 &b,
                 &card,
                 SessionEmail::Reminder,
-                Some(&token),
+                true,
             )
             .await?;
             sent += 1;

@@ -226,7 +226,39 @@ pub async fn load(
     {
         super::desk::save_room_template(db, now, &actor, Some(&template)).await?;
     }
+    load_contacts(db, config, now, &actor).await?;
     Ok(out)
+}
+
+/// The card issuer's 24-hour stop page and line, and the desk's fax number and postal
+/// address the demo sets, each where none is set: examples, not real ones.
+pub const DEMO_CARD_STOP_PAGE: &str = "https://card.example.jp/lost-card";
+/// The demo's 24-hour lost and stolen card line.
+pub const DEMO_CARD_STOP_LINE: &str = "0120-000-000";
+/// The demo desk's fax number.
+pub const DEMO_DESK_FAX: &str = "03-0000-0000";
+/// The demo desk's postal address.
+pub const DEMO_DESK_ADDRESS: &str = "〒100-0000\n東京都千代田区丸の内0-0-0\nYorisoi サポートデスク";
+
+async fn load_contacts(
+    db: &DatabaseConnection,
+    config: &Config,
+    now: OffsetDateTime,
+    actor: &Actor,
+) -> Result<(), sea_orm::DbErr> {
+    let mut contacts = super::contact::load(db, config).await?;
+    let before = contacts.clone();
+    let example = |v: &mut Option<String>, value: &str| {
+        v.get_or_insert_with(|| value.to_owned());
+    };
+    example(&mut contacts.card_stop.page, DEMO_CARD_STOP_PAGE);
+    example(&mut contacts.card_stop.line, DEMO_CARD_STOP_LINE);
+    example(&mut contacts.desk.fax, DEMO_DESK_FAX);
+    example(&mut contacts.desk.postal_address, DEMO_DESK_ADDRESS);
+    if contacts != before {
+        super::contact::save(db, now, actor, &contacts).await?;
+    }
+    Ok(())
 }
 
 /// The room address the demo sets for video sessions: a self-hosted Jitsi Meet, say.

@@ -208,6 +208,25 @@ async fn put<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Writes one setting, or removes it when there is no value.
+pub(super) async fn put_or_remove<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    key: &str,
+    value: Option<&str>,
+) -> Result<(), DbErr> {
+    match value {
+        Some(value) => put(conn, now, key.to_owned(), value.to_owned()).await,
+        None => {
+            setting::Entity::delete_many()
+                .filter(setting::Column::Key.eq(key))
+                .exec(conn)
+                .await?;
+            Ok(())
+        }
+    }
+}
+
 /// Saves a mode's rules and the reminder setting, with an audit row.
 pub async fn save_rules(
     db: &DatabaseConnection,
@@ -266,23 +285,13 @@ pub async fn save_room_template(
     template: Option<&RoomTemplate>,
 ) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
-    match template {
-        Some(t) => {
-            put(
-                &txn,
-                now,
-                ROOM_TEMPLATE_KEY.to_owned(),
-                t.as_str().to_owned(),
-            )
-            .await?
-        }
-        None => {
-            setting::Entity::delete_many()
-                .filter(setting::Column::Key.eq(ROOM_TEMPLATE_KEY))
-                .exec(&txn)
-                .await?;
-        }
-    }
+    put_or_remove(
+        &txn,
+        now,
+        ROOM_TEMPLATE_KEY,
+        template.map(RoomTemplate::as_str),
+    )
+    .await?;
     audit::record(
         &txn,
         now,

@@ -217,6 +217,7 @@ async fn tell<C: ConnectionTrait>(
         &args,
         action,
         vec![t(lang, "email.proxy.questions").to_owned()],
+        super::contact::way_back(conn, config, None).await?,
     );
     mail::enqueue(
         conn,
@@ -315,6 +316,14 @@ pub async fn apply(
     let how = label(lang, "consent", a.consent_method.as_str());
     let how = [("how", how.as_str())];
     tell(&txn, now, config, &r, To::Proxy, "applied", &how, None).await?;
+    // The customer's own way to say "this was not me", without the reference.
+    let not_me = match &r.principal_email {
+        Some(_) => Some((
+            t(lang, "email.proxy.not_me.action").to_owned(),
+            super::not_me::issue(&txn, now, config, r.id).await?,
+        )),
+        None => None,
+    };
     tell(
         &txn,
         now,
@@ -323,7 +332,7 @@ pub async fn apply(
         To::Customer,
         "applied_customer",
         &how,
-        None,
+        not_me,
     )
     .await?;
     if let Some(token) = draft {
@@ -716,7 +725,8 @@ pub async fn reject(
 }
 
 /// Ends an approved registration at once: its proxy can do nothing more for the customer,
-/// the proxy's sessions end, and both are told.
+/// the proxy's sessions end, both are told, and what the proxy booked and asked for her
+/// becomes the customer's own.
 async fn end(
     db: &DatabaseConnection,
     now: OffsetDateTime,
@@ -755,12 +765,26 @@ async fn end(
         json!({ "reference": r.reference, "by": by.as_str(), "reason": reason }),
     )
     .await?;
+    // One sentence says who ended what, and when; only the desk's own reason is repeated.
     let lang = lang_of(&r);
-    let shown_reason = reason
-        .map(str::to_owned)
-        .unwrap_or_else(|| t(lang, "email.proxy.no_reason").to_owned());
-    let who = label(lang, "ended_by", by.as_str());
-    let args = [("by", who.as_str()), ("reason", shown_reason.as_str())];
+    let on = date_for(lang, now, config);
+    let ended = i18n::tf(
+        lang,
+        &format!("email.proxy.end_sentence.{}", by.as_str()),
+        &[
+            ("customer", &r.principal_full_name),
+            ("proxy", &r.proxy_full_name),
+            ("date", &on),
+        ],
+    );
+    let ended = match (by, reason) {
+        (EndedBy::Staff, Some(reason)) => format!(
+            "{ended} {}",
+            i18n::tf(lang, "email.proxy.end_reason", &[("reason", reason)])
+        ),
+        _ => ended,
+    };
+    let args = [("ended", ended.as_str())];
     tell(&txn, now, config, &r, To::Proxy, "ended", &args, None).await?;
     tell(
         &txn,
@@ -773,6 +797,7 @@ async fn end(
         None,
     )
     .await?;
+    super::proxy_handover::hand_over(&txn, now, config, actor, &r).await?;
     txn.commit().await?;
     Ok(r)
 }
@@ -1137,7 +1162,7 @@ pub async fn decline_end(
 }
 
 /// Marks as expired every approved registration past its end date, telling the proxy and
-/// the customer. A registration's proxy can do nothing after its end date whether or not
+/// the customer, and handing what the proxy booked and asked back to the customer. A registration's proxy can do nothing after its end date whether or not
 /// this has run yet.
 pub async fn expire_due(
     db: &DatabaseConnection,
@@ -1197,6 +1222,7 @@ pub async fn expire_due(
                 None,
             )
             .await?;
+            super::proxy_handover::hand_over(&txn, now, config, &Actor::default(), &r).await?;
             n += 1;
         }
         txn.commit().await?;

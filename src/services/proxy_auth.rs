@@ -268,14 +268,15 @@ pub(crate) async fn issue_link<C: ConnectionTrait>(
     let lang = Lang::from_code(&account.lang).unwrap_or_default();
     let link = config.link(&format!("{}{}", purpose.path(), token.expose()));
     let until = format_datetime(lang, expires_at, config.timezone);
+    let back = super::contact::way_back(conn, config, None).await?;
     let (kind, message) = match purpose {
         LinkPurpose::Activation => (
             "proxy_activation",
-            templates::proxy_activation(lang, &account.full_name, &link, &until),
+            templates::proxy_activation(lang, &account.full_name, &link, &until, back),
         ),
         LinkPurpose::PasswordReset => (
             "proxy_password_reset",
-            templates::proxy_password_reset(lang, &account.full_name, &link, &until),
+            templates::proxy_password_reset(lang, &account.full_name, &link, &until, back),
         ),
     };
     let recipient = Email::parse(&account.email)

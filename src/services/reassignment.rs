@@ -6,7 +6,7 @@ use super::Actor;
 use super::audit::{self, Target};
 use super::booking::{
     Booking, BookingError, ChangedBy, booked_for_change, hold, interpreter_card,
-    is_unique_violation, mode_name, new_link, release, tell_customer, when,
+    is_unique_violation, mode_name, release, tell_customer, when,
 };
 use super::calendar::{Calendar, local_date};
 use super::desk::Desk;
@@ -116,7 +116,6 @@ pub async fn reassign_in<C: ConnectionTrait>(
         json!({ "reference": b.reference, "interpreter_from": previous, "interpreter_to": interpreter }),
     )
     .await?;
-    let token = new_link(conn, now, b.id).await?;
     let card = interpreter_card(conn, &b).await?;
     tell_customer(
         conn,
@@ -126,7 +125,7 @@ pub async fn reassign_in<C: ConnectionTrait>(
         &b,
         &card,
         SessionEmail::InterpreterChanged,
-        Some(&token),
+        true,
     )
     .await?;
     tell_interpreters(conn, now, config, &b, previous).await?;
@@ -172,7 +171,6 @@ pub async fn ask_new_time_in<C: ConnectionTrait>(
         json!({ "reference": b.reference, "interpreter_id": b.interpreter_id }),
     )
     .await?;
-    let token = new_link(conn, now, b.id).await?;
     let card = interpreter_card(conn, &b).await?;
     tell_customer(
         conn,
@@ -182,7 +180,7 @@ pub async fn ask_new_time_in<C: ConnectionTrait>(
         &b,
         &card,
         SessionEmail::NewTimeNeeded,
-        Some(&token),
+        true,
     )
     .await?;
     Ok(b)
@@ -198,6 +196,7 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
     b: &Booking,
     previous: i64,
 ) -> Result<(), DbErr> {
+    let way_back = super::contact::way_back(conn, config, None).await?;
     for (staff_id, which) in [
         (previous, InterpreterNotice::TakenOff),
         (b.interpreter_id, InterpreterNotice::Given),
@@ -224,6 +223,7 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
                 mode_name: mode_name(lang, mode),
                 when: &when,
                 link: &link,
+                way_back: &way_back,
             },
         );
         crate::mail::enqueue(

@@ -7,7 +7,8 @@
 
 use super::Actor;
 use super::audit::{self, Target};
-use crate::config::{Config, mail_domain};
+use super::proxy_handover::{self, Correspondent};
+use crate::config::Config;
 use crate::db::begin_write;
 use crate::domain::request::{
     Author, NewRequest, ReplyChannel, RequestDraft, RequestStatus, Topic, after_working_minutes,
@@ -17,7 +18,7 @@ use crate::entities::{
     booking, request_link, request_message, setting, staff_user, support_request,
 };
 use crate::i18n::{format_datetime, t, tf};
-use crate::mail::{self, OutgoingEmail, templates};
+use crate::mail::{self, templates};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait,
@@ -187,20 +188,33 @@ pub struct ProxySender {
     pub registration_id: i64,
 }
 
-/// Where the thread of a request is read: a link for a customer, the portal for a proxy.
-fn thread_address(config: &Config, r: &Request, token: Option<&Token>) -> Option<String> {
-    match (r.proxy_registration_id, token) {
-        (Some(registration), _) => Some(config.link(&format!(
-            "/proxy/customers/{registration}/requests/{}",
-            r.id
-        ))),
-        (None, Some(token)) => Some(config.link(&format!("/requests/{}", token.expose()))),
-        (None, None) => None,
-    }
+/// Where an email about something done for a request (a session booked to answer it) leads
+/// back to its thread: the proxy's portal while the registration lasts, or else a fresh link
+/// of the customer's own.
+pub async fn thread_link_for_email<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    request_id: i64,
+) -> Result<Option<String>, DbErr> {
+    let Some(r) = get(conn, request_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        match proxy_handover::correspondent(conn, now, r.proxy_registration_id).await? {
+            Some(Correspondent::Proxy(p)) => {
+                config.link(&format!("/proxy/customers/{}/requests/{}", p.id, r.id))
+            }
+            _ => {
+                let token = new_link(conn, now, r.id).await?;
+                config.link(&format!("/requests/{}", token.expose()))
+            }
+        },
+    ))
 }
 
 /// Writes a new link for a request's thread; only its hash is kept.
-async fn new_link<C: ConnectionTrait>(
+pub(super) async fn new_link<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     request_id: i64,
@@ -216,7 +230,14 @@ async fn new_link<C: ConnectionTrait>(
     Ok(token)
 }
 
-/// Writes one email about a request to the address it gives, if any: `email.request.{which}`.
+/// Writes one email about a request, `email.request.{which}`, with the paragraphs `before`
+/// gives in the reader's language.
+///
+/// The customer's own request is written about to the address it gives, with `token`'s
+/// link to the thread. A request a proxy sent is written about to the proxy while their
+/// registration lets them act, greeting them and linking to the portal; once it has ended
+/// or expired, to the customer alone (when she gave an address), with a link of her own,
+/// and the proxy is told nothing more.
 #[allow(clippy::too_many_arguments)]
 async fn tell<C: ConnectionTrait>(
     conn: &C,
@@ -224,28 +245,131 @@ async fn tell<C: ConnectionTrait>(
     config: &Config,
     r: &Request,
     which: &str,
-    before: Vec<String>,
+    before: impl Fn(Lang) -> Vec<String>,
     token: Option<&Token>,
 ) -> Result<(), DbErr> {
-    let Some(recipient) = r.email.as_deref().and_then(|a| Email::parse(a).ok()) else {
+    let lang = lang_of(r);
+    let thread = |token: &Token| config.link(&format!("/requests/{}", token.expose()));
+    let (recipient, lang, greeting, mut paragraphs, url) =
+        match proxy_handover::correspondent(conn, now, r.proxy_registration_id).await? {
+            None => (
+                r.email.as_deref().and_then(|a| Email::parse(a).ok()),
+                lang,
+                r.customer_name.clone(),
+                Vec::new(),
+                token.map(thread),
+            ),
+            Some(Correspondent::Proxy(p)) => (
+                r.email.as_deref().and_then(|a| Email::parse(a).ok()),
+                lang,
+                p.proxy_full_name.clone(),
+                vec![tf(
+                    lang,
+                    "email.request.for_customer",
+                    &[("customer", &r.customer_name)],
+                )],
+                Some(config.link(&format!("/proxy/customers/{}/requests/{}", p.id, r.id))),
+            ),
+            Some(Correspondent::Customer(p)) => {
+                let Some(address) = proxy_handover::customer_email(&p) else {
+                    // Nobody to write to: staff see on the request's page how to reach her.
+                    return Ok(());
+                };
+                let lang = proxy_handover::customer_lang(&p);
+                let own = new_link(conn, now, r.id).await?;
+                (
+                    Some(address),
+                    lang,
+                    r.customer_name.clone(),
+                    vec![tf(
+                        lang,
+                        "email.request.proxy_ended",
+                        &[("proxy", &p.proxy_full_name)],
+                    )],
+                    Some(thread(&own)),
+                )
+            }
+        };
+    let Some(recipient) = recipient else {
         return Ok(());
     };
-    let lang = lang_of(r);
-    let action = thread_address(config, r, token)
-        .map(|url| (t(lang, "email.request.action").to_owned(), url));
-    let message =
-        templates::request_notice(lang, which, &r.customer_name, &r.reference, before, action);
-    mail::enqueue(
+    paragraphs.extend(before(lang));
+    let back = super::contact::way_back(conn, config, url.clone()).await?;
+    let action = url.map(|url| (t(lang, "email.request.action").to_owned(), url));
+    let message = templates::request_notice(
+        lang,
+        which,
+        &greeting,
+        &r.reference,
+        paragraphs,
+        action,
+        back,
+    );
+    mail::enqueue_plain(
         conn,
         now,
-        &mail_domain(&config.base_url),
-        OutgoingEmail {
-            kind: "support_request",
-            recipient,
+        &config.base_url,
+        "support_request",
+        recipient,
+        lang,
+        message,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sends the customer a copy of a request her proxy just sent for her, in her language,
+/// saying how to tell us it was not wanted. Nothing when she gave no address.
+async fn copy_to_customer<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    r: &Request,
+) -> Result<(), DbErr> {
+    let Some(Correspondent::Proxy(p)) =
+        proxy_handover::correspondent(conn, now, r.proxy_registration_id).await?
+    else {
+        return Ok(());
+    };
+    let Some(recipient) = proxy_handover::customer_email(&p) else {
+        return Ok(());
+    };
+    let lang = proxy_handover::customer_lang(&p);
+    let topic_key = format!("topic.{}", r.topic);
+    let topic = t(lang, &topic_key);
+    let before = vec![
+        tf(
             lang,
-            message,
-            attachments: Vec::new(),
-        },
+            "email.request.proxy_copy.body",
+            &[("proxy", &p.proxy_full_name), ("topic", topic)],
+        ),
+        r.details.clone(),
+        tf(
+            lang,
+            "email.request.proxy_copy.answer",
+            &[("proxy", &p.proxy_full_name)],
+        ),
+        proxy_handover::not_wanted(config, &p),
+    ];
+    // The thread is her proxy's while the registration lasts: she writes back on a new request.
+    let back = super::contact::way_back(conn, config, None).await?;
+    let message = templates::request_notice(
+        lang,
+        "proxy_copy",
+        &r.customer_name,
+        &r.reference,
+        before,
+        None,
+        back,
+    );
+    mail::enqueue_plain(
+        conn,
+        now,
+        &config.base_url,
+        "support_request_copy",
+        recipient,
+        lang,
+        message,
     )
     .await?;
     Ok(())
@@ -276,7 +400,32 @@ pub async fn send(
     draft: Option<&Token>,
 ) -> Result<Sent, DbErr> {
     let txn = begin_write(db).await?;
-    let due = due_from(&txn, config, new.topic, now).await?;
+    let sent = open(&txn, now, config, actor, new, lang, by_proxy).await?;
+    if let Some(draft) = draft {
+        let done = RequestDraft {
+            sent: Some(sent.request.reference.clone()),
+            ..Default::default()
+        };
+        super::drafts::save(&txn, now, draft, &done).await?;
+    }
+    txn.commit().await?;
+    Ok(sent)
+}
+
+/// Writes a new request on `conn` (the caller's transaction) with its first message, due
+/// time, audit row and acknowledgement email: what [`send`] does, for other use-cases that
+/// open a request for the customer. A request about a lost or stolen card is acknowledged
+/// with how to stop the card at any hour first.
+pub async fn open<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    new: &NewRequest,
+    lang: Lang,
+    by_proxy: Option<&ProxySender>,
+) -> Result<Sent, DbErr> {
+    let due = due_from(conn, config, new.topic, now).await?;
     let r = support_request::ActiveModel {
         id: NotSet,
         reference: Set(Reference::generate('R').as_str().to_owned()),
@@ -299,7 +448,7 @@ pub async fn send(
         resolved_at: Set(None),
         closed_at: Set(None),
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
     request_message::ActiveModel {
         id: NotSet,
@@ -317,14 +466,14 @@ pub async fn send(
         body: Set(new.details.clone()),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
     let token = match by_proxy {
         Some(_) => None,
-        None => Some(new_link(&txn, now, r.id).await?),
+        None => Some(new_link(conn, now, r.id).await?),
     };
     audit::record(
-        &txn,
+        conn,
         now,
         actor,
         AuditAction::RequestSent,
@@ -334,29 +483,34 @@ pub async fn send(
     )
     .await?;
     let channel_key = format!("request.channel.{}", r.channel);
-    let channel = t(lang, &channel_key);
-    let by = format_datetime(lang, due, config.timezone);
+    let card_stop = match new.topic {
+        Topic::LostStolen => Some(super::contact::load(conn, config).await?.card_stop),
+        _ => None,
+    };
     tell(
-        &txn,
+        conn,
         now,
         config,
         &r,
         "received",
-        vec![
-            tf(lang, "email.request.received.body", &[("channel", channel)]),
-            tf(lang, "email.request.received.due", &[("due", &by)]),
-        ],
+        |lang| {
+            let channel = t(lang, &channel_key);
+            let by = format_datetime(lang, due, config.timezone);
+            let mut said = vec![tf(
+                lang,
+                "email.request.received.body",
+                &[("channel", channel)],
+            )];
+            if let Some(stop) = &card_stop {
+                said.extend(templates::card_stop_paragraphs(lang, stop));
+            }
+            said.push(tf(lang, "email.request.received.due", &[("due", &by)]));
+            said
+        },
         token.as_ref(),
     )
     .await?;
-    if let Some(draft) = draft {
-        let done = RequestDraft {
-            sent: Some(r.reference.clone()),
-            ..Default::default()
-        };
-        super::drafts::save(&txn, now, draft, &done).await?;
-    }
-    txn.commit().await?;
+    copy_to_customer(conn, now, config, &r).await?;
     Ok(Sent { request: r, token })
 }
 
@@ -510,8 +664,45 @@ pub async fn customer_message(
         json!({ "reference": r.reference, "status_before": before.as_str(), "status": after.as_str() }),
     )
     .await?;
+    tell_assignee(&txn, now, config, &r).await?;
     txn.commit().await?;
     Ok(r)
+}
+
+/// Tells the staff member a request is with that the customer has written again, by email
+/// in the desk's first language, with the link to the request's staff page.
+async fn tell_assignee<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    r: &Request,
+) -> Result<(), DbErr> {
+    let Some(assignee) = r.assignee_id else {
+        return Ok(());
+    };
+    let Some(staff) = staff_user::Entity::find_by_id(assignee)
+        .one(conn)
+        .await?
+        .filter(|s| s.active)
+    else {
+        return Ok(());
+    };
+    let Ok(recipient) = Email::parse(&staff.email) else {
+        return Ok(());
+    };
+    let lang = Lang::default();
+    let link = config.link(&format!("/staff/requests/{}", r.id));
+    let message = templates::staff_request_notice(
+        lang,
+        &staff.display_name,
+        &r.reference,
+        &r.customer_name,
+        &link,
+        super::contact::way_back(conn, config, Some(link.clone())).await?,
+    );
+    let kind = "staff_request_notice";
+    mail::enqueue_plain(conn, now, &config.base_url, kind, recipient, lang, message).await?;
+    Ok(())
 }
 
 /// Staff answer the customer: the reply joins the thread and is emailed (in the customer's
@@ -570,17 +761,18 @@ pub async fn reply(
         Some(_) => None,
         None => Some(new_link(&txn, now, r.id).await?),
     };
-    let lang = lang_of(&r);
     tell(
         &txn,
         now,
         config,
         &r,
         "reply",
-        vec![
-            t(lang, "email.request.reply.body").to_owned(),
-            body.to_owned(),
-        ],
+        |lang| {
+            vec![
+                t(lang, "email.request.reply.body").to_owned(),
+                body.to_owned(),
+            ]
+        },
         token.as_ref(),
     )
     .await?;
@@ -771,6 +963,8 @@ pub struct QueueFilter {
     pub older_than_days: Option<i64>,
     /// Only requests past their target.
     pub overdue_only: bool,
+    /// Only requests the customer wrote again on after an answer, not yet answered again.
+    pub wrote_again_only: bool,
 }
 
 /// The statuses shown when the filter names none: everything not yet done.
@@ -827,6 +1021,9 @@ pub async fn queue<C: ConnectionTrait>(
     if filter.overdue_only {
         query = query.filter(overdue_condition(now));
     }
+    if filter.wrote_again_only {
+        query = query.filter(wrote_again_condition());
+    }
     // Counted without the order, which only the page needs.
     let total = query.clone().count(conn).await?;
     let pages = total.div_ceil(QUEUE_PAGE_SIZE).max(1);
@@ -850,6 +1047,18 @@ pub async fn queue<C: ConnectionTrait>(
     })
 }
 
+/// Whether the customer wrote again after an answer and has not been answered since: a
+/// request open again once staff had replied (a reply makes it waiting).
+pub fn wrote_again(r: &Request) -> bool {
+    status_of(r) == RequestStatus::Open && r.first_reply_at.is_some()
+}
+
+fn wrote_again_condition() -> Condition {
+    Condition::all()
+        .add(support_request::Column::Status.eq(RequestStatus::Open.as_str()))
+        .add(support_request::Column::FirstReplyAt.is_not_null())
+}
+
 fn overdue_condition(now: OffsetDateTime) -> Condition {
     Condition::all()
         .add(
@@ -866,6 +1075,8 @@ pub struct Counts {
     pub new: u64,
     /// Requests past their response-time target.
     pub overdue: u64,
+    /// Requests the customer wrote again on, waiting for another answer.
+    pub wrote_again: u64,
 }
 
 /// Counts new and overdue requests.
@@ -878,7 +1089,15 @@ pub async fn counts<C: ConnectionTrait>(conn: &C, now: OffsetDateTime) -> Result
         .filter(overdue_condition(now))
         .count(conn)
         .await?;
-    Ok(Counts { new, overdue })
+    let wrote_again = support_request::Entity::find()
+        .filter(wrote_again_condition())
+        .count(conn)
+        .await?;
+    Ok(Counts {
+        new,
+        overdue,
+        wrote_again,
+    })
 }
 
 /// How many requests stand in each status.

@@ -81,14 +81,15 @@ pub(crate) async fn issue<C: ConnectionTrait>(
     .await?;
     let link = config.link(&format!("{}{}", purpose.path(), token.expose()));
     let until = format_datetime(lang, expires_at, config.timezone);
+    let back = super::contact::way_back(conn, config, None).await?;
     let (kind, message) = match purpose {
         Purpose::Invitation => (
             "staff_invitation",
-            templates::staff_invitation(lang, &user.display_name, &link, &until),
+            templates::staff_invitation(lang, &user.display_name, &link, &until, back),
         ),
         Purpose::PasswordReset => (
             "password_reset",
-            templates::password_reset(lang, &user.display_name, &link, &until),
+            templates::password_reset(lang, &user.display_name, &link, &until, back),
         ),
     };
     let recipient = Email::parse(&user.email)

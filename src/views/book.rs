@@ -3,8 +3,9 @@
 
 use super::PageContext;
 use super::components::{
-    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices,
-    error_summary, form, input, notification_banner, textarea, warning_button,
+    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, card_stop_box,
+    choices, error_summary, form, input, notification_banner, textarea, topic_name, warning_button,
+    write_to_us,
 };
 use super::layout::{Page, render};
 use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES, TOPICS};
@@ -14,6 +15,10 @@ use crate::i18n;
 use maud::{Markup, html};
 use time::{Date, OffsetDateTime};
 use time_tz::OffsetDateTimeExt;
+
+/// The topic of a session about a lost or stolen card: a session days away is not the way
+/// to stop a card, so every page of the journey that knows it says how to stop one now.
+pub const LOST_CARD: &str = "lost_stolen";
 
 /// The start page of the journey.
 pub fn start(ctx: &PageContext, can_continue: Option<&str>) -> Markup {
@@ -32,6 +37,10 @@ pub fn start(ctx: &PageContext, can_continue: Option<&str>) -> Markup {
         }
         p { (ctx.t("book.start.no_phone")) }
         p { (ctx.t("book.start.no_limit")) }
+        div .warning-text #lost-card-first {
+            (ctx.t("lost.book.start")) " "
+            a href="/requests/new/lost-card" { (ctx.t("lost.book.start_link")) }
+        }
         p { a .button href="/book/mode" draggable="false" { (ctx.t("book.start.button")) } }
         @if let Some(href) = can_continue {
             p { a href=(href) { (ctx.t("book.start.continue")) } }
@@ -296,10 +305,6 @@ pub fn time(ctx: &PageContext, list: &TimeList<'_>, errors: &Errors) -> Markup {
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }
 
-fn topic_label(ctx: &PageContext, topic: &str) -> String {
-    ctx.t(&format!("topic.{topic}")).to_owned()
-}
-
 /// The "your details" page.
 pub fn details(
     ctx: &PageContext,
@@ -317,6 +322,9 @@ pub fn details(
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         p { (ctx.t("book.details.lead")) }
+        @if values.topic == LOST_CARD {
+            (card_stop_box(ctx, "lost.stop.session_warning"))
+        }
         (form(ctx, "/book/details", html! {
             (input(ctx, Input {
                 name: "name", label: ctx.t("book.field.name"), value: &values.name,
@@ -339,7 +347,7 @@ pub fn details(
                 legend: ctx.t("book.field.topic"),
                 legend_is_heading: false,
                 hint: None,
-                choices: TOPICS.iter().map(|t| Choice { value: t, label: topic_label(ctx, t), hint: None }).collect(),
+                choices: TOPICS.iter().map(|t| Choice { value: t, label: topic_name(ctx, t), hint: None }).collect(),
                 selected: vec![values.topic.as_str()],
                 error: errors.message(ctx, "topic"),
                 multiple: false,
@@ -397,7 +405,7 @@ fn or_none(ctx: &PageContext, value: &str) -> String {
 fn answer_rows(ctx: &PageContext, a: &Answers<'_>, changes: bool) -> Vec<SummaryRow> {
     let change = |href: &str, what: &str| changes.then(|| (href.to_owned(), what.to_owned()));
     let d = a.details;
-    let mut topic = topic_label(ctx, &d.topic);
+    let mut topic = topic_name(ctx, &d.topic);
     if d.topic == "other" {
         topic = format!("{topic}: {}", d.topic_other.trim());
     }
@@ -469,6 +477,9 @@ pub fn check(ctx: &PageContext, answers: &Answers<'_>, request: Option<&str>) ->
         @if let Some(reference) = request {
             p { (ctx.tf("book.check.for_request", &[("reference", reference)])) }
         }
+        @if answers.details.topic == LOST_CARD {
+            (card_stop_box(ctx, "lost.stop.session_warning"))
+        }
         (super::components::summary_list(ctx, &answer_rows(ctx, answers, true)))
         h2 .heading-m { (ctx.t("book.check.now_heading")) }
         p { (ctx.t("book.check.now")) }
@@ -498,6 +509,8 @@ pub struct Session<'a> {
     pub email: &'a str,
     /// Where it stands.
     pub status: BookingStatus,
+    /// Whether it is about a lost or stolen card.
+    pub lost_card: bool,
 }
 
 /// The confirmation page.
@@ -512,6 +525,9 @@ pub fn confirmation(ctx: &PageContext, s: &Session<'_>) -> Markup {
             }
         }
         p { (ctx.tf("book.done.email", &[("email", s.email)])) }
+        @if s.lost_card {
+            (card_stop_box(ctx, "lost.stop.session_warning"))
+        }
         (super::components::summary_list(ctx, &session_rows(ctx, s)))
         @if let Some(note) = s.language_note {
             div .warning-text #language-note { (note) }
@@ -628,6 +644,7 @@ pub fn manage(
             }
             ManageState::TooLate => {
                 p { (ctx.t("book.manage.too_late")) }
+                (write_to_us(ctx, None))
             }
             ManageState::Closed => {
                 p { a href="/book" { (ctx.t("book.manage.book_again")) } }
@@ -673,6 +690,8 @@ pub fn manage_message(
         @if let Some(back) = back { (back_link(ctx, back)) }
         h1 .heading-l { (title) }
         p { (ctx.t(body_key)) }
+        // Never a dead end: how to write to the desk about the booking.
+        (write_to_us(ctx, None))
     };
     render(ctx, Page::new(title, body))
 }

@@ -197,12 +197,17 @@ pub fn input(ctx: &PageContext, field: Input<'_>) -> Markup {
     let error = field.error.as_deref();
     // One class attribute: maud writes a second `class` when shorthand classes meet `class=`.
     let class = input_class(error.is_some(), field.width);
+    let value = if kind == "password" {
+        field.value
+    } else {
+        ctx.field_value(field.name, field.value)
+    };
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(field.name) { (field.label) }
             (hint_and_error(ctx, field.name, field.hint, error))
             input class=(class)
-                type=(kind) id=(field.name) name=(field.name) value=(field.value)
+                type=(kind) id=(field.name) name=(field.name) value=(value)
                 autocomplete=[field.autocomplete]
                 spellcheck=[field.no_spellcheck.then_some("false")]
                 aria-describedby=[described_by(field.name, field.hint.is_some(), error.is_some())]
@@ -220,6 +225,7 @@ pub fn textarea(
     value: &str,
     error: Option<&str>,
 ) -> Markup {
+    let value = ctx.field_value(name, value);
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(name) { (label) }
@@ -268,6 +274,11 @@ pub fn choices(ctx: &PageContext, group: ChoiceGroup<'_>) -> Markup {
     let error = group.error.as_deref();
     let kind = if group.multiple { "checkbox" } else { "radio" };
     let described = described_by(group.name, group.hint.is_some(), error.is_some());
+    // A refused form's choices, when it held this group; other forms on the page keep theirs.
+    let selected = match ctx.kept.as_deref().map(|kept| kept.values(group.name)) {
+        Some(kept) if !kept.is_empty() => kept,
+        _ => group.selected.clone(),
+    };
     html! {
         div .form-group .form-group--error[error.is_some()] {
             fieldset .fieldset aria-describedby=[described] {
@@ -280,7 +291,7 @@ pub fn choices(ctx: &PageContext, group: ChoiceGroup<'_>) -> Markup {
                         @let id = if i == 0 { group.name.to_owned() } else { format!("{}-{}", group.name, i + 1) };
                         div .choice {
                             input .choice__input type=(kind) id=(id) name=(group.name) value=(choice.value)
-                                checked[group.selected.contains(&choice.value)]
+                                checked[selected.contains(&choice.value)]
                                 aria-describedby=[choice.hint.as_ref().map(|_| format!("{id}-item-hint"))];
                             label .choice__label for=(id) { (choice.label) }
                             @if let Some(hint) = &choice.hint {
@@ -327,7 +338,7 @@ pub fn date_input(
                         div .date-input__item {
                             label .label for=(id) { (ctx.t(&format!("date.{part}"))) }
                             input class=(input_class(error.is_some(), Some(width))) type="text" inputmode="numeric"
-                                id=(id) name={ (name) "-" (part) } value=(val);
+                                id=(id) name={ (name) "-" (part) } value=(ctx.field_value(&format!("{name}-{part}"), val));
                         }
                     }
                 }
@@ -345,6 +356,7 @@ pub fn time_input(
     value: &str,
     error: Option<&str>,
 ) -> Markup {
+    let value = ctx.field_value(name, value);
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(name) { (label) }
@@ -438,6 +450,90 @@ pub fn warning_button(label: &str) -> Markup {
     html! { button .button .button--warning type="submit" { (label) } }
 }
 
+/// The name of a topic, the same in booking, requests and staff pages. A stored value the
+/// desk no longer offers is shown as it is.
+pub fn topic_name(ctx: &PageContext, topic: &str) -> String {
+    crate::i18n::find(ctx.lang, &format!("topic.{topic}"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| topic.to_owned())
+}
+
+/// The written ways to reach the desk, for every sentence that speaks of writing to it:
+/// the page to write on (the request's thread, or the form for a new request) and, when
+/// set, the desk's email address, fax number and postal address.
+pub fn write_to_us(ctx: &PageContext, thread: Option<&str>) -> Markup {
+    let (href, label) = match thread {
+        Some(href) => (href, ctx.t("contact.write.thread")),
+        None => ("/requests/new", ctx.t("contact.write.new")),
+    };
+    let desk = &ctx.desk;
+    html! {
+        div .write-to-us {
+            p { (ctx.t("contact.write.lead")) }
+            ul .list .list--bullet {
+                li { a href=(href) { (label) } }
+                @if let Some(email) = &desk.email {
+                    li { (ctx.t("contact.write.email")) " " a .break-anywhere href={ "mailto:" (email) } { (email) } }
+                }
+                @if let Some(fax) = &desk.fax {
+                    li { (ctx.t("contact.write.fax")) " " span .nowrap { (fax) } }
+                }
+                @if let Some(address) = &desk.postal_address {
+                    li { (ctx.t("contact.write.post")) br; span .pre-line { (address) } }
+                }
+            }
+        }
+    }
+}
+
+/// How to stop a lost or stolen card at any hour: the card issuer's stop page and 24-hour
+/// line when set, and the public telephone relay service through which someone who cannot
+/// hear or speak on the phone reaches that line.
+pub fn card_stop_list(ctx: &PageContext) -> Markup {
+    let stop = &ctx.card_stop;
+    html! {
+        ul .list .list--bullet .card-stop {
+            @if let Some(page) = &stop.page {
+                li {
+                    a #card-stop-page href=(page) { (ctx.t("lost.stop.page")) }
+                    br;
+                    span .break-anywhere .muted { (page) }
+                }
+            }
+            @if let Some(line) = &stop.line {
+                li {
+                    (ctx.t("lost.stop.line")) " "
+                    a #card-stop-line .nowrap href={ "tel:" (dial(line)) } { (line) }
+                }
+                li { (ctx.t("lost.stop.relay")) }
+            } @else {
+                li { (ctx.t("lost.stop.relay_issuer")) }
+            }
+        }
+    }
+}
+
+/// A number as dialled: digits and a leading `+` only.
+fn dial(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+/// The lost-card guidance where a customer has chosen a lost or stolen card as the topic of
+/// something slower (a session, a request): stop the card first, at any hour, and how.
+pub fn card_stop_box(ctx: &PageContext, warning_key: &str) -> Markup {
+    html! {
+        div .card #lost-card-guidance {
+            h2 .heading-m { (ctx.t("lost.stop.heading")) }
+            div .warning-text { strong { (ctx.t(warning_key)) } }
+            (card_stop_list(ctx))
+            p { a href="/requests/new/lost-card" { (ctx.t("lost.stop.more")) } }
+        }
+    }
+}
+
 /// A link back to the previous step.
 pub fn back_link(ctx: &PageContext, href: &str) -> Markup {
     html! { a .back-link href=(href) { (ctx.t("nav.back")) } }
@@ -457,8 +553,11 @@ mod tests {
             path: "/".into(),
             staff: None,
             proxy: None,
+            kept: None,
             acting_for: None,
             tz: time_tz::timezones::db::asia::TOKYO,
+            desk: Default::default(),
+            card_stop: Default::default(),
         }
     }
 

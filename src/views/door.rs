@@ -123,6 +123,9 @@ pub fn forgot_sent(ctx: &PageContext, door: Door, email: &str) -> Markup {
         h1 .heading-l { (ctx.t("forgot.sent_title")) }
         p { (ctx.tf(door.key("forgot.sent_body"), &[("email", email)])) }
         p { (ctx.t(door.key("forgot.sent_spam"))) }
+        @if door == Door::Proxy {
+            (super::components::write_to_us(ctx, None))
+        }
         p { a href=(door.path("/login")) { (ctx.t("forgot.back_to_login")) } }
     };
     render(ctx, Page::new(ctx.t("forgot.sent_title"), body))

@@ -1,7 +1,7 @@
 //! The pages shown when something is missing, forbidden or broken.
 
-use super::PageContext;
 use super::layout::{Page, render};
+use super::{KeptForm, PageContext};
 use maud::{Markup, html};
 
 /// The page for an error status.
@@ -12,14 +12,23 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
             html! {
                 p { (ctx.t("error404.body")) }
                 p { (ctx.t("error404.check")) }
+                @if ctx.staff.is_none() {
+                    // A mistyped manage or thread link is a dead end without a way to write.
+                    p { (ctx.t("error404.write")) " " a href="/requests/new" { (ctx.t("error404.write_link")) } }
+                }
                 p { a href="/" { (ctx.t("error.go_home")) } }
             },
         ),
         403 => (
             ctx.t("error403.title"),
             html! {
-                p { (ctx.t("error403.body")) }
-                p { (ctx.t("error403.help")) }
+                @if ctx.staff.is_some() {
+                    p { (ctx.t("error403.body")) }
+                    p { (ctx.t("error403.help")) }
+                } @else {
+                    p { (ctx.t("error403.public_body")) }
+                    p { (ctx.t("error404.write")) " " a href="/requests/new" { (ctx.t("error404.write_link")) } }
+                }
                 p { a href=(if ctx.staff.is_some() { "/staff" } else { "/" }) { (ctx.t("error.go_home")) } }
             },
         ),
@@ -62,4 +71,26 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
         ctx,
         Page::new(title.clone(), html! { h1 .heading-l { (title) } (body) }),
     )
+}
+
+/// The page for a form refused because its security token had gone stale, when the form
+/// itself cannot be shown again: what the visitor wrote is shown so that it can be copied.
+pub fn stale_form(ctx: &PageContext, kept: &KeptForm, back: Option<&str>) -> Markup {
+    let title = ctx.t("form.kept.title").to_owned();
+    let body = html! {
+        h1 .heading-l { (title) }
+        p { (ctx.t("form.kept.lost_form")) }
+        @let writing: Vec<&str> = kept.writing().collect();
+        @if !writing.is_empty() {
+            h2 .heading-m { (ctx.t("form.kept.what_you_wrote")) }
+            @for text in writing {
+                div .kept-text { (text) }
+            }
+        }
+        @if let Some(back) = back {
+            p { a href=(back) { (ctx.t("form.kept.back")) } }
+        }
+        p { a href="/" { (ctx.t("error.go_home")) } }
+    };
+    render(ctx, Page::new(title, body))
 }

@@ -68,9 +68,19 @@ pub fn render(ctx: &PageContext, page: Page) -> Markup {
                 (header(ctx))
                 div .width-container {
                     main #main .main tabindex="-1" {
-                        @if let Some(customer) = &ctx.acting_for {
+                        @if let Some(acting) = &ctx.acting_for {
+                            @let (key, customer) = match acting {
+                                super::ActingFor::Booking(c) => ("proxy.acting_for", c),
+                                super::ActingFor::Sending(c) => ("proxy.sending_for", c),
+                            };
                             div .acting-for {
-                                p { (ctx.tf("proxy.acting_for", &[("customer", customer)])) }
+                                p { (ctx.tf(key, &[("customer", customer)])) }
+                            }
+                        }
+                        @if ctx.kept.is_some() {
+                            div .banner role="alert" aria-labelledby="kept-title" {
+                                div .banner__header { h2 .banner__title #kept-title { (ctx.t("form.kept.title")) } }
+                                div .banner__content { p { (ctx.t("form.kept.body")) } }
                             }
                         }
                         (page.body)

@@ -3,9 +3,11 @@
 
 pub mod book;
 pub mod components;
+pub mod contact;
 pub mod door;
 pub mod errors;
 pub mod layout;
+pub mod not_me;
 pub mod proxy;
 pub mod public;
 pub mod requests;
@@ -14,8 +16,9 @@ pub mod staff;
 pub mod staff_proxies;
 pub mod staff_requests;
 
-use crate::domain::{Lang, Permission, Prefs, Role};
+use crate::domain::{CardStop, DeskContact, Lang, Permission, Prefs, Role};
 use crate::i18n;
+use std::sync::Arc;
 use time::OffsetDateTime;
 use time_tz::Tz;
 
@@ -26,6 +29,15 @@ pub struct StaffBadge {
     pub display_name: String,
     /// Their role, which decides the menu.
     pub role: Role,
+}
+
+/// What a proxy is doing for a customer, for the banner on every page of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActingFor {
+    /// Booking a session for the customer named.
+    Booking(String),
+    /// Sending (or following) a request for the customer named.
+    Sending(String),
 }
 
 /// What every page needs to know about the request it answers.
@@ -45,10 +57,63 @@ pub struct PageContext {
     pub staff: Option<StaffBadge>,
     /// The signed-in proxy's name, if a proxy is signed in.
     pub proxy: Option<String>,
-    /// The customer a proxy is booking for, shown on every page of that journey.
-    pub acting_for: Option<String>,
+    /// The customer a proxy is booking or sending a request for, shown on every page of
+    /// that journey.
+    pub acting_for: Option<ActingFor>,
     /// The desk's time zone.
     pub tz: &'static Tz,
+    /// How to write to the desk besides the website, shown wherever a page speaks of
+    /// writing to the desk.
+    pub desk: DeskContact,
+    /// How to stop a lost or stolen card at any hour.
+    pub card_stop: CardStop,
+    /// What the visitor typed into a form that was refused because its security token had
+    /// gone stale: the form is shown again holding it.
+    pub kept: Option<Arc<KeptForm>>,
+}
+
+/// The fields of a refused form, kept so that nothing typed is lost. Passwords and the form's
+/// own token are never kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeptForm {
+    fields: Vec<(String, String)>,
+}
+
+impl KeptForm {
+    /// Keeps the fields of a form, leaving out passwords and the security token.
+    pub fn new(fields: Vec<(String, String)>) -> Self {
+        let fields = fields
+            .into_iter()
+            .filter(|(name, _)| name != "csrf_token" && !name.contains("password"))
+            .collect();
+        KeptForm { fields }
+    }
+
+    /// The value typed into a field, if the form had it.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value sent under a name (ticked checkboxes).
+    pub fn values(&self, name: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// What the visitor wrote themself (not choices or hidden values), for the page that
+    /// shows it back when the form itself cannot be shown again.
+    pub fn writing(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .map(|(_, v)| v.trim())
+            .filter(|v| v.chars().count() > 1 || !v.is_ascii())
+    }
 }
 
 impl PageContext {
@@ -67,10 +132,48 @@ impl PageContext {
         i18n::format_datetime(self.lang, at, self.tz)
     }
 
-    /// The same page context, for a page a proxy fills in for a customer.
+    /// A day without its weekday, written the page language's way.
+    pub fn day(&self, day: time::Date) -> String {
+        i18n::format_day(self.lang, day)
+    }
+
+    /// A stored `YYYY-MM-DD` day (a date of birth) written the page language's way; what
+    /// cannot be read is shown as stored.
+    pub fn stored_day(&self, stored: &str) -> String {
+        crate::domain::dates::parse_day(stored)
+            .map(|day| self.day(day))
+            .unwrap_or_else(|_| stored.to_owned())
+    }
+
+    /// A year of birth, as lists show a date of birth: whether it matches is what staff
+    /// need. Empty is a year not known.
+    pub fn born_in(&self, year: &str) -> String {
+        if year.is_empty() {
+            self.t("date.born_unknown").to_owned()
+        } else {
+            self.tf("date.born_in", &[("year", year)])
+        }
+    }
+
+    /// The same page context, for a page of a booking a proxy makes for a customer.
     pub fn acting_for(mut self, customer: Option<String>) -> Self {
-        self.acting_for = customer;
+        self.acting_for = customer.map(ActingFor::Booking);
         self
+    }
+
+    /// The same page context, for a page of a request a proxy sends for a customer.
+    pub fn sending_for(mut self, customer: Option<String>) -> Self {
+        self.acting_for = customer.map(ActingFor::Sending);
+        self
+    }
+
+    /// The value to show in a field: what the visitor typed into a refused form, if any,
+    /// or else `value`.
+    pub fn field_value<'a>(&'a self, name: &str, value: &'a str) -> &'a str {
+        self.kept
+            .as_deref()
+            .and_then(|kept| kept.value(name))
+            .unwrap_or(value)
     }
 
     /// Whether the signed-in staff member holds a permission.

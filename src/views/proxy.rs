@@ -260,7 +260,12 @@ pub fn apply_check(ctx: &PageContext, draft: &ApplicationDraft, errors: &Errors)
         ),
         row(
             "apply.field.birth",
-            html! { (format!("{y}-{m:0>2}-{d:0>2}")) },
+            html! {
+                @match crate::domain::dates::typed_date(y, m, d) {
+                    Ok(day) => (ctx.day(day)),
+                    Err(_) => (format!("{y} {m} {d}")),
+                }
+            },
             ApplyStep::CustomerBirth,
         ),
         row(
@@ -358,6 +363,7 @@ pub fn apply_done(ctx: &PageContext, reference: &str, customer_email: bool) -> M
             li { (ctx.t("apply.done.next_3")) }
         }
         p { (ctx.t("apply.done.keep_reference")) }
+        (super::components::write_to_us(ctx, None))
         p { a href="/" { (ctx.t("apply.done.home")) } }
     };
     render(ctx, Page::new(title, body))
@@ -412,6 +418,7 @@ pub fn end_form(ctx: &PageContext, values: &EndForm, errors: &Errors) -> Markup 
             (button(ctx.t("end.submit")))
         }))
         p { (ctx.t("end.no_phone")) }
+        (super::components::write_to_us(ctx, None))
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }
@@ -467,6 +474,17 @@ fn status_tag(ctx: &PageContext, status: RegistrationStatus, active: bool) -> Ma
     html! { strong .tag .{ "tag--" (key) } { (label(ctx, "status", key)) } }
 }
 
+/// The label of a registration's scope: what the proxy may do, or, once it has ended, what
+/// they were allowed to.
+fn scope_key(ctx: &PageContext, card: &CustomerCard) -> String {
+    ctx.t(if card.active {
+        "portal.scope"
+    } else {
+        "portal.scope_ended"
+    })
+    .to_owned()
+}
+
 /// The portal's start: the customers a proxy acts for.
 pub fn portal(ctx: &PageContext, cards: &[CustomerCard], notice: Option<&str>) -> Markup {
     let title = ctx.t("portal.title");
@@ -487,7 +505,7 @@ pub fn portal(ctx: &PageContext, cards: &[CustomerCard], notice: Option<&str>) -
                 (summary_list(ctx, &[
                     SummaryRow { key: ctx.t("portal.reference").to_owned(), value: html! { (card.reference) }, change: None },
                     SummaryRow { key: ctx.t("portal.status").to_owned(), value: status_tag(ctx, card.status, card.active), change: None },
-                    SummaryRow { key: ctx.t("portal.scope").to_owned(), value: html! {
+                    SummaryRow { key: scope_key(ctx, card), value: html! {
                         ul .list { @for s in &card.scopes { li { (label(ctx, "scope", s.as_str())) } } }
                     }, change: None },
                     SummaryRow { key: ctx.t("portal.until").to_owned(), value: html! { (card.until.clone().unwrap_or_default()) }, change: None },
@@ -544,7 +562,7 @@ pub fn customer(
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("portal.reference").to_owned(), value: html! { (card.reference) }, change: None },
             SummaryRow { key: ctx.t("portal.status").to_owned(), value: status_tag(ctx, card.status, card.active), change: None },
-            SummaryRow { key: ctx.t("portal.scope").to_owned(), value: html! {
+            SummaryRow { key: scope_key(ctx, card), value: html! {
                 ul .list { @for s in &card.scopes { li { (label(ctx, "scope", s.as_str())) } } }
             }, change: None },
             SummaryRow { key: ctx.t("portal.until").to_owned(), value: html! { (card.until.clone().unwrap_or_default()) }, change: None },
@@ -566,6 +584,7 @@ pub fn customer(
         }
         @if card.active && card.scopes.contains(&Scope::Procedures) {
             p { (ctx.t("portal.other_scopes")) }
+            (super::components::write_to_us(ctx, None))
         }
         @if can_ask {
             h2 .heading-m { (ctx.t("portal.requests_heading")) }
@@ -583,34 +602,38 @@ pub fn customer(
                 }
             }
         }
-        h2 .heading-m { (ctx.t("portal.sessions_heading")) }
-        @if sessions.is_empty() {
-            p { (ctx.t("portal.no_sessions")) }
+        @if !card.active {
+            p { (ctx.t("portal.handed_over")) }
         } @else {
-            div .table-wrap role="region" aria-labelledby="sessions-caption" tabindex="0" {
-                table .table {
-                    caption #sessions-caption .table__caption { (ctx.tf("portal.sessions_caption", &[("customer", &card.customer)])) }
-                    thead { tr {
-                        th scope="col" { (ctx.t("portal.session_when")) }
-                        th scope="col" { (ctx.t("portal.session_mode")) }
-                        th scope="col" { (ctx.t("portal.reference")) }
-                        th scope="col" { (ctx.t("portal.session_status")) }
-                        th scope="col" { span .visually-hidden { (ctx.t("portal.session_actions")) } }
-                    } }
-                    tbody {
-                        @for s in sessions {
-                            tr {
-                                td { (s.when) }
-                                td { (s.mode) }
-                                td .nowrap { (s.reference) }
-                                td { (ctx.t(&format!("booking_status.{}", s.status))) }
-                                td {
-                                    @if s.changeable && card.active {
-                                        (form(ctx, &format!("/proxy/customers/{}/sessions/{}/manage", card.id, s.id), html! {
-                                            button .button .button--secondary .button--small type="submit" {
-                                                (ctx.t("portal.manage")) span .visually-hidden { " " (s.reference) }
-                                            }
-                                        }))
+            h2 .heading-m { (ctx.t("portal.sessions_heading")) }
+            @if sessions.is_empty() {
+                p { (ctx.t("portal.no_sessions")) }
+            } @else {
+                div .table-wrap role="region" aria-labelledby="sessions-caption" tabindex="0" {
+                    table .table {
+                        caption #sessions-caption .table__caption { (ctx.tf("portal.sessions_caption", &[("customer", &card.customer)])) }
+                        thead { tr {
+                            th scope="col" { (ctx.t("portal.session_when")) }
+                            th scope="col" { (ctx.t("portal.session_mode")) }
+                            th scope="col" { (ctx.t("portal.reference")) }
+                            th scope="col" { (ctx.t("portal.session_status")) }
+                            th scope="col" { span .visually-hidden { (ctx.t("portal.session_actions")) } }
+                        } }
+                        tbody {
+                            @for s in sessions {
+                                tr {
+                                    td { (s.when) }
+                                    td { (s.mode) }
+                                    td .nowrap { (s.reference) }
+                                    td { (ctx.t(&format!("booking_status.{}", s.status))) }
+                                    td {
+                                        @if s.changeable {
+                                            (form(ctx, &format!("/proxy/customers/{}/sessions/{}/manage", card.id, s.id), html! {
+                                                button .button .button--secondary .button--small type="submit" {
+                                                    (ctx.t("portal.manage")) span .visually-hidden { " " (s.reference) }
+                                                }
+                                            }))
+                                        }
                                     }
                                 }
                             }

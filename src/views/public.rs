@@ -66,6 +66,7 @@ pub fn accessibility(ctx: &PageContext, contact_email: Option<&str>) -> Markup {
         }
         h2 .heading-m { (ctx.t("a11y.report_heading")) }
         p { (ctx.t("a11y.report")) }
+        (super::components::write_to_us(ctx, None))
         @if let Some(email) = contact_email {
             p { (ctx.t("a11y.report_email")) " " a href={ "mailto:" (email) } { (email) } }
         }

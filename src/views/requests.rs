@@ -4,8 +4,9 @@
 
 use super::PageContext;
 use super::components::{
-    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices,
-    error_summary, form, input, notification_banner, secondary_button, summary_list, textarea,
+    Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, card_stop_box,
+    card_stop_list, choices, error_summary, form, input, notification_banner, secondary_button,
+    summary_list, textarea, topic_name,
 };
 use super::layout::{Page, render};
 use crate::domain::request::{
@@ -141,6 +142,7 @@ pub fn lost_card(ctx: &PageContext, next: &str) -> Markup {
             strong { (ctx.t("request.lost.first")) }
         }
         h2 .heading-m { (ctx.t("request.lost.now_heading")) }
+        (card_stop_list(ctx))
         ol .list .list--number {
             li { (ctx.t("request.lost.step_1")) }
             li { (ctx.t("request.lost.step_2")) }
@@ -216,7 +218,7 @@ pub fn step(
                 hint: Some(ctx.t("request.hint.topic")),
                 choices: Topic::ALL.iter().map(|t| Choice {
                     value: t.as_str(),
-                    label: label(ctx, "topic", t.as_str()).to_owned(),
+                    label: topic_name(ctx, t.as_str()).to_owned(),
                     hint: Some(ctx.t(&format!("request.topic_hint.{}", t.as_str())).to_owned()),
                 }).collect(),
                 selected: vec![draft.topic.as_str()],
@@ -227,7 +229,7 @@ pub fn step(
         RequestStep::Details => html! {
             (heading)
             @if let Some(topic) = draft.topic() {
-                p { (ctx.tf("request.details.about", &[("topic", &label(ctx, "topic", topic.as_str()))])) }
+                p { (ctx.tf("request.details.about", &[("topic", &topic_name(ctx, topic.as_str()))])) }
             }
             (textarea(ctx, "details", ctx.t("request.field.details"),
                 Some(&ctx.tf("request.hint.details", &[("max", &limit)])), &draft.details,
@@ -310,7 +312,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
     let mut rows = vec![
         row(
             "request.field.topic",
-            html! { (label(ctx, "topic", &draft.topic)) },
+            html! { (topic_name(ctx, &draft.topic)) },
             RequestStep::Topic,
         ),
         row(
@@ -449,6 +451,9 @@ pub fn thread(
         } @else {
             h1 .heading-l { (with_reference(ctx, "request.thread.title", &r.reference)) }
         }
+        @if r.topic == Topic::LostStolen.as_str() {
+            (card_stop_box(ctx, "lost.stop.request_warning"))
+        }
         @if let Some(book) = &page.book_to {
             @if page.sessions.is_empty() {
                 h2 .heading-m { (ctx.t("request.thread.book_heading")) }
@@ -459,7 +464,7 @@ pub fn thread(
         h2 .heading-m { (ctx.t("request.thread.about_heading")) }
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("request.field.status").to_owned(), value: html! { strong class={ "tag tag--" (page.status.as_str()) } { (label(ctx, "status", page.status.as_str())) } }, change: None },
-            SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (label(ctx, "topic", &r.topic)) }, change: None },
+            SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (topic_name(ctx, &r.topic)) }, change: None },
             SummaryRow { key: ctx.t("request.field.channel").to_owned(), value: html! { (label(ctx, "channel", &r.channel)) }, change: None },
             SummaryRow { key: ctx.t("request.field.sent_at").to_owned(), value: html! { (ctx.datetime(r.created_at)) }, change: None },
         ]))

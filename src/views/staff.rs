@@ -192,6 +192,12 @@ pub fn dashboard(
             "dashboard.request_settings_hint",
         ),
         (
+            Permission::ManageDeskSettings,
+            "/staff/settings/contact",
+            "dashboard.contact_settings",
+            "dashboard.contact_settings_hint",
+        ),
+        (
             Permission::ChangeOwnPassword,
             "/staff/password",
             "dashboard.password",
@@ -430,8 +436,8 @@ pub struct AuditRow {
     pub action: String,
     /// What it was about, such as "staff_user 3".
     pub target: Option<String>,
-    /// Particulars.
-    pub detail: String,
+    /// Particulars, as label and value.
+    pub details: Vec<(String, String)>,
     /// From which address.
     pub ip: Option<String>,
 }
@@ -538,7 +544,18 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
                                 }
                                 td { (ctx.t(&format!("audit.{}", row.action))) }
                                 td { (row.target.clone().unwrap_or_default()) }
-                                td .break-anywhere { code { (row.detail) } }
+                                td .break-anywhere {
+                                    @if !row.details.is_empty() {
+                                        ul .audit-detail {
+                                            @for (label, value) in &row.details {
+                                                li {
+                                                    @if !label.is_empty() { span .audit-detail__label { (label) ": " } }
+                                                    (value)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
                                 td { (row.ip.clone().unwrap_or_default()) }
                             }
                         }

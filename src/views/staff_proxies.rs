@@ -10,7 +10,7 @@ use super::components::{
 use super::layout::{Page, render};
 use super::proxy::label;
 use crate::domain::proxy::{
-    ConsentMethod, IdDocument, RegistrationStatus, Scopes, masked_address, masked_birth_date,
+    ConsentMethod, IdDocument, RegistrationStatus, Scopes, birth_year, masked_address,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -48,7 +48,7 @@ impl QueueRow {
             id: r.id,
             reference: r.reference.clone(),
             customer: r.principal_full_name.clone(),
-            birth: masked_birth_date(&r.principal_birth_date),
+            birth: birth_year(&r.principal_birth_date),
             address: masked_address(&r.principal_address),
             proxy: r.proxy_full_name.clone(),
             relationship: r.relationship.clone(),
@@ -113,7 +113,7 @@ pub fn queue(
                             tr {
                                 td .nowrap { a href={ "/staff/proxies/" (row.id) } { (row.reference) } }
                                 td { (row.customer) }
-                                td .nowrap { (row.birth) }
+                                td .nowrap { (ctx.born_in(&row.birth)) }
                                 td { (row.address) }
                                 td { (row.proxy) br; span .muted { (label(ctx, "relationship", &row.relationship)) } }
                                 td .nowrap { (ctx.datetime(row.submitted_at)) }
@@ -246,6 +246,11 @@ pub fn detail(
         RegistrationStatus::Submitted | RegistrationStatus::UnderReview
     );
     let base = format!("/staff/proxies/{}", r.id);
+    // An ended or expired registration's scope is shown as what the proxy was allowed to do.
+    let ended = matches!(
+        d.status,
+        RegistrationStatus::Revoked | RegistrationStatus::Expired
+    ) || (d.status == RegistrationStatus::Approved && !d.active);
     let body = html! {
         (back_link(ctx, &format!("/staff/proxies?status={}", d.status.as_str())))
         @if let Some(notice) = notice {
@@ -267,7 +272,7 @@ pub fn detail(
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("apply.field.principal_full_name").to_owned(), value: html! { (r.principal_full_name) }, change: None },
             SummaryRow { key: ctx.t("apply.field.principal_kana").to_owned(), value: html! { (r.principal_kana) }, change: None },
-            SummaryRow { key: ctx.t("apply.field.birth").to_owned(), value: html! { (r.principal_birth_date) }, change: None },
+            SummaryRow { key: ctx.t("apply.field.birth").to_owned(), value: html! { (ctx.stored_day(&r.principal_birth_date)) }, change: None },
             SummaryRow { key: ctx.t("apply.field.principal_address").to_owned(), value: lines(&r.principal_address), change: None },
             SummaryRow { key: ctx.t("apply.field.principal_member_number").to_owned(), value: html! { (r.principal_member_number.clone().unwrap_or_else(|| ctx.t("apply.check.none").to_owned())) }, change: None },
             SummaryRow { key: ctx.t("apply.field.principal_email").to_owned(), value: html! { (r.principal_email.clone().unwrap_or_else(|| ctx.t("apply.check.none").to_owned())) }, change: None },
@@ -280,9 +285,9 @@ pub fn detail(
             SummaryRow { key: ctx.t("apply.field.proxy_email").to_owned(), value: html! { (r.proxy_email) }, change: None },
             SummaryRow { key: ctx.t("apply.field.proxy_address").to_owned(), value: lines(&r.proxy_address), change: None },
         ]))
-        h2 .heading-m { (ctx.t("apply.check.granted")) }
+        h2 .heading-m { (ctx.t(if ended { "proxies.granted_ended" } else { "apply.check.granted" })) }
         (summary_list(ctx, &[
-            SummaryRow { key: ctx.t("apply.field.scope").to_owned(), value: html! {
+            SummaryRow { key: ctx.t(if ended { "proxies.scope_ended" } else { "apply.field.scope" }).to_owned(), value: html! {
                 ul .list { @for s in d.scopes.list() { li { (label(ctx, "scope", s.as_str())) } } }
             }, change: None },
             SummaryRow { key: ctx.t("apply.field.consent_method").to_owned(), value: html! { (label(ctx, "consent", &r.consent_method)) }, change: None },
@@ -298,11 +303,14 @@ pub fn detail(
                 _ => html! { strong .tag .tag--submitted { (ctx.t("proxies.not_recorded")) } },
             }, change: None },
         ]))
-        @if r.rejection_reason.is_some() || r.end_reason.is_some() {
+        @if r.rejection_reason.is_some() || r.end_reason.is_some() || r.ended_by.is_some() {
             h2 .heading-m { (ctx.t("proxies.outcome_heading")) }
             @if let Some(reason) = &r.rejection_reason { p { (ctx.tf("proxies.rejected_because", &[("reason", reason)])) } }
             @if let Some(by) = &r.ended_by {
-                p { (ctx.tf("proxies.ended_by", &[("by", &label(ctx, "ended_by", by))])) }
+                p { @match r.ended_at {
+                    Some(at) => (ctx.tf("proxies.ended_on", &[("date", &ctx.datetime(at)), ("by", &label(ctx, "ended_by", by))])),
+                    None => (ctx.tf("proxies.ended_by", &[("by", &label(ctx, "ended_by", by))])),
+                } }
                 @if let Some(reason) = &r.end_reason { p { (reason) } }
             }
         }
@@ -417,7 +425,7 @@ pub fn end_requests(ctx: &PageContext, rows: &[EndRequestRow], notice: Option<&s
                     SummaryRow { key: ctx.t("proxies.requested_at").to_owned(), value: html! { (ctx.datetime(row.requested_at)) }, change: None },
                     SummaryRow { key: ctx.t("end.field.reference").to_owned(), value: html! { (row.typed.0) }, change: None },
                     SummaryRow { key: ctx.t("end.field.name").to_owned(), value: html! { (row.typed.1) }, change: None },
-                    SummaryRow { key: ctx.t("end.field.birth").to_owned(), value: html! { (row.typed.2) }, change: None },
+                    SummaryRow { key: ctx.t("end.field.birth").to_owned(), value: html! { (ctx.born_in(&row.typed.2)) }, change: None },
                     SummaryRow { key: ctx.t("end.field.note").to_owned(), value: html! { (row.note.clone().unwrap_or_default()) }, change: None },
                     SummaryRow { key: ctx.t("proxies.matched").to_owned(), value: match &row.matched {
                         Some((id, reference, proxy, _)) => html! { a href={ "/staff/proxies/" (id) } { (reference) } " — " (proxy) },
@@ -473,4 +481,60 @@ pub fn settings(ctx: &PageContext, typed: &SettingsForm, errors: &Errors, saved:
         }))
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// Where a request or session came from when a proxy made it, as its staff page shows it.
+#[derive(Debug, Clone)]
+pub struct ProxyOrigin {
+    /// The proxy's name.
+    pub proxy: String,
+    /// The registration's id.
+    pub registration_id: i64,
+    /// The registration's reference.
+    pub reference: String,
+    /// When the registration ended or expired, written for people; none while it lets the
+    /// proxy act.
+    pub ended_on: Option<String>,
+    /// The customer's own email address, if she gave one.
+    pub customer_email: Option<String>,
+    /// The customer's postal address.
+    pub customer_address: String,
+}
+
+impl ProxyOrigin {
+    /// Whether nobody is emailed about it: the registration ended and the customer gave no
+    /// email address.
+    pub fn emails_nobody(&self) -> bool {
+        self.ended_on.is_some() && self.customer_email.is_none()
+    }
+}
+
+/// The value of a "sent by" or "booked by" row: the proxy, their registration, and whom the
+/// desk writes to while it is active.
+pub fn origin_value(ctx: &PageContext, o: &ProxyOrigin) -> Markup {
+    html! {
+        (ctx.tf("requests.sent_by_proxy", &[("proxy", &o.proxy)])) br;
+        a href={ "/staff/proxies/" (o.registration_id) } { (o.reference) }
+        @if o.ended_on.is_none() { br; span .muted { (ctx.t("proxy_origin.active")) } }
+    }
+}
+
+/// What a staff page of a request or session a proxy made says once the registration has
+/// ended: that it has, when, and how to reach the customer now. Nothing while it is active.
+pub fn origin_notice(ctx: &PageContext, o: &ProxyOrigin) -> Markup {
+    let Some(ended_on) = &o.ended_on else {
+        return html! {};
+    };
+    html! {
+        section .warning-text #proxy-ended aria-labelledby="proxy-ended-title" {
+            h2 .heading-s #proxy-ended-title { (ctx.t("proxy_origin.ended_title")) }
+            p { (ctx.tf("proxy_origin.ended", &[("proxy", &o.proxy), ("reference", &o.reference), ("date", ended_on)])) }
+            @match &o.customer_email {
+                Some(email) => p { (ctx.tf("proxy_origin.reach_email", &[("email", email)])) },
+                None => p { strong { (ctx.t("proxy_origin.reach_post")) } },
+            }
+            p { strong { (ctx.t("proxy_origin.address")) } br; (lines(&o.customer_address)) }
+            p { (ctx.t("proxy_origin.typed_by_proxy")) }
+        }
+    }
 }

@@ -5,10 +5,11 @@
 use super::PageContext;
 use super::components::{
     Banner, Errors, Input, SummaryRow, back_link, button, error_summary, form, input,
-    notification_banner, secondary_button, summary_list, textarea,
+    notification_banner, secondary_button, summary_list, textarea, topic_name,
 };
 use super::layout::{Page, encode, render};
 use super::requests::{ThreadLine, label, lines, messages, with_reference};
+use super::staff_proxies::{ProxyOrigin, origin_notice, origin_value};
 use crate::domain::Permission;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
 use crate::services::requests::Request;
@@ -32,6 +33,8 @@ pub struct QueueQuery {
     pub age: String,
     /// `1` for overdue requests only.
     pub overdue: String,
+    /// `1` for requests the customer wrote again on.
+    pub wrote_again: String,
     /// The page, from 1.
     pub page: String,
 }
@@ -39,13 +42,14 @@ pub struct QueueQuery {
 impl QueueQuery {
     fn link(&self, page: u64) -> String {
         format!(
-            "/staff/requests?status={}&topic={}&channel={}&assignee={}&age={}&overdue={}&page={page}",
+            "/staff/requests?status={}&topic={}&channel={}&assignee={}&age={}&overdue={}&wrote_again={}&page={page}",
             encode(&self.status),
             encode(&self.topic),
             encode(&self.channel),
             encode(&self.assignee),
             encode(&self.age),
             encode(&self.overdue),
+            encode(&self.wrote_again),
         )
     }
 }
@@ -62,6 +66,8 @@ pub struct QueueRow {
     pub assignee: Option<String>,
     /// Whether it is past its target.
     pub overdue: bool,
+    /// Whether the customer wrote again after an answer.
+    pub wrote_again: bool,
 }
 
 /// What the queue page shows.
@@ -82,6 +88,8 @@ pub struct QueueView<'a> {
     pub overdue: u64,
     /// How many are new, whatever the filter.
     pub new: u64,
+    /// How many the customer wrote again on, whatever the filter.
+    pub wrote_again: u64,
 }
 
 fn select(
@@ -131,7 +139,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
         .chain(Topic::ALL.iter().map(|t| {
             (
                 t.as_str().to_owned(),
-                label(ctx, "topic", t.as_str()).to_owned(),
+                topic_name(ctx, t.as_str()).to_owned(),
             )
         }))
         .collect();
@@ -171,6 +179,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
         ul .stat-list {
             li .stat { span .stat__number { (v.new) } a href="/staff/requests?status=new" { (ctx.t("requests.count.new")) } }
             li .stat { span .stat__number { (v.overdue) } a href="/staff/requests?overdue=1" { (ctx.t("requests.count.overdue")) } }
+            li .stat { span .stat__number { (v.wrote_again) } a href="/staff/requests?wrote_again=1" { (ctx.t("requests.count.wrote_again")) } }
         }
         form .filter method="get" action="/staff/requests" {
             div .filter__row {
@@ -184,6 +193,10 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                 div .choice {
                     input .choice__input type="checkbox" id="overdue" name="overdue" value="1" checked[q.overdue == "1"];
                     label .choice__label for="overdue" { (ctx.t("requests.filter.overdue")) }
+                }
+                div .choice {
+                    input .choice__input type="checkbox" id="wrote_again" name="wrote_again" value="1" checked[q.wrote_again == "1"];
+                    label .choice__label for="wrote_again" { (ctx.t("requests.filter.wrote_again")) }
                 }
             }
             (secondary_button(ctx.t("requests.filter.apply")))
@@ -216,7 +229,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                                     (row.r.customer_name)
                                     @if row.r.proxy_registration_id.is_some() { br; span .muted { (ctx.t("requests.by_proxy")) } }
                                 }
-                                td { (label(ctx, "topic", &row.r.topic)) }
+                                td { (topic_name(ctx, &row.r.topic)) }
                                 td { (label(ctx, "channel", &row.r.channel)) }
                                 td { (status_tag(ctx, &row.r.status)) }
                                 td { (row.assignee.clone().unwrap_or_else(|| ctx.t("requests.nobody").to_owned())) }
@@ -224,6 +237,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                                     @if let Some(due) = row.r.due_at { (ctx.datetime(due)) }
                                     @else { (ctx.t("requests.nothing_due")) }
                                     @if row.overdue { br; strong .tag .tag--overdue { (ctx.t("requests.overdue")) } }
+                                    @if row.wrote_again { br; strong .tag { (ctx.t("requests.wrote_again")) } }
                                 }
                             }
                         }
@@ -270,8 +284,8 @@ pub struct Detail<'a> {
     pub overdue: bool,
     /// Who it is with.
     pub assignee: Option<String>,
-    /// The proxy who sent it, and their registration's id and reference.
-    pub proxy: Option<(String, i64, String)>,
+    /// The proxy who sent it, their registration, and whether it has ended.
+    pub proxy: Option<ProxyOrigin>,
     /// The whole thread, notes included.
     pub lines: Vec<ThreadLine>,
     /// The sessions booked for it.
@@ -315,7 +329,7 @@ pub fn detail(
         },
         SummaryRow {
             key: ctx.t("requests.field.topic").to_owned(),
-            value: html! { (label(ctx, "topic", &r.topic)) },
+            value: html! { (topic_name(ctx, &r.topic)) },
             change: None,
         },
         SummaryRow {
@@ -348,13 +362,10 @@ pub fn detail(
         value: html! { (label(ctx, "lang", &r.lang)) },
         change: None,
     });
-    if let Some((name, id, reference)) = &d.proxy {
+    if let Some(origin) = &d.proxy {
         rows.push(SummaryRow {
             key: ctx.t("requests.field.sent_by").to_owned(),
-            value: html! {
-                (ctx.tf("requests.sent_by_proxy", &[("proxy", name)])) br;
-                a href={ "/staff/proxies/" (id) } { (reference) }
-            },
+            value: origin_value(ctx, origin),
             change: None,
         });
     }
@@ -384,6 +395,7 @@ pub fn detail(
         }
         (error_summary(ctx, errors))
         h1 .heading-l { (with_reference(ctx, "requests.detail.title", &r.reference)) }
+        @if let Some(origin) = &d.proxy { (origin_notice(ctx, origin)) }
         (summary_list(ctx, &rows))
         @if !d.sessions.is_empty() {
             h2 .heading-m { (ctx.t("request.thread.sessions")) }
@@ -472,7 +484,7 @@ pub fn settings(
         (form(ctx, "/staff/settings/requests", html! {
             @for (topic, value) in values {
                 @let name = topic_field(*topic);
-                @let topic_label = label(ctx, "topic", topic.as_str());
+                @let topic_label = topic_name(ctx, topic.as_str());
                 (input(ctx, Input {
                     name,
                     label: &topic_label,

@@ -23,7 +23,7 @@ use crate::services::drafts;
 use crate::services::proxies;
 use crate::views::PageContext;
 use crate::views::book::{
-    self as view, Answers, DayList, ManageState, Session, TimeChoice, TimeList,
+    self as view, Answers, DayList, LOST_CARD, ManageState, Session, TimeChoice, TimeList,
 };
 use crate::views::components::Errors;
 use axum::Form;
@@ -720,6 +720,7 @@ async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Re
         joining: booking::joining(&desk, b),
         email: b.email.clone(),
         status: BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Booked),
+        lost_card: b.topic == LOST_CARD,
     })
 }
 
@@ -734,6 +735,7 @@ struct SessionView {
     joining: Joining,
     email: String,
     status: BookingStatus,
+    lost_card: bool,
 }
 
 impl SessionView {
@@ -748,6 +750,7 @@ impl SessionView {
             joining: &self.joining,
             email: &self.email,
             status: self.status,
+            lost_card: self.lost_card,
         }
     }
 }
@@ -785,25 +788,27 @@ pub async fn confirmation(
 // ---------------------------------------------------------------------------------------
 // Manage links: GET never changes anything, so a mail filter opening the link is harmless.
 
-/// The session a manage link names, or the "link does not work" page.
+/// The session a manage link names, with who holds the link, or the "link does not work"
+/// page.
 async fn by_link(
     state: &AppState,
     ctx: &PageContext,
     raw: &str,
-) -> Result<std::result::Result<booking::Booking, Response>> {
+) -> Result<std::result::Result<booking::Managed, Response>> {
     let found = match Token::from_presented(raw) {
         Some(token) => booking::by_link(&state.db, &token).await?,
         None => None,
     };
-    let Some(b) = found else {
+    let Some(managed) = found else {
         return Ok(Err((
             axum::http::StatusCode::NOT_FOUND,
             view::manage_message(ctx, "book.manage.gone_title", "book.manage.gone", None),
         )
             .into_response()));
     };
-    // A session a proxy booked is theirs to manage only while they act for the customer.
-    if let Some(id) = b.proxy_registration_id {
+    // A link made for a proxy works only while they act for the customer; the customer's
+    // own link keeps working when the registration ends.
+    if let Some(id) = managed.proxy_registration_id {
         let still = proxies::get(&state.db, id)
             .await?
             .is_some_and(|r| proxies::active(&r, state.now()));
@@ -820,13 +825,17 @@ async fn by_link(
                 .into_response()));
         }
     }
-    Ok(Ok(b))
+    Ok(Ok(managed))
 }
 
-/// Who changes a session through its manage link: the customer, or, for a session a proxy
-/// booked (whose link only the proxy was sent), that proxy.
-async fn link_actor(state: &AppState, b: &booking::Booking, ip: Option<String>) -> Result<Actor> {
-    let proxy = match b.proxy_registration_id {
+/// Who changes a session through its manage link: the proxy the link was made for, or
+/// the customer.
+async fn link_actor(
+    state: &AppState,
+    managed: &booking::Managed,
+    ip: Option<String>,
+) -> Result<Actor> {
+    let proxy = match managed.proxy_registration_id {
         Some(id) => proxies::get(&state.db, id)
             .await?
             .and_then(|r| r.proxy_account_id),
@@ -852,7 +861,7 @@ pub async fn manage(
     Query(query): Query<ManageQuery>,
 ) -> Result<Response> {
     let b = match by_link(&state, &ctx, &token).await? {
-        Ok(b) => b,
+        Ok(managed) => managed.booking,
         Err(page) => return Ok(page),
     };
     let facts = session_facts(&state, ctx.lang, &b).await?;
@@ -920,7 +929,7 @@ pub async fn cancel_form(
     Path(token): Path<String>,
 ) -> Result<Response> {
     let b = match by_link(&state, &ctx, &token).await? {
-        Ok(b) => b,
+        Ok(managed) => managed.booking,
         Err(page) => return Ok(page),
     };
     let base = format!("/bookings/{token}");
@@ -945,10 +954,11 @@ pub async fn cancel(
     Path(token): Path<String>,
     Form(form): Form<CancelForm>,
 ) -> Result<Response> {
-    let b = match by_link(&state, &ctx, &token).await? {
-        Ok(b) => b,
+    let managed = match by_link(&state, &ctx, &token).await? {
+        Ok(managed) => managed,
         Err(page) => return Ok(page),
     };
+    let b = managed.booking.clone();
     let base = format!("/bookings/{token}");
     if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
         return Ok(page);
@@ -972,7 +982,7 @@ pub async fn cancel(
         &state.db,
         state.now(),
         &state.config,
-        &link_actor(&state, &b, ip).await?,
+        &link_actor(&state, &managed, ip).await?,
         b.id,
         ChangedBy::Customer,
         reason,
@@ -998,7 +1008,7 @@ pub async fn move_day(
     Query(query): Query<WeekQuery>,
 ) -> Result<Response> {
     let b = match by_link(&state, &ctx, &token).await? {
-        Ok(b) => b,
+        Ok(managed) => managed.booking,
         Err(page) => return Ok(page),
     };
     let base = format!("/bookings/{token}");
@@ -1102,7 +1112,7 @@ pub async fn move_time(
     Query(query): Query<MoveQuery>,
 ) -> Result<Response> {
     let b = match by_link(&state, &ctx, &token).await? {
-        Ok(b) => b,
+        Ok(managed) => managed.booking,
         Err(page) => return Ok(page),
     };
     let base = format!("/bookings/{token}");
@@ -1150,10 +1160,11 @@ pub async fn move_save(
     Path(token): Path<String>,
     Form(form): Form<MoveForm>,
 ) -> Result<Response> {
-    let b = match by_link(&state, &ctx, &token).await? {
-        Ok(b) => b,
+    let managed = match by_link(&state, &ctx, &token).await? {
+        Ok(managed) => managed,
         Err(page) => return Ok(page),
     };
+    let b = managed.booking.clone();
     let base = format!("/bookings/{token}");
     if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
         return Ok(page);
@@ -1188,7 +1199,7 @@ pub async fn move_save(
         &state.db,
         state.now(),
         &state.config,
-        &link_actor(&state, &b, ip).await?,
+        &link_actor(&state, &managed, ip).await?,
         b.id,
         ChangedBy::Customer,
         start,

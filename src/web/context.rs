@@ -10,7 +10,9 @@ use crate::domain::{Lang, Prefs, Token};
 use crate::error::{Error, ErrorPage};
 use crate::services::auth::{self, SignedInStaff};
 use crate::services::proxy_auth::{self, SignedInProxy};
-use crate::views::{PageContext, StaffBadge, errors};
+use crate::views::{KeptForm, PageContext, StaffBadge, errors};
+use crate::web::forms::local_path;
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -19,8 +21,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 use subtle::ConstantTimeEq;
+use tower::ServiceExt;
 use tracing::Instrument;
 
 /// Marks an error response whose own body must reach the client, such as the health check's.
@@ -209,6 +213,14 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
                 .to_string()
         });
 
+    // Read again at most every few seconds, not for every request.
+    let contacts = match state.contacts.get(&state.db, &state.config).await {
+        Ok(contacts) => contacts,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the desk's contact settings");
+            Default::default()
+        }
+    };
     let mut ctx = PageContext {
         lang,
         prefs,
@@ -223,6 +235,9 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
         proxy: None,
         acting_for: None,
         tz: state.config.timezone,
+        kept: parts.extensions.get::<KeptFields>().map(|k| k.0.clone()),
+        desk: contacts.desk,
+        card_stop: contacts.card_stop,
     };
 
     let mut clear = Vec::new();
@@ -287,7 +302,25 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
             }
             _ => false,
         };
-        if !token_ok || !origin_allowed(&state, &parts.headers) {
+        let same_site = origin_allowed(&state, &parts.headers);
+        if !token_ok && same_site {
+            // A page left open too long, or a token cookie the browser dropped: nothing is
+            // done, and the form is shown again holding what was typed.
+            tracing::warn!("refused a form with a stale CSRF token; showing it again");
+            if let Ok(fields) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) {
+                let kept = Arc::new(KeptForm::new(fields));
+                let back = form_page(&state, &parts.headers);
+                let page = errors::stale_form(&ctx, &kept, back.as_deref());
+                let mut response = (StatusCode::FORBIDDEN, page).into_response();
+                response.extensions_mut().insert(KeepBody);
+                response.extensions_mut().insert(StaleForm {
+                    kept,
+                    back: back.unwrap_or_else(|| parts.uri.path().to_owned()),
+                });
+                return finish(&state, &ctx, response, fresh_csrf.as_ref(), &clear);
+            }
+        }
+        if !token_ok || !same_site {
             tracing::warn!("refused a state-changing request without a valid CSRF token");
             return finish(
                 &state,
@@ -304,6 +337,69 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
     parts.extensions.insert(ClientIp(ip));
     let response = next.run(Request::from_parts(parts, body)).await;
     finish(&state, &ctx, response, fresh_csrf.as_ref(), &clear)
+}
+
+/// A form refused for a stale token: what it held and the page it was sent from.
+#[derive(Debug, Clone)]
+struct StaleForm {
+    kept: Arc<KeptForm>,
+    back: String,
+}
+
+/// What a refused form held, given to the page that shows the form again.
+#[derive(Debug, Clone)]
+struct KeptFields(Arc<KeptForm>);
+
+/// The page on this site a form was sent from, read from the `Referer` header.
+fn form_page(state: &AppState, headers: &axum::http::HeaderMap) -> Option<String> {
+    let referer = url::Url::parse(headers.get(header::REFERER)?.to_str().ok()?).ok()?;
+    let origin = referer.origin().ascii_serialization();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let ours = origin == state.config.base_url
+        || host.is_some_and(|host| origin.ends_with(&format!("://{host}")));
+    let mut path = referer.path().to_owned();
+    if let Some(query) = referer.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    ours.then(|| local_path(&path, "/")).flatten()
+}
+
+/// Answers a request through the app; when a form was refused because its token had gone
+/// stale, asks the app again for the page the form was on, shown holding what was typed.
+/// When that page cannot be drawn (it needs what only the refused form would have saved),
+/// the refusal's own page, which shows what was written, stands.
+pub async fn show_stale_forms_again(app: Router, req: Request) -> Response {
+    let headers = req.headers().clone();
+    let connect = req.extensions().get::<ConnectInfo<SocketAddr>>().cloned();
+    let Ok(response) = app.clone().oneshot(req).await;
+    let Some(stale) = response.extensions().get::<StaleForm>().cloned() else {
+        return response;
+    };
+    let Ok(mut again) = Request::builder()
+        .method(Method::GET)
+        .uri(&stale.back)
+        .body(Body::empty())
+    else {
+        return response;
+    };
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::HOST] {
+        for value in headers.get_all(&name) {
+            again.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    if let Some(connect) = connect {
+        again.extensions_mut().insert(connect);
+    }
+    again.extensions_mut().insert(KeptFields(stale.kept));
+    let Ok(mut shown) = app.oneshot(again).await;
+    if shown.status() == StatusCode::OK && is_html(&shown) {
+        *shown.status_mut() = StatusCode::FORBIDDEN;
+        shown.extensions_mut().insert(KeepBody);
+        shown
+    } else {
+        response
+    }
 }
 
 fn is_html(response: &Response) -> bool {
@@ -349,7 +445,9 @@ fn finish(
         headers.insert("x-request-id", value);
     }
     if let Some(token) = fresh_csrf {
-        let line = cookies::set(cookies::CSRF, token.expose(), Lifetime::Session, secure);
+        // The token outlives the browser's session: a form left open across a restart of
+        // the browser is still accepted.
+        let line = cookies::set(cookies::CSRF, token.expose(), Lifetime::Year, secure);
         if let Ok(value) = HeaderValue::from_str(&line) {
             headers.append(header::SET_COOKIE, value);
         }

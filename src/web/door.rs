@@ -119,7 +119,7 @@ pub async fn sign_in(
                 cookies::set(
                     cookies::CSRF,
                     Token::generate().expose(),
-                    Lifetime::Session,
+                    Lifetime::Year,
                     secure,
                 ),
             ] {

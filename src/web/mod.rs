@@ -1,10 +1,13 @@
 //! HTTP: the router, the middleware every request passes through, and the handlers.
 
+pub mod audit;
 pub mod book;
+pub mod contact;
 pub mod context;
 pub mod cookies;
 pub mod door;
 pub mod forms;
+pub mod not_me;
 pub mod proxy_apply;
 pub mod proxy_portal;
 pub mod public;
@@ -49,6 +52,8 @@ pub struct Shared {
     pub mail_host: String,
     /// The calendars behind the pages that show free times.
     pub calendars: crate::services::calendar::ScheduleCache,
+    /// The desk's written ways in and the card stop route, as pages show them.
+    pub contacts: crate::services::contact::ContactCache,
 }
 
 impl AppState {
@@ -68,6 +73,7 @@ impl AppState {
             mail_wake: Arc::default(),
             mail_host,
             calendars: Default::default(),
+            contacts: Default::default(),
         }))
     }
 
@@ -111,7 +117,7 @@ pub fn router(state: AppState) -> Router {
             "same-origin",
         ),
     ];
-    let mut app = routes
+    let app = routes
         .fallback(public::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             context::panic_response,
@@ -121,6 +127,14 @@ pub fn router(state: AppState) -> Router {
             context::page_context,
         ))
         .with_state(state);
+    let inner = app.clone();
+    let mut app =
+        Router::new().fallback_service(tower::service_fn(move |req| {
+            let app = inner.clone();
+            async move {
+                Ok::<_, std::convert::Infallible>(context::show_stale_forms_again(app, req).await)
+            }
+        }));
     for (name, value) in static_headers {
         app = app.layer(SetResponseHeaderLayer::overriding(
             name,

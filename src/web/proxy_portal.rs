@@ -238,8 +238,9 @@ async fn sessions(
         .collect())
 }
 
-/// One customer's page: what the proxy may do and the sessions they booked. A registration
-/// that ended is still shown to its proxy, saying so, with nothing they can do.
+/// One customer's page: what the proxy may do, the requests they sent and the sessions they
+/// booked. A registration that ended is still shown to its proxy, saying so, with nothing
+/// they can do and nothing of what is now the customer's own.
 pub async fn customer(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -254,9 +255,13 @@ pub async fn customer(
         Err(_) => proxies::get(&state.db, id).await?.ok_or(Error::NotFound)?,
     };
     let card = card(&state, &ctx, &r);
-    // The sessions they booked stay listed after the registration ends (they stay booked);
-    // only what can be done with them goes.
-    let lines = sessions(&state, &ctx, &r).await?;
+    // Once the registration has ended, what the proxy booked and asked is the customer's
+    // own: the proxy sees no more of it, not even when it changes.
+    let lines = if card.active {
+        sessions(&state, &ctx, &r).await?
+    } else {
+        Vec::new()
+    };
     let asked = if card.active {
         requests::under_registration(&state.db, r.id)
             .await?
@@ -264,7 +269,7 @@ pub async fn customer(
             .map(|q| RequestLine {
                 id: q.id,
                 reference: q.reference.clone(),
-                topic: ctx.t(&format!("request.topic.{}", q.topic)).to_owned(),
+                topic: crate::views::components::topic_name(&ctx, &q.topic),
                 status: ctx.t(&format!("request.status.{}", q.status)).to_owned(),
                 sent_at: q.created_at,
             })
@@ -318,7 +323,7 @@ pub async fn manage(
         .await?
         .filter(|b| b.proxy_registration_id == Some(r.id))
         .ok_or(Error::NotFound)?;
-    let token = booking::manage_link(&state.db, state.now(), b.id).await?;
+    let token = booking::manage_link(&state.db, state.now(), b.id, r.id).await?;
     Ok(see_other(&format!("/bookings/{}", token.expose())))
 }
 
@@ -431,7 +436,7 @@ async fn request_page(
     typed: &MessageForm,
     errors: &Errors,
 ) -> Result<maud::Markup> {
-    let ctx = ctx.clone().acting_for(Some(r.principal_full_name.clone()));
+    let ctx = ctx.clone().sending_for(Some(r.principal_full_name.clone()));
     let base = format!("/proxy/customers/{}/requests/{}", r.id, q.id);
     let may_book = proxies::scopes_of(r).covers(Scope::Book);
     let page = ThreadPage {

@@ -85,7 +85,7 @@ pub async fn language(
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct SavedQuery {
-    saved: String,
+    pub(crate) saved: String,
 }
 
 /// The display preferences page.

@@ -122,7 +122,7 @@ pub async fn lost_card(
         .await?
         .map(|(_, d)| d)
         .filter(|d| d.sent.is_none());
-    let ctx = ctx.acting_for(draft.as_ref().and_then(|d| d.for_customer.clone()));
+    let ctx = ctx.sending_for(draft.as_ref().and_then(|d| d.for_customer.clone()));
     let next = match &draft {
         Some(d) if d.topic() == Some(Topic::LostStolen) => next_path(d),
         _ => "/requests/new/topic".to_owned(),
@@ -149,7 +149,7 @@ pub async fn step_form(
     {
         return Ok(see_other(&format!("/requests/new/{}", first.slug())));
     }
-    let ctx = ctx.acting_for(draft.for_customer.clone());
+    let ctx = ctx.sending_for(draft.for_customer.clone());
     let nav = step_nav(step, &draft, query.change == "1");
     Ok(view::step(&ctx, step, &draft, &nav, &Errors::new()).into_response())
 }
@@ -208,7 +208,7 @@ pub async fn step_save(
     let refused = draft.check_step(step);
     draft.mark(step, refused.is_empty());
     let (token, fresh) = keep_journey(&state, token, &draft, &client).await?;
-    let ctx = ctx.acting_for(draft.for_customer.clone());
+    let ctx = ctx.sending_for(draft.for_customer.clone());
     let mut response = if refused.is_empty() {
         let to = if step == RequestStep::Topic && draft.topic() == Some(Topic::LostStolen) {
             "/requests/new/lost-card".to_owned()
@@ -270,7 +270,7 @@ pub async fn check_form(
     if draft.next_step().is_some() {
         return Ok(see_other(&next_path(&draft)));
     }
-    let ctx = ctx.acting_for(draft.for_customer.clone());
+    let ctx = ctx.sending_for(draft.for_customer.clone());
     Ok(view::check(&ctx, &draft).into_response())
 }
 
@@ -588,7 +588,15 @@ pub async fn book(
     Path(raw): Path<String>,
 ) -> Result<Response> {
     let r = by_link(&state, &raw).await?;
-    let Some(draft) = booking_draft(&r, r.email.as_deref().unwrap_or_default()) else {
+    // A request a proxy sent gives the proxy's address: the customer opening her own link
+    // books with hers.
+    let email = match r.proxy_registration_id {
+        Some(id) => proxies::get(&state.db, id)
+            .await?
+            .and_then(|p| p.principal_email),
+        None => r.email.clone(),
+    };
+    let Some(draft) = booking_draft(&r, email.as_deref().unwrap_or_default()) else {
         // Closed meanwhile (or never asking for a session): the thread says why.
         return Ok(see_other(&format!("/requests/{raw}")));
     };

@@ -1,7 +1,7 @@
 //! Every route of the app in one table, with what it needs: the router is built from this
 //! table, and the tests walk it, so no route can be added without its rule.
 
-use super::{AppState, book, public, setup, staff, staff_links};
+use super::{AppState, audit, book, public, setup, staff, staff_links};
 use crate::domain::Permission;
 use crate::error::Error;
 use crate::services::auth::SignedInStaff;
@@ -218,7 +218,7 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
         Staff(ManageStaff),
         staff::user_reinvite,
     )
-    .get("/staff/audit", Staff(ViewAudit), staff::audit)
+    .get("/staff/audit", Staff(ViewAudit), audit::audit)
     .get("/staff/outbox", Staff(ViewOutbox), staff_links::outbox_page)
     .post(
         "/staff/outbox/{id}/retry",
@@ -233,6 +233,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = schedule_routes(table);
     // Support requests: the public journey and thread, the proxy's, and the staff queue.
     let table = request_routes(table);
+    // The desk's written ways in, and a customer's "this was not me".
+    let table = contact_routes(table);
     (table.router, table.specs)
 }
 
@@ -504,6 +506,25 @@ fn schedule_routes(table: Table) -> Table {
             Staff(ManageDeskSettings),
             schedule::close_again,
         )
+}
+
+fn contact_routes(table: Table) -> Table {
+    use super::{contact, not_me};
+    use Access::{Public, Staff};
+    use Permission::*;
+    table
+        .get(
+            "/staff/settings/contact",
+            Staff(ManageDeskSettings),
+            contact::settings_form,
+        )
+        .post(
+            "/staff/settings/contact",
+            Staff(ManageDeskSettings),
+            contact::settings_save,
+        )
+        .get("/proxy/not-me/{token}", Public, not_me::form)
+        .post("/proxy/not-me/{token}", Public, not_me::stop)
 }
 
 fn request_routes(table: Table) -> Table {

@@ -1,29 +1,25 @@
-//! Handlers for staff: sign-in and sign-out, the dashboard, one's password, staff accounts
-//! and the audit log.
+//! Handlers for staff: sign-in and sign-out, the dashboard, one's password and staff
+//! accounts.
 
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
 use super::door::{self, LoginQuery};
 use super::forms::{rejected, see_other};
-use crate::domain::{AuditAction, DisplayName, Email, FullName, Invalid, Password, Role, dates};
+use crate::domain::{DisplayName, Email, FullName, Password, Role};
 use crate::error::{Error, Result};
-use crate::services::audit::{self, Filter};
 use crate::services::auth::{self, PasswordChange};
 use crate::services::staff::{self as staff_service, NewStaff, StaffError};
 use crate::services::staff_links;
 use crate::views::components::Errors;
 use crate::views::door::{Door, LoginForm};
-use crate::views::staff::{AuditQuery, AuditRow, AuditView, StaffForm, StaffRow};
+use crate::views::staff::{StaffForm, StaffRow};
 use crate::views::{self, PageContext};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
-use sea_orm::EntityTrait;
 use serde::Deserialize;
-use std::collections::HashMap;
-use time::Date;
 
 /// The sign-in page.
 pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Response {
@@ -71,6 +67,11 @@ pub async fn dashboard(
             counts.overdue,
             "dashboard.count.overdue_requests",
             "/staff/requests?overdue=1".to_owned(),
+        ));
+        figures.push((
+            counts.wrote_again,
+            "dashboard.count.wrote_again",
+            "/staff/requests?wrote_again=1".to_owned(),
         ));
     }
     let sessions_today = |interpreter: Option<i64>| {
@@ -470,109 +471,4 @@ pub async fn user_reactivate(
         .await
         .map_err(staff_error)?;
     Ok(see_other(&format!("/staff/users/{id}?done=reactivated")))
-}
-
-/// Reads one of the audit filter's days: empty is no filter; a day that cannot be read, or
-/// one outside the years the desk keeps, is named in an error.
-fn filter_day(errors: &mut Errors, field: &'static str, raw: &str) -> Option<Date> {
-    match dates::parse_day(raw) {
-        Ok(day) => Some(day),
-        Err(Invalid::Missing) => None,
-        Err(Invalid::OutOfRange) => {
-            errors.add_with(
-                field,
-                format!("error.{field}.out_of_range"),
-                vec![
-                    ("first", dates::iso_day(dates::FIRST_DAY)),
-                    ("last", dates::iso_day(dates::LAST_DAY)),
-                ],
-            );
-            None
-        }
-        Err(_) => {
-            errors.add(field, format!("error.{field}.bad_format"));
-            None
-        }
-    }
-}
-
-/// Reads the audit log's filters, as typed in the address: what cannot be read is no filter,
-/// and the days that cannot be used are named in the errors.
-pub fn audit_filter(query: &AuditQuery, tz: &time_tz::Tz) -> (Filter, Errors) {
-    let mut errors = Errors::new();
-    let from = filter_day(&mut errors, "from", &query.from).map(|d| audit::start_of_day(d, tz));
-    let until = filter_day(&mut errors, "to", &query.to)
-        .and_then(|d| d.next_day())
-        .map(|d| audit::start_of_day(d, tz));
-    let filter = Filter {
-        actor_staff_id: query.actor.trim().parse().ok(),
-        action: AuditAction::parse(&query.action),
-        from,
-        until,
-    };
-    (filter, errors)
-}
-
-/// The audit log, filtered.
-pub async fn audit(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Query(query): Query<AuditQuery>,
-) -> Result<Markup> {
-    let (filter, errors) = audit_filter(&query, state.config.timezone);
-    let page_number = query.page.parse().unwrap_or(1);
-    let page = audit::list(&state.db, &filter, page_number).await?;
-    let staff = staff_service::list(&state.db).await?;
-    let names: HashMap<i64, String> = staff
-        .iter()
-        .map(|u| (u.id, format!("{} ({})", u.display_name, u.email)))
-        .collect();
-    let actors: Vec<(i64, String)> = staff.iter().map(|u| (u.id, names[&u.id].clone())).collect();
-    // A proxy's acts name the proxy, as staff know them.
-    let proxies: HashMap<i64, String> = crate::entities::proxy_account::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| {
-            let who = format!("{} ({})", p.full_name, p.email);
-            (p.id, ctx.tf("audit.proxy_actor", &[("proxy", &who)]))
-        })
-        .collect();
-    let rows: Vec<AuditRow> = page
-        .rows
-        .into_iter()
-        .map(|event| AuditRow {
-            at: event.occurred_at,
-            actor: event
-                .actor_staff_id
-                .and_then(|id| names.get(&id).cloned())
-                .or_else(|| {
-                    event
-                        .actor_proxy_id
-                        .and_then(|id| proxies.get(&id).cloned())
-                }),
-            role: event
-                .actor_role
-                .as_deref()
-                .and_then(|r| Role::parse(r).ok()),
-            action: event.action,
-            target: event
-                .target_type
-                .map(|t| format!("{t} {}", event.target_id.unwrap_or_default())),
-            detail: event.detail,
-            ip: event.ip,
-        })
-        .collect();
-    Ok(views::staff::audit(
-        &ctx,
-        AuditView {
-            query: &query,
-            errors: &errors,
-            actors: &actors,
-            rows: &rows,
-            total: page.total,
-            page: page.page,
-            pages: page.pages,
-        },
-    ))
 }

@@ -12,13 +12,43 @@ use crate::services::proxies::{self, Person, ProxyError, ProxySettings};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::staff_proxies::{
-    self as view, DecisionForm, Detail, EndRequestRow, QueueRow, SettingsForm,
+    self as view, DecisionForm, Detail, EndRequestRow, ProxyOrigin, QueueRow, SettingsForm,
 };
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time_tz::OffsetDateTimeExt;
+
+/// Where a request or session came from, for its staff page, when a proxy made it under
+/// `registration_id`: the proxy, the registration, and, once it has ended, when, and how to
+/// reach the customer.
+pub(super) async fn origin(
+    state: &AppState,
+    ctx: &PageContext,
+    registration_id: Option<i64>,
+) -> Result<Option<ProxyOrigin>> {
+    let Some(id) = registration_id else {
+        return Ok(None);
+    };
+    let Some(r) = proxies::get(&state.db, id).await? else {
+        return Ok(None);
+    };
+    let now = state.now();
+    // An approved registration past its end date has ended, whether or not the expiry job
+    // has marked it yet.
+    let ended_on = (!proxies::active(&r, now))
+        .then(|| r.ended_at.or(r.valid_until).unwrap_or(now))
+        .map(|at| ctx.datetime(at));
+    Ok(Some(ProxyOrigin {
+        proxy: r.proxy_full_name,
+        registration_id: r.id,
+        reference: r.reference,
+        ended_on,
+        customer_email: r.principal_email,
+        customer_address: r.principal_address,
+    }))
+}
 
 /// `?status=`: which tab of the queue.
 #[derive(Debug, Deserialize, Default)]
@@ -348,7 +378,7 @@ pub async fn end_requests(
             typed: (
                 q.typed_reference,
                 q.typed_name,
-                crate::domain::proxy::masked_birth_date(&q.typed_birth_date),
+                crate::domain::proxy::birth_year(&q.typed_birth_date),
             ),
             note: q.note,
             matched,

@@ -8,10 +8,10 @@ use crate::domain::Invalid;
 use crate::domain::request::{Author, MESSAGE_MAX_CHARS, ReplyChannel, RequestStatus, Topic};
 use crate::error::{Error, Result};
 use crate::services::requests::{self, Assignee, QueueFilter, RequestError, Targets};
-use crate::services::{audit, booking, proxies};
+use crate::services::{audit, booking};
 use crate::views::PageContext;
-use crate::views::components::Errors;
-use crate::views::requests::{ThreadLine, label};
+use crate::views::components::{Errors, topic_name};
+use crate::views::requests::ThreadLine;
 use crate::views::staff_requests::{
     self as view, AGES, Detail, QueueQuery, QueueRow, QueueView, RequestForms, topic_field,
 };
@@ -36,6 +36,7 @@ pub fn filter_of(query: &QueueQuery, me: i64) -> QueueFilter {
         },
         older_than_days: query.age.parse().ok().filter(|d| AGES.contains(d)),
         overdue_only: query.overdue == "1",
+        wrote_again_only: query.wrote_again == "1",
     }
 }
 
@@ -57,6 +58,7 @@ pub async fn queue(
         .map(|r| QueueRow {
             assignee: r.assignee_id.and_then(|id| names.get(&id).cloned()),
             overdue: requests::overdue(&r, now),
+            wrote_again: requests::wrote_again(&r),
             r,
         })
         .collect();
@@ -73,6 +75,7 @@ pub async fn queue(
             pages: found.pages,
             overdue: counts.overdue,
             new: counts.new,
+            wrote_again: counts.wrote_again,
         },
     )
     .into_response())
@@ -96,12 +99,7 @@ async fn detail_page(
     let r = requests::get(&state.db, id).await?.ok_or(Error::NotFound)?;
     let names = booking::display_names(&state.db).await?;
     let staff_list = requests::assignable(&state.db).await?;
-    let proxy = match r.proxy_registration_id {
-        Some(rid) => proxies::get(&state.db, rid)
-            .await?
-            .map(|p| (p.proxy_full_name, p.id, p.reference)),
-        None => None,
-    };
+    let proxy = super::staff_proxies::origin(state, ctx, r.proxy_registration_id).await?;
     let lines = requests::thread(&state.db, r.id, true)
         .await?
         .into_iter()
@@ -113,7 +111,7 @@ async fn detail_page(
                     "requests.thread.proxy",
                     &[(
                         "proxy",
-                        proxy.as_ref().map(|p| p.0.as_str()).unwrap_or_default(),
+                        proxy.as_ref().map(|p| p.proxy.as_str()).unwrap_or_default(),
                     )],
                 ),
                 Author::Staff => m
@@ -153,6 +151,9 @@ async fn detail_page(
         .map(|e| (e.occurred_at, e.action))
         .collect();
     let notice = match done {
+        "reply" if proxy.as_ref().is_some_and(|o| o.emails_nobody()) => {
+            Some(ctx.t("proxy_origin.done_not_emailed").to_owned())
+        }
         "reply" | "note" | "assigned" | "status" => {
             Some(ctx.t(&format!("requests.done.{done}")).to_owned())
         }
@@ -435,7 +436,7 @@ pub async fn settings_save(
                     }
                 ),
                 vec![
-                    ("topic", label(&ctx, "topic", topic.as_str()).to_owned()),
+                    ("topic", topic_name(&ctx, topic.as_str()).to_owned()),
                     ("max", MAX_TARGET_HOURS.to_string()),
                 ],
             ),

@@ -409,11 +409,21 @@ fn demo_loads_staff_with_free_times_and_can_run_twice() {
             )
             .await;
         let portal = proxy.get("/proxy").await;
+        // The lost-card page gives the demo's 24-hour stop page and line.
+        let lost = customer.get("/requests/new/lost-card").await;
         server.kill().ok();
         server.wait().ok();
         assert!(offered, "the demo offers free times within three weeks");
         assert_eq!(signed_in.location(), Some("/proxy"));
         assert!(portal.body.contains("山田 花子"), "{}", portal.body);
+        assert_eq!(
+            lost.attr("#card-stop-page", "href").as_deref(),
+            Some(yorisoi::services::demo::DEMO_CARD_STOP_PAGE)
+        );
+        assert!(
+            lost.body
+                .contains(yorisoi::services::demo::DEMO_CARD_STOP_LINE)
+        );
     });
 }
 

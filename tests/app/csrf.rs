@@ -119,3 +119,224 @@ async fn every_post_route_refuses_a_missing_token_on_sqlite() {
 async fn every_post_route_refuses_a_missing_token_on_postgres() {
     walk(Backend::Postgres).await;
 }
+
+mod stale {
+    //! A form whose security token has gone stale is shown again holding what was typed,
+    //! with a plain message, and nothing is done; the token cookie outlives the browser.
+
+    use crate::db_tests;
+    use crate::proxies::see_other;
+    use crate::support::{Browser, TestApp};
+    use reqwest::StatusCode;
+    use yorisoi::domain::Role;
+
+    db_tests!(
+        a_stale_token_shows_the_form_again_with_the_text,
+        a_lost_token_cookie_keeps_the_thread_message_and_outlives_the_browser,
+        a_form_that_cannot_be_shown_again_shows_what_was_written,
+        a_foreign_page_gets_nothing_back_and_a_password_is_never_shown,
+    );
+
+    const STORY: &str = "I lost my card at Ueno station on 28 November around 15:00.\nThe last payment I made was at a café.";
+
+    async fn english(app: &TestApp) -> Browser {
+        let browser = app.browser();
+        browser.get("/language/en").await;
+        browser
+    }
+
+    /// Posts a form with a wrong token, from the page at `from`, as a browser would.
+    async fn post_stale(
+        app: &TestApp,
+        browser: &Browser,
+        path: &str,
+        from: &str,
+        fields: &[(&str, &str)],
+    ) -> crate::support::Page {
+        let zeros = "0".repeat(64);
+        let mut all = vec![("csrf_token", zeros.as_str())];
+        all.extend_from_slice(fields);
+        let referer = format!("{}{from}", app.base);
+        browser
+            .post_with(path, &all, &[("referer", referer.as_str())])
+            .await
+    }
+
+    async fn a_stale_token_shows_the_form_again_with_the_text(app: TestApp) {
+        let browser = english(&app).await;
+        see_other(
+            &browser
+                .post("/requests/new/topic", &[("topic", "statements")])
+                .await,
+        );
+        browser.get("/requests/new/details").await;
+        let page = post_stale(
+            &app,
+            &browser,
+            "/requests/new/details",
+            "/requests/new/details",
+            &[("details", STORY)],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert_eq!(page.text("#kept-title"), "Please send it again");
+        assert!(page.body.contains("For your safety"), "{}", page.body);
+        assert!(!page.body.contains("account"), "no talk of an account");
+        assert_eq!(
+            page.text("textarea#details"),
+            STORY,
+            "the text is back in its field"
+        );
+        // Nothing was saved: the step page on its own shows an empty field.
+        assert_eq!(
+            browser
+                .get("/requests/new/details")
+                .await
+                .text("textarea#details"),
+            ""
+        );
+        // The form shown again carries a good token: sending it again goes on.
+        let token = page.attr("input[name=csrf_token]", "value").unwrap();
+        let sent = browser
+            .post_with(
+                "/requests/new/details",
+                &[("csrf_token", token.as_str()), ("details", STORY)],
+                &[],
+            )
+            .await;
+        assert_eq!(see_other(&sent), "/requests/new/about-you");
+        assert_eq!(
+            browser
+                .get("/requests/new/details")
+                .await
+                .text("textarea#details"),
+            STORY
+        );
+    }
+
+    async fn a_lost_token_cookie_keeps_the_thread_message_and_outlives_the_browser(app: TestApp) {
+        // A request sent by email, then its thread opened in a browser that has lost the
+        // token cookie (it only holds the language).
+        let browser = english(&app).await;
+        for (path, fields) in [
+            ("/requests/new/topic", vec![("topic", "statements")]),
+            (
+                "/requests/new/details",
+                vec![("details", "A payment shows twice.")],
+            ),
+            (
+                "/requests/new/about-you",
+                vec![("name", "山田 花子"), ("member_number", "")],
+            ),
+            ("/requests/new/reply", vec![("channel", "email")]),
+            (
+                "/requests/new/contact",
+                vec![("email", "hanako@example.jp")],
+            ),
+        ] {
+            see_other(&browser.post(path, &fields).await);
+        }
+        let thread = see_other(&browser.post("/requests/new/check", &[]).await);
+        let thread = thread.trim_end_matches("?sent=1").to_owned();
+        let messages = app.count("request_messages").await;
+
+        let bare = Browser::with_headers(&app.base, &[("cookie", "yorisoi_lang=en")]);
+        let referer = format!("{}{thread}", app.base);
+        let page = bare
+            .post_bytes_with(
+                &thread,
+                "application/x-www-form-urlencoded",
+                serde_urlencoded::to_string([("message", STORY)])
+                    .unwrap()
+                    .into_bytes(),
+                &[("referer", referer.as_str())],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert_eq!(page.text("#kept-title"), "Please send it again");
+        assert!(
+            page.body.contains("A payment shows twice."),
+            "the thread is shown"
+        );
+        assert_eq!(page.text("textarea#message"), STORY);
+        assert_eq!(
+            app.count("request_messages").await,
+            messages,
+            "nothing sent"
+        );
+        let cookie = page
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("yorisoi_csrf="))
+            .expect("a new token cookie");
+        assert!(
+            cookie.contains("Max-Age="),
+            "the token cookie outlives the browser session: {cookie}"
+        );
+        let token = page.attr("input[name=csrf_token]", "value").unwrap();
+        assert!(
+            cookie.starts_with(&format!("yorisoi_csrf={token};")),
+            "the form carries the new cookie's token"
+        );
+    }
+
+    async fn a_form_that_cannot_be_shown_again_shows_what_was_written(app: TestApp) {
+        // No page to come back to (no Referer, and the step's own page needs a journey
+        // this browser has not begun): what was written is shown to copy.
+        let browser = english(&app).await;
+        let zeros = "0".repeat(64);
+        let page = browser
+            .post_with(
+                "/requests/new/details",
+                &[("csrf_token", zeros.as_str()), ("details", STORY)],
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert_eq!(page.text("h1"), "Please send it again");
+        assert!(page.texts(".kept-text").iter().any(|t| t == STORY));
+        assert_eq!(
+            app.count("journey_drafts").await,
+            0,
+            "nothing kept on the server"
+        );
+    }
+
+    async fn a_foreign_page_gets_nothing_back_and_a_password_is_never_shown(app: TestApp) {
+        let browser = english(&app).await;
+        browser.get("/requests/new/topic").await;
+        let token = browser.cookie("yorisoi_csrf").unwrap();
+        let foreign = browser
+            .post_with(
+                "/requests/new/topic",
+                &[("csrf_token", token.as_str()), ("topic", "<b>planted</b>")],
+                &[("origin", "https://evil.example")],
+            )
+            .await;
+        assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+        assert!(!foreign.body.contains("planted"));
+        assert!(!foreign.body.contains("send it again"));
+
+        let staff_email = "stale-login@example.jp";
+        app.create_staff(staff_email, Role::Coordinator).await;
+        browser.get("/staff/login").await;
+        let page = post_stale(
+            &app,
+            &browser,
+            "/staff/login",
+            "/staff/login",
+            &[("email", staff_email), ("password", "secret-words-typed")],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            page.attr("input#email", "value").as_deref(),
+            Some(staff_email)
+        );
+        assert!(!page.body.contains("secret-words-typed"));
+        assert!(
+            browser.get("/staff").await.status != StatusCode::OK,
+            "not signed in"
+        );
+    }
+}

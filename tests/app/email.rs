@@ -21,7 +21,7 @@ use yorisoi::mail::{Attachment, OutgoingEmail, Relay, Transport, enqueue, templa
 
 fn booking_email(to: &str, event: &CalendarEvent) -> OutgoingEmail {
     let content = templates::EmailContent {
-        subject: "セッションのご予約を承りました".into(),
+        subject: "ご相談のご予約を承りました".into(),
         greeting: "山田さん".into(),
         reference: Some("K7P3-XW2M".into()),
         before: vec!["手話通訳によるビデオ相談のご予約を承りました。".into()],
@@ -29,7 +29,13 @@ fn booking_email(to: &str, event: &CalendarEvent) -> OutgoingEmail {
             "予約の確認・変更".into(),
             "https://desk.example.jp/manage/abc".into(),
         )),
+        links: vec![],
         after: vec![],
+        way_back: templates::WayBack {
+            link: "https://desk.example.jp/requests/new".into(),
+            thread: false,
+            desk: Default::default(),
+        },
     };
     OutgoingEmail {
         kind: "test_booking",
@@ -52,7 +58,7 @@ fn event(now: time::OffsetDateTime) -> CalendarEvent {
         start: now + Duration::days(2),
         end: now + Duration::days(2) + Duration::minutes(30),
         summary: "手話通訳によるビデオ相談".into(),
-        description: "参照番号: K7P3-XW2M".into(),
+        description: "受付番号: K7P3-XW2M".into(),
         location: None,
         method: Method::Request,
         organizer: Some("no-reply@localhost".into()),
@@ -128,7 +134,7 @@ async fn smtp_delivers_headers_both_parts_and_the_calendar(backend: Backend) {
     assert_eq!(mail.from, "desk@example.jp");
     assert_eq!(mail.to, vec!["yamada@example.jp"]);
     let parsed = mail.parsed();
-    assert_eq!(parsed.subject(), Some("セッションのご予約を承りました"));
+    assert_eq!(parsed.subject(), Some("ご相談のご予約を承りました"));
     assert_eq!(
         parsed.from().unwrap().first().unwrap().name(),
         Some("Yorisoi Desk")
@@ -141,7 +147,7 @@ async fn smtp_delivers_headers_both_parts_and_the_calendar(backend: Backend) {
     );
     let text = parsed.body_text(0).unwrap();
     assert!(
-        text.starts_with("参照番号：K7P3-XW2M"),
+        text.starts_with("受付番号：K7P3-XW2M"),
         "the reference comes first: {text}"
     );
     assert!(text.contains("https://desk.example.jp/manage/abc"));

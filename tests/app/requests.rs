@@ -31,6 +31,7 @@ db_tests!(
     overdue_counts_only_opening_hours_across_closed_days,
     the_year_end_break_and_holidays_do_not_count_towards_a_reply,
     a_session_request_goes_on_to_booking_with_its_reference,
+    staff_are_told_when_the_customer_writes_again,
 );
 
 /// Answers every question for a request about statements, answered `channel` with the
@@ -427,6 +428,15 @@ async fn the_thread_shows_replies_never_notes_and_a_wrong_or_old_link_shows_noth
         .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
     assert!(!wrong.body.contains(&r.reference));
+    // A mistyped link is no dead end: the page offers a way to write to the desk.
+    assert!(
+        wrong.body.contains("href=\"/requests/new\""),
+        "{}",
+        wrong.body
+    );
+    let mistyped_booking = app.browser().get("/bookings/not-a-real-link").await;
+    assert_eq!(mistyped_booking.status, StatusCode::NOT_FOUND);
+    assert!(mistyped_booking.body.contains("href=\"/requests/new\""));
     let garbage = app.browser().get("/requests/%3Cscript%3E").await;
     assert_eq!(garbage.status, StatusCode::NOT_FOUND);
 
@@ -1042,4 +1052,95 @@ async fn a_session_request_goes_on_to_booking_with_its_reference(app: TestApp) {
             .body
             .contains(&format!("/staff/sessions/{}", booked[0].id))
     );
+}
+
+async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
+    let (path, customer) = sent_by_email(&app, "wrote-again@example.jp").await;
+    let r = only_request(&app).await;
+    let assignee_email = "assignee@example.jp";
+    let assignee = app.create_staff(assignee_email, Role::Coordinator).await;
+    let staff = english_staff(&app, Role::Coordinator).await;
+    let detail_path = format!("/staff/requests/{}", r.id);
+    see_other(
+        &staff
+            .post(
+                &format!("{detail_path}/assign"),
+                &[("assignee", &assignee.to_string())],
+            )
+            .await,
+    );
+    let dashboard = staff.get("/staff").await;
+    assert!(
+        dashboard
+            .body
+            .contains("the customer wrote again on after our answer")
+    );
+    let figure = |page: &Page| {
+        page.html()
+            .select(&scraper::Selector::parse(".stat").unwrap())
+            .map(|li| li.text().collect::<String>())
+            .find(|t| t.contains("wrote again"))
+            .unwrap()
+    };
+    assert!(
+        figure(&dashboard).starts_with('0'),
+        "{}",
+        figure(&dashboard)
+    );
+    see_other(
+        &staff
+            .post(
+                &format!("{detail_path}/reply"),
+                &[("reply", "Which payment do you mean?")],
+            )
+            .await,
+    );
+    assert_eq!(
+        crate::proxies::emails_to(&app, assignee_email).len(),
+        0,
+        "a staff reply tells the assignee nothing"
+    );
+    see_other(
+        &customer
+            .post(&path, &[("message", "The one on 3 November.")])
+            .await,
+    );
+
+    // The dashboard counts it and the queue finds it, marked.
+    let dashboard = staff.get("/staff").await;
+    assert!(
+        figure(&dashboard).starts_with('1'),
+        "{}",
+        figure(&dashboard)
+    );
+    let queue = staff.get("/staff/requests?wrote_again=1").await;
+    assert!(queue.body.contains(&r.reference));
+    assert!(queue.texts(".tag").iter().any(|t| t == "Wrote again"));
+    // The assignee is emailed, with the link to the request's staff page.
+    let mail = email_with(&app, assignee_email, &r.reference).await;
+    assert!(text(&mail).contains("山田 花子"), "{}", text(&mail));
+    let link = link_in(&mail, &format!("{}/staff/requests/", app.base));
+    assert!(link.ends_with(&detail_path), "{link}");
+
+    // Answered again: no longer counted.
+    see_other(
+        &staff
+            .post(&format!("{detail_path}/reply"), &[("reply", "Thank you.")])
+            .await,
+    );
+    assert!(figure(&staff.get("/staff").await).starts_with('0'));
+    let queue = staff.get("/staff/requests?wrote_again=1").await;
+    assert!(!queue.body.contains(&r.reference));
+
+    // The audit log reads as words: the assignment names the staff member, not an id or JSON.
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    admin.get("/language/en").await;
+    let log = admin.get("/staff/audit?action=request.assigned").await;
+    let details = log.texts(".audit-detail li");
+    assert!(
+        details.iter().any(|d| d.starts_with("Reference: ")),
+        "{details:?}"
+    );
+    assert!(details.iter().any(|d| d == "From: nobody"), "{details:?}");
+    assert!(!log.body.contains("{&quot;"), "no raw JSON");
 }

@@ -593,30 +593,45 @@ impl Browser {
 
     /// Posts exactly these fields, with no CSRF token added.
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_with(path, fields, &[]).await
+    }
+
+    /// Posts exactly these fields with these headers (a `Referer`, an `Origin`), with no
+    /// CSRF token added.
+    pub async fn post_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
         self.ensure_csrf().await;
-        let body = serde_urlencoded::to_string(fields).unwrap();
-        let response = self
-            .client
-            .post(format!("{}{}", self.base, path))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
+        let body = serde_urlencoded::to_string(fields).unwrap().into_bytes();
+        self.post_bytes_with(path, "application/x-www-form-urlencoded", body, headers)
             .await
-            .unwrap();
-        Self::read(response).await
     }
 
     /// Posts raw bytes with a content type.
     pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
-        let response = self
+        self.post_bytes_with(path, content_type, body, &[]).await
+    }
+
+    /// Posts raw bytes with a content type and these headers.
+    pub async fn post_bytes_with(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut request = self
             .client
             .post(format!("{}{}", self.base, path))
             .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        Self::read(response).await
+            .body(body);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Self::read(request.send().await.unwrap()).await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {

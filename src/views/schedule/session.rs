@@ -14,6 +14,7 @@ use crate::views::components::{
     secondary_button, summary_list, textarea, warning_button,
 };
 use crate::views::layout::{Page, render};
+use crate::views::staff_proxies::{ProxyOrigin, origin_notice, origin_value};
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -119,6 +120,8 @@ pub struct SessionView<'a> {
     pub notice: Option<&'a str>,
     /// Where the back link goes.
     pub back: &'a str,
+    /// The proxy who booked it, when one did (shown to those who run the schedule).
+    pub proxy: Option<&'a ProxyOrigin>,
 }
 
 /// What a session needs staff for, and where it is in time.
@@ -142,16 +145,7 @@ pub const OUTCOMES: [BookingStatus; 3] = [
 ];
 
 fn topic_name(ctx: &PageContext, topic: &str) -> String {
-    let key = match topic {
-        "card_payments" => "schedule.topic.card_payments",
-        "statements" => "schedule.topic.statements",
-        "points" => "schedule.topic.points",
-        "personal_details" => "schedule.topic.personal_details",
-        "lost_stolen" => "schedule.topic.lost_stolen",
-        "other" => "schedule.topic.other",
-        other => return other.to_owned(),
-    };
-    ctx.t(key).to_owned()
+    crate::views::components::topic_name(ctx, topic)
 }
 
 fn session_rows(ctx: &PageContext, d: &SessionDetail) -> Vec<SummaryRow> {
@@ -264,6 +258,14 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
             hint: None,
         })
         .collect();
+    let mut rows = session_rows(ctx, d);
+    if let Some(origin) = view.proxy {
+        rows.push(SummaryRow {
+            key: ctx.t("proxy_origin.booked_by").to_owned(),
+            value: origin_value(ctx, origin),
+            change: None,
+        });
+    }
     let current_outcome = if view.forms.outcome.is_empty() && !booked {
         d.status.map(BookingStatus::as_str).unwrap_or("")
     } else {
@@ -294,7 +296,8 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
                 }
             }
         }
-        (summary_list(ctx, &session_rows(ctx, d)))
+        @if let Some(origin) = view.proxy { (origin_notice(ctx, origin)) }
+        (summary_list(ctx, &rows))
 
         @if view.manage && booked {
             h2 .heading-m { (ctx.t("schedule.reassign.heading")) }

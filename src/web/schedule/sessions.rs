@@ -117,7 +117,8 @@ fn history_detail(
     }
 }
 
-/// Draws the session page, with what was typed and what was wrong.
+/// Draws the session page, with what was typed and what was wrong, and what was just
+/// `done`.
 async fn session_markup(
     state: &AppState,
     ctx: &PageContext,
@@ -125,7 +126,7 @@ async fn session_markup(
     manage: bool,
     forms: &SessionForms,
     errors: &Errors,
-    notice: Option<&str>,
+    done: &str,
 ) -> Result<Markup> {
     let tz = state.config.timezone;
     let names = booking::display_names(&state.db).await?;
@@ -171,6 +172,18 @@ async fn session_markup(
         "/staff/my-sessions".to_owned()
     };
     let detail = detail(b, &names, &desk::load(&state.db).await?);
+    // Those who run the schedule see who booked it, and how to reach the customer once a
+    // proxy's registration has ended.
+    let proxy = match manage {
+        true => crate::web::staff_proxies::origin(state, ctx, b.proxy_registration_id).await?,
+        false => None,
+    };
+    let notice = match done {
+        "reassigned" | "cancelled" if proxy.as_ref().is_some_and(|o| o.emails_nobody()) => {
+            Some(ctx.t("proxy_origin.done_not_emailed"))
+        }
+        _ => session_notice(ctx, done),
+    };
     let flags = SessionFlags {
         attention: attention::attention_for(&state.db, tz, std::slice::from_ref(b))
             .await?
@@ -194,6 +207,7 @@ async fn session_markup(
             errors,
             notice,
             back: &back,
+            proxy: proxy.as_ref(),
         },
     ))
 }
@@ -220,7 +234,6 @@ pub async fn session(
 ) -> Result<Markup> {
     let (b, manage) = visible_session(&state, &staff, &id).await?;
     let query = fields(query);
-    let notice = session_notice(&ctx, value(&query, "done"));
     session_markup(
         &state,
         &ctx,
@@ -228,7 +241,7 @@ pub async fn session(
         manage,
         &SessionForms::default(),
         &Errors::new(),
-        notice,
+        value(&query, "done"),
     )
     .await
 }
@@ -242,7 +255,7 @@ async fn session_rejected(
     errors: &Errors,
 ) -> Result<Response> {
     Ok(rejected(
-        session_markup(state, ctx, b, manage, forms, errors, None).await?,
+        session_markup(state, ctx, b, manage, forms, errors, "").await?,
     ))
 }
 

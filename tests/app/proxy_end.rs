@@ -1,0 +1,663 @@
+//! When a proxy's registration ends, what the proxy did for the customer is hers: the desk
+//! writes about it to her (or, when she has no email address, staff are told to reach her
+//! by post), never again to the proxy; she holds links of her own; and while the
+//! registration was active she was sent a copy of each thing done in her name.
+
+use crate::booking::{at, key, today};
+use crate::proxies::{approved, email_with, emails_to, proxy_browser, see_other, text};
+use crate::smtp::{Arrived, Receiver};
+use crate::support::{Backend, Browser, PASSWORD, TestApp, link_in};
+use crate::{backend_tests, db_tests};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use time::{Date, Duration, OffsetDateTime};
+use yorisoi::domain::booking::DetailsForm;
+use yorisoi::domain::proxy::{Application, ConsentMethod, Relationship, Scopes};
+use yorisoi::domain::request::{NewRequest, ReplyChannel, Topic};
+use yorisoi::domain::schedule::SessionMode;
+use yorisoi::domain::{Email, Lang, Qualification, Role};
+use yorisoi::entities::proxy_registration;
+use yorisoi::services::proxies::{self, Registration};
+use yorisoi::services::{Actor, booking, requests};
+
+const PROXY: &str = "yumi@example.jp";
+const CUSTOMER: &str = "hanako@example.jp";
+
+/// Sato Yumi's application to ask and book for her mother, Sato Hanako.
+fn application(customer_email: Option<&str>) -> Application {
+    Application {
+        principal_full_name: "Sato Hanako".to_owned(),
+        principal_kana: "さとう はなこ".to_owned(),
+        principal_birth_date: Date::from_calendar_date(1941, time::Month::March, 9).unwrap(),
+        principal_member_number: Some("AB12345".to_owned()),
+        principal_address: "〒100-0001\n東京都千代田区千代田1-1".to_owned(),
+        principal_email: customer_email.map(|e| Email::parse(e).unwrap()),
+        proxy_full_name: "Sato Yumi".to_owned(),
+        proxy_kana: "さとう ゆみ".to_owned(),
+        relationship: Relationship::Child,
+        proxy_email: Email::parse(PROXY).unwrap(),
+        proxy_address: "東京都港区芝公園2-2".to_owned(),
+        scopes: Scopes {
+            ask: true,
+            book: true,
+            procedures: false,
+        },
+        consent_method: ConsentMethod::Post,
+    }
+}
+
+/// Two written-chat interpreters, the desk open every day; their ids.
+async fn desk(app: &TestApp) -> (i64, i64) {
+    app.open_every_day("09:00", "17:00").await;
+    let first = app
+        .add_interpreter("kato", &[Qualification::WrittenChat], &[("09:00", "17:00")])
+        .await;
+    let second = app
+        .add_interpreter("mori", &[Qualification::WrittenChat], &[("09:00", "17:00")])
+        .await;
+    (first, second)
+}
+
+/// Waits until every email written so far has been delivered.
+async fn settled(app: &TestApp) {
+    for _ in 0..400 {
+        if app.count("outbox_messages WHERE status <> 'sent'").await == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("emails still waiting to be sent");
+}
+
+/// The messages addressed to `address`, by their `To` header (one connection can carry
+/// several messages, so the envelope is not read).
+fn to<'a>(arrived: &'a [Arrived], address: &str) -> Vec<&'a Arrived> {
+    arrived
+        .iter()
+        .filter(|a| {
+            a.parsed()
+                .to()
+                .and_then(|to| to.first())
+                .and_then(|first| first.address())
+                .is_some_and(|first| first == address)
+        })
+        .collect()
+}
+
+fn body(a: &Arrived) -> String {
+    a.parsed().body_text(0).unwrap_or_default().into_owned()
+}
+
+fn subject_of(a: &Arrived) -> String {
+    a.parsed().subject().unwrap_or_default().to_owned()
+}
+
+/// Waits for a message to `address` at the receiver whose subject or text contains
+/// `needle`; the latest such.
+async fn mail_to(receiver: &Receiver, address: &str, needle: &str) -> Arrived {
+    for _ in 0..400 {
+        let arrived = receiver.arrived();
+        if let Some(found) = to(&arrived, address)
+            .into_iter()
+            .rev()
+            .find(|a| subject_of(a).contains(needle) || body(a).contains(needle))
+        {
+            return found.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no email to {address} with {needle}");
+}
+
+async fn sign_in(browser: &Browser) -> crate::support::Page {
+    browser
+        .post("/proxy/login", &[("email", PROXY), ("password", PASSWORD)])
+        .await
+}
+
+/// A path on the app from a link in an email.
+fn path_of(app: &TestApp, link: &str) -> String {
+    link.trim_start_matches(&app.base).to_owned()
+}
+
+backend_tests!(the_customer_carries_on_when_she_ends_her_proxy);
+db_tests!(
+    a_customer_without_email_is_reached_by_post,
+    an_expired_registration_hands_the_session_back,
+);
+
+/// The acceptance walk: a proxy asks and books for the customer, who gets copies; she
+/// ends the registration and staff confirm; the desk answers and changes the session;
+/// she gets both, with links of her own that work, and the proxy gets nothing more.
+async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
+    let receiver = Receiver::start().await;
+    let url = receiver.url();
+    let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
+        return;
+    };
+    let (first, second) = desk(&app).await;
+    let r = approved(&app, &application(Some(CUSTOMER))).await;
+
+    // The proxy sets up their account from the emailed link and signs in.
+    let activation = mail_to(&receiver, PROXY, "/proxy/activate/").await;
+    let proxy = app.browser();
+    let activate = path_of(&app, &link_in(&activation.data, &app.base));
+    see_other(
+        &proxy
+            .post(
+                &activate,
+                &[
+                    ("new_password", PASSWORD),
+                    ("new_password_confirm", PASSWORD),
+                ],
+            )
+            .await,
+    );
+    assert_eq!(see_other(&sign_in(&proxy).await), "/proxy");
+
+    // A request for the customer; its pages say for whom the proxy is sending.
+    see_other(
+        &proxy
+            .post(&format!("/proxy/customers/{}/ask", r.id), &[])
+            .await,
+    );
+    let topic = proxy
+        .get_with("/requests/new/topic", &[("accept-language", "en")])
+        .await;
+    assert!(
+        topic
+            .body
+            .contains("You are sending for Sato Hanako, as their proxy."),
+        "{}",
+        topic.text(".acting-for")
+    );
+    assert!(!topic.body.contains("You are booking for"));
+    let asked = "Please check my mother's November statement: one payment shows twice.";
+    for (path, fields) in [
+        ("/requests/new/topic", vec![("topic", "statements")]),
+        ("/requests/new/details", vec![("details", asked)]),
+        (
+            "/requests/new/about-you",
+            vec![("name", "Sato Hanako"), ("member_number", "AB12345")],
+        ),
+        ("/requests/new/reply", vec![("channel", "email")]),
+        ("/requests/new/contact", vec![("email", PROXY)]),
+    ] {
+        see_other(&proxy.post(path, &fields).await);
+    }
+    see_other(&proxy.post("/requests/new/check", &[]).await);
+    let q = requests::under_registration(&app.state().db, r.id)
+        .await
+        .unwrap()
+        .remove(0);
+
+    // A session for the customer; booking pages keep saying "booking for".
+    see_other(
+        &proxy
+            .post(&format!("/proxy/customers/{}/book", r.id), &[])
+            .await,
+    );
+    let mode = proxy
+        .get_with("/book/mode", &[("accept-language", "en")])
+        .await;
+    assert!(
+        mode.body
+            .contains("You are booking for Sato Hanako, as their proxy.")
+    );
+    let day = today(&app) + Duration::days(2);
+    see_other(&proxy.post("/book/mode", &[("mode", "written_chat")]).await);
+    see_other(
+        &proxy
+            .post("/book/day", &[("day", &key(day)), ("week", "0")])
+            .await,
+    );
+    let ten = at(day, 10, 0).unix_timestamp().to_string();
+    see_other(&proxy.post("/book/time", &[("start", &ten)]).await);
+    see_other(
+        &proxy
+            .post(
+                "/book/details",
+                &[
+                    ("name", "Sato Hanako"),
+                    ("email", PROXY),
+                    ("member_number", "AB12345"),
+                    ("topic", "statements"),
+                    ("needs", ""),
+                ],
+            )
+            .await,
+    );
+    assert_eq!(
+        see_other(&proxy.post("/book/check", &[]).await),
+        "/book/confirmation"
+    );
+    let b = booking::under_registration(&app.state().db, r.id)
+        .await
+        .unwrap()
+        .remove(0);
+
+    // The customer is sent a copy of each, at the time, in her language (the
+    // registration's: English), greeting her, naming the proxy, saying how to object.
+    let copy = mail_to(&receiver, CUSTOMER, &q.reference).await;
+    let copy_text = body(&copy);
+    assert!(subject_of(&copy).contains("Your proxy sent us a request for you"));
+    assert!(copy_text.contains("Hello Sato Hanako,"), "{copy_text}");
+    assert!(copy_text.contains("Sato Yumi sent us this request for you"));
+    assert!(copy_text.contains(asked), "the copy says what was asked");
+    assert!(copy_text.contains("If you did not want Sato Yumi to do this"));
+    assert!(copy_text.contains(&format!("{}/proxy/revoke", app.base)));
+    assert!(copy_text.contains(&r.reference));
+    let session_copy = mail_to(&receiver, CUSTOMER, &b.reference).await;
+    let session_text = body(&session_copy);
+    assert!(session_text.contains("Hello Sato Hanako,"));
+    assert!(session_text.contains("Sato Yumi booked this session for you"));
+    assert!(session_text.contains("If you did not want Sato Yumi to do this"));
+    assert!(!session_text.contains("/bookings/"), "no manage link yet");
+    // The proxy's own emails greet the proxy, in the language they used (Japanese).
+    let acknowledged = body(&mail_to(&receiver, PROXY, &q.reference).await);
+    assert!(acknowledged.contains("Sato Yumi 様"), "{acknowledged}");
+    assert!(!acknowledged.contains("Sato Hanako 様"));
+    assert!(acknowledged.contains(&format!("/proxy/customers/{}/requests/{}", r.id, q.id)));
+    let confirmation = mail_to(&receiver, PROXY, &b.reference).await;
+    assert!(
+        body(&confirmation).contains("Sato Yumi 様"),
+        "{}",
+        body(&confirmation)
+    );
+    let proxy_manage = path_of(
+        &app,
+        &link_in(&confirmation.data, &format!("{}/bookings/", app.base)),
+    );
+    assert_eq!(proxy.get(&proxy_manage).await.status, StatusCode::OK);
+
+    // The customer ends the registration; staff confirm it.
+    let visitor = app.browser();
+    see_other(
+        &visitor
+            .post(
+                "/proxy/revoke",
+                &[
+                    ("reference", &r.reference),
+                    ("name", "Sato Hanako"),
+                    ("birth-year", "1941"),
+                    ("birth-month", "3"),
+                    ("birth-day", "9"),
+                ],
+            )
+            .await,
+    );
+    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
+    coordinator.get("/language/en").await;
+    let open = proxies::open_end_requests(&app.state().db).await.unwrap();
+    see_other(
+        &coordinator
+            .post(
+                &format!("/staff/proxies/end-requests/{}/confirm", open[0].id),
+                &[],
+            )
+            .await,
+    );
+    // One sentence says who ended what, and when.
+    let ended = body(&mail_to(&receiver, PROXY, "Your registration as a proxy has ended").await);
+    assert!(
+        ended.contains("Sato Hanako ended the registration of Sato Yumi as their proxy on "),
+        "{ended}"
+    );
+    let ended_customer = body(&mail_to(&receiver, CUSTOMER, "no longer acts for you").await);
+    assert!(
+        ended_customer
+            .contains("Sato Hanako ended the registration of Sato Yumi as their proxy on ")
+    );
+    // She is given links of her own to what the proxy booked and asked.
+    let handed = mail_to(&receiver, CUSTOMER, "Links of your own").await;
+    let handed_text = body(&handed);
+    assert!(handed_text.contains(&b.reference) && handed_text.contains(&q.reference));
+    let own_manage = path_of(
+        &app,
+        &link_in(&handed.data, &format!("{}/bookings/", app.base)),
+    );
+    let own_thread = path_of(
+        &app,
+        &link_in(&handed.data, &format!("{}/requests/", app.base)),
+    );
+    assert_ne!(own_manage, proxy_manage, "a link of her own");
+    let customer = app.browser();
+    let page = customer.get(&own_manage).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&b.reference));
+    let page = customer.get(&own_thread).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(asked));
+
+    settled(&app).await;
+    let to_proxy_before = to(&receiver.arrived(), PROXY).len();
+    let outbox_to_proxy = format!("outbox_messages WHERE recipient = '{PROXY}'");
+    let written_to_proxy = app.count(&outbox_to_proxy).await;
+
+    // Staff see on the request's and the session's pages that the registration ended,
+    // and where the customer is reached now.
+    let request_page = coordinator.get(&format!("/staff/requests/{}", q.id)).await;
+    let notice = request_page.text("#proxy-ended");
+    assert!(
+        notice.contains("The proxy's registration has ended"),
+        "{notice}"
+    );
+    assert!(notice.contains(CUSTOMER));
+    let session_page = coordinator.get(&format!("/staff/sessions/{}", b.id)).await;
+    assert!(session_page.text("#proxy-ended").contains(&r.reference));
+    assert!(session_page.text("#proxy-ended").contains(CUSTOMER));
+
+    // The desk answers the request and gives the session to another interpreter.
+    let answer = "We checked the statement: the payment was taken only once.";
+    see_other(
+        &coordinator
+            .post(
+                &format!("/staff/requests/{}/reply", q.id),
+                &[("reply", answer)],
+            )
+            .await,
+    );
+    let other = if b.interpreter_id == first {
+        second
+    } else {
+        first
+    };
+    see_other(
+        &coordinator
+            .post(
+                &format!("/staff/sessions/{}/reassign", b.id),
+                &[("interpreter", &other.to_string())],
+            )
+            .await,
+    );
+
+    // The customer gets the answer, with a thread link of her own that shows it.
+    let reply = mail_to(&receiver, CUSTOMER, answer).await;
+    let reply_text = body(&reply);
+    assert!(reply_text.contains("Hello Sato Hanako,"));
+    assert!(reply_text.contains("Sato Yumi sent this request for you as your proxy"));
+    let thread = customer
+        .get(&path_of(
+            &app,
+            &link_in(&reply.data, &format!("{}/requests/", app.base)),
+        ))
+        .await;
+    assert_eq!(thread.status, StatusCode::OK);
+    assert!(thread.body.contains(answer));
+    // And the change to the session, with a manage link of her own that works.
+    let changed = mail_to(&receiver, CUSTOMER, "new interpreter").await;
+    assert!(body(&changed).contains("Sato Yumi booked this session for you as your proxy."));
+    let manage = customer
+        .get(&path_of(
+            &app,
+            &link_in(&changed.data, &format!("{}/bookings/", app.base)),
+        ))
+        .await;
+    assert_eq!(manage.status, StatusCode::OK);
+    assert!(manage.body.contains(&b.reference));
+
+    // The proxy was sent nothing more.
+    settled(&app).await;
+    let arrived = receiver.arrived();
+    let now_to_proxy = to(&arrived, PROXY);
+    assert_eq!(
+        now_to_proxy.len(),
+        to_proxy_before,
+        "{:?}",
+        now_to_proxy
+            .iter()
+            .map(|a| subject_of(a))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(app.count(&outbox_to_proxy).await, written_to_proxy);
+
+    // The proxy's old links answer as before, showing nothing of the customer's affairs.
+    let gone = proxy.get(&proxy_manage).await;
+    assert_eq!(gone.status, StatusCode::FORBIDDEN);
+    assert!(!gone.body.contains(&b.reference) && !gone.body.contains("Sato Hanako"));
+    assert_eq!(see_other(&sign_in(&proxy).await), "/proxy");
+    let old_thread = proxy
+        .get(&format!("/proxy/customers/{}/requests/{}", r.id, q.id))
+        .await;
+    assert_eq!(old_thread.status, StatusCode::FORBIDDEN);
+    assert!(!old_thread.body.contains(answer) && !old_thread.body.contains(asked));
+    let portal = proxy
+        .get_with(
+            &format!("/proxy/customers/{}", r.id),
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(portal.status, StatusCode::OK);
+    assert!(!portal.body.contains(&b.reference) && !portal.body.contains(&q.reference));
+    assert!(portal.body.contains("You were allowed to"));
+}
+
+/// A request sent and a session booked by the proxy, through the services.
+async fn made_by_proxy(app: &TestApp, r: &Registration, start: OffsetDateTime) -> (i64, i64) {
+    let state = app.state();
+    let proxy_id = r.proxy_account_id.unwrap();
+    let sent = requests::send(
+        &state.db,
+        state.now(),
+        &state.config,
+        &Actor::proxy(proxy_id, None),
+        &NewRequest {
+            topic: Topic::Points,
+            details: "How many points does my mother have?".to_owned(),
+            name: r.principal_full_name.clone(),
+            member_number: None,
+            channel: ReplyChannel::Email,
+            email: Some(Email::parse(PROXY).unwrap()),
+            fax: None,
+            address: None,
+        },
+        Lang::En,
+        Some(&requests::ProxySender {
+            proxy_id,
+            registration_id: r.id,
+        }),
+        None,
+    )
+    .await
+    .unwrap();
+    let details = DetailsForm {
+        name: r.principal_full_name.clone(),
+        email: PROXY.to_owned(),
+        topic: "points".to_owned(),
+        ..Default::default()
+    }
+    .validate(SessionMode::WrittenChat)
+    .unwrap();
+    let booked = booking::confirm(
+        &state.db,
+        &state.calendars,
+        state.now(),
+        &state.config,
+        &Actor::proxy(proxy_id, None),
+        &booking::NewBooking {
+            mode: SessionMode::WrittenChat,
+            start,
+            details,
+            lang: Lang::En,
+            on_behalf: Some(booking::OnBehalf {
+                proxy_id,
+                registration_id: r.id,
+                copy_to: r
+                    .principal_email
+                    .as_deref()
+                    .map(|e| Email::parse(e).unwrap()),
+            }),
+            request_id: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    (sent.request.id, booked.booking.id)
+}
+
+/// Staff revoke a registration whose customer gave no email address: nothing about what
+/// the proxy made goes to anyone by email any more, and staff are told to write by post.
+async fn a_customer_without_email_is_reached_by_post(app: TestApp) {
+    desk(&app).await;
+    let r = approved(&app, &application(None)).await;
+    let (request_id, booking_id) =
+        made_by_proxy(&app, &r, at(today(&app) + Duration::days(2), 11, 0)).await;
+    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
+    coordinator.get("/language/en").await;
+    // While active, staff see the proxy gets the emails.
+    let page = coordinator
+        .get(&format!("/staff/requests/{request_id}"))
+        .await;
+    assert!(page.body.contains("Emails about it go to the proxy"));
+    assert!(page.texts("#proxy-ended").is_empty());
+
+    see_other(
+        &coordinator
+            .post(
+                &format!("/staff/proxies/{}/revoke", r.id),
+                &[("reason", "The customer reported misuse.")],
+            )
+            .await,
+    );
+    let ended = text(&email_with(&app, PROXY, "The customer reported misuse.").await);
+    assert!(
+        ended.contains(
+            "The desk ended the registration of Sato Yumi as the proxy of Sato Hanako on "
+        ),
+        "{ended}"
+    );
+    let written = app.count("outbox_messages").await;
+
+    // The desk answers and cancels the session: nobody is emailed, and staff are told so.
+    let replied = see_other(
+        &coordinator
+            .post(
+                &format!("/staff/requests/{request_id}/reply"),
+                &[("reply", "Your mother has 1,200 points.")],
+            )
+            .await,
+    );
+    let cancelled = see_other(
+        &coordinator
+            .post(
+                &format!("/staff/sessions/{booking_id}/cancel"),
+                &[("reason", "")],
+            )
+            .await,
+    );
+    for path in [replied, cancelled] {
+        let page = coordinator.get(&path).await;
+        assert!(
+            page.text(".banner").contains("nobody was emailed"),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.count("outbox_messages").await,
+        written,
+        "nothing more was emailed, to the proxy or anyone"
+    );
+    assert!(
+        emails_to(&app, PROXY)
+            .iter()
+            .all(|raw| !text(raw).contains("1,200 points")),
+    );
+
+    // Both pages say the registration ended and how to reach her: by post.
+    for path in [
+        format!("/staff/requests/{request_id}"),
+        format!("/staff/sessions/{booking_id}"),
+    ] {
+        let page = coordinator.get(&path).await;
+        let notice = page.text("#proxy-ended");
+        assert!(notice.contains("ended on"), "{path}: {notice}");
+        assert!(
+            notice.contains("The customer gave no email address"),
+            "{path}"
+        );
+        assert!(notice.contains("by post"), "{path}");
+        assert!(notice.contains("東京都千代田区千代田1-1"), "{path}");
+    }
+    // The registration's page shows the scope as what was allowed, and when it ended.
+    let registration = coordinator.get(&format!("/staff/proxies/{}", r.id)).await;
+    assert!(registration.body.contains("Was allowed to"));
+    assert!(!registration.body.contains("What the proxy may do"));
+    assert!(registration.body.contains("Ended on "));
+    assert!(
+        registration
+            .body
+            .contains("What the proxy booked and asked was handed back to the customer")
+    );
+    // And the proxy's portal no longer lists what is now the customer's.
+    let proxy = proxy_browser(&app, PROXY).await;
+    let portal = proxy
+        .get_with(
+            &format!("/proxy/customers/{}", r.id),
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert!(portal.body.contains("You were allowed to"));
+    assert!(portal.body.contains("theirs now"));
+    let listed = proxy.get_with("/proxy", &[("accept-language", "en")]).await;
+    assert!(listed.body.contains("You were allowed to"));
+}
+
+/// A registration past its end date: the reminder goes to the customer, with a link of her
+/// own, before and after the expiry job marks it; the proxy hears only that it expired.
+async fn an_expired_registration_hands_the_session_back(app: TestApp) {
+    desk(&app).await;
+    let r = approved(&app, &application(Some(CUSTOMER))).await;
+    let start = at(today(&app) + Duration::days(4), 10, 0);
+    let (_, booking_id) = made_by_proxy(&app, &r, start).await;
+    let state = app.state();
+    proxy_registration::Entity::update_many()
+        .col_expr(
+            proxy_registration::Column::ValidUntil,
+            sea_orm::sea_query::Expr::value(state.now() + Duration::days(1)),
+        )
+        .filter(proxy_registration::Column::Id.eq(r.id))
+        .exec(&state.db)
+        .await
+        .unwrap();
+    // A day before the session the registration is past its end date, not yet marked.
+    app.clock.advance(start - Duration::hours(20) - state.now());
+    assert_eq!(
+        booking::send_due_reminders(&state.db, state.now(), &state.config)
+            .await
+            .unwrap(),
+        1
+    );
+    let reminder = email_with(&app, CUSTOMER, "Reminder").await;
+    let reminder_text = text(&reminder);
+    assert!(reminder_text.contains("Hello Sato Hanako,"));
+    assert!(reminder_text.contains("Their registration has ended"));
+    let link = link_in(&reminder, &format!("{}/bookings/", app.base));
+    let page = app.browser().get(&path_of(&app, &link)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        emails_to(&app, PROXY)
+            .iter()
+            .all(|raw| !crate::proxies::subject(raw).contains("Reminder")),
+        "the proxy is not reminded"
+    );
+
+    // The expiry job marks it and hands the session back.
+    assert_eq!(
+        proxies::expire_due(&state.db, state.now(), &state.config)
+            .await
+            .unwrap(),
+        1
+    );
+    let handed = email_with(&app, CUSTOMER, "Links of your own").await;
+    let own = link_in(&handed, &format!("{}/bookings/", app.base));
+    let page = app.browser().get(&path_of(&app, &own)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    email_with(&app, PROXY, "has expired").await;
+    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
+    coordinator.get("/language/en").await;
+    let page = coordinator
+        .get(&format!("/staff/sessions/{booking_id}"))
+        .await;
+    assert!(page.text("#proxy-ended").contains(CUSTOMER));
+}
