@@ -11,6 +11,7 @@ mod m20261125_000005_requests;
 mod m20261129_000006_rate_events;
 mod m20261130_000007_session_rooms;
 mod m20261130_000008_link_holders;
+mod m20261130_000009_interpreter_days;
 mod m20261130_000010_not_me_links;
 
 /// Every migration, oldest first.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_rate_events::Migration),
             Box::new(m20261130_000007_session_rooms::Migration),
             Box::new(m20261130_000008_link_holders::Migration),
+            Box::new(m20261130_000009_interpreter_days::Migration),
             Box::new(m20261130_000010_not_me_links::Migration),
         ]
     }

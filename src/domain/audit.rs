@@ -54,6 +54,8 @@ pub enum AuditAction {
     BookingStatusChanged,
     /// An internal note was added to a session.
     BookingNoteAdded,
+    /// The customer was asked to choose another time, as the interpreter can no longer come.
+    BookingNewTimeAsked,
     /// A proxy application was sent.
     ProxyApplied,
     /// Staff started checking a proxy application.
@@ -120,7 +122,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 55] = [
+    pub const ALL: [AuditAction; 56] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -146,6 +148,7 @@ impl AuditAction {
         AuditAction::BookingReassigned,
         AuditAction::BookingStatusChanged,
         AuditAction::BookingNoteAdded,
+        AuditAction::BookingNewTimeAsked,
         AuditAction::ProxyApplied,
         AuditAction::ProxyReviewStarted,
         AuditAction::ProxyDocumentRecorded,
@@ -206,6 +209,7 @@ impl AuditAction {
             AuditAction::BookingReassigned => "booking.reassigned",
             AuditAction::BookingStatusChanged => "booking.status_changed",
             AuditAction::BookingNoteAdded => "booking.note_added",
+            AuditAction::BookingNewTimeAsked => "booking.new_time_asked",
             AuditAction::ProxyApplied => "proxy.applied",
             AuditAction::ProxyReviewStarted => "proxy.review_started",
             AuditAction::ProxyDocumentRecorded => "proxy.document_recorded",

@@ -62,8 +62,9 @@ pub const TOPICS: [&str; 6] = [
     "other",
 ];
 
-/// The sign languages offered by name; anything else is written in.
-pub const SIGN_LANGUAGES: [&str; 2] = ["jsl", "other"];
+/// The sign languages offered by name (see [`super::qualification::SignLanguage`]), and
+/// `other` for one written in.
+pub const SIGN_LANGUAGES: [&str; 3] = ["jsl", "asl", "other"];
 
 /// The longest "other needs" note, in characters.
 pub const NEEDS_MAX_CHARS: usize = 1000;

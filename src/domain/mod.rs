@@ -25,6 +25,7 @@ macro_rules! stored_names {
     };
 }
 
+pub mod attention;
 pub mod audit;
 pub mod booking;
 pub mod contact;
@@ -32,6 +33,7 @@ pub mod dates;
 pub mod delivery;
 pub mod email;
 pub mod forwarded;
+pub mod holidays;
 pub mod lang;
 pub mod password;
 pub mod prefs;
@@ -54,7 +56,7 @@ pub use forwarded::TrustedProxies;
 pub use lang::Lang;
 pub use password::Password;
 pub use prefs::{Contrast, Prefs, TextSize};
-pub use qualification::Qualification;
+pub use qualification::{LanguageFit, Qualification, SignLanguage};
 pub use reference::Reference;
 pub use role::{Permission, Role};
 pub use room::{Joining, Room, RoomTemplate};

@@ -45,6 +45,9 @@ pub struct Model {
     /// A video session's own room name, from which its join address is made; none for a
     /// written-chat session.
     pub room: Option<String>,
+    /// When the desk asked the customer to choose another time because the interpreter can
+    /// no longer come; cleared when the session moves.
+    pub rebook_asked_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub struct Model {
     pub role: String,
     pub password_hash: Option<String>,
     pub active: bool,
+    /// The language of the emails the staff member gets: `ja` or `en`.
+    pub lang: String,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -23,6 +23,8 @@ const JA: &str = concat!(
     include_str!("ja_requests.txt"),
     "\n",
     include_str!("ja_contact.txt"),
+    "\n",
+    include_str!("ja_calendar.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -36,6 +38,8 @@ const EN: &str = concat!(
     include_str!("en_requests.txt"),
     "\n",
     include_str!("en_contact.txt"),
+    "\n",
+    include_str!("en_calendar.txt"),
 );
 
 /// One language's messages.

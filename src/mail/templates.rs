@@ -408,6 +408,9 @@ pub struct SessionFacts<'a> {
     pub joining: &'a Joining,
     /// The manage link, when the session can still be changed.
     pub manage_link: Option<&'a str>,
+    /// What the customer is told when their interpreter does not sign the language they
+    /// asked for, and what happens next.
+    pub language_note: Option<&'a str>,
     /// How to stop a card at any hour, when the session is about a lost or stolen card:
     /// the confirmation says it first.
     pub lost_card: Option<&'a CardStop>,
@@ -428,6 +431,8 @@ pub enum SessionEmail {
     InterpreterChanged,
     /// Called off.
     Cancelled,
+    /// The interpreter can no longer come: the customer is asked to choose another time.
+    NewTimeNeeded,
 }
 
 impl SessionEmail {
@@ -439,6 +444,7 @@ impl SessionEmail {
             SessionEmail::Moved => "session_moved",
             SessionEmail::InterpreterChanged => "session_interpreter_changed",
             SessionEmail::Cancelled => "session_cancelled",
+            SessionEmail::NewTimeNeeded => "session_new_time_needed",
         }
     }
 
@@ -449,6 +455,7 @@ impl SessionEmail {
             SessionEmail::Moved => "moved",
             SessionEmail::InterpreterChanged => "interpreter_changed",
             SessionEmail::Cancelled => "cancelled",
+            SessionEmail::NewTimeNeeded => "new_time_needed",
         }
     }
 }
@@ -483,6 +490,9 @@ pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Ren
             Joining::WrittenChat => before.push(t(lang, "email.session.chat").to_owned()),
             Joining::Nothing => {}
         }
+        if let Some(note) = facts.language_note {
+            before.push(note.to_owned());
+        }
         if facts.manage_link.is_some() {
             after.push(t(lang, "email.session.manage_hint").to_owned());
         }
@@ -505,9 +515,92 @@ pub fn session(lang: Lang, which: SessionEmail, facts: &SessionFacts<'_>) -> Ren
             action: facts
                 .manage_link
                 .filter(|_| which != SessionEmail::Cancelled)
-                .map(|link| (t(lang, "email.session.manage").to_owned(), link.to_owned())),
+                .map(|link| {
+                    let label = if which == SessionEmail::NewTimeNeeded {
+                        "email.session.new_time_needed.action"
+                    } else {
+                        "email.session.manage"
+                    };
+                    (t(lang, label).to_owned(), link.to_owned())
+                }),
             links: Vec::new(),
             after,
+            way_back: facts.way_back.clone(),
+        },
+    )
+}
+
+/// Whether a session was given to an interpreter or taken off them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterpreterNotice {
+    /// The session is now theirs.
+    Given,
+    /// The session is no longer theirs.
+    TakenOff,
+}
+
+impl InterpreterNotice {
+    /// The `kind` stored in the outbox.
+    pub fn kind(self) -> &'static str {
+        match self {
+            InterpreterNotice::Given => "interpreter_session_given",
+            InterpreterNotice::TakenOff => "interpreter_session_taken_off",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            InterpreterNotice::Given => "given",
+            InterpreterNotice::TakenOff => "taken_off",
+        }
+    }
+}
+
+/// What an interpreter is told of a session given to them or taken off them.
+#[derive(Debug, Clone)]
+pub struct InterpreterFacts<'a> {
+    /// The session's reference number.
+    pub reference: &'a str,
+    /// The interpreter's display name.
+    pub interpreter: &'a str,
+    /// The mode's name.
+    pub mode_name: &'a str,
+    /// When, written in the desk's zone.
+    pub when: &'a str,
+    /// The session's page on the staff side.
+    pub link: &'a str,
+    /// How the interpreter writes back.
+    pub way_back: &'a WayBack,
+}
+
+/// An email to an interpreter about a session given to them or taken off them, in their
+/// language.
+pub fn interpreter_session(
+    lang: Lang,
+    which: InterpreterNotice,
+    facts: &InterpreterFacts<'_>,
+) -> Rendered {
+    let key = |part: &str| format!("email.interpreter.{}.{part}", which.key());
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(lang, &key("subject"), &[("reference", facts.reference)]),
+            greeting: tf(lang, "email.greeting", &[("name", facts.interpreter)]),
+            reference: Some(facts.reference.to_owned()),
+            before: vec![
+                t(lang, &key("body")).to_owned(),
+                tf(
+                    lang,
+                    "email.session.what",
+                    &[("mode", facts.mode_name), ("when", facts.when)],
+                ),
+            ],
+            action: Some((
+                t(lang, "email.interpreter.action").to_owned(),
+                facts.link.to_owned(),
+            )),
+            links: Vec::new(),
+            after: Vec::new(),
             way_back: facts.way_back.clone(),
         },
     )
@@ -657,6 +750,7 @@ mod tests {
             interpreter: "Sato",
             joining: &Joining::Video("https://meet.example.jp/0123abcd".into()),
             manage_link: Some("https://desk.example.jp/bookings/abc"),
+            language_note: None,
             lost_card: None,
             way_back: &way_back(DeskContact::default()),
         };
@@ -690,6 +784,7 @@ mod tests {
             interpreter: "佐藤",
             joining: &Joining::WrittenChat,
             manage_link: None,
+            language_note: None,
             lost_card: None,
             way_back: &back,
         };

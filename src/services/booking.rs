@@ -58,6 +58,12 @@ pub enum BookingError {
     /// The session is not booked any more (cancelled, completed, …).
     #[error("the session is not booked")]
     NotBooked,
+    /// The session has not started yet, so how it went cannot be told.
+    #[error("the session has not started")]
+    NotStarted {
+        /// When it starts.
+        starts: OffsetDateTime,
+    },
     /// No such session.
     #[error("no such session")]
     NotFound,
@@ -76,7 +82,7 @@ fn utc(at: OffsetDateTime) -> OffsetDateTime {
     at.to_offset(time::UtcOffset::UTC)
 }
 
-fn is_unique_violation(e: &DbErr) -> bool {
+pub(super) fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
@@ -175,7 +181,7 @@ fn least_booked(free: &[i64], counts: &HashMap<i64, i64>) -> Option<i64> {
 }
 
 /// Writes the cells a session holds.
-async fn hold<C: ConnectionTrait>(
+pub(super) async fn hold<C: ConnectionTrait>(
     conn: &C,
     interpreter: i64,
     booking_id: i64,
@@ -196,7 +202,7 @@ async fn hold<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn release<C: ConnectionTrait>(conn: &C, booking_id: i64) -> Result<(), DbErr> {
+pub(super) async fn release<C: ConnectionTrait>(conn: &C, booking_id: i64) -> Result<(), DbErr> {
     interpreter_hold::Entity::delete_many()
         .filter(interpreter_hold::Column::BookingId.eq(booking_id))
         .exec(conn)
@@ -344,7 +350,7 @@ pub async fn interpreter_card<C: ConnectionTrait>(
 /// expired the session is the customer's: the email goes to her alone, with a link of her
 /// own, and the proxy is told nothing more.
 #[allow(clippy::too_many_arguments)]
-async fn tell_customer<C: ConnectionTrait>(
+pub(super) async fn tell_customer<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     config: &Config,
@@ -491,6 +497,10 @@ async fn send_session_email<C: ConnectionTrait>(
     } else {
         None
     };
+    let language_note = match which {
+        SessionEmail::Cancelled => None,
+        _ => language_note(conn, lang, b, card).await?,
+    };
     let facts = SessionFacts {
         reference: &b.reference,
         greeting_name: letter.greeting,
@@ -501,6 +511,7 @@ async fn send_session_email<C: ConnectionTrait>(
         interpreter,
         joining: &joining,
         manage_link: letter.manage_link,
+        language_note: language_note.as_deref(),
         lost_card: card_stop.as_ref(),
         way_back: &way_back,
     };
@@ -553,6 +564,36 @@ async fn send_session_email<C: ConnectionTrait>(
     )
     .await?;
     Ok(())
+}
+
+/// What the customer is told when the interpreter of their session does not sign the
+/// language they asked for: plainly, and what the desk does next.
+pub async fn language_note<C: ConnectionTrait>(
+    conn: &C,
+    lang: Lang,
+    b: &Booking,
+    card: &InterpreterCard,
+) -> Result<Option<String>, DbErr> {
+    let signs = super::interpreters::sign_languages_of(conn, &[b.interpreter_id])
+        .await?
+        .remove(&b.interpreter_id)
+        .unwrap_or_default();
+    Ok(
+        match crate::domain::qualification::language_fit(b.sign_language.as_deref(), &signs) {
+            crate::domain::LanguageFit::Lacks(language) => Some(i18n::tf(
+                lang,
+                "email.session.language_lacking",
+                &[
+                    (
+                        "language",
+                        i18n::t(lang, &format!("sign_language.{}", language.as_str())),
+                    ),
+                    ("name", &card.display_name),
+                ],
+            )),
+            _ => None,
+        },
+    )
 }
 
 /// Whether the reminder would come too late to be useful: the session starts within the
@@ -647,11 +688,15 @@ async fn try_confirm(
     if !roster.offers(new.start, now, &held) {
         return Err(BookingError::Taken);
     }
-    let free = roster.free_interpreters(new.start, &held);
+    let d = &new.details;
+    // Someone who signs the language asked for, when anyone free does.
+    let free = roster.preferring_language(
+        &roster.free_interpreters(new.start, &held),
+        d.sign_language.as_deref(),
+    );
     let Some(interpreter) = least_booked(&free, counts) else {
         return Err(BookingError::Taken);
     };
-    let d = &new.details;
     let rules = roster.rules;
     let row = booking::ActiveModel {
         id: NotSet,
@@ -685,6 +730,7 @@ async fn try_confirm(
         request_id: Set(new.request_id),
         room: Set((new.mode == SessionMode::SignLanguageVideo)
             .then(|| Room::generate().as_str().to_owned())),
+        rebook_asked_at: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -749,7 +795,7 @@ pub fn cutoff(rules: &ModeRules, b: &Booking) -> OffsetDateTime {
     b.starts_at - rules.cancel_cutoff
 }
 
-async fn booked_for_change<C: ConnectionTrait>(
+pub(super) async fn booked_for_change<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     id: i64,
@@ -763,7 +809,9 @@ async fn booked_for_change<C: ConnectionTrait>(
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
     let rules = desk.rules(mode);
     let cutoff = cutoff(&rules, &b);
-    if by == ChangedBy::Customer && now > cutoff {
+    // A customer the desk asked to choose another time may do so until the session starts.
+    let asked = b.rebook_asked_at.is_some() && now < b.starts_at;
+    if by == ChangedBy::Customer && now > cutoff && !asked {
         return Err(BookingError::TooLate { cutoff });
     }
     Ok((b, desk, rules))
@@ -883,8 +931,12 @@ async fn try_reschedule(
     row.interpreter_id = Set(interpreter);
     row.sequence = Set(row.sequence.as_ref() + 1);
     row.reminder_sent_at = Set(reminder_needless(&calendar.desk, start, now).then_some(now));
+    row.rebook_asked_at = Set(None);
     row.updated_at = Set(now);
     let b = row.update(&txn).await?;
+    if previous_interpreter != interpreter {
+        super::reassignment::tell_interpreters(&txn, now, config, &b, previous_interpreter).await?;
+    }
     audit::record(
         &txn,
         now,
@@ -911,81 +963,6 @@ async fn try_reschedule(
     Ok(b)
 }
 
-/// The interpreters staff may give a session to: qualified, active and free then.
-pub async fn reassign_choices<C: ConnectionTrait>(
-    conn: &C,
-    tz: &'static Tz,
-    b: &Booking,
-) -> Result<Vec<i64>, DbErr> {
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
-    let day = local_date(b.starts_at, tz);
-    let calendar = Calendar::load(conn, tz, mode, day, day, Some(b.id)).await?;
-    Ok(calendar
-        .free_interpreters(b.starts_at)
-        .into_iter()
-        .filter(|id| *id != b.interpreter_id)
-        .collect())
-}
-
-/// Gives a session to another qualified, free interpreter (staff only) and tells the
-/// customer.
-pub async fn reassign(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    id: i64,
-    interpreter: i64,
-) -> Result<Booking, BookingError> {
-    let tz = config.timezone;
-    let result = async {
-        let txn = begin_write(db).await?;
-        let (b, desk, rules) = booked_for_change(&txn, now, id, ChangedBy::Staff).await?;
-        if !reassign_choices(&txn, tz, &b).await?.contains(&interpreter) {
-            return Err(BookingError::InterpreterBusy);
-        }
-        release(&txn, b.id).await?;
-        hold(&txn, interpreter, b.id, b.starts_at, &rules).await?;
-        let previous = b.interpreter_id;
-        let mut row: booking::ActiveModel = b.into();
-        row.interpreter_id = Set(interpreter);
-        row.sequence = Set(row.sequence.as_ref() + 1);
-        row.updated_at = Set(now);
-        let b = row.update(&txn).await?;
-        audit::record(
-            &txn,
-            now,
-            actor,
-            AuditAction::BookingReassigned,
-            Some(Target::booking(b.id)),
-            json!({ "reference": b.reference, "interpreter_from": previous, "interpreter_to": interpreter }),
-        )
-        .await?;
-        let card = interpreter_card(&txn, &b).await?;
-        tell_customer(
-            &txn,
-            now,
-            config,
-            &desk,
-            &b,
-            &card,
-            SessionEmail::InterpreterChanged,
-            true,
-        )
-        .await?;
-        commit_holds_change(txn).await?;
-        Ok(b)
-    }
-    .await;
-    match result {
-        // The interpreter was booked by someone else between the check and the write.
-        Err(BookingError::Database(e)) if is_unique_violation(&e) => {
-            Err(BookingError::InterpreterBusy)
-        }
-        other => other,
-    }
-}
-
 /// Records how a session went: completed, or a no-show by the customer or the interpreter.
 pub async fn set_outcome(
     db: &DatabaseConnection,
@@ -1000,6 +977,11 @@ pub async fn set_outcome(
         || outcome == BookingStatus::Cancelled
     {
         return Err(BookingError::NotBooked);
+    }
+    if b.starts_at > now {
+        return Err(BookingError::NotStarted {
+            starts: b.starts_at,
+        });
     }
     let previous = b.status.clone();
     let mut row: booking::ActiveModel = b.into();

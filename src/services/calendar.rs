@@ -23,7 +23,7 @@ use crate::db::WriteTxn;
 use crate::domain::schedule::{
     self, Candidate, DayChange, DayQuestion, GRID_MINUTES, Interval, ModeRules, SessionMode,
 };
-use crate::domain::{Qualification, Role};
+use crate::domain::{LanguageFit, Qualification, Role, SignLanguage, qualification};
 use crate::entities::{interpreter_hold, staff_qualification, staff_user};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -155,6 +155,8 @@ pub struct Roster {
     pub days: (Date, Date),
     /// What customers are told of each interpreter.
     pub cards: HashMap<i64, InterpreterCard>,
+    /// The sign languages each interpreter signs (for sign-language sessions).
+    pub signs: HashMap<i64, Vec<SignLanguage>>,
     weekly: Weekly,
     exceptions: HashMap<i64, Vec<Exception>>,
 }
@@ -180,6 +182,11 @@ impl Roster {
             )
         };
         let cards = cards(conn, &interpreters).await?;
+        let signs = if mode == SessionMode::SignLanguageVideo && !interpreters.is_empty() {
+            interpreters::sign_languages_of(conn, &interpreters).await?
+        } else {
+            HashMap::new()
+        };
         Ok(Roster {
             desk,
             mode,
@@ -188,6 +195,7 @@ impl Roster {
             interpreters,
             days: (from, until),
             cards,
+            signs,
             weekly,
             exceptions,
         })
@@ -263,6 +271,28 @@ impl Roster {
             .filter(|c| c.free_for(start, &self.rules))
             .map(|c| c.interpreter_id)
             .collect()
+    }
+
+    /// How an interpreter's sign languages meet a session's requested one.
+    pub fn language_fit(&self, interpreter: i64, requested: Option<&str>) -> LanguageFit {
+        let signs = self.signs.get(&interpreter).map_or(&[][..], Vec::as_slice);
+        qualification::language_fit(requested, signs)
+    }
+
+    /// Of the interpreters given, those who sign the requested language; all of them when
+    /// none does (or when the language cannot be checked), so a session still finds someone
+    /// and staff are told.
+    pub fn preferring_language(&self, free: &[i64], requested: Option<&str>) -> Vec<i64> {
+        let fitting: Vec<i64> = free
+            .iter()
+            .copied()
+            .filter(|id| self.language_fit(*id, requested) == LanguageFit::Fits)
+            .collect();
+        if fitting.is_empty() {
+            free.to_vec()
+        } else {
+            fitting
+        }
     }
 
     /// Whether a customer could choose `start` now, given what is held.
@@ -371,6 +401,15 @@ static HOLD_CHANGES: AtomicU64 = AtomicU64::new(0);
 pub async fn commit_roster_change(txn: WriteTxn) -> Result<(), DbErr> {
     txn.commit().await?;
     ROSTER_CHANGES.fetch_add(1, Ordering::AcqRel);
+    Ok(())
+}
+
+/// Commits a transaction that changed both a roster and what sessions hold (a day off
+/// saved together with the sessions given to other interpreters).
+pub async fn commit_schedule_change(txn: WriteTxn) -> Result<(), DbErr> {
+    txn.commit().await?;
+    ROSTER_CHANGES.fetch_add(1, Ordering::AcqRel);
+    HOLD_CHANGES.fetch_add(1, Ordering::AcqRel);
     Ok(())
 }
 

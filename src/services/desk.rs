@@ -1,13 +1,15 @@
 //! The desk's settings: each session mode's rules, reminders, the room-address template of
-//! video sessions, opening hours and closed days.
+//! video sessions, opening hours and closed days (the national holidays and the year-end
+//! break by rule, days staff close, and holidays staff open all the same).
 //! Missing settings fall back to the defaults, so a new desk works at once.
 
 use super::Actor;
 use super::audit::{self, Target};
 use crate::db::begin_write;
+use crate::domain::holidays::{AnnualBreak, ClosedDays, MonthDay};
 use crate::domain::schedule::{LocalSpan, ModeRules, SessionMode, hhmm, parse_hhmm};
 use crate::domain::{AuditAction, RoomTemplate};
-use crate::entities::{desk_closed_day, desk_hour, setting};
+use crate::entities::{desk_closed_day, desk_hour, desk_open_day, setting};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -22,6 +24,9 @@ pub const DEFAULT_REMINDER_HOURS: i64 = 24;
 
 const REMINDER_KEY: &str = "reminder.hours_before";
 const ROOM_TEMPLATE_KEY: &str = "video.room_template";
+const HOLIDAYS_KEY: &str = "closed.national_holidays";
+/// The year-end break as `12-29..01-03`, or empty for none.
+const YEAR_END_KEY: &str = "closed.year_end";
 
 /// Everything the slot arithmetic and the emails need to know about the desk.
 #[derive(Debug, Clone)]
@@ -35,8 +40,8 @@ pub struct Desk {
     pub room_template: Option<RoomTemplate>,
     /// Opening hours by weekday (1 = Monday … 7 = Sunday).
     pub hours: BTreeMap<u8, Vec<LocalSpan>>,
-    /// Days the desk is closed, with a note such as the holiday's name.
-    pub closed: BTreeMap<Date, String>,
+    /// The days the desk is closed, and why.
+    pub closed: ClosedDays,
 }
 
 impl Desk {
@@ -47,7 +52,7 @@ impl Desk {
 
     /// The opening hours on a day, as `(opens, closes)`; empty when closed.
     pub fn opening_on(&self, day: Date) -> Vec<(Time, Time)> {
-        if self.closed.contains_key(&day) {
+        if self.closed.closure(day).is_some() {
             return Vec::new();
         }
         self.hours
@@ -129,19 +134,46 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Desk, DbErr> {
                 .push(LocalSpan { starts, ends });
         }
     }
-    let closed = desk_closed_day::Entity::find()
+    let desk_days = desk_closed_day::Entity::find()
         .order_by_asc(desk_closed_day::Column::Day)
         .all(conn)
         .await?
         .into_iter()
         .filter_map(|d| parse_day(&d.day).map(|day| (day, d.note)))
         .collect();
+    let reopened = desk_open_day::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|d| parse_day(&d.day))
+        .collect();
+    let out_of_the_box = ClosedDays::out_of_the_box();
+    let closed = ClosedDays {
+        desk: desk_days,
+        reopened,
+        national_holidays: stored
+            .get(HOLIDAYS_KEY)
+            .map_or(out_of_the_box.national_holidays, |v| v == "1"),
+        year_end: match stored.get(YEAR_END_KEY) {
+            None => out_of_the_box.year_end,
+            Some(v) => year_end_from(v),
+        },
+    };
     Ok(Desk {
         modes,
         reminder_hours,
         room_template,
         hours,
         closed,
+    })
+}
+
+/// Reads a stored year-end break, `12-29..01-03`; anything else is none.
+fn year_end_from(stored: &str) -> Option<AnnualBreak> {
+    let (first, last) = stored.split_once("..")?;
+    Some(AnnualBreak {
+        first: MonthDay::parse(first).ok()?,
+        last: MonthDay::parse(last).ok()?,
     })
 }
 
@@ -341,6 +373,10 @@ pub async fn close_day(
     )
     .exec_without_returning(&txn)
     .await?;
+    desk_open_day::Entity::delete_many()
+        .filter(desk_open_day::Column::Day.eq(day_key(day)))
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
         now,
@@ -356,7 +392,8 @@ pub async fn close_day(
     super::calendar::commit_roster_change(txn).await
 }
 
-/// Opens a day again.
+/// Opens a day again: a day staff closed is no longer closed, and a holiday or break day
+/// opens all the same (which is stored, since the rule would close it).
 pub async fn reopen_day(
     db: &DatabaseConnection,
     now: OffsetDateTime,
@@ -368,6 +405,20 @@ pub async fn reopen_day(
         .filter(desk_closed_day::Column::Day.eq(day_key(day)))
         .exec(&txn)
         .await?;
+    let rule = load(&txn).await?.closed.by_rule(day);
+    if rule.is_some() {
+        desk_open_day::Entity::insert(desk_open_day::ActiveModel {
+            day: Set(day_key(day)),
+            opened_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(desk_open_day::Column::Day)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
     audit::record(
         &txn,
         now,
@@ -377,7 +428,72 @@ pub async fn reopen_day(
             kind: "closed_day",
             id: day_key(day),
         }),
-        json!({ "reopened": day_key(day) }),
+        json!({ "reopened": day_key(day), "holiday_or_break": rule.is_some() }),
+    )
+    .await?;
+    super::calendar::commit_roster_change(txn).await
+}
+
+/// Closes again a holiday or break day that was opened; `false` when it was not open.
+pub async fn close_by_rule_again(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    day: Date,
+) -> Result<bool, DbErr> {
+    let txn = begin_write(db).await?;
+    let removed = desk_open_day::Entity::delete_many()
+        .filter(desk_open_day::Column::Day.eq(day_key(day)))
+        .exec(&txn)
+        .await?
+        .rows_affected
+        > 0;
+    if removed {
+        audit::record(
+            &txn,
+            now,
+            actor,
+            AuditAction::DeskSettingsChanged,
+            Some(Target {
+                kind: "closed_day",
+                id: day_key(day),
+            }),
+            json!({ "closed_again": day_key(day) }),
+        )
+        .await?;
+    }
+    super::calendar::commit_roster_change(txn).await?;
+    Ok(removed)
+}
+
+/// Saves whether the national holidays close the desk, and its year-end break (none when
+/// `None`).
+pub async fn save_closure_rules(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    national_holidays: bool,
+    year_end: Option<AnnualBreak>,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    let year_end = year_end
+        .map(|b| format!("{}..{}", b.first.as_string(), b.last.as_string()))
+        .unwrap_or_default();
+    put(
+        &txn,
+        now,
+        HOLIDAYS_KEY.to_owned(),
+        if national_holidays { "1" } else { "0" }.to_owned(),
+    )
+    .await?;
+    put(&txn, now, YEAR_END_KEY.to_owned(), year_end.clone()).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::DeskSettingsChanged,
+        None,
+        json!({ "national_holidays": national_holidays, "year_end": year_end }),
     )
     .await?;
     super::calendar::commit_roster_change(txn).await

@@ -1,14 +1,16 @@
-//! Interpreters: their qualifications, weekly availability and date exceptions.
-//! An interpreter edits their own; a coordinator edits anyone's.
+//! Interpreters: their qualifications and sign languages, weekly availability, date
+//! exceptions, and the language of their emails. An interpreter edits their own hours; a
+//! coordinator edits anyone's.
 
 use super::Actor;
 use super::audit::{self, Target};
 use super::desk::{day_key, parse_day};
 use crate::db::begin_write;
 use crate::domain::schedule::{DayChange, LocalSpan, hhmm, parse_hhmm};
-use crate::domain::{AuditAction, Qualification, Role};
+use crate::domain::{AuditAction, Lang, Qualification, Role, SignLanguage};
 use crate::entities::{
-    availability_exception, availability_weekly, staff_qualification, staff_user,
+    availability_exception, availability_weekly, interpreter_sign_language, staff_qualification,
+    staff_user,
 };
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -31,6 +33,10 @@ pub struct Interpreter {
     pub active: bool,
     /// What they are qualified for.
     pub qualifications: Vec<Qualification>,
+    /// The sign languages they sign.
+    pub sign_languages: Vec<SignLanguage>,
+    /// The language of their emails.
+    pub lang: Lang,
 }
 
 /// A date exception as stored.
@@ -73,10 +79,13 @@ pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<Interpreter>, DbEr
         .all(conn)
         .await?;
     let mut quals = qualifications_by_staff(conn).await?;
+    let mut signs = sign_languages_of(conn, &[]).await?;
     Ok(staff
         .into_iter()
         .map(|s| Interpreter {
             qualifications: quals.remove(&s.id).unwrap_or_default(),
+            sign_languages: signs.remove(&s.id).unwrap_or_default(),
+            lang: Lang::from_code(&s.lang).unwrap_or_default(),
             id: s.id,
             display_name: s.display_name,
             full_name: s.full_name,
@@ -90,18 +99,116 @@ pub async fn get<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Interpr
     Ok(list(conn).await?.into_iter().find(|i| i.id == id))
 }
 
-/// Replaces a staff member's qualifications.
-pub async fn set_qualifications(
+/// The sign languages of the given staff members (all when `ids` is empty), by id.
+pub async fn sign_languages_of<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<SignLanguage>>, DbErr> {
+    let mut query = interpreter_sign_language::Entity::find();
+    if !ids.is_empty() {
+        query = query.filter(interpreter_sign_language::Column::StaffUserId.is_in(ids.to_vec()));
+    }
+    let mut out: HashMap<i64, Vec<SignLanguage>> = HashMap::new();
+    for row in query.all(conn).await? {
+        if let Some(lang) = SignLanguage::parse(&row.code) {
+            out.entry(row.staff_user_id).or_default().push(lang);
+        }
+    }
+    for list in out.values_mut() {
+        list.sort();
+    }
+    Ok(out)
+}
+
+async fn write_sign_languages<C: ConnectionTrait>(
+    conn: &C,
+    staff_id: i64,
+    languages: &[SignLanguage],
+) -> Result<(), DbErr> {
+    interpreter_sign_language::Entity::delete_many()
+        .filter(interpreter_sign_language::Column::StaffUserId.eq(staff_id))
+        .exec(conn)
+        .await?;
+    let rows: Vec<_> = languages
+        .iter()
+        .map(|l| interpreter_sign_language::ActiveModel {
+            staff_user_id: Set(staff_id),
+            code: Set(l.as_str().to_owned()),
+        })
+        .collect();
+    if !rows.is_empty() {
+        interpreter_sign_language::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces a staff member's qualifications and the sign languages they sign, with an
+/// audit row.
+pub async fn set_qualifications_and_languages(
     db: &DatabaseConnection,
     now: OffsetDateTime,
     actor: &Actor,
     staff_id: i64,
     qualifications: &[Qualification],
+    languages: &[SignLanguage],
 ) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
+    write_qualifications(&txn, now, staff_id, qualifications).await?;
+    write_sign_languages(&txn, staff_id, languages).await?;
+    let names: Vec<&str> = qualifications.iter().map(|q| q.as_str()).collect();
+    let codes: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::QualificationsChanged,
+        target(staff_id),
+        json!({ "qualifications": names, "sign_languages": codes }),
+    )
+    .await?;
+    super::calendar::commit_roster_change(txn).await
+}
+
+/// Sets the language of a staff member's emails.
+pub async fn set_email_lang(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    lang: Lang,
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    staff_user::Entity::update_many()
+        .col_expr(
+            staff_user::Column::Lang,
+            sea_orm::sea_query::Expr::value(lang.code()),
+        )
+        .filter(staff_user::Column::Id.eq(staff_id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::StaffUpdated,
+        target(staff_id),
+        json!({ "email_lang": lang.code() }),
+    )
+    .await?;
+    txn.commit().await
+}
+
+async fn write_qualifications<C: ConnectionTrait>(
+    txn: &C,
+    now: OffsetDateTime,
+    staff_id: i64,
+    qualifications: &[Qualification],
+) -> Result<(), DbErr> {
     staff_qualification::Entity::delete_many()
         .filter(staff_qualification::Column::StaffUserId.eq(staff_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let rows: Vec<_> = qualifications
         .iter()
@@ -113,8 +220,27 @@ pub async fn set_qualifications(
         .collect();
     if !rows.is_empty() {
         staff_qualification::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
+    }
+    Ok(())
+}
+
+/// Replaces a staff member's qualifications. Someone made a sign-language interpreter with
+/// no sign language on record signs Japanese Sign Language, the desk's own.
+pub async fn set_qualifications(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    qualifications: &[Qualification],
+) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    write_qualifications(&txn, now, staff_id, qualifications).await?;
+    if qualifications.contains(&Qualification::SignLanguageInterpreter)
+        && sign_languages_of(&txn, &[staff_id]).await?.is_empty()
+    {
+        write_sign_languages(&txn, staff_id, &[SignLanguage::Jsl]).await?;
     }
     let names: Vec<&str> = qualifications.iter().map(|q| q.as_str()).collect();
     audit::record(
@@ -155,6 +281,33 @@ pub async fn weekly_of<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Week
     Ok(out)
 }
 
+/// A change to an interpreter's hours: their usual week, or one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoursChange {
+    /// New usual weekly hours.
+    Weekly(BTreeMap<u8, Vec<LocalSpan>>),
+    /// A day off or extra hours on one date.
+    Exception(Date, DayChange),
+}
+
+impl HoursChange {
+    /// Writes the change and its audit row inside the caller's transaction.
+    pub async fn write<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        now: OffsetDateTime,
+        actor: &Actor,
+        staff_id: i64,
+    ) -> Result<(), DbErr> {
+        match self {
+            HoursChange::Weekly(week) => write_weekly(conn, now, actor, staff_id, week).await,
+            HoursChange::Exception(day, change) => {
+                write_exception(conn, now, actor, staff_id, *day, *change).await
+            }
+        }
+    }
+}
+
 /// Replaces one interpreter's weekly availability.
 pub async fn save_weekly(
     db: &DatabaseConnection,
@@ -164,9 +317,20 @@ pub async fn save_weekly(
     week: &BTreeMap<u8, Vec<LocalSpan>>,
 ) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
+    write_weekly(&txn, now, actor, staff_id, week).await?;
+    super::calendar::commit_roster_change(txn).await
+}
+
+async fn write_weekly<C: ConnectionTrait>(
+    txn: &C,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    week: &BTreeMap<u8, Vec<LocalSpan>>,
+) -> Result<(), DbErr> {
     availability_weekly::Entity::delete_many()
         .filter(availability_weekly::Column::StaffUserId.eq(staff_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let rows: Vec<_> = week
         .iter()
@@ -182,7 +346,7 @@ pub async fn save_weekly(
         .collect();
     if !rows.is_empty() {
         availability_weekly::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
     }
     let written: BTreeMap<String, Vec<String>> = week
@@ -198,15 +362,14 @@ pub async fn save_weekly(
         })
         .collect();
     audit::record(
-        &txn,
+        txn,
         now,
         actor,
         AuditAction::AvailabilityChanged,
         target(staff_id),
         json!({ "weekly": written }),
     )
-    .await?;
-    super::calendar::commit_roster_change(txn).await
+    .await
 }
 
 fn exception_from(row: availability_exception::Model) -> Option<(i64, Exception)> {
@@ -267,6 +430,18 @@ pub async fn add_exception(
     change: DayChange,
 ) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
+    write_exception(&txn, now, actor, staff_id, day, change).await?;
+    super::calendar::commit_roster_change(txn).await
+}
+
+async fn write_exception<C: ConnectionTrait>(
+    txn: &C,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    day: Date,
+    change: DayChange,
+) -> Result<(), DbErr> {
     let (kind, starts, ends) = match change {
         DayChange::Off => ("off", None, None),
         DayChange::Extra(s) => ("extra", Some(hhmm(s.starts)), Some(hhmm(s.ends))),
@@ -279,18 +454,17 @@ pub async fn add_exception(
         starts: Set(starts.clone()),
         ends: Set(ends.clone()),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         now,
         actor,
         AuditAction::AvailabilityChanged,
         target(staff_id),
         json!({ "exception_added": day_key(day), "kind": kind, "starts": starts, "ends": ends }),
     )
-    .await?;
-    super::calendar::commit_roster_change(txn).await
+    .await
 }
 
 /// Removes one of an interpreter's date exceptions; `false` when it was not theirs.

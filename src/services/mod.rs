@@ -1,6 +1,7 @@
 //! The desk's use-cases. Each one that changes data runs in one transaction and writes its
 //! audit row inside it. Services never read HTTP types or build HTML.
 
+pub mod attention;
 pub mod audit;
 pub mod auth;
 pub mod booking;
@@ -16,6 +17,7 @@ pub mod passwords;
 pub mod proxies;
 pub mod proxy_auth;
 pub mod proxy_handover;
+pub mod reassignment;
 pub mod requests;
 pub mod schedule_board;
 pub mod setup;

@@ -91,6 +91,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         role: Set(new.role.as_str().to_owned()),
         password_hash: Set(new.password_hash.clone()),
         active: Set(true),
+        lang: Set(crate::domain::Lang::default().code().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -114,7 +115,13 @@ pub async fn create(
     lang: crate::domain::Lang,
 ) -> Result<staff_user::Model, StaffError> {
     let txn = begin_write(db).await?;
-    let user = insert(&txn, now, new).await?;
+    let mut user = insert(&txn, now, new).await?;
+    // The language they are invited in is the language of their emails, until changed.
+    if user.lang != lang.code() {
+        let mut row: staff_user::ActiveModel = user.into();
+        row.lang = Set(lang.code().to_owned());
+        user = row.update(&txn).await?;
+    }
     audit::record(
         &txn,
         now,

@@ -170,6 +170,8 @@ pub struct TimeChoice {
     pub label: String,
     /// A note such as "with Sato".
     pub hint: Option<String>,
+    /// Whether it starts at noon or later (in the desk's zone).
+    pub afternoon: bool,
 }
 
 /// A list of free times on a day.
@@ -206,6 +208,70 @@ pub fn time_range(start: OffsetDateTime, end: OffsetDateTime, tz: &time_tz::Tz) 
     )
 }
 
+/// The name of the desk's time zone, as customers read it: "Japan time" for Tokyo.
+fn zone_name(ctx: &PageContext) -> String {
+    use time_tz::TimeZone;
+    match ctx.tz.name() {
+        "Asia/Tokyo" => ctx.t("book.time.zone_japan").to_owned(),
+        other => ctx.tf("book.time.zone_other", &[("zone", other)]),
+    }
+}
+
+/// The free times as radios, in a morning group and an afternoon group, under one question
+/// that names the time zone. The first radio carries the field's id, so the error summary
+/// links to it.
+fn grouped_times(ctx: &PageContext, list: &TimeList<'_>, title: &str, errors: &Errors) -> Markup {
+    let error = errors.message(ctx, "start");
+    let described = if error.is_some() {
+        "start-hint start-error"
+    } else {
+        "start-hint"
+    };
+    let groups = [
+        (false, ctx.t("book.time.morning")),
+        (true, ctx.t("book.time.afternoon")),
+    ];
+    let mut n = 0;
+    html! {
+        div .form-group .form-group--error[error.is_some()] {
+            fieldset .fieldset aria-describedby=(described) {
+                legend .fieldset__legend .fieldset__legend--heading { h1 .heading-l { (title) } }
+                div .hint #start-hint {
+                    (ctx.t("book.time.hint")) " "
+                    (ctx.tf("book.time.zone", &[("zone", &zone_name(ctx))]))
+                }
+                @if let Some(error) = &error {
+                    p .error-message #start-error {
+                        span .visually-hidden { (ctx.t("error.prefix")) } (error)
+                    }
+                }
+                @for (afternoon, legend) in groups {
+                    @let times: Vec<&TimeChoice> = list.times.iter().filter(|t| t.afternoon == afternoon).collect();
+                    @if !times.is_empty() {
+                        fieldset .fieldset .time-group {
+                            legend .fieldset__legend { (legend) }
+                            div .choices {
+                                @for t in times {
+                                    @let id = { n += 1; if n == 1 { "start".to_owned() } else { format!("start-{n}") } };
+                                    div .choice {
+                                        input .choice__input type="radio" id=(id) name="start" value=(t.value)
+                                            checked[list.selected == Some(t.value.as_str())]
+                                            aria-describedby=[t.hint.as_ref().map(|_| format!("{id}-item-hint"))];
+                                        label .choice__label for=(id) { (t.label) }
+                                        @if let Some(hint) = &t.hint {
+                                            div .hint .choice__hint #{ (id) "-item-hint" } { (hint) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The time page.
 pub fn time(ctx: &PageContext, list: &TimeList<'_>, errors: &Errors) -> Markup {
     let title = ctx.tf(
@@ -230,20 +296,7 @@ pub fn time(ctx: &PageContext, list: &TimeList<'_>, errors: &Errors) -> Markup {
                 @for (name, value) in &list.hidden {
                     input type="hidden" name=(name) value=(value);
                 }
-                (choices(ctx, ChoiceGroup {
-                    name: "start",
-                    legend: &title,
-                    legend_is_heading: true,
-                    hint: Some(ctx.t("book.time.hint")),
-                    choices: list.times.iter().map(|t| Choice {
-                        value: t.value.as_str(),
-                        label: t.label.clone(),
-                        hint: t.hint.clone(),
-                    }).collect(),
-                    selected: list.selected.into_iter().collect(),
-                    error: errors.message(ctx, "start"),
-                    multiple: false,
-                }))
+                (grouped_times(ctx, list, &title, errors))
                 @if let Some(extra) = &list.extra { (extra) }
                 (button(list.submit))
             }))
@@ -437,6 +490,11 @@ pub fn check(ctx: &PageContext, answers: &Answers<'_>, request: Option<&str>) ->
 
 /// What the confirmation and manage pages show of a booked session.
 pub struct Session<'a> {
+    /// What the customer is told when their interpreter does not sign the language they
+    /// asked for, and what happens next.
+    pub language_note: Option<&'a str>,
+    /// Whether the desk asked them to choose another time.
+    pub new_time_asked: bool,
     /// The reference number.
     pub reference: &'a str,
     /// The mode.
@@ -471,6 +529,9 @@ pub fn confirmation(ctx: &PageContext, s: &Session<'_>) -> Markup {
             (card_stop_box(ctx, "lost.stop.session_warning"))
         }
         (super::components::summary_list(ctx, &session_rows(ctx, s)))
+        @if let Some(note) = s.language_note {
+            div .warning-text #language-note { (note) }
+        }
         h2 .heading-m { (ctx.t("book.done.next_heading")) }
         ul .list .list--bullet {
             li { (ctx.t("book.done.next_email")) }
@@ -560,9 +621,18 @@ pub fn manage(
         @if let Some(key) = notice {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (ctx.t(key)) } }))
         }
+        @if s.new_time_asked {
+            (notification_banner(ctx, Banner::Important, html! {
+                p .banner__heading { (ctx.t("book.manage.new_time_needed")) }
+                p { (ctx.t("book.manage.new_time_needed_how")) }
+            }))
+        }
         h1 .heading-l { (title) }
         p { strong .tag .tag--blue { (status) } }
         (super::components::summary_list(ctx, &session_rows(ctx, s)))
+        @if let Some(note) = s.language_note {
+            div .warning-text #language-note { (note) }
+        }
         @match state {
             ManageState::Open { until } => {
                 h2 .heading-m { (ctx.t("book.manage.change_heading")) }

@@ -401,6 +401,8 @@ fn time_choices(
             value: s.unix_timestamp().to_string(),
             label: view::time_range(*s, *s + calendar.rules.length, state.config.timezone),
             hint: None,
+            afternoon: time_tz::OffsetDateTimeExt::to_timezone(s, state.config.timezone).hour()
+                >= 12,
         })
         .collect()
 }
@@ -692,11 +694,25 @@ pub async fn confirm(
     }
 }
 
+/// Whether the desk asked the customer to choose another time for a session still to come:
+/// then they may move it until it starts, whatever the usual cut-off.
+fn new_time_asked(state: &AppState, b: &booking::Booking) -> bool {
+    b.rebook_asked_at.is_some() && b.starts_at > state.now()
+}
+
 /// The facts of a session for the public pages.
 async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Result<SessionView> {
     let card = booking::interpreter_card(&state.db, b).await?;
     let desk = crate::services::desk::load(&state.db).await?;
+    let booked = BookingStatus::parse(&b.status) == Some(BookingStatus::Booked);
+    let language_note = if booked && b.starts_at > state.now() {
+        booking::language_note(&state.db, lang, b, &card).await?
+    } else {
+        None
+    };
     Ok(SessionView {
+        language_note,
+        new_time_asked: booked && new_time_asked(state, b),
         reference: b.reference.clone(),
         mode: SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat),
         when: booking::when(lang, b.starts_at, b.ends_at, state.config.timezone),
@@ -710,6 +726,8 @@ async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Re
 
 /// Owned facts, lent to the views as a [`Session`].
 struct SessionView {
+    language_note: Option<String>,
+    new_time_asked: bool,
     reference: String,
     mode: SessionMode,
     when: String,
@@ -723,6 +741,8 @@ struct SessionView {
 impl SessionView {
     fn view(&self) -> Session<'_> {
         Session {
+            language_note: self.language_note.as_deref(),
+            new_time_asked: self.new_time_asked,
             reference: &self.reference,
             mode: self.mode,
             when: self.when.clone(),
@@ -847,8 +867,13 @@ pub async fn manage(
     let facts = session_facts(&state, ctx.lang, &b).await?;
     let desk = desk::load(&state.db).await?;
     let cutoff = booking::cutoff(&desk.rules(facts.mode), &b);
+    let asked = new_time_asked(&state, &b);
     let manage_state = if facts.status != BookingStatus::Booked || b.starts_at <= state.now() {
         ManageState::Closed
+    } else if asked {
+        ManageState::Open {
+            until: ctx.datetime(b.starts_at),
+        }
     } else if state.now() > cutoff {
         ManageState::TooLate
     } else {
@@ -891,7 +916,7 @@ async fn changeable(
     }
     let desk = desk::load(&state.db).await?;
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
-    if state.now() > booking::cutoff(&desk.rules(mode), b) {
+    if state.now() > booking::cutoff(&desk.rules(mode), b) && !new_time_asked(state, b) {
         return Ok(Some(too_late(ctx, base)));
     }
     Ok(None)
@@ -1193,6 +1218,8 @@ pub async fn move_save(
         Err(BookingError::Database(e)) => return Err(e.into()),
         Err(BookingError::NotFound) => return Err(Error::NotFound),
         Err(BookingError::NotAllowed) => return Err(Error::Forbidden),
+        // Only an outcome waits for the start; moving a session never does.
+        Err(e @ BookingError::NotStarted { .. }) => return Err(Error::Internal(e.to_string())),
     };
     let selected = form.start.clone();
     let page = move_time_page(

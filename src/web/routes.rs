@@ -372,6 +372,11 @@ fn schedule_routes(table: Table) -> Table {
     table
         .get("/staff/schedule", Staff(ManageSchedule), schedule::board)
         .get(
+            "/staff/schedule/attention",
+            Staff(ManageSchedule),
+            schedule::attention_list,
+        )
+        .get(
             "/staff/sessions/{id}",
             Staff(ViewDashboard),
             schedule::session,
@@ -380,6 +385,11 @@ fn schedule_routes(table: Table) -> Table {
             "/staff/sessions/{id}/reassign",
             Staff(ManageSchedule),
             schedule::reassign,
+        )
+        .post(
+            "/staff/sessions/{id}/ask-new-time",
+            Staff(ManageSchedule),
+            schedule::ask_new_time,
         )
         .post(
             "/staff/sessions/{id}/outcome",
@@ -432,6 +442,11 @@ fn schedule_routes(table: Table) -> Table {
             schedule::save_qualifications,
         )
         .post(
+            "/staff/interpreters/{id}/email-language",
+            Staff(ViewDashboard),
+            schedule::save_email_lang,
+        )
+        .post(
             "/staff/interpreters/{id}/exceptions",
             Staff(ViewDashboard),
             schedule::add_exception,
@@ -466,15 +481,30 @@ fn schedule_routes(table: Table) -> Table {
             Staff(ManageDeskSettings),
             schedule::save_hours,
         )
+        .get(
+            "/staff/settings/closed-days",
+            Staff(ManageDeskSettings),
+            schedule::closed_days,
+        )
         .post(
             "/staff/settings/closed-days",
             Staff(ManageDeskSettings),
             schedule::close_day,
         )
         .post(
+            "/staff/settings/closed-days/rules",
+            Staff(ManageDeskSettings),
+            schedule::save_closure_rules,
+        )
+        .post(
             "/staff/settings/closed-days/{day}/delete",
             Staff(ManageDeskSettings),
             schedule::reopen_day,
+        )
+        .post(
+            "/staff/settings/closed-days/{day}/restore",
+            Staff(ManageDeskSettings),
+            schedule::close_again,
         )
 }
 

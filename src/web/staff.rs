@@ -98,6 +98,13 @@ pub async fn dashboard(
             "dashboard.count.sessions_today",
             "/staff/schedule".to_owned(),
         ));
+        let needing =
+            crate::services::attention::upcoming(&state.db, state.config.timezone, now).await?;
+        figures.push((
+            needing.len() as u64,
+            "attention.dashboard.count",
+            "/staff/schedule/attention".to_owned(),
+        ));
     } else if staff.role.may(Permission::ManageOwnSessions) {
         figures.push((
             sessions_today(Some(staff.id)).await?,

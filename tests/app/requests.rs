@@ -29,6 +29,7 @@ db_tests!(
     a_proxy_sends_requests_only_within_scope,
     the_queue_filters_by_status_topic_channel_assignee_and_age,
     overdue_counts_only_opening_hours_across_closed_days,
+    the_year_end_break_and_holidays_do_not_count_towards_a_reply,
     a_session_request_goes_on_to_booking_with_its_reference,
     staff_are_told_when_the_customer_writes_again,
 );
@@ -814,6 +815,8 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // arrives on a Friday at 15:30, and the Monday after is a holiday: its working day runs
     // from Friday 15:30-17:00 to Tuesday 09:00-15:30.
     let state = app.state();
+    // Only the day closed here: whichever Friday comes next, no holiday of its own counts.
+    app.open_on_holidays().await;
     let friday = next(state.now(), Weekday::Friday, 15) + Duration::minutes(30);
     app.clock.advance(friday - state.now());
     let monday = friday.to_timezone(TOKYO).date() + Duration::days(3);
@@ -916,6 +919,35 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     assert_eq!(
         listed(&staff.get("/staff/requests?overdue=1").await),
         [lost.reference]
+    );
+}
+
+async fn the_year_end_break_and_holidays_do_not_count_towards_a_reply(app: TestApp) {
+    // Monday 28 December 2026, 15:30: a request about statements has eight working hours,
+    // 90 minutes of them that day; 29 December to 3 January is the year-end break, so the
+    // rest run on Monday 4 January, 09:00 to 15:30.
+    let last_day = Date::from_calendar_date(2026, time::Month::December, 28).unwrap();
+    let first_day = Date::from_calendar_date(2027, time::Month::January, 4).unwrap();
+    app.set_now(at(last_day, 15, 30));
+    let r = send(
+        &app,
+        &new_request(Topic::Statements, ReplyChannel::Email, "Year end"),
+    )
+    .await;
+    let due = r.due_at.unwrap();
+    assert!(
+        (due - at(first_day, 15, 30)).abs() < Duration::seconds(5),
+        "due {due}"
+    );
+    // New Year's Day at noon, four days on: not late.
+    app.set_now(at(first_day - Duration::days(3), 12, 0));
+    let staff = english_staff(&app, Role::Supervisor).await;
+    assert!(listed(&staff.get("/staff/requests?overdue=1").await).is_empty());
+    app.set_now(at(first_day, 15, 31));
+    let staff = english_staff(&app, Role::Supervisor).await;
+    assert_eq!(
+        listed(&staff.get("/staff/requests?overdue=1").await),
+        std::slice::from_ref(&r.reference)
     );
 }
 

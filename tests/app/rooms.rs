@@ -194,7 +194,8 @@ async fn every_video_session_has_a_room_of_its_own(app: TestApp) {
         "{}",
         reassigned.body
     );
-    app.wait_for_dropped(4).await;
+    // The customer is told, and both interpreters.
+    app.wait_for_dropped(6).await;
     let changed = email_about(
         &app,
         &first.booking.reference,
@@ -222,7 +223,7 @@ async fn every_video_session_has_a_room_of_its_own(app: TestApp) {
         "{}",
         cancelled.body
     );
-    app.wait_for_dropped(5).await;
+    app.wait_for_dropped(7).await;
     let email = email_about(&app, &first.booking.reference, "Your session is cancelled");
     let ics = ics_of(&email);
     assert!(ics.contains("METHOD:CANCEL"), "{ics}");

@@ -303,11 +303,25 @@ async fn interpreters_see_only_their_own_sessions_and_pages(app: TestApp) {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("availability_weekly").await, before);
 
-    // Their own hours they may change.
+    // Their own hours they may change; their session that day no longer fits, so they
+    // see it before saving.
+    let weekly = format!("/staff/interpreters/{alice_id}/weekly");
+    let asked = alice
+        .post(
+            &weekly,
+            &[("avail-2-1-from", "13:00"), ("avail-2-1-to", "15:00")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert_eq!(asked.texts(".affected-session").len(), 1);
     let saved = alice
         .post(
-            &format!("/staff/interpreters/{alice_id}/weekly"),
-            &[("avail-2-1-from", "13:00"), ("avail-2-1-to", "15:00")],
+            &weekly,
+            &[
+                ("avail-2-1-from", "13:00"),
+                ("avail-2-1-to", "15:00"),
+                ("confirm", "1"),
+            ],
         )
         .await;
     assert_eq!(
@@ -425,11 +439,14 @@ async fn a_coordinator_reassigns_to_a_qualified_free_interpreter_only(app: TestA
             .await,
         1
     );
-    app.wait_for_dropped(3).await;
+    let told = crate::proxies::email_with(&app, "one@example.jp", "new interpreter").await;
     assert!(
-        email_texts(&app).iter().any(|t| t.contains("erin")),
+        crate::proxies::text(&told).contains("erin"),
         "the customer is told the new interpreter's name"
     );
+    // Both interpreters are told too.
+    crate::proxies::email_with(&app, "alice@example.jp", &first.booking.reference).await;
+    crate::proxies::email_with(&app, "erin@example.jp", &first.booking.reference).await;
     let page = coordinator.get(&format!("{path}?done=reassigned")).await;
     assert_eq!(page.texts(".banner--success").len(), 1);
     assert!(page.text(".summary-list").contains("erin"));
@@ -480,6 +497,17 @@ async fn outcomes_notes_and_cancelling_are_recorded(app: TestApp) {
     let page = coordinator.get(&path).await;
     assert!(page.text(".note-list").contains("Prefers short sentences."));
 
+    // A second session, the day after, to cancel below.
+    let other = app
+        .book(
+            SessionMode::WrittenChat,
+            at(day + Duration::days(1), 15, 0),
+            "d@example.jp",
+        )
+        .await;
+    // How a session went is recorded once it has started.
+    app.set_now(at(day, 14, 5));
+    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
     rejected(
         &coordinator
             .post(&format!("{path}/outcome"), &[("outcome", "cancelled")])
@@ -496,10 +524,7 @@ async fn outcomes_notes_and_cancelling_are_recorded(app: TestApp) {
         1
     );
 
-    // A second session is cancelled by staff, with a reason, after a confirmation page.
-    let other = app
-        .book(SessionMode::WrittenChat, at(day, 15, 0), "d@example.jp")
-        .await;
+    // The second session is cancelled by staff, with a reason, after a confirmation page.
     app.wait_for_dropped(2).await;
     let other_path = format!("/staff/sessions/{}", other.booking.id);
     let confirm = coordinator.get(&format!("{other_path}/cancel")).await;
@@ -660,6 +685,7 @@ async fn weekly_availability_is_saved_or_refused_as_typed(app: TestApp) {
             &[
                 ("qualification", "written_chat"),
                 ("qualification", "sign_language_interpreter"),
+                ("sign_language", "jsl"),
             ],
         )
         .await;
@@ -906,9 +932,9 @@ async fn admins_change_session_rules_and_free_times_follow(app: TestApp) {
         .await;
     assert_eq!(
         redirected_to(&closed),
-        "/staff/settings/sessions?done=closed"
+        "/staff/settings/closed-days?done=closed"
     );
-    let page = admin.get("/staff/settings/sessions").await;
+    let page = admin.get("/staff/settings/closed-days").await;
     assert!(page.body.contains("Foundation day"));
     let reopen = format!("/staff/settings/closed-days/{}/delete", iso(day));
     assert_eq!(
@@ -917,14 +943,14 @@ async fn admins_change_session_rules_and_free_times_follow(app: TestApp) {
     );
     assert_eq!(
         redirected_to(&admin.post(&reopen, &[]).await),
-        "/staff/settings/sessions?done=reopened"
+        "/staff/settings/closed-days?done=reopened"
     );
     assert_eq!(app.count("desk_closed_days").await, 0);
     assert_eq!(
         app.count("audit_events WHERE action = 'desk.settings_changed'")
             .await,
-        6,
-        "the desk's own opening hours, then five changes here"
+        7,
+        "the desk's own opening hours and closed days, then five changes here"
     );
 }
 

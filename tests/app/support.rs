@@ -255,7 +255,8 @@ impl TestApp {
     }
 
     /// Opens the desk every day of the week for the given hours (the default is weekdays
-    /// nine to five), so tests do not depend on which weekday they run.
+    /// nine to five), holidays and the year-end break included, so tests do not depend on
+    /// which day they run.
     pub async fn open_every_day(&self, opens: &str, closes: &str) {
         use yorisoi::domain::schedule::LocalSpan;
         let span = LocalSpan::parse(opens, closes).unwrap();
@@ -264,6 +265,26 @@ impl TestApp {
         yorisoi::services::desk::save_hours(&state.db, state.now(), &Actor::default(), &hours)
             .await
             .unwrap();
+        self.open_on_holidays().await;
+    }
+
+    /// Keeps the desk open on national holidays and through the year-end break.
+    pub async fn open_on_holidays(&self) {
+        let state = self.state();
+        yorisoi::services::desk::save_closure_rules(
+            &state.db,
+            state.now(),
+            &Actor::default(),
+            false,
+            None,
+        )
+        .await
+        .unwrap();
+    }
+
+    /// Moves the app's clock so that it reads `at` now.
+    pub fn set_now(&self, at: time::OffsetDateTime) {
+        self.clock.advance(at - self.state().now());
     }
 
     /// Sets the room-address template of video sessions, as an admin would.

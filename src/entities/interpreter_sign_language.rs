@@ -1,0 +1,18 @@
+//! A sign language an interpreter signs.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "interpreter_sign_languages")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub staff_user_id: i64,
+    /// One of the sign languages offered by name, such as `jsl` or `asl`.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub code: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,231 @@
+//! The closed-days page: whether the national holidays and a year-end break close the
+//! desk, the days closed from today on, and closing or opening one day at a time.
+
+use super::fields::date_field;
+use super::{fields, sane_day, today, value};
+use crate::domain::Invalid;
+use crate::domain::holidays::{AnnualBreak, ListedDay, MonthDay};
+use crate::error::{Error, Result};
+use crate::services::desk;
+use crate::views::PageContext;
+use crate::views::components::Errors;
+use crate::views::schedule::{self as view, ClosedDaysView, ClosedForm, ClosureRulesForm};
+use crate::web::AppState;
+use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::forms::{rejected, see_other};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use maud::Markup;
+use time::{Date, Month};
+
+/// The longest note on a closed day, in characters.
+const CLOSED_NOTE_MAX_CHARS: usize = 100;
+
+/// What the page's forms show instead of what is stored, after a rejection.
+#[derive(Default)]
+struct Typed {
+    rules: Option<ClosureRulesForm>,
+    closed: ClosedForm,
+}
+
+/// The last day the rules are listed for: the end of next year.
+fn list_until(today: Date) -> Date {
+    Date::from_calendar_date(today.year() + 1, Month::December, 31).unwrap_or(today)
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &PageContext,
+    typed: Typed,
+    errors: &Errors,
+    notice: Option<&str>,
+) -> Result<Markup> {
+    let d = desk::load(&state.db).await?;
+    let from = today(state);
+    let until = list_until(from);
+    let mut days = d.closed.listed(from, until);
+    // Days staff closed further ahead are listed too.
+    days.extend(
+        d.closed
+            .desk
+            .range(until.next_day().unwrap_or(until)..)
+            .map(|(day, note)| ListedDay {
+                day: *day,
+                why: crate::domain::holidays::Closure::Desk(note.clone()),
+                reopened: false,
+            }),
+    );
+    let rules = typed.rules.unwrap_or_else(|| {
+        let shown = d.closed.year_end.unwrap_or(AnnualBreak::YEAR_END);
+        ClosureRulesForm {
+            national_holidays: d.closed.national_holidays,
+            year_end: d.closed.year_end.is_some(),
+            first: shown.first.as_string(),
+            last: shown.last.as_string(),
+        }
+    });
+    Ok(view::closed_days(
+        ctx,
+        ClosedDaysView {
+            days: &days,
+            until,
+            rules: &rules,
+            closed_form: &typed.closed,
+            errors,
+            notice,
+        },
+    ))
+}
+
+fn done(what: &str) -> Response {
+    see_other(&format!("/staff/settings/closed-days?done={what}"))
+}
+
+/// The closed-days page.
+pub async fn closed_days(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Markup> {
+    let query = fields(query);
+    let key = match value(&query, "done") {
+        "rules" => Some("closed_days.done.rules"),
+        "closed" => Some("schedule.done.closed"),
+        "reopened" => Some("schedule.done.reopened"),
+        "closed_again" => Some("closed_days.done.closed_again"),
+        _ => None,
+    };
+    let notice = key.map(|k| crate::i18n::t(ctx.lang, k));
+    page(&state, &ctx, Typed::default(), &Errors::new(), notice).await
+}
+
+/// Reads a day of the year field of the year-end break.
+fn month_day(errors: &mut Errors, name: &'static str, raw: &str) -> Option<MonthDay> {
+    match MonthDay::parse(raw) {
+        Ok(md) => Some(md),
+        Err(Invalid::Missing) => {
+            errors.add(name, "closed_days.error.day_missing");
+            None
+        }
+        Err(_) => {
+            errors.add(name, "closed_days.error.day_format");
+            None
+        }
+    }
+}
+
+/// Saves whether the national holidays and a year-end break close the desk.
+pub async fn save_rules(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let typed = fields(form);
+    let national_holidays = value(&typed, "national_holidays") == "1";
+    let keeps_break = value(&typed, "year_end") == "1";
+    let mut errors = Errors::new();
+    let (first_raw, last_raw) = (
+        value(&typed, "year_end_first"),
+        value(&typed, "year_end_last"),
+    );
+    let year_end = if keeps_break {
+        let first = month_day(&mut errors, "year_end_first", first_raw);
+        let last = month_day(&mut errors, "year_end_last", last_raw);
+        first
+            .zip(last)
+            .map(|(first, last)| AnnualBreak { first, last })
+    } else {
+        None
+    };
+    if !errors.is_empty() {
+        let typed = Typed {
+            rules: Some(ClosureRulesForm {
+                national_holidays,
+                year_end: keeps_break,
+                first: first_raw.to_owned(),
+                last: last_raw.to_owned(),
+            }),
+            ..Default::default()
+        };
+        return Ok(rejected(page(&state, &ctx, typed, &errors, None).await?));
+    }
+    desk::save_closure_rules(
+        &state.db,
+        state.now(),
+        &staff.actor(ip),
+        national_holidays,
+        year_end,
+    )
+    .await?;
+    Ok(done("rules"))
+}
+
+/// Closes the desk on a date.
+pub async fn close_day(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let typed = fields(form);
+    let mut errors = Errors::new();
+    let day = date_field(&mut errors, "closed_day", &typed, today(&state));
+    let note = value(&typed, "closed_note").trim();
+    if note.chars().count() > CLOSED_NOTE_MAX_CHARS {
+        errors.add_with(
+            "closed_note",
+            "schedule.error.closed_note_too_long",
+            vec![("max", CLOSED_NOTE_MAX_CHARS.to_string())],
+        );
+    } else if note.chars().any(char::is_control) {
+        errors.add("closed_note", "schedule.error.closed_note_format");
+    }
+    let Some(day) = day.filter(|_| errors.is_empty()) else {
+        let typed = Typed {
+            closed: ClosedForm {
+                year: value(&typed, "closed_day-year").to_owned(),
+                month: value(&typed, "closed_day-month").to_owned(),
+                day: value(&typed, "closed_day-day").to_owned(),
+                note: value(&typed, "closed_note").to_owned(),
+            },
+            ..Default::default()
+        };
+        return Ok(rejected(page(&state, &ctx, typed, &errors, None).await?));
+    };
+    desk::close_day(&state.db, state.now(), &staff.actor(ip), day, note).await?;
+    Ok(done("closed"))
+}
+
+/// Opens a closed day: a day staff closed, or a holiday or break day, which is then open
+/// all the same.
+pub async fn reopen_day(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(day): Path<String>,
+) -> Result<Response> {
+    let day = sane_day(&day).ok_or(Error::NotFound)?;
+    if desk::load(&state.db).await?.closed.closure(day).is_none() {
+        return Err(Error::NotFound);
+    }
+    desk::reopen_day(&state.db, state.now(), &staff.actor(ip), day).await?;
+    Ok(done("reopened"))
+}
+
+/// Closes again a holiday or break day that was opened.
+pub async fn close_again(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(day): Path<String>,
+) -> Result<Response> {
+    let day = sane_day(&day).ok_or(Error::NotFound)?;
+    if !desk::close_by_rule_again(&state.db, state.now(), &staff.actor(ip), day).await? {
+        return Err(Error::NotFound);
+    }
+    Ok(done("closed_again"))
+}

@@ -1,0 +1,431 @@
+//! Interpreters: the list, and one interpreter's availability, date exceptions and
+//! qualifications.
+
+use super::fields::{date_field, only_span_fields, read_spans, spans_to_fields, time_field};
+use super::hours::{self, Saving};
+use super::{Fields, fields, may_see, parse_id, today, value};
+use crate::domain::schedule::{DayChange, LocalSpan, hhmm};
+use crate::domain::{Lang, Permission, Qualification, SignLanguage};
+use crate::error::{Error, Result};
+use crate::services::auth::SignedInStaff;
+use crate::services::interpreters::{self, HoursChange, Interpreter};
+use crate::views::PageContext;
+use crate::views::components::Errors;
+use crate::views::schedule::{
+    self as view, ExceptionForm, ExceptionRow, InterpreterRow, InterpreterView, SpanForm,
+};
+use crate::web::AppState;
+use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::forms::{rejected, see_other};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use maud::Markup;
+use time::Duration;
+
+/// How far ahead date exceptions are listed.
+const LIST_AHEAD_DAYS: i64 = 3 * 366;
+
+fn interpreter_row(i: Interpreter) -> InterpreterRow {
+    InterpreterRow {
+        id: i.id,
+        display_name: i.display_name,
+        full_name: i.full_name,
+        active: i.active,
+        qualifications: i.qualifications,
+        sign_languages: i.sign_languages,
+        lang: i.lang,
+    }
+}
+
+/// Every interpreter, with qualifications.
+pub async fn interpreters_list(State(state): State<AppState>, ctx: PageContext) -> Result<Markup> {
+    let rows: Vec<InterpreterRow> = interpreters::list(&state.db)
+        .await?
+        .into_iter()
+        .map(interpreter_row)
+        .collect();
+    Ok(view::interpreters(&ctx, &rows))
+}
+
+/// Loads an interpreter the staff member may see, and whether they manage the schedule.
+async fn visible_interpreter(
+    state: &AppState,
+    staff: &SignedInStaff,
+    raw_id: &str,
+) -> Result<(Interpreter, bool)> {
+    let id = parse_id(raw_id)?;
+    if !may_see(staff, id) {
+        return Err(Error::NotFound);
+    }
+    let found = interpreters::get(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok((found, staff.role.may(Permission::ManageSchedule)))
+}
+
+/// What the interpreter page's forms show instead of the stored values, after a rejection.
+#[derive(Default)]
+struct InterpreterTyped {
+    weekly: Option<Fields>,
+    qualifications: Option<Vec<String>>,
+    sign_languages: Option<Vec<String>>,
+    exception: ExceptionForm,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn interpreter_markup(
+    state: &AppState,
+    ctx: &PageContext,
+    staff: &SignedInStaff,
+    found: Interpreter,
+    manage: bool,
+    typed: InterpreterTyped,
+    errors: &Errors,
+    notice: Option<&str>,
+) -> Result<Markup> {
+    let id = found.id;
+    let weekly = match typed.weekly {
+        Some(typed) => typed,
+        None => {
+            let stored = interpreters::weekly_of(&state.db, &[id]).await?;
+            stored
+                .get(&id)
+                .map(|week| spans_to_fields(SpanForm::Availability, week))
+                .unwrap_or_default()
+        }
+    };
+    let from = today(state);
+    let exceptions: Vec<ExceptionRow> = interpreters::exceptions_between(
+        &state.db,
+        &[id],
+        from,
+        from + Duration::days(LIST_AHEAD_DAYS),
+    )
+    .await?
+    .remove(&id)
+    .unwrap_or_default()
+    .into_iter()
+    .map(|e| ExceptionRow {
+        id: e.id,
+        day: e.day,
+        extra: match e.change {
+            DayChange::Off => None,
+            DayChange::Extra(span) => Some((hhmm(span.starts), hhmm(span.ends))),
+        },
+    })
+    .collect();
+    let qualifications: Vec<String> = typed.qualifications.unwrap_or_else(|| {
+        found
+            .qualifications
+            .iter()
+            .map(|q| q.as_str().to_owned())
+            .collect()
+    });
+    let ticked: Vec<&str> = qualifications.iter().map(String::as_str).collect();
+    let languages: Vec<String> = typed.sign_languages.unwrap_or_else(|| {
+        found
+            .sign_languages
+            .iter()
+            .map(|l| l.as_str().to_owned())
+            .collect()
+    });
+    let signs: Vec<&str> = languages.iter().map(String::as_str).collect();
+    let row = interpreter_row(found);
+    Ok(view::interpreter(
+        ctx,
+        InterpreterView {
+            interpreter: &row,
+            manage,
+            own: staff.id == id,
+            weekly: &weekly,
+            qualifications: &ticked,
+            sign_languages: &signs,
+            exceptions: &exceptions,
+            exception_form: &typed.exception,
+            errors,
+            notice,
+        },
+    ))
+}
+
+fn interpreter_notice(ctx: &PageContext, done: &str) -> Option<&'static str> {
+    let key = match done {
+        "weekly" => "schedule.done.weekly",
+        "qualifications" => "schedule.done.qualifications",
+        "exception_added" => "schedule.done.exception_added",
+        "exception_removed" => "schedule.done.exception_removed",
+        "email_lang" => "interpreter.done.email_lang",
+        _ => return None,
+    };
+    Some(crate::i18n::t(ctx.lang, key))
+}
+
+/// One interpreter's availability and qualifications.
+pub async fn interpreter_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Markup> {
+    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let query = fields(query);
+    let notice = interpreter_notice(&ctx, value(&query, "done"));
+    interpreter_markup(
+        &state,
+        &ctx,
+        &staff,
+        found,
+        manage,
+        InterpreterTyped::default(),
+        &Errors::new(),
+        notice,
+    )
+    .await
+}
+
+fn interpreter_done(id: i64, what: &str) -> Response {
+    see_other(&format!("/staff/interpreters/{id}?done={what}"))
+}
+
+/// Saves an interpreter's usual weekly hours.
+pub async fn save_weekly(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let typed = fields(form);
+    let mut errors = Errors::new();
+    let week = read_spans(&ctx, SpanForm::Availability, &typed, &mut errors);
+    if !errors.is_empty() {
+        let typed = InterpreterTyped {
+            weekly: Some(only_span_fields(SpanForm::Availability, &typed)),
+            ..Default::default()
+        };
+        let page =
+            interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
+        return Ok(rejected(page));
+    }
+    let action = format!("/staff/interpreters/{}/weekly", found.id);
+    let saving = Saving {
+        staff: &staff,
+        ip,
+        interpreter: &found,
+        manage,
+        typed: &typed,
+        action: &action,
+        done: "weekly",
+    };
+    hours::save(&state, &ctx, saving, HoursChange::Weekly(week)).await
+}
+
+/// Replaces an interpreter's qualifications (coordinators and above only).
+pub async fn save_qualifications(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let ticked = |name: &str| -> Vec<String> {
+        form.iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let (qualification_values, language_values) =
+        (ticked("qualification"), ticked("sign_language"));
+    let chosen = chosen_of(&qualification_values, Qualification::parse, |q| {
+        Qualification::ALL.iter().position(|x| x == q)
+    });
+    let languages = chosen_of(&language_values, SignLanguage::parse, |l| Some(*l));
+    let refused = match (&chosen, &languages) {
+        (None, _) => ("qualification", "schedule.error.qualification_unknown"),
+        (_, None) => ("sign_language", "interpreter.error.sign_language_unknown"),
+        (Some(q), Some(l))
+            if q.contains(&Qualification::SignLanguageInterpreter) && l.is_empty() =>
+        {
+            ("sign_language", "interpreter.error.sign_language_missing")
+        }
+        (Some(chosen), Some(languages)) => {
+            interpreters::set_qualifications_and_languages(
+                &state.db,
+                state.now(),
+                &staff.actor(ip),
+                found.id,
+                chosen,
+                languages,
+            )
+            .await?;
+            return Ok(interpreter_done(found.id, "qualifications"));
+        }
+    };
+    let mut errors = Errors::new();
+    errors.add(refused.0, refused.1);
+    let typed = InterpreterTyped {
+        qualifications: Some(qualification_values),
+        sign_languages: Some(language_values),
+        ..Default::default()
+    };
+    let page =
+        interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
+    Ok(rejected(page))
+}
+
+/// The known values among those ticked, each once, in the order `key` gives; `None` when
+/// one is unknown.
+fn chosen_of<T: PartialEq, K: Ord>(
+    ticked: &[String],
+    parse: impl Fn(&str) -> Option<T>,
+    key: impl Fn(&T) -> K,
+) -> Option<Vec<T>> {
+    let mut chosen: Vec<T> = Vec::new();
+    for raw in ticked {
+        let value = parse(raw)?;
+        if !chosen.contains(&value) {
+            chosen.push(value);
+        }
+    }
+    chosen.sort_by_key(|v| key(v));
+    Some(chosen)
+}
+
+/// Sets the language of an interpreter's emails (their own, or anyone's for a
+/// coordinator).
+pub async fn save_email_lang(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let typed = fields(form);
+    let Some(lang) = Lang::from_code(value(&typed, "email_lang")) else {
+        let mut errors = Errors::new();
+        errors.add("email_lang", "interpreter.error.email_lang_missing");
+        let page = interpreter_markup(
+            &state,
+            &ctx,
+            &staff,
+            found,
+            manage,
+            InterpreterTyped::default(),
+            &errors,
+            None,
+        )
+        .await?;
+        return Ok(rejected(page));
+    };
+    interpreters::set_email_lang(&state.db, state.now(), &staff.actor(ip), found.id, lang).await?;
+    Ok(interpreter_done(found.id, "email_lang"))
+}
+
+/// Adds a day off or extra hours on one date.
+pub async fn add_exception(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let typed = fields(form);
+    let mut errors = Errors::new();
+    let day = date_field(&mut errors, "exception_day", &typed, today(&state));
+    let kind = value(&typed, "exception_kind");
+    let change = match kind {
+        "off" => Some(DayChange::Off),
+        "extra" => {
+            let from = time_field(
+                &mut errors,
+                "exception_from",
+                value(&typed, "exception_from"),
+                ctx.t("schedule.exceptions.from"),
+            );
+            let to = time_field(
+                &mut errors,
+                "exception_to",
+                value(&typed, "exception_to"),
+                ctx.t("schedule.exceptions.to"),
+            );
+            match (from, to) {
+                (Some(starts), Some(ends)) if ends > starts => {
+                    Some(DayChange::Extra(LocalSpan { starts, ends }))
+                }
+                (Some(_), Some(_)) => {
+                    errors.add_with(
+                        "exception_to",
+                        "schedule.error.end_before_start",
+                        vec![("label", ctx.t("schedule.exceptions.to").to_owned())],
+                    );
+                    None
+                }
+                _ => None,
+            }
+        }
+        _ => {
+            errors.add("exception_kind", "schedule.error.kind_missing");
+            None
+        }
+    };
+    let (Some(day), Some(change)) = (day, change.filter(|_| errors.is_empty())) else {
+        let typed = InterpreterTyped {
+            exception: ExceptionForm {
+                year: value(&typed, "exception_day-year").to_owned(),
+                month: value(&typed, "exception_day-month").to_owned(),
+                day: value(&typed, "exception_day-day").to_owned(),
+                kind: kind.to_owned(),
+                from: value(&typed, "exception_from").to_owned(),
+                to: value(&typed, "exception_to").to_owned(),
+            },
+            ..Default::default()
+        };
+        let page =
+            interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
+        return Ok(rejected(page));
+    };
+    let action = format!("/staff/interpreters/{}/exceptions", found.id);
+    let saving = Saving {
+        staff: &staff,
+        ip,
+        interpreter: &found,
+        manage,
+        typed: &typed,
+        action: &action,
+        done: "exception_added",
+    };
+    hours::save(&state, &ctx, saving, HoursChange::Exception(day, change)).await
+}
+
+/// Removes one date exception.
+pub async fn remove_exception(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    ClientIp(ip): ClientIp,
+    Path((id, exception_id)): Path<(String, String)>,
+) -> Result<Response> {
+    let (found, _) = visible_interpreter(&state, &staff, &id).await?;
+    let exception_id = parse_id(&exception_id)?;
+    if !interpreters::remove_exception(
+        &state.db,
+        state.now(),
+        &staff.actor(ip),
+        found.id,
+        exception_id,
+    )
+    .await?
+    {
+        return Err(Error::NotFound);
+    }
+    Ok(interpreter_done(found.id, "exception_removed"))
+}
