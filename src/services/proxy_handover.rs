@@ -126,7 +126,7 @@ pub async fn hand_over<C: ConnectionTrait>(
         }
         for q in &requests {
             let token = super::requests::new_link(conn, now, q.id).await?;
-            let topic_key = format!("request.topic.{}", q.topic);
+            let topic_key = format!("topic.{}", q.topic);
             let topic = t(lang, &topic_key);
             links.push((
                 tf(
