@@ -162,11 +162,41 @@ pub fn readable(
                     .and_then(|id| staff.get(&id).cloned())
                     .unwrap_or_else(|| n.to_string()),
                 Value::Null if names_staff(key) => ctx.t("audit.value.nobody").to_owned(),
+                Value::String(word) => word_text(ctx, action, key, word),
                 other => value_text(ctx, other),
             };
             (label, shown)
         })
         .collect()
+}
+
+/// Where the catalogue names the desk's stored words, by the key they are stored under.
+fn word_prefix(action: &str, key: &str) -> Option<&'static str> {
+    Some(match key {
+        "how" => "proxy.consent",
+        "document" => "proxy.document",
+        "person" => "apply.check",
+        "role" => "role",
+        "topic" => "topic",
+        "status" | "status_before" => "requests.status",
+        "from" | "to" if action == AuditAction::RequestStatusChanged.as_str() => "requests.status",
+        "by" if action.starts_with("proxy.") => "proxy.ended_by",
+        _ => return None,
+    })
+}
+
+/// A stored word as the reader knows it: its name in the catalogue, a stored day in the
+/// page's style, or else the word itself.
+fn word_text(ctx: &PageContext, action: &str, key: &str, word: &str) -> String {
+    if let Some(name) = word_prefix(action, key)
+        .and_then(|prefix| crate::i18n::find(ctx.lang, &format!("{prefix}.{word}")))
+    {
+        return name.to_owned();
+    }
+    if word.len() == 10 && dates::parse_day(word).is_ok() {
+        return ctx.stored_day(word);
+    }
+    word.to_owned()
 }
 
 fn label(ctx: &PageContext, key: &str) -> String {
@@ -188,6 +218,9 @@ fn value_text(ctx: &PageContext, value: &Value) -> String {
             }
             _ => n.to_string(),
         },
+        Value::String(text) if text.len() == 10 && dates::parse_day(text).is_ok() => {
+            ctx.stored_day(text)
+        }
         Value::String(text) => text.clone(),
         Value::Array(items) => items
             .iter()
