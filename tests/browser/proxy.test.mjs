@@ -167,7 +167,9 @@ for (const lang of LANGS) {
     assert.ok(await page.isChecked('#declaration'));
     await proceed(page, keys, lang, '/proxy/apply/check');
     const answers = await page.textContent('main');
-    for (const typed of [a.principal_full_name, a.principal_kana, '1941-03-09', a.principal_member_number, a.proxy_kana, email]) {
+    // The date of birth is written the page language's way.
+    const born = lang === 'ja' ? '1941年3月9日' : '9 Mar 1941';
+    for (const typed of [a.principal_full_name, a.principal_kana, born, a.principal_member_number, a.proxy_kana, email]) {
       assert.ok(answers.includes(typed), `the check page shows ${typed}`);
     }
 
