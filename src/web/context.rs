@@ -370,6 +370,11 @@ fn form_page(state: &AppState, headers: &axum::http::HeaderMap) -> Option<String
 /// When that page cannot be drawn (it needs what only the refused form would have saved),
 /// the refusal's own page, which shows what was written, stands.
 pub async fn show_stale_forms_again(app: Router, req: Request) -> Response {
+    // Only a form can be refused for its token: pages are answered without copying anything.
+    if is_safe(req.method()) {
+        let Ok(response) = app.oneshot(req).await;
+        return response;
+    }
     let headers = req.headers().clone();
     let connect = req.extensions().get::<ConnectInfo<SocketAddr>>().cloned();
     let Ok(response) = app.clone().oneshot(req).await;
