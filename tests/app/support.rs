@@ -139,6 +139,10 @@ impl TestApp {
         config.base_url = format!("http://{addr}");
         config.mail_dir = dir.path().join("mail");
         config.relay_poll = std::time::Duration::from_millis(100);
+        // Tests run the reminder and expiry jobs themselves when the clock says so; the
+        // background loop would race them on a slow machine. A test that wants the loop
+        // sets its own poll.
+        config.reminder_poll = std::time::Duration::from_secs(24 * 3600);
         adjust(&mut config);
         let mail_dir = config.mail_dir.clone();
         let kept = config.clone();
