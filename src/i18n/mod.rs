@@ -3,6 +3,10 @@
 //! Every sentence a person reads comes from the `ja*.txt` and `en*.txt` files (one catalogue
 //! per language, split by area): one `key = text` a line,
 //! `{name}` for a value filled in, `#` for a comment. A test keeps the two key sets equal.
+//!
+//! A message that counts something has one key per plural category, after CLDR's rules:
+//! `audit.count[other]` in every language, and `audit.count[one]` where the language says "1"
+//! differently (English does; Japanese does not). [`tn`] picks the form for a number.
 
 use crate::domain::Lang;
 use std::collections::HashMap;
@@ -142,6 +146,31 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     text
 }
 
+/// CLDR's plural category of a whole number in a language: Japanese has one form for every
+/// number, English one for 1 and another for the rest.
+fn plural_category(lang: Lang, count: u64) -> &'static str {
+    match lang {
+        Lang::Ja => "other",
+        Lang::En if count == 1 => "one",
+        Lang::En => "other",
+    }
+}
+
+/// The message for `key` in the plural form `count` takes in `lang`, with `{count}` and the
+/// other `{name}`s filled in: `tn(En, "audit.count", 1, &[])` reads "1 matching entry".
+pub fn tn(lang: Lang, key: &str, count: u64, args: &[(&str, &str)]) -> String {
+    let form = format!("{key}[{}]", plural_category(lang, count));
+    let key = if find(lang, &form).is_some() {
+        form
+    } else {
+        format!("{key}[other]")
+    };
+    let count = count.to_string();
+    let mut all = vec![("count", count.as_str())];
+    all.extend_from_slice(args);
+    tf(lang, &key, &all)
+}
+
 const JA_WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
 const EN_WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const EN_MONTHS: [&str; 12] = [
@@ -215,8 +244,24 @@ mod tests {
         let (en, en_bad) = parse(EN);
         assert!(ja_bad.is_empty(), "unreadable lines in ja.txt: {ja_bad:?}");
         assert!(en_bad.is_empty(), "unreadable lines in en.txt: {en_bad:?}");
+        // A `[one]` form is needed only where the language has one: every counted message has
+        // its `[other]` form in both, and English its `[one]` too.
+        let counted = |m: &HashMap<&str, &str>| -> BTreeSet<String> {
+            m.keys()
+                .filter_map(|k| k.strip_suffix("[other]").map(str::to_owned))
+                .collect()
+        };
+        for key in counted(&en) {
+            assert!(
+                en.contains_key(format!("{key}[one]").as_str()),
+                "no {key}[one] in en"
+            );
+        }
+        for key in ja.keys().filter_map(|k| k.strip_suffix("[one]")) {
+            panic!("Japanese has one plural form; {key}[one] is never read");
+        }
         let ja: BTreeSet<_> = ja.keys().collect();
-        let en: BTreeSet<_> = en.keys().collect();
+        let en: BTreeSet<_> = en.keys().filter(|k| !k.ends_with("[one]")).collect();
         let only_ja: Vec<_> = ja.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&ja).collect();
         assert!(
@@ -235,7 +280,7 @@ mod tests {
                     walk(&path, found);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let code = std::fs::read_to_string(&path).unwrap();
-                    for call in ["t(", "tf("] {
+                    for call in ["t(", "tf(", "tn("] {
                         for (at, _) in code.match_indices(call) {
                             let before = code[..at].chars().last();
                             if !matches!(before, Some('.' | ':' | ' ' | '(')) {
@@ -260,7 +305,13 @@ mod tests {
                                         || c == '.'
                                 });
                             if shaped {
-                                found.push((key.to_owned(), path.display().to_string()));
+                                // A counted message is found by its `[other]` form.
+                                let key = if call == "tn(" {
+                                    format!("{key}[other]")
+                                } else {
+                                    key.to_owned()
+                                };
+                                found.push((key, path.display().to_string()));
                             }
                         }
                     }
@@ -309,6 +360,18 @@ mod tests {
                 assert_eq!(names(text), names(other), "placeholders differ for {key}");
             }
         }
+    }
+
+    #[test]
+    fn counted_messages_take_each_languages_plural_forms() {
+        assert_eq!(tn(Lang::En, "audit.count", 1, &[]), "1 matching entry");
+        assert_eq!(tn(Lang::En, "audit.count", 0, &[]), "0 matching entries");
+        assert_eq!(tn(Lang::En, "audit.count", 2, &[]), "2 matching entries");
+        assert_eq!(tn(Lang::Ja, "audit.count", 1, &[]), "条件に合う記録：1件");
+        assert_eq!(
+            tn(Lang::En, "requests.filter.older_than", 1, &[]),
+            "1 day ago or earlier"
+        );
     }
 
     #[test]

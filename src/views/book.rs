@@ -139,7 +139,7 @@ pub fn day(ctx: &PageContext, list: &DayList<'_>, errors: &Errors) -> Markup {
                     choices: list.days.iter().zip(&keys).map(|((d, n), key)| Choice {
                         value: key.as_str(),
                         label: i18n::format_date(ctx.lang, *d),
-                        hint: Some(ctx.tf("book.day.free", &[("count", &n.to_string())])),
+                        hint: Some(ctx.tn("book.day.free", *n as u64, &[])),
                     }).collect(),
                     selected: list.selected.into_iter().collect(),
                     error: errors.message(ctx, "day"),

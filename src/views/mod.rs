@@ -127,6 +127,11 @@ impl PageContext {
         i18n::tf(self.lang, key, args)
     }
 
+    /// A counted message in the plural form `count` takes in the page's language.
+    pub fn tn(&self, key: &str, count: u64, args: &[(&str, &str)]) -> String {
+        i18n::tn(self.lang, key, count, args)
+    }
+
     /// An instant in the desk's zone, written the page language's way.
     pub fn datetime(&self, at: OffsetDateTime) -> String {
         i18n::format_datetime(self.lang, at, self.tz)

@@ -521,7 +521,7 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
             }
             (secondary_button(ctx.t("audit.filter")))
         }
-        p { (ctx.tf("audit.count", &[("count", &total.to_string())])) }
+        p { (ctx.tn("audit.count", total, &[])) }
         @if !rows.is_empty() {
             div .table-wrap role="region" aria-labelledby="audit-caption" tabindex="0" {
                 table .table {

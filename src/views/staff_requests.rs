@@ -170,7 +170,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
         .chain(AGES.iter().map(|d| {
             (
                 d.to_string(),
-                ctx.tf("requests.filter.older_than", &[("days", &d.to_string())]),
+                ctx.tn("requests.filter.older_than", d.unsigned_abs(), &[]),
             )
         }))
         .collect();
