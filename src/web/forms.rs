@@ -4,10 +4,63 @@ use super::AppState;
 use super::context::ClientIp;
 use crate::domain::Token;
 use crate::services::drafts;
-use axum::http::StatusCode;
-use axum::http::{HeaderValue, header};
+use crate::views::PageContext;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A submitted form read into `T`. A name sent twice counts once, as its first value (a
+/// browser never sends a field twice unless the page asks it to, and a form that does —
+/// boxes to tick — reads them all with `axum_extra`'s form). A body that is not a form,
+/// or a value of the wrong kind, answers 400 with the error page.
+#[derive(Debug)]
+pub struct Form<T>(pub T);
+
+/// The query string read into `T`, each name counted once as its first value; see [`Form`].
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+/// `T` from name–value pairs, each name's first value kept.
+fn first_values<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, StatusCode> {
+    let mut seen = std::collections::HashSet::new();
+    let kept: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(name, _)| seen.insert(name.clone()))
+        .collect();
+    let encoded = serde_urlencoded::to_string(&kept).map_err(|_| StatusCode::BAD_REQUEST)?;
+    serde_urlencoded::from_str(&encoded).map_err(|_| StatusCode::BAD_REQUEST)
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        first_values(pairs)
+            .map(Form)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(pairs) =
+            axum::extract::Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        first_values(pairs)
+            .map(Query)
+            .map_err(IntoResponse::into_response)
+    }
+}
 
 /// A page re-displayed because its form was rejected: 422, with what was typed kept.
 pub fn rejected(page: Markup) -> Response {
@@ -80,6 +133,27 @@ pub async fn keep_journey<J: drafts::Journey>(
 }
 
 /// A stand-in origin to resolve paths against; only its being one origin matters.
+/// `?done=…`: what the form before the redirect did, for the page's notice.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DoneQuery {
+    pub done: String,
+}
+
+impl DoneQuery {
+    /// The notice for what was done, from the page's table of `(done, message key)`.
+    pub fn notice(
+        &self,
+        ctx: &PageContext,
+        table: &[(&str, &'static str)],
+    ) -> Option<&'static str> {
+        table
+            .iter()
+            .find(|(done, _)| *done == self.done)
+            .map(|(_, key)| crate::i18n::t(ctx.lang, key))
+    }
+}
+
 const SITE: &str = "http://site.invalid/";
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
 use super::door::{self, LoginQuery};
+use super::forms::DoneQuery;
 use super::forms::{rejected, see_other};
 use crate::domain::{DisplayName, Email, FullName, Password, Role};
 use crate::error::{Error, Result};
@@ -14,8 +15,9 @@ use crate::views::components::Errors;
 use crate::views::door::{Door, LoginForm};
 use crate::views::staff::{StaffForm, StaffRow};
 use crate::views::{self, PageContext};
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
@@ -221,12 +223,6 @@ fn row(user: crate::entities::staff_user::Model) -> StaffRow {
         active: user.active,
         invited: user.password_hash.is_none(),
     }
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: String,
 }
 
 fn done_notice<'a>(ctx: &PageContext, done: &str) -> Option<&'a str> {

@@ -3,6 +3,7 @@
 
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
+use super::forms::DoneQuery;
 use super::forms::{rejected, see_other};
 use crate::domain::proxy::{ConsentMethod, IdDocument, RegistrationStatus, recent_date};
 use crate::domain::{Invalid, required_text};
@@ -14,8 +15,9 @@ use crate::views::components::Errors;
 use crate::views::staff_proxies::{
     self as view, DecisionForm, Detail, EndRequestRow, ProxyOrigin, QueueRow, SettingsForm,
 };
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time_tz::OffsetDateTimeExt;
@@ -73,13 +75,6 @@ pub async fn queue(
         .collect();
     let open = proxies::open_end_requests(&state.db).await?.len();
     Ok(view::queue(&ctx, status, &counts, &rows, open).into_response())
-}
-
-/// `?done=`: what was just recorded, for the banner.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: String,
 }
 
 async fn detail_page(

@@ -3,6 +3,7 @@
 
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
+use super::forms::DoneQuery;
 use super::forms::{rejected, see_other};
 use crate::domain::Invalid;
 use crate::domain::request::{Author, MESSAGE_MAX_CHARS, ReplyChannel, RequestStatus, Topic};
@@ -15,8 +16,9 @@ use crate::views::requests::ThreadLine;
 use crate::views::staff_requests::{
     self as view, AGES, Detail, QueueQuery, QueueRow, QueueView, RequestForms, topic_field,
 };
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -79,13 +81,6 @@ pub async fn queue(
         },
     )
     .into_response())
-}
-
-/// `?done=`: what was just recorded, for the banner.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: String,
 }
 
 async fn detail_page(
@@ -409,18 +404,15 @@ pub async fn settings_save(
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
-    Form(form): Form<Vec<(String, String)>>,
+    // A field a topic: the names come from the topic list.
+    Form(form): Form<std::collections::HashMap<String, String>>,
 ) -> Result<Response> {
     let mut errors = Errors::new();
     let mut values = Vec::new();
     let mut targets = Targets::default();
     for topic in Topic::ALL {
         let name = topic_field(*topic);
-        let raw = form
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
+        let raw = form.get(name).cloned().unwrap_or_default();
         match minutes_of(&raw) {
             Ok(minutes) => {
                 targets.0.insert(*topic, minutes);

@@ -1,6 +1,6 @@
 //! The week board: a row per interpreter, a column per day.
 
-use super::{fields, line, monday_of, sane_day, today, value};
+use super::{line, monday_of, sane_day, today};
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Qualification};
 use crate::error::Result;
@@ -8,24 +8,31 @@ use crate::services::{attention, booking, desk, interpreters};
 use crate::views::PageContext;
 use crate::views::schedule::{self as view, AttentionRow, Board, BoardRow};
 use crate::web::AppState;
-use axum::extract::{Query, State};
+use crate::web::forms::Query;
+use axum::extract::State;
 use maud::Markup;
+use serde::Deserialize;
 use time::Duration;
+
+/// The board's address: which week, which mode.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BoardQuery {
+    week: String,
+    mode: String,
+}
 
 /// The week board: `?week=YYYY-MM-DD` (any day of the week) and `?mode=`. Values that
 /// cannot be read fall back to this week and every mode.
 pub async fn board(
     State(state): State<AppState>,
     ctx: PageContext,
-    Query(query): Query<Vec<(String, String)>>,
+    Query(query): Query<BoardQuery>,
 ) -> Result<Markup> {
-    let query = fields(query);
     let tz = state.config.timezone;
     let this_monday = monday_of(today(&state));
-    let monday = sane_day(value(&query, "week"))
-        .map(monday_of)
-        .unwrap_or(this_monday);
-    let mode = SessionMode::parse(value(&query, "mode"));
+    let monday = sane_day(&query.week).map(monday_of).unwrap_or(this_monday);
+    let mode = SessionMode::parse(&query.mode);
     let from = booking::day_start(monday, tz);
     let until = booking::day_start(monday + Duration::days(7), tz);
     let sessions = booking::between(&state.db, from, until, mode, None).await?;

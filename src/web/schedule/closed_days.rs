@@ -1,8 +1,8 @@
 //! The closed-days page: whether the national holidays and a year-end break close the
 //! desk, the days closed from today on, and closing or opening one day at a time.
 
-use super::fields::date_field;
-use super::{fields, sane_day, today, value};
+use super::fields::{TypedDay, date_field};
+use super::{DoneQuery, sane_day, today};
 use crate::domain::Invalid;
 use crate::domain::holidays::{AnnualBreak, ListedDay, MonthDay};
 use crate::error::{Error, Result};
@@ -12,11 +12,13 @@ use crate::views::components::Errors;
 use crate::views::schedule::{self as view, ClosedDaysView, ClosedForm, ClosureRulesForm};
 use crate::web::AppState;
 use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;
+use serde::Deserialize;
 use time::{Date, Month};
 
 /// The longest note on a closed day, in characters.
@@ -86,17 +88,17 @@ fn done(what: &str) -> Response {
 pub async fn closed_days(
     State(state): State<AppState>,
     ctx: PageContext,
-    Query(query): Query<Vec<(String, String)>>,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Markup> {
-    let query = fields(query);
-    let key = match value(&query, "done") {
-        "rules" => Some("closed_days.done.rules"),
-        "closed" => Some("schedule.done.closed"),
-        "reopened" => Some("schedule.done.reopened"),
-        "closed_again" => Some("closed_days.done.closed_again"),
-        _ => None,
-    };
-    let notice = key.map(|k| crate::i18n::t(ctx.lang, k));
+    let notice = query.notice(
+        &ctx,
+        &[
+            ("rules", "closed_days.done.rules"),
+            ("closed", "schedule.done.closed"),
+            ("reopened", "schedule.done.reopened"),
+            ("closed_again", "closed_days.done.closed_again"),
+        ],
+    );
     page(&state, &ctx, Typed::default(), &Errors::new(), notice).await
 }
 
@@ -115,22 +117,28 @@ fn month_day(errors: &mut Errors, name: &'static str, raw: &str) -> Option<Month
     }
 }
 
+/// The closure rules' form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RulesForm {
+    national_holidays: String,
+    year_end: String,
+    year_end_first: String,
+    year_end_last: String,
+}
+
 /// Saves whether the national holidays and a year-end break close the desk.
 pub async fn save_rules(
     State(state): State<AppState>,
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<RulesForm>,
 ) -> Result<Response> {
-    let typed = fields(form);
-    let national_holidays = value(&typed, "national_holidays") == "1";
-    let keeps_break = value(&typed, "year_end") == "1";
+    let national_holidays = form.national_holidays == "1";
+    let keeps_break = form.year_end == "1";
     let mut errors = Errors::new();
-    let (first_raw, last_raw) = (
-        value(&typed, "year_end_first"),
-        value(&typed, "year_end_last"),
-    );
+    let (first_raw, last_raw) = (form.year_end_first.as_str(), form.year_end_last.as_str());
     let year_end = if keeps_break {
         let first = month_day(&mut errors, "year_end_first", first_raw);
         let last = month_day(&mut errors, "year_end_last", last_raw);
@@ -163,18 +171,35 @@ pub async fn save_rules(
     Ok(done("rules"))
 }
 
+/// The form that closes a day.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CloseForm {
+    #[serde(rename = "closed_day-year")]
+    year: String,
+    #[serde(rename = "closed_day-month")]
+    month: String,
+    #[serde(rename = "closed_day-day")]
+    day: String,
+    closed_note: String,
+}
+
 /// Closes the desk on a date.
 pub async fn close_day(
     State(state): State<AppState>,
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<CloseForm>,
 ) -> Result<Response> {
-    let typed = fields(form);
     let mut errors = Errors::new();
+    let typed = TypedDay {
+        year: form.year,
+        month: form.month,
+        day: form.day,
+    };
     let day = date_field(&mut errors, "closed_day", &typed, today(&state));
-    let note = value(&typed, "closed_note").trim();
+    let note = form.closed_note.trim();
     if note.chars().count() > CLOSED_NOTE_MAX_CHARS {
         errors.add_with(
             "closed_note",
@@ -187,10 +212,10 @@ pub async fn close_day(
     let Some(day) = day.filter(|_| errors.is_empty()) else {
         let typed = Typed {
             closed: ClosedForm {
-                year: value(&typed, "closed_day-year").to_owned(),
-                month: value(&typed, "closed_day-month").to_owned(),
-                day: value(&typed, "closed_day-day").to_owned(),
-                note: value(&typed, "closed_note").to_owned(),
+                year: typed.year,
+                month: typed.month,
+                day: typed.day,
+                note: form.closed_note.clone(),
             },
             ..Default::default()
         };

@@ -118,14 +118,22 @@ pub(super) fn only_span_fields(form: SpanForm, typed: &Fields) -> Fields {
 }
 
 /// Reads a date typed as three fields (`{name}-year`, `-month`, `-day`), today or later.
+/// A day typed into three fields: year, month and day.
+#[derive(Debug, Default)]
+pub(super) struct TypedDay {
+    pub year: String,
+    pub month: String,
+    pub day: String,
+}
+
+/// Reads a day from its three fields: a day from today on, within the desk's calendar.
 pub(super) fn date_field(
     errors: &mut Errors,
     name: &'static str,
-    typed: &Fields,
+    typed: &TypedDay,
     today: Date,
 ) -> Option<Date> {
-    let part = |p: &str| value(typed, &format!("{name}-{p}"));
-    match dates::typed_date(part("year"), part("month"), part("day")) {
+    match dates::typed_date(&typed.year, &typed.month, &typed.day) {
         Ok(date) if date < today => {
             errors.add(name, "schedule.error.date_past");
             None

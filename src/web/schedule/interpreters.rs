@@ -1,9 +1,11 @@
 //! Interpreters: the list, and one interpreter's availability, date exceptions and
 //! qualifications.
 
-use super::fields::{date_field, only_span_fields, read_spans, spans_to_fields, time_field};
+use super::fields::{
+    TypedDay, date_field, only_span_fields, read_spans, spans_to_fields, time_field,
+};
 use super::hours::{self, Saving};
-use super::{Fields, fields, may_see, parse_id, today, value};
+use super::{DoneQuery, Fields, may_see, parse_id, today, value};
 use crate::domain::schedule::{DayChange, LocalSpan, hhmm};
 use crate::domain::{Lang, Permission, Qualification, SignLanguage};
 use crate::error::{Error, Result};
@@ -16,11 +18,13 @@ use crate::views::schedule::{
 };
 use crate::web::AppState;
 use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;
+use serde::Deserialize;
 use time::Duration;
 
 /// How far ahead date exceptions are listed.
@@ -149,29 +153,25 @@ async fn interpreter_markup(
     ))
 }
 
-fn interpreter_notice(ctx: &PageContext, done: &str) -> Option<&'static str> {
-    let key = match done {
-        "weekly" => "schedule.done.weekly",
-        "qualifications" => "schedule.done.qualifications",
-        "exception_added" => "schedule.done.exception_added",
-        "exception_removed" => "schedule.done.exception_removed",
-        "email_lang" => "interpreter.done.email_lang",
-        _ => return None,
-    };
-    Some(crate::i18n::t(ctx.lang, key))
-}
-
 /// One interpreter's availability and qualifications.
 pub async fn interpreter_page(
     State(state): State<AppState>,
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
     Path(id): Path<String>,
-    Query(query): Query<Vec<(String, String)>>,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Markup> {
     let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
-    let query = fields(query);
-    let notice = interpreter_notice(&ctx, value(&query, "done"));
+    let notice = query.notice(
+        &ctx,
+        &[
+            ("weekly", "schedule.done.weekly"),
+            ("qualifications", "schedule.done.qualifications"),
+            ("exception_added", "schedule.done.exception_added"),
+            ("exception_removed", "schedule.done.exception_removed"),
+            ("email_lang", "interpreter.done.email_lang"),
+        ],
+    );
     interpreter_markup(
         &state,
         &ctx,
@@ -196,10 +196,9 @@ pub async fn save_weekly(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(typed): Form<Fields>,
 ) -> Result<Response> {
     let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
-    let typed = fields(form);
     let mut errors = Errors::new();
     let week = read_spans(&ctx, SpanForm::Availability, &typed, &mut errors);
     if !errors.is_empty() {
@@ -224,6 +223,14 @@ pub async fn save_weekly(
     hours::save(&state, &ctx, saving, HoursChange::Weekly(week)).await
 }
 
+/// The qualifications form: every box ticked.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct QualificationsForm {
+    qualification: Vec<String>,
+    sign_language: Vec<String>,
+}
+
 /// Replaces an interpreter's qualifications (coordinators and above only).
 pub async fn save_qualifications(
     State(state): State<AppState>,
@@ -231,17 +238,10 @@ pub async fn save_qualifications(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<QualificationsForm>,
 ) -> Result<Response> {
     let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
-    let ticked = |name: &str| -> Vec<String> {
-        form.iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    };
-    let (qualification_values, language_values) =
-        (ticked("qualification"), ticked("sign_language"));
+    let (qualification_values, language_values) = (form.qualification, form.sign_language);
     let chosen = chosen_of(&qualification_values, Qualification::parse, |q| {
         Qualification::ALL.iter().position(|x| x == q)
     });
@@ -297,6 +297,13 @@ fn chosen_of<T: PartialEq, K: Ord>(
     Some(chosen)
 }
 
+/// The form that picks the language of an interpreter's emails.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EmailLangForm {
+    email_lang: String,
+}
+
 /// Sets the language of an interpreter's emails (their own, or anyone's for a
 /// coordinator).
 pub async fn save_email_lang(
@@ -305,11 +312,10 @@ pub async fn save_email_lang(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<EmailLangForm>,
 ) -> Result<Response> {
     let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
-    let typed = fields(form);
-    let Some(lang) = Lang::from_code(value(&typed, "email_lang")) else {
+    let Some(lang) = Lang::from_code(&form.email_lang) else {
         let mut errors = Errors::new();
         errors.add("email_lang", "interpreter.error.email_lang_missing");
         let page = interpreter_markup(
@@ -336,12 +342,16 @@ pub async fn add_exception(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(typed): Form<Fields>,
 ) -> Result<Response> {
     let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
-    let typed = fields(form);
     let mut errors = Errors::new();
-    let day = date_field(&mut errors, "exception_day", &typed, today(&state));
+    let typed_day = TypedDay {
+        year: value(&typed, "exception_day-year").to_owned(),
+        month: value(&typed, "exception_day-month").to_owned(),
+        day: value(&typed, "exception_day-day").to_owned(),
+    };
+    let day = date_field(&mut errors, "exception_day", &typed_day, today(&state));
     let kind = value(&typed, "exception_kind");
     let change = match kind {
         "off" => Some(DayChange::Off),
@@ -381,9 +391,9 @@ pub async fn add_exception(
     let (Some(day), Some(change)) = (day, change.filter(|_| errors.is_empty())) else {
         let typed = InterpreterTyped {
             exception: ExceptionForm {
-                year: value(&typed, "exception_day-year").to_owned(),
-                month: value(&typed, "exception_day-month").to_owned(),
-                day: value(&typed, "exception_day-day").to_owned(),
+                year: typed_day.year,
+                month: typed_day.month,
+                day: typed_day.day,
                 kind: kind.to_owned(),
                 from: value(&typed, "exception_from").to_owned(),
                 to: value(&typed, "exception_to").to_owned(),

@@ -29,6 +29,7 @@ pub use sessions::{
 pub use settings::{save_hours, save_reminders, save_room_template, save_rules, settings};
 
 use super::AppState;
+use super::forms::DoneQuery;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission, dates};
 use crate::error::{Error, Result};
@@ -38,16 +39,9 @@ use crate::views::schedule::SessionLine;
 use std::collections::HashMap;
 use time::{Date, Duration};
 
-/// A submitted form or query string, first value of each name kept.
+/// A submitted form whose field names are made from the data (a week of spans, one
+/// mode's rules), read by name.
 type Fields = HashMap<String, String>;
-
-fn fields(pairs: Vec<(String, String)>) -> Fields {
-    let mut out = HashMap::new();
-    for (k, v) in pairs {
-        out.entry(k).or_insert(v);
-    }
-    out
-}
 
 fn value<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.get(name).map(String::as_str).unwrap_or("")

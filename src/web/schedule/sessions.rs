@@ -1,6 +1,6 @@
 //! One session (reassign, outcome, notes, cancel), and an interpreter's own sessions.
 
-use super::{booking_error, fields, line, may_see, monday_of, parse_id, today, value};
+use super::{DoneQuery, booking_error, line, may_see, monday_of, parse_id, today};
 use crate::domain::LanguageFit;
 use crate::domain::qualification::language_fit;
 use crate::domain::schedule::SessionMode;
@@ -17,11 +17,13 @@ use crate::views::schedule::{
 };
 use crate::web::AppState;
 use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;
+use serde::Deserialize;
 use std::collections::HashMap;
 
 /// The longest internal note, in characters.
@@ -230,10 +232,9 @@ pub async fn session(
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
     Path(id): Path<String>,
-    Query(query): Query<Vec<(String, String)>>,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Markup> {
     let (b, manage) = visible_session(&state, &staff, &id).await?;
-    let query = fields(query);
     session_markup(
         &state,
         &ctx,
@@ -241,7 +242,7 @@ pub async fn session(
         manage,
         &SessionForms::default(),
         &Errors::new(),
-        value(&query, "done"),
+        &query.done,
     )
     .await
 }
@@ -259,6 +260,16 @@ async fn session_rejected(
     ))
 }
 
+/// The fields of a session page's forms; each form sends one of them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SessionForm {
+    interpreter: String,
+    outcome: String,
+    note: String,
+    reason: String,
+}
+
 fn done(b: &Booking, what: &str) -> Response {
     see_other(&format!("/staff/sessions/{}?done={what}", b.id))
 }
@@ -270,12 +281,11 @@ pub async fn reassign(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<SessionForm>,
 ) -> Result<Response> {
     let (b, manage) = visible_session(&state, &staff, &id).await?;
-    let form = fields(form);
     let forms = SessionForms {
-        interpreter: value(&form, "interpreter").to_owned(),
+        interpreter: form.interpreter,
         ..Default::default()
     };
     let mut errors = Errors::new();
@@ -371,12 +381,11 @@ pub async fn outcome(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<SessionForm>,
 ) -> Result<Response> {
     let (b, manage) = visible_session(&state, &staff, &id).await?;
-    let form = fields(form);
     let forms = SessionForms {
-        outcome: value(&form, "outcome").to_owned(),
+        outcome: form.outcome,
         ..Default::default()
     };
     let mut errors = Errors::new();
@@ -415,12 +424,11 @@ pub async fn add_note(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<SessionForm>,
 ) -> Result<Response> {
     let (b, manage) = visible_session(&state, &staff, &id).await?;
-    let form = fields(form);
     let forms = SessionForms {
-        note: value(&form, "note").to_owned(),
+        note: form.note,
         ..Default::default()
     };
     let body = forms.note.trim();
@@ -474,11 +482,10 @@ pub async fn cancel(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<SessionForm>,
 ) -> Result<Response> {
     let (b, manage) = visible_session(&state, &staff, &id).await?;
-    let form = fields(form);
-    let typed = value(&form, "reason");
+    let typed = form.reason.as_str();
     let reason = typed.trim();
     let mut errors = Errors::new();
     if reason.chars().count() > REASON_MAX_CHARS {

@@ -1,7 +1,7 @@
 //! The desk's session settings: each mode's rules, reminders, video rooms and opening hours.
 
 use super::fields::{only_span_fields, read_spans, spans_to_fields};
-use super::{Fields, fields, value};
+use super::{DoneQuery, Fields, value};
 use crate::domain::RoomTemplate;
 use crate::domain::room::TemplateRefused;
 use crate::domain::schedule::{ModeRules, SessionMode};
@@ -14,11 +14,13 @@ use crate::views::schedule::{
 };
 use crate::web::AppState;
 use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;
+use serde::Deserialize;
 use std::collections::HashMap;
 use time::Duration;
 
@@ -93,17 +95,17 @@ async fn settings_markup(
 pub async fn settings(
     State(state): State<AppState>,
     ctx: PageContext,
-    Query(query): Query<Vec<(String, String)>>,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Markup> {
-    let query = fields(query);
-    let key = match value(&query, "done") {
-        "rules" => Some("schedule.done.rules"),
-        "reminders" => Some("schedule.done.reminders"),
-        "rooms" => Some("schedule.done.rooms"),
-        "hours" => Some("schedule.done.hours"),
-        _ => None,
-    };
-    let notice = key.map(|k| crate::i18n::t(ctx.lang, k));
+    let notice = query.notice(
+        &ctx,
+        &[
+            ("rules", "schedule.done.rules"),
+            ("reminders", "schedule.done.reminders"),
+            ("rooms", "schedule.done.rooms"),
+            ("hours", "schedule.done.hours"),
+        ],
+    );
     settings_markup(
         &state,
         &ctx,
@@ -156,10 +158,9 @@ pub async fn save_rules(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(mode): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(typed): Form<Fields>,
 ) -> Result<Response> {
     let mode = SessionMode::parse(&mode).ok_or(Error::NotFound)?;
-    let typed = fields(form);
     let mut errors = Errors::new();
     let mut numbers = [0i64; 5];
     let mut complete = true;
@@ -201,16 +202,23 @@ pub async fn save_rules(
     Ok(settings_done("rules"))
 }
 
+/// The fields of the settings page's one-field forms.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    reminder_hours: String,
+    room_template: String,
+}
+
 /// Saves how long before a session the reminder goes.
 pub async fn save_reminders(
     State(state): State<AppState>,
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<SettingsForm>,
 ) -> Result<Response> {
-    let typed = fields(form);
-    let raw = value(&typed, "reminder_hours");
+    let raw = form.reminder_hours.as_str();
     let mut errors = Errors::new();
     let Some(hours) = number_field(
         &mut errors,
@@ -237,10 +245,9 @@ pub async fn save_room_template(
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Form<SettingsForm>,
 ) -> Result<Response> {
-    let typed = fields(form);
-    let raw = value(&typed, "room_template");
+    let raw = form.room_template.as_str();
     let template = match RoomTemplate::parse(raw) {
         Ok(template) => template,
         Err(why) => {
@@ -274,9 +281,8 @@ pub async fn save_hours(
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(typed): Form<Fields>,
 ) -> Result<Response> {
-    let typed = fields(form);
     let mut errors = Errors::new();
     let hours = read_spans(&ctx, SpanForm::Opening, &typed, &mut errors);
     if !errors.is_empty() {
