@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod door;
 pub mod forms;
 pub mod not_me;
+pub mod outbox;
 pub mod proxy_apply;
 pub mod proxy_portal;
 pub mod public;

@@ -1,7 +1,7 @@
 //! Every route of the app in one table, with what it needs: the router is built from this
 //! table, and the tests walk it, so no route can be added without its rule.
 
-use super::{AppState, audit, book, public, setup, staff, staff_links};
+use super::{AppState, audit, book, outbox, public, setup, staff, staff_links};
 use crate::domain::Permission;
 use crate::error::Error;
 use crate::services::auth::SignedInStaff;
@@ -219,12 +219,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
         staff::user_reinvite,
     )
     .get("/staff/audit", Staff(ViewAudit), audit::audit)
-    .get("/staff/outbox", Staff(ViewOutbox), staff_links::outbox_page)
-    .post(
-        "/staff/outbox/{id}/retry",
-        Staff(ViewOutbox),
-        staff_links::outbox_retry,
-    );
+    .get("/staff/outbox", Staff(ViewOutbox), outbox::page)
+    .post("/staff/outbox/{id}/retry", Staff(ViewOutbox), outbox::retry);
     // The public booking journey and manage links.
     let table = book_routes(table);
     // Senior Support: the application, the proxy's portal, and staff verification.
