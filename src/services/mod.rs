@@ -13,6 +13,7 @@ pub mod drafts;
 pub mod interpreters;
 pub mod limits;
 pub mod not_me;
+pub mod outbox;
 pub mod passwords;
 pub mod proxies;
 pub mod proxy_auth;

@@ -3,10 +3,9 @@
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
 use super::forms::see_other;
-use crate::domain::AuditAction;
 use crate::error::{Error, Result};
 use crate::mail::outbox::{self, status};
-use crate::services::audit;
+use crate::services;
 use crate::views::staff::OutboxRow;
 use crate::views::{self, PageContext};
 use axum::extract::{Path, Query, State};
@@ -66,24 +65,9 @@ pub async fn retry(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
-    let now = state.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    if !outbox::retry_now(&txn, now, id).await? {
+    if !services::outbox::retry(&state.db, state.now(), &staff.actor(ip), id).await? {
         return Err(Error::NotFound);
     }
-    audit::record(
-        &txn,
-        now,
-        &staff.actor(ip),
-        AuditAction::EmailRetried,
-        Some(audit::Target {
-            kind: "outbox_message",
-            id: id.to_string(),
-        }),
-        serde_json::json!({}),
-    )
-    .await?;
-    txn.commit().await?;
     state.mail_waiting();
     Ok(see_other("/staff/outbox?retried=1"))
 }
