@@ -1,15 +1,14 @@
 //! The middleware every request passes through. It gives the request an id, a language,
-//! preferences, a CSRF token and (with a live session) the signed-in staff member; refuses
-//! state-changing requests without the right token; and dresses every error status in the
-//! layout, in the visitor's language.
+//! preferences, a CSRF token and (with a live session) the signed-in staff member or proxy;
+//! refuses state-changing requests without the right token; and dresses every error status
+//! in the layout, in the visitor's language.
 
 use super::AppState;
 use super::cookies::{self, Lifetime};
 use super::routes::RouteTemplate;
-use crate::domain::{Lang, Prefs, Token};
+use crate::domain::{Lang, Prefs, Realm, Token};
 use crate::error::{Error, ErrorPage};
-use crate::services::auth::{self, SignedInStaff};
-use crate::services::proxy_auth::{self, SignedInProxy};
+use crate::services::accounts::{SignedIn, SignedInProxy, SignedInStaff, sessions};
 use crate::views::{KeptForm, PageContext, StaffBadge, errors};
 use crate::web::forms::local_path;
 use axum::Router;
@@ -87,6 +86,29 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentProxy {
             .cloned()
             .map(CurrentProxy)
             .ok_or(Error::Forbidden)
+    }
+}
+
+/// The account signed in at the door a request came to (`/staff/…` or `/proxy/…`). Only
+/// routes behind that door's guard use it.
+pub struct CurrentAccount(pub SignedIn);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentAccount {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let extensions = &parts.extensions;
+        let signed_in = match Realm::of_path(parts.uri.path()) {
+            Some(Realm::Staff) => extensions
+                .get::<SignedInStaff>()
+                .cloned()
+                .map(SignedIn::Staff),
+            Some(Realm::Proxy) => extensions
+                .get::<SignedInProxy>()
+                .cloned()
+                .map(SignedIn::Proxy),
+            None => None,
+        };
+        signed_in.map(CurrentAccount).ok_or(Error::Forbidden)
     }
 }
 
@@ -241,31 +263,24 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
     };
 
     let mut clear = Vec::new();
-    if let Some(token) = cookies::get(headers, cookies::SESSION).and_then(Token::from_presented) {
-        match auth::session(&state.db, state.now(), &token).await {
-            Ok(Some(staff)) => {
+    for &realm in Realm::ALL {
+        let cookie = super::door::session_cookie(realm);
+        let Some(token) = cookies::get(headers, cookie).and_then(Token::from_presented) else {
+            continue;
+        };
+        match sessions::find(&state.db, state.now(), realm, &token).await {
+            Ok(Some(SignedIn::Staff(staff))) => {
                 ctx.staff = Some(StaffBadge {
                     display_name: staff.display_name.clone(),
                     role: staff.role,
                 });
                 parts.extensions.insert(staff);
             }
-            Ok(None) => clear.push(cookies::SESSION),
-            Err(e) => {
-                let response = Error::from(e).into_response();
-                return finish(&state, &ctx, response, fresh_csrf.as_ref(), &[]);
-            }
-        }
-    }
-    if let Some(token) =
-        cookies::get(headers, cookies::PROXY_SESSION).and_then(Token::from_presented)
-    {
-        match proxy_auth::session(&state.db, state.now(), &token).await {
-            Ok(Some(proxy)) => {
+            Ok(Some(SignedIn::Proxy(proxy))) => {
                 ctx.proxy = Some(proxy.full_name.clone());
                 parts.extensions.insert(proxy);
             }
-            Ok(None) => clear.push(cookies::PROXY_SESSION),
+            Ok(None) => clear.push(cookie),
             Err(e) => {
                 let response = Error::from(e).into_response();
                 return finish(&state, &ctx, response, fresh_csrf.as_ref(), &[]);

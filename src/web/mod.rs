@@ -18,7 +18,6 @@ pub mod schedule;
 pub mod server;
 pub mod setup;
 pub mod staff;
-pub mod staff_links;
 pub mod staff_proxies;
 pub mod staff_requests;
 

@@ -32,7 +32,7 @@ use super::AppState;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission, dates};
 use crate::error::{Error, Result};
-use crate::services::auth::SignedInStaff;
+use crate::services::accounts::SignedInStaff;
 use crate::services::booking::{self, Booking, BookingError};
 use crate::views::schedule::SessionLine;
 use std::collections::HashMap;
