@@ -120,7 +120,7 @@ impl App {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 every.tick().await;
-                if let Err(e) = services::auth::prune(&state.db, state.now()).await {
+                if let Err(e) = services::accounts::prune(&state.db, state.now()).await {
                     tracing::warn!(error = %e, "could not prune old sign-in data");
                 }
                 if let Err(e) = services::drafts::prune(&state.db, state.now()).await {
@@ -128,9 +128,6 @@ impl App {
                 }
                 if let Err(e) = services::limits::prune(&state.db, state.now()).await {
                     tracing::warn!(error = %e, "could not prune old rate-limit counts");
-                }
-                if let Err(e) = services::proxy_auth::prune(&state.db, state.now()).await {
-                    tracing::warn!(error = %e, "could not prune old proxy sessions");
                 }
                 if let Err(e) = db::refresh_statistics(&state.db).await {
                     tracing::warn!(error = %e, "could not refresh the query planner's statistics");

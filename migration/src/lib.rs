@@ -13,6 +13,7 @@ mod m20261130_000007_session_rooms;
 mod m20261130_000008_link_holders;
 mod m20261130_000009_interpreter_days;
 mod m20261130_000010_not_me_links;
+mod m20261130_000011_accounts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_link_holders::Migration),
             Box::new(m20261130_000009_interpreter_days::Migration),
             Box::new(m20261130_000010_not_me_links::Migration),
+            Box::new(m20261130_000011_accounts::Migration),
         ]
     }
 }

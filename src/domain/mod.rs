@@ -25,6 +25,7 @@ macro_rules! stored_names {
     };
 }
 
+pub mod account;
 pub mod attention;
 pub mod audit;
 pub mod booking;
@@ -48,6 +49,7 @@ pub mod staff;
 pub mod token;
 pub mod width;
 
+pub use account::{LinkPurpose, Realm};
 pub use audit::AuditAction;
 pub use booking::BookingStatus;
 pub use contact::{CardStop, DeskContact};

@@ -1,5 +1,7 @@
 //! The database tables, one module each.
 
+pub mod account_link;
+pub mod account_session;
 pub mod audit_event;
 pub mod availability_exception;
 pub mod availability_weekly;
@@ -18,15 +20,11 @@ pub mod proxy_account;
 pub mod proxy_end_request;
 pub mod proxy_not_me_link;
 pub mod proxy_registration;
-pub mod proxy_session;
-pub mod proxy_token;
 pub mod rate_event;
 pub mod request_link;
 pub mod request_message;
 pub mod setting;
 pub mod setup_token;
 pub mod staff_qualification;
-pub mod staff_session;
-pub mod staff_token;
 pub mod staff_user;
 pub mod support_request;

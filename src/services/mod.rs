@@ -1,9 +1,9 @@
 //! The desk's use-cases. Each one that changes data runs in one transaction and writes its
 //! audit row inside it. Services never read HTTP types or build HTML.
 
+pub mod accounts;
 pub mod attention;
 pub mod audit;
-pub mod auth;
 pub mod booking;
 pub mod calendar;
 pub mod contact;
@@ -13,16 +13,15 @@ pub mod drafts;
 pub mod interpreters;
 pub mod limits;
 pub mod not_me;
+pub mod outbox;
 pub mod passwords;
 pub mod proxies;
-pub mod proxy_auth;
 pub mod proxy_handover;
 pub mod reassignment;
 pub mod requests;
 pub mod schedule_board;
 pub mod setup;
 pub mod staff;
-pub mod staff_links;
 
 /// Who is acting: the staff member and role behind a change, and the address it came from.
 #[derive(Debug, Clone, Default)]

@@ -6,16 +6,17 @@
 //! the same transaction as the change it announces.
 
 use super::Actor;
+use super::accounts::{Account, SignedInProxy, links, sessions};
 use super::audit::{self, Target};
 use super::limits;
-use super::proxy_auth::{self, LinkPurpose, SignedInProxy};
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
+use crate::domain::LinkPurpose::FirstPassword;
 use crate::domain::proxy::{
     Application, ConsentMethod, EndedBy, IdDocument, RegistrationStatus, Scope, Scopes, is_active,
     iso_date, parse_iso_date, principal_key,
 };
-use crate::domain::{AuditAction, Email, Lang, Reference, Token};
+use crate::domain::{AuditAction, Email, Lang, Realm, Reference, Token};
 use crate::entities::{proxy_account, proxy_end_request, proxy_registration, setting};
 use crate::i18n::{self, format_date, t};
 use crate::mail::{self, OutgoingEmail, templates};
@@ -648,7 +649,8 @@ pub async fn approve(
     .await?;
     if account.activated_at.is_none() {
         tell(&txn, now, config, &r, To::Proxy, "approved_new", &[], None).await?;
-        proxy_auth::issue_link(&txn, now, config, &account, LinkPurpose::Activation).await?;
+        let account = Account::from(account);
+        links::issue(&txn, now, config, &account, FirstPassword, account.lang).await?;
     } else {
         let sign_in = (
             t(lang_of(&r), "email.proxy.sign_in").to_owned(),
@@ -749,7 +751,7 @@ async fn end(
     if by != EndedBy::Proxy
         && let Some(account) = account
     {
-        proxy_auth::end_sessions(&txn, account).await?;
+        sessions::end_all(&txn, Realm::Proxy, account).await?;
     }
     let action = match by {
         EndedBy::Proxy => AuditAction::ProxySteppedDown,

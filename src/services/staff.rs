@@ -1,10 +1,12 @@
-//! Staff accounts: listing, creating, editing, deactivating.
+//! Staff accounts: listing, creating, inviting, editing, deactivating.
 
 use super::Actor;
+use super::accounts::{links, sessions};
 use super::audit::{self, Target};
 use crate::db::begin_write;
-use crate::domain::{AuditAction, DisplayName, Email, FullName, Role};
-use crate::entities::{staff_session, staff_user};
+use crate::domain::LinkPurpose::FirstPassword;
+use crate::domain::{AuditAction, DisplayName, Email, FullName, Lang, Realm, Role};
+use crate::entities::staff_user;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
@@ -112,7 +114,7 @@ pub async fn create(
     actor: &Actor,
     new: &NewStaff,
     config: &crate::config::Config,
-    lang: crate::domain::Lang,
+    lang: Lang,
 ) -> Result<staff_user::Model, StaffError> {
     let txn = begin_write(db).await?;
     let mut user = insert(&txn, now, new).await?;
@@ -132,27 +134,55 @@ pub async fn create(
     )
     .await?;
     if user.password_hash.is_none() {
-        super::staff_links::issue(
-            &txn,
-            now,
-            config,
-            &user,
-            super::staff_links::Purpose::Invitation,
-            lang,
-        )
-        .await?;
-        audit::record(
-            &txn,
-            now,
-            actor,
-            AuditAction::StaffInvited,
-            Some(Target::staff(user.id)),
-            json!({ "email": user.email }),
-        )
-        .await?;
+        invite(&txn, now, config, actor, &user, lang).await?;
     }
     txn.commit().await?;
     Ok(user)
+}
+
+/// Emails an account an invitation to choose its first password, in `lang`, and records
+/// who sent it, inside the caller's transaction.
+async fn invite<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &crate::config::Config,
+    actor: &Actor,
+    user: &staff_user::Model,
+    lang: Lang,
+) -> Result<(), DbErr> {
+    let account = user.clone().into();
+    links::issue(conn, now, config, &account, FirstPassword, lang).await?;
+    audit::record(
+        conn,
+        now,
+        actor,
+        AuditAction::StaffInvited,
+        Some(Target::staff(user.id)),
+        json!({ "email": user.email }),
+    )
+    .await
+}
+
+/// Emails a fresh invitation, in `lang`, to an active account that has not chosen a
+/// password yet. Answers `false` for any other account.
+pub async fn reinvite(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    config: &crate::config::Config,
+    actor: &Actor,
+    id: i64,
+    lang: Lang,
+) -> Result<bool, DbErr> {
+    let txn = begin_write(db).await?;
+    let Some(user) = staff_user::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(false);
+    };
+    if user.password_hash.is_some() || !user.active {
+        return Ok(false);
+    }
+    invite(&txn, now, config, actor, &user, lang).await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 async fn other_active_admins<C: ConnectionTrait>(conn: &C, except: i64) -> Result<u64, DbErr> {
@@ -224,10 +254,7 @@ pub async fn deactivate(
         return Err(StaffError::LastAdmin);
     }
     set_active(&txn, now, id, false).await?;
-    staff_session::Entity::delete_many()
-        .filter(staff_session::Column::StaffUserId.eq(id))
-        .exec(&txn)
-        .await?;
+    sessions::end_all(&txn, Realm::Staff, id).await?;
     audit::record(
         &txn,
         now,

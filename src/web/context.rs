@@ -1,15 +1,14 @@
 //! The middleware every request passes through. It gives the request an id, a language,
-//! preferences, a CSRF token and (with a live session) the signed-in staff member; refuses
-//! state-changing requests without the right token; and dresses every error status in the
-//! layout, in the visitor's language.
+//! preferences, a CSRF token and (with a live session) the signed-in staff member or proxy;
+//! refuses state-changing requests without the right token; and dresses every error status
+//! in the layout, in the visitor's language.
 
 use super::AppState;
-use super::cookies::{self, Lifetime};
+use super::cookies::{self, CookieJar, Lifetime};
 use super::routes::RouteTemplate;
-use crate::domain::{Lang, Prefs, Token};
+use crate::domain::{Lang, Prefs, Realm, Token};
 use crate::error::{Error, ErrorPage};
-use crate::services::auth::{self, SignedInStaff};
-use crate::services::proxy_auth::{self, SignedInProxy};
+use crate::services::accounts::{SignedIn, SignedInProxy, SignedInStaff, sessions};
 use crate::views::{KeptForm, PageContext, StaffBadge, errors};
 use crate::web::forms::local_path;
 use axum::Router;
@@ -87,6 +86,29 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentProxy {
             .cloned()
             .map(CurrentProxy)
             .ok_or(Error::Forbidden)
+    }
+}
+
+/// The account signed in at the door a request came to (`/staff/…` or `/proxy/…`). Only
+/// routes behind that door's guard use it.
+pub struct CurrentAccount(pub SignedIn);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentAccount {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let extensions = &parts.extensions;
+        let signed_in = match Realm::of_path(parts.uri.path()) {
+            Some(Realm::Staff) => extensions
+                .get::<SignedInStaff>()
+                .cloned()
+                .map(SignedIn::Staff),
+            Some(Realm::Proxy) => extensions
+                .get::<SignedInProxy>()
+                .cloned()
+                .map(SignedIn::Proxy),
+            None => None,
+        };
+        signed_in.map(CurrentAccount).ok_or(Error::Forbidden)
     }
 }
 
@@ -178,9 +200,11 @@ pub async fn page_context(State(state): State<AppState>, req: Request, next: Nex
 async fn handle(state: AppState, request_id: String, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let headers = &parts.headers;
+    let jar = CookieJar::from_headers(headers);
 
-    let lang = cookies::get(headers, cookies::LANG)
-        .and_then(Lang::from_code)
+    let lang = jar
+        .get(cookies::LANG)
+        .and_then(|c| Lang::from_code(c.value()))
         .or_else(|| {
             headers
                 .get(header::ACCEPT_LANGUAGE)
@@ -188,10 +212,11 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default();
-    let prefs = cookies::get(headers, cookies::PREFS)
-        .map(Prefs::from_cookie)
+    let prefs = jar
+        .get(cookies::PREFS)
+        .map(|c| Prefs::from_cookie(c.value()))
         .unwrap_or_default();
-    let existing_csrf = cookies::get(headers, cookies::CSRF).and_then(Token::from_presented);
+    let existing_csrf = cookies::token(&jar, cookies::CSRF);
     let fresh_csrf = existing_csrf.is_none().then(Token::generate);
     let csrf = existing_csrf
         .clone()
@@ -241,31 +266,24 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
     };
 
     let mut clear = Vec::new();
-    if let Some(token) = cookies::get(headers, cookies::SESSION).and_then(Token::from_presented) {
-        match auth::session(&state.db, state.now(), &token).await {
-            Ok(Some(staff)) => {
+    for &realm in Realm::ALL {
+        let cookie = super::door::session_cookie(realm);
+        let Some(token) = cookies::token(&jar, cookie) else {
+            continue;
+        };
+        match sessions::find(&state.db, state.now(), realm, &token).await {
+            Ok(Some(SignedIn::Staff(staff))) => {
                 ctx.staff = Some(StaffBadge {
                     display_name: staff.display_name.clone(),
                     role: staff.role,
                 });
                 parts.extensions.insert(staff);
             }
-            Ok(None) => clear.push(cookies::SESSION),
-            Err(e) => {
-                let response = Error::from(e).into_response();
-                return finish(&state, &ctx, response, fresh_csrf.as_ref(), &[]);
-            }
-        }
-    }
-    if let Some(token) =
-        cookies::get(headers, cookies::PROXY_SESSION).and_then(Token::from_presented)
-    {
-        match proxy_auth::session(&state.db, state.now(), &token).await {
-            Ok(Some(proxy)) => {
+            Ok(Some(SignedIn::Proxy(proxy))) => {
                 ctx.proxy = Some(proxy.full_name.clone());
                 parts.extensions.insert(proxy);
             }
-            Ok(None) => clear.push(cookies::PROXY_SESSION),
+            Ok(None) => clear.push(cookie),
             Err(e) => {
                 let response = Error::from(e).into_response();
                 return finish(&state, &ctx, response, fresh_csrf.as_ref(), &[]);
@@ -421,7 +439,7 @@ fn finish(
     ctx: &PageContext,
     mut response: Response,
     fresh_csrf: Option<&Token>,
-    clear: &[&str],
+    clear: &[&'static str],
 ) -> Response {
     let status = response.status();
     let marked = response.extensions().get::<ErrorPage>().is_some();
@@ -445,30 +463,32 @@ fn finish(
         response = replacement;
     }
     let secure = state.config.is_https();
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
-        headers.insert("x-request-id", value);
-    }
+    let mut jar = CookieJar::new();
     if let Some(token) = fresh_csrf {
         // The token outlives the browser's session: a form left open across a restart of
         // the browser is still accepted.
-        let line = cookies::set(cookies::CSRF, token.expose(), Lifetime::Year, secure);
-        if let Ok(value) = HeaderValue::from_str(&line) {
-            headers.append(header::SET_COOKIE, value);
-        }
+        jar = jar.add(cookies::cookie(
+            cookies::CSRF,
+            token.expose(),
+            Lifetime::Year,
+            secure,
+        ));
     }
-    for name in clear {
+    for &name in clear {
         // A handler that set this cookie (signing in again) has the last word.
-        let already_set = headers
+        let already_set = response
+            .headers()
             .get_all(header::SET_COOKIE)
             .iter()
             .any(|v| v.as_bytes().starts_with(format!("{name}=").as_bytes()));
         if !already_set {
-            let line = cookies::set(name, "", Lifetime::Expired, secure);
-            if let Ok(value) = HeaderValue::from_str(&line) {
-                headers.append(header::SET_COOKIE, value);
-            }
+            jar = jar.add(cookies::cookie(name, "", Lifetime::Expired, secure));
         }
+    }
+    let mut response = (jar, response).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&ctx.request_id) {
+        headers.insert("x-request-id", value);
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
         // Pages carry a form token, and nearly all carry something personal (a journey's

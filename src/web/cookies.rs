@@ -1,7 +1,11 @@
-//! Reading the `Cookie` header and writing `Set-Cookie` lines.
+//! The app's cookies: their names, and how each is written (`HttpOnly`, `SameSite=Lax`,
+//! path `/`, `Secure` over HTTPS) and read, through `axum-extra`'s [`CookieJar`].
 
+use crate::domain::Token;
 use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
+pub use axum_extra::extract::cookie::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 
 /// The session cookie of a signed-in staff member.
 pub const SESSION: &str = "yorisoi_session";
@@ -46,6 +50,32 @@ pub enum Lifetime {
     Expired,
 }
 
+/// One of the app's cookies, to add to a [`CookieJar`] that goes out with the response.
+pub fn cookie(
+    name: &'static str,
+    value: impl Into<String>,
+    lifetime: Lifetime,
+    secure: bool,
+) -> Cookie<'static> {
+    let mut cookie = Cookie::build((name, value.into()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure);
+    match lifetime {
+        Lifetime::Session => {}
+        Lifetime::Month => cookie = cookie.max_age(time::Duration::days(30)),
+        Lifetime::Year => cookie = cookie.max_age(time::Duration::days(365)),
+        Lifetime::Expired => cookie = cookie.max_age(time::Duration::ZERO),
+    }
+    cookie.build()
+}
+
+/// The token a cookie carries, if it has a token's shape.
+pub fn token(jar: &CookieJar, name: &str) -> Option<Token> {
+    jar.get(name).and_then(|c| Token::from_presented(c.value()))
+}
+
 /// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, path `/`, and `Secure` over HTTPS.
 pub fn set(name: &str, value: &str, lifetime: Lifetime, secure: bool) -> String {
     let mut line = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
@@ -75,6 +105,23 @@ mod tests {
         );
         assert_eq!(get(&headers, LANG), Some("en"));
         assert_eq!(get(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_only_when_asked() {
+        let plain = cookie(LANG, "en", Lifetime::Year, false).to_string();
+        assert!(plain.starts_with("yorisoi_lang=en"), "{plain}");
+        for part in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=31536000"] {
+            assert!(plain.contains(part), "{plain} lacks {part}");
+        }
+        assert!(!plain.contains("Secure"));
+        assert!(
+            cookie(LANG, "en", Lifetime::Session, true)
+                .to_string()
+                .contains("Secure")
+        );
+        let gone = cookie(SESSION, "", Lifetime::Expired, true).to_string();
+        assert!(gone.contains("Max-Age=0"), "{gone}");
     }
 
     #[test]

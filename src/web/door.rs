@@ -1,37 +1,58 @@
-//! The doors to an account, the same for staff and for proxies: the sign-in page and its
-//! form, signing out, asking for a reset link, and choosing a password from an emailed link.
-//! Each door has its own addresses, session cookie, accounts and links.
+//! The one door to an account, for staff and proxies alike: the sign-in page and its form,
+//! signing out, asking for a reset link, and choosing a password from an emailed link.
+//! Every handler here serves both realms: the realm is read from the address the request
+//! came to (`/staff/…` or `/proxy/…`, as [`Realm`] writes them), and each realm has its own
+//! session cookie, accounts and links.
 
 use super::AppState;
-use super::cookies::{self, Lifetime};
-use super::forms::{local_path, rejected, see_other};
-use crate::domain::{Email, Token};
-use crate::error::Result;
-use crate::services::auth::{self, SignIn};
-use crate::services::proxy_auth::{self, LinkPurpose};
-use crate::services::staff_links::{self, Purpose};
+use super::context::{ClientIp, CurrentAccount};
+use super::cookies::{self, CookieJar, Lifetime};
+use super::forms::{Form, Query, local_path, rejected, see_other};
+use crate::domain::{Email, LinkPurpose, Realm, Token};
+use crate::error::{Error, Result};
+use crate::services::accounts::{self, SignIn, links, sessions};
 use crate::views::components::{Banner, Errors, notification_banner};
-use crate::views::door::{Door, ForgotForm, LoginForm};
+use crate::views::door::{ForgotForm, LoginForm};
 use crate::views::{self, PageContext};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 use tracing::Instrument;
 
-/// The session cookie behind a door.
-fn session_cookie(door: Door) -> &'static str {
-    match door {
-        Door::Staff => cookies::SESSION,
-        Door::Proxy => cookies::PROXY_SESSION,
+/// The realm whose door a request came to, read from its address.
+#[derive(Debug, Clone, Copy)]
+pub struct Door(pub Realm);
+
+impl<S: Send + Sync> FromRequestParts<S> for Door {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+        Realm::of_path(parts.uri.path())
+            .map(Door)
+            .ok_or(Error::NotFound)
     }
 }
 
-/// Where a door's sign-in leads when nothing else was asked for.
-fn home(door: Door) -> &'static str {
-    match door {
-        Door::Staff => "/staff",
-        Door::Proxy => "/proxy",
+/// The emailed link a request opens, read from its address: whose, and what for.
+#[derive(Debug, Clone, Copy)]
+pub struct EmailedLink(pub Realm, pub LinkPurpose);
+
+impl<S: Send + Sync> FromRequestParts<S> for EmailedLink {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+        Realm::link_of_path(parts.uri.path())
+            .map(|(realm, purpose)| EmailedLink(realm, purpose))
+            .ok_or(Error::NotFound)
+    }
+}
+
+/// The session cookie of a realm.
+pub fn session_cookie(realm: Realm) -> &'static str {
+    match realm {
+        Realm::Staff => cookies::SESSION,
+        Realm::Proxy => cookies::PROXY_SESSION,
     }
 }
 
@@ -46,13 +67,17 @@ pub struct LoginQuery {
 }
 
 /// The sign-in page, with a banner when the address says why the person is here.
-pub fn login_page(door: Door, ctx: &PageContext, query: &LoginQuery) -> Response {
-    let signed_in = match door {
-        Door::Staff => ctx.staff.is_some(),
-        Door::Proxy => ctx.proxy.is_some(),
+pub async fn login_form(
+    Door(realm): Door,
+    ctx: PageContext,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let signed_in = match realm {
+        Realm::Staff => ctx.staff.is_some(),
+        Realm::Proxy => ctx.proxy.is_some(),
     };
     if signed_in {
-        return see_other(home(door));
+        return see_other(realm.home());
     }
     let message = [
         (&query.signed_out, "login.signed_out"),
@@ -64,27 +89,27 @@ pub fn login_page(door: Door, ctx: &PageContext, query: &LoginQuery) -> Response
     .map(|(_, key)| key);
     let notice = message.map(|key| {
         notification_banner(
-            ctx,
+            &ctx,
             Banner::Success,
             html! { p .banner__heading { (ctx.t(key)) } },
         )
     });
     let form = LoginForm {
-        next: local_path(&query.next, home(door)).unwrap_or_default(),
+        next: local_path(&query.next, realm.home()).unwrap_or_default(),
         ..Default::default()
     };
-    views::door::login(ctx, door, &form, &Errors::new(), notice).into_response()
+    views::door::login(&ctx, realm, &form, &Errors::new(), notice).into_response()
 }
 
 /// Checks an email and password at a door and starts a session.
 pub async fn sign_in(
-    door: Door,
-    state: &AppState,
-    ctx: &PageContext,
-    ip: Option<String>,
-    mut form: LoginForm,
+    State(state): State<AppState>,
+    Door(realm): Door,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Form(mut form): Form<LoginForm>,
 ) -> Result<Response> {
-    form.next = local_path(&form.next, home(door)).unwrap_or_default();
+    form.next = local_path(&form.next, realm.home()).unwrap_or_default();
     let mut errors = Errors::new();
     let email = errors.check("email", Email::parse(&form.email));
     if form.password.is_empty() {
@@ -92,60 +117,53 @@ pub async fn sign_in(
     }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return Ok(rejected(views::door::login(
-            ctx, door, &form, &errors, None,
+            &ctx, realm, &form, &errors, None,
         )));
     };
     let (db, hasher, now) = (&state.db, &state.hasher, state.now());
-    let outcome = match door {
-        Door::Staff => auth::sign_in(db, hasher, now, &email, &form.password, ip).await?,
-        Door::Proxy => proxy_auth::sign_in(db, hasher, now, &email, &form.password, ip).await?,
-    };
-    match outcome {
+    match accounts::sign_in(db, hasher, now, realm, &email, &form.password, ip).await? {
         SignIn::Accepted { token, .. } => {
             let secure = state.config.is_https();
-            let mut response = see_other(if form.next.is_empty() {
-                home(door)
+            let response = see_other(if form.next.is_empty() {
+                realm.home()
             } else {
                 &form.next
             });
             // A new session id, and a new form token with it.
-            for line in [
-                cookies::set(
-                    session_cookie(door),
+            let session = session_cookie(realm);
+            let csrf = Token::generate();
+            let jar = CookieJar::new()
+                .add(cookies::cookie(
+                    session,
                     token.expose(),
                     Lifetime::Session,
                     secure,
-                ),
-                cookies::set(
+                ))
+                .add(cookies::cookie(
                     cookies::CSRF,
-                    Token::generate().expose(),
+                    csrf.expose(),
                     Lifetime::Year,
                     secure,
-                ),
-            ] {
-                if let Ok(value) = HeaderValue::from_str(&line) {
-                    response.headers_mut().append(header::SET_COOKIE, value);
-                }
-            }
-            Ok(response)
+                ));
+            Ok((jar, response).into_response())
         }
         SignIn::Rejected => {
             errors.add("email", "error.login.rejected");
             Ok(rejected(views::door::login(
-                ctx, door, &form, &errors, None,
+                &ctx, realm, &form, &errors, None,
             )))
         }
         SignIn::LockedOut { until } => {
             let when = ctx.datetime(until);
             let notice = notification_banner(
-                ctx,
+                &ctx,
                 Banner::Important,
                 html! {
                     p .banner__heading { (ctx.t("login.locked_title")) }
                     p { (ctx.tf("login.locked_body", &[("time", &when)])) }
                 },
             );
-            let page = views::door::login(ctx, door, &form, &Errors::new(), Some(notice));
+            let page = views::door::login(&ctx, realm, &form, &Errors::new(), Some(notice));
             let retry = (until - state.now()).whole_seconds().max(1).to_string();
             Ok((
                 StatusCode::TOO_MANY_REQUESTS,
@@ -157,33 +175,44 @@ pub async fn sign_in(
     }
 }
 
-/// The answer after signing out: back to the sign-in page, with the cookie gone.
-pub fn signed_out(door: Door, state: &AppState) -> Response {
-    let mut response = see_other(&door.path("/login?signed_out=1"));
-    let line = cookies::set(
-        session_cookie(door),
-        "",
-        Lifetime::Expired,
-        state.config.is_https(),
-    );
-    if let Ok(value) = HeaderValue::from_str(&line) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
+/// Ends the session and goes back to the sign-in page, with the cookie gone. A proxy's
+/// booking journey begun on this browser was for a customer they act for: it goes too.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    CurrentAccount(signed_in): CurrentAccount,
+    ClientIp(ip): ClientIp,
+) -> Result<Response> {
+    sessions::sign_out(&state.db, state.now(), &signed_in, ip).await?;
+    let realm = signed_in.realm();
+    let secure = state.config.is_https();
+    let response = see_other(&realm.path("/login?signed_out=1"));
+    let forgotten: &[&'static str] = match realm {
+        Realm::Staff => &[cookies::SESSION],
+        Realm::Proxy => &[cookies::PROXY_SESSION, cookies::BOOKING],
+    };
+    let jar = forgotten.iter().fold(CookieJar::new(), |jar, name| {
+        jar.add(cookies::cookie(name, "", Lifetime::Expired, secure))
+    });
+    Ok((jar, response).into_response())
+}
+
+/// The "forgot your password" form.
+pub async fn forgot_form(Door(realm): Door, ctx: PageContext) -> Response {
+    views::door::forgot(&ctx, realm, &ForgotForm::default(), &Errors::new()).into_response()
 }
 
 /// Emails a reset link if an account behind the door uses the address, and says the same
 /// either way.
 pub async fn forgot(
-    door: Door,
-    state: &AppState,
-    ctx: &PageContext,
-    ip: Option<String>,
-    form: ForgotForm,
+    State(state): State<AppState>,
+    Door(realm): Door,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<ForgotForm>,
 ) -> Result<Response> {
     let mut errors = Errors::new();
     let Some(email) = errors.check("email", Email::parse(&form.email)) else {
-        return Ok(rejected(views::door::forgot(ctx, door, &form, &errors)));
+        return Ok(rejected(views::door::forgot(&ctx, realm, &form, &errors)));
     };
     // Whether the address has an account must not show in how long the answer takes: the
     // lookup and the writing happen after the answer, the same for every address.
@@ -192,13 +221,7 @@ pub async fn forgot(
     tokio::spawn(
         async move {
             let (db, now, config) = (&state.db, state.now(), &state.config);
-            let sent = match door {
-                Door::Staff => {
-                    staff_links::request_reset(db, now, config, &address, lang, ip).await
-                }
-                Door::Proxy => proxy_auth::request_reset(db, now, config, &address, ip).await,
-            };
-            match sent {
+            match links::request_reset(db, now, config, realm, &address, lang, ip).await {
                 Ok(true) => state.mail_waiting(),
                 Ok(false) => {}
                 Err(e) => tracing::error!(error = %e, "could not handle a password reset request"),
@@ -206,99 +229,45 @@ pub async fn forgot(
         }
         .instrument(tracing::Span::current()),
     );
-    Ok(views::door::forgot_sent(ctx, door, email.as_str()).into_response())
+    Ok(views::door::forgot_sent(&ctx, realm, email.as_str()).into_response())
 }
 
-/// A one-time link emailed to someone: to choose a first password, or a new one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Link {
-    /// A staff member's invitation.
-    StaffInvitation,
-    /// A staff member's password reset.
-    StaffReset,
-    /// A proxy's activation, once approved.
-    ProxyActivation,
-    /// A proxy's password reset.
-    ProxyReset,
+fn gone(ctx: &PageContext, realm: Realm) -> Response {
+    (StatusCode::NOT_FOUND, views::door::link_gone(ctx, realm)).into_response()
 }
 
-impl Link {
-    fn door(self) -> Door {
-        match self {
-            Link::StaffInvitation | Link::StaffReset => Door::Staff,
-            Link::ProxyActivation | Link::ProxyReset => Door::Proxy,
-        }
-    }
-
-    /// The link's address without its token, and its page's title and lead.
-    fn texts(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Link::StaffInvitation => (
-                "/staff/invitation/",
-                "links.invitation_title",
-                "links.invitation_lead",
-            ),
-            Link::StaffReset => ("/staff/reset/", "links.reset_title", "links.reset_lead"),
-            Link::ProxyActivation => (
-                "/proxy/activate/",
-                "links.activation_title",
-                "links.activation_lead",
-            ),
-            Link::ProxyReset => (
-                "/proxy/reset/",
-                "links.reset_title",
-                "links.proxy_reset_lead",
-            ),
-        }
-    }
-}
-
-/// The name of the usable link's holder, or `None` when the link no longer works.
-async fn holder(state: &AppState, link: Link, token: &Token) -> Result<Option<String>> {
-    let (db, now) = (&state.db, state.now());
-    Ok(match link {
-        Link::StaffInvitation => staff_links::holder(db, now, token, Purpose::Invitation)
-            .await?
-            .map(|u| u.display_name),
-        Link::StaffReset => staff_links::holder(db, now, token, Purpose::PasswordReset)
-            .await?
-            .map(|u| u.display_name),
-        Link::ProxyActivation => proxy_auth::link_holder(db, now, token, LinkPurpose::Activation)
-            .await?
-            .map(|a| a.full_name),
-        Link::ProxyReset => proxy_auth::link_holder(db, now, token, LinkPurpose::PasswordReset)
-            .await?
-            .map(|a| a.full_name),
-    })
-}
-
-fn gone(ctx: &PageContext, door: Door) -> Response {
-    (StatusCode::NOT_FOUND, views::door::link_gone(ctx, door)).into_response()
-}
-
-/// The page where the holder of a link chooses a password.
-pub async fn link_page(
+/// The page where the holder of a link chooses a password, or the page for a link that no
+/// longer works.
+async fn link_page(
     state: &AppState,
     ctx: &PageContext,
-    link: Link,
+    EmailedLink(realm, purpose): EmailedLink,
     raw: &str,
     errors: &Errors,
 ) -> Result<Response> {
-    let name = match Token::from_presented(raw) {
-        Some(token) => holder(state, link, &token).await?,
+    let holder = match Token::from_presented(raw) {
+        Some(token) => links::holder(&state.db, state.now(), realm, purpose, &token).await?,
         None => None,
     };
-    let Some(name) = name else {
-        return Ok(gone(ctx, link.door()));
+    let Some(holder) = holder else {
+        return Ok(gone(ctx, realm));
     };
-    let (path, title, lead) = link.texts();
-    let lead = ctx.tf(lead, &[("name", &name)]);
-    let page = views::door::choose_password(ctx, &format!("{path}{raw}"), title, &lead, errors);
+    let page = views::door::choose_password(ctx, realm, purpose, raw, &holder.display_name, errors);
     Ok(if errors.is_empty() {
         page.into_response()
     } else {
         rejected(page)
     })
+}
+
+/// The page where the holder of an emailed link chooses a password.
+pub async fn link_form(
+    State(state): State<AppState>,
+    link: EmailedLink,
+    ctx: PageContext,
+    Path(raw): Path<String>,
+) -> Result<Response> {
+    link_page(&state, &ctx, link, &raw, &Errors::new()).await
 }
 
 /// The two password fields of a link's page.
@@ -311,12 +280,12 @@ pub struct PasswordFields {
 
 /// Sets the password chosen through a link, which then stops working.
 pub async fn link_save(
-    state: &AppState,
-    ctx: &PageContext,
-    ip: Option<String>,
-    link: Link,
-    raw: &str,
-    form: PasswordFields,
+    State(state): State<AppState>,
+    link: EmailedLink,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Path(raw): Path<String>,
+    Form(form): Form<PasswordFields>,
 ) -> Result<Response> {
     let mut errors = Errors::new();
     let password = super::staff::new_password(
@@ -326,27 +295,14 @@ pub async fn link_save(
         &form.new_password,
         &form.new_password_confirm,
     );
-    let (Some(password), Some(token)) = (password, Token::from_presented(raw)) else {
-        return link_page(state, ctx, link, raw, &errors).await;
+    let (Some(password), Some(token)) = (password, Token::from_presented(&raw)) else {
+        return link_page(&state, &ctx, link, &raw, &errors).await;
     };
     let hash = state.hasher.hash(password.expose()).await?;
-    let (db, now) = (&state.db, state.now());
-    let redeemed = match link {
-        Link::StaffInvitation => {
-            staff_links::redeem(db, now, &token, Purpose::Invitation, hash, ip).await?
-        }
-        Link::StaffReset => {
-            staff_links::redeem(db, now, &token, Purpose::PasswordReset, hash, ip).await?
-        }
-        Link::ProxyActivation => {
-            proxy_auth::redeem(db, now, &token, LinkPurpose::Activation, hash, ip).await?
-        }
-        Link::ProxyReset => {
-            proxy_auth::redeem(db, now, &token, LinkPurpose::PasswordReset, hash, ip).await?
-        }
-    };
+    let EmailedLink(realm, purpose) = link;
+    let redeemed = links::redeem(&state.db, state.now(), realm, purpose, &token, hash, ip).await?;
     Ok(match redeemed {
-        Some(_) => see_other(&link.door().path("/login?password_set=1")),
-        None => gone(ctx, link.door()),
+        Some(_) => see_other(&realm.path("/login?password_set=1")),
+        None => gone(&ctx, realm),
     })
 }

@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod door;
 pub mod forms;
 pub mod not_me;
+pub mod outbox;
 pub mod proxy_apply;
 pub mod proxy_portal;
 pub mod public;
@@ -17,7 +18,6 @@ pub mod schedule;
 pub mod server;
 pub mod setup;
 pub mod staff;
-pub mod staff_links;
 pub mod staff_proxies;
 pub mod staff_requests;
 

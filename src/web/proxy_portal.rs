@@ -1,6 +1,7 @@
-//! The proxy's portal: signing in and out, activating the account and resetting a forgotten
-//! password, the customers they act for, booking a session for one of them, the sessions
-//! they booked, stepping down and asking for renewal.
+//! The proxy's portal: the customers they act for, booking a session for one of them, the
+//! sessions they booked, stepping down and asking for renewal. Signing in and out,
+//! activating the account and resetting a forgotten password are the door's
+//! ([`super::door`]).
 //!
 //! Every route about a customer names one of the proxy's registrations, and checks it first
 //! with [`proxies::acting_for`]: someone else's registration (or none) answers 404 and shows
@@ -9,9 +10,7 @@
 
 use super::AppState;
 use super::context::{ClientIp, CurrentProxy};
-use super::cookies::{self, Lifetime};
-use super::door::{self, Link, LoginQuery, PasswordFields};
-use super::forms::see_other;
+use super::forms::{DoneQuery, Form, Query, see_other};
 use super::requests as web_requests;
 use crate::domain::BookingStatus;
 use crate::domain::booking::{DetailsForm, Draft};
@@ -20,107 +19,15 @@ use crate::domain::request::{RequestDraft, RequestStatus};
 use crate::error::{Error, Result};
 use crate::services::booking;
 use crate::services::proxies::{self, Refusal, Registration};
-use crate::services::{proxy_auth, requests};
+use crate::services::requests;
+use crate::views::PageContext;
 use crate::views::components::Errors;
-use crate::views::door::{Door, ForgotForm, LoginForm};
 use crate::views::proxy::{self as view, CustomerCard, RequestLine, SessionLine};
 use crate::views::requests::{self as request_view, MessageForm, ThreadPage};
-use crate::views::{self, PageContext};
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-
-/// The sign-in page.
-pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Response {
-    door::login_page(Door::Proxy, &ctx, &query)
-}
-
-/// Checks an email and password and starts a session.
-pub async fn login(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<LoginForm>,
-) -> Result<Response> {
-    door::sign_in(Door::Proxy, &state, &ctx, ip, form).await
-}
-
-/// Ends the session, and forgets any booking journey begun for a customer on this browser.
-pub async fn logout(
-    State(state): State<AppState>,
-    CurrentProxy(proxy): CurrentProxy,
-    ClientIp(ip): ClientIp,
-) -> Result<Response> {
-    proxy_auth::sign_out(&state.db, state.now(), &proxy, ip).await?;
-    let mut response = door::signed_out(Door::Proxy, &state);
-    let line = cookies::set(
-        cookies::BOOKING,
-        "",
-        Lifetime::Expired,
-        state.config.is_https(),
-    );
-    if let Ok(value) = HeaderValue::from_str(&line) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
-}
-
-/// The "forgot your password" form.
-pub async fn forgot_form(ctx: PageContext) -> Response {
-    views::door::forgot(&ctx, Door::Proxy, &ForgotForm::default(), &Errors::new()).into_response()
-}
-
-/// Emails a reset link if a proxy account uses the address, and says the same either way.
-pub async fn forgot(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<ForgotForm>,
-) -> Result<Response> {
-    door::forgot(Door::Proxy, &state, &ctx, ip, form).await
-}
-
-/// The page where an approved proxy chooses their first password.
-pub async fn activate_form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(raw): Path<String>,
-) -> Result<Response> {
-    door::link_page(&state, &ctx, Link::ProxyActivation, &raw, &Errors::new()).await
-}
-
-/// Saves the first password; the link then stops working.
-pub async fn activate_save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientIp(ip): ClientIp,
-    Path(raw): Path<String>,
-    Form(form): Form<PasswordFields>,
-) -> Result<Response> {
-    door::link_save(&state, &ctx, ip, Link::ProxyActivation, &raw, form).await
-}
-
-/// The page where a proxy chooses a new password from a reset link.
-pub async fn reset_form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(raw): Path<String>,
-) -> Result<Response> {
-    door::link_page(&state, &ctx, Link::ProxyReset, &raw, &Errors::new()).await
-}
-
-/// Saves the new password.
-pub async fn reset_save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientIp(ip): ClientIp,
-    Path(raw): Path<String>,
-    Form(form): Form<PasswordFields>,
-) -> Result<Response> {
-    door::link_save(&state, &ctx, ip, Link::ProxyReset, &raw, form).await
-}
 
 /// What the portal shows of one registration.
 fn card(state: &AppState, ctx: &PageContext, r: &Registration) -> CustomerCard {
@@ -140,13 +47,6 @@ fn card(state: &AppState, ctx: &PageContext, r: &Registration) -> CustomerCard {
                 && r.valid_until
                     .is_some_and(|u| u - proxies::EXPIRY_REMINDER <= now)),
     }
-}
-
-/// `?done=`: what just happened, for the banner.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: String,
 }
 
 fn notice(ctx: &PageContext, done: &str) -> Option<String> {

@@ -1,15 +1,14 @@
 //! Handlers for the pages any visitor can reach.
 
 use super::AppState;
-use super::cookies::{self, Lifetime};
-use super::forms::{local_path, see_other};
+use super::cookies::{self, CookieJar, Lifetime};
+use super::forms::{Form, Query, local_path, see_other};
 use crate::assets;
 use crate::domain::{Contrast, Lang, Prefs, TextSize};
 use crate::error::{Error, Result};
 use crate::views::{self, PageContext};
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 use sea_orm::ConnectionTrait;
@@ -62,6 +61,7 @@ pub struct LanguageQuery {
 /// Switches the language and goes back to the page the visitor was on.
 pub async fn language(
     State(state): State<AppState>,
+    jar: CookieJar,
     Path(code): Path<String>,
     Query(query): Query<LanguageQuery>,
 ) -> Result<Response> {
@@ -69,17 +69,14 @@ pub async fn language(
         .filter(|l| l.code() == code)
         .ok_or(Error::NotFound)?;
     let back = local_path(&query.next, "/").unwrap_or_else(|| "/".to_owned());
-    let mut response = see_other(&back);
-    let line = cookies::set(
+    let secure = state.config.is_https();
+    let jar = jar.add(cookies::cookie(
         cookies::LANG,
         lang.code(),
         Lifetime::Year,
-        state.config.is_https(),
-    );
-    if let Ok(value) = HeaderValue::from_str(&line) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+        secure,
+    ));
+    Ok((jar, see_other(&back)).into_response())
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -104,23 +101,21 @@ pub struct PrefsForm {
 pub async fn save_preferences(
     State(state): State<AppState>,
     ctx: PageContext,
+    jar: CookieJar,
     Form(form): Form<PrefsForm>,
 ) -> Response {
     let prefs = Prefs {
         text_size: TextSize::parse(&form.text_size).unwrap_or(ctx.prefs.text_size),
         contrast: Contrast::parse(&form.contrast).unwrap_or(ctx.prefs.contrast),
     };
-    let mut response = see_other("/preferences?saved=1");
-    let line = cookies::set(
+    let secure = state.config.is_https();
+    let jar = jar.add(cookies::cookie(
         cookies::PREFS,
-        &prefs.to_cookie(),
+        prefs.to_cookie(),
         Lifetime::Year,
-        state.config.is_https(),
-    );
-    if let Ok(value) = HeaderValue::from_str(&line) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
+        secure,
+    ));
+    (jar, see_other("/preferences?saved=1")).into_response()
 }
 
 /// A stylesheet or icon, cached for a year under its fingerprinted name.

@@ -1,11 +1,10 @@
 //! Every route of the app in one table, with what it needs: the router is built from this
 //! table, and the tests walk it, so no route can be added without its rule.
 
-use super::{AppState, audit, book, public, setup, staff, staff_links};
+use super::{AppState, audit, book, door, outbox, public, setup, staff};
 use crate::domain::Permission;
 use crate::error::Error;
-use crate::services::auth::SignedInStaff;
-use crate::services::proxy_auth::SignedInProxy;
+use crate::services::accounts::{SignedInProxy, SignedInStaff};
 use axum::Router;
 use axum::extract::Request;
 use axum::handler::Handler;
@@ -166,23 +165,16 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     .get("/assets/{name}", Public, public::asset)
     .get("/setup/{token}", Public, setup::form)
     .post("/setup/{token}", Public, setup::submit)
-    .get("/staff/login", Public, staff::login_form)
-    .post("/staff/login", Public, staff::login)
-    .get("/staff/forgot", Public, staff_links::forgot_form)
-    .post("/staff/forgot", Public, staff_links::forgot)
-    .get("/staff/reset/{token}", Public, staff_links::reset_form)
-    .post("/staff/reset/{token}", Public, staff_links::reset_save)
-    .get(
-        "/staff/invitation/{token}",
-        Public,
-        staff_links::invitation_form,
-    )
-    .post(
-        "/staff/invitation/{token}",
-        Public,
-        staff_links::invitation_save,
-    )
-    .post("/staff/logout", Staff(ViewDashboard), staff::logout)
+    // The doors: one set of handlers for both realms, which read the realm from the path.
+    .get("/staff/login", Public, door::login_form)
+    .post("/staff/login", Public, door::sign_in)
+    .get("/staff/forgot", Public, door::forgot_form)
+    .post("/staff/forgot", Public, door::forgot)
+    .get("/staff/reset/{token}", Public, door::link_form)
+    .post("/staff/reset/{token}", Public, door::link_save)
+    .get("/staff/invitation/{token}", Public, door::link_form)
+    .post("/staff/invitation/{token}", Public, door::link_save)
+    .post("/staff/logout", Staff(ViewDashboard), door::sign_out)
     .get("/staff", Staff(ViewDashboard), staff::dashboard)
     .get(
         "/staff/password",
@@ -219,12 +211,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
         staff::user_reinvite,
     )
     .get("/staff/audit", Staff(ViewAudit), audit::audit)
-    .get("/staff/outbox", Staff(ViewOutbox), staff_links::outbox_page)
-    .post(
-        "/staff/outbox/{id}/retry",
-        Staff(ViewOutbox),
-        staff_links::outbox_retry,
-    );
+    .get("/staff/outbox", Staff(ViewOutbox), outbox::page)
+    .post("/staff/outbox/{id}/retry", Staff(ViewOutbox), outbox::retry);
     // The public booking journey and manage links.
     let table = book_routes(table);
     // Senior Support: the application, the proxy's portal, and staff verification.
@@ -262,7 +250,7 @@ fn book_routes(table: Table) -> Table {
 }
 
 fn proxy_routes(table: Table) -> Table {
-    use super::{proxy_apply as apply, proxy_portal as portal, staff_proxies as staff};
+    use super::{door, proxy_apply as apply, proxy_portal as portal, staff_proxies as staff};
     use Access::{Proxy, Public, Staff};
     use Permission::*;
     table
@@ -275,15 +263,15 @@ fn proxy_routes(table: Table) -> Table {
         .get("/proxy/revoke", Public, apply::end_form)
         .post("/proxy/revoke", Public, apply::end_save)
         .get("/proxy/revoke/sent", Public, apply::end_sent)
-        .get("/proxy/login", Public, portal::login_form)
-        .post("/proxy/login", Public, portal::login)
-        .get("/proxy/forgot", Public, portal::forgot_form)
-        .post("/proxy/forgot", Public, portal::forgot)
-        .get("/proxy/activate/{token}", Public, portal::activate_form)
-        .post("/proxy/activate/{token}", Public, portal::activate_save)
-        .get("/proxy/reset/{token}", Public, portal::reset_form)
-        .post("/proxy/reset/{token}", Public, portal::reset_save)
-        .post("/proxy/logout", Proxy, portal::logout)
+        .get("/proxy/login", Public, door::login_form)
+        .post("/proxy/login", Public, door::sign_in)
+        .get("/proxy/forgot", Public, door::forgot_form)
+        .post("/proxy/forgot", Public, door::forgot)
+        .get("/proxy/activate/{token}", Public, door::link_form)
+        .post("/proxy/activate/{token}", Public, door::link_save)
+        .get("/proxy/reset/{token}", Public, door::link_form)
+        .post("/proxy/reset/{token}", Public, door::link_save)
+        .post("/proxy/logout", Proxy, door::sign_out)
         .get("/proxy", Proxy, portal::portal)
         .get("/proxy/customers/{id}", Proxy, portal::customer)
         .post("/proxy/customers/{id}/book", Proxy, portal::book)

@@ -1,18 +1,15 @@
-//! Handlers for staff: sign-in and sign-out, the dashboard, one's password and staff
-//! accounts.
+//! Handlers for staff: the dashboard, one's password and staff accounts. Signing in and
+//! out is the door's ([`super::door`]).
 
 use super::AppState;
 use super::context::{ClientIp, CurrentStaff};
-use super::door::{self, LoginQuery};
 use super::forms::DoneQuery;
 use super::forms::{rejected, see_other};
 use crate::domain::{DisplayName, Email, FullName, Password, Role};
 use crate::error::{Error, Result};
-use crate::services::auth::{self, PasswordChange};
+use crate::services::accounts::{self, PasswordChange};
 use crate::services::staff::{self as staff_service, NewStaff, StaffError};
-use crate::services::staff_links;
 use crate::views::components::Errors;
-use crate::views::door::{Door, LoginForm};
 use crate::views::staff::{StaffForm, StaffRow};
 use crate::views::{self, PageContext};
 use crate::web::forms::Form;
@@ -22,31 +19,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 use serde::Deserialize;
-
-/// The sign-in page.
-pub async fn login_form(ctx: PageContext, Query(query): Query<LoginQuery>) -> Response {
-    door::login_page(Door::Staff, &ctx, &query)
-}
-
-/// Checks an email and password and starts a session.
-pub async fn login(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<LoginForm>,
-) -> Result<Response> {
-    door::sign_in(Door::Staff, &state, &ctx, ip, form).await
-}
-
-/// Ends the session.
-pub async fn logout(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-) -> Result<Response> {
-    auth::sign_out(&state.db, state.now(), &staff, ip).await?;
-    Ok(door::signed_out(Door::Staff, &state))
-}
 
 /// The staff dashboard.
 pub async fn dashboard(
@@ -194,7 +166,7 @@ pub async fn change_password(
     let Some(new) = new.filter(|_| errors.is_empty()) else {
         return Ok(rejected(views::staff::password(&ctx, &errors, false)));
     };
-    match auth::change_password(
+    match accounts::change_password(
         &state.db,
         &state.hasher,
         state.now(),
@@ -326,7 +298,7 @@ pub async fn user_reinvite(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let id = parse_id(&id)?;
-    if !staff_links::reinvite(
+    if !staff_service::reinvite(
         &state.db,
         state.now(),
         &state.config,

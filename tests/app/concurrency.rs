@@ -42,7 +42,10 @@ async fn concurrent_writers_all_succeed(app: TestApp) {
         16,
         "every failure was kept"
     );
-    assert_eq!(app.count("staff_sessions").await, 16);
+    assert_eq!(
+        app.count("account_sessions WHERE realm = 'staff'").await,
+        16
+    );
 }
 
 db_tests!(every_pooled_sqlite_connection_gets_the_pragmas);
@@ -52,7 +55,7 @@ async fn every_pooled_sqlite_connection_gets_the_pragmas(app: TestApp) {
     let db = &app.state().db;
     if db.get_database_backend() != DbBackend::Sqlite {
         // PostgreSQL has no pragmas; its foreign keys are always enforced.
-        let refused = db.execute_unprepared("INSERT INTO staff_sessions (id, staff_user_id, created_at, last_seen_at) VALUES ('x', 424242, now(), now())").await;
+        let refused = db.execute_unprepared("INSERT INTO staff_qualifications (staff_user_id, qualification, created_at) VALUES (424242, 'x', now())").await;
         assert!(refused.is_err(), "foreign keys are enforced");
         return;
     }

@@ -5,19 +5,17 @@ use reqwest::StatusCode;
 use yorisoi::domain::Role;
 use yorisoi::web::routes;
 
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 11] = [
     "staff_users",
-    "staff_sessions",
+    "account_sessions",
     "login_attempts",
     "audit_events",
     "outbox_messages",
-    "staff_tokens",
+    "account_links",
     "setup_tokens",
     "journey_drafts",
     "proxy_registrations",
     "proxy_accounts",
-    "proxy_sessions",
-    "proxy_tokens",
     "proxy_end_requests",
 ];
 

@@ -122,7 +122,7 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own(backend: Bac
     // An attacker behind the proxy has used up the address limit with made-up emails.
     let attacker = "198.51.100.66";
     let now = app.state().now();
-    for n in 0..yorisoi::services::auth::MAX_FAILURES_PER_ADDRESS {
+    for n in 0..yorisoi::services::accounts::sign_in::MAX_FAILURES_PER_ADDRESS {
         yorisoi::entities::login_attempt::Entity::insert(
             yorisoi::entities::login_attempt::ActiveModel {
                 id: sea_orm::ActiveValue::NotSet,
@@ -206,7 +206,7 @@ async fn a_flood_of_wrong_sign_ins_in_parallel_checks_no_more_passwords_than_the
         .count("audit_events WHERE action = 'staff.sign_in_failed'")
         .await as u64;
     assert!(
-        checked <= yorisoi::services::auth::MAX_FAILURES_PER_ACCOUNT,
+        checked <= yorisoi::services::accounts::sign_in::MAX_FAILURES_PER_ACCOUNT,
         "{checked} passwords were checked in a flood of 30"
     );
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS));

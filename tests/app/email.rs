@@ -401,7 +401,7 @@ async fn forgotten_passwords_are_reset_by_an_emailed_link(backend: Backend) {
     // Only a hash of the token is stored.
     let token = path.trim_start_matches("/staff/reset/");
     assert_eq!(
-        app.count(&format!("staff_tokens WHERE token_hash = '{token}'"))
+        app.count(&format!("account_links WHERE token_hash = '{token}'"))
             .await,
         0
     );

@@ -14,6 +14,7 @@ mod csrf;
 mod days_off;
 mod edges;
 mod email;
+mod migrations;
 mod odd_values;
 mod pages;
 mod proxies;

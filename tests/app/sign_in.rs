@@ -63,7 +63,7 @@ async fn sign_in_starts_a_fresh_session_and_sign_out_ends_it(app: TestApp) {
     );
     assert!(!cookie.contains("Secure"), "plain http base URL");
     let session = browser.cookie("yorisoi_session").unwrap();
-    assert_eq!(app.count("staff_sessions").await, 1);
+    assert_eq!(app.count("account_sessions WHERE realm = 'staff'").await, 1);
     // Only the hash of the cookie is stored.
     let stored: i64 = {
         let backend = app.state().db.get_database_backend();
@@ -71,7 +71,7 @@ async fn sign_in_starts_a_fresh_session_and_sign_out_ends_it(app: TestApp) {
             &app.state().db,
             sea_orm::Statement::from_string(
                 backend,
-                format!("SELECT COUNT(*) AS n FROM staff_sessions WHERE id = '{session}'"),
+                format!("SELECT COUNT(*) AS n FROM account_sessions WHERE id = '{session}'"),
             ),
         )
         .await
@@ -129,7 +129,7 @@ async fn sessions_expire_when_idle(app: TestApp) {
         "idle for over two hours"
     );
     assert!(page.location().unwrap().starts_with("/staff/login"));
-    assert_eq!(app.count("staff_sessions").await, 0);
+    assert_eq!(app.count("account_sessions WHERE realm = 'staff'").await, 0);
 }
 
 async fn ten_failures_pause_the_account_for_fifteen_minutes(app: TestApp) {

@@ -9,7 +9,7 @@ use super::{DoneQuery, Fields, may_see, parse_id, today, value};
 use crate::domain::schedule::{DayChange, LocalSpan, hhmm};
 use crate::domain::{Lang, Permission, Qualification, SignLanguage};
 use crate::error::{Error, Result};
-use crate::services::auth::SignedInStaff;
+use crate::services::accounts::SignedInStaff;
 use crate::services::interpreters::{self, HoursChange, Interpreter};
 use crate::views::PageContext;
 use crate::views::components::Errors;

@@ -33,7 +33,7 @@ use super::forms::DoneQuery;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission, dates};
 use crate::error::{Error, Result};
-use crate::services::auth::SignedInStaff;
+use crate::services::accounts::SignedInStaff;
 use crate::services::booking::{self, Booking, BookingError};
 use crate::views::schedule::SessionLine;
 use std::collections::HashMap;

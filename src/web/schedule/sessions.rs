@@ -6,7 +6,7 @@ use crate::domain::qualification::language_fit;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission};
 use crate::error::{Error, Result};
-use crate::services::auth::SignedInStaff;
+use crate::services::accounts::SignedInStaff;
 use crate::services::booking::{self, Booking, BookingError, ChangedBy};
 use crate::services::{attention, desk, reassignment, schedule_board};
 use crate::views::PageContext;
