@@ -12,6 +12,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, SqlErr,
 };
 use serde_json::json;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// A rule that stopped a change to a staff account.
@@ -198,7 +199,7 @@ pub async fn update(
         json!({ "before": before, "after": { "display_name": user.display_name, "role": user.role } }),
     )
     .await?;
-    super::calendar::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(txn).await?;
     Ok(user)
 }
 
@@ -237,7 +238,7 @@ pub async fn deactivate(
         json!({ "email": user.email }),
     )
     .await?;
-    super::calendar::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(txn).await?;
     Ok(())
 }
 
@@ -266,7 +267,7 @@ pub async fn reactivate(
         json!({ "email": user.email }),
     )
     .await?;
-    super::calendar::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(txn).await?;
     Ok(())
 }
 
@@ -289,4 +290,14 @@ async fn set_active<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Every staff member's display name, by id.
+pub async fn display_names<C: ConnectionTrait>(conn: &C) -> Result<HashMap<i64, String>, DbErr> {
+    Ok(staff_user::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.display_name))
+        .collect())
 }
