@@ -6,7 +6,7 @@
 //!
 //! 1. seeds the database through the library: the desk open 09:00–17:00 every day, 10
 //!    sign-language and 10 written-chat interpreters available all those hours, and, over
-//!    the next 28 days, sessions booked through `services::booking::confirm` at free times
+//!    the next 28 days, sessions booked through `services::booking::make::confirm` at free times
 //!    drawn at random until 60% of each mode's interpreter time is held (a session holds
 //!    30 minutes plus its 10-minute buffer, rounded to three quarter hours);
 //! 2. times the reads behind one time page one by one on the seeded database (where the
@@ -37,14 +37,16 @@ use std::time::{Duration as StdDuration, Instant};
 use time::{Date, Duration, OffsetDateTime};
 use yorisoi::clock::SystemClock;
 use yorisoi::domain::booking::DetailsForm;
+use yorisoi::domain::dates::iso_day;
 use yorisoi::domain::schedule::{self, LocalSpan, SessionMode};
 use yorisoi::domain::{
     DisplayName, Email, FullName, Lang, Qualification, Role, RoomTemplate, Token,
 };
 use yorisoi::entities::{booking, interpreter_hold, outbox_message};
-use yorisoi::services::booking::{BookingError, Calendar, NewBooking, local_date};
-use yorisoi::services::desk::day_key;
-use yorisoi::services::{Actor, desk, interpreters, staff};
+use yorisoi::services::booking::BookingError;
+use yorisoi::services::booking::make::NewBooking;
+use yorisoi::services::calendar::{Calendar, local_date};
+use yorisoi::services::{Actor, interpreters, settings, staff};
 use yorisoi::{App, Config};
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -188,7 +190,7 @@ async fn run(backend: &str, url: &str, dir: &Path, bins: &Binaries, secs: u64) -
     println!();
     println!(
         "| the time page's work, one step at a time on the seeded database ({}, sign language) | rows | median of {REPEAT} |",
-        day_key(day)
+        iso_day(day)
     );
     println!("| --- | ---: | ---: |");
     for (what, rows, ms) in breakdown(url, day).await? {
@@ -264,7 +266,7 @@ async fn run(backend: &str, url: &str, dir: &Path, bins: &Binaries, secs: u64) -
     ));
     time_run.row(&format!(
         "GET /book/time (sign language, {}, {times} free times)",
-        day_key(day)
+        iso_day(day)
     ));
     day_run.row("GET /book/day (that day's week, 7 days)");
     println!();
@@ -292,7 +294,7 @@ async fn run(backend: &str, url: &str, dir: &Path, bins: &Binaries, secs: u64) -
         next_day += 1;
         let free = free_starts(&base, mode, day, today).await?;
         if free.len() < 4 {
-            return Err(format!("{} has only {} free times", day_key(day), free.len()).into());
+            return Err(format!("{} has only {} free times", iso_day(day), free.len()).into());
         }
         let from = free.len() / 2 - 2;
         let targets: Vec<_> = free[from..from + 4]
@@ -459,7 +461,7 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
     let db = &state.db;
     let actor = Actor::default();
     let now = OffsetDateTime::now_utc;
-    desk::save_hours(db, now(), &actor, &every_day(OPENS, CLOSES)?).await?;
+    settings::opening::save_hours(db, now(), &actor, &every_day(OPENS, CLOSES)?).await?;
     let password = state.hasher.hash("bench passphrase long enough").await?;
     let week = every_day(OPENS, CLOSES)?;
     for (i, surname) in SURNAMES.iter().enumerate() {
@@ -487,9 +489,11 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
         .ok()
         .flatten()
         .ok_or("the room address")?;
-    desk::save_room_template(db, now(), &actor, Some(&template)).await?;
+    settings::save_room_template(db, now(), &actor, Some(&template)).await?;
 
-    let rules = desk::load(db).await?.rules(SessionMode::SignLanguageVideo);
+    let rules = settings::load(db)
+        .await?
+        .rules(SessionMode::SignLanguageVideo);
     let cells_a_session = schedule::cells(&schedule::held(now(), &rules)).len();
     let per_day =
         (OCCUPANCY * (PER_MODE * CELLS_A_DAY) as f64 / cells_a_session as f64).round() as usize;
@@ -522,7 +526,7 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
                     on_behalf: None,
                     request_id: None,
                 };
-                match yorisoi::services::booking::confirm(
+                match yorisoi::services::booking::make::confirm(
                     db,
                     &calendars,
                     now(),
@@ -605,17 +609,16 @@ where
 /// time chosen, each timed alone.
 async fn breakdown(url: &str, day: Date) -> Fallible<Vec<(String, String, f64)>> {
     use sea_orm::{PaginatorTrait, QuerySelect};
-    use yorisoi::services::booking::{day_start, qualified};
-    use yorisoi::services::calendar::{Roster, ScheduleCache};
+    use yorisoi::services::calendar::{Roster, ScheduleCache, day_start, qualified};
     let db = yorisoi::db::connect(url).await?;
     let mode = SessionMode::SignLanguageVideo;
     let mut out = Vec::new();
     let desk_rows = count(&db, "settings").await?
         + count(&db, "desk_hours").await?
         + count(&db, "desk_closed_days").await?;
-    let (_, ms) = timed(|| desk::load(&db)).await?;
+    let (_, ms) = timed(|| settings::load(&db)).await?;
     out.push((
-        "desk settings, hours, closed days (`desk::load`, 3 queries)".to_owned(),
+        "desk settings, hours, closed days (`settings::load`, 3 queries)".to_owned(),
         desk_rows.to_string(),
         ms,
     ));
@@ -1075,7 +1078,7 @@ impl Visitor {
         let week = ((day - today).whole_days() / 7).to_string();
         self.step(
             "/book/day",
-            &[("day", &day_key(day)), ("week", &week)],
+            &[("day", &iso_day(day)), ("week", &week)],
             "/book/time",
         )
         .await
@@ -1309,7 +1312,7 @@ async fn verify(url: &str) -> Fallible<Verified> {
          AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at",
     )
     .await?;
-    let desk = desk::load(&db).await?;
+    let desk = settings::load(&db).await?;
     let booked = booking::Entity::find()
         .filter(booking::Column::Status.eq("booked"))
         .all(&db)

@@ -42,23 +42,46 @@ async fn main() -> Fallible<()> {
             address: (channel == ReplyChannel::Post).then(|| "東京都千代田区1-1".to_owned()),
         };
         let sent =
-            requests::send(&conn, sent_at, &config, &actor, &new, Lang::Ja, None, None).await?;
+            requests::submit::send(&conn, sent_at, &config, &actor, &new, Lang::Ja, None, None)
+                .await?;
         let id = sent.request.id;
         match i % 6 {
             0 | 1 => {
-                requests::reply(&conn, sent_at, &config, &actor, id, "Here is our answer.").await?;
+                requests::staff::reply(&conn, sent_at, &config, &actor, id, "Here is our answer.")
+                    .await?;
             }
             2 => {
-                requests::set_status(&conn, sent_at, &config, &actor, id, RequestStatus::Resolved)
-                    .await?;
+                requests::staff::set_status(
+                    &conn,
+                    sent_at,
+                    &config,
+                    &actor,
+                    id,
+                    RequestStatus::Resolved,
+                )
+                .await?;
             }
             3 => {
-                requests::set_status(&conn, sent_at, &config, &actor, id, RequestStatus::Closed)
-                    .await?;
+                requests::staff::set_status(
+                    &conn,
+                    sent_at,
+                    &config,
+                    &actor,
+                    id,
+                    RequestStatus::Closed,
+                )
+                .await?;
             }
             4 => {
-                requests::set_status(&conn, sent_at, &config, &actor, id, RequestStatus::Open)
-                    .await?;
+                requests::staff::set_status(
+                    &conn,
+                    sent_at,
+                    &config,
+                    &actor,
+                    id,
+                    RequestStatus::Open,
+                )
+                .await?;
             }
             _ => {}
         }

@@ -139,8 +139,12 @@ impl App {
             let mut every = tokio::time::interval(state.config.reminder_poll);
             loop {
                 every.tick().await;
-                match services::booking::send_due_reminders(&state.db, state.now(), &state.config)
-                    .await
+                match services::booking::reminders::send_due_reminders(
+                    &state.db,
+                    state.now(),
+                    &state.config,
+                )
+                .await
                 {
                     Ok(0) => {}
                     Ok(n) => {
@@ -152,7 +156,7 @@ impl App {
                 // A registration's proxy can do nothing after its end date whether or not
                 // this has run; this records the end and tells them.
                 let (db, now, config) = (&state.db, state.now(), &state.config);
-                match services::proxies::expire_due(db, now, config).await {
+                match services::proxies::expiry::expire_due(db, now, config).await {
                     Ok(0) => {}
                     Ok(n) => {
                         tracing::info!(registrations = n, "proxy registrations expired");
@@ -160,7 +164,7 @@ impl App {
                     }
                     Err(e) => tracing::warn!(error = %e, "could not expire proxy registrations"),
                 }
-                match services::proxies::send_expiry_reminders(db, now, config).await {
+                match services::proxies::expiry::send_expiry_reminders(db, now, config).await {
                     Ok(0) => {}
                     Ok(n) => {
                         tracing::info!(reminders = n, "proxy expiry reminders written");

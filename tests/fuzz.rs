@@ -615,12 +615,6 @@ fn days_and_instants() {
                     Some(day)
                 );
             }
-            if let Some(day) = yorisoi::services::desk::parse_day(&raw) {
-                prop_assert_eq!(
-                    yorisoi::services::desk::parse_day(&yorisoi::services::desk::day_key(day)),
-                    Some(day)
-                );
-            }
             if let Ok(at) = dates::parse_unix_instant(&raw) {
                 check!(dates::instant_within_window(at), "{at}");
                 // Any zone's local date of it is safe to take.

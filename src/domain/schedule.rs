@@ -1,6 +1,7 @@
 //! Session modes, the rules of each mode, and the arithmetic of free times: which start times
 //! a day offers, and which interpreters are free for one of them. Everything here is pure.
 
+use std::collections::BTreeMap;
 use time::{Date, Duration, OffsetDateTime, Time};
 use time_tz::{PrimitiveDateTimeExt, Tz};
 
@@ -263,6 +264,20 @@ impl LocalSpan {
             end: local_instant(day, self.ends, tz)?,
         })
     }
+}
+
+/// A week of spans written as the audit log keeps it: each weekday (1 = Monday) with its
+/// spans as `09:00-12:00`.
+pub fn week_as_text(week: &BTreeMap<u8, Vec<LocalSpan>>) -> BTreeMap<String, Vec<String>> {
+    week.iter()
+        .map(|(day, spans)| {
+            let spans = spans
+                .iter()
+                .map(|s| format!("{}-{}", hhmm(s.starts), hhmm(s.ends)))
+                .collect();
+            (day.to_string(), spans)
+        })
+        .collect()
 }
 
 /// A change to an interpreter's usual week on one date.

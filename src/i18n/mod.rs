@@ -9,6 +9,7 @@
 //! differently (English does; Japanese does not). [`tn`] picks the form for a number.
 
 use crate::domain::Lang;
+use crate::domain::schedule::SessionMode;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 use time::{Date, OffsetDateTime, Weekday};
@@ -230,6 +231,32 @@ pub fn format_datetime(lang: Lang, at: OffsetDateTime, tz: &Tz) -> String {
         Lang::Ja => format!("{date} {clock}"),
         Lang::En => format!("{date}, {clock}"),
     }
+}
+
+/// A session's start and end written the language's way, in the desk's zone:
+/// `2026年11月24日(火) 14:00–14:30`, `Tue 24 Nov 2026, 14:00–14:30`.
+pub fn format_session_time(
+    lang: Lang,
+    start: OffsetDateTime,
+    end: OffsetDateTime,
+    tz: &Tz,
+) -> String {
+    let local_end = end.to_timezone(tz);
+    format!(
+        "{}–{:02}:{:02}",
+        format_datetime(lang, start, tz),
+        local_end.hour(),
+        local_end.minute()
+    )
+}
+
+/// The name of a session mode in a language.
+pub fn mode_name(lang: Lang, mode: SessionMode) -> &'static str {
+    let key = match mode {
+        SessionMode::SignLanguageVideo => "mode.sign_language_video",
+        SessionMode::WrittenChat => "mode.written_chat",
+    };
+    t(lang, key)
 }
 
 #[cfg(test)]

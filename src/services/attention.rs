@@ -3,12 +3,14 @@
 //! leave without them — with the change saved together with what staff chose for each.
 
 use super::Actor;
-use super::booking::{Booking, BookingError, ChangedBy, booked_for_change};
-use super::calendar::{commit_schedule_change, local_date};
+use super::booking::manage::{ChangedBy, booked_for_change};
+use super::booking::{Booking, BookingError};
+use super::calendar::local_date;
 use super::interpreters::{
     self, Exception, HoursChange, Weekly, qualifications_by_staff, sign_languages_of,
 };
 use super::reassignment::{ask_new_time_in, busy_if_raced, reassign_in};
+use super::schedule_changes::commit_schedule_change;
 use crate::config::Config;
 use crate::db::begin_write;
 use crate::domain::attention::{Assigned, Attention, attention, covers};
@@ -277,7 +279,7 @@ pub async fn save_hours(
                     .map_err(refused)?;
             }
             Answer::AskNewTime => {
-                let desk = super::desk::load(&txn).await?;
+                let desk = super::settings::load(&txn).await?;
                 ask_new_time_in(&txn, now, config, actor, b, &desk)
                     .await
                     .map_err(refused)?;

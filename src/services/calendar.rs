@@ -8,8 +8,7 @@
 //! the schedule changes, so [`ScheduleCache`] reads each once and shares it until:
 //!
 //! - this process commits a change to what it depends on: every such service commits
-//!   through [`commit_roster_change`] or [`commit_holds_change`], which drops what was read
-//!   before;
+//!   through [`super::schedule_changes`], which drops what was read before;
 //! - [`FRESH_FOR`] has passed, so that changes made by other processes on the same database
 //!   show within that time.
 //!
@@ -17,9 +16,9 @@
 //! holds at the chosen time inside its own transaction, and the database refuses a second
 //! hold of one interpreter's quarter hour.
 
-use super::desk::{self, Desk};
 use super::interpreters::{self, Exception, Weekly};
-use crate::db::WriteTxn;
+use super::schedule_changes;
+use super::settings::{self, DeskSettings};
 use crate::domain::schedule::{
     self, Candidate, DayChange, DayQuestion, GRID_MINUTES, Interval, ModeRules, SessionMode,
 };
@@ -28,7 +27,6 @@ use crate::entities::{interpreter_hold, staff_qualification, staff_user};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 use time::{Date, Duration, OffsetDateTime};
@@ -142,7 +140,7 @@ pub async fn holds_between<C: ConnectionTrait>(
 #[derive(Debug, Clone)]
 pub struct Roster {
     /// The desk's settings.
-    pub desk: Desk,
+    pub desk: DeskSettings,
     /// The mode.
     pub mode: SessionMode,
     /// The mode's rules.
@@ -170,7 +168,7 @@ impl Roster {
         from: Date,
         until: Date,
     ) -> Result<Roster, DbErr> {
-        let desk = desk::load(conn).await?;
+        let desk = settings::load(conn).await?;
         let rules = desk.rules(mode);
         let interpreters = qualified(conn, mode).await?;
         let (weekly, exceptions) = if interpreters.is_empty() {
@@ -391,35 +389,6 @@ pub const FRESH_FOR: StdDuration = StdDuration::from_secs(1);
 /// How many rosters, and how many calendars, are kept; past this the stale ones go.
 const CAPACITY: usize = 256;
 
-/// Changes this process has committed to rosters, and to holds. Shared by every app in the
-/// process, so a change through any of them is seen by all.
-static ROSTER_CHANGES: AtomicU64 = AtomicU64::new(0);
-static HOLD_CHANGES: AtomicU64 = AtomicU64::new(0);
-
-/// Commits a transaction that changed a roster: the desk's rules, hours or closed days,
-/// or interpreters' qualifications, hours, exceptions, standing, names or rooms.
-pub async fn commit_roster_change(txn: WriteTxn) -> Result<(), DbErr> {
-    txn.commit().await?;
-    ROSTER_CHANGES.fetch_add(1, Ordering::AcqRel);
-    Ok(())
-}
-
-/// Commits a transaction that changed both a roster and what sessions hold (a day off
-/// saved together with the sessions given to other interpreters).
-pub async fn commit_schedule_change(txn: WriteTxn) -> Result<(), DbErr> {
-    txn.commit().await?;
-    ROSTER_CHANGES.fetch_add(1, Ordering::AcqRel);
-    HOLD_CHANGES.fetch_add(1, Ordering::AcqRel);
-    Ok(())
-}
-
-/// Commits a transaction that changed what sessions hold.
-pub async fn commit_holds_change(txn: WriteTxn) -> Result<(), DbErr> {
-    txn.commit().await?;
-    HOLD_CHANGES.fetch_add(1, Ordering::AcqRel);
-    Ok(())
-}
-
 type Key = (SessionMode, Date, Date);
 
 /// One thing read (or being read), and what it was read after.
@@ -490,7 +459,7 @@ impl ScheduleCache {
         until: Date,
     ) -> Result<Arc<Roster>, DbErr> {
         // Read before the roster is: a change committed meanwhile makes it stale.
-        let seen = (ROSTER_CHANGES.load(Ordering::Acquire), 0);
+        let seen = (schedule_changes::roster(), 0);
         self.rosters
             .get((mode, from, until), seen, || {
                 Roster::load(conn, tz, mode, from, until)
@@ -508,10 +477,7 @@ impl ScheduleCache {
         from: Date,
         until: Date,
     ) -> Result<Arc<Calendar>, DbErr> {
-        let seen = (
-            ROSTER_CHANGES.load(Ordering::Acquire),
-            HOLD_CHANGES.load(Ordering::Acquire),
-        );
+        let seen = (schedule_changes::roster(), schedule_changes::holds());
         self.calendars
             .get((mode, from, until), seen, || async {
                 let roster = self.roster(conn, tz, mode, from, until).await?;

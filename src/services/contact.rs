@@ -4,13 +4,12 @@
 //! the way back that ends every email.
 
 use super::Actor;
-use super::audit;
+use super::settings;
 use crate::config::Config;
 use crate::db::begin_write;
-use crate::domain::{AuditAction, CardStop, DeskContact};
-use crate::entities::setting;
+use crate::domain::{CardStop, DeskContact};
 use crate::mail::templates::WayBack;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -37,13 +36,11 @@ pub struct Contacts {
 
 /// Reads the contacts: the settings admins saved, and the desk email from `config`.
 pub async fn load<C: ConnectionTrait>(conn: &C, config: &Config) -> Result<Contacts, DbErr> {
-    let mut stored: HashMap<String, String> = setting::Entity::find()
-        .filter(setting::Column::Key.is_in(KEYS))
-        .all(conn)
+    let keys = KEYS.map(str::to_owned);
+    let mut stored: HashMap<String, String> = settings::read(conn, &keys)
         .await?
         .into_iter()
-        .filter(|s| !s.value.trim().is_empty())
-        .map(|s| (s.key, s.value))
+        .filter(|(_, value)| !value.trim().is_empty())
         .collect();
     Ok(Contacts {
         desk: DeskContact {
@@ -75,19 +72,11 @@ pub async fn save(
         (CARD_LINE_KEY, &new.card_stop.line),
     ];
     for (key, value) in values {
-        super::desk::put_or_remove(&txn, now, key, value.as_deref()).await?;
+        settings::put_or_remove(&txn, now, key, value.as_deref()).await?;
     }
-    audit::record(
-        &txn,
-        now,
-        actor,
-        AuditAction::DeskSettingsChanged,
-        None,
-        json!({ "desk_fax": new.desk.fax, "desk_postal_address": new.desk.postal_address,
-                "card_stop_page": new.card_stop.page, "card_stop_line": new.card_stop.line }),
-    )
-    .await?;
-    txn.commit().await
+    let detail = json!({ "desk_fax": new.desk.fax, "desk_postal_address": new.desk.postal_address,
+                "card_stop_page": new.card_stop.page, "card_stop_line": new.card_stop.line });
+    settings::commit_saved(txn, now, actor, detail).await
 }
 
 /// The way back an email ends with: the page of the thread it belongs to (`thread`, a full

@@ -221,10 +221,10 @@ pub async fn load(
             .date();
         interpreters::add_exception(db, now, &actor, id, day, DayChange::Off).await?;
     }
-    if super::desk::load(db).await?.room_template.is_none()
+    if super::settings::load(db).await?.room_template.is_none()
         && let Ok(Some(template)) = RoomTemplate::parse(DEMO_ROOM_TEMPLATE)
     {
-        super::desk::save_room_template(db, now, &actor, Some(&template)).await?;
+        super::settings::save_room_template(db, now, &actor, Some(&template)).await?;
     }
     load_contacts(db, config, now, &actor).await?;
     Ok(out)
@@ -276,7 +276,7 @@ pub async fn load_proxy(
     now: OffsetDateTime,
     password: &str,
 ) -> Result<bool, DemoError> {
-    use super::proxies::{self, Person};
+    use super::proxies::{self, review::Person};
     use crate::domain::proxy::{Application, ConsentMethod, IdDocument, Relationship, Scopes};
     use crate::entities::proxy_account;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
@@ -314,7 +314,7 @@ pub async fn load_proxy(
         consent_method: ConsentMethod::Video,
     };
     let actor = Actor::default();
-    let r = proxies::apply(db, now, config, &actor, &application, Lang::Ja, None)
+    let r = proxies::apply::submit(db, now, config, &actor, &application, Lang::Ja, None)
         .await
         .map_err(|e| match e {
             proxies::ProxyError::Database(e) => DemoError::Database(e),
@@ -322,12 +322,19 @@ pub async fn load_proxy(
         })?;
     let approve = async {
         for person in [Person::Customer, Person::Proxy] {
-            proxies::record_document(db, now, &actor, r.id, person, IdDocument::MyNumberCard)
-                .await?;
+            proxies::review::record_document(
+                db,
+                now,
+                &actor,
+                r.id,
+                person,
+                IdDocument::MyNumberCard,
+            )
+            .await?;
         }
         let today = now.to_timezone(config.timezone).date();
-        proxies::record_consent(db, now, &actor, r.id, ConsentMethod::Video, today).await?;
-        proxies::approve(db, now, config, &actor, r.id).await
+        proxies::review::record_consent(db, now, &actor, r.id, ConsentMethod::Video, today).await?;
+        proxies::review::approve(db, now, config, &actor, r.id).await
     };
     let approved = approve.await.map_err(|e| DemoError::Staff(e.to_string()))?;
     let hash = hasher

@@ -4,9 +4,9 @@
 
 use super::Actor;
 use super::audit::{self, Target};
-use super::desk::{day_key, parse_day};
 use crate::db::begin_write;
-use crate::domain::schedule::{DayChange, LocalSpan, hhmm, parse_hhmm};
+use crate::domain::dates::{iso_day, parse_day};
+use crate::domain::schedule::{DayChange, LocalSpan, hhmm, parse_hhmm, week_as_text};
 use crate::domain::{AuditAction, Lang, Qualification, Role, SignLanguage};
 use crate::entities::{
     availability_exception, availability_weekly, interpreter_sign_language, staff_qualification,
@@ -168,7 +168,7 @@ pub async fn set_qualifications_and_languages(
         json!({ "qualifications": names, "sign_languages": codes }),
     )
     .await?;
-    super::calendar::commit_roster_change(txn).await
+    super::schedule_changes::commit_roster_change(txn).await
 }
 
 /// Sets the language of a staff member's emails.
@@ -252,7 +252,7 @@ pub async fn set_qualifications(
         json!({ "qualifications": names }),
     )
     .await?;
-    super::calendar::commit_roster_change(txn).await
+    super::schedule_changes::commit_roster_change(txn).await
 }
 
 /// Weekly availability rows, grouped by interpreter and weekday (1 = Monday).
@@ -318,7 +318,7 @@ pub async fn save_weekly(
 ) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
     write_weekly(&txn, now, actor, staff_id, week).await?;
-    super::calendar::commit_roster_change(txn).await
+    super::schedule_changes::commit_roster_change(txn).await
 }
 
 async fn write_weekly<C: ConnectionTrait>(
@@ -349,18 +349,7 @@ async fn write_weekly<C: ConnectionTrait>(
             .exec_without_returning(txn)
             .await?;
     }
-    let written: BTreeMap<String, Vec<String>> = week
-        .iter()
-        .map(|(d, spans)| {
-            (
-                d.to_string(),
-                spans
-                    .iter()
-                    .map(|s| format!("{}-{}", hhmm(s.starts), hhmm(s.ends)))
-                    .collect(),
-            )
-        })
-        .collect();
+    let written = week_as_text(week);
     audit::record(
         txn,
         now,
@@ -373,7 +362,7 @@ async fn write_weekly<C: ConnectionTrait>(
 }
 
 fn exception_from(row: availability_exception::Model) -> Option<(i64, Exception)> {
-    let day = parse_day(&row.day)?;
+    let day = parse_day(&row.day).ok()?;
     let change = match row.kind.as_str() {
         "off" => DayChange::Off,
         "extra" => DayChange::Extra(LocalSpan {
@@ -401,8 +390,8 @@ pub async fn exceptions_between<C: ConnectionTrait>(
     until: Date,
 ) -> Result<HashMap<i64, Vec<Exception>>, DbErr> {
     let mut query = availability_exception::Entity::find()
-        .filter(availability_exception::Column::Day.gte(day_key(from)))
-        .filter(availability_exception::Column::Day.lte(day_key(until)));
+        .filter(availability_exception::Column::Day.gte(iso_day(from)))
+        .filter(availability_exception::Column::Day.lte(iso_day(until)));
     if !ids.is_empty() {
         query = query.filter(availability_exception::Column::StaffUserId.is_in(ids.to_vec()));
     }
@@ -431,7 +420,7 @@ pub async fn add_exception(
 ) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
     write_exception(&txn, now, actor, staff_id, day, change).await?;
-    super::calendar::commit_roster_change(txn).await
+    super::schedule_changes::commit_roster_change(txn).await
 }
 
 async fn write_exception<C: ConnectionTrait>(
@@ -449,7 +438,7 @@ async fn write_exception<C: ConnectionTrait>(
     availability_exception::Entity::insert(availability_exception::ActiveModel {
         id: NotSet,
         staff_user_id: Set(staff_id),
-        day: Set(day_key(day)),
+        day: Set(iso_day(day)),
         kind: Set(kind.to_owned()),
         starts: Set(starts.clone()),
         ends: Set(ends.clone()),
@@ -462,7 +451,7 @@ async fn write_exception<C: ConnectionTrait>(
         actor,
         AuditAction::AvailabilityChanged,
         target(staff_id),
-        json!({ "exception_added": day_key(day), "kind": kind, "starts": starts, "ends": ends }),
+        json!({ "exception_added": iso_day(day), "kind": kind, "starts": starts, "ends": ends }),
     )
     .await
 }
@@ -494,6 +483,6 @@ pub async fn remove_exception(
         )
         .await?;
     }
-    super::calendar::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(txn).await?;
     Ok(removed)
 }

@@ -8,7 +8,6 @@ pub mod booking;
 pub mod calendar;
 pub mod contact;
 pub mod demo;
-pub mod desk;
 pub mod drafts;
 pub mod interpreters;
 pub mod limits;
@@ -20,6 +19,8 @@ pub mod proxy_handover;
 pub mod reassignment;
 pub mod requests;
 pub mod schedule_board;
+pub mod schedule_changes;
+pub mod settings;
 pub mod setup;
 pub mod staff;
 

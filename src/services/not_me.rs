@@ -7,7 +7,8 @@
 
 use super::Actor;
 use super::audit::{self, Target};
-use super::proxies::{self, EndRequestTyped, ProxyError, Registration};
+use super::proxies::end_requests::EndRequestTyped;
+use super::proxies::{self, ProxyError, Registration};
 use super::requests;
 use crate::config::Config;
 use crate::db::begin_write;
@@ -114,7 +115,7 @@ pub async fn stop(
         json!({ "reference": r.reference, "status": r.status }),
     )
     .await?;
-    requests::open(
+    requests::submit::open(
         &txn,
         now,
         config,
@@ -175,7 +176,7 @@ async fn stop_registration(
     let reason = t(lang, "not_me.reason");
     let done = match proxies::status_of(r) {
         RegistrationStatus::Submitted | RegistrationStatus::UnderReview => {
-            proxies::reject(db, now, config, actor, r.id, reason)
+            proxies::review::reject(db, now, config, actor, r.id, reason)
                 .await
                 .map(|_| ())
         }
@@ -189,8 +190,8 @@ async fn stop_registration(
                 birth,
                 note: Some(reason.to_owned()),
             };
-            let request = proxies::request_end(db, now, actor, &typed, lang).await?;
-            proxies::confirm_end(db, now, config, actor, request.id)
+            let request = proxies::end_requests::request_end(db, now, actor, &typed, lang).await?;
+            proxies::end_requests::confirm_end(db, now, config, actor, request.id)
                 .await
                 .map(|_| ())
         }

@@ -108,9 +108,10 @@ pub async fn hand_over<C: ConnectionTrait>(
         let lang = customer_lang(r);
         let mut links = Vec::new();
         for b in &sessions {
-            let token = super::booking::new_link(conn, now, b.id, None).await?;
+            let token = super::booking::manage::new_link(conn, now, b.id, None).await?;
             let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
-            let when = super::booking::when(lang, b.starts_at, b.ends_at, config.timezone);
+            let when =
+                crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, config.timezone);
             links.push((
                 tf(
                     lang,
@@ -118,7 +119,7 @@ pub async fn hand_over<C: ConnectionTrait>(
                     &[
                         ("reference", &b.reference),
                         ("when", &when),
-                        ("mode", super::booking::mode_name(lang, mode)),
+                        ("mode", crate::i18n::mode_name(lang, mode)),
                     ],
                 ),
                 config.link(&format!("/bookings/{}", token.expose())),

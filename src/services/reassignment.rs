@@ -4,12 +4,11 @@
 
 use super::Actor;
 use super::audit::{self, Target};
-use super::booking::{
-    Booking, BookingError, ChangedBy, booked_for_change, hold, interpreter_card,
-    is_unique_violation, mode_name, release, tell_customer, when,
-};
+use super::booking::emails::tell_customer;
+use super::booking::manage::{ChangedBy, booked_for_change};
+use super::booking::{Booking, BookingError, hold, interpreter_card, is_unique_violation, release};
 use super::calendar::{Calendar, local_date};
-use super::desk::Desk;
+use super::settings::DeskSettings;
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
 use crate::domain::schedule::{ModeRules, SessionMode};
@@ -61,7 +60,7 @@ pub async fn reassign(
         let txn = begin_write(db).await?;
         let (b, desk, rules) = booked_for_change(&txn, now, id, ChangedBy::Staff).await?;
         let b = reassign_in(&txn, now, config, actor, b, &desk, &rules, interpreter).await?;
-        super::calendar::commit_holds_change(txn).await?;
+        super::schedule_changes::commit_holds_change(txn).await?;
         Ok(b)
     }
     .await;
@@ -88,7 +87,7 @@ pub async fn reassign_in<C: ConnectionTrait>(
     config: &Config,
     actor: &Actor,
     b: Booking,
-    desk: &Desk,
+    desk: &DeskSettings,
     rules: &ModeRules,
     interpreter: i64,
 ) -> Result<Booking, BookingError> {
@@ -156,7 +155,7 @@ pub async fn ask_new_time_in<C: ConnectionTrait>(
     config: &Config,
     actor: &Actor,
     b: Booking,
-    desk: &Desk,
+    desk: &DeskSettings,
 ) -> Result<Booking, BookingError> {
     let mut row: booking_row::ActiveModel = b.into();
     row.rebook_asked_at = Set(Some(now));
@@ -212,7 +211,7 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
         }
         let lang = Lang::from_code(&staff.lang).unwrap_or_default();
         let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
-        let when = when(lang, b.starts_at, b.ends_at, config.timezone);
+        let when = crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, config.timezone);
         let link = config.link(&format!("/staff/sessions/{}", b.id));
         let message = templates::interpreter_session(
             lang,
@@ -220,7 +219,7 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
             &InterpreterFacts {
                 reference: &b.reference,
                 interpreter: &staff.display_name,
-                mode_name: mode_name(lang, mode),
+                mode_name: crate::i18n::mode_name(lang, mode),
                 when: &when,
                 link: &link,
                 way_back: &way_back,

@@ -14,6 +14,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, SqlErr,
 };
 use serde_json::json;
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// A rule that stopped a change to a staff account.
@@ -228,7 +229,7 @@ pub async fn update(
         json!({ "before": before, "after": { "display_name": user.display_name, "role": user.role } }),
     )
     .await?;
-    super::calendar::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(txn).await?;
     Ok(user)
 }
 
@@ -264,7 +265,7 @@ pub async fn deactivate(
         json!({ "email": user.email }),
     )
     .await?;
-    super::calendar::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(txn).await?;
     Ok(())
 }
 
@@ -293,7 +294,7 @@ pub async fn reactivate(
         json!({ "email": user.email }),
     )
     .await?;
-    super::calendar::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(txn).await?;
     Ok(())
 }
 
@@ -316,4 +317,14 @@ async fn set_active<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Every staff member's display name, by id.
+pub async fn display_names<C: ConnectionTrait>(conn: &C) -> Result<HashMap<i64, String>, DbErr> {
+    Ok(staff_user::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.display_name))
+        .collect())
 }

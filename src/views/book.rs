@@ -9,6 +9,7 @@ use super::components::{
 };
 use super::layout::{Page, render};
 use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES, TOPICS};
+use crate::domain::dates::iso_day;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining};
 use crate::i18n;
@@ -50,7 +51,7 @@ pub fn start(ctx: &PageContext, can_continue: Option<&str>) -> Markup {
 }
 
 fn mode_label(ctx: &PageContext, mode: SessionMode) -> &'static str {
-    crate::services::booking::mode_name(ctx.lang, mode)
+    i18n::mode_name(ctx.lang, mode)
 }
 
 /// Which kind of session.
@@ -115,11 +116,7 @@ pub fn day(ctx: &PageContext, list: &DayList<'_>, errors: &Errors) -> Markup {
     let from = i18n::format_date(ctx.lang, list.week.0);
     let until = i18n::format_date(ctx.lang, list.week.1);
     let range = ctx.tf("book.day.week", &[("from", &from), ("until", &until)]);
-    let keys: Vec<String> = list
-        .days
-        .iter()
-        .map(|(d, _)| crate::services::desk::day_key(*d))
-        .collect();
+    let keys: Vec<String> = list.days.iter().map(|(d, _)| iso_day(*d)).collect();
     let body = html! {
         (back_link(ctx, list.back))
         (error_summary(ctx, errors))

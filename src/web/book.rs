@@ -10,17 +10,19 @@ use super::context::{ClientIp, MaybeProxy};
 use super::cookies::{self, Lifetime};
 use super::forms::{keep_journey, rejected, see_other};
 use crate::domain::booking::{DetailsForm, Draft};
+use crate::domain::dates::{iso_day, parse_day};
 use crate::domain::proxy::Scope;
 use crate::domain::schedule::{SessionMode, within_horizon};
 use crate::domain::{BookingStatus, Invalid, Joining, Lang, Token};
 use crate::error::{Error, Result};
 use crate::services::Actor;
-use crate::services::booking::{
-    self, BookingError, Calendar, ChangedBy, NewBooking, OnBehalf, last_bookable_day, local_date,
-};
-use crate::services::desk::{self, day_key, parse_day};
+use crate::services::booking::make::{NewBooking, OnBehalf, last_bookable_day};
+use crate::services::booking::manage::ChangedBy;
+use crate::services::booking::{self, BookingError};
+use crate::services::calendar::{Calendar, local_date};
 use crate::services::drafts;
 use crate::services::proxies;
+use crate::services::settings;
 use crate::views::PageContext;
 use crate::views::book::{
     self as view, Answers, DayList, LOST_CARD, ManageState, Session, TimeChoice, TimeList,
@@ -206,7 +208,12 @@ pub struct WeekQuery {
 const MAX_WEEKS: i64 = 53;
 
 /// How many weeks a customer can page through: up to the horizon.
-fn last_week(state: &AppState, mode: SessionMode, desk: &desk::Desk, today: Date) -> i64 {
+fn last_week(
+    state: &AppState,
+    mode: SessionMode,
+    desk: &settings::DeskSettings,
+    today: Date,
+) -> i64 {
     let last = last_bookable_day(&desk.rules(mode), state.now(), state.config.timezone);
     ((last - today).whole_days() / 7).max(0)
 }
@@ -290,7 +297,7 @@ pub async fn day_form(
         draft
             .day
             .as_deref()
-            .and_then(parse_day)
+            .and_then(|d| parse_day(d).ok())
             .map(|d| week_number_of(d, today).to_string())
             .unwrap_or_default()
     } else {
@@ -331,7 +338,7 @@ pub async fn day_save(
     };
     let ctx = ctx.acting_for(draft.for_customer.clone());
     let list = week_list(&state, mode, &form.week).await?;
-    let chosen = parse_day(form.day.trim());
+    let chosen = parse_day(form.day.trim()).ok();
     let free = chosen.is_some_and(|d| list.3.iter().any(|(day, _)| *day == d))
         || match chosen {
             // A day from another week (a page kept open for long): check it directly.
@@ -360,7 +367,7 @@ pub async fn day_save(
             &errors,
         )));
     }
-    let day = chosen.map(day_key);
+    let day = chosen.map(iso_day);
     if draft.day != day {
         draft.day = day;
         draft.start = None;
@@ -408,7 +415,7 @@ fn time_choices(
 }
 
 fn back_to_week(draft: &Draft, today: Date) -> String {
-    match draft.day.as_deref().and_then(parse_day) {
+    match draft.day.as_deref().and_then(|d| parse_day(d).ok()) {
         Some(d) => format!("/book/day?week={}", week_number_of(d, today)),
         None => "/book/day".to_owned(),
     }
@@ -438,7 +445,7 @@ pub async fn time_form(
         Err(redirect) => return Ok(redirect),
     };
     let ctx = ctx.acting_for(draft.for_customer.clone());
-    let Some(day) = draft.day.as_deref().and_then(parse_day) else {
+    let Some(day) = draft.day.as_deref().and_then(|d| parse_day(d).ok()) else {
         return Ok(see_other("/book/day"));
     };
     let (calendar, starts) = free_times(&state, mode, day, None).await?;
@@ -486,7 +493,7 @@ pub async fn time_save(
         Err(redirect) => return Ok(redirect),
     };
     let ctx = ctx.acting_for(draft.for_customer.clone());
-    let Some(day) = draft.day.as_deref().and_then(parse_day) else {
+    let Some(day) = draft.day.as_deref().and_then(|d| parse_day(d).ok()) else {
         return Ok(see_other("/book/day"));
     };
     let (calendar, starts) = free_times(&state, mode, day, None).await?;
@@ -591,11 +598,11 @@ pub async fn check_form(
     ) else {
         return Ok(see_other(next_step(&draft)));
     };
-    let desk = desk::load(&state.db).await?;
+    let desk = settings::load(&state.db).await?;
     let end = start + desk.rules(mode).length;
     let answers = Answers {
         mode,
-        when: booking::when(ctx.lang, start, end, state.config.timezone),
+        when: crate::i18n::format_session_time(ctx.lang, start, end, state.config.timezone),
         details: &draft.details,
     };
     Ok(view::check(&ctx, &answers, draft.request.as_deref()).into_response())
@@ -670,7 +677,7 @@ pub async fn confirm(
         on_behalf,
         request_id,
     };
-    match booking::confirm(
+    match booking::make::confirm(
         &state.db,
         &state.calendars,
         state.now(),
@@ -703,10 +710,10 @@ fn new_time_asked(state: &AppState, b: &booking::Booking) -> bool {
 /// The facts of a session for the public pages.
 async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Result<SessionView> {
     let card = booking::interpreter_card(&state.db, b).await?;
-    let desk = crate::services::desk::load(&state.db).await?;
+    let desk = crate::services::settings::load(&state.db).await?;
     let booked = BookingStatus::parse(&b.status) == Some(BookingStatus::Booked);
     let language_note = if booked && b.starts_at > state.now() {
-        booking::language_note(&state.db, lang, b, &card).await?
+        booking::emails::language_note(&state.db, lang, b, &card).await?
     } else {
         None
     };
@@ -715,7 +722,7 @@ async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Re
         new_time_asked: booked && new_time_asked(state, b),
         reference: b.reference.clone(),
         mode: SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat),
-        when: booking::when(lang, b.starts_at, b.ends_at, state.config.timezone),
+        when: crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, state.config.timezone),
         interpreter: card.display_name,
         joining: booking::joining(&desk, b),
         email: b.email.clone(),
@@ -794,9 +801,9 @@ async fn by_link(
     state: &AppState,
     ctx: &PageContext,
     raw: &str,
-) -> Result<std::result::Result<booking::Managed, Response>> {
+) -> Result<std::result::Result<booking::manage::Managed, Response>> {
     let found = match Token::from_presented(raw) {
-        Some(token) => booking::by_link(&state.db, &token).await?,
+        Some(token) => booking::manage::by_link(&state.db, &token).await?,
         None => None,
     };
     let Some(managed) = found else {
@@ -832,7 +839,7 @@ async fn by_link(
 /// the customer.
 async fn link_actor(
     state: &AppState,
-    managed: &booking::Managed,
+    managed: &booking::manage::Managed,
     ip: Option<String>,
 ) -> Result<Actor> {
     let proxy = match managed.proxy_registration_id {
@@ -865,8 +872,8 @@ pub async fn manage(
         Err(page) => return Ok(page),
     };
     let facts = session_facts(&state, ctx.lang, &b).await?;
-    let desk = desk::load(&state.db).await?;
-    let cutoff = booking::cutoff(&desk.rules(facts.mode), &b);
+    let desk = settings::load(&state.db).await?;
+    let cutoff = booking::manage::cutoff(&desk.rules(facts.mode), &b);
     let asked = new_time_asked(&state, &b);
     let manage_state = if facts.status != BookingStatus::Booked || b.starts_at <= state.now() {
         ManageState::Closed
@@ -914,9 +921,9 @@ async fn changeable(
     if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
         return Ok(Some(see_other(base)));
     }
-    let desk = desk::load(&state.db).await?;
+    let desk = settings::load(&state.db).await?;
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
-    if state.now() > booking::cutoff(&desk.rules(mode), b) && !new_time_asked(state, b) {
+    if state.now() > booking::manage::cutoff(&desk.rules(mode), b) && !new_time_asked(state, b) {
         return Ok(Some(too_late(ctx, base)));
     }
     Ok(None)
@@ -978,7 +985,7 @@ pub async fn cancel(
             )));
         }
     };
-    match booking::cancel(
+    match booking::manage::cancel(
         &state.db,
         state.now(),
         &state.config,
@@ -1097,7 +1104,7 @@ async fn move_time_page(
             selected,
             taken: false,
             extra: Some(html! { (extra) }),
-            hidden: vec![("day", day_key(day))],
+            hidden: vec![("day", iso_day(day))],
             submit: ctx.t("book.move.submit"),
         },
         errors,
@@ -1119,7 +1126,7 @@ pub async fn move_time(
     if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
         return Ok(page);
     }
-    let Some(day) = parse_day(query.day.trim()) else {
+    let Some(day) = parse_day(query.day.trim()).ok() else {
         let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
         let list = week_list(&state, mode, &query.week).await?;
         let mut errors = Errors::new();
@@ -1169,7 +1176,7 @@ pub async fn move_save(
     if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
         return Ok(page);
     }
-    let Some(day) = parse_day(form.day.trim()) else {
+    let Some(day) = parse_day(form.day.trim()).ok() else {
         return Ok(see_other(&format!("{base}/reschedule")));
     };
     let keep = form.keep == "1";
@@ -1182,7 +1189,7 @@ pub async fn move_save(
         errors
     };
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
-    let rules = desk::load(&state.db).await?.rules(mode);
+    let rules = settings::load(&state.db).await?.rules(mode);
     let offerable =
         |start: &OffsetDateTime| within_horizon(*start, state.now(), state.config.timezone, &rules);
     let Some(start) = parse_start(&form.start).filter(offerable) else {
@@ -1195,7 +1202,7 @@ pub async fn move_save(
         let page = move_time_page(&state, &ctx, &token, &b, day, None, keep, &errors).await?;
         return Ok(rejected(page));
     };
-    let outcome = booking::reschedule(
+    let outcome = booking::manage::reschedule(
         &state.db,
         state.now(),
         &state.config,

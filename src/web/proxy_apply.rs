@@ -11,7 +11,8 @@ use super::forms::{keep_journey, rejected, see_other};
 use crate::domain::proxy::{ApplicationDraft, ApplyStep, past_date};
 use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
-use crate::services::proxies::{self, EndRequestTyped, ProxyError};
+use crate::services::proxies::end_requests::EndRequestTyped;
+use crate::services::proxies::{self, ProxyError};
 use crate::services::{Actor, drafts};
 use crate::views::PageContext;
 use crate::views::components::Errors;
@@ -270,7 +271,7 @@ pub async fn submit(
             return Ok(see_other(&next_path(&draft)));
         }
     };
-    let applied = proxies::apply(
+    let applied = proxies::apply::submit(
         &state.db,
         state.now(),
         &state.config,
@@ -351,7 +352,7 @@ pub async fn end_save(
         birth,
         note,
     };
-    let request = proxies::request_end(
+    let request = proxies::end_requests::request_end(
         &state.db,
         state.now(),
         &Actor::visitor(ip),

@@ -45,7 +45,7 @@ fn card(state: &AppState, ctx: &PageContext, r: &Registration) -> CustomerCard {
         renewable: status == RegistrationStatus::Expired
             || (status == RegistrationStatus::Approved
                 && r.valid_until
-                    .is_some_and(|u| u - proxies::EXPIRY_REMINDER <= now)),
+                    .is_some_and(|u| u - proxies::expiry::EXPIRY_REMINDER <= now)),
     }
 }
 
@@ -118,8 +118,8 @@ async fn sessions(
     r: &Registration,
 ) -> Result<Vec<SessionLine>> {
     let now = state.now();
-    let desk = crate::services::desk::load(&state.db).await?;
-    Ok(booking::under_registration(&state.db, r.id)
+    let desk = crate::services::settings::load(&state.db).await?;
+    Ok(booking::queries::under_registration(&state.db, r.id)
         .await?
         .into_iter()
         .map(|b| {
@@ -129,10 +129,15 @@ async fn sessions(
             SessionLine {
                 id: b.id,
                 reference: b.reference.clone(),
-                mode: booking::mode_name(ctx.lang, mode).to_owned(),
-                when: booking::when(ctx.lang, b.starts_at, b.ends_at, state.config.timezone),
+                mode: crate::i18n::mode_name(ctx.lang, mode).to_owned(),
+                when: crate::i18n::format_session_time(
+                    ctx.lang,
+                    b.starts_at,
+                    b.ends_at,
+                    state.config.timezone,
+                ),
                 status: b.status.clone(),
-                changeable: booked && now < booking::cutoff(&desk.rules(mode), &b),
+                changeable: booked && now < booking::manage::cutoff(&desk.rules(mode), &b),
             }
         })
         .collect())
@@ -163,7 +168,7 @@ pub async fn customer(
         Vec::new()
     };
     let asked = if card.active {
-        requests::under_registration(&state.db, r.id)
+        requests::thread::under_registration(&state.db, r.id)
             .await?
             .into_iter()
             .map(|q| RequestLine {
@@ -223,7 +228,7 @@ pub async fn manage(
         .await?
         .filter(|b| b.proxy_registration_id == Some(r.id))
         .ok_or(Error::NotFound)?;
-    let token = booking::manage_link(&state.db, state.now(), b.id, r.id).await?;
+    let token = booking::manage::manage_link(&state.db, state.now(), b.id, r.id).await?;
     Ok(see_other(&format!("/bookings/{}", token.expose())))
 }
 
@@ -252,7 +257,8 @@ pub async fn step_down(
     if let Err(why) = acting(&state, proxy.id, id, None).await? {
         return Ok(refusal(&ctx, why));
     }
-    match proxies::step_down(&state.db, state.now(), &state.config, &proxy, ip, id).await {
+    match proxies::lifecycle::step_down(&state.db, state.now(), &state.config, &proxy, ip, id).await
+    {
         Ok(_) => {
             state.mail_waiting();
             Ok(see_other("/proxy?done=stepped_down"))
@@ -270,7 +276,7 @@ pub async fn renew(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    match proxies::request_renewal(&state.db, state.now(), &proxy, ip, id).await {
+    match proxies::lifecycle::request_renewal(&state.db, state.now(), &proxy, ip, id).await {
         Ok(_) => Ok(see_other(&format!("/proxy/customers/{id}?done=renewal"))),
         Err(proxies::ProxyError::Database(e)) => Err(e.into()),
         Err(proxies::ProxyError::NotFound) => Err(Error::NotFound),
@@ -401,7 +407,7 @@ pub async fn request_message(
             return Ok(super::forms::rejected(page));
         }
     };
-    match requests::customer_message(
+    match requests::thread::customer_message(
         &state.db,
         state.now(),
         &state.config,

@@ -19,8 +19,9 @@ use crate::domain::request::{
 use crate::domain::schedule::SessionMode;
 use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
-use crate::services::requests::{self, ProxySender, Request};
-use crate::services::{Actor, booking, drafts, proxies};
+use crate::services::requests::submit::ProxySender;
+use crate::services::requests::{self, Request};
+use crate::services::{Actor, drafts, proxies};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::requests::{self as view, MessageForm, StepNav, ThreadLine, ThreadPage};
@@ -327,7 +328,7 @@ pub async fn submit(
             }
         }
     };
-    let sent = requests::send(
+    let sent = requests::submit::send(
         &state.db,
         state.now(),
         &state.config,
@@ -378,8 +379,8 @@ pub async fn lines_for_customer(
     ctx: &PageContext,
     r: &Request,
 ) -> Result<Vec<ThreadLine>> {
-    let names = booking::display_names(&state.db).await?;
-    Ok(requests::thread(&state.db, r.id, false)
+    let names = crate::services::staff::display_names(&state.db).await?;
+    Ok(requests::thread::messages(&state.db, r.id, false)
         .await?
         .into_iter()
         .map(|m| {
@@ -417,15 +418,20 @@ pub async fn session_lines(
     ctx: &PageContext,
     r: &Request,
 ) -> Result<Vec<String>> {
-    Ok(requests::sessions(&state.db, r.id)
+    Ok(requests::thread::sessions(&state.db, r.id)
         .await?
         .iter()
         .map(|b| {
             let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
             format!(
                 "{} ({}, {})",
-                booking::when(ctx.lang, b.starts_at, b.ends_at, state.config.timezone),
-                booking::mode_name(ctx.lang, mode),
+                crate::i18n::format_session_time(
+                    ctx.lang,
+                    b.starts_at,
+                    b.ends_at,
+                    state.config.timezone
+                ),
+                crate::i18n::mode_name(ctx.lang, mode),
                 b.reference
             )
         })
@@ -444,7 +450,7 @@ pub fn session_mode(channel: ReplyChannel) -> Option<SessionMode> {
 /// The request a thread link opens, or 404 for a wrong or expired link.
 async fn by_link(state: &AppState, raw: &str) -> Result<Request> {
     let token = Token::from_presented(raw).ok_or(Error::NotFound)?;
-    requests::by_link(&state.db, state.now(), &token)
+    requests::thread::by_link(&state.db, state.now(), &token)
         .await?
         .ok_or(Error::NotFound)
 }
@@ -537,7 +543,7 @@ pub async fn add_message(
             return Ok(rejected(page));
         }
     };
-    match requests::customer_message(
+    match requests::thread::customer_message(
         &state.db,
         state.now(),
         &state.config,

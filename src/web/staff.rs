@@ -31,7 +31,7 @@ pub async fn dashboard(
     let now = state.now();
     let mut figures: Vec<(u64, &str, String)> = Vec::new();
     if staff.role.may(Permission::HandleRequests) {
-        let counts = crate::services::requests::counts(&state.db, now).await?;
+        let counts = crate::services::requests::queue::counts(&state.db, now).await?;
         figures.push((
             counts.new,
             "dashboard.count.new_requests",
@@ -55,9 +55,14 @@ pub async fn dashboard(
             let today = time_tz::OffsetDateTimeExt::to_timezone(&now, tz).date();
             let from = crate::services::audit::start_of_day(today, tz);
             let until = crate::services::audit::start_of_day(today.next_day().unwrap_or(today), tz);
-            let found =
-                crate::services::booking::between(&state.db, from, until, None, interpreter)
-                    .await?;
+            let found = crate::services::booking::queries::between(
+                &state.db,
+                from,
+                until,
+                None,
+                interpreter,
+            )
+            .await?;
             Ok::<u64, sea_orm::DbErr>(
                 found
                     .iter()

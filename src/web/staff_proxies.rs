@@ -9,7 +9,9 @@ use crate::domain::proxy::{ConsentMethod, IdDocument, RegistrationStatus, recent
 use crate::domain::{Invalid, required_text};
 use crate::error::{Error, Result};
 use crate::services::audit;
-use crate::services::proxies::{self, Person, ProxyError, ProxySettings};
+use crate::services::proxies::review::Person;
+use crate::services::proxies::{self, ProxyError};
+use crate::services::settings::ProxySettings;
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::staff_proxies::{
@@ -73,7 +75,9 @@ pub async fn queue(
         .iter()
         .map(|r| QueueRow::masked(r, proxies::until_text(ctx.lang, r, &state.config)))
         .collect();
-    let open = proxies::open_end_requests(&state.db).await?.len();
+    let open = proxies::end_requests::open_end_requests(&state.db)
+        .await?
+        .len();
     Ok(view::queue(&ctx, status, &counts, &rows, open).into_response())
 }
 
@@ -91,7 +95,7 @@ async fn detail_page(
         .iter()
         .map(|o| QueueRow::masked(o, None))
         .collect();
-    let end_requests = proxies::open_end_requests(&state.db)
+    let end_requests = proxies::end_requests::open_end_requests(&state.db)
         .await?
         .into_iter()
         .filter(|q| q.registration_id == Some(r.id))
@@ -113,7 +117,7 @@ async fn detail_page(
         active: proxies::active(&r, state.now()),
         scopes: proxies::scopes_of(&r),
         until: proxies::until_text(ctx.lang, &r, &state.config),
-        checks_done: proxies::checks_done(&r),
+        checks_done: proxies::review::checks_done(&r),
         others,
         end_requests,
         history,
@@ -189,7 +193,7 @@ pub async fn start_review(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    match proxies::start_review(&state.db, state.now(), &staff.actor(ip), id).await {
+    match proxies::review::start_review(&state.db, state.now(), &staff.actor(ip), id).await {
         Ok(_) => Ok(done(id, "review")),
         Err(e) => refused(&state, &ctx, id, &DecisionForm::default(), e).await,
     }
@@ -218,7 +222,8 @@ pub async fn record_documents(
     let actor = staff.actor(ip);
     for (person, document) in [(Person::Customer, customer), (Person::Proxy, proxy)] {
         if let Err(e) =
-            proxies::record_document(&state.db, state.now(), &actor, id, person, document).await
+            proxies::review::record_document(&state.db, state.now(), &actor, id, person, document)
+                .await
         {
             return refused(&state, &ctx, id, &form, e).await;
         }
@@ -257,7 +262,9 @@ pub async fn record_consent(
         let page = detail_page(&state, &ctx, id, &form, &errors, "").await?;
         return Ok(rejected(page));
     };
-    match proxies::record_consent(&state.db, state.now(), &staff.actor(ip), id, how, on).await {
+    match proxies::review::record_consent(&state.db, state.now(), &staff.actor(ip), id, how, on)
+        .await
+    {
         Ok(_) => Ok(done(id, "consent")),
         Err(e) => refused(&state, &ctx, id, &form, e).await,
     }
@@ -271,7 +278,9 @@ pub async fn approve(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    match proxies::approve(&state.db, state.now(), &state.config, &staff.actor(ip), id).await {
+    match proxies::review::approve(&state.db, state.now(), &state.config, &staff.actor(ip), id)
+        .await
+    {
         Ok(_) => {
             state.mail_waiting();
             Ok(done(id, "approved"))
@@ -300,7 +309,7 @@ pub async fn reject(
         return Ok(rejected(page));
     };
     let actor = staff.actor(ip);
-    match proxies::reject(&state.db, state.now(), &state.config, &actor, id, &why).await {
+    match proxies::review::reject(&state.db, state.now(), &state.config, &actor, id, &why).await {
         Ok(_) => {
             state.mail_waiting();
             Ok(done(id, "rejected"))
@@ -324,7 +333,8 @@ pub async fn revoke(
         return Ok(rejected(page));
     };
     let actor = staff.actor(ip);
-    match proxies::revoke(&state.db, state.now(), &state.config, &actor, id, &why).await {
+    match proxies::lifecycle::revoke(&state.db, state.now(), &state.config, &actor, id, &why).await
+    {
         Ok(_) => {
             state.mail_waiting();
             Ok(done(id, "revoked"))
@@ -341,7 +351,9 @@ pub async fn renew(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    match proxies::renew(&state.db, state.now(), &state.config, &staff.actor(ip), id).await {
+    match proxies::lifecycle::renew(&state.db, state.now(), &state.config, &staff.actor(ip), id)
+        .await
+    {
         Ok(_) => {
             state.mail_waiting();
             Ok(done(id, "renewed"))
@@ -357,7 +369,7 @@ pub async fn end_requests(
     Query(query): Query<DoneQuery>,
 ) -> Result<Response> {
     let mut rows = Vec::new();
-    for q in proxies::open_end_requests(&state.db).await? {
+    for q in proxies::end_requests::open_end_requests(&state.db).await? {
         let matched = match q.registration_id {
             Some(id) => proxies::get(&state.db, id).await?.map(|r| {
                 let active = proxies::active(&r, state.now());
@@ -394,7 +406,15 @@ pub async fn confirm_end(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    match proxies::confirm_end(&state.db, state.now(), &state.config, &staff.actor(ip), id).await {
+    match proxies::end_requests::confirm_end(
+        &state.db,
+        state.now(),
+        &state.config,
+        &staff.actor(ip),
+        id,
+    )
+    .await
+    {
         Ok(_) => {
             state.mail_waiting();
             Ok(see_other("/staff/proxies/end-requests?done=confirmed"))
@@ -411,7 +431,7 @@ pub async fn decline_end(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    match proxies::decline_end(&state.db, state.now(), &staff.actor(ip), id).await {
+    match proxies::end_requests::decline_end(&state.db, state.now(), &staff.actor(ip), id).await {
         Ok(()) => Ok(see_other("/staff/proxies/end-requests?done=declined")),
         Err(ProxyError::Database(e)) => Err(e.into()),
         Err(_) => Ok(see_other("/staff/proxies/end-requests")),
@@ -431,7 +451,7 @@ pub async fn settings_form(
     ctx: PageContext,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response> {
-    let now = proxies::settings(&state.db).await?;
+    let now = crate::services::settings::proxies::load(&state.db).await?;
     let typed = SettingsForm {
         validity_years: now.validity_years.to_string(),
         max_active: now.max_active.to_string(),
@@ -468,6 +488,7 @@ pub async fn settings_save(
         validity_years,
         max_active,
     };
-    proxies::save_settings(&state.db, state.now(), &staff.actor(ip), &new).await?;
+    crate::services::settings::proxies::save(&state.db, state.now(), &staff.actor(ip), &new)
+        .await?;
     Ok(see_other("/staff/settings/proxies?saved=1"))
 }

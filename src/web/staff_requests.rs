@@ -8,8 +8,10 @@ use super::forms::{rejected, see_other};
 use crate::domain::Invalid;
 use crate::domain::request::{Author, MESSAGE_MAX_CHARS, ReplyChannel, RequestStatus, Topic};
 use crate::error::{Error, Result};
-use crate::services::requests::{self, Assignee, QueueFilter, RequestError, Targets};
-use crate::services::{audit, booking};
+use crate::services::audit;
+use crate::services::requests::queue::{Assignee, QueueFilter};
+use crate::services::requests::{self, RequestError};
+use crate::services::settings::Targets;
 use crate::views::PageContext;
 use crate::views::components::{Errors, topic_name};
 use crate::views::requests::ThreadLine;
@@ -52,20 +54,20 @@ pub async fn queue(
     let now = state.now();
     let filter = filter_of(&query, staff.id);
     let page = query.page.parse().unwrap_or(1);
-    let found = requests::queue(&state.db, now, &filter, page).await?;
-    let names = booking::display_names(&state.db).await?;
+    let found = requests::queue::queue(&state.db, now, &filter, page).await?;
+    let names = crate::services::staff::display_names(&state.db).await?;
     let rows: Vec<QueueRow> = found
         .rows
         .into_iter()
         .map(|r| QueueRow {
             assignee: r.assignee_id.and_then(|id| names.get(&id).cloned()),
             overdue: requests::overdue(&r, now),
-            wrote_again: requests::wrote_again(&r),
+            wrote_again: requests::queue::wrote_again(&r),
             r,
         })
         .collect();
-    let counts = requests::counts(&state.db, now).await?;
-    let staff_list = requests::assignable(&state.db).await?;
+    let counts = requests::queue::counts(&state.db, now).await?;
+    let staff_list = requests::staff::assignable(&state.db).await?;
     Ok(view::queue(
         &ctx,
         QueueView {
@@ -92,10 +94,10 @@ async fn detail_page(
     done: &str,
 ) -> Result<maud::Markup> {
     let r = requests::get(&state.db, id).await?.ok_or(Error::NotFound)?;
-    let names = booking::display_names(&state.db).await?;
-    let staff_list = requests::assignable(&state.db).await?;
+    let names = crate::services::staff::display_names(&state.db).await?;
+    let staff_list = requests::staff::assignable(&state.db).await?;
     let proxy = super::staff_proxies::origin(state, ctx, r.proxy_registration_id).await?;
-    let lines = requests::thread(&state.db, r.id, true)
+    let lines = requests::thread::messages(&state.db, r.id, true)
         .await?
         .into_iter()
         .map(|m| {
@@ -123,7 +125,7 @@ async fn detail_page(
             }
         })
         .collect();
-    let sessions = requests::sessions(&state.db, r.id)
+    let sessions = requests::thread::sessions(&state.db, r.id)
         .await?
         .iter()
         .map(|b| {
@@ -134,8 +136,13 @@ async fn detail_page(
                 format!(
                     "{} — {} ({})",
                     b.reference,
-                    booking::when(ctx.lang, b.starts_at, b.ends_at, state.config.timezone),
-                    booking::mode_name(ctx.lang, mode)
+                    crate::i18n::format_session_time(
+                        ctx.lang,
+                        b.starts_at,
+                        b.ends_at,
+                        state.config.timezone
+                    ),
+                    crate::i18n::mode_name(ctx.lang, mode)
                 ),
             )
         })
@@ -252,7 +259,7 @@ pub async fn reply(
     let Some(body) = text_of(&mut errors, "reply", &typed.reply) else {
         return refused(&state, &ctx, id, &typed, &errors).await;
     };
-    match requests::reply(
+    match requests::staff::reply(
         &state.db,
         state.now(),
         &state.config,
@@ -283,7 +290,7 @@ pub async fn note(
     let Some(body) = text_of(&mut errors, "note", &typed.note) else {
         return refused(&state, &ctx, id, &typed, &errors).await;
     };
-    match requests::add_note(&state.db, state.now(), &staff.actor(ip), id, &body).await {
+    match requests::staff::add_note(&state.db, state.now(), &staff.actor(ip), id, &body).await {
         Ok(()) => Ok(see_other(&format!("/staff/requests/{id}?done=note"))),
         Err(e) => failed(&state, &ctx, id, &typed, "note", e).await,
     }
@@ -309,7 +316,7 @@ pub async fn assign(
             }
         },
     };
-    match requests::assign(&state.db, state.now(), &staff.actor(ip), id, to).await {
+    match requests::staff::assign(&state.db, state.now(), &staff.actor(ip), id, to).await {
         Ok(_) => Ok(see_other(&format!("/staff/requests/{id}?done=assigned"))),
         Err(e) => failed(&state, &ctx, id, &typed, "assignee", e).await,
     }
@@ -329,7 +336,7 @@ pub async fn status(
         errors.invalid("status", Invalid::NotAChoice);
         return refused(&state, &ctx, id, &typed, &errors).await;
     };
-    match requests::set_status(
+    match requests::staff::set_status(
         &state.db,
         state.now(),
         &state.config,
@@ -360,7 +367,7 @@ pub async fn settings_form(
     ctx: PageContext,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response> {
-    let targets = requests::targets(&state.db).await?;
+    let targets = crate::services::settings::response_times::load(&state.db).await?;
     let values: Vec<(Topic, String)> = Topic::ALL
         .iter()
         .map(|t| (*t, hours_text(targets.minutes(*t))))
@@ -438,6 +445,12 @@ pub async fn settings_save(
     if !errors.is_empty() {
         return Ok(rejected(view::settings(&ctx, &values, &errors, false)));
     }
-    requests::save_targets(&state.db, state.now(), &staff.actor(ip), &targets).await?;
+    crate::services::settings::response_times::save(
+        &state.db,
+        state.now(),
+        &staff.actor(ip),
+        &targets,
+    )
+    .await?;
     Ok(see_other("/staff/settings/requests?saved=1"))
 }

@@ -379,7 +379,7 @@ async fn times_respect_notice_and_horizon(app: TestApp) {
         .await;
     let state = app.state();
     let now = state.now();
-    let calendar = yorisoi::services::booking::Calendar::load(
+    let calendar = yorisoi::services::calendar::Calendar::load(
         &state.db,
         TOKYO,
         SessionMode::WrittenChat,
@@ -429,7 +429,7 @@ async fn times_respect_notice_and_horizon(app: TestApp) {
 
     // Two days later, the time that was too soon is now far enough ahead.
     app.clock.advance(Duration::days(2));
-    let later = yorisoi::services::booking::Calendar::load(
+    let later = yorisoi::services::calendar::Calendar::load(
         &state.db,
         TOKYO,
         SessionMode::WrittenChat,
@@ -691,13 +691,13 @@ async fn a_reminder_goes_once_about_a_day_before(backend: Backend) {
         )
         .await;
     let state = app.state();
-    yorisoi::services::booking::cancel(
+    yorisoi::services::booking::manage::cancel(
         &state.db,
         state.now(),
         &state.config,
         &yorisoi::services::Actor::default(),
         dropped.booking.id,
-        yorisoi::services::booking::ChangedBy::Customer,
+        yorisoi::services::booking::manage::ChangedBy::Customer,
         None,
     )
     .await

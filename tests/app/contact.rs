@@ -152,7 +152,7 @@ async fn every_email_replies_to_the_desk_and_leads_back_to_a_page_that_opens(bac
         .await
         .unwrap()
         .unwrap();
-    requests::reply(
+    requests::staff::reply(
         &state.db,
         state.now(),
         &state.config,

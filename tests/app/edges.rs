@@ -381,7 +381,7 @@ fn next_quarter(app: &TestApp) -> time::OffsetDateTime {
 /// Sends a request asking for a written-chat session; its id and thread path.
 async fn send_request(app: &TestApp) -> (i64, String) {
     let state = app.state();
-    let sent = requests::send(
+    let sent = requests::submit::send(
         &state.db,
         state.now(),
         &state.config,
@@ -497,7 +497,7 @@ async fn a_closed_request_starts_no_booking(app: TestApp) {
             .body
             .contains(&format!("action=\"{thread}/book\""))
     );
-    requests::set_status(
+    requests::staff::set_status(
         &app.state().db,
         app.state().now(),
         &app.state().config,
@@ -530,7 +530,7 @@ async fn proxy_applications_cannot_be_used_to_send_email_over_and_over(app: Test
         a.principal_email = Some(yorisoi::domain::Email::parse(to).unwrap());
         let actor = Actor::visitor(Some(ip.to_owned()));
         async move {
-            proxies::apply(
+            proxies::apply::submit(
                 &state.db,
                 state.now(),
                 &state.config,

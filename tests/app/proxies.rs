@@ -13,7 +13,8 @@ use yorisoi::domain::proxy::{Application, ConsentMethod, IdDocument, Relationshi
 use yorisoi::domain::{Email, Lang, Role};
 use yorisoi::entities::{audit_event, booking, proxy_registration};
 use yorisoi::services::Actor;
-use yorisoi::services::proxies::{self, Person, Registration};
+use yorisoi::services::proxies::review::Person;
+use yorisoi::services::proxies::{self, Registration};
 use yorisoi::web::{Access, routes};
 
 const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
@@ -58,7 +59,7 @@ pub(crate) fn application(
 
 pub(crate) async fn submitted(app: &TestApp, a: &Application) -> Registration {
     let state = app.state();
-    proxies::apply(
+    proxies::apply::submit(
         &state.db,
         state.now(),
         &state.config,
@@ -77,15 +78,15 @@ pub(crate) async fn approved(app: &TestApp, a: &Application) -> Registration {
     let state = app.state();
     let (db, now, actor) = (&state.db, state.now(), Actor::default());
     for person in [Person::Customer, Person::Proxy] {
-        proxies::record_document(db, now, &actor, r.id, person, IdDocument::Passport)
+        proxies::review::record_document(db, now, &actor, r.id, person, IdDocument::Passport)
             .await
             .unwrap();
     }
     let today = now.to_timezone(TOKYO).date();
-    proxies::record_consent(db, now, &actor, r.id, ConsentMethod::Post, today)
+    proxies::review::record_consent(db, now, &actor, r.id, ConsentMethod::Post, today)
         .await
         .unwrap();
-    proxies::approve(db, now, &state.config, &actor, r.id)
+    proxies::review::approve(db, now, &state.config, &actor, r.id)
         .await
         .unwrap()
 }
@@ -781,7 +782,7 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
         .exec(&state.db)
         .await
         .unwrap();
-    proxies::revoke(
+    proxies::lifecycle::revoke(
         &state.db,
         state.now(),
         &state.config,
@@ -816,7 +817,7 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
     // A request sent under each registration, for the thread routes.
     let mut asked = std::collections::HashMap::new();
     for r in [&own, &narrow, &expired, &revoked, &foreign] {
-        let sent = yorisoi::services::requests::send(
+        let sent = yorisoi::services::requests::submit::send(
             &state.db,
             state.now(),
             &state.config,
@@ -832,7 +833,7 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
                 address: None,
             },
             Lang::Ja,
-            Some(&yorisoi::services::requests::ProxySender {
+            Some(&yorisoi::services::requests::submit::ProxySender {
                 proxy_id: r.proxy_account_id.unwrap_or_default(),
                 registration_id: r.id,
             }),
@@ -1035,7 +1036,9 @@ async fn revocation_ends_access_at_once(app: TestApp) {
         .await;
     assert!(requests.body.contains(&other.reference));
     assert!(requests.body.contains("match no registration"));
-    let open = proxies::open_end_requests(&app.state().db).await.unwrap();
+    let open = proxies::end_requests::open_end_requests(&app.state().db)
+        .await
+        .unwrap();
     let matched = open
         .iter()
         .find(|q| q.registration_id == Some(other.id))
@@ -1066,7 +1069,7 @@ async fn revocation_ends_access_at_once(app: TestApp) {
             .await,
     );
     assert!(
-        proxies::open_end_requests(&app.state().db)
+        proxies::end_requests::open_end_requests(&app.state().db)
             .await
             .unwrap()
             .is_empty()
@@ -1099,20 +1102,20 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
     // Two days before the reminder window: nothing yet.
     app.clock.advance(until - state.now() - Duration::days(32));
     assert_eq!(
-        proxies::send_expiry_reminders(&state.db, state.now(), &state.config)
+        proxies::expiry::send_expiry_reminders(&state.db, state.now(), &state.config)
             .await
             .unwrap(),
         0
     );
     app.clock.advance(Duration::days(3));
     assert_eq!(
-        proxies::send_expiry_reminders(&state.db, state.now(), &state.config)
+        proxies::expiry::send_expiry_reminders(&state.db, state.now(), &state.config)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        proxies::send_expiry_reminders(&state.db, state.now(), &state.config)
+        proxies::expiry::send_expiry_reminders(&state.db, state.now(), &state.config)
             .await
             .unwrap(),
         0,
@@ -1150,13 +1153,13 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        proxies::expire_due(&state.db, state.now(), &state.config)
+        proxies::expiry::expire_due(&state.db, state.now(), &state.config)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        proxies::expire_due(&state.db, state.now(), &state.config)
+        proxies::expiry::expire_due(&state.db, state.now(), &state.config)
             .await
             .unwrap(),
         0
@@ -1346,7 +1349,7 @@ async fn a_proxy_books_a_session_for_the_customer(app: TestApp) {
             .await,
     );
     let state = app.state();
-    proxies::revoke(
+    proxies::lifecycle::revoke(
         &state.db,
         state.now(),
         &state.config,
@@ -1397,11 +1400,11 @@ async fn a_customer_has_at_most_the_configured_number_of_proxies(app: TestApp) {
     let state = app.state();
     let (db, now, actor) = (&state.db, state.now(), Actor::default());
     for person in [Person::Customer, Person::Proxy] {
-        proxies::record_document(db, now, &actor, fourth.id, person, IdDocument::Passport)
+        proxies::review::record_document(db, now, &actor, fourth.id, person, IdDocument::Passport)
             .await
             .unwrap();
     }
-    proxies::record_consent(
+    proxies::review::record_consent(
         db,
         now,
         &actor,

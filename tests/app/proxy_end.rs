@@ -191,7 +191,7 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
         see_other(&proxy.post(path, &fields).await);
     }
     see_other(&proxy.post("/requests/new/check", &[]).await);
-    let q = requests::under_registration(&app.state().db, r.id)
+    let q = requests::thread::under_registration(&app.state().db, r.id)
         .await
         .unwrap()
         .remove(0);
@@ -236,7 +236,7 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
         see_other(&proxy.post("/book/check", &[]).await),
         "/book/confirmation"
     );
-    let b = booking::under_registration(&app.state().db, r.id)
+    let b = booking::queries::under_registration(&app.state().db, r.id)
         .await
         .unwrap()
         .remove(0);
@@ -293,7 +293,9 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     );
     let (coordinator, _) = app.signed_in(Role::Coordinator).await;
     coordinator.get("/language/en").await;
-    let open = proxies::open_end_requests(&app.state().db).await.unwrap();
+    let open = proxies::end_requests::open_end_requests(&app.state().db)
+        .await
+        .unwrap();
     see_other(
         &coordinator
             .post(
@@ -472,7 +474,7 @@ const DESK_ADDRESS: &str = "desk@example.jp";
 async fn made_by_proxy(app: &TestApp, r: &Registration, start: OffsetDateTime) -> (i64, i64) {
     let state = app.state();
     let proxy_id = r.proxy_account_id.unwrap();
-    let sent = requests::send(
+    let sent = requests::submit::send(
         &state.db,
         state.now(),
         &state.config,
@@ -488,7 +490,7 @@ async fn made_by_proxy(app: &TestApp, r: &Registration, start: OffsetDateTime) -
             address: None,
         },
         Lang::En,
-        Some(&requests::ProxySender {
+        Some(&requests::submit::ProxySender {
             proxy_id,
             registration_id: r.id,
         }),
@@ -504,18 +506,18 @@ async fn made_by_proxy(app: &TestApp, r: &Registration, start: OffsetDateTime) -
     }
     .validate(SessionMode::WrittenChat)
     .unwrap();
-    let booked = booking::confirm(
+    let booked = booking::make::confirm(
         &state.db,
         &state.calendars,
         state.now(),
         &state.config,
         &Actor::proxy(proxy_id, None),
-        &booking::NewBooking {
+        &booking::make::NewBooking {
             mode: SessionMode::WrittenChat,
             start,
             details,
             lang: Lang::En,
-            on_behalf: Some(booking::OnBehalf {
+            on_behalf: Some(booking::make::OnBehalf {
                 proxy_id,
                 registration_id: r.id,
                 copy_to: r
@@ -659,7 +661,7 @@ async fn an_expired_registration_hands_the_session_back(app: TestApp) {
     // A day before the session the registration is past its end date, not yet marked.
     app.clock.advance(start - Duration::hours(20) - state.now());
     assert_eq!(
-        booking::send_due_reminders(&state.db, state.now(), &state.config)
+        booking::reminders::send_due_reminders(&state.db, state.now(), &state.config)
             .await
             .unwrap(),
         1
@@ -680,7 +682,7 @@ async fn an_expired_registration_hands_the_session_back(app: TestApp) {
 
     // The expiry job marks it and hands the session back.
     assert_eq!(
-        proxies::expire_due(&state.db, state.now(), &state.config)
+        proxies::expiry::expire_due(&state.db, state.now(), &state.config)
             .await
             .unwrap(),
         1

@@ -354,7 +354,9 @@ async fn a_lost_card_is_told_what_to_do_first(app: TestApp) {
     );
     // A lost card is answered first: one working hour by default.
     let state = app.state();
-    let targets = requests::targets(&state.db).await.unwrap();
+    let targets = yorisoi::services::settings::response_times::load(&state.db)
+        .await
+        .unwrap();
     assert_eq!(targets.minutes(Topic::LostStolen), 60);
     assert_eq!(targets.minutes(Topic::Statements), 480);
 }
@@ -624,7 +626,7 @@ async fn a_proxy_sends_requests_only_within_scope(app: TestApp) {
     );
     walk_to_check(&browser, "email", &[("email", me)]).await;
     let state = app.state();
-    proxies::revoke(
+    proxies::lifecycle::revoke(
         &state.db,
         state.now(),
         &state.config,
@@ -673,7 +675,7 @@ fn new_request(topic: Topic, channel: ReplyChannel, name: &str) -> NewRequest {
 
 async fn send(app: &TestApp, new: &NewRequest) -> Request {
     let state = app.state();
-    requests::send(
+    requests::submit::send(
         &state.db,
         state.now(),
         &state.config,
@@ -820,7 +822,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     let friday = next(state.now(), Weekday::Friday, 15) + Duration::minutes(30);
     app.clock.advance(friday - state.now());
     let monday = friday.to_timezone(TOKYO).date() + Duration::days(3);
-    yorisoi::services::desk::close_day(
+    yorisoi::services::settings::opening::close_day(
         &state.db,
         state.now(),
         &Actor::default(),

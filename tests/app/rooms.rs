@@ -13,7 +13,7 @@ use yorisoi::domain::schedule::SessionMode;
 use yorisoi::domain::{Lang, Role};
 use yorisoi::i18n::t;
 use yorisoi::services::Actor;
-use yorisoi::services::booking::{self, ChangedBy};
+use yorisoi::services::booking::{self, manage::ChangedBy};
 
 const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 const TEMPLATE: &str = "https://meet.example.jp/{room}";
@@ -149,7 +149,7 @@ async fn every_video_session_has_a_room_of_its_own(app: TestApp) {
 
     // Moving the session keeps its room; so does giving it to another interpreter.
     let state = app.state();
-    booking::reschedule(
+    booking::manage::reschedule(
         &state.db,
         state.now(),
         &state.config,
@@ -354,7 +354,7 @@ async fn only_a_web_address_with_one_room_is_taken_as_the_room_address(app: Test
         assert_eq!(tried.status, StatusCode::FORBIDDEN, "{role:?}");
     }
     assert!(
-        yorisoi::services::desk::load(&app.state().db)
+        yorisoi::services::settings::load(&app.state().db)
             .await
             .unwrap()
             .room_template

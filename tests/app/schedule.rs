@@ -9,7 +9,7 @@ use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
 use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
 use yorisoi::domain::Role;
 use yorisoi::domain::schedule::SessionMode;
-use yorisoi::services::booking::Calendar;
+use yorisoi::services::calendar::Calendar;
 
 const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 

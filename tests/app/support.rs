@@ -266,16 +266,21 @@ impl TestApp {
         let span = LocalSpan::parse(opens, closes).unwrap();
         let hours = (1..=7u8).map(|d| (d, vec![span])).collect();
         let state = self.state();
-        yorisoi::services::desk::save_hours(&state.db, state.now(), &Actor::default(), &hours)
-            .await
-            .unwrap();
+        yorisoi::services::settings::opening::save_hours(
+            &state.db,
+            state.now(),
+            &Actor::default(),
+            &hours,
+        )
+        .await
+        .unwrap();
         self.open_on_holidays().await;
     }
 
     /// Keeps the desk open on national holidays and through the year-end break.
     pub async fn open_on_holidays(&self) {
         let state = self.state();
-        yorisoi::services::desk::save_closure_rules(
+        yorisoi::services::settings::opening::save_closure_rules(
             &state.db,
             state.now(),
             &Actor::default(),
@@ -297,7 +302,7 @@ impl TestApp {
             .unwrap()
             .unwrap();
         let state = self.state();
-        yorisoi::services::desk::save_room_template(
+        yorisoi::services::settings::save_room_template(
             &state.db,
             state.now(),
             &Actor::default(),
@@ -313,7 +318,7 @@ impl TestApp {
         mode: yorisoi::domain::schedule::SessionMode,
         start: time::OffsetDateTime,
         email: &str,
-    ) -> yorisoi::services::booking::Confirmed {
+    ) -> yorisoi::services::booking::make::Confirmed {
         use yorisoi::domain::booking::DetailsForm;
         let details = DetailsForm {
             name: "Test Customer".into(),
@@ -325,13 +330,13 @@ impl TestApp {
         .validate(mode)
         .unwrap();
         let state = self.state();
-        yorisoi::services::booking::confirm(
+        yorisoi::services::booking::make::confirm(
             &state.db,
             &state.calendars,
             state.now(),
             &state.config,
             &Actor::default(),
-            &yorisoi::services::booking::NewBooking {
+            &yorisoi::services::booking::make::NewBooking {
                 mode,
                 start,
                 details,

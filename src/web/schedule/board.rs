@@ -4,7 +4,7 @@ use super::{line, monday_of, sane_day, today};
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Qualification};
 use crate::error::Result;
-use crate::services::{attention, booking, desk, interpreters};
+use crate::services::{attention, booking, interpreters, settings};
 use crate::views::PageContext;
 use crate::views::schedule::{self as view, AttentionRow, Board, BoardRow};
 use crate::web::AppState;
@@ -33,11 +33,11 @@ pub async fn board(
     let this_monday = monday_of(today(&state));
     let monday = sane_day(&query.week).map(monday_of).unwrap_or(this_monday);
     let mode = SessionMode::parse(&query.mode);
-    let from = booking::day_start(monday, tz);
-    let until = booking::day_start(monday + Duration::days(7), tz);
-    let sessions = booking::between(&state.db, from, until, mode, None).await?;
+    let from = crate::services::calendar::day_start(monday, tz);
+    let until = crate::services::calendar::day_start(monday + Duration::days(7), tz);
+    let sessions = booking::queries::between(&state.db, from, until, mode, None).await?;
     let list = interpreters::list(&state.db).await?;
-    let names = booking::display_names(&state.db).await?;
+    let names = crate::services::staff::display_names(&state.db).await?;
 
     let booked_ids: Vec<i64> = sessions.iter().map(|b| b.interpreter_id).collect();
     let mut order: Vec<(i64, String, bool)> = list
@@ -73,7 +73,7 @@ pub async fn board(
         .collect();
     let mut needs = attention::attention_for(&state.db, tz, &to_come).await?;
     for b in &sessions {
-        let day = (booking::local_date(b.starts_at, tz) - monday).whole_days();
+        let day = (crate::services::calendar::local_date(b.starts_at, tz) - monday).whole_days();
         let row = order.iter().position(|(id, _, _)| *id == b.interpreter_id);
         if let (Some(row), Ok(day @ 0..=6)) = (row, usize::try_from(day)) {
             let mut line = line(b);
@@ -81,7 +81,7 @@ pub async fn board(
             rows[row].days[day].push(line);
         }
     }
-    let desk = desk::load(&state.db).await?;
+    let desk = settings::load(&state.db).await?;
     let closures = (0..7)
         .map(|i| desk.closed.closure(monday + Duration::days(i)))
         .collect::<Vec<_>>();
@@ -114,7 +114,7 @@ pub async fn board(
 /// does not sign the language asked for.
 pub async fn attention_list(State(state): State<AppState>, ctx: PageContext) -> Result<Markup> {
     let tz = state.config.timezone;
-    let names = booking::display_names(&state.db).await?;
+    let names = crate::services::staff::display_names(&state.db).await?;
     let rows: Vec<AttentionRow> = attention::upcoming(&state.db, tz, state.now())
         .await?
         .into_iter()

@@ -6,7 +6,7 @@ use super::{DoneQuery, sane_day, today};
 use crate::domain::Invalid;
 use crate::domain::holidays::{AnnualBreak, ListedDay, MonthDay};
 use crate::error::{Error, Result};
-use crate::services::desk;
+use crate::services::settings;
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{self as view, ClosedDaysView, ClosedForm, ClosureRulesForm};
@@ -43,7 +43,7 @@ async fn page(
     errors: &Errors,
     notice: Option<&str>,
 ) -> Result<Markup> {
-    let d = desk::load(&state.db).await?;
+    let d = settings::load(&state.db).await?;
     let from = today(state);
     let until = list_until(from);
     let mut days = d.closed.listed(from, until);
@@ -160,7 +160,7 @@ pub async fn save_rules(
         };
         return Ok(rejected(page(&state, &ctx, typed, &errors, None).await?));
     }
-    desk::save_closure_rules(
+    settings::opening::save_closure_rules(
         &state.db,
         state.now(),
         &staff.actor(ip),
@@ -221,7 +221,7 @@ pub async fn close_day(
         };
         return Ok(rejected(page(&state, &ctx, typed, &errors, None).await?));
     };
-    desk::close_day(&state.db, state.now(), &staff.actor(ip), day, note).await?;
+    settings::opening::close_day(&state.db, state.now(), &staff.actor(ip), day, note).await?;
     Ok(done("closed"))
 }
 
@@ -234,10 +234,15 @@ pub async fn reopen_day(
     Path(day): Path<String>,
 ) -> Result<Response> {
     let day = sane_day(&day).ok_or(Error::NotFound)?;
-    if desk::load(&state.db).await?.closed.closure(day).is_none() {
+    if settings::load(&state.db)
+        .await?
+        .closed
+        .closure(day)
+        .is_none()
+    {
         return Err(Error::NotFound);
     }
-    desk::reopen_day(&state.db, state.now(), &staff.actor(ip), day).await?;
+    settings::opening::reopen_day(&state.db, state.now(), &staff.actor(ip), day).await?;
     Ok(done("reopened"))
 }
 
@@ -249,7 +254,9 @@ pub async fn close_again(
     Path(day): Path<String>,
 ) -> Result<Response> {
     let day = sane_day(&day).ok_or(Error::NotFound)?;
-    if !desk::close_by_rule_again(&state.db, state.now(), &staff.actor(ip), day).await? {
+    if !settings::opening::close_by_rule_again(&state.db, state.now(), &staff.actor(ip), day)
+        .await?
+    {
         return Err(Error::NotFound);
     }
     Ok(done("closed_again"))

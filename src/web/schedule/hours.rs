@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::i18n;
 use crate::services::accounts::SignedInStaff;
 use crate::services::attention::{self, Answer, HoursError};
-use crate::services::booking::{self, Booking};
+use crate::services::booking::Booking;
 use crate::services::interpreters::{HoursChange, Interpreter};
 use crate::services::reassignment;
 use crate::views::PageContext;
@@ -92,7 +92,7 @@ fn change_words(ctx: &PageContext, change: &HoursChange) -> String {
 }
 
 async fn affected_view(state: &AppState, sessions: &[Booking]) -> Result<Vec<AffectedSession>> {
-    let names = booking::display_names(&state.db).await?;
+    let names = crate::services::staff::display_names(&state.db).await?;
     let mut out = Vec::new();
     for b in sessions.iter().take(MAX_ASKED) {
         let mut free: Vec<(i64, String)> =

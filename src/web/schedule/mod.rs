@@ -34,7 +34,7 @@ use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission, dates};
 use crate::error::{Error, Result};
 use crate::services::accounts::SignedInStaff;
-use crate::services::booking::{self, Booking, BookingError};
+use crate::services::booking::{Booking, BookingError};
 use crate::views::schedule::SessionLine;
 use std::collections::HashMap;
 use time::{Date, Duration};
@@ -52,7 +52,7 @@ fn parse_id(raw: &str) -> Result<i64> {
 }
 
 fn today(state: &AppState) -> Date {
-    booking::local_date(state.now(), state.config.timezone)
+    crate::services::calendar::local_date(state.now(), state.config.timezone)
 }
 
 fn monday_of(day: Date) -> Date {

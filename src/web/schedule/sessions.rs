@@ -7,8 +7,9 @@ use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission};
 use crate::error::{Error, Result};
 use crate::services::accounts::SignedInStaff;
-use crate::services::booking::{self, Booking, BookingError, ChangedBy};
-use crate::services::{attention, desk, reassignment, schedule_board};
+use crate::services::booking::manage::ChangedBy;
+use crate::services::booking::{self, Booking, BookingError};
+use crate::services::{attention, reassignment, schedule_board, settings};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{
@@ -45,7 +46,7 @@ async fn visible_session(
     Ok((b, staff.role.may(Permission::ManageSchedule)))
 }
 
-fn detail(b: &Booking, names: &HashMap<i64, String>, d: &desk::Desk) -> SessionDetail {
+fn detail(b: &Booking, names: &HashMap<i64, String>, d: &settings::DeskSettings) -> SessionDetail {
     SessionDetail {
         joining: booking::joining(d, b),
         id: b.id,
@@ -131,8 +132,8 @@ async fn session_markup(
     done: &str,
 ) -> Result<Markup> {
     let tz = state.config.timezone;
-    let names = booking::display_names(&state.db).await?;
-    let notes: Vec<NoteLine> = booking::notes(&state.db, b.id)
+    let names = crate::services::staff::display_names(&state.db).await?;
+    let notes: Vec<NoteLine> = booking::queries::notes(&state.db, b.id)
         .await?
         .into_iter()
         .map(|n| NoteLine {
@@ -168,12 +169,15 @@ async fn session_markup(
     let back = if manage {
         format!(
             "/staff/schedule?week={}",
-            iso(monday_of(booking::local_date(b.starts_at, tz)))
+            iso(monday_of(crate::services::calendar::local_date(
+                b.starts_at,
+                tz
+            )))
         )
     } else {
         "/staff/my-sessions".to_owned()
     };
-    let detail = detail(b, &names, &desk::load(&state.db).await?);
+    let detail = detail(b, &names, &settings::load(&state.db).await?);
     // Those who run the schedule see who booked it, and how to reach the customer once a
     // proxy's registration has ended.
     let proxy = match manage {
@@ -312,7 +316,7 @@ pub async fn reassign(
             Ok(done(&b, "reassigned"))
         }
         Err(BookingError::InterpreterBusy) => {
-            let names = booking::display_names(&state.db).await?;
+            let names = crate::services::staff::display_names(&state.db).await?;
             match names.get(&target) {
                 Some(name) => errors.add_with(
                     "interpreter",
@@ -402,7 +406,9 @@ pub async fn outcome(
         errors.add("outcome", "schedule.error.outcome_missing");
         return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
     };
-    match booking::set_outcome(&state.db, state.now(), &staff.actor(ip), b.id, outcome).await {
+    match booking::manage::set_outcome(&state.db, state.now(), &staff.actor(ip), b.id, outcome)
+        .await
+    {
         Ok(_) => Ok(done(&b, "outcome")),
         Err(BookingError::NotStarted { .. }) => {
             not_started(&ctx, &mut errors, &b);
@@ -445,7 +451,7 @@ pub async fn add_note(
     if !errors.is_empty() {
         return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
     }
-    booking::add_note(
+    booking::manage::add_note(
         &state.db,
         state.now(),
         &staff.actor(ip),
@@ -466,10 +472,10 @@ pub async fn cancel_form(
     Path(id): Path<String>,
 ) -> Result<Markup> {
     let (b, _) = visible_session(&state, &staff, &id).await?;
-    let names = booking::display_names(&state.db).await?;
+    let names = crate::services::staff::display_names(&state.db).await?;
     Ok(view::cancel_confirm(
         &ctx,
-        &detail(&b, &names, &desk::load(&state.db).await?),
+        &detail(&b, &names, &settings::load(&state.db).await?),
         "",
         &Errors::new(),
     ))
@@ -494,16 +500,16 @@ pub async fn cancel(
             "schedule.error.reason_too_long",
             vec![("max", REASON_MAX_CHARS.to_string())],
         );
-        let names = booking::display_names(&state.db).await?;
+        let names = crate::services::staff::display_names(&state.db).await?;
         return Ok(rejected(view::cancel_confirm(
             &ctx,
-            &detail(&b, &names, &desk::load(&state.db).await?),
+            &detail(&b, &names, &settings::load(&state.db).await?),
             typed,
             &errors,
         )));
     }
     let reason = (!reason.is_empty()).then(|| reason.to_owned());
-    match booking::cancel(
+    match booking::manage::cancel(
         &state.db,
         state.now(),
         &state.config,
@@ -532,7 +538,7 @@ pub async fn my_sessions(
     ctx: PageContext,
     CurrentStaff(staff): CurrentStaff,
 ) -> Result<Markup> {
-    let from = booking::day_start(today(&state), state.config.timezone);
+    let from = crate::services::calendar::day_start(today(&state), state.config.timezone);
     let sessions: Vec<SessionLine> = schedule_board::sessions_from(&state.db, staff.id, from)
         .await?
         .iter()

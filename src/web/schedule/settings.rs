@@ -6,7 +6,7 @@ use crate::domain::RoomTemplate;
 use crate::domain::room::TemplateRefused;
 use crate::domain::schedule::{ModeRules, SessionMode};
 use crate::error::{Error, Result};
-use crate::services::desk;
+use crate::services::settings;
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{
@@ -45,7 +45,7 @@ fn rule_values(rules: &ModeRules) -> [i64; 5] {
     ]
 }
 
-fn stored_rules(d: &desk::Desk) -> Fields {
+fn stored_rules(d: &settings::DeskSettings) -> Fields {
     let mut out = HashMap::new();
     for mode in SessionMode::ALL {
         for (field, number) in RULE_FIELDS.iter().zip(rule_values(&d.rules(mode))) {
@@ -62,7 +62,7 @@ async fn settings_markup(
     errors: &Errors,
     notice: Option<&str>,
 ) -> Result<Markup> {
-    let d = desk::load(&state.db).await?;
+    let d = settings::load(&state.db).await?;
     let rules = typed.rules.unwrap_or_else(|| stored_rules(&d));
     let reminder = typed
         .reminder_hours
@@ -178,7 +178,7 @@ pub async fn save_rules(
         }
     }
     if !complete {
-        let mut shown = stored_rules(&desk::load(&state.db).await?);
+        let mut shown = stored_rules(&settings::load(&state.db).await?);
         for field in RULE_FIELDS {
             let name = rule_field(mode, field);
             shown.insert(name.to_owned(), value(&typed, name).to_owned());
@@ -198,7 +198,7 @@ pub async fn save_rules(
         horizon_days: numbers[3],
         cancel_cutoff: Duration::minutes(numbers[4]),
     };
-    desk::save_rules(&state.db, state.now(), &staff.actor(ip), mode, &rules).await?;
+    settings::save_rules(&state.db, state.now(), &staff.actor(ip), mode, &rules).await?;
     Ok(settings_done("rules"))
 }
 
@@ -235,7 +235,7 @@ pub async fn save_reminders(
             settings_markup(&state, &ctx, typed, &errors, None).await?,
         ));
     };
-    desk::save_reminder_hours(&state.db, state.now(), &staff.actor(ip), hours).await?;
+    settings::save_reminder_hours(&state.db, state.now(), &staff.actor(ip), hours).await?;
     Ok(settings_done("reminders"))
 }
 
@@ -271,7 +271,8 @@ pub async fn save_room_template(
             ));
         }
     };
-    desk::save_room_template(&state.db, state.now(), &staff.actor(ip), template.as_ref()).await?;
+    settings::save_room_template(&state.db, state.now(), &staff.actor(ip), template.as_ref())
+        .await?;
     Ok(settings_done("rooms"))
 }
 
@@ -294,6 +295,6 @@ pub async fn save_hours(
             settings_markup(&state, &ctx, typed, &errors, None).await?,
         ));
     }
-    desk::save_hours(&state.db, state.now(), &staff.actor(ip), &hours).await?;
+    settings::opening::save_hours(&state.db, state.now(), &staff.actor(ip), &hours).await?;
     Ok(settings_done("hours"))
 }

@@ -1,0 +1,73 @@
+//! The emails about a proxy registration: each step, to the proxy and the customer, and
+//! the hand-over of what the proxy made to the customer when it ends.
+
+use super::{EmailContent, Rendered, WayBack, render};
+use crate::domain::Lang;
+use crate::i18n::{t, tf};
+
+/// An email about a proxy registration, from the catalogue's `email.proxy.{which}.subject`
+/// and `.body` (both given `args`, and the subject the reference), then the paragraphs in
+/// `after`, with a link to follow when there is one.
+#[allow(clippy::too_many_arguments)]
+pub fn proxy_notice(
+    lang: Lang,
+    which: &str,
+    name: &str,
+    reference: Option<&str>,
+    args: &[(&str, &str)],
+    action: Option<(String, String)>,
+    after: Vec<String>,
+    way_back: WayBack,
+) -> Rendered {
+    let mut subject_args = args.to_vec();
+    subject_args.push(("reference", reference.unwrap_or_default()));
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(lang, &format!("email.proxy.{which}.subject"), &subject_args),
+            greeting: tf(lang, "email.customer_greeting", &[("name", name)]),
+            reference: reference.map(str::to_owned),
+            before: vec![tf(lang, &format!("email.proxy.{which}.body"), args)],
+            action,
+            links: Vec::new(),
+            after,
+            way_back,
+        },
+    )
+}
+
+/// What a customer gets when her proxy's registration ends: a link of her own to each
+/// session and request the proxy made for her.
+pub fn proxy_hand_over(
+    lang: Lang,
+    customer: &str,
+    reference: &str,
+    proxy: &str,
+    links: Vec<(String, String)>,
+    way_back: WayBack,
+) -> Rendered {
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(
+                lang,
+                "email.proxy.handed_over.subject",
+                &[("reference", reference)],
+            ),
+            greeting: tf(lang, "email.customer_greeting", &[("name", customer)]),
+            reference: Some(reference.to_owned()),
+            before: vec![tf(
+                lang,
+                "email.proxy.handed_over.body",
+                &[("proxy", proxy)],
+            )],
+            action: None,
+            links,
+            after: vec![
+                t(lang, "email.proxy.handed_over.yours").to_owned(),
+                t(lang, "email.proxy.questions").to_owned(),
+            ],
+            way_back,
+        },
+    )
+}

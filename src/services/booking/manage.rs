@@ -1,0 +1,352 @@
+//! A session after it is booked: the manage link that opens it, and what the customer (by
+//! that link, until the cut-off) or staff change — cancelling, moving to another free time,
+//! recording how it went, and notes only staff read.
+
+use super::emails::tell_customer;
+use super::{
+    ATTEMPTS, Booking, BookingError, get, hold, interpreter_card, is_unique_violation,
+    least_booked, release, reminder_needless, utc, week_counts,
+};
+use crate::config::Config;
+use crate::db::begin_write;
+use crate::domain::schedule::{ModeRules, SessionMode};
+use crate::domain::{AuditAction, BookingStatus, Token};
+use crate::entities::{booking, booking_link, booking_note};
+use crate::mail::templates::SessionEmail;
+use crate::services::Actor;
+use crate::services::audit::{self, Target};
+use crate::services::calendar::{Calendar, local_date};
+use crate::services::schedule_changes::commit_holds_change;
+use crate::services::settings::{self, DeskSettings};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+};
+use serde_json::json;
+use time::OffsetDateTime;
+
+/// Makes a new manage link for a session and returns its token. A link made for the proxy
+/// who booked it names their registration, and works only while it lets them act; a link
+/// made for the customer names none, and is hers to keep.
+pub(in crate::services) async fn new_link<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    booking_id: i64,
+    proxy_registration_id: Option<i64>,
+) -> Result<Token, DbErr> {
+    let token = Token::generate();
+    booking_link::Entity::insert(booking_link::ActiveModel {
+        token_hash: Set(token.hash()),
+        booking_id: Set(booking_id),
+        created_at: Set(now),
+        proxy_registration_id: Set(proxy_registration_id),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(token)
+}
+
+/// A fresh manage link for a session, for a proxy opening it from the portal under their
+/// registration.
+pub async fn manage_link(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    booking_id: i64,
+    proxy_registration_id: i64,
+) -> Result<Token, DbErr> {
+    let txn = begin_write(db).await?;
+    let token = new_link(&txn, now, booking_id, Some(proxy_registration_id)).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// A session opened by its manage link, and who holds the link.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    /// The session.
+    pub booking: Booking,
+    /// The registration of the proxy the link was made for; none when it is the
+    /// customer's own.
+    pub proxy_registration_id: Option<i64>,
+}
+
+/// The session a manage link opens.
+pub async fn by_link<C: ConnectionTrait>(
+    conn: &C,
+    token: &Token,
+) -> Result<Option<Managed>, DbErr> {
+    let Some(link) = booking_link::Entity::find_by_id(token.hash())
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(booking::Entity::find_by_id(link.booking_id)
+        .one(conn)
+        .await?
+        .map(|booking| Managed {
+            booking,
+            proxy_registration_id: link.proxy_registration_id,
+        }))
+}
+
+/// Who is changing a session: the customer by their link (bound by the cut-off) or staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangedBy {
+    /// The customer, through a manage link.
+    Customer,
+    /// A staff member.
+    Staff,
+}
+
+/// The last moment the customer can change or cancel a session online.
+pub fn cutoff(rules: &ModeRules, b: &Booking) -> OffsetDateTime {
+    b.starts_at - rules.cancel_cutoff
+}
+
+pub(in crate::services) async fn booked_for_change<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    id: i64,
+    by: ChangedBy,
+) -> Result<(Booking, DeskSettings, ModeRules), BookingError> {
+    let b = get(conn, id).await?.ok_or(BookingError::NotFound)?;
+    if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
+        return Err(BookingError::NotBooked);
+    }
+    let desk = settings::load(conn).await?;
+    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let rules = desk.rules(mode);
+    let cutoff = cutoff(&rules, &b);
+    // A customer the desk asked to choose another time may do so until the session starts.
+    let asked = b.rebook_asked_at.is_some() && now < b.starts_at;
+    if by == ChangedBy::Customer && now > cutoff && !asked {
+        return Err(BookingError::TooLate { cutoff });
+    }
+    Ok((b, desk, rules))
+}
+
+/// Cancels a session: frees its interpreter, tells the customer, records who and why.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    id: i64,
+    by: ChangedBy,
+    reason: Option<String>,
+) -> Result<Booking, BookingError> {
+    let txn = begin_write(db).await?;
+    let (b, desk, _) = booked_for_change(&txn, now, id, by).await?;
+    release(&txn, b.id).await?;
+    let mut row: booking::ActiveModel = b.into();
+    row.status = Set(BookingStatus::Cancelled.as_str().to_owned());
+    // Cancelling ends the room: nobody is sent there again.
+    row.room = Set(None);
+    row.cancelled_at = Set(Some(now));
+    row.cancel_reason = Set(reason.clone());
+    row.sequence = Set(row.sequence.as_ref() + 1);
+    row.updated_at = Set(now);
+    let b = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::BookingCancelled,
+        Some(Target::booking(b.id)),
+        json!({ "reference": b.reference, "by": match by { ChangedBy::Customer => "customer", ChangedBy::Staff => "staff" },
+                "reason": reason }),
+    )
+    .await?;
+    let card = interpreter_card(&txn, &b).await?;
+    tell_customer(
+        &txn,
+        now,
+        config,
+        &desk,
+        &b,
+        &card,
+        SessionEmail::Cancelled,
+        false,
+    )
+    .await?;
+    commit_holds_change(txn).await?;
+    Ok(b)
+}
+
+/// Moves a session to another free time. With `keep_interpreter`, only its interpreter
+/// will do; otherwise the least-booked free one is chosen (its own interpreter first when
+/// free). The customer gets the new time with the next calendar `SEQUENCE`.
+#[allow(clippy::too_many_arguments)]
+pub async fn reschedule(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    id: i64,
+    by: ChangedBy,
+    start: OffsetDateTime,
+    keep_interpreter: bool,
+) -> Result<Booking, BookingError> {
+    for _ in 0..ATTEMPTS {
+        match try_reschedule(db, now, config, actor, id, by, start, keep_interpreter).await {
+            Err(BookingError::Database(e)) if is_unique_violation(&e) => continue,
+            other => return other,
+        }
+    }
+    Err(BookingError::Taken)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn try_reschedule(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    id: i64,
+    by: ChangedBy,
+    start: OffsetDateTime,
+    keep_interpreter: bool,
+) -> Result<Booking, BookingError> {
+    let tz = config.timezone;
+    let start = utc(start);
+    if !crate::domain::dates::instant_within_window(start) {
+        return Err(BookingError::Taken);
+    }
+    let txn = begin_write(db).await?;
+    let (b, _, rules) = booked_for_change(&txn, now, id, by).await?;
+    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let day = local_date(start, tz);
+    let calendar = Calendar::load(&txn, tz, mode, day, day, Some(b.id)).await?;
+    if !calendar.offers(start, now) {
+        return Err(BookingError::Taken);
+    }
+    let free = calendar.free_interpreters(start);
+    let interpreter = if free.contains(&b.interpreter_id) {
+        b.interpreter_id
+    } else if keep_interpreter {
+        return Err(BookingError::InterpreterBusy);
+    } else {
+        least_booked(&free, &week_counts(&txn, &free, start, tz).await?)
+            .ok_or(BookingError::Taken)?
+    };
+    release(&txn, b.id).await?;
+    hold(&txn, interpreter, b.id, start, &rules).await?;
+    let before = b.starts_at;
+    let previous_interpreter = b.interpreter_id;
+    let mut row: booking::ActiveModel = b.into();
+    row.starts_at = Set(start);
+    row.ends_at = Set(start + rules.length);
+    row.interpreter_id = Set(interpreter);
+    row.sequence = Set(row.sequence.as_ref() + 1);
+    row.reminder_sent_at = Set(reminder_needless(&calendar.desk, start, now).then_some(now));
+    row.rebook_asked_at = Set(None);
+    row.updated_at = Set(now);
+    let b = row.update(&txn).await?;
+    if previous_interpreter != interpreter {
+        crate::services::reassignment::tell_interpreters(
+            &txn,
+            now,
+            config,
+            &b,
+            previous_interpreter,
+        )
+        .await?;
+    }
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::BookingRescheduled,
+        Some(Target::booking(b.id)),
+        json!({ "reference": b.reference, "from": before.unix_timestamp(), "to": start.unix_timestamp(),
+                "interpreter_from": previous_interpreter, "interpreter_to": interpreter }),
+    )
+    .await?;
+    let card = interpreter_card(&txn, &b).await?;
+    tell_customer(
+        &txn,
+        now,
+        config,
+        &calendar.desk,
+        &b,
+        &card,
+        SessionEmail::Moved,
+        true,
+    )
+    .await?;
+    commit_holds_change(txn).await?;
+    Ok(b)
+}
+
+/// Records how a session went: completed, or a no-show by the customer or the interpreter.
+pub async fn set_outcome(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    id: i64,
+    outcome: BookingStatus,
+) -> Result<Booking, BookingError> {
+    let txn = begin_write(db).await?;
+    let b = get(&txn, id).await?.ok_or(BookingError::NotFound)?;
+    if BookingStatus::parse(&b.status) == Some(BookingStatus::Cancelled)
+        || outcome == BookingStatus::Cancelled
+    {
+        return Err(BookingError::NotBooked);
+    }
+    if b.starts_at > now {
+        return Err(BookingError::NotStarted {
+            starts: b.starts_at,
+        });
+    }
+    let previous = b.status.clone();
+    let mut row: booking::ActiveModel = b.into();
+    row.status = Set(outcome.as_str().to_owned());
+    row.updated_at = Set(now);
+    let b = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::BookingStatusChanged,
+        Some(Target::booking(b.id)),
+        json!({ "reference": b.reference, "from": previous, "to": outcome.as_str() }),
+    )
+    .await?;
+    commit_holds_change(txn).await?;
+    Ok(b)
+}
+
+/// Adds an internal note to a session.
+pub async fn add_note(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    actor: &Actor,
+    staff_id: i64,
+    id: i64,
+    body: &str,
+) -> Result<(), BookingError> {
+    let txn = begin_write(db).await?;
+    let b = get(&txn, id).await?.ok_or(BookingError::NotFound)?;
+    booking_note::Entity::insert(booking_note::ActiveModel {
+        id: NotSet,
+        booking_id: Set(b.id),
+        staff_user_id: Set(staff_id),
+        body: Set(body.to_owned()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::BookingNoteAdded,
+        Some(Target::booking(b.id)),
+        json!({ "reference": b.reference }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

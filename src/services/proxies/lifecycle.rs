@@ -1,0 +1,199 @@
+//! An approved registration after the decision: it ends at once (staff revoke it, the proxy
+//! steps down, or the customer's request is confirmed), handing what the proxy did back to
+//! the customer; or its proxy asks for a renewal and staff renew it for another term.
+
+use super::expiry::EXPIRY_REMINDER;
+use super::{
+    ProxyError, Registration, active_for_customer, date_for, for_change, get, lang_of, status_of,
+    tell_both, valid_from_now,
+};
+use crate::config::Config;
+use crate::db::begin_write;
+use crate::domain::AuditAction;
+use crate::domain::Realm;
+use crate::domain::proxy::{EndedBy, RegistrationStatus};
+use crate::entities::proxy_registration;
+use crate::i18n;
+use crate::services::Actor;
+use crate::services::accounts::{SignedInProxy, sessions};
+use crate::services::audit::{self, Target};
+use crate::services::settings;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use serde_json::json;
+use time::OffsetDateTime;
+
+/// Ends an approved registration at once: its proxy can do nothing more for the customer,
+/// the proxy's sessions end, both are told, and what the proxy booked and asked for her
+/// becomes the customer's own.
+pub(super) async fn end(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    id: i64,
+    by: EndedBy,
+    reason: Option<&str>,
+) -> Result<Registration, ProxyError> {
+    let txn = begin_write(db).await?;
+    let r = for_change(&txn, id, &[RegistrationStatus::Approved]).await?;
+    let account = r.proxy_account_id;
+    let mut row: proxy_registration::ActiveModel = r.into();
+    row.status = Set(RegistrationStatus::Revoked.as_str().to_owned());
+    row.ended_at = Set(Some(now));
+    row.ended_by = Set(Some(by.as_str().to_owned()));
+    row.end_reason = Set(reason.map(str::to_owned));
+    row.updated_at = Set(now);
+    let r = row.update(&txn).await?;
+    if by != EndedBy::Proxy
+        && let Some(account) = account
+    {
+        sessions::end_all(&txn, Realm::Proxy, account).await?;
+    }
+    let action = match by {
+        EndedBy::Proxy => AuditAction::ProxySteppedDown,
+        EndedBy::Customer => AuditAction::ProxyEndConfirmed,
+        EndedBy::Staff | EndedBy::Expiry => AuditAction::ProxyRevoked,
+    };
+    audit::record(
+        &txn,
+        now,
+        actor,
+        action,
+        Some(Target::registration(r.id)),
+        json!({ "reference": r.reference, "by": by.as_str(), "reason": reason }),
+    )
+    .await?;
+    // One sentence says who ended what, and when; only the desk's own reason is repeated.
+    let lang = lang_of(&r);
+    let on = date_for(lang, now, config);
+    let ended = i18n::tf(
+        lang,
+        &format!("email.proxy.end_sentence.{}", by.as_str()),
+        &[
+            ("customer", &r.principal_full_name),
+            ("proxy", &r.proxy_full_name),
+            ("date", &on),
+        ],
+    );
+    let ended = match (by, reason) {
+        (EndedBy::Staff, Some(reason)) => format!(
+            "{ended} {}",
+            i18n::tf(lang, "email.proxy.end_reason", &[("reason", reason)])
+        ),
+        _ => ended,
+    };
+    let args = [("ended", ended.as_str())];
+    tell_both(&txn, now, config, &r, "ended", &args).await?;
+    crate::services::proxy_handover::hand_over(&txn, now, config, actor, &r).await?;
+    txn.commit().await?;
+    Ok(r)
+}
+
+/// Staff revoke an approved registration, with a reason.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+) -> Result<Registration, ProxyError> {
+    end(db, now, config, actor, id, EndedBy::Staff, Some(reason)).await
+}
+
+/// A proxy steps down from acting for a customer.
+pub async fn step_down(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    config: &Config,
+    proxy: &SignedInProxy,
+    ip: Option<String>,
+    id: i64,
+) -> Result<Registration, ProxyError> {
+    let r = get(db, id).await?.ok_or(ProxyError::NotFound)?;
+    if r.proxy_account_id != Some(proxy.id) {
+        return Err(ProxyError::NotFound);
+    }
+    end(db, now, config, &proxy.actor(ip), id, EndedBy::Proxy, None).await
+}
+
+/// A proxy asks for their registration to be renewed before or after its end date.
+pub async fn request_renewal(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    proxy: &SignedInProxy,
+    ip: Option<String>,
+    id: i64,
+) -> Result<Registration, ProxyError> {
+    let txn = begin_write(db).await?;
+    let r = get(&txn, id)
+        .await?
+        .filter(|r| r.proxy_account_id == Some(proxy.id))
+        .ok_or(ProxyError::NotFound)?;
+    let status = status_of(&r);
+    let renewable = status == RegistrationStatus::Expired
+        || (status == RegistrationStatus::Approved
+            && r.valid_until.is_some_and(|u| u - EXPIRY_REMINDER <= now));
+    if !renewable || r.renewal_requested_at.is_some() {
+        return Err(ProxyError::WrongStatus(status));
+    }
+    let mut row: proxy_registration::ActiveModel = r.into();
+    row.renewal_requested_at = Set(Some(now));
+    row.updated_at = Set(now);
+    let r = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        &proxy.actor(ip),
+        AuditAction::ProxyRenewalRequested,
+        Some(Target::registration(r.id)),
+        json!({ "reference": r.reference }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(r)
+}
+
+/// Staff renew an approved or expired registration for another full term from now.
+pub async fn renew(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    config: &Config,
+    actor: &Actor,
+    id: i64,
+) -> Result<Registration, ProxyError> {
+    let txn = begin_write(db).await?;
+    let r = for_change(
+        &txn,
+        id,
+        &[RegistrationStatus::Approved, RegistrationStatus::Expired],
+    )
+    .await?;
+    let rules = settings::proxies::load(&txn).await?;
+    if status_of(&r) == RegistrationStatus::Expired
+        && active_for_customer(&txn, now, &r.principal_key).await? >= rules.max_active
+    {
+        return Err(ProxyError::TooManyProxies(rules.max_active));
+    }
+    let mut row: proxy_registration::ActiveModel = r.into();
+    row.status = Set(RegistrationStatus::Approved.as_str().to_owned());
+    row.valid_until = Set(Some(valid_from_now(now, &rules)));
+    row.renewal_requested_at = Set(None);
+    row.expiry_reminder_sent_at = Set(None);
+    row.ended_at = Set(None);
+    row.ended_by = Set(None);
+    row.updated_at = Set(now);
+    let r = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::ProxyRenewed,
+        Some(Target::registration(r.id)),
+        json!({ "reference": r.reference, "valid_until": r.valid_until.map(|u| u.unix_timestamp()) }),
+    )
+    .await?;
+    tell_both(&txn, now, config, &r, "renewed", &[]).await?;
+    txn.commit().await?;
+    Ok(r)
+}
