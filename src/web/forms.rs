@@ -1,13 +1,15 @@
-//! Small helpers shared by the form handlers.
+//! Small helpers shared by the form handlers, and the reading of a form whose names may
+//! repeat into a typed form.
 
-use super::AppState;
-use super::context::ClientIp;
-use crate::domain::Token;
-use crate::services::drafts;
+use axum::Form;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
+use serde::de::value::{Error as ValueError, MapDeserializer, SeqDeserializer};
+use serde::de::{DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
+use std::collections::BTreeMap;
 
 /// A page re-displayed because its form was rejected: 422, with what was typed kept.
 pub fn rejected(page: Markup) -> Response {
@@ -55,27 +57,73 @@ pub fn local_path(raw: &str, prefix: &str) -> Option<String> {
     under.then_some(kept)
 }
 
-/// Keeps a journey's answers: under its token when it is under way, or under a new token as
-/// a journey started from the client's address, within the limit on new journeys (a
-/// [`crate::Error::TooMany`] past it). Returns the token and whether it is new.
-pub async fn keep_journey<J: drafts::Journey>(
-    state: &AppState,
-    token: Option<Token>,
-    draft: &J,
-    client: &ClientIp,
-) -> crate::error::Result<(Token, bool)> {
-    let now = state.now();
-    match token {
-        Some(token) => {
-            drafts::save_now(&state.db, now, &token, draft).await?;
-            Ok((token, false))
-        }
-        None => {
-            let token = Token::generate();
-            let per_hour = state.config.new_journeys_per_hour;
-            drafts::start(&state.db, now, &token, draft, client.0.as_deref(), per_hour).await?;
-            Ok((token, true))
-        }
+/// A form read into the typed form `T`, whose names may repeat as a browser sends them: a
+/// list field takes every value sent under its name (each box ticked), any other field the
+/// first; names `T` does not know (the form's token) are passed over. A form that cannot be
+/// read at all is refused as [`Form`] refuses it.
+#[derive(Debug, Clone, Default)]
+pub struct Fields<T>(pub T);
+
+impl<T, S> FromRequest<S> for Fields<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        read_fields(pairs)
+            .map(Fields)
+            .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY.into_response())
+    }
+}
+
+/// Reads a form's name and value pairs, in the order sent, into `T` (see [`Fields`]).
+pub fn read_fields<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, ValueError> {
+    let mut named: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in pairs {
+        named.entry(name).or_default().push(value);
+    }
+    T::deserialize(MapDeserializer::new(
+        named
+            .into_iter()
+            .map(|(name, values)| (name, Values(values))),
+    ))
+}
+
+/// The values sent under one name: a list when a list is wanted, else the first.
+struct Values(Vec<String>);
+
+impl<'de> IntoDeserializer<'de, ValueError> for Values {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> Deserializer<'de> for Values {
+    type Error = ValueError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_string(self.0.into_iter().next().unwrap_or_default())
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_seq(SeqDeserializer::new(self.0.into_iter()))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct tuple tuple_struct map struct enum identifier
+        ignored_any
     }
 }
 
@@ -85,6 +133,47 @@ const SITE: &str = "http://site.invalid/";
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Default, Deserialize, PartialEq)]
+    #[serde(default)]
+    struct Ticks {
+        name: String,
+        #[serde(rename = "birth-year")]
+        year: String,
+        scope: Vec<String>,
+    }
+
+    fn pairs(raw: &[(&str, &str)]) -> Vec<(String, String)> {
+        raw.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn repeated_names_fill_a_list_and_otherwise_the_first_counts() {
+        let read: Ticks = read_fields(pairs(&[
+            ("csrf_token", "t"),
+            ("scope", "ask"),
+            ("name", "花子"),
+            ("scope", "book"),
+            ("name", "second"),
+            ("birth-year", "1941"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            read,
+            Ticks {
+                name: "花子".into(),
+                year: "1941".into(),
+                scope: vec!["ask".into(), "book".into()],
+            }
+        );
+        let one: Ticks = read_fields(pairs(&[("scope", "ask")])).unwrap();
+        assert_eq!(one.scope, ["ask"]);
+        let none: Ticks = read_fields(Vec::new()).unwrap();
+        assert_eq!(none, Ticks::default());
+    }
 
     #[test]
     fn only_local_paths_come_back() {
