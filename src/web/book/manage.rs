@@ -142,22 +142,29 @@ fn too_late(ctx: &PageContext, base: &str) -> Response {
         .into_response()
 }
 
-/// Whether the customer may still change a session; the page to show when not.
+/// The session a manage link names while the customer may still change it, with the
+/// link's own address; or the page to show instead (the link does not work, the session is
+/// no longer booked, or it is too late to change it online).
 async fn changeable(
     state: &AppState,
     ctx: &PageContext,
-    b: &booking::Booking,
-    base: &str,
-) -> Result<Option<Response>> {
+    token: &str,
+) -> Result<std::result::Result<(booking::Managed, String), Response>> {
+    let managed = match by_link(state, ctx, token).await? {
+        Ok(managed) => managed,
+        Err(page) => return Ok(Err(page)),
+    };
+    let base = format!("/bookings/{token}");
+    let b = &managed.booking;
     if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
-        return Ok(Some(see_other(base)));
+        return Ok(Err(see_other(&base)));
     }
     let desk = desk::load(&state.db).await?;
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
     if state.now() > booking::cutoff(&desk.rules(mode), b) && !new_time_asked(state, b) {
-        return Ok(Some(too_late(ctx, base)));
+        return Ok(Err(too_late(ctx, &base)));
     }
-    Ok(None)
+    Ok(Ok((managed, base)))
 }
 
 /// "Cancel your session?"
@@ -166,14 +173,10 @@ pub async fn cancel_form(
     ctx: PageContext,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    let b = match by_link(&state, &ctx, &token).await? {
-        Ok(managed) => managed.booking,
+    let (b, base) = match changeable(&state, &ctx, &token).await? {
+        Ok((managed, base)) => (managed.booking, base),
         Err(page) => return Ok(page),
     };
-    let base = format!("/bookings/{token}");
-    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
-        return Ok(page);
-    }
     let facts = session_facts(&state, ctx.lang, &b).await?;
     Ok(view::cancel(&ctx, &base, &facts.view(), "", &Errors::new()).into_response())
 }
@@ -192,15 +195,11 @@ pub async fn cancel(
     Path(token): Path<String>,
     Form(form): Form<CancelForm>,
 ) -> Result<Response> {
-    let managed = match by_link(&state, &ctx, &token).await? {
-        Ok(managed) => managed,
+    let (managed, base) = match changeable(&state, &ctx, &token).await? {
+        Ok(found) => found,
         Err(page) => return Ok(page),
     };
     let b = managed.booking.clone();
-    let base = format!("/bookings/{token}");
-    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
-        return Ok(page);
-    }
     let reason = match crate::domain::booking::optional_text(&form.cancel_reason, 1000) {
         Ok(r) => r,
         Err(why) => {
@@ -245,14 +244,10 @@ pub async fn move_day(
     Path(token): Path<String>,
     Query(query): Query<WeekQuery>,
 ) -> Result<Response> {
-    let b = match by_link(&state, &ctx, &token).await? {
-        Ok(managed) => managed.booking,
+    let (b, base) = match changeable(&state, &ctx, &token).await? {
+        Ok((managed, base)) => (managed.booking, base),
         Err(page) => return Ok(page),
     };
-    let base = format!("/bookings/{token}");
-    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
-        return Ok(page);
-    }
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
     let list = week_list(&state, mode, &query.week).await?;
     let action = format!("{base}/reschedule/time");
@@ -349,14 +344,10 @@ pub async fn move_time(
     Path(token): Path<String>,
     Query(query): Query<MoveQuery>,
 ) -> Result<Response> {
-    let b = match by_link(&state, &ctx, &token).await? {
-        Ok(managed) => managed.booking,
+    let (b, base) = match changeable(&state, &ctx, &token).await? {
+        Ok((managed, base)) => (managed.booking, base),
         Err(page) => return Ok(page),
     };
-    let base = format!("/bookings/{token}");
-    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
-        return Ok(page);
-    }
     let Some(day) = parse_day(query.day.trim()) else {
         let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
         let list = week_list(&state, mode, &query.week).await?;
@@ -391,15 +382,11 @@ pub async fn move_save(
     Path(token): Path<String>,
     Form(form): Form<MoveForm>,
 ) -> Result<Response> {
-    let managed = match by_link(&state, &ctx, &token).await? {
-        Ok(managed) => managed,
+    let (managed, base) = match changeable(&state, &ctx, &token).await? {
+        Ok(found) => found,
         Err(page) => return Ok(page),
     };
     let b = managed.booking.clone();
-    let base = format!("/bookings/{token}");
-    if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
-        return Ok(page);
-    }
     let Some(day) = parse_day(form.day.trim()) else {
         return Ok(see_other(&format!("{base}/reschedule")));
     };
