@@ -502,6 +502,63 @@ mod tests {
     }
 
     #[test]
+    fn the_journey_asks_the_mode_day_time_and_details_in_turn() {
+        let today = time::macros::date!(2026 - 11 - 25);
+        let mode = |m: &str| BookingForm {
+            mode: m.into(),
+            ..Default::default()
+        };
+        let mut draft = Draft::default();
+        assert_eq!(draft.next_step(), Some(BookingStep::Mode));
+        assert!(
+            draft
+                .answer(BookingStep::Mode, &mode("written_chat"), today)
+                .is_empty()
+        );
+        assert_eq!(draft.next_step(), Some(BookingStep::Day));
+        draft.day = Some("2026-12-01".into());
+        assert_eq!(draft.next_step(), Some(BookingStep::Time));
+        let start = time::macros::datetime!(2026-12-01 01:00 UTC);
+        draft.start = Some(start.unix_timestamp());
+        assert_eq!(draft.next_step(), Some(BookingStep::Details));
+        let details = BookingForm {
+            details: form(),
+            ..Default::default()
+        };
+        assert!(
+            draft
+                .answer(BookingStep::Details, &details, today)
+                .is_empty()
+        );
+        assert_eq!(draft.next_step(), None);
+        let answers = draft.finish(today).unwrap();
+        assert_eq!(
+            (answers.mode, answers.start),
+            (SessionMode::WrittenChat, start)
+        );
+        // The same mode again keeps every answer.
+        assert!(
+            draft
+                .answer(BookingStep::Mode, &mode("written_chat"), today)
+                .is_empty()
+        );
+        assert_eq!(draft.next_step(), None);
+        // A mode not offered is refused.
+        let mut refused = draft.clone();
+        assert_eq!(
+            refused.answer(BookingStep::Mode, &mode("phone"), today),
+            vec![("mode", Invalid::NotAChoice)]
+        );
+        // Another mode has other times and questions: they are asked again, the details
+        // shown as typed.
+        let video = mode("sign_language_video");
+        assert!(draft.answer(BookingStep::Mode, &video, today).is_empty());
+        assert_eq!(draft.next_step(), Some(BookingStep::Day));
+        assert_eq!((draft.day.clone(), draft.start), (None, None));
+        assert!(!draft.details_done && draft.details == form());
+    }
+
+    #[test]
     fn week_numbers_stay_between_this_week_and_the_last() {
         assert_eq!(week_number("3", 8), 3);
         assert_eq!(week_number(" +3 ", 8), 3);

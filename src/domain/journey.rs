@@ -65,7 +65,7 @@ pub trait Journey: Default + Serialize + DeserializeOwned + Send + Sync + 'stati
     type Step: Step;
 
     /// What a step's page sends, typed: the fields of every step, each step taking its own.
-    type Form: Default + Send;
+    type Form: Send;
 
     /// The value the journey is for, read from every answer once each is accepted.
     type Finished;

@@ -501,6 +501,50 @@ mod tests {
     }
 
     #[test]
+    fn a_new_channel_asks_for_its_contact_details_again() {
+        let by_email = RequestForm {
+            channel: "email".into(),
+            email: "hanako@example.jp".into(),
+            ..Default::default()
+        };
+        let mut draft = RequestDraft::default();
+        assert!(
+            draft
+                .answer(RequestStep::Channel, &by_email, TODAY)
+                .is_empty()
+        );
+        assert!(
+            draft
+                .answer(RequestStep::Contact, &by_email, TODAY)
+                .is_empty()
+        );
+        assert!(
+            draft
+                .answer(RequestStep::Channel, &by_email, TODAY)
+                .is_empty()
+        );
+        assert!(
+            draft.is_done(RequestStep::Contact),
+            "the same channel keeps them"
+        );
+        let by_fax = RequestForm {
+            channel: "fax".into(),
+            ..by_email
+        };
+        assert!(
+            draft
+                .answer(RequestStep::Channel, &by_fax, TODAY)
+                .is_empty()
+        );
+        assert_eq!(draft.next_step(), Some(RequestStep::Topic));
+        assert!(!draft.is_done(RequestStep::Contact));
+        assert_eq!(
+            draft.check(RequestStep::Contact, TODAY),
+            vec![("fax", Invalid::Missing)]
+        );
+    }
+
+    #[test]
     fn a_customer_message_reopens_what_waits_for_them() {
         assert_eq!(
             RequestStatus::Resolved.after_customer_message(),

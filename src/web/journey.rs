@@ -18,7 +18,8 @@
 //!    page and a check page;
 //! 3. here, `impl Route` (its base path and cookie) and `impl Pages` (its renderers), and in
 //!    `routes.rs` [`start`], [`step_form`], [`step_save`] and [`check_form`] for it, with
-//!    its own handler sending it ([`to_send`], then [`finish`]) and its confirmation.
+//!    its own handler sending it ([`to_send`], then [`finish_or_ask_again`]) and its
+//!    confirmation.
 
 use super::AppState;
 use super::context::ClientIp;
@@ -48,7 +49,8 @@ pub trait Route: Journey {
     const BASE: &'static str;
     /// The cookie holding the journey's token.
     const COOKIE: &'static str;
-    /// Where a visitor with no journey under way is sent from the check page.
+    /// Where a visitor with no journey under way is sent from the check page and its
+    /// button.
     const ENTRY: &'static str = Self::BASE;
 }
 
@@ -334,7 +336,7 @@ pub fn to_send<J: Route>(current: Current<J>) -> std::result::Result<(Token, J),
 /// The finished value of a journey about to be sent; or, when something no longer holds (a
 /// step refused meanwhile), the journey asks for it again: its steps that no longer hold are
 /// opened again, kept, and the first is where to go.
-pub async fn finish<J: Route>(
+pub async fn finish_or_ask_again<J: Route>(
     state: &AppState,
     token: &Token,
     draft: &mut J,

@@ -6,7 +6,7 @@ use super::AppState;
 use super::context::ClientIp;
 use super::cookies;
 use super::forms::{rejected, see_other};
-use super::journey::{Current, Pages, Route, finish, to_send, today};
+use super::journey::{Current, Pages, Route, finish_or_ask_again, to_send, today};
 use crate::domain::Invalid;
 use crate::domain::proxy::{ApplicationDraft, ApplyStep, past_date};
 use crate::error::{Error, Result};
@@ -59,7 +59,7 @@ pub async fn submit(
         Ok(journey) => journey,
         Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
-    let application = match finish(&state, &token, &mut draft).await? {
+    let application = match finish_or_ask_again(&state, &token, &mut draft).await? {
         Ok(application) => application,
         Err(ask_again) => return Ok(ask_again),
     };

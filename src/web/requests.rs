@@ -11,7 +11,7 @@ use super::AppState;
 use super::context::{ClientIp, MaybeProxy};
 use super::cookies;
 use super::forms::{rejected, see_other};
-use super::journey::{Current, Pages, Route, finish, next_path, path, to_send};
+use super::journey::{Current, Pages, Route, finish_or_ask_again, next_path, path, to_send};
 use crate::domain::booking::{DetailsForm, Draft as BookingDraft};
 use crate::domain::journey::{Place, StepErrors, back_from};
 use crate::domain::proxy::Scope;
@@ -71,8 +71,8 @@ impl Pages for RequestDraft {
         ctx.sending_for(self.for_customer.clone())
     }
 
-    /// A proxy's request is taken up again from their portal, not from the public start
-    /// page.
+    /// The public start page offers only a visitor's own request, not one a proxy began
+    /// for a customer.
     fn offered_again(&self) -> bool {
         self.for_registration.is_none()
     }
@@ -143,7 +143,7 @@ pub async fn submit(
         Ok(journey) => journey,
         Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
-    let new = match finish(&state, &token, &mut draft).await? {
+    let new = match finish_or_ask_again(&state, &token, &mut draft).await? {
         Ok(new) => new,
         Err(ask_again) => return Ok(ask_again),
     };

@@ -27,7 +27,9 @@ use crate::web::AppState;
 use crate::web::context::{ClientIp, MaybeProxy};
 use crate::web::cookies;
 use crate::web::forms::{rejected, see_other};
-use crate::web::journey::{Current, Route, finish, keep, next_path, save_and_go, to_send, today};
+use crate::web::journey::{
+    Current, Route, finish_or_ask_again, keep, next_path, save_and_go, to_send, today,
+};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -412,7 +414,7 @@ pub async fn confirm(
             (proxy.actor(ip), Some(on_behalf))
         }
     };
-    let answers = match finish(&state, &token, &mut draft).await? {
+    let answers = match finish_or_ask_again(&state, &token, &mut draft).await? {
         Ok(answers) => answers,
         Err(ask_again) => return Ok(ask_again),
     };
