@@ -284,10 +284,11 @@ impl Draft {
         self.mode.as_deref().and_then(SessionMode::parse)
     }
 
-    /// The chosen start.
+    /// The chosen start, while it lies within the years the desk keeps.
     pub fn start_at(&self) -> Option<OffsetDateTime> {
         self.start
-            .and_then(|s| dates::parse_unix_instant(&s.to_string()).ok())
+            .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+            .filter(|at| dates::instant_within_window(*at))
     }
 }
 

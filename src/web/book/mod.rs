@@ -24,6 +24,7 @@ use time::{Date, Duration, OffsetDateTime};
 /// the first question still open.
 pub use super::journey::begin;
 
+/// `?week=`: the week of days a day page shows, counted from this one.
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct WeekQuery {
