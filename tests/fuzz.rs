@@ -15,12 +15,14 @@ use std::time::{Duration as WallClock, Instant};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 use time_tz::{OffsetDateTimeExt, Tz};
 use yorisoi::domain::booking::{DetailsForm, SIGN_LANGUAGES, TOPICS};
-use yorisoi::domain::proxy::{ApplicationDraft, ApplyStep};
-use yorisoi::domain::request::{RequestDraft, RequestStep};
+use yorisoi::domain::journey::{Journey, Step};
+use yorisoi::domain::proxy::{ApplicationDraft, ApplicationForm, ApplyStep};
+use yorisoi::domain::request::{RequestDraft, RequestForm, RequestStep};
 use yorisoi::domain::schedule::{
     self, Candidate, DayChange, DayQuestion, Interval, LocalSpan, ModeRules, SessionMode,
 };
 use yorisoi::domain::{Email, Invalid, dates};
+use yorisoi::web::forms::read_fields;
 
 // ---------------------------------------------------------------------------------------
 // The harness.
@@ -799,7 +801,6 @@ const APPLY_FIELDS: &[&str] = &[
 
 #[test]
 fn proxy_application_journey() {
-    use yorisoi::web::proxy_apply::take_answers;
     let steps = prop::collection::vec(prop::sample::select(ApplyStep::ALL.to_vec()), 1..12);
     fuzz(
         "proxy_application_journey",
@@ -818,9 +819,10 @@ fn proxy_application_journey() {
         },
         |(form, steps, today)| {
             let mut draft = ApplicationDraft::default();
+            let form: ApplicationForm = read_fields(form).expect("every field is text");
             for step in &steps {
-                take_answers(&mut draft, *step, &form);
-                let errors = draft.check_step(*step, today);
+                draft.take(*step, &form);
+                let errors = draft.check(*step, today);
                 for (field, _) in &errors {
                     check!(
                         field.starts_with(|c: char| c.is_ascii_lowercase()),
@@ -831,11 +833,11 @@ fn proxy_application_journey() {
                     draft.done.insert(step.slug().to_owned());
                 }
             }
-            match draft.validate(today) {
+            match draft.finish(today) {
                 Ok(a) => {
                     for step in ApplyStep::ALL {
                         check!(
-                            draft.check_step(step, today).is_empty(),
+                            draft.check(*step, today).is_empty(),
                             "{step:?} refused yet valid"
                         );
                     }
@@ -869,7 +871,6 @@ const REQUEST_FIELDS: &[&str] = &[
 
 #[test]
 fn support_request_journey() {
-    use yorisoi::web::requests::take_answers;
     let steps = prop::collection::vec(prop::sample::select(RequestStep::ALL.to_vec()), 1..10);
     fuzz(
         "support_request_journey",
@@ -882,12 +883,14 @@ fn support_request_journey() {
         },
         |(form, steps)| {
             let mut draft = RequestDraft::default();
+            let form: RequestForm = read_fields(form).expect("every field is text");
+            let today = time::macros::date!(2026 - 11 - 25);
             for step in &steps {
-                take_answers(&mut draft, *step, &form);
-                let accepted = draft.check_step(*step).is_empty();
+                draft.take(*step, &form);
+                let accepted = draft.check(*step, today).is_empty();
                 draft.mark(*step, accepted);
             }
-            if let Ok(r) = draft.validate() {
+            if let Ok(r) = draft.finish(today) {
                 if let Some(email) = &r.email {
                     prop_assert_eq!(Email::parse(email.as_str()), Ok(email.clone()));
                 }
@@ -903,10 +906,9 @@ fn support_request_journey() {
 
 #[test]
 fn booking_queries_and_forms() {
-    use yorisoi::web::book::{
-        CancelForm, DayForm, ManageQuery, ModeForm, MoveForm, MoveQuery, TimeForm, TimeQuery,
-        WeekQuery,
-    };
+    use yorisoi::web::book::WeekQuery;
+    use yorisoi::web::book::journey::{DayForm, ModeForm, TimeForm, TimeQuery};
+    use yorisoi::web::book::manage::{CancelForm, ManageQuery, MoveForm, MoveQuery};
     const NAMES: &[&str] = &[
         "mode",
         "week",

@@ -1,9 +1,12 @@
 //! Bookings: where a session stands, what the customer tells us, and the answers of an
-//! unfinished booking journey.
+//! unfinished booking journey: its mode and details are asked as any journey's steps are,
+//! its day and time are chosen against the calendar by pages of their own.
 
+use super::journey::{Journey, Refusals, Step, StepErrors, choice};
 use super::schedule::SessionMode;
-use super::{Email, Invalid, required_text};
+use super::{Email, Invalid, dates, required_text};
 use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
 
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,8 +173,8 @@ pub fn week_number(raw: &str, last: i64) -> i64 {
 
 impl DetailsForm {
     /// Checks every answer for a session of `mode`. Errors come in the order of the fields.
-    pub fn validate(&self, mode: SessionMode) -> Result<Details, Vec<(&'static str, Invalid)>> {
-        let mut errors = Collect(Vec::new());
+    pub fn validate(&self, mode: SessionMode) -> Result<Details, StepErrors> {
+        let mut errors = Refusals::default();
         let name = errors.keep("name", required_text(&self.name, 100));
         let email = errors.keep("email", Email::parse(&self.email));
         let member = errors.keep("member_number", member_number(&self.member_number));
@@ -233,7 +236,7 @@ impl DetailsForm {
                 Some(sign_language),
                 Some(sign_language_other),
                 Some(needs),
-            ) if errors.0.is_empty() => Ok(Details {
+            ) if errors.is_empty() => Ok(Details {
                 name,
                 email,
                 member_number,
@@ -243,17 +246,8 @@ impl DetailsForm {
                 sign_language_other,
                 needs,
             }),
-            _ => Err(errors.0),
+            _ => Err(errors.into_errors()),
         }
-    }
-}
-
-/// Gathers refused fields while keeping the accepted values.
-struct Collect(Vec<(&'static str, Invalid)>);
-
-impl Collect {
-    fn keep<T>(&mut self, field: &'static str, parsed: Result<T, Invalid>) -> Option<T> {
-        parsed.map_err(|why| self.0.push((field, why))).ok()
     }
 }
 
@@ -288,6 +282,161 @@ impl Draft {
     /// The chosen mode.
     pub fn mode(&self) -> Option<SessionMode> {
         self.mode.as_deref().and_then(SessionMode::parse)
+    }
+
+    /// The chosen start, while it lies within the years the desk keeps.
+    pub fn start_at(&self) -> Option<OffsetDateTime> {
+        self.start
+            .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+            .filter(|at| dates::instant_within_window(*at))
+    }
+}
+
+/// The steps of the booking journey, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BookingStep {
+    /// Which kind of session.
+    Mode,
+    /// Which day, among the days with free times.
+    Day,
+    /// Which of the day's free times.
+    Time,
+    /// The customer's details.
+    Details,
+}
+
+impl Step for BookingStep {
+    const ALL: &'static [BookingStep] = &[
+        BookingStep::Mode,
+        BookingStep::Day,
+        BookingStep::Time,
+        BookingStep::Details,
+    ];
+
+    fn slug(self) -> &'static str {
+        match self {
+            BookingStep::Mode => "mode",
+            BookingStep::Day => "day",
+            BookingStep::Time => "time",
+            BookingStep::Details => "details",
+        }
+    }
+}
+
+/// What the mode and details pages send.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BookingForm {
+    /// The chosen mode's stored name (the mode page).
+    pub mode: String,
+    /// The customer's details (the details page).
+    pub details: DetailsForm,
+}
+
+/// A booking journey with every answer accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingAnswers {
+    /// The kind of session.
+    pub mode: SessionMode,
+    /// When it starts.
+    pub start: OffsetDateTime,
+    /// The customer's details.
+    pub details: Details,
+}
+
+impl Journey for Draft {
+    const KIND: &'static str = "booking";
+    type Step = BookingStep;
+    type Form = BookingForm;
+    type Finished = BookingAnswers;
+
+    /// Takes the mode or the details; the day and the time are chosen against the calendar,
+    /// by their own pages.
+    fn take(&mut self, step: BookingStep, form: &BookingForm) {
+        match step {
+            BookingStep::Mode => {
+                if self.mode.as_deref() != Some(form.mode.as_str()) {
+                    // Another mode has other free times (and other questions): ask them
+                    // again.
+                    self.mode = Some(form.mode.clone());
+                    self.day = None;
+                    self.start = None;
+                    self.details_done = false;
+                }
+            }
+            BookingStep::Details => self.details = form.details.clone(),
+            BookingStep::Day | BookingStep::Time => {}
+        }
+    }
+
+    fn check(&self, step: BookingStep, _today: Date) -> StepErrors {
+        let mut refused = Refusals::default();
+        match step {
+            BookingStep::Mode => {
+                let mode = self.mode.as_deref().unwrap_or_default();
+                refused.keep("mode", choice(mode, SessionMode::parse));
+            }
+            BookingStep::Day => {
+                let day = self.day.as_deref().unwrap_or_default();
+                refused.keep("day", dates::parse_day(day));
+            }
+            BookingStep::Time => {
+                if self.start_at().is_none() {
+                    refused.refuse("start", Invalid::Missing);
+                }
+            }
+            BookingStep::Details => match self.mode() {
+                Some(mode) => return self.details.validate(mode).err().unwrap_or_default(),
+                None => refused.refuse("mode", Invalid::Missing),
+            },
+        }
+        refused.into_errors()
+    }
+
+    fn is_done(&self, step: BookingStep) -> bool {
+        match step {
+            BookingStep::Mode => self.mode().is_some(),
+            BookingStep::Day => self.day.is_some(),
+            BookingStep::Time => self.start.is_some(),
+            BookingStep::Details => self.details_done,
+        }
+    }
+
+    /// Marks the details accepted or not; the mode, the day and the time are accepted by
+    /// being chosen, and a refused one is cleared.
+    fn mark(&mut self, step: BookingStep, accepted: bool) {
+        match (step, accepted) {
+            (BookingStep::Details, _) => self.details_done = accepted,
+            (_, true) => {}
+            (BookingStep::Mode, false) => self.mode = None,
+            (BookingStep::Day, false) => self.day = None,
+            (BookingStep::Time, false) => self.start = None,
+        }
+    }
+
+    fn is_sent(&self) -> bool {
+        self.confirmed.is_some()
+    }
+
+    /// Asks for the details again, whatever no longer holds: a time no longer chosen is
+    /// asked first anyway, as the first step still open, and the details after it.
+    fn ask_again(&mut self, _today: Date) {
+        self.details_done = false;
+    }
+
+    /// The mode, the start and the details: the day only leads to the start.
+    fn finish(&self, _today: Date) -> Result<BookingAnswers, StepErrors> {
+        let Some(mode) = self.mode() else {
+            return Err(vec![("mode", Invalid::Missing)]);
+        };
+        let Some(start) = self.start_at() else {
+            return Err(vec![("start", Invalid::Missing)]);
+        };
+        let details = self.details.validate(mode)?;
+        Ok(BookingAnswers {
+            mode,
+            start,
+            details,
+        })
     }
 }
 
@@ -351,6 +500,63 @@ mod tests {
             .unwrap();
         assert_eq!(odd, "\u{200b}\n\n\u{200b}");
         assert_eq!(optional_text(&odd, 100), Ok(Some(odd.clone())));
+    }
+
+    #[test]
+    fn the_journey_asks_the_mode_day_time_and_details_in_turn() {
+        let today = time::macros::date!(2026 - 11 - 25);
+        let mode = |m: &str| BookingForm {
+            mode: m.into(),
+            ..Default::default()
+        };
+        let mut draft = Draft::default();
+        assert_eq!(draft.next_step(), Some(BookingStep::Mode));
+        assert!(
+            draft
+                .answer(BookingStep::Mode, &mode("written_chat"), today)
+                .is_empty()
+        );
+        assert_eq!(draft.next_step(), Some(BookingStep::Day));
+        draft.day = Some("2026-12-01".into());
+        assert_eq!(draft.next_step(), Some(BookingStep::Time));
+        let start = time::macros::datetime!(2026-12-01 01:00 UTC);
+        draft.start = Some(start.unix_timestamp());
+        assert_eq!(draft.next_step(), Some(BookingStep::Details));
+        let details = BookingForm {
+            details: form(),
+            ..Default::default()
+        };
+        assert!(
+            draft
+                .answer(BookingStep::Details, &details, today)
+                .is_empty()
+        );
+        assert_eq!(draft.next_step(), None);
+        let answers = draft.finish(today).unwrap();
+        assert_eq!(
+            (answers.mode, answers.start),
+            (SessionMode::WrittenChat, start)
+        );
+        // The same mode again keeps every answer.
+        assert!(
+            draft
+                .answer(BookingStep::Mode, &mode("written_chat"), today)
+                .is_empty()
+        );
+        assert_eq!(draft.next_step(), None);
+        // A mode not offered is refused.
+        let mut refused = draft.clone();
+        assert_eq!(
+            refused.answer(BookingStep::Mode, &mode("phone"), today),
+            vec![("mode", Invalid::NotAChoice)]
+        );
+        // Another mode has other times and questions: they are asked again, the details
+        // shown as typed.
+        let video = mode("sign_language_video");
+        assert!(draft.answer(BookingStep::Mode, &video, today).is_empty());
+        assert_eq!(draft.next_step(), Some(BookingStep::Day));
+        assert_eq!((draft.day.clone(), draft.start), (None, None));
+        assert!(!draft.details_done && draft.details == form());
     }
 
     #[test]

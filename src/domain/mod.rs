@@ -35,6 +35,7 @@ pub mod delivery;
 pub mod email;
 pub mod forwarded;
 pub mod holidays;
+pub mod journey;
 pub mod lang;
 pub mod password;
 pub mod prefs;

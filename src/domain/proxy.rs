@@ -3,6 +3,7 @@
 //! answers of the application journey and how each is checked.
 
 use super::booking::{member_number, optional_text};
+use super::journey::{Journey, Refusals, Step, StepErrors, choice, optional_email};
 use super::{Email, Invalid, dates, required_text};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -239,9 +240,8 @@ pub enum ApplyStep {
     Declaration,
 }
 
-impl ApplyStep {
-    /// Every step, in order.
-    pub const ALL: [ApplyStep; 10] = [
+impl Step for ApplyStep {
+    const ALL: &'static [ApplyStep] = &[
         ApplyStep::CustomerName,
         ApplyStep::CustomerBirth,
         ApplyStep::CustomerAddress,
@@ -254,8 +254,7 @@ impl ApplyStep {
         ApplyStep::Declaration,
     ];
 
-    /// The step's part of the address, as in `/proxy/apply/customer-name`.
-    pub fn slug(self) -> &'static str {
+    fn slug(self) -> &'static str {
         match self {
             ApplyStep::CustomerName => "customer-name",
             ApplyStep::CustomerBirth => "customer-birth",
@@ -269,33 +268,48 @@ impl ApplyStep {
             ApplyStep::Declaration => "declaration",
         }
     }
+}
 
-    /// The step with a slug.
-    pub fn from_slug(slug: &str) -> Option<ApplyStep> {
-        ApplyStep::ALL.into_iter().find(|s| s.slug() == slug)
-    }
-
-    /// The step before, if any.
-    pub fn previous(self) -> Option<ApplyStep> {
-        let i = ApplyStep::ALL.iter().position(|s| *s == self)?;
-        i.checked_sub(1).map(|i| ApplyStep::ALL[i])
-    }
-
-    /// The form fields the step asks for.
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            ApplyStep::CustomerName => &["principal_full_name", "principal_kana"],
-            ApplyStep::CustomerBirth => &["birth-year", "birth-month", "birth-day"],
-            ApplyStep::CustomerAddress => &["principal_address"],
-            ApplyStep::CustomerContact => &["principal_member_number", "principal_email"],
-            ApplyStep::ProxyName => &["proxy_full_name", "proxy_kana"],
-            ApplyStep::Relationship => &["relationship"],
-            ApplyStep::ProxyContact => &["proxy_email", "proxy_address"],
-            ApplyStep::Scope => &["scope"],
-            ApplyStep::Consent => &["consent_method"],
-            ApplyStep::Declaration => &["declaration"],
-        }
-    }
+/// What a page of the application sends: the fields of every step, each step taking its
+/// own. A ticked scope comes under the same name once for each box ticked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    /// The customer's full name.
+    pub principal_full_name: String,
+    /// The customer's name in kana.
+    pub principal_kana: String,
+    /// The year of the customer's birth.
+    #[serde(rename = "birth-year")]
+    pub birth_year: String,
+    /// The month of the customer's birth.
+    #[serde(rename = "birth-month")]
+    pub birth_month: String,
+    /// The day of the customer's birth.
+    #[serde(rename = "birth-day")]
+    pub birth_day: String,
+    /// The customer's postal address.
+    pub principal_address: String,
+    /// The customer's member number.
+    pub principal_member_number: String,
+    /// The customer's email.
+    pub principal_email: String,
+    /// The proxy's full name.
+    pub proxy_full_name: String,
+    /// The proxy's name in kana.
+    pub proxy_kana: String,
+    /// One of [`Relationship`].
+    pub relationship: String,
+    /// The proxy's email.
+    pub proxy_email: String,
+    /// The proxy's postal address.
+    pub proxy_address: String,
+    /// The [`Scope`]s ticked.
+    pub scope: Vec<String>,
+    /// One of [`ConsentMethod`].
+    pub consent_method: String,
+    /// `yes` when the declaration is ticked.
+    pub declaration: String,
 }
 
 /// The answers of an unfinished application, exactly as typed, so a rejected page shows
@@ -368,42 +382,60 @@ pub struct Application {
     pub consent_method: ConsentMethod,
 }
 
-/// The refused fields of a step, in the order of the page.
-pub type StepErrors = Vec<(&'static str, Invalid)>;
-
-struct Collect(StepErrors);
-
-impl Collect {
-    fn keep<T>(&mut self, field: &'static str, r: Result<T, Invalid>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.0.push((field, e));
-                None
+impl ApplicationDraft {
+    fn scopes(&self) -> Result<Scopes, Invalid> {
+        if self.scope.is_empty() {
+            return Err(Invalid::Missing);
+        }
+        let mut scopes = Scopes::default();
+        for raw in &self.scope {
+            match Scope::parse(raw) {
+                Some(Scope::Ask) => scopes.ask = true,
+                Some(Scope::Book) => scopes.book = true,
+                Some(Scope::Procedures) => scopes.procedures = true,
+                None => return Err(Invalid::NotAChoice),
             }
         }
+        Ok(scopes)
     }
 }
 
-fn choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, Invalid> {
-    if raw.is_empty() {
-        return Err(Invalid::Missing);
-    }
-    parse(raw).ok_or(Invalid::NotAChoice)
-}
+impl Journey for ApplicationDraft {
+    const KIND: &'static str = "proxy_application";
+    type Step = ApplyStep;
+    type Form = ApplicationForm;
+    type Finished = Application;
 
-fn optional_email(raw: &str) -> Result<Option<Email>, Invalid> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        Email::parse(raw).map(Some)
+    fn take(&mut self, step: ApplyStep, form: &ApplicationForm) {
+        let f = form.clone();
+        match step {
+            ApplyStep::CustomerName => {
+                self.principal_full_name = f.principal_full_name;
+                self.principal_kana = f.principal_kana;
+            }
+            ApplyStep::CustomerBirth => self.birth = (f.birth_year, f.birth_month, f.birth_day),
+            ApplyStep::CustomerAddress => self.principal_address = f.principal_address,
+            ApplyStep::CustomerContact => {
+                self.principal_member_number = f.principal_member_number;
+                self.principal_email = f.principal_email;
+            }
+            ApplyStep::ProxyName => {
+                self.proxy_full_name = f.proxy_full_name;
+                self.proxy_kana = f.proxy_kana;
+            }
+            ApplyStep::Relationship => self.relationship = f.relationship,
+            ApplyStep::ProxyContact => {
+                self.proxy_email = f.proxy_email;
+                self.proxy_address = f.proxy_address;
+            }
+            ApplyStep::Scope => self.scope = f.scope,
+            ApplyStep::Consent => self.consent_method = f.consent_method,
+            ApplyStep::Declaration => self.declaration = f.declaration == "yes",
+        }
     }
-}
 
-impl ApplicationDraft {
-    /// Checks the answers of one step.
-    pub fn check_step(&self, step: ApplyStep, today: Date) -> StepErrors {
-        let mut c = Collect(Vec::new());
+    fn check(&self, step: ApplyStep, today: Date) -> StepErrors {
+        let mut c = Refusals::default();
         match step {
             ApplyStep::CustomerName => {
                 c.keep(
@@ -451,41 +483,33 @@ impl ApplicationDraft {
             }
             ApplyStep::Declaration => {
                 if !self.declaration {
-                    c.0.push(("declaration", Invalid::Missing));
+                    c.refuse("declaration", Invalid::Missing);
                 }
             }
         }
-        c.0
+        c.into_errors()
     }
 
-    fn scopes(&self) -> Result<Scopes, Invalid> {
-        if self.scope.is_empty() {
-            return Err(Invalid::Missing);
+    fn is_done(&self, step: ApplyStep) -> bool {
+        self.done.contains(step.slug())
+    }
+
+    fn mark(&mut self, step: ApplyStep, accepted: bool) {
+        if accepted {
+            self.done.insert(step.slug().to_owned());
+        } else {
+            self.done.remove(step.slug());
         }
-        let mut scopes = Scopes::default();
-        for raw in &self.scope {
-            match Scope::parse(raw) {
-                Some(Scope::Ask) => scopes.ask = true,
-                Some(Scope::Book) => scopes.book = true,
-                Some(Scope::Procedures) => scopes.procedures = true,
-                None => return Err(Invalid::NotAChoice),
-            }
-        }
-        Ok(scopes)
     }
 
-    /// The first step not yet accepted, or `None` when every step is.
-    pub fn next_step(&self) -> Option<ApplyStep> {
-        ApplyStep::ALL
-            .into_iter()
-            .find(|s| !self.done.contains(s.slug()))
+    fn is_sent(&self) -> bool {
+        self.submitted.is_some()
     }
 
-    /// The whole application, when every answer is acceptable.
-    pub fn validate(&self, today: Date) -> Result<Application, StepErrors> {
+    fn finish(&self, today: Date) -> Result<Application, StepErrors> {
         let errors: StepErrors = ApplyStep::ALL
-            .into_iter()
-            .flat_map(|s| self.check_step(s, today))
+            .iter()
+            .flat_map(|s| self.check(*s, today))
             .collect();
         if !errors.is_empty() {
             return Err(errors);
@@ -600,13 +624,13 @@ mod tests {
             declaration: true,
             ..Default::default()
         };
-        let application = draft.validate(TODAY).unwrap();
+        let application = draft.finish(TODAY).unwrap();
         assert_eq!(application.principal_email, None);
         assert!(application.scopes.book && !application.scopes.procedures);
         assert_eq!(application.relationship, Relationship::Child);
         draft.scope = vec!["everything".into()];
         draft.proxy_email = "not an address".into();
-        let errors = draft.validate(TODAY).unwrap_err();
+        let errors = draft.finish(TODAY).unwrap_err();
         assert_eq!(
             errors,
             vec![
@@ -616,7 +640,7 @@ mod tests {
         );
         assert_eq!(draft.next_step(), Some(ApplyStep::CustomerName));
         for step in ApplyStep::ALL {
-            draft.done.insert(step.slug().to_owned());
+            draft.mark(*step, true);
         }
         assert_eq!(draft.next_step(), None);
     }

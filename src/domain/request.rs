@@ -3,6 +3,8 @@
 //! targets, which count only the desk's opening hours.
 
 use super::booking::{member_number, optional_text};
+use super::journey::{Journey, Refusals, Step, StepErrors, choice, optional_email};
+use super::proxy::postal_address;
 use super::schedule::local_instant;
 use super::{Email, Invalid, required_text};
 use serde::{Deserialize, Serialize};
@@ -185,9 +187,8 @@ pub enum RequestStep {
     Contact,
 }
 
-impl RequestStep {
-    /// Every step, in order.
-    pub const ALL: [RequestStep; 5] = [
+impl Step for RequestStep {
+    const ALL: &'static [RequestStep] = &[
         RequestStep::Topic,
         RequestStep::Details,
         RequestStep::AboutYou,
@@ -195,8 +196,7 @@ impl RequestStep {
         RequestStep::Contact,
     ];
 
-    /// The step's part of the address, as in `/requests/new/details`.
-    pub fn slug(self) -> &'static str {
+    fn slug(self) -> &'static str {
         match self {
             RequestStep::Topic => "topic",
             RequestStep::Details => "details",
@@ -205,45 +205,28 @@ impl RequestStep {
             RequestStep::Contact => "contact",
         }
     }
-
-    /// The step with a slug.
-    pub fn from_slug(slug: &str) -> Option<RequestStep> {
-        RequestStep::ALL.into_iter().find(|s| s.slug() == slug)
-    }
-
-    /// The step before, if any.
-    pub fn previous(self) -> Option<RequestStep> {
-        let i = RequestStep::ALL.iter().position(|s| *s == self)?;
-        i.checked_sub(1).map(|i| RequestStep::ALL[i])
-    }
 }
 
-/// The refused fields of a step, in the order of the page.
-pub type StepErrors = Vec<(&'static str, Invalid)>;
-
-fn keep<T>(errors: &mut StepErrors, field: &'static str, r: Result<T, Invalid>) -> Option<T> {
-    match r {
-        Ok(v) => Some(v),
-        Err(e) => {
-            errors.push((field, e));
-            None
-        }
-    }
-}
-
-fn choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, Invalid> {
-    if raw.is_empty() {
-        return Err(Invalid::Missing);
-    }
-    parse(raw).ok_or(Invalid::NotAChoice)
-}
-
-fn optional_email(raw: &str) -> Result<Option<Email>, Invalid> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        Email::parse(raw).map(Some)
-    }
+/// What a page of the journey sends: the fields of every step, each step taking its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct RequestForm {
+    /// One of [`Topic`].
+    pub topic: String,
+    /// What the request is.
+    pub details: String,
+    /// The customer's name.
+    pub name: String,
+    /// Their member number.
+    pub member_number: String,
+    /// One of [`ReplyChannel`].
+    pub channel: String,
+    /// Their email.
+    pub email: String,
+    /// Their fax number.
+    pub fax: String,
+    /// Their postal address.
+    pub address: String,
 }
 
 impl RequestDraft {
@@ -256,78 +239,97 @@ impl RequestDraft {
     pub fn channel(&self) -> Option<ReplyChannel> {
         ReplyChannel::parse(&self.channel)
     }
+}
 
-    /// Checks the answers of one step.
-    pub fn check_step(&self, step: RequestStep) -> StepErrors {
-        let mut e = Vec::new();
+impl Journey for RequestDraft {
+    const KIND: &'static str = "support_request";
+    type Step = RequestStep;
+    type Form = RequestForm;
+    type Finished = NewRequest;
+
+    fn take(&mut self, step: RequestStep, form: &RequestForm) {
+        match step {
+            RequestStep::Topic => self.topic = form.topic.clone(),
+            RequestStep::Details => self.details = form.details.clone(),
+            RequestStep::AboutYou => {
+                self.name = form.name.clone();
+                self.member_number = form.member_number.clone();
+            }
+            RequestStep::Channel => {
+                // A new channel asks for its own contact details again.
+                if self.channel != form.channel {
+                    self.mark(RequestStep::Contact, false);
+                }
+                self.channel = form.channel.clone();
+            }
+            RequestStep::Contact => {
+                self.email = form.email.clone();
+                self.fax = form.fax.clone();
+                self.address = form.address.clone();
+            }
+        }
+    }
+
+    fn check(&self, step: RequestStep, _today: Date) -> StepErrors {
+        let mut e = Refusals::default();
         match step {
             RequestStep::Topic => {
-                keep(&mut e, "topic", choice(&self.topic, Topic::parse));
+                e.keep("topic", choice(&self.topic, Topic::parse));
             }
             RequestStep::Details => {
-                keep(
-                    &mut e,
+                e.keep(
                     "details",
                     optional_text(&self.details, DETAILS_MAX_CHARS)
                         .and_then(|d| d.ok_or(Invalid::Missing)),
                 );
             }
             RequestStep::AboutYou => {
-                keep(&mut e, "name", required_text(&self.name, 100));
-                keep(&mut e, "member_number", member_number(&self.member_number));
+                e.keep("name", required_text(&self.name, 100));
+                e.keep("member_number", member_number(&self.member_number));
             }
             RequestStep::Channel => {
-                keep(
-                    &mut e,
-                    "channel",
-                    choice(&self.channel, ReplyChannel::parse),
-                );
+                e.keep("channel", choice(&self.channel, ReplyChannel::parse));
             }
             RequestStep::Contact => match self.channel() {
                 // An answer by email, or a session whose confirmation comes by email.
                 Some(
                     ReplyChannel::Email | ReplyChannel::WrittenChat | ReplyChannel::SignLanguage,
                 ) => {
-                    keep(&mut e, "email", Email::parse(&self.email));
+                    e.keep("email", Email::parse(&self.email));
                 }
                 Some(ReplyChannel::Fax) => {
-                    keep(&mut e, "fax", fax_number(&self.fax));
-                    keep(&mut e, "email", optional_email(&self.email));
+                    e.keep("fax", fax_number(&self.fax));
+                    e.keep("email", optional_email(&self.email));
                 }
                 Some(ReplyChannel::Post) => {
-                    keep(
-                        &mut e,
-                        "address",
-                        optional_text(&self.address, 300).and_then(|a| a.ok_or(Invalid::Missing)),
-                    );
-                    keep(&mut e, "email", optional_email(&self.email));
+                    e.keep("address", postal_address(&self.address));
+                    e.keep("email", optional_email(&self.email));
                 }
-                None => e.push(("channel", Invalid::Missing)),
+                None => e.refuse("channel", Invalid::Missing),
             },
         }
-        e
+        e.into_errors()
     }
 
-    /// The first step not yet accepted, or `None` when every step is.
-    pub fn next_step(&self) -> Option<RequestStep> {
-        RequestStep::ALL
-            .into_iter()
-            .find(|s| !self.done.iter().any(|d| d == s.slug()))
+    fn is_done(&self, step: RequestStep) -> bool {
+        self.done.iter().any(|d| d == step.slug())
     }
 
-    /// Marks a step accepted or not.
-    pub fn mark(&mut self, step: RequestStep, accepted: bool) {
+    fn mark(&mut self, step: RequestStep, accepted: bool) {
         self.done.retain(|d| d != step.slug());
         if accepted {
             self.done.push(step.slug().to_owned());
         }
     }
 
-    /// The whole request, when every answer is acceptable.
-    pub fn validate(&self) -> Result<NewRequest, StepErrors> {
+    fn is_sent(&self) -> bool {
+        self.sent.is_some()
+    }
+
+    fn finish(&self, today: Date) -> Result<NewRequest, StepErrors> {
         let errors: StepErrors = RequestStep::ALL
-            .into_iter()
-            .flat_map(|s| self.check_step(s))
+            .iter()
+            .flat_map(|s| self.check(*s, today))
             .collect();
         let (Some(topic), Some(channel), true) = (self.topic(), self.channel(), errors.is_empty())
         else {
@@ -413,6 +415,8 @@ mod tests {
     use time::macros::{datetime, time};
 
     const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
+    /// A request's answers hold on any day.
+    const TODAY: Date = time::macros::date!(2026 - 11 - 25);
 
     /// Weekdays nine to five, and 2026-11-23 (a Monday holiday) closed.
     fn desk(day: Date) -> Vec<(Time, Time)> {
@@ -479,21 +483,65 @@ mod tests {
             fax: "03-1234-5678".into(),
             ..Default::default()
         };
-        let request = draft.validate().unwrap();
+        let request = draft.finish(TODAY).unwrap();
         assert_eq!(request.fax.as_deref(), Some("03-1234-5678"));
         assert_eq!(request.email, None);
         draft.channel = "email".into();
         assert_eq!(
-            draft.validate().unwrap_err(),
+            draft.finish(TODAY).unwrap_err(),
             vec![("email", Invalid::Missing)]
         );
         draft.channel = "phone".into();
-        assert!(draft.validate().is_err(), "there is no phone channel");
+        assert!(draft.finish(TODAY).is_err(), "there is no phone channel");
         assert_eq!(
             fax_number("０３ー１２３４ー５６７８"),
             Ok("03-1234-5678".into())
         );
         assert_eq!(fax_number("call me"), Err(Invalid::BadFormat));
+    }
+
+    #[test]
+    fn a_new_channel_asks_for_its_contact_details_again() {
+        let by_email = RequestForm {
+            channel: "email".into(),
+            email: "hanako@example.jp".into(),
+            ..Default::default()
+        };
+        let mut draft = RequestDraft::default();
+        assert!(
+            draft
+                .answer(RequestStep::Channel, &by_email, TODAY)
+                .is_empty()
+        );
+        assert!(
+            draft
+                .answer(RequestStep::Contact, &by_email, TODAY)
+                .is_empty()
+        );
+        assert!(
+            draft
+                .answer(RequestStep::Channel, &by_email, TODAY)
+                .is_empty()
+        );
+        assert!(
+            draft.is_done(RequestStep::Contact),
+            "the same channel keeps them"
+        );
+        let by_fax = RequestForm {
+            channel: "fax".into(),
+            ..by_email
+        };
+        assert!(
+            draft
+                .answer(RequestStep::Channel, &by_fax, TODAY)
+                .is_empty()
+        );
+        assert_eq!(draft.next_step(), Some(RequestStep::Topic));
+        assert!(!draft.is_done(RequestStep::Contact));
+        assert_eq!(
+            draft.check(RequestStep::Contact, TODAY),
+            vec![("fax", Invalid::Missing)]
+        );
     }
 
     #[test]

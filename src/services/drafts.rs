@@ -1,5 +1,6 @@
-//! Unfinished journeys (booking a session, applying as a proxy), kept on the server so a
-//! person can take as long as they need. A journey untouched for 30 days is removed.
+//! Unfinished journeys (booking a session, applying as a proxy, sending a request), kept on
+//! the server so a person can take as long as they need, each under its kind
+//! ([`Journey::KIND`]). A journey untouched for 30 days is removed.
 //!
 //! What is kept is bounded, so that nobody can fill the disk with journeys: one address may
 //! start only so many journeys in an hour (a journey under way is never refused), and an
@@ -7,14 +8,13 @@
 //! to the person whole on the rejected page, but not stored.
 
 use crate::domain::Token;
+use crate::domain::journey::Journey;
 use crate::entities::journey_draft;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use time::{Duration, OffsetDateTime};
 
 /// How long an untouched journey is kept.
@@ -74,24 +74,6 @@ pub async fn start<J: Journey>(
     write::<J, _>(&txn, now, token, data).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// The answers of one kind of journey.
-pub trait Journey: Serialize + DeserializeOwned {
-    /// The kind stored beside the answers, so one journey's token never opens another's.
-    const KIND: &'static str;
-}
-
-impl Journey for crate::domain::booking::Draft {
-    const KIND: &'static str = "booking";
-}
-
-impl Journey for crate::domain::proxy::ApplicationDraft {
-    const KIND: &'static str = "proxy_application";
-}
-
-impl Journey for crate::domain::request::RequestDraft {
-    const KIND: &'static str = "support_request";
 }
 
 /// The journey a token names, if it is still kept.

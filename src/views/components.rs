@@ -99,9 +99,30 @@ impl Errors {
     }
 }
 
+impl From<Vec<(&'static str, Invalid)>> for Errors {
+    /// A step's refused fields as the page's errors, each with its usual message.
+    fn from(refused: Vec<(&'static str, Invalid)>) -> Self {
+        let mut errors = Errors::new();
+        for (field, why) in refused {
+            errors.invalid(field, why);
+        }
+        errors
+    }
+}
+
 fn message(ctx: &PageContext, error: &FieldError) -> String {
     let args: Vec<(&str, &str)> = error.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     ctx.tf(&error.key, &args)
+}
+
+/// Text as typed, line by line.
+pub fn lines(text: &str) -> Markup {
+    html! {
+        @for (i, line) in text.lines().enumerate() {
+            @if i > 0 { br; }
+            (line)
+        }
+    }
 }
 
 /// The error summary: a box at the top of a rejected form that takes focus and links to each

@@ -6,6 +6,7 @@ pub mod components;
 pub mod contact;
 pub mod door;
 pub mod errors;
+pub mod journey;
 pub mod layout;
 pub mod not_me;
 pub mod proxy;

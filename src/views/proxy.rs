@@ -5,10 +5,12 @@
 use super::PageContext;
 use super::components::{
     Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices, date_input,
-    error_summary, form, input, notification_banner, secondary_button, summary_list, textarea,
-    warning_button,
+    error_summary, form, input, lines, notification_banner, secondary_button, summary_list,
+    textarea, warning_button,
 };
+use super::journey::{StepNav, question_page};
 use super::layout::{Page, render};
+use crate::domain::journey::Step;
 use crate::domain::proxy::{
     ApplicationDraft, ApplyStep, ConsentMethod, RegistrationStatus, Relationship, Scope,
 };
@@ -49,14 +51,6 @@ pub fn apply_start(ctx: &PageContext, resume: Option<&str>) -> Markup {
         p { a href="/proxy/revoke" { (ctx.t("apply.start.end_link")) } }
     };
     render(ctx, Page::new(title, body))
-}
-
-/// Where a step's form posts and where its back link goes.
-pub struct StepNav {
-    /// The form's address.
-    pub action: String,
-    /// The back link.
-    pub back: String,
 }
 
 fn text_input<'a>(
@@ -204,24 +198,7 @@ pub fn apply_step(
             }))
         },
     };
-    let body = html! {
-        (back_link(ctx, &nav.back))
-        (error_summary(ctx, errors))
-        (form(ctx, &nav.action, html! {
-            (fields)
-            (button(ctx.t("book.continue")))
-        }))
-    };
-    render(ctx, Page::new(title, body).with_errors(errors.len()))
-}
-
-fn lines(text: &str) -> Markup {
-    html! {
-        @for (i, line) in text.lines().enumerate() {
-            @if i > 0 { br; }
-            (line)
-        }
-    }
+    question_page(ctx, title, nav, errors, fields)
 }
 
 /// The check-your-answers page of the application.

@@ -5,10 +5,12 @@
 use super::PageContext;
 use super::components::{
     Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, card_stop_box,
-    card_stop_list, choices, error_summary, form, input, notification_banner, secondary_button,
-    summary_list, textarea, topic_name,
+    card_stop_list, choices, error_summary, form, input, lines, notification_banner,
+    secondary_button, summary_list, textarea, topic_name,
 };
+use super::journey::{StepNav, question_page};
 use super::layout::{Page, render};
+use crate::domain::journey::Step;
 use crate::domain::request::{
     DETAILS_MAX_CHARS, MESSAGE_MAX_CHARS, ReplyChannel, RequestDraft, RequestStatus, RequestStep,
     Topic,
@@ -17,15 +19,6 @@ use crate::services::requests::Request;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
-
-/// Where a question page posts to and where its back link goes.
-#[derive(Debug, Clone)]
-pub struct StepNav {
-    /// The form's action.
-    pub action: String,
-    /// The back link.
-    pub back: String,
-}
 
 /// A message typed into a thread, kept when refused.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -75,16 +68,6 @@ pub struct ThreadPage<'a> {
 /// A stored name written out: `request.{group}.{value}`.
 pub fn label(ctx: &PageContext, group: &str, value: &str) -> String {
     ctx.t(&format!("request.{group}.{value}")).to_owned()
-}
-
-/// Text as typed, line by line.
-pub fn lines(text: &str) -> Markup {
-    html! {
-        @for (i, line) in text.lines().enumerate() {
-            @if i > 0 { br; }
-            (line)
-        }
-    }
 }
 
 /// A sentence with a reference number in it (`{reference}` in the message), the reference
@@ -278,15 +261,7 @@ pub fn step(
             }
         }
     };
-    let body = html! {
-        (back_link(ctx, &nav.back))
-        (error_summary(ctx, errors))
-        (form(ctx, &nav.action, html! {
-            (fields)
-            (button(ctx.t("book.continue")))
-        }))
-    };
-    render(ctx, Page::new(title, body).with_errors(errors.len()))
+    question_page(ctx, title, nav, errors, fields)
 }
 
 /// Check your answers.

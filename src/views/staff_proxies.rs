@@ -4,8 +4,8 @@
 use super::PageContext;
 use super::components::{
     Banner, Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices, date_input,
-    error_summary, form, input, notification_banner, secondary_button, summary_list, textarea,
-    warning_button,
+    error_summary, form, input, lines, notification_banner, secondary_button, summary_list,
+    textarea, warning_button,
 };
 use super::layout::{Page, render};
 use super::proxy::label;
@@ -190,15 +190,6 @@ fn recorded(
             @if let Some(at) = at { br; span .muted { (ctx.tf("proxies.recorded_at", &[("time", &ctx.datetime(at))])) } }
         },
         None => html! { strong .tag .tag--submitted { (ctx.t("proxies.not_recorded")) } },
-    }
-}
-
-fn lines(text: &str) -> Markup {
-    html! {
-        @for (i, line) in text.lines().enumerate() {
-            @if i > 0 { br; }
-            (line)
-        }
     }
 }
 

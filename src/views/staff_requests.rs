@@ -4,11 +4,11 @@
 
 use super::PageContext;
 use super::components::{
-    Banner, Errors, Input, SummaryRow, back_link, button, error_summary, form, input,
+    Banner, Errors, Input, SummaryRow, back_link, button, error_summary, form, input, lines,
     notification_banner, secondary_button, summary_list, textarea, topic_name,
 };
 use super::layout::{Page, encode, render};
-use super::requests::{ThreadLine, label, lines, messages, with_reference};
+use super::requests::{ThreadLine, label, messages, with_reference};
 use super::staff_proxies::{ProxyOrigin, origin_notice, origin_value};
 use crate::domain::Permission;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};

@@ -13,8 +13,9 @@ use crate::services::contact::{self, Contacts};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::contact::{self as view, ContactForm};
-use axum::Form;
-use axum::extract::{Query, State};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 /// The contact settings, as saved.

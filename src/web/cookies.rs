@@ -2,8 +2,6 @@
 //! path `/`, `Secure` over HTTPS) and read, through `axum-extra`'s [`CookieJar`].
 
 use crate::domain::Token;
-use axum::http::HeaderMap;
-use axum::http::header::COOKIE;
 pub use axum_extra::extract::cookie::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
@@ -24,18 +22,6 @@ pub const PROXY_APPLICATION: &str = "yorisoi_apply";
 
 /// Names the unfinished support request kept on the server.
 pub const REQUEST: &str = "yorisoi_request";
-
-/// The value of one cookie sent by the browser.
-pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
 
 /// How long a cookie lives.
 #[derive(Debug, Clone, Copy)]
@@ -76,36 +62,9 @@ pub fn token(jar: &CookieJar, name: &str) -> Option<Token> {
     jar.get(name).and_then(|c| Token::from_presented(c.value()))
 }
 
-/// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, path `/`, and `Secure` over HTTPS.
-pub fn set(name: &str, value: &str, lifetime: Lifetime, secure: bool) -> String {
-    let mut line = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
-    match lifetime {
-        Lifetime::Session => {}
-        Lifetime::Month => line.push_str("; Max-Age=2592000"),
-        Lifetime::Year => line.push_str("; Max-Age=31536000"),
-        Lifetime::Expired => line.push_str("; Max-Age=0"),
-    }
-    if secure {
-        line.push_str("; Secure");
-    }
-    line
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn reads_one_cookie_among_many() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            COOKIE,
-            HeaderValue::from_static("a=1; yorisoi_lang=en; b=2"),
-        );
-        assert_eq!(get(&headers, LANG), Some("en"));
-        assert_eq!(get(&headers, "missing"), None);
-    }
 
     #[test]
     fn cookies_are_http_only_lax_and_secure_only_when_asked() {
@@ -122,14 +81,5 @@ mod tests {
         );
         let gone = cookie(SESSION, "", Lifetime::Expired, true).to_string();
         assert!(gone.contains("Max-Age=0"), "{gone}");
-    }
-
-    #[test]
-    fn secure_only_when_asked() {
-        assert_eq!(
-            set("x", "1", Lifetime::Session, false),
-            "x=1; Path=/; HttpOnly; SameSite=Lax"
-        );
-        assert!(set("x", "1", Lifetime::Year, true).ends_with("Max-Age=31536000; Secure"));
     }
 }

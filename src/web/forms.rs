@@ -1,9 +1,6 @@
-//! Small helpers shared by the form handlers.
+//! Small helpers shared by the form handlers, and the reading of a form whose names may
+//! repeat into a typed form.
 
-use super::AppState;
-use super::context::ClientIp;
-use crate::domain::Token;
-use crate::services::drafts;
 use crate::views::PageContext;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -11,56 +8,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
-
-/// A submitted form read into `T`. A name sent twice counts once, as its first value (a
-/// browser never sends a field twice unless the page asks it to, and a form that does —
-/// boxes to tick — reads them all with `axum_extra`'s form). A body that is not a form,
-/// or a value of the wrong kind, answers 400 with the error page.
-#[derive(Debug)]
-pub struct Form<T>(pub T);
-
-/// The query string read into `T`, each name counted once as its first value; see [`Form`].
-#[derive(Debug)]
-pub struct Query<T>(pub T);
-
-/// `T` from name–value pairs, each name's first value kept.
-fn first_values<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, StatusCode> {
-    let mut seen = std::collections::HashSet::new();
-    let kept: Vec<(String, String)> = pairs
-        .into_iter()
-        .filter(|(name, _)| seen.insert(name.clone()))
-        .collect();
-    let encoded = serde_urlencoded::to_string(&kept).map_err(|_| StatusCode::BAD_REQUEST)?;
-    serde_urlencoded::from_str(&encoded).map_err(|_| StatusCode::BAD_REQUEST)
-}
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
-    type Rejection = Response;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        first_values(pairs)
-            .map(Form)
-            .map_err(IntoResponse::into_response)
-    }
-}
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Query(pairs) =
-            axum::extract::Query::<Vec<(String, String)>>::from_request_parts(parts, state)
-                .await
-                .map_err(IntoResponse::into_response)?;
-        first_values(pairs)
-            .map(Query)
-            .map_err(IntoResponse::into_response)
-    }
-}
+use serde::de::value::{Error as ValueError, MapDeserializer, SeqDeserializer};
+use serde::de::{DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
+use std::collections::BTreeMap;
 
 /// A page re-displayed because its form was rejected: 422, with what was typed kept.
 pub fn rejected(page: Markup) -> Response {
@@ -108,31 +58,52 @@ pub fn local_path(raw: &str, prefix: &str) -> Option<String> {
     under.then_some(kept)
 }
 
-/// Keeps a journey's answers: under its token when it is under way, or under a new token as
-/// a journey started from the client's address, within the limit on new journeys (a
-/// [`crate::Error::TooMany`] past it). Returns the token and whether it is new.
-pub async fn keep_journey<J: drafts::Journey>(
-    state: &AppState,
-    token: Option<Token>,
-    draft: &J,
-    client: &ClientIp,
-) -> crate::error::Result<(Token, bool)> {
-    let now = state.now();
-    match token {
-        Some(token) => {
-            drafts::save_now(&state.db, now, &token, draft).await?;
-            Ok((token, false))
-        }
-        None => {
-            let token = Token::generate();
-            let per_hour = state.config.new_journeys_per_hour;
-            drafts::start(&state.db, now, &token, draft, client.0.as_deref(), per_hour).await?;
-            Ok((token, true))
-        }
+/// A form read into the typed form `T`, whose names may repeat as a browser sends them: a
+/// list field takes every value sent under its name (each box ticked), any other field the
+/// first; names `T` does not know (the form's token) are passed over. A body that is not a
+/// form is refused as axum's own form refuses it, with the error page.
+#[derive(Debug, Clone, Default)]
+pub struct Form<T>(pub T);
+
+/// The query string read into `T` by the same rules as [`Form`].
+#[derive(Debug, Clone, Default)]
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequest<S> for Form<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        read_fields(pairs)
+            .map(Form)
+            .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY.into_response())
     }
 }
 
-/// A stand-in origin to resolve paths against; only its being one origin matters.
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(pairs) =
+            axum::extract::Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        read_fields(pairs)
+            .map(Query)
+            .map_err(|_| StatusCode::BAD_REQUEST.into_response())
+    }
+}
+
 /// `?done=…`: what the form before the redirect did, for the page's notice.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -154,11 +125,99 @@ impl DoneQuery {
     }
 }
 
+/// Reads a form's name and value pairs, in the order sent, into `T` (see [`Form`]).
+pub fn read_fields<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, ValueError> {
+    let mut named: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in pairs {
+        named.entry(name).or_default().push(value);
+    }
+    T::deserialize(MapDeserializer::new(
+        named
+            .into_iter()
+            .map(|(name, values)| (name, Values(values))),
+    ))
+}
+
+/// The values sent under one name: a list when a list is wanted, else the first.
+struct Values(Vec<String>);
+
+impl<'de> IntoDeserializer<'de, ValueError> for Values {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> Deserializer<'de> for Values {
+    type Error = ValueError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_string(self.0.into_iter().next().unwrap_or_default())
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_seq(SeqDeserializer::new(self.0.into_iter()))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+/// A stand-in origin to resolve paths against; only its being one origin matters.
 const SITE: &str = "http://site.invalid/";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Default, Deserialize, PartialEq)]
+    #[serde(default)]
+    struct Ticks {
+        name: String,
+        #[serde(rename = "birth-year")]
+        year: String,
+        scope: Vec<String>,
+    }
+
+    fn pairs(raw: &[(&str, &str)]) -> Vec<(String, String)> {
+        raw.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn repeated_names_fill_a_list_and_otherwise_the_first_counts() {
+        let read: Ticks = read_fields(pairs(&[
+            ("csrf_token", "t"),
+            ("scope", "ask"),
+            ("name", "花子"),
+            ("scope", "book"),
+            ("name", "second"),
+            ("birth-year", "1941"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            read,
+            Ticks {
+                name: "花子".into(),
+                year: "1941".into(),
+                scope: vec!["ask".into(), "book".into()],
+            }
+        );
+        let one: Ticks = read_fields(pairs(&[("scope", "ask")])).unwrap();
+        assert_eq!(one.scope, ["ask"]);
+        let none: Ticks = read_fields(Vec::new()).unwrap();
+        assert_eq!(none, Ticks::default());
+    }
 
     #[test]
     fn only_local_paths_come_back() {

@@ -7,6 +7,7 @@ pub mod context;
 pub mod cookies;
 pub mod door;
 pub mod forms;
+pub mod journey;
 pub mod not_me;
 pub mod outbox;
 pub mod proxy_apply;

@@ -13,7 +13,7 @@ use crate::services::not_me::{self, LinkState};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::not_me::{self as view, NOTE_MAX_CHARS, NotMeForm};
-use axum::Form;
+use crate::web::forms::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 

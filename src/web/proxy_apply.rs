@@ -1,275 +1,69 @@
 //! The public pages of Senior Support: the proxy application, one question a page, with a
-//! check-your-answers page and a confirmation; and the form a customer uses to ask for a
-//! registration to end. The application's answers live on the server (`journey_drafts`),
-//! named by a random token in the `yorisoi_apply` cookie, so nothing typed is lost and there
-//! is no time limit.
+//! check-your-answers page and a confirmation (its steps are the journey kit's, see
+//! [`super::journey`]); and the form a customer uses to ask for a registration to end.
 
 use super::AppState;
 use super::context::ClientIp;
-use super::cookies::{self, Lifetime};
-use super::forms::{keep_journey, rejected, see_other};
+use super::cookies;
+use super::forms::{rejected, see_other};
+use super::journey::{Current, Pages, Route, finish_or_ask_again, to_send, today};
+use crate::domain::Invalid;
 use crate::domain::proxy::{ApplicationDraft, ApplyStep, past_date};
-use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
+use crate::services::Actor;
 use crate::services::proxies::end_requests::EndRequestTyped;
 use crate::services::proxies::{self, ProxyError};
-use crate::services::{Actor, drafts};
 use crate::views::PageContext;
 use crate::views::components::Errors;
-use crate::views::proxy::{self as view, EndForm, StepNav};
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use crate::views::journey::StepNav;
+use crate::views::proxy::{self as view, EndForm};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use maud::Markup;
 use serde::Deserialize;
-use time_tz::OffsetDateTimeExt;
 
-/// The visitor's application, if their cookie names one that is kept.
-async fn current(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<(Token, ApplicationDraft)>> {
-    let Some(token) =
-        cookies::get(headers, cookies::PROXY_APPLICATION).and_then(Token::from_presented)
-    else {
-        return Ok(None);
-    };
-    Ok(drafts::load(&state.db, &token).await?.map(|d| (token, d)))
+impl Route for ApplicationDraft {
+    const BASE: &'static str = "/proxy/apply";
+    const COOKIE: &'static str = cookies::PROXY_APPLICATION;
 }
 
-/// The desk's today, for dates of birth.
-fn today(state: &AppState) -> time::Date {
-    state.now().to_timezone(state.config.timezone).date()
-}
-
-/// Where the journey goes next: the first step not yet answered, or the check page.
-fn next_path(draft: &ApplicationDraft) -> String {
-    match draft.next_step() {
-        Some(step) => format!("/proxy/apply/{}", step.slug()),
-        None => "/proxy/apply/check".to_owned(),
+impl Pages for ApplicationDraft {
+    /// What a proxy is, what is needed, and the start button.
+    fn start_page(ctx: &PageContext, resume: Option<&str>) -> Markup {
+        view::apply_start(ctx, resume)
     }
-}
 
-/// Turns a step's refused fields into the page's errors.
-fn errors_of(refused: Vec<(&'static str, Invalid)>) -> Errors {
-    let mut errors = Errors::new();
-    for (field, why) in refused {
-        errors.invalid(field, why);
+    fn step_page(
+        &self,
+        ctx: &PageContext,
+        step: ApplyStep,
+        nav: &StepNav,
+        errors: &Errors,
+    ) -> Markup {
+        view::apply_step(ctx, step, self, nav, errors)
     }
-    errors
-}
 
-/// `/proxy/apply`: what a proxy is, what is needed, and the start button.
-pub async fn start(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    headers: HeaderMap,
-) -> Result<Response> {
-    let resume = current(&state, &headers)
-        .await?
-        .filter(|(_, d)| d.submitted.is_none() && !d.done.is_empty())
-        .map(|(_, d)| next_path(&d));
-    Ok(view::apply_start(&ctx, resume.as_deref()).into_response())
-}
-
-/// `?change=1`: the step was opened from the check page, and goes back there.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct StepQuery {
-    change: String,
-}
-
-fn step_nav(step: ApplyStep, change: bool) -> StepNav {
-    let action = if change {
-        format!("/proxy/apply/{}?change=1", step.slug())
-    } else {
-        format!("/proxy/apply/{}", step.slug())
-    };
-    let back = if change {
-        "/proxy/apply/check".to_owned()
-    } else {
-        match step.previous() {
-            Some(previous) => format!("/proxy/apply/{}", previous.slug()),
-            None => "/proxy/apply".to_owned(),
-        }
-    };
-    StepNav { action, back }
-}
-
-/// One question of the application.
-pub async fn step_form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-    Query(query): Query<StepQuery>,
-) -> Result<Response> {
-    let step = ApplyStep::from_slug(&slug).ok_or(Error::NotFound)?;
-    let draft = current(&state, &headers)
-        .await?
-        .map(|(_, d)| d)
-        .filter(|d| d.submitted.is_none())
-        .unwrap_or_default();
-    // A step is reached in order: the ones before it come first.
-    if let Some(first) = draft.next_step()
-        && first < step
-    {
-        return Ok(see_other(&format!("/proxy/apply/{}", first.slug())));
+    fn check_page(&self, ctx: &PageContext) -> Markup {
+        view::apply_check(ctx, self, &Errors::new())
     }
-    let nav = step_nav(step, query.change == "1");
-    Ok(view::apply_step(&ctx, step, &draft, &nav, &Errors::new()).into_response())
-}
-
-/// The value of a field, as typed.
-fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default()
-}
-
-/// Copies a step's typed answers into the draft.
-pub fn take_answers(draft: &mut ApplicationDraft, step: ApplyStep, form: &[(String, String)]) {
-    let get = |name: &str| field(form, name).to_owned();
-    match step {
-        ApplyStep::CustomerName => {
-            draft.principal_full_name = get("principal_full_name");
-            draft.principal_kana = get("principal_kana");
-        }
-        ApplyStep::CustomerBirth => {
-            draft.birth = (get("birth-year"), get("birth-month"), get("birth-day"));
-        }
-        ApplyStep::CustomerAddress => draft.principal_address = get("principal_address"),
-        ApplyStep::CustomerContact => {
-            draft.principal_member_number = get("principal_member_number");
-            draft.principal_email = get("principal_email");
-        }
-        ApplyStep::ProxyName => {
-            draft.proxy_full_name = get("proxy_full_name");
-            draft.proxy_kana = get("proxy_kana");
-        }
-        ApplyStep::Relationship => draft.relationship = get("relationship"),
-        ApplyStep::ProxyContact => {
-            draft.proxy_email = get("proxy_email");
-            draft.proxy_address = get("proxy_address");
-        }
-        ApplyStep::Scope => {
-            draft.scope = form
-                .iter()
-                .filter(|(k, _)| k == "scope")
-                .map(|(_, v)| v.clone())
-                .collect();
-        }
-        ApplyStep::Consent => draft.consent_method = get("consent_method"),
-        ApplyStep::Declaration => draft.declaration = field(form, "declaration") == "yes",
-    }
-}
-
-/// Saves one step's answers (even refused ones, so they are shown again) and goes on.
-pub async fn step_save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    client: ClientIp,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-    Query(query): Query<StepQuery>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response> {
-    let step = ApplyStep::from_slug(&slug).ok_or(Error::NotFound)?;
-    let (token, mut draft) = match current(&state, &headers).await? {
-        Some((token, d)) if d.submitted.is_none() => (Some(token), d),
-        // A sent application starts again from nothing, under the same cookie.
-        Some((token, _)) => (Some(token), ApplicationDraft::default()),
-        None => (None, ApplicationDraft::default()),
-    };
-    take_answers(&mut draft, step, &form);
-    let refused = draft.check_step(step, today(&state));
-    if refused.is_empty() {
-        draft.done.insert(step.slug().to_owned());
-    } else {
-        draft.done.remove(step.slug());
-    }
-    let (token, fresh) = keep_journey(&state, token, &draft, &client).await?;
-    let mut response = if refused.is_empty() {
-        let to = if query.change == "1" && draft.next_step().is_none() {
-            "/proxy/apply/check".to_owned()
-        } else {
-            next_path(&draft)
-        };
-        see_other(&to)
-    } else {
-        let nav = step_nav(step, query.change == "1");
-        rejected(view::apply_step(
-            &ctx,
-            step,
-            &draft,
-            &nav,
-            &errors_of(refused),
-        ))
-    };
-    if fresh {
-        let line = cookies::set(
-            cookies::PROXY_APPLICATION,
-            token.expose(),
-            Lifetime::Month,
-            state.config.is_https(),
-        );
-        if let Ok(value) = HeaderValue::from_str(&line) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    Ok(response)
-}
-
-/// Check your answers.
-pub async fn check_form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    headers: HeaderMap,
-) -> Result<Response> {
-    let Some((_, draft)) = current(&state, &headers)
-        .await?
-        .filter(|(_, d)| d.submitted.is_none())
-    else {
-        return Ok(see_other("/proxy/apply"));
-    };
-    if draft.next_step().is_some() {
-        return Ok(see_other(&next_path(&draft)));
-    }
-    Ok(view::apply_check(&ctx, &draft, &Errors::new()).into_response())
 }
 
 /// Sends the application.
 pub async fn submit(
     State(state): State<AppState>,
     ctx: PageContext,
-    headers: HeaderMap,
     ClientIp(ip): ClientIp,
+    current: Current<ApplicationDraft>,
 ) -> Result<Response> {
-    let (token, mut draft) = match current(&state, &headers).await? {
-        Some((_, d)) if d.submitted.is_some() => {
-            // A second press after it was sent shows the confirmation again.
-            return Ok(see_other("/proxy/apply/confirmation"));
-        }
-        Some(found) => found,
-        None => return Ok(see_other("/proxy/apply")),
+    let (token, mut draft) = match to_send(current) {
+        Ok(journey) => journey,
+        Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
-    let application = match draft.validate(today(&state)) {
-        Ok(a) => a,
-        Err(refused) => {
-            // Something changed since it was accepted (a date of birth that is now in the
-            // future cannot be, but a step may have been refused meanwhile): ask again.
-            for (field, _) in &refused {
-                if let Some(step) = ApplyStep::ALL.iter().find(|s| {
-                    s.fields().contains(field)
-                        || (*field == "birth" && **s == ApplyStep::CustomerBirth)
-                }) {
-                    draft.done.remove(step.slug());
-                }
-            }
-            drafts::save_now(&state.db, state.now(), &token, &draft).await?;
-            return Ok(see_other(&next_path(&draft)));
-        }
+    let application = match finish_or_ask_again(&state, &token, &mut draft).await? {
+        Ok(application) => application,
+        Err(ask_again) => return Ok(ask_again),
     };
     let applied = proxies::apply::submit(
         &state.db,
@@ -296,12 +90,9 @@ pub async fn submit(
 pub async fn confirmation(
     State(state): State<AppState>,
     ctx: PageContext,
-    headers: HeaderMap,
+    current: Current<ApplicationDraft>,
 ) -> Result<Response> {
-    let Some(reference) = current(&state, &headers)
-        .await?
-        .and_then(|(_, d)| d.submitted)
-    else {
+    let Some(reference) = current.0.and_then(|(_, d)| d.submitted) else {
         return Ok(see_other("/proxy/apply"));
     };
     let with_customer_email = proxies::by_reference(&state.db, &reference)

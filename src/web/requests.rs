@@ -1,6 +1,7 @@
 //! The public pages of support requests: the journey at `/requests/new`, one question a
-//! page, with the lost-card page, check your answers and the confirmation; and the thread a
-//! customer opens by the link in their emails, to read the replies and write again.
+//! page (its steps are the journey kit's, see [`super::journey`]), with the lost-card page,
+//! check your answers and the confirmation; and the thread a customer opens by the link in
+//! their emails, to read the replies and write again.
 //!
 //! A proxy goes through the same journey for a customer they act for (started from their
 //! portal, with the customer shown on every page); it is sent only while they are signed in
@@ -8,9 +9,11 @@
 
 use super::AppState;
 use super::context::{ClientIp, MaybeProxy};
-use super::cookies::{self, Lifetime};
-use super::forms::{keep_journey, rejected, see_other};
+use super::cookies;
+use super::forms::{rejected, see_other};
+use super::journey::{Current, Pages, Route, finish_or_ask_again, next_path, path, to_send};
 use crate::domain::booking::{DetailsForm, Draft as BookingDraft};
+use crate::domain::journey::{Place, StepErrors, back_from};
 use crate::domain::proxy::Scope;
 use crate::domain::request::{
     Author, DETAILS_MAX_CHARS, MESSAGE_MAX_CHARS, ReplyChannel, RequestDraft, RequestStatus,
@@ -21,258 +24,112 @@ use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
 use crate::services::requests::submit::ProxySender;
 use crate::services::requests::{self, Request};
-use crate::services::{Actor, drafts, proxies};
+use crate::services::{Actor, proxies};
 use crate::views::PageContext;
 use crate::views::components::Errors;
-use crate::views::requests::{self as view, MessageForm, StepNav, ThreadLine, ThreadPage};
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use crate::views::journey::StepNav;
+use crate::views::requests::{self as view, MessageForm, ThreadLine, ThreadPage};
+use crate::web::forms::Form;
+use crate::web::forms::Query;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use maud::Markup;
 use serde::Deserialize;
-
-/// The visitor's unfinished request, if their cookie names one that is kept.
-async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<(Token, RequestDraft)>> {
-    let Some(token) = cookies::get(headers, cookies::REQUEST).and_then(Token::from_presented)
-    else {
-        return Ok(None);
-    };
-    Ok(drafts::load(&state.db, &token).await?.map(|d| (token, d)))
-}
-
-/// Where the journey goes next: the first step not yet answered, or the check page.
-fn next_path(draft: &RequestDraft) -> String {
-    match draft.next_step() {
-        Some(step) => format!("/requests/new/{}", step.slug()),
-        None => "/requests/new/check".to_owned(),
-    }
-}
-
-/// `?change=1`: the step was opened from the check page, and goes back there.
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-pub struct StepQuery {
-    change: String,
-}
-
-fn step_nav(step: RequestStep, draft: &RequestDraft, change: bool) -> StepNav {
-    let action = if change {
-        format!("/requests/new/{}?change=1", step.slug())
-    } else {
-        format!("/requests/new/{}", step.slug())
-    };
-    let back = if change {
-        "/requests/new/check".to_owned()
-    } else {
-        match step.previous() {
-            // After a lost or stolen card, the page about it comes before the details.
-            Some(RequestStep::Topic) if draft.topic() == Some(Topic::LostStolen) => {
-                "/requests/new/lost-card".to_owned()
-            }
-            Some(previous) => format!("/requests/new/{}", previous.slug()),
-            None => match draft.for_registration {
-                Some(id) => format!("/proxy/customers/{id}"),
-                None => "/requests/new".to_owned(),
-            },
-        }
-    };
-    StepNav { action, back }
-}
-
-/// Turns a step's refused fields into the page's errors. Too long a request says how long
-/// it is, counted here, and how long it may be.
-fn errors_of(refused: Vec<(&'static str, Invalid)>, draft: &RequestDraft) -> Errors {
-    let mut errors = Errors::new();
-    for (field, why) in refused {
-        if (field, why) == ("details", Invalid::TooLong) {
-            errors.add_with(
-                field,
-                "error.details.too_long",
-                vec![
-                    ("max", DETAILS_MAX_CHARS.to_string()),
-                    ("count", draft.details.trim().chars().count().to_string()),
-                ],
-            );
-        } else {
-            errors.invalid(field, why);
-        }
-    }
-    errors
-}
-
-/// `/requests/new`: what the desk can help with, how it answers, and the start button.
-pub async fn start(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    headers: HeaderMap,
-) -> Result<Response> {
-    let resume = current(&state, &headers)
-        .await?
-        .filter(|(_, d)| d.sent.is_none() && !d.done.is_empty() && d.for_registration.is_none())
-        .map(|(_, d)| next_path(&d));
-    Ok(view::start(&ctx, resume.as_deref()).into_response())
-}
-
-/// The page a customer whose card is lost or stolen reads first.
-pub async fn lost_card(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    headers: HeaderMap,
-) -> Result<Response> {
-    let draft = current(&state, &headers)
-        .await?
-        .map(|(_, d)| d)
-        .filter(|d| d.sent.is_none());
-    let ctx = ctx.sending_for(draft.as_ref().and_then(|d| d.for_customer.clone()));
-    let next = match &draft {
-        Some(d) if d.topic() == Some(Topic::LostStolen) => next_path(d),
-        _ => "/requests/new/topic".to_owned(),
-    };
-    Ok(view::lost_card(&ctx, &next).into_response())
-}
-
-/// One question of the journey.
-pub async fn step_form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-    Query(query): Query<StepQuery>,
-) -> Result<Response> {
-    let step = RequestStep::from_slug(&slug).ok_or(Error::NotFound)?;
-    let draft = current(&state, &headers)
-        .await?
-        .map(|(_, d)| d)
-        .filter(|d| d.sent.is_none())
-        .unwrap_or_default();
-    if let Some(first) = draft.next_step()
-        && first < step
-    {
-        return Ok(see_other(&format!("/requests/new/{}", first.slug())));
-    }
-    let ctx = ctx.sending_for(draft.for_customer.clone());
-    let nav = step_nav(step, &draft, query.change == "1");
-    Ok(view::step(&ctx, step, &draft, &nav, &Errors::new()).into_response())
-}
-
-/// The value of a field, as typed.
-fn field(form: &[(String, String)], name: &str) -> String {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-/// Copies a step's typed answers into the draft.
-pub fn take_answers(draft: &mut RequestDraft, step: RequestStep, form: &[(String, String)]) {
-    match step {
-        RequestStep::Topic => draft.topic = field(form, "topic"),
-        RequestStep::Details => draft.details = field(form, "details"),
-        RequestStep::AboutYou => {
-            draft.name = field(form, "name");
-            draft.member_number = field(form, "member_number");
-        }
-        RequestStep::Channel => {
-            let before = draft.channel.clone();
-            draft.channel = field(form, "channel");
-            // A new channel asks for its own contact details again.
-            if before != draft.channel {
-                draft.mark(RequestStep::Contact, false);
-            }
-        }
-        RequestStep::Contact => {
-            draft.email = field(form, "email");
-            draft.fax = field(form, "fax");
-            draft.address = field(form, "address");
-        }
-    }
-}
-
-/// Saves one step's answers (even refused ones, so they are shown again) and goes on.
-pub async fn step_save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    client: ClientIp,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-    Query(query): Query<StepQuery>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response> {
-    let step = RequestStep::from_slug(&slug).ok_or(Error::NotFound)?;
-    let (token, mut draft) = match current(&state, &headers).await? {
-        Some((token, d)) if d.sent.is_none() => (Some(token), d),
-        // A sent request starts again from nothing, under the same cookie.
-        Some((token, _)) => (Some(token), RequestDraft::default()),
-        None => (None, RequestDraft::default()),
-    };
-    take_answers(&mut draft, step, &form);
-    let refused = draft.check_step(step);
-    draft.mark(step, refused.is_empty());
-    let (token, fresh) = keep_journey(&state, token, &draft, &client).await?;
-    let ctx = ctx.sending_for(draft.for_customer.clone());
-    let mut response = if refused.is_empty() {
-        let to = if step == RequestStep::Topic && draft.topic() == Some(Topic::LostStolen) {
-            "/requests/new/lost-card".to_owned()
-        } else if query.change == "1" && draft.next_step().is_none() {
-            "/requests/new/check".to_owned()
-        } else {
-            next_path(&draft)
-        };
-        see_other(&to)
-    } else {
-        let nav = step_nav(step, &draft, query.change == "1");
-        rejected(view::step(
-            &ctx,
-            step,
-            &draft,
-            &nav,
-            &errors_of(refused, &draft),
-        ))
-    };
-    if fresh {
-        set_cookie(&state, &mut response, &token);
-    }
-    Ok(response)
-}
 
 /// Starts a request journey with some answers already given (a proxy's, for a customer),
 /// on a fresh cookie, at its first question.
-pub async fn begin(state: &AppState, draft: &RequestDraft, client: &ClientIp) -> Result<Response> {
-    let (token, _) = keep_journey(state, None, draft, client).await?;
-    let mut response = see_other(&next_path(draft));
-    set_cookie(state, &mut response, &token);
-    Ok(response)
+pub use super::journey::begin;
+
+/// The page a customer whose card is lost or stolen reads first.
+const LOST_CARD: &str = "/requests/new/lost-card";
+
+impl Route for RequestDraft {
+    const BASE: &'static str = "/requests/new";
+    const COOKIE: &'static str = cookies::REQUEST;
 }
 
-fn set_cookie(state: &AppState, response: &mut Response, token: &Token) {
-    let line = cookies::set(
-        cookies::REQUEST,
-        token.expose(),
-        Lifetime::Month,
-        state.config.is_https(),
-    );
-    if let Ok(value) = HeaderValue::from_str(&line) {
-        response.headers_mut().append(header::SET_COOKIE, value);
+impl Pages for RequestDraft {
+    /// What the desk can help with, how it answers, and the start button.
+    fn start_page(ctx: &PageContext, resume: Option<&str>) -> Markup {
+        view::start(ctx, resume)
+    }
+
+    fn step_page(
+        &self,
+        ctx: &PageContext,
+        step: RequestStep,
+        nav: &StepNav,
+        errors: &Errors,
+    ) -> Markup {
+        view::step(ctx, step, self, nav, errors)
+    }
+
+    fn check_page(&self, ctx: &PageContext) -> Markup {
+        view::check(ctx, self)
+    }
+
+    /// A proxy's request names the customer on every page.
+    fn context(&self, ctx: PageContext) -> PageContext {
+        ctx.sending_for(self.for_customer.clone())
+    }
+
+    /// The public start page offers only a visitor's own request, not one a proxy began
+    /// for a customer.
+    fn offered_again(&self) -> bool {
+        self.for_registration.is_none()
+    }
+
+    fn back(&self, step: RequestStep, change: bool) -> String {
+        match back_from(step, change) {
+            // After a lost or stolen card, the page about it comes before the details.
+            Place::Step(RequestStep::Topic) if self.topic() == Some(Topic::LostStolen) => {
+                LOST_CARD.to_owned()
+            }
+            // A proxy started from the customer's page in their portal.
+            Place::Start => match self.for_registration {
+                Some(id) => format!("/proxy/customers/{id}"),
+                None => Self::BASE.to_owned(),
+            },
+            place => path::<Self>(place),
+        }
+    }
+
+    /// A lost or stolen card: what to do at once comes before the rest of the request.
+    fn after(&self, step: RequestStep) -> Option<String> {
+        (step == RequestStep::Topic && self.topic() == Some(Topic::LostStolen))
+            .then(|| LOST_CARD.to_owned())
+    }
+
+    /// Too long a request says how long it is, counted here, and how long it may be.
+    fn errors(&self, refused: StepErrors) -> Errors {
+        let mut errors = Errors::new();
+        for (field, why) in refused {
+            if (field, why) == ("details", Invalid::TooLong) {
+                errors.add_with(
+                    field,
+                    "error.details.too_long",
+                    vec![
+                        ("max", DETAILS_MAX_CHARS.to_string()),
+                        ("count", self.details.trim().chars().count().to_string()),
+                    ],
+                );
+            } else {
+                errors.invalid(field, why);
+            }
+        }
+        errors
     }
 }
 
-/// Check your answers.
-pub async fn check_form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    headers: HeaderMap,
-) -> Result<Response> {
-    let Some((_, draft)) = current(&state, &headers)
-        .await?
-        .filter(|(_, d)| d.sent.is_none())
-    else {
-        return Ok(see_other("/requests/new"));
+/// The page a customer whose card is lost or stolen reads first.
+pub async fn lost_card(ctx: PageContext, current: Current<RequestDraft>) -> Response {
+    let draft = current.under_way().map(|(_, d)| d);
+    let ctx = ctx.sending_for(draft.as_ref().and_then(|d| d.for_customer.clone()));
+    let next = match &draft {
+        Some(d) if d.topic() == Some(Topic::LostStolen) => next_path(d),
+        _ => path::<RequestDraft>(Place::Step(RequestStep::Topic)),
     };
-    if draft.next_step().is_some() {
-        return Ok(see_other(&next_path(&draft)));
-    }
-    let ctx = ctx.sending_for(draft.for_customer.clone());
-    Ok(view::check(&ctx, &draft).into_response())
+    view::lost_card(&ctx, &next).into_response()
 }
 
 /// Sends the request. A proxy's request is sent only by that proxy, signed in, while the
@@ -280,27 +137,17 @@ pub async fn check_form(
 pub async fn submit(
     State(state): State<AppState>,
     ctx: PageContext,
-    headers: HeaderMap,
     ClientIp(ip): ClientIp,
     MaybeProxy(proxy): MaybeProxy,
+    current: Current<RequestDraft>,
 ) -> Result<Response> {
-    let (token, mut draft) = match current(&state, &headers).await? {
-        Some((_, d)) if d.sent.is_some() => return Ok(see_other("/requests/new/confirmation")),
-        Some(found) => found,
-        None => return Ok(see_other("/requests/new")),
+    let (token, mut draft) = match to_send(current) {
+        Ok(journey) => journey,
+        Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
-    let new = match draft.validate() {
+    let new = match finish_or_ask_again(&state, &token, &mut draft).await? {
         Ok(new) => new,
-        Err(_) => {
-            // Something no longer holds (a step refused meanwhile): ask for it again.
-            for step in RequestStep::ALL {
-                if !draft.check_step(step).is_empty() {
-                    draft.mark(step, false);
-                }
-            }
-            drafts::save_now(&state.db, state.now(), &token, &draft).await?;
-            return Ok(see_other(&next_path(&draft)));
-        }
+        Err(ask_again) => return Ok(ask_again),
     };
     let (actor, by_proxy) = match draft.for_registration {
         None => (Actor::visitor(ip), None),
@@ -354,9 +201,9 @@ pub async fn submit(
 pub async fn confirmation(
     State(state): State<AppState>,
     ctx: PageContext,
-    headers: HeaderMap,
+    current: Current<RequestDraft>,
 ) -> Result<Response> {
-    let Some(reference) = current(&state, &headers).await?.and_then(|(_, d)| d.sent) else {
+    let Some(reference) = current.0.and_then(|(_, d)| d.sent) else {
         return Ok(see_other("/requests/new"));
     };
     let r = requests::by_reference(&state.db, &reference)

@@ -1,7 +1,7 @@
 //! Every route of the app in one table, with what it needs: the router is built from this
 //! table, and the tests walk it, so no route can be added without its rule.
 
-use super::{AppState, audit, book, door, outbox, public, setup, staff};
+use super::{AppState, audit, door, outbox, public, setup, staff};
 use crate::domain::Permission;
 use crate::error::Error;
 use crate::services::accounts::{SignedInProxy, SignedInStaff};
@@ -227,6 +227,7 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
 }
 
 fn book_routes(table: Table) -> Table {
+    use super::book::{journey as book, manage};
     use Access::Public;
     table
         .get("/book", Public, book::start)
@@ -241,25 +242,44 @@ fn book_routes(table: Table) -> Table {
         .get("/book/check", Public, book::check_form)
         .post("/book/check", Public, book::confirm)
         .get("/book/confirmation", Public, book::confirmation)
-        .get("/bookings/{token}", Public, book::manage)
-        .get("/bookings/{token}/cancel", Public, book::cancel_form)
-        .post("/bookings/{token}/cancel", Public, book::cancel)
-        .get("/bookings/{token}/reschedule", Public, book::move_day)
-        .get("/bookings/{token}/reschedule/time", Public, book::move_time)
-        .post("/bookings/{token}/reschedule", Public, book::move_save)
+        .get("/bookings/{token}", Public, manage::manage)
+        .get("/bookings/{token}/cancel", Public, manage::cancel_form)
+        .post("/bookings/{token}/cancel", Public, manage::cancel)
+        .get("/bookings/{token}/reschedule", Public, manage::move_day)
+        .get(
+            "/bookings/{token}/reschedule/time",
+            Public,
+            manage::move_time,
+        )
+        .post("/bookings/{token}/reschedule", Public, manage::move_save)
 }
 
 fn proxy_routes(table: Table) -> Table {
-    use super::{door, proxy_apply as apply, proxy_portal as portal, staff_proxies as staff};
+    use super::{
+        door, journey, proxy_apply as apply, proxy_portal as portal, staff_proxies as staff,
+    };
+    use crate::domain::proxy::ApplicationDraft;
     use Access::{Proxy, Public, Staff};
     use Permission::*;
     table
-        .get("/proxy/apply", Public, apply::start)
-        .get("/proxy/apply/check", Public, apply::check_form)
+        .get("/proxy/apply", Public, journey::start::<ApplicationDraft>)
+        .get(
+            "/proxy/apply/check",
+            Public,
+            journey::check_form::<ApplicationDraft>,
+        )
         .post("/proxy/apply/check", Public, apply::submit)
         .get("/proxy/apply/confirmation", Public, apply::confirmation)
-        .get("/proxy/apply/{step}", Public, apply::step_form)
-        .post("/proxy/apply/{step}", Public, apply::step_save)
+        .get(
+            "/proxy/apply/{step}",
+            Public,
+            journey::step_form::<ApplicationDraft>,
+        )
+        .post(
+            "/proxy/apply/{step}",
+            Public,
+            journey::step_save::<ApplicationDraft>,
+        )
         .get("/proxy/revoke", Public, apply::end_form)
         .post("/proxy/revoke", Public, apply::end_save)
         .get("/proxy/revoke/sent", Public, apply::end_sent)
@@ -516,17 +536,30 @@ fn contact_routes(table: Table) -> Table {
 }
 
 fn request_routes(table: Table) -> Table {
-    use super::{proxy_portal as portal, requests, staff_requests as staff};
+    use super::{journey, proxy_portal as portal, requests, staff_requests as staff};
+    use crate::domain::request::RequestDraft;
     use Access::{Proxy, Public, Staff};
     use Permission::*;
     table
-        .get("/requests/new", Public, requests::start)
+        .get("/requests/new", Public, journey::start::<RequestDraft>)
         .get("/requests/new/lost-card", Public, requests::lost_card)
-        .get("/requests/new/check", Public, requests::check_form)
+        .get(
+            "/requests/new/check",
+            Public,
+            journey::check_form::<RequestDraft>,
+        )
         .post("/requests/new/check", Public, requests::submit)
         .get("/requests/new/confirmation", Public, requests::confirmation)
-        .get("/requests/new/{step}", Public, requests::step_form)
-        .post("/requests/new/{step}", Public, requests::step_save)
+        .get(
+            "/requests/new/{step}",
+            Public,
+            journey::step_form::<RequestDraft>,
+        )
+        .post(
+            "/requests/new/{step}",
+            Public,
+            journey::step_save::<RequestDraft>,
+        )
         .get("/requests/{token}", Public, requests::thread)
         .post("/requests/{token}", Public, requests::add_message)
         .post("/requests/{token}/book", Public, requests::book)

@@ -11,7 +11,7 @@ use crate::services::staff::{NewStaff, StaffError};
 use crate::views::components::Errors;
 use crate::views::staff::StaffForm;
 use crate::views::{self, PageContext};
-use axum::Form;
+use crate::web::forms::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 

@@ -238,7 +238,7 @@ pub async fn save_qualifications(
     CurrentStaff(staff): CurrentStaff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
-    axum_extra::extract::Form(form): axum_extra::extract::Form<QualificationsForm>,
+    Form(form): Form<QualificationsForm>,
 ) -> Result<Response> {
     let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
     let (qualification_values, language_values) = (form.qualification, form.sign_language);
