@@ -175,6 +175,16 @@ impl http_body::Body for Tracked {
     }
 }
 
+/// What every connection of one server shares: the app, the limits, the open connections,
+/// and the signal that shutdown has begun.
+#[derive(Clone)]
+struct Shared {
+    router: Router,
+    limits: Arc<Limits>,
+    registry: Arc<Registry>,
+    stop_seen: watch::Receiver<bool>,
+}
+
 /// Serves `router` on `listener` under `limits` until `shutdown` completes, then lets requests
 /// in flight finish within the grace period.
 pub async fn serve(
@@ -190,6 +200,12 @@ pub async fn serve(
     });
     let limits = Arc::new(limits);
     let (stopping, stop_seen) = watch::channel(false);
+    let shared = Shared {
+        router,
+        limits: limits.clone(),
+        registry: registry.clone(),
+        stop_seen,
+    };
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -211,16 +227,7 @@ pub async fn serve(
             continue;
         }
         let (id, conn) = registry.add();
-        tokio::spawn(connection(
-            stream,
-            peer,
-            router.clone(),
-            limits.clone(),
-            registry.clone(),
-            id,
-            conn,
-            stop_seen.clone(),
-        ));
+        tokio::spawn(connection(stream, peer, shared.clone(), id, conn));
     }
     drop(listener);
     let _ = stopping.send(true);
@@ -242,17 +249,13 @@ pub async fn serve(
 }
 
 /// Serves one connection until it ends, idles out, is evicted or shutdown is done with it.
-#[allow(clippy::too_many_arguments)]
-async fn connection(
-    stream: TcpStream,
-    peer: SocketAddr,
-    router: Router,
-    limits: Arc<Limits>,
-    registry: Arc<Registry>,
-    id: u64,
-    conn: Arc<Conn>,
-    mut stop_seen: watch::Receiver<bool>,
-) {
+async fn connection(stream: TcpStream, peer: SocketAddr, shared: Shared, id: u64, conn: Arc<Conn>) {
+    let Shared {
+        router,
+        limits,
+        registry,
+        mut stop_seen,
+    } = shared;
     let service = {
         let (conn, registry) = (conn.clone(), registry.clone());
         hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
