@@ -461,7 +461,7 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
     let db = &state.db;
     let actor = Actor::default();
     let now = OffsetDateTime::now_utc;
-    settings::opening::save_hours(db, now(), &actor, &every_day(OPENS, CLOSES)?).await?;
+    settings::opening::save_hours(&state.act(&actor), &every_day(OPENS, CLOSES)?).await?;
     let password = state.hasher.hash("bench passphrase long enough").await?;
     let week = every_day(OPENS, CLOSES)?;
     for (i, surname) in SURNAMES.iter().enumerate() {
@@ -478,18 +478,16 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
             role: Role::Interpreter,
             password_hash: Some(password.clone()),
         };
-        let id = staff::create(db, now(), &actor, &new, &config, Lang::Ja)
-            .await?
-            .id;
-        interpreters::set_qualifications(db, now(), &actor, id, &[qualification]).await?;
-        interpreters::save_weekly(db, now(), &actor, id, &week).await?;
+        let id = staff::create(&state.act(&actor), &new, Lang::Ja).await?.id;
+        interpreters::set_qualifications(&state.act(&actor), id, &[qualification]).await?;
+        interpreters::save_weekly(&state.act(&actor), id, &week).await?;
     }
     // Each video session's join address is made from its own room, as on a real desk.
     let template = RoomTemplate::parse("https://meet.example.jp/{room}")
         .ok()
         .flatten()
         .ok_or("the room address")?;
-    settings::save_room_template(db, now(), &actor, Some(&template)).await?;
+    settings::save_room_template(&state.act(&actor), Some(&template)).await?;
 
     let rules = settings::load(db)
         .await?
@@ -527,11 +525,8 @@ async fn seed(url: &str, mail_dir: &Path) -> Fallible<Seeded> {
                     request_id: None,
                 };
                 match yorisoi::services::booking::make::confirm(
-                    db,
+                    &state.act(&actor),
                     &calendars,
-                    now(),
-                    &config,
-                    &actor,
                     &new,
                     None,
                 )

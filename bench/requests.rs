@@ -9,7 +9,7 @@ use sea_orm::ConnectionTrait;
 use std::error::Error;
 use yorisoi::domain::request::{NewRequest, ReplyChannel, RequestStatus, Topic};
 use yorisoi::domain::{Email, Lang};
-use yorisoi::services::{Actor, requests};
+use yorisoi::services::{Actor, UseCase, requests};
 use yorisoi::{Config, db};
 
 type Fallible<T> = Result<T, Box<dyn Error>>;
@@ -24,6 +24,8 @@ async fn main() -> Fallible<()> {
     let conn = db::connect(&config.database_url).await?;
     db::migrate(&conn).await?;
     let actor = Actor::default();
+    // No relay runs here: the bell rings for nobody.
+    let mail_wake = tokio::sync::Notify::new();
     let now = time::OffsetDateTime::now_utc();
     let started = std::time::Instant::now();
     for i in 0..n {
@@ -41,47 +43,27 @@ async fn main() -> Fallible<()> {
             fax: (channel == ReplyChannel::Fax).then(|| "03-1234-5678".to_owned()),
             address: (channel == ReplyChannel::Post).then(|| "東京都千代田区1-1".to_owned()),
         };
-        let sent =
-            requests::submit::send(&conn, sent_at, &config, &actor, &new, Lang::Ja, None, None)
-                .await?;
+        let uc = UseCase {
+            db: &conn,
+            now: sent_at,
+            config: &config,
+            actor: &actor,
+            mail_wake: &mail_wake,
+        };
+        let sent = requests::submit::send(&uc, &new, Lang::Ja, None, None).await?;
         let id = sent.request.id;
         match i % 6 {
             0 | 1 => {
-                requests::staff::reply(&conn, sent_at, &config, &actor, id, "Here is our answer.")
-                    .await?;
+                requests::staff::reply(&uc, id, "Here is our answer.").await?;
             }
             2 => {
-                requests::staff::set_status(
-                    &conn,
-                    sent_at,
-                    &config,
-                    &actor,
-                    id,
-                    RequestStatus::Resolved,
-                )
-                .await?;
+                requests::staff::set_status(&uc, id, RequestStatus::Resolved).await?;
             }
             3 => {
-                requests::staff::set_status(
-                    &conn,
-                    sent_at,
-                    &config,
-                    &actor,
-                    id,
-                    RequestStatus::Closed,
-                )
-                .await?;
+                requests::staff::set_status(&uc, id, RequestStatus::Closed).await?;
             }
             4 => {
-                requests::staff::set_status(
-                    &conn,
-                    sent_at,
-                    &config,
-                    &actor,
-                    id,
-                    RequestStatus::Open,
-                )
-                .await?;
+                requests::staff::set_status(&uc, id, RequestStatus::Open).await?;
             }
             _ => {}
         }

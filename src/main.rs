@@ -248,21 +248,14 @@ async fn create_user(config: Config, account: NewAccount) -> Result<(), String> 
         role,
         password_hash,
     };
-    let user = staff::create(
-        &state.db,
-        state.now(),
-        &Actor::default(),
-        &new,
-        &state.config,
-        lang,
-    )
-    .await
-    .map_err(|e| match e {
-        staff::StaffError::EmailTaken => {
-            format!("--email: an account with {} already exists", new.email)
-        }
-        other => other.to_string(),
-    })?;
+    let user = staff::create(&state.act(&Actor::default()), &new, lang)
+        .await
+        .map_err(|e| match e {
+            staff::StaffError::EmailTaken => {
+                format!("--email: an account with {} already exists", new.email)
+            }
+            other => other.to_string(),
+        })?;
     eprintln!(
         "yorisoi: created {} ({}) with id {}",
         user.email, user.role, user.id
@@ -290,15 +283,10 @@ async fn demo(config: Config) -> Result<(), String> {
     let base = config.base_url.clone();
     let app = start(config).await?;
     let state = app.state();
-    let accounts = yorisoi::services::demo::load(
-        &state.db,
-        &state.hasher,
-        &state.config,
-        state.now(),
-        &password,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let actor = Actor::default();
+    let accounts = yorisoi::services::demo::load(&state.act(&actor), &state.hasher, &password)
+        .await
+        .map_err(|e| e.to_string())?;
     // Written at once, and a closed pipe (`yorisoi demo | head`) is not an error.
     let mut out = String::new();
     let _ = writeln!(out, "Demo staff, signing in at {base}/staff/login:");
@@ -316,15 +304,9 @@ async fn demo(config: Config) -> Result<(), String> {
             a.display_name
         );
     }
-    let proxy = yorisoi::services::demo::load_proxy(
-        &state.db,
-        &state.hasher,
-        &state.config,
-        state.now(),
-        &password,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let proxy = yorisoi::services::demo::load_proxy(&state.act(&actor), &state.hasher, &password)
+        .await
+        .map_err(|e| e.to_string())?;
     let _ = writeln!(
         out,
         "Demo proxy, acting for 山田 花子, signing in at {base}/proxy/login:"

@@ -2,7 +2,7 @@
 //! [`crate::domain::attention`]), and the sessions a change to an interpreter's hours would
 //! leave without them — with the change saved together with what staff chose for each.
 
-use super::Actor;
+use super::UseCase;
 use super::booking::manage::{ChangedBy, booked_for_change};
 use super::booking::{Booking, BookingError};
 use super::calendar::local_date;
@@ -11,16 +11,12 @@ use super::interpreters::{
 };
 use super::reassignment::{ask_new_time_in, busy_if_raced, reassign_in};
 use super::schedule_changes::commit_schedule_change;
-use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::attention::{Assigned, Attention, attention, covers};
 use crate::domain::qualification::language_fit;
 use crate::domain::schedule::{self, DayChange, Interval, LocalSpan, SessionMode};
 use crate::domain::{BookingStatus, Qualification, Role};
 use crate::entities::{booking, staff_user};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{BTreeMap, HashMap};
 use time::{Date, OffsetDateTime};
 use time_tz::Tz;
@@ -248,22 +244,19 @@ pub enum HoursError {
 /// Saves a change to an interpreter's hours together with what staff chose for each
 /// session it affects, in one transaction: each session given to another interpreter,
 /// its customer asked to choose another time, or left flagged.
-#[allow(clippy::too_many_arguments)]
 pub async fn save_hours(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     change: &HoursChange,
     answers: &BTreeMap<i64, Answer>,
 ) -> Result<(), HoursError> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, config, .. } = *uc;
+    let txn = uc.begin().await?;
     let affected = affected_by(&txn, config.timezone, now, staff_id, change).await?;
     if affected.iter().any(|b| !answers.contains_key(&b.id)) {
         return Err(HoursError::Unanswered);
     }
-    change.write(&txn, now, actor, staff_id).await?;
+    change.write(&txn, uc, staff_id).await?;
     for b in affected {
         let id = b.id;
         let refused = |e: BookingError| match e {
@@ -275,18 +268,16 @@ pub async fn save_hours(
                 let (b, desk, rules) = booked_for_change(&txn, now, id, ChangedBy::Staff)
                     .await
                     .map_err(refused)?;
-                busy_if_raced(reassign_in(&txn, now, config, actor, b, &desk, &rules, to).await)
+                busy_if_raced(reassign_in(&txn, uc, b, &desk, &rules, to).await)
                     .map_err(refused)?;
             }
             Answer::AskNewTime => {
                 let desk = super::settings::load(&txn).await?;
-                ask_new_time_in(&txn, now, config, actor, b, &desk)
-                    .await
-                    .map_err(refused)?;
+                ask_new_time_in(&txn, uc, b, &desk).await.map_err(refused)?;
             }
             Answer::Later => {}
         }
     }
-    commit_schedule_change(txn).await?;
+    commit_schedule_change(uc, txn).await?;
     Ok(())
 }

@@ -3,18 +3,16 @@
 //! the settings, saved by admins with an audit row, kept briefly for pages, and made into
 //! the way back that ends every email.
 
-use super::Actor;
+use super::UseCase;
 use super::settings;
 use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::{CardStop, DeskContact};
 use crate::mail::templates::WayBack;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
-use time::OffsetDateTime;
 
 const FAX_KEY: &str = "contact.fax";
 const POSTAL_KEY: &str = "contact.postal_address";
@@ -58,13 +56,9 @@ pub async fn load<C: ConnectionTrait>(conn: &C, config: &Config) -> Result<Conta
 /// Saves the fax number, postal address and the card issuer's stop page and line (each
 /// removed when `None`), with an audit row. The desk email is not saved: it comes from the
 /// environment.
-pub async fn save(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    new: &Contacts,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn save(uc: &UseCase<'_>, new: &Contacts) -> Result<(), DbErr> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
     let values = [
         (FAX_KEY, &new.desk.fax),
         (POSTAL_KEY, &new.desk.postal_address),
@@ -76,7 +70,7 @@ pub async fn save(
     }
     let detail = json!({ "desk_fax": new.desk.fax, "desk_postal_address": new.desk.postal_address,
                 "card_stop_page": new.card_stop.page, "card_stop_line": new.card_stop.line });
-    settings::commit_saved(txn, now, actor, detail).await
+    settings::commit_saved(uc, txn, detail).await
 }
 
 /// The way back an email ends with: the page of the thread it belongs to (`thread`, a full

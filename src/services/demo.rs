@@ -4,17 +4,16 @@
 //! approved to act for one customer. Running it again leaves existing accounts and settings
 //! as they are.
 
-use super::Actor;
+use super::UseCase;
 use super::interpreters;
 use super::staff::{self, NewStaff, StaffError};
-use crate::config::Config;
 use crate::domain::schedule::{DayChange, LocalSpan};
 use crate::domain::{DisplayName, Email, FullName, Lang, Qualification, Role, RoomTemplate};
 use crate::entities::staff_user;
 use crate::services::passwords::Hasher;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 use time_tz::OffsetDateTimeExt;
 
 /// One demo account, as printed.
@@ -142,13 +141,13 @@ impl From<StaffError> for DemoError {
 
 /// Loads the demo people with `password`, skipping any account that exists already.
 pub async fn load(
-    db: &DatabaseConnection,
+    uc: &UseCase<'_>,
     hasher: &Hasher,
-    config: &Config,
-    now: OffsetDateTime,
     password: &str,
 ) -> Result<Vec<DemoAccount>, DemoError> {
-    let actor = Actor::default();
+    let UseCase {
+        db, now, config, ..
+    } = *uc;
     let hash = hasher
         .hash(password)
         .await
@@ -180,9 +179,7 @@ pub async fn load(
             )));
         };
         let user = staff::create(
-            db,
-            now,
-            &actor,
+            uc,
             &NewStaff {
                 email,
                 full_name,
@@ -190,11 +187,10 @@ pub async fn load(
                 role: person.role,
                 password_hash: Some(hash.clone()),
             },
-            config,
             Lang::Ja,
         )
         .await?;
-        interpreters::set_qualifications(db, now, &actor, user.id, person.qualifications).await?;
+        interpreters::set_qualifications(uc, user.id, person.qualifications).await?;
         if person.role == Role::Interpreter {
             first_interpreter.get_or_insert(user.id);
             let mut week: BTreeMap<u8, Vec<LocalSpan>> = BTreeMap::new();
@@ -205,7 +201,7 @@ pub async fn load(
                     }
                 }
             }
-            interpreters::save_weekly(db, now, &actor, user.id, &week).await?;
+            interpreters::save_weekly(uc, user.id, &week).await?;
         }
         out.push(DemoAccount {
             email: person.email.into(),
@@ -219,14 +215,14 @@ pub async fn load(
         let day = (now + Duration::days(7))
             .to_timezone(config.timezone)
             .date();
-        interpreters::add_exception(db, now, &actor, id, day, DayChange::Off).await?;
+        interpreters::add_exception(uc, id, day, DayChange::Off).await?;
     }
     if super::settings::load(db).await?.room_template.is_none()
         && let Ok(Some(template)) = RoomTemplate::parse(DEMO_ROOM_TEMPLATE)
     {
-        super::settings::save_room_template(db, now, &actor, Some(&template)).await?;
+        super::settings::save_room_template(uc, Some(&template)).await?;
     }
-    load_contacts(db, config, now, &actor).await?;
+    load_contacts(uc).await?;
     Ok(out)
 }
 
@@ -240,13 +236,8 @@ pub const DEMO_DESK_FAX: &str = "03-0000-0000";
 /// The demo desk's postal address.
 pub const DEMO_DESK_ADDRESS: &str = "〒100-0000\n東京都千代田区丸の内0-0-0\nYorisoi サポートデスク";
 
-async fn load_contacts(
-    db: &DatabaseConnection,
-    config: &Config,
-    now: OffsetDateTime,
-    actor: &Actor,
-) -> Result<(), sea_orm::DbErr> {
-    let mut contacts = super::contact::load(db, config).await?;
+async fn load_contacts(uc: &UseCase<'_>) -> Result<(), sea_orm::DbErr> {
+    let mut contacts = super::contact::load(uc.db, uc.config).await?;
     let before = contacts.clone();
     let example = |v: &mut Option<String>, value: &str| {
         v.get_or_insert_with(|| value.to_owned());
@@ -256,7 +247,7 @@ async fn load_contacts(
     example(&mut contacts.desk.fax, DEMO_DESK_FAX);
     example(&mut contacts.desk.postal_address, DEMO_DESK_ADDRESS);
     if contacts != before {
-        super::contact::save(db, now, actor, &contacts).await?;
+        super::contact::save(uc, &contacts).await?;
     }
     Ok(())
 }
@@ -270,12 +261,13 @@ pub const DEMO_PROXY: &str = "proxy@demo.yorisoi.example";
 /// Loads a proxy approved to ask questions and book sessions for one customer, with
 /// `password`, unless there is one already. Answers whether this run made it.
 pub async fn load_proxy(
-    db: &DatabaseConnection,
+    uc: &UseCase<'_>,
     hasher: &Hasher,
-    config: &Config,
-    now: OffsetDateTime,
     password: &str,
 ) -> Result<bool, DemoError> {
+    let UseCase {
+        db, now, config, ..
+    } = *uc;
     use super::proxies::{self, review::Person};
     use crate::domain::proxy::{Application, ConsentMethod, IdDocument, Relationship, Scopes};
     use crate::entities::proxy_account;
@@ -313,8 +305,7 @@ pub async fn load_proxy(
         },
         consent_method: ConsentMethod::Video,
     };
-    let actor = Actor::default();
-    let r = proxies::apply::submit(db, now, config, &actor, &application, Lang::Ja, None)
+    let r = proxies::apply::submit(uc, &application, Lang::Ja, None)
         .await
         .map_err(|e| match e {
             proxies::ProxyError::Database(e) => DemoError::Database(e),
@@ -322,19 +313,11 @@ pub async fn load_proxy(
         })?;
     let approve = async {
         for person in [Person::Customer, Person::Proxy] {
-            proxies::review::record_document(
-                db,
-                now,
-                &actor,
-                r.id,
-                person,
-                IdDocument::MyNumberCard,
-            )
-            .await?;
+            proxies::review::record_document(uc, r.id, person, IdDocument::MyNumberCard).await?;
         }
         let today = now.to_timezone(config.timezone).date();
-        proxies::review::record_consent(db, now, &actor, r.id, ConsentMethod::Video, today).await?;
-        proxies::review::approve(db, now, config, &actor, r.id).await
+        proxies::review::record_consent(uc, r.id, ConsentMethod::Video, today).await?;
+        proxies::review::approve(uc, r.id).await
     };
     let approved = approve.await.map_err(|e| DemoError::Staff(e.to_string()))?;
     let hash = hasher

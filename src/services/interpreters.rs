@@ -2,9 +2,8 @@
 //! exceptions, and the language of their emails. An interpreter edits their own hours; a
 //! coordinator edits anyone's.
 
-use super::Actor;
+use super::UseCase;
 use super::audit::{self, Target};
-use crate::db::begin_write;
 use crate::domain::dates::{iso_day, parse_day};
 use crate::domain::schedule::{DayChange, LocalSpan, hhmm, parse_hhmm, week_as_text};
 use crate::domain::{AuditAction, Lang, Qualification, Role, SignLanguage};
@@ -14,7 +13,7 @@ use crate::entities::{
 };
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -147,14 +146,13 @@ async fn write_sign_languages<C: ConnectionTrait>(
 /// Replaces a staff member's qualifications and the sign languages they sign, with an
 /// audit row.
 pub async fn set_qualifications_and_languages(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     qualifications: &[Qualification],
     languages: &[SignLanguage],
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     write_qualifications(&txn, now, staff_id, qualifications).await?;
     write_sign_languages(&txn, staff_id, languages).await?;
     let names: Vec<&str> = qualifications.iter().map(|q| q.as_str()).collect();
@@ -168,18 +166,13 @@ pub async fn set_qualifications_and_languages(
         json!({ "qualifications": names, "sign_languages": codes }),
     )
     .await?;
-    super::schedule_changes::commit_roster_change(txn).await
+    super::schedule_changes::commit_roster_change(uc, txn).await
 }
 
 /// Sets the language of a staff member's emails.
-pub async fn set_email_lang(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    staff_id: i64,
-    lang: Lang,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn set_email_lang(uc: &UseCase<'_>, staff_id: i64, lang: Lang) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     staff_user::Entity::update_many()
         .col_expr(
             staff_user::Column::Lang,
@@ -197,7 +190,7 @@ pub async fn set_email_lang(
         json!({ "email_lang": lang.code() }),
     )
     .await?;
-    txn.commit().await
+    uc.commit(txn).await
 }
 
 async fn write_qualifications<C: ConnectionTrait>(
@@ -229,13 +222,12 @@ async fn write_qualifications<C: ConnectionTrait>(
 /// Replaces a staff member's qualifications. Someone made a sign-language interpreter with
 /// no sign language on record signs Japanese Sign Language, the desk's own.
 pub async fn set_qualifications(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     qualifications: &[Qualification],
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     write_qualifications(&txn, now, staff_id, qualifications).await?;
     if qualifications.contains(&Qualification::SignLanguageInterpreter)
         && sign_languages_of(&txn, &[staff_id]).await?.is_empty()
@@ -252,7 +244,7 @@ pub async fn set_qualifications(
         json!({ "qualifications": names }),
     )
     .await?;
-    super::schedule_changes::commit_roster_change(txn).await
+    super::schedule_changes::commit_roster_change(uc, txn).await
 }
 
 /// Weekly availability rows, grouped by interpreter and weekday (1 = Monday).
@@ -295,14 +287,13 @@ impl HoursChange {
     pub async fn write<C: ConnectionTrait>(
         &self,
         conn: &C,
-        now: OffsetDateTime,
-        actor: &Actor,
+        uc: &UseCase<'_>,
         staff_id: i64,
     ) -> Result<(), DbErr> {
         match self {
-            HoursChange::Weekly(week) => write_weekly(conn, now, actor, staff_id, week).await,
+            HoursChange::Weekly(week) => write_weekly(conn, uc, staff_id, week).await,
             HoursChange::Exception(day, change) => {
-                write_exception(conn, now, actor, staff_id, *day, *change).await
+                write_exception(conn, uc, staff_id, *day, *change).await
             }
         }
     }
@@ -310,24 +301,22 @@ impl HoursChange {
 
 /// Replaces one interpreter's weekly availability.
 pub async fn save_weekly(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     week: &BTreeMap<u8, Vec<LocalSpan>>,
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
-    write_weekly(&txn, now, actor, staff_id, week).await?;
-    super::schedule_changes::commit_roster_change(txn).await
+    let txn = uc.begin().await?;
+    write_weekly(&txn, uc, staff_id, week).await?;
+    super::schedule_changes::commit_roster_change(uc, txn).await
 }
 
 async fn write_weekly<C: ConnectionTrait>(
     txn: &C,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     week: &BTreeMap<u8, Vec<LocalSpan>>,
 ) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
     availability_weekly::Entity::delete_many()
         .filter(availability_weekly::Column::StaffUserId.eq(staff_id))
         .exec(txn)
@@ -411,26 +400,24 @@ pub async fn exceptions_between<C: ConnectionTrait>(
 
 /// Adds a date exception.
 pub async fn add_exception(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     day: Date,
     change: DayChange,
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
-    write_exception(&txn, now, actor, staff_id, day, change).await?;
-    super::schedule_changes::commit_roster_change(txn).await
+    let txn = uc.begin().await?;
+    write_exception(&txn, uc, staff_id, day, change).await?;
+    super::schedule_changes::commit_roster_change(uc, txn).await
 }
 
 async fn write_exception<C: ConnectionTrait>(
     txn: &C,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     day: Date,
     change: DayChange,
 ) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
     let (kind, starts, ends) = match change {
         DayChange::Off => ("off", None, None),
         DayChange::Extra(s) => ("extra", Some(hhmm(s.starts)), Some(hhmm(s.ends))),
@@ -458,13 +445,12 @@ async fn write_exception<C: ConnectionTrait>(
 
 /// Removes one of an interpreter's date exceptions; `false` when it was not theirs.
 pub async fn remove_exception(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     exception_id: i64,
 ) -> Result<bool, DbErr> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let removed = availability_exception::Entity::delete_many()
         .filter(availability_exception::Column::Id.eq(exception_id))
         .filter(availability_exception::Column::StaffUserId.eq(staff_id))
@@ -483,6 +469,6 @@ pub async fn remove_exception(
         )
         .await?;
     }
-    super::schedule_changes::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(uc, txn).await?;
     Ok(removed)
 }

@@ -23,6 +23,9 @@ pub mod schedule_changes;
 pub mod settings;
 pub mod setup;
 pub mod staff;
+mod use_case;
+
+pub use use_case::UseCase;
 
 /// Who is acting: the staff member and role behind a change, and the address it came from.
 #[derive(Debug, Clone, Default)]

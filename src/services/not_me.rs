@@ -5,23 +5,19 @@
 //! waiting is turned down, one already approved ends. The link says nothing about the
 //! application beyond what her email said, and works once.
 
-use super::Actor;
+use super::UseCase;
 use super::audit::{self, Target};
 use super::proxies::end_requests::EndRequestTyped;
 use super::proxies::{self, ProxyError, Registration};
 use super::requests;
 use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::proxy::{RegistrationStatus, parse_iso_date};
 use crate::domain::request::{NewRequest, ReplyChannel, Topic};
 use crate::domain::{AuditAction, Email, Lang, Token};
 use crate::entities::proxy_not_me_link;
 use crate::i18n::{t, tf};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -78,14 +74,12 @@ pub async fn state<C: ConnectionTrait>(
 /// stopped with the desk's own steps (turned down, or ended on the customer's request). Were
 /// that to fail, the request in the staff queue still says what she asked.
 pub async fn stop(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     token: &Token,
     note: Option<&str>,
 ) -> Result<Option<LinkState>, DbErr> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let Some(link) = proxy_not_me_link::Entity::find_by_id(token.hash())
         .one(&txn)
         .await?
@@ -115,18 +109,9 @@ pub async fn stop(
         json!({ "reference": r.reference, "status": r.status }),
     )
     .await?;
-    requests::submit::open(
-        &txn,
-        now,
-        config,
-        actor,
-        &request_for_staff(&r, lang, note),
-        lang,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
-    stop_registration(db, now, config, actor, &r, lang).await?;
+    requests::submit::open(&txn, uc, &request_for_staff(&r, lang, note), lang, None).await?;
+    uc.commit(txn).await?;
+    stop_registration(uc, &r, lang).await?;
     Ok(Some(LinkState::Used))
 }
 
@@ -165,20 +150,11 @@ fn request_for_staff(r: &Registration, lang: Lang, note: Option<&str>) -> NewReq
 /// Stops the registration with the desk's own steps: an application still waiting is
 /// turned down; an approved one ends as on the customer's request. One already decided
 /// otherwise, or changed meanwhile, is left as it is.
-async fn stop_registration(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    r: &Registration,
-    lang: Lang,
-) -> Result<(), DbErr> {
+async fn stop_registration(uc: &UseCase<'_>, r: &Registration, lang: Lang) -> Result<(), DbErr> {
     let reason = t(lang, "not_me.reason");
     let done = match proxies::status_of(r) {
         RegistrationStatus::Submitted | RegistrationStatus::UnderReview => {
-            proxies::review::reject(db, now, config, actor, r.id, reason)
-                .await
-                .map(|_| ())
+            proxies::review::reject(uc, r.id, reason).await.map(|_| ())
         }
         RegistrationStatus::Approved => {
             let Some(birth) = parse_iso_date(&r.principal_birth_date) else {
@@ -190,8 +166,8 @@ async fn stop_registration(
                 birth,
                 note: Some(reason.to_owned()),
             };
-            let request = proxies::end_requests::request_end(db, now, actor, &typed, lang).await?;
-            proxies::end_requests::confirm_end(db, now, config, actor, request.id)
+            let request = proxies::end_requests::request_end(uc, &typed, lang).await?;
+            proxies::end_requests::confirm_end(uc, request.id)
                 .await
                 .map(|_| ())
         }

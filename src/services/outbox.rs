@@ -1,24 +1,18 @@
 //! What staff do with the outbox: sending a waiting or given-up email again at once.
 
-use super::Actor;
+use super::UseCase;
 use super::audit::{self, Target};
-use crate::db::begin_write;
 use crate::domain::AuditAction;
 use crate::mail::outbox;
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DbErr;
 use serde_json::json;
-use time::OffsetDateTime;
 
 /// Makes a waiting or given-up email due now and records who asked. Answers `false` when
-/// there is no such email (none with that id, or one already sent); the caller wakes the
+/// there is no such email (none with that id, or one already sent); committing wakes the
 /// relay.
-pub async fn retry(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    id: i64,
-) -> Result<bool, DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn retry(uc: &UseCase<'_>, id: i64) -> Result<bool, DbErr> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     if !outbox::retry_now(&txn, now, id).await? {
         return Ok(false);
     }
@@ -34,6 +28,6 @@ pub async fn retry(
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(true)
 }

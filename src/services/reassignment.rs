@@ -2,23 +2,20 @@
 //! when its interpreter can no longer take it. Both tell the people concerned: the customer,
 //! and each interpreter a session is given to or taken off, in their own language.
 
-use super::Actor;
+use super::UseCase;
 use super::audit::{self, Target};
-use super::booking::emails::tell_customer;
+use super::booking::emails::{AboutSession, tell_customer};
 use super::booking::manage::{ChangedBy, booked_for_change};
 use super::booking::{Booking, BookingError, hold, interpreter_card, is_unique_violation, release};
 use super::calendar::{Calendar, local_date};
 use super::settings::DeskSettings;
 use crate::config::{Config, mail_domain};
-use crate::db::begin_write;
 use crate::domain::schedule::{ModeRules, SessionMode};
 use crate::domain::{AuditAction, Lang, LanguageFit};
 use crate::entities::{booking as booking_row, staff_user};
 use crate::mail::outbox::OutgoingEmail;
 use crate::mail::templates::{self, InterpreterFacts, InterpreterNotice, SessionEmail};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use serde_json::json;
 use time::OffsetDateTime;
 use time_tz::Tz;
@@ -49,18 +46,16 @@ pub async fn reassign_choices<C: ConnectionTrait>(
 /// Gives a session to another interpreter (staff only), and tells the customer and both
 /// interpreters.
 pub async fn reassign(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     interpreter: i64,
 ) -> Result<Booking, BookingError> {
+    let now = uc.now;
     let result = async {
-        let txn = begin_write(db).await?;
+        let txn = uc.begin().await?;
         let (b, desk, rules) = booked_for_change(&txn, now, id, ChangedBy::Staff).await?;
-        let b = reassign_in(&txn, now, config, actor, b, &desk, &rules, interpreter).await?;
-        super::schedule_changes::commit_holds_change(txn).await?;
+        let b = reassign_in(&txn, uc, b, &desk, &rules, interpreter).await?;
+        super::schedule_changes::commit_holds_change(uc, txn).await?;
         Ok(b)
     }
     .await;
@@ -80,17 +75,17 @@ pub(super) fn busy_if_raced<T>(result: Result<T, BookingError>) -> Result<T, Boo
 
 /// Gives a booked session to `interpreter` inside the caller's transaction: checks they may
 /// take it, moves the held time, records it, and tells the customer and both interpreters.
-#[allow(clippy::too_many_arguments)]
 pub async fn reassign_in<C: ConnectionTrait>(
     conn: &C,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     b: Booking,
     desk: &DeskSettings,
     rules: &ModeRules,
     interpreter: i64,
 ) -> Result<Booking, BookingError> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
     if !reassign_choices(conn, config.timezone, &b)
         .await?
         .contains(&interpreter)
@@ -120,9 +115,11 @@ pub async fn reassign_in<C: ConnectionTrait>(
         conn,
         now,
         config,
-        desk,
-        &b,
-        &card,
+        &AboutSession {
+            desk,
+            booking: &b,
+            card: &card,
+        },
         SessionEmail::InterpreterChanged,
         true,
     )
@@ -133,17 +130,12 @@ pub async fn reassign_in<C: ConnectionTrait>(
 
 /// Asks the customer of a booked session to choose another time (staff only): the session
 /// stays booked, and flagged, until they do.
-pub async fn ask_new_time(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    id: i64,
-) -> Result<Booking, BookingError> {
-    let txn = begin_write(db).await?;
+pub async fn ask_new_time(uc: &UseCase<'_>, id: i64) -> Result<Booking, BookingError> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
     let (b, desk, _) = booked_for_change(&txn, now, id, ChangedBy::Staff).await?;
-    let b = ask_new_time_in(&txn, now, config, actor, b, &desk).await?;
-    txn.commit().await?;
+    let b = ask_new_time_in(&txn, uc, b, &desk).await?;
+    uc.commit(txn).await?;
     Ok(b)
 }
 
@@ -151,12 +143,13 @@ pub async fn ask_new_time(
 /// a fresh manage link, from which they may move the session even past the usual cut-off.
 pub async fn ask_new_time_in<C: ConnectionTrait>(
     conn: &C,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     b: Booking,
     desk: &DeskSettings,
 ) -> Result<Booking, BookingError> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
     let mut row: booking_row::ActiveModel = b.into();
     row.rebook_asked_at = Set(Some(now));
     row.updated_at = Set(now);
@@ -175,9 +168,11 @@ pub async fn ask_new_time_in<C: ConnectionTrait>(
         conn,
         now,
         config,
-        desk,
-        &b,
-        &card,
+        &AboutSession {
+            desk,
+            booking: &b,
+            card: &card,
+        },
         SessionEmail::NewTimeNeeded,
         true,
     )

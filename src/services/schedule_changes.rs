@@ -6,6 +6,7 @@
 //! It stands apart from the calendar so that what changes the schedule (the settings,
 //! interpreters, bookings) depends on it, and the calendar reads them, in one direction.
 
+use super::UseCase;
 use crate::db::WriteTxn;
 use sea_orm::DbErr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,24 +18,24 @@ static HOLD_CHANGES: AtomicU64 = AtomicU64::new(0);
 
 /// Commits a transaction that changed a roster: the desk's rules, hours or closed days,
 /// or interpreters' qualifications, hours, exceptions, standing, names or rooms.
-pub async fn commit_roster_change(txn: WriteTxn) -> Result<(), DbErr> {
-    txn.commit().await?;
+pub async fn commit_roster_change(uc: &UseCase<'_>, txn: WriteTxn) -> Result<(), DbErr> {
+    uc.commit(txn).await?;
     ROSTER_CHANGES.fetch_add(1, Ordering::AcqRel);
     Ok(())
 }
 
 /// Commits a transaction that changed both a roster and what sessions hold (a day off
 /// saved together with the sessions given to other interpreters).
-pub async fn commit_schedule_change(txn: WriteTxn) -> Result<(), DbErr> {
-    txn.commit().await?;
+pub async fn commit_schedule_change(uc: &UseCase<'_>, txn: WriteTxn) -> Result<(), DbErr> {
+    uc.commit(txn).await?;
     ROSTER_CHANGES.fetch_add(1, Ordering::AcqRel);
     HOLD_CHANGES.fetch_add(1, Ordering::AcqRel);
     Ok(())
 }
 
 /// Commits a transaction that changed what sessions hold.
-pub async fn commit_holds_change(txn: WriteTxn) -> Result<(), DbErr> {
-    txn.commit().await?;
+pub async fn commit_holds_change(uc: &UseCase<'_>, txn: WriteTxn) -> Result<(), DbErr> {
+    uc.commit(txn).await?;
     HOLD_CHANGES.fetch_add(1, Ordering::AcqRel);
     Ok(())
 }

@@ -1,9 +1,8 @@
 //! Staff accounts: listing, creating, inviting, editing, deactivating.
 
-use super::Actor;
+use super::UseCase;
 use super::accounts::{links, sessions};
 use super::audit::{self, Target};
-use crate::db::begin_write;
 use crate::domain::LinkPurpose::FirstPassword;
 use crate::domain::{AuditAction, DisplayName, Email, FullName, Lang, Realm, Role};
 use crate::entities::staff_user;
@@ -110,14 +109,12 @@ pub(crate) async fn insert<C: ConnectionTrait>(
 /// Creates a staff account and records who created it. An account created without a
 /// password gets an invitation email, in `lang`, with a link to choose one.
 pub async fn create(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     new: &NewStaff,
-    config: &crate::config::Config,
     lang: Lang,
 ) -> Result<staff_user::Model, StaffError> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let mut user = insert(&txn, now, new).await?;
     // The language they are invited in is the language of their emails, until changed.
     if user.lang != lang.code() {
@@ -135,9 +132,9 @@ pub async fn create(
     )
     .await?;
     if user.password_hash.is_none() {
-        invite(&txn, now, config, actor, &user, lang).await?;
+        invite(&txn, uc, &user, lang).await?;
     }
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(user)
 }
 
@@ -145,12 +142,13 @@ pub async fn create(
 /// who sent it, inside the caller's transaction.
 async fn invite<C: ConnectionTrait>(
     conn: &C,
-    now: OffsetDateTime,
-    config: &crate::config::Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     user: &staff_user::Model,
     lang: Lang,
 ) -> Result<(), DbErr> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
     let account = user.clone().into();
     links::issue(conn, now, config, &account, FirstPassword, lang).await?;
     audit::record(
@@ -166,23 +164,16 @@ async fn invite<C: ConnectionTrait>(
 
 /// Emails a fresh invitation, in `lang`, to an active account that has not chosen a
 /// password yet. Answers `false` for any other account.
-pub async fn reinvite(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &crate::config::Config,
-    actor: &Actor,
-    id: i64,
-    lang: Lang,
-) -> Result<bool, DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn reinvite(uc: &UseCase<'_>, id: i64, lang: Lang) -> Result<bool, DbErr> {
+    let txn = uc.begin().await?;
     let Some(user) = staff_user::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(false);
     };
     if user.password_hash.is_some() || !user.active {
         return Ok(false);
     }
-    invite(&txn, now, config, actor, &user, lang).await?;
-    txn.commit().await?;
+    invite(&txn, uc, &user, lang).await?;
+    uc.commit(txn).await?;
     Ok(true)
 }
 
@@ -197,14 +188,13 @@ async fn other_active_admins<C: ConnectionTrait>(conn: &C, except: i64) -> Resul
 
 /// Changes an account's display name and role. The last active admin keeps the admin role.
 pub async fn update(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     display_name: &DisplayName,
     role: Role,
 ) -> Result<staff_user::Model, StaffError> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let user = staff_user::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -229,21 +219,17 @@ pub async fn update(
         json!({ "before": before, "after": { "display_name": user.display_name, "role": user.role } }),
     )
     .await?;
-    super::schedule_changes::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(uc, txn).await?;
     Ok(user)
 }
 
 /// Deactivates an account: it can no longer sign in and its sessions end at once.
-pub async fn deactivate(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    id: i64,
-) -> Result<(), StaffError> {
+pub async fn deactivate(uc: &UseCase<'_>, id: i64) -> Result<(), StaffError> {
+    let UseCase { now, actor, .. } = *uc;
     if actor.staff_id == Some(id) {
         return Err(StaffError::OwnAccount);
     }
-    let txn = begin_write(db).await?;
+    let txn = uc.begin().await?;
     let user = staff_user::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -265,18 +251,14 @@ pub async fn deactivate(
         json!({ "email": user.email }),
     )
     .await?;
-    super::schedule_changes::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(uc, txn).await?;
     Ok(())
 }
 
 /// Lets a deactivated account sign in again.
-pub async fn reactivate(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    id: i64,
-) -> Result<(), StaffError> {
-    let txn = begin_write(db).await?;
+pub async fn reactivate(uc: &UseCase<'_>, id: i64) -> Result<(), StaffError> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let user = staff_user::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -294,7 +276,7 @@ pub async fn reactivate(
         json!({ "email": user.email }),
     )
     .await?;
-    super::schedule_changes::commit_roster_change(txn).await?;
+    super::schedule_changes::commit_roster_change(uc, txn).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! line, shown wherever a lost or stolen card comes up.
 
 use super::AppState;
-use super::context::{ClientIp, CurrentStaff};
+use super::context::StaffAct;
 use super::forms::{rejected, see_other};
 use super::public::SavedQuery;
 use crate::domain::contact::{optional_number, optional_postal_address, optional_web_address};
@@ -36,13 +36,8 @@ pub async fn settings_form(
 }
 
 /// Saves the contact settings; an empty field removes what was set.
-pub async fn settings_save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(typed): Form<ContactForm>,
-) -> Result<Response> {
+pub async fn settings_save(act: StaffAct, Form(typed): Form<ContactForm>) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = &act;
     let mut errors = Errors::new();
     let fax = errors.check("desk_fax", optional_number(&typed.desk_fax));
     let address = errors.check("desk_address", optional_postal_address(&typed.desk_address));
@@ -53,7 +48,7 @@ pub async fn settings_save(
     let line = errors.check("card_stop_line", optional_number(&typed.card_stop_line));
     let (Some(fax), Some(postal_address), Some(page), Some(line)) = (fax, address, page, line)
     else {
-        return Ok(rejected(view::settings(&ctx, &typed, &errors, false)));
+        return Ok(rejected(view::settings(ctx, &typed, &errors, false)));
     };
     let new = Contacts {
         desk: DeskContact {
@@ -63,7 +58,7 @@ pub async fn settings_save(
         },
         card_stop: CardStop { page, line },
     };
-    contact::save(&state.db, state.now(), &staff.actor(ip), &new).await?;
+    contact::save(&act.uc(), &new).await?;
     state.contacts.forget();
     Ok(see_other("/staff/settings/contact?saved=1"))
 }

@@ -9,6 +9,7 @@ use super::routes::RouteTemplate;
 use crate::domain::{Lang, Prefs, Realm, Token};
 use crate::error::{Error, ErrorPage};
 use crate::services::accounts::{SignedIn, SignedInProxy, SignedInStaff, sessions};
+use crate::services::{Actor, UseCase};
 use crate::views::{KeptForm, PageContext, StaffBadge, errors};
 use crate::web::forms::local_path;
 use axum::Router;
@@ -71,6 +72,42 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentStaff {
             .cloned()
             .map(CurrentStaff)
             .ok_or(Error::Forbidden)
+    }
+}
+
+/// A signed-in staff member at work: the app's state, the page's context, who they are, and
+/// the actor their changes are recorded as (them, at the client's address). Only routes
+/// behind a staff guard use it.
+pub struct StaffAct {
+    /// What every handler can reach.
+    pub state: AppState,
+    /// The page being answered.
+    pub ctx: PageContext,
+    /// The staff member.
+    pub staff: SignedInStaff,
+    /// The staff member at the client's address.
+    pub actor: Actor,
+}
+
+impl StaffAct {
+    /// The context of the staff member's use-case, now.
+    pub fn uc(&self) -> UseCase<'_> {
+        self.state.act(&self.actor)
+    }
+}
+
+impl FromRequestParts<AppState> for StaffAct {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let CurrentStaff(staff) = CurrentStaff::from_request_parts(parts, state).await?;
+        let ctx = PageContext::from_request_parts(parts, state).await?;
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+        Ok(StaffAct {
+            state: state.clone(),
+            ctx,
+            actor: staff.actor(ip),
+            staff,
+        })
     }
 }
 

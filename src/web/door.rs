@@ -10,6 +10,7 @@ use super::cookies::{self, CookieJar, Lifetime};
 use super::forms::{Form, Query, local_path, rejected, see_other};
 use crate::domain::{Email, LinkPurpose, Realm, Token};
 use crate::error::{Error, Result};
+use crate::services::Actor;
 use crate::services::accounts::{self, SignIn, links, sessions};
 use crate::views::components::{Banner, Errors, notification_banner};
 use crate::views::door::{ForgotForm, LoginForm};
@@ -220,11 +221,10 @@ pub async fn forgot(
     let address = email.clone();
     tokio::spawn(
         async move {
-            let (db, now, config) = (&state.db, state.now(), &state.config);
-            match links::request_reset(db, now, config, realm, &address, lang, ip).await {
-                Ok(true) => state.mail_waiting(),
-                Ok(false) => {}
-                Err(e) => tracing::error!(error = %e, "could not handle a password reset request"),
+            let actor = Actor::visitor(ip);
+            let uc = state.act(&actor);
+            if let Err(e) = links::request_reset(&uc, realm, &address, lang).await {
+                tracing::error!(error = %e, "could not handle a password reset request");
             }
         }
         .instrument(tracing::Span::current()),

@@ -25,6 +25,7 @@ pub mod staff_requests;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::services::passwords::Hasher;
+use crate::services::{Actor, UseCase};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use sea_orm::DatabaseConnection;
@@ -78,7 +79,8 @@ impl AppState {
         }))
     }
 
-    /// Tells the relay that an email is waiting.
+    /// Tells the relay that an email is waiting: for the background jobs, which write
+    /// emails outside a use-case (a use-case's commit tells it itself).
     pub fn mail_waiting(&self) {
         self.0.mail_wake.notify_one();
     }
@@ -86,6 +88,17 @@ impl AppState {
     /// The current instant.
     pub fn now(&self) -> time::OffsetDateTime {
         self.0.clock.now()
+    }
+
+    /// A use-case's context for `actor`, now: committing it wakes the relay.
+    pub fn act<'a>(&'a self, actor: &'a Actor) -> UseCase<'a> {
+        UseCase {
+            db: &self.db,
+            now: self.now(),
+            config: &self.config,
+            actor,
+            mail_wake: &self.mail_wake,
+        }
     }
 }
 

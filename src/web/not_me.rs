@@ -58,18 +58,10 @@ pub async fn stop(
         }
         return Ok(rejected(view::form_page(&ctx, &path, &typed, &errors)));
     };
-    let done = not_me::stop(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::visitor(ip),
-        &token,
-        note.as_deref(),
-    )
-    .await?;
+    let actor = Actor::visitor(ip);
+    let done = not_me::stop(&state.act(&actor), &token, note.as_deref()).await?;
     if done.is_none() {
         return Err(Error::NotFound);
     }
-    state.mail_waiting();
     Ok(see_other(&path))
 }

@@ -1,7 +1,7 @@
 //! The outbox page: pending, given-up and sent emails, and trying one again at once.
 
 use super::AppState;
-use super::context::{ClientIp, CurrentStaff};
+use super::context::StaffAct;
 use super::forms::{Query, see_other};
 use crate::error::{Error, Result};
 use crate::mail::outbox::{self, status};
@@ -57,17 +57,11 @@ pub async fn page(
     Ok(views::staff::outbox(&ctx, shown, &counts, &rows, notice).into_response())
 }
 
-/// Makes a waiting or given-up email due now and wakes the relay.
-pub async fn retry(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
-) -> Result<Response> {
+/// Makes a waiting or given-up email due now; committing wakes the relay.
+pub async fn retry(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
-    if !services::outbox::retry(&state.db, state.now(), &staff.actor(ip), id).await? {
+    if !services::outbox::retry(&act.uc(), id).await? {
         return Err(Error::NotFound);
     }
-    state.mail_waiting();
     Ok(see_other("/staff/outbox?retried=1"))
 }

@@ -65,16 +65,9 @@ pub async fn submit(
         Ok(application) => application,
         Err(ask_again) => return Ok(ask_again),
     };
-    let applied = proxies::apply::submit(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::visitor(ip),
-        &application,
-        ctx.lang,
-        Some(&token),
-    )
-    .await;
+    let actor = Actor::visitor(ip);
+    let uc = state.act(&actor);
+    let applied = proxies::apply::submit(&uc, &application, ctx.lang, Some(&token)).await;
     match applied {
         Ok(_) => {}
         // The answers stay, for sending again later.
@@ -82,7 +75,6 @@ pub async fn submit(
         Err(ProxyError::Database(e)) => return Err(e.into()),
         Err(e) => return Err(Error::Internal(e.to_string())),
     }
-    state.mail_waiting();
     Ok(see_other("/proxy/apply/confirmation"))
 }
 
@@ -143,14 +135,8 @@ pub async fn end_save(
         birth,
         note,
     };
-    let request = proxies::end_requests::request_end(
-        &state.db,
-        state.now(),
-        &Actor::visitor(ip),
-        &typed,
-        ctx.lang,
-    )
-    .await?;
+    let actor = Actor::visitor(ip);
+    let request = proxies::end_requests::request_end(&state.act(&actor), &typed, ctx.lang).await?;
     Ok(see_other(&format!(
         "/proxy/revoke/sent?reference={}",
         request.reference

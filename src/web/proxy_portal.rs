@@ -257,12 +257,9 @@ pub async fn step_down(
     if let Err(why) = acting(&state, proxy.id, id, None).await? {
         return Ok(refusal(&ctx, why));
     }
-    match proxies::lifecycle::step_down(&state.db, state.now(), &state.config, &proxy, ip, id).await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(see_other("/proxy?done=stepped_down"))
-        }
+    let actor = proxy.actor(ip);
+    match proxies::lifecycle::step_down(&state.act(&actor), id).await {
+        Ok(_) => Ok(see_other("/proxy?done=stepped_down")),
         Err(proxies::ProxyError::Database(e)) => Err(e.into()),
         Err(proxies::ProxyError::NotFound) => Err(Error::NotFound),
         Err(_) => Ok(see_other(&format!("/proxy/customers/{id}"))),
@@ -276,7 +273,8 @@ pub async fn renew(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    match proxies::lifecycle::request_renewal(&state.db, state.now(), &proxy, ip, id).await {
+    let actor = proxy.actor(ip);
+    match proxies::lifecycle::request_renewal(&state.act(&actor), id).await {
         Ok(_) => Ok(see_other(&format!("/proxy/customers/{id}?done=renewal"))),
         Err(proxies::ProxyError::Database(e)) => Err(e.into()),
         Err(proxies::ProxyError::NotFound) => Err(Error::NotFound),
@@ -407,16 +405,8 @@ pub async fn request_message(
             return Ok(super::forms::rejected(page));
         }
     };
-    match requests::thread::customer_message(
-        &state.db,
-        state.now(),
-        &state.config,
-        &proxy.actor(ip),
-        request_id,
-        &body,
-    )
-    .await
-    {
+    let actor = proxy.actor(ip);
+    match requests::thread::customer_message(&state.act(&actor), request_id, &body).await {
         Ok(_) => Ok(see_other(&format!(
             "/proxy/customers/{id}/requests/{request_id}#messages"
         ))),

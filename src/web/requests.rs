@@ -175,18 +175,8 @@ pub async fn submit(
             }
         }
     };
-    let sent = requests::submit::send(
-        &state.db,
-        state.now(),
-        &state.config,
-        &actor,
-        &new,
-        ctx.lang,
-        by_proxy.as_ref(),
-        Some(&token),
-    )
-    .await?;
-    state.mail_waiting();
+    let uc = state.act(&actor);
+    let sent = requests::submit::send(&uc, &new, ctx.lang, by_proxy.as_ref(), Some(&token)).await?;
     Ok(match (&by_proxy, &sent.token) {
         (Some(p), _) => see_other(&format!(
             "/proxy/customers/{}/requests/{}?sent=1",
@@ -390,16 +380,8 @@ pub async fn add_message(
             return Ok(rejected(page));
         }
     };
-    match requests::thread::customer_message(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::visitor(ip),
-        r.id,
-        &body,
-    )
-    .await
-    {
+    let actor = Actor::visitor(ip);
+    match requests::thread::customer_message(&state.act(&actor), r.id, &body).await {
         Ok(_) => Ok(see_other(&format!("/requests/{raw}#messages"))),
         Err(requests::RequestError::Closed) => {
             let mut errors = Errors::new();

@@ -2,7 +2,7 @@
 //! out is the door's ([`super::door`]).
 
 use super::AppState;
-use super::context::{ClientIp, CurrentStaff};
+use super::context::{ClientIp, CurrentStaff, StaffAct};
 use super::forms::DoneQuery;
 use super::forms::{rejected, see_other};
 use crate::domain::{DisplayName, Email, FullName, Password, Role};
@@ -250,20 +250,15 @@ pub(crate) fn parse_identity(
 }
 
 /// Creates an account and emails its holder an invitation to choose a password.
-pub async fn user_create(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<StaffForm>,
-) -> Result<Response> {
+pub async fn user_create(act: StaffAct, Form(form): Form<StaffForm>) -> Result<Response> {
+    let ctx = &act.ctx;
     let mut errors = Errors::new();
     let (email, full_name, display_name) = parse_identity(&mut errors, &form);
     let role = errors.check("role", Role::parse(&form.role));
     let (Some(email), Some(full_name), Some(display_name), Some(role)) =
         (email, full_name, display_name, role)
     else {
-        return Ok(rejected(views::staff::user_new(&ctx, &form, &errors)));
+        return Ok(rejected(views::staff::user_new(ctx, &form, &errors)));
     };
     let new = NewStaff {
         email,
@@ -272,50 +267,22 @@ pub async fn user_create(
         role,
         password_hash: None,
     };
-    match staff_service::create(
-        &state.db,
-        state.now(),
-        &staff.actor(ip),
-        &new,
-        &state.config,
-        ctx.lang,
-    )
-    .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(see_other("/staff/users?done=created"))
-        }
+    match staff_service::create(&act.uc(), &new, ctx.lang).await {
+        Ok(_) => Ok(see_other("/staff/users?done=created")),
         Err(StaffError::EmailTaken) => {
             errors.add("email", "error.email.taken");
-            Ok(rejected(views::staff::user_new(&ctx, &form, &errors)))
+            Ok(rejected(views::staff::user_new(ctx, &form, &errors)))
         }
         Err(e) => Err(staff_error(e)),
     }
 }
 
 /// Emails a fresh invitation to an account still waiting for its first password.
-pub async fn user_reinvite(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub async fn user_reinvite(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
     let id = parse_id(&id)?;
-    if !staff_service::reinvite(
-        &state.db,
-        state.now(),
-        &state.config,
-        &staff.actor(ip),
-        id,
-        ctx.lang,
-    )
-    .await?
-    {
+    if !staff_service::reinvite(&act.uc(), id, act.ctx.lang).await? {
         return Err(Error::NotFound);
     }
-    state.mail_waiting();
     Ok(see_other(&format!("/staff/users/{id}?done=invited")))
 }
 
@@ -363,37 +330,26 @@ pub async fn user_edit_form(
 
 /// Saves an account's display name and role.
 pub async fn user_update(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(form): Form<StaffForm>,
 ) -> Result<Response> {
-    let user = load_user(&state, &id).await?;
+    let ctx = &act.ctx;
+    let user = load_user(&act.state, &id).await?;
     let mut errors = Errors::new();
     let display_name = errors.check("display_name", DisplayName::parse(&form.display_name));
     let role = errors.check("role", Role::parse(&form.role));
     let (Some(display_name), Some(role)) = (display_name, role) else {
         return Ok(rejected(views::staff::user_edit(
-            &ctx, &user, &form, &errors, None,
+            ctx, &user, &form, &errors, None,
         )));
     };
-    match staff_service::update(
-        &state.db,
-        state.now(),
-        &staff.actor(ip),
-        user.id,
-        &display_name,
-        role,
-    )
-    .await
-    {
+    match staff_service::update(&act.uc(), user.id, &display_name, role).await {
         Ok(_) => Ok(see_other(&format!("/staff/users/{}?done=updated", user.id))),
         Err(StaffError::LastAdmin) => {
             errors.add("role", "error.role.last_admin");
             Ok(rejected(views::staff::user_edit(
-                &ctx, &user, &form, &errors, None,
+                ctx, &user, &form, &errors, None,
             )))
         }
         Err(e) => Err(staff_error(e)),
@@ -401,26 +357,19 @@ pub async fn user_update(
 }
 
 /// Deactivates an account.
-pub async fn user_deactivate(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
-) -> Result<Response> {
-    let user = load_user(&state, &id).await?;
-    let problem =
-        match staff_service::deactivate(&state.db, state.now(), &staff.actor(ip), user.id).await {
-            Ok(()) => {
-                return Ok(see_other(&format!(
-                    "/staff/users/{}?done=deactivated",
-                    user.id
-                )));
-            }
-            Err(StaffError::OwnAccount) => "error.deactivate.own_account",
-            Err(StaffError::LastAdmin) => "error.deactivate.last_admin",
-            Err(e) => return Err(staff_error(e)),
-        };
+pub async fn user_deactivate(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
+    let user = load_user(&act.state, &id).await?;
+    let problem = match staff_service::deactivate(&act.uc(), user.id).await {
+        Ok(()) => {
+            return Ok(see_other(&format!(
+                "/staff/users/{}?done=deactivated",
+                user.id
+            )));
+        }
+        Err(StaffError::OwnAccount) => "error.deactivate.own_account",
+        Err(StaffError::LastAdmin) => "error.deactivate.last_admin",
+        Err(e) => return Err(staff_error(e)),
+    };
     let values = StaffForm {
         display_name: user.display_name.clone(),
         role: user.role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
@@ -428,19 +377,14 @@ pub async fn user_deactivate(
     };
     let mut errors = Errors::new();
     errors.add("deactivate", problem);
-    let page = views::staff::user_edit(&ctx, &user, &values, &errors, None);
+    let page = views::staff::user_edit(&act.ctx, &user, &values, &errors, None);
     Ok((StatusCode::CONFLICT, page).into_response())
 }
 
 /// Reactivates an account.
-pub async fn user_reactivate(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
-) -> Result<Response> {
+pub async fn user_reactivate(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
     let id = parse_id(&id)?;
-    staff_service::reactivate(&state.db, state.now(), &staff.actor(ip), id)
+    staff_service::reactivate(&act.uc(), id)
         .await
         .map_err(staff_error)?;
     Ok(see_other(&format!("/staff/users/{id}?done=reactivated")))

@@ -2,7 +2,7 @@
 //! and decisions, customers' requests to end one, and the proxy settings.
 
 use super::AppState;
-use super::context::{ClientIp, CurrentStaff};
+use super::context::StaffAct;
 use super::forms::DoneQuery;
 use super::forms::{rejected, see_other};
 use crate::domain::proxy::{ConsentMethod, IdDocument, RegistrationStatus, recent_date};
@@ -154,57 +154,53 @@ pub async fn detail(
     Ok(page.into_response())
 }
 
-/// What a refused change becomes: the page again with a message, or an error page.
-async fn refused(
-    state: &AppState,
-    ctx: &PageContext,
+/// Back to a registration's page, saying what was done.
+fn done_page(id: i64, what: &str) -> Response {
+    see_other(&format!("/staff/proxies/{id}?done={what}"))
+}
+
+/// The registration's page again, with what was typed and why it was refused.
+async fn again(act: &StaffAct, id: i64, typed: &DecisionForm, errors: &Errors) -> Result<Response> {
+    let page = detail_page(&act.state, &act.ctx, id, typed, errors, "").await?;
+    Ok(rejected(page))
+}
+
+/// Where a change leads: back to the registration's page, saying what was `done`; or, when
+/// it was refused, the page again with a message, or an error page.
+async fn answered<T>(
+    act: &StaffAct,
     id: i64,
     typed: &DecisionForm,
-    e: ProxyError,
+    done: &str,
+    outcome: std::result::Result<T, ProxyError>,
 ) -> Result<Response> {
     let mut errors = Errors::new();
-    match e {
-        ProxyError::NotFound => return Err(Error::NotFound),
-        ProxyError::Database(e) => return Err(e.into()),
-        ProxyError::TooManyApplications => return Err(Error::TooMany),
-        ProxyError::WrongStatus(_) => errors.add("status", "error.proxy.wrong_status"),
-        ProxyError::ChecksMissing => errors.add("status", "error.proxy.checks_missing"),
-        ProxyError::TooManyProxies(n) => errors.add_with(
+    match outcome {
+        Ok(_) => return Ok(done_page(id, done)),
+        Err(ProxyError::NotFound) => return Err(Error::NotFound),
+        Err(ProxyError::Database(e)) => return Err(e.into()),
+        Err(ProxyError::TooManyApplications) => return Err(Error::TooMany),
+        Err(ProxyError::WrongStatus(_)) => errors.add("status", "error.proxy.wrong_status"),
+        Err(ProxyError::ChecksMissing) => errors.add("status", "error.proxy.checks_missing"),
+        Err(ProxyError::TooManyProxies(n)) => errors.add_with(
             "status",
             "error.proxy.too_many",
             vec![("max", n.to_string())],
         ),
-        ProxyError::RequestNotOpen => errors.add("status", "error.proxy.request_not_open"),
+        Err(ProxyError::RequestNotOpen) => errors.add("status", "error.proxy.request_not_open"),
     }
-    Ok(rejected(
-        detail_page(state, ctx, id, typed, &errors, "").await?,
-    ))
-}
-
-fn done(id: i64, what: &str) -> Response {
-    see_other(&format!("/staff/proxies/{id}?done={what}"))
+    again(act, id, typed, &errors).await
 }
 
 /// Marks an application as being checked.
-pub async fn start_review(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    match proxies::review::start_review(&state.db, state.now(), &staff.actor(ip), id).await {
-        Ok(_) => Ok(done(id, "review")),
-        Err(e) => refused(&state, &ctx, id, &DecisionForm::default(), e).await,
-    }
+pub async fn start_review(act: StaffAct, Path(id): Path<i64>) -> Result<Response> {
+    let outcome = proxies::review::start_review(&act.uc(), id).await;
+    answered(&act, id, &DecisionForm::default(), "review", outcome).await
 }
 
 /// Records the identity documents checked for the customer and the proxy.
 pub async fn record_documents(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response> {
@@ -216,27 +212,20 @@ pub async fn record_documents(
     let customer = errors.check("customer_document", pick(&form.customer_document));
     let proxy = errors.check("proxy_document", pick(&form.proxy_document));
     let (Some(customer), Some(proxy)) = (customer, proxy) else {
-        let page = detail_page(&state, &ctx, id, &form, &errors, "").await?;
-        return Ok(rejected(page));
+        return again(&act, id, &form, &errors).await;
     };
-    let actor = staff.actor(ip);
     for (person, document) in [(Person::Customer, customer), (Person::Proxy, proxy)] {
-        if let Err(e) =
-            proxies::review::record_document(&state.db, state.now(), &actor, id, person, document)
-                .await
-        {
-            return refused(&state, &ctx, id, &form, e).await;
+        let outcome = proxies::review::record_document(&act.uc(), id, person, document).await;
+        if outcome.is_err() {
+            return answered(&act, id, &form, "documents", outcome).await;
         }
     }
-    Ok(done(id, "documents"))
+    Ok(done_page(id, "documents"))
 }
 
 /// Records how and when the customer's own consent was confirmed.
 pub async fn record_consent(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response> {
@@ -248,6 +237,7 @@ pub async fn record_consent(
             raw => ConsentMethod::parse(raw).ok_or(Invalid::NotAChoice),
         },
     );
+    let state = &act.state;
     let today = state.now().to_timezone(state.config.timezone).date();
     let on = errors.check(
         "consent_on",
@@ -259,107 +249,67 @@ pub async fn record_consent(
         ),
     );
     let (Some(how), Some(on)) = (how, on) else {
-        let page = detail_page(&state, &ctx, id, &form, &errors, "").await?;
-        return Ok(rejected(page));
+        return again(&act, id, &form, &errors).await;
     };
-    match proxies::review::record_consent(&state.db, state.now(), &staff.actor(ip), id, how, on)
-        .await
-    {
-        Ok(_) => Ok(done(id, "consent")),
-        Err(e) => refused(&state, &ctx, id, &form, e).await,
-    }
+    let outcome = proxies::review::record_consent(&act.uc(), id, how, on).await;
+    answered(&act, id, &form, "consent", outcome).await
 }
 
 /// Approves an application whose checks are recorded.
-pub async fn approve(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    match proxies::review::approve(&state.db, state.now(), &state.config, &staff.actor(ip), id)
-        .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(done(id, "approved"))
-        }
-        Err(e) => refused(&state, &ctx, id, &DecisionForm::default(), e).await,
-    }
+pub async fn approve(act: StaffAct, Path(id): Path<i64>) -> Result<Response> {
+    let outcome = proxies::review::approve(&act.uc(), id).await;
+    answered(&act, id, &DecisionForm::default(), "approved", outcome).await
 }
 
-/// Reads the reason typed for turning down or revoking.
-fn reason(errors: &mut Errors, typed: &str) -> Option<String> {
-    errors.check("reason", required_text(typed, 1000))
+/// The two decisions staff give a reason for.
+#[derive(Clone, Copy)]
+enum WithReason {
+    Reject,
+    Revoke,
+}
+
+/// Turns an application down or revokes a registration, with the reason typed; the page
+/// again when there is none.
+async fn decide(
+    act: StaffAct,
+    id: i64,
+    form: DecisionForm,
+    decision: WithReason,
+) -> Result<Response> {
+    let mut errors = Errors::new();
+    let Some(why) = errors.check("reason", required_text(&form.reason, 1000)) else {
+        return again(&act, id, &form, &errors).await;
+    };
+    let uc = act.uc();
+    let (outcome, done) = match decision {
+        WithReason::Reject => (proxies::review::reject(&uc, id, &why).await, "rejected"),
+        WithReason::Revoke => (proxies::lifecycle::revoke(&uc, id, &why).await, "revoked"),
+    };
+    answered(&act, id, &form, done, outcome).await
 }
 
 /// Turns an application down, with a reason.
 pub async fn reject(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response> {
-    let mut errors = Errors::new();
-    let Some(why) = reason(&mut errors, &form.reason) else {
-        let page = detail_page(&state, &ctx, id, &form, &errors, "").await?;
-        return Ok(rejected(page));
-    };
-    let actor = staff.actor(ip);
-    match proxies::review::reject(&state.db, state.now(), &state.config, &actor, id, &why).await {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(done(id, "rejected"))
-        }
-        Err(e) => refused(&state, &ctx, id, &form, e).await,
-    }
+    decide(act, id, form, WithReason::Reject).await
 }
 
 /// Revokes an approved registration, with a reason.
 pub async fn revoke(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
 ) -> Result<Response> {
-    let mut errors = Errors::new();
-    let Some(why) = reason(&mut errors, &form.reason) else {
-        let page = detail_page(&state, &ctx, id, &form, &errors, "").await?;
-        return Ok(rejected(page));
-    };
-    let actor = staff.actor(ip);
-    match proxies::lifecycle::revoke(&state.db, state.now(), &state.config, &actor, id, &why).await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(done(id, "revoked"))
-        }
-        Err(e) => refused(&state, &ctx, id, &form, e).await,
-    }
+    decide(act, id, form, WithReason::Revoke).await
 }
 
 /// Renews a registration for another full term.
-pub async fn renew(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    match proxies::lifecycle::renew(&state.db, state.now(), &state.config, &staff.actor(ip), id)
-        .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(done(id, "renewed"))
-        }
-        Err(e) => refused(&state, &ctx, id, &DecisionForm::default(), e).await,
-    }
+pub async fn renew(act: StaffAct, Path(id): Path<i64>) -> Result<Response> {
+    let outcome = proxies::lifecycle::renew(&act.uc(), id).await;
+    answered(&act, id, &DecisionForm::default(), "renewed", outcome).await
 }
 
 /// Customers' open requests to end a registration.
@@ -400,38 +350,17 @@ pub async fn end_requests(
 }
 
 /// Confirms a customer's request: the registration it matched ends.
-pub async fn confirm_end(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    match proxies::end_requests::confirm_end(
-        &state.db,
-        state.now(),
-        &state.config,
-        &staff.actor(ip),
-        id,
-    )
-    .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(see_other("/staff/proxies/end-requests?done=confirmed"))
-        }
+pub async fn confirm_end(act: StaffAct, Path(id): Path<i64>) -> Result<Response> {
+    match proxies::end_requests::confirm_end(&act.uc(), id).await {
+        Ok(_) => Ok(see_other("/staff/proxies/end-requests?done=confirmed")),
         Err(ProxyError::Database(e)) => Err(e.into()),
         Err(_) => Ok(see_other("/staff/proxies/end-requests")),
     }
 }
 
 /// Closes a request without ending anything.
-pub async fn decline_end(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<i64>,
-) -> Result<Response> {
-    match proxies::end_requests::decline_end(&state.db, state.now(), &staff.actor(ip), id).await {
+pub async fn decline_end(act: StaffAct, Path(id): Path<i64>) -> Result<Response> {
+    match proxies::end_requests::decline_end(&act.uc(), id).await {
         Ok(()) => Ok(see_other("/staff/proxies/end-requests?done=declined")),
         Err(ProxyError::Database(e)) => Err(e.into()),
         Err(_) => Ok(see_other("/staff/proxies/end-requests")),
@@ -471,24 +400,17 @@ fn whole_number(raw: &str, min: i64, max: i64) -> std::result::Result<i64, Inval
 }
 
 /// Saves the proxy settings.
-pub async fn settings_save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<SettingsForm>,
-) -> Result<Response> {
+pub async fn settings_save(act: StaffAct, Form(form): Form<SettingsForm>) -> Result<Response> {
     let mut errors = Errors::new();
     let years = errors.check("validity_years", whole_number(&form.validity_years, 1, 10));
     let max = errors.check("max_active", whole_number(&form.max_active, 1, 10));
     let (Some(validity_years), Some(max_active)) = (years, max) else {
-        return Ok(rejected(view::settings(&ctx, &form, &errors, false)));
+        return Ok(rejected(view::settings(&act.ctx, &form, &errors, false)));
     };
     let new = ProxySettings {
         validity_years,
         max_active,
     };
-    crate::services::settings::proxies::save(&state.db, state.now(), &staff.actor(ip), &new)
-        .await?;
+    crate::services::settings::proxies::save(&act.uc(), &new).await?;
     Ok(see_other("/staff/settings/proxies?saved=1"))
 }

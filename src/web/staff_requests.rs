@@ -2,7 +2,7 @@
 //! it (reply, note, assign, change the status), and the response-time targets.
 
 use super::AppState;
-use super::context::{ClientIp, CurrentStaff};
+use super::context::{CurrentStaff, StaffAct};
 use super::forms::DoneQuery;
 use super::forms::{rejected, see_other};
 use crate::domain::Invalid;
@@ -195,8 +195,7 @@ pub async fn detail(
 
 /// The page again, with what was typed and why it was refused.
 async fn refused(
-    state: &AppState,
-    ctx: &PageContext,
+    StaffAct { state, ctx, .. }: &StaffAct,
     id: i64,
     typed: &RequestForms,
     errors: &Errors,
@@ -227,81 +226,57 @@ fn text_of(errors: &mut Errors, field: &'static str, raw: &str) -> Option<String
     }
 }
 
-/// What a refused change becomes.
-async fn failed(
-    state: &AppState,
-    ctx: &PageContext,
+/// Where a change leads: back to the request's page, saying what was `done`, or the page
+/// again with why it was refused, next to `field`.
+async fn answered<T>(
+    act: &StaffAct,
     id: i64,
     typed: &RequestForms,
-    field: &'static str,
-    e: RequestError,
+    (field, done): (&'static str, &str),
+    outcome: std::result::Result<T, RequestError>,
 ) -> Result<Response> {
     let mut errors = Errors::new();
-    match e {
-        RequestError::NotFound => return Err(Error::NotFound),
-        RequestError::Database(e) => return Err(e.into()),
-        RequestError::Closed => errors.add(field, "error.request.closed"),
-        RequestError::NotAssignable => errors.add(field, "error.assignee.not_a_choice"),
+    match outcome {
+        Ok(_) => return Ok(see_other(&format!("/staff/requests/{id}?done={done}"))),
+        Err(RequestError::NotFound) => return Err(Error::NotFound),
+        Err(RequestError::Database(e)) => return Err(e.into()),
+        Err(RequestError::Closed) => errors.add(field, "error.request.closed"),
+        Err(RequestError::NotAssignable) => errors.add(field, "error.assignee.not_a_choice"),
     }
-    refused(state, ctx, id, typed, &errors).await
+    refused(act, id, typed, &errors).await
 }
 
 /// Replies to the customer.
 pub async fn reply(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<i64>,
     Form(typed): Form<RequestForms>,
 ) -> Result<Response> {
     let mut errors = Errors::new();
     let Some(body) = text_of(&mut errors, "reply", &typed.reply) else {
-        return refused(&state, &ctx, id, &typed, &errors).await;
+        return refused(&act, id, &typed, &errors).await;
     };
-    match requests::staff::reply(
-        &state.db,
-        state.now(),
-        &state.config,
-        &staff.actor(ip),
-        id,
-        &body,
-    )
-    .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(see_other(&format!("/staff/requests/{id}?done=reply")))
-        }
-        Err(e) => failed(&state, &ctx, id, &typed, "reply", e).await,
-    }
+    let outcome = requests::staff::reply(&act.uc(), id, &body).await;
+    answered(&act, id, &typed, ("reply", "reply"), outcome).await
 }
 
 /// Adds an internal note.
 pub async fn note(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<i64>,
     Form(typed): Form<RequestForms>,
 ) -> Result<Response> {
     let mut errors = Errors::new();
     let Some(body) = text_of(&mut errors, "note", &typed.note) else {
-        return refused(&state, &ctx, id, &typed, &errors).await;
+        return refused(&act, id, &typed, &errors).await;
     };
-    match requests::staff::add_note(&state.db, state.now(), &staff.actor(ip), id, &body).await {
-        Ok(()) => Ok(see_other(&format!("/staff/requests/{id}?done=note"))),
-        Err(e) => failed(&state, &ctx, id, &typed, "note", e).await,
-    }
+    let outcome = requests::staff::add_note(&act.uc(), id, &body).await;
+    answered(&act, id, &typed, ("note", "note"), outcome).await
 }
 
 /// Gives the request to a staff member, or to nobody.
 pub async fn assign(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<i64>,
     Form(typed): Form<RequestForms>,
 ) -> Result<Response> {
@@ -312,43 +287,27 @@ pub async fn assign(
             Err(_) => {
                 let mut errors = Errors::new();
                 errors.invalid("assignee", Invalid::NotAChoice);
-                return refused(&state, &ctx, id, &typed, &errors).await;
+                return refused(&act, id, &typed, &errors).await;
             }
         },
     };
-    match requests::staff::assign(&state.db, state.now(), &staff.actor(ip), id, to).await {
-        Ok(_) => Ok(see_other(&format!("/staff/requests/{id}?done=assigned"))),
-        Err(e) => failed(&state, &ctx, id, &typed, "assignee", e).await,
-    }
+    let outcome = requests::staff::assign(&act.uc(), id, to).await;
+    answered(&act, id, &typed, ("assignee", "assigned"), outcome).await
 }
 
 /// Moves the request to another status.
 pub async fn status(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<i64>,
     Form(typed): Form<RequestForms>,
 ) -> Result<Response> {
     let Some(to) = RequestStatus::parse(&typed.status) else {
         let mut errors = Errors::new();
         errors.invalid("status", Invalid::NotAChoice);
-        return refused(&state, &ctx, id, &typed, &errors).await;
+        return refused(&act, id, &typed, &errors).await;
     };
-    match requests::staff::set_status(
-        &state.db,
-        state.now(),
-        &state.config,
-        &staff.actor(ip),
-        id,
-        to,
-    )
-    .await
-    {
-        Ok(_) => Ok(see_other(&format!("/staff/requests/{id}?done=status"))),
-        Err(e) => failed(&state, &ctx, id, &typed, "status", e).await,
-    }
+    let outcome = requests::staff::set_status(&act.uc(), id, to).await;
+    answered(&act, id, &typed, ("status", "status"), outcome).await
 }
 
 /// `?saved=1` after the targets were saved.
@@ -407,10 +366,7 @@ fn minutes_of(raw: &str) -> std::result::Result<i64, Invalid> {
 
 /// Saves the response-time targets.
 pub async fn settings_save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     // A field a topic: the names come from the topic list.
     Form(form): Form<std::collections::HashMap<String, String>>,
 ) -> Result<Response> {
@@ -435,7 +391,7 @@ pub async fn settings_save(
                     }
                 ),
                 vec![
-                    ("topic", topic_name(&ctx, topic.as_str()).to_owned()),
+                    ("topic", topic_name(&act.ctx, topic.as_str()).to_owned()),
                     ("max", MAX_TARGET_HOURS.to_string()),
                 ],
             ),
@@ -443,14 +399,8 @@ pub async fn settings_save(
         values.push((*topic, raw));
     }
     if !errors.is_empty() {
-        return Ok(rejected(view::settings(&ctx, &values, &errors, false)));
+        return Ok(rejected(view::settings(&act.ctx, &values, &errors, false)));
     }
-    crate::services::settings::response_times::save(
-        &state.db,
-        state.now(),
-        &staff.actor(ip),
-        &targets,
-    )
-    .await?;
+    crate::services::settings::response_times::save(&act.uc(), &targets).await?;
     Ok(see_other("/staff/settings/requests?saved=1"))
 }

@@ -692,10 +692,7 @@ async fn a_reminder_goes_once_about_a_day_before(backend: Backend) {
         .await;
     let state = app.state();
     yorisoi::services::booking::manage::cancel(
-        &state.db,
-        state.now(),
-        &state.config,
-        &yorisoi::services::Actor::default(),
+        &app.uc(),
         dropped.booking.id,
         yorisoi::services::booking::manage::ChangedBy::Customer,
         None,

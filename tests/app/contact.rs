@@ -19,7 +19,7 @@ use yorisoi::domain::Qualification::SignLanguageInterpreter;
 use yorisoi::domain::Role;
 use yorisoi::domain::schedule::SessionMode;
 use yorisoi::services::proxies::{self, Registration};
-use yorisoi::services::{Actor, requests};
+use yorisoi::services::requests;
 
 const DESK: &str = "desk@example.jp";
 const STOP_PAGE: &str = "https://card.example.jp/stop-now";
@@ -152,16 +152,9 @@ async fn every_email_replies_to_the_desk_and_leads_back_to_a_page_that_opens(bac
         .await
         .unwrap()
         .unwrap();
-    requests::staff::reply(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
-        r.id,
-        "Here is what happened.",
-    )
-    .await
-    .unwrap();
+    requests::staff::reply(&app.uc(), r.id, "Here is what happened.")
+        .await
+        .unwrap();
     // A session booked, a proxy application (to the proxy and to the customer), and a
     // staff password reset.
     let day = today(&app) + Duration::days(1);

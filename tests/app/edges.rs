@@ -380,12 +380,8 @@ fn next_quarter(app: &TestApp) -> time::OffsetDateTime {
 
 /// Sends a request asking for a written-chat session; its id and thread path.
 async fn send_request(app: &TestApp) -> (i64, String) {
-    let state = app.state();
     let sent = requests::submit::send(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
+        &app.uc(),
         &new_request(),
         yorisoi::domain::Lang::En,
         None,
@@ -498,10 +494,7 @@ async fn a_closed_request_starts_no_booking(app: TestApp) {
             .contains(&format!("action=\"{thread}/book\""))
     );
     requests::staff::set_status(
-        &app.state().db,
-        app.state().now(),
-        &app.state().config,
-        &Actor::default(),
+        &app.uc(),
         id,
         yorisoi::domain::request::RequestStatus::Closed,
     )
@@ -530,16 +523,7 @@ async fn proxy_applications_cannot_be_used_to_send_email_over_and_over(app: Test
         a.principal_email = Some(yorisoi::domain::Email::parse(to).unwrap());
         let actor = Actor::visitor(Some(ip.to_owned()));
         async move {
-            proxies::apply::submit(
-                &state.db,
-                state.now(),
-                &state.config,
-                &actor,
-                &a,
-                yorisoi::domain::Lang::Ja,
-                None,
-            )
-            .await
+            proxies::apply::submit(&state.act(&actor), &a, yorisoi::domain::Lang::Ja, None).await
         }
     };
     // One address sends applications naming different people, up to the limit.

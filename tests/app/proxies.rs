@@ -12,7 +12,6 @@ use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
 use yorisoi::domain::proxy::{Application, ConsentMethod, IdDocument, Relationship, Scopes};
 use yorisoi::domain::{Email, Lang, Role};
 use yorisoi::entities::{audit_event, booking, proxy_registration};
-use yorisoi::services::Actor;
 use yorisoi::services::proxies::review::Person;
 use yorisoi::services::proxies::{self, Registration};
 use yorisoi::web::{Access, routes};
@@ -58,37 +57,25 @@ pub(crate) fn application(
 }
 
 pub(crate) async fn submitted(app: &TestApp, a: &Application) -> Registration {
-    let state = app.state();
-    proxies::apply::submit(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
-        a,
-        Lang::En,
-        None,
-    )
-    .await
-    .unwrap()
+    proxies::apply::submit(&app.uc(), a, Lang::En, None)
+        .await
+        .unwrap()
 }
 
 /// An application approved through the services, as a coordinator would.
 pub(crate) async fn approved(app: &TestApp, a: &Application) -> Registration {
     let r = submitted(app, a).await;
-    let state = app.state();
-    let (db, now, actor) = (&state.db, state.now(), Actor::default());
+    let uc = app.uc();
     for person in [Person::Customer, Person::Proxy] {
-        proxies::review::record_document(db, now, &actor, r.id, person, IdDocument::Passport)
+        proxies::review::record_document(&uc, r.id, person, IdDocument::Passport)
             .await
             .unwrap();
     }
-    let today = now.to_timezone(TOKYO).date();
-    proxies::review::record_consent(db, now, &actor, r.id, ConsentMethod::Post, today)
+    let today = uc.now.to_timezone(TOKYO).date();
+    proxies::review::record_consent(&uc, r.id, ConsentMethod::Post, today)
         .await
         .unwrap();
-    proxies::review::approve(db, now, &state.config, &actor, r.id)
-        .await
-        .unwrap()
+    proxies::review::approve(&uc, r.id).await.unwrap()
 }
 
 /// The emails sent to one address so far.
@@ -782,16 +769,9 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
         .exec(&state.db)
         .await
         .unwrap();
-    proxies::lifecycle::revoke(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
-        revoked.id,
-        "test",
-    )
-    .await
-    .unwrap();
+    proxies::lifecycle::revoke(&app.uc(), revoked.id, "test")
+        .await
+        .unwrap();
     // A session booked under each registration, for the manage route.
     let tomorrow = state.now().to_timezone(TOKYO).date() + Duration::days(1);
     let mut sessions = std::collections::HashMap::new();
@@ -818,10 +798,7 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
     let mut asked = std::collections::HashMap::new();
     for r in [&own, &narrow, &expired, &revoked, &foreign] {
         let sent = yorisoi::services::requests::submit::send(
-            &state.db,
-            state.now(),
-            &state.config,
-            &Actor::default(),
+            &app.uc(),
             &yorisoi::domain::request::NewRequest {
                 topic: yorisoi::domain::request::Topic::Points,
                 details: format!("A question for {}", r.principal_full_name),
@@ -1348,17 +1325,9 @@ async fn a_proxy_books_a_session_for_the_customer(app: TestApp) {
             )
             .await,
     );
-    let state = app.state();
-    proxies::lifecycle::revoke(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
-        r.id,
-        "ended",
-    )
-    .await
-    .unwrap();
+    proxies::lifecycle::revoke(&app.uc(), r.id, "ended")
+        .await
+        .unwrap();
     let again = proxy_browser(&app, proxy).await;
     let refused = again.post("/book/check", &[]).await;
     assert!(
@@ -1397,23 +1366,16 @@ async fn a_customer_has_at_most_the_configured_number_of_proxies(app: TestApp) {
         ),
     )
     .await;
-    let state = app.state();
-    let (db, now, actor) = (&state.db, state.now(), Actor::default());
+    let uc = app.uc();
     for person in [Person::Customer, Person::Proxy] {
-        proxies::review::record_document(db, now, &actor, fourth.id, person, IdDocument::Passport)
+        proxies::review::record_document(&uc, fourth.id, person, IdDocument::Passport)
             .await
             .unwrap();
     }
-    proxies::review::record_consent(
-        db,
-        now,
-        &actor,
-        fourth.id,
-        ConsentMethod::Video,
-        now.to_timezone(TOKYO).date(),
-    )
-    .await
-    .unwrap();
+    let today = uc.now.to_timezone(TOKYO).date();
+    proxies::review::record_consent(&uc, fourth.id, ConsentMethod::Video, today)
+        .await
+        .unwrap();
     let (coordinator, _) = app.signed_in(Role::Coordinator).await;
     coordinator.get("/language/en").await;
     let refused = coordinator

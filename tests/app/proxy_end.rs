@@ -474,11 +474,9 @@ const DESK_ADDRESS: &str = "desk@example.jp";
 async fn made_by_proxy(app: &TestApp, r: &Registration, start: OffsetDateTime) -> (i64, i64) {
     let state = app.state();
     let proxy_id = r.proxy_account_id.unwrap();
+    let actor = Actor::proxy(proxy_id, None);
     let sent = requests::submit::send(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::proxy(proxy_id, None),
+        &state.act(&actor),
         &NewRequest {
             topic: Topic::Points,
             details: "How many points does my mother have?".to_owned(),
@@ -507,11 +505,8 @@ async fn made_by_proxy(app: &TestApp, r: &Registration, start: OffsetDateTime) -
     .validate(SessionMode::WrittenChat)
     .unwrap();
     let booked = booking::make::confirm(
-        &state.db,
+        &state.act(&actor),
         &state.calendars,
-        state.now(),
-        &state.config,
-        &Actor::proxy(proxy_id, None),
         &booking::make::NewBooking {
             mode: SessionMode::WrittenChat,
             start,

@@ -15,7 +15,6 @@ use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
 use yorisoi::domain::request::{NewRequest, ReplyChannel, Topic};
 use yorisoi::domain::{Email, Lang, Role};
 use yorisoi::entities::{audit_event, request_link, request_message, support_request};
-use yorisoi::services::Actor;
 use yorisoi::services::proxies;
 use yorisoi::services::requests::{self, Request};
 
@@ -625,17 +624,9 @@ async fn a_proxy_sends_requests_only_within_scope(app: TestApp) {
             .await,
     );
     walk_to_check(&browser, "email", &[("email", me)]).await;
-    let state = app.state();
-    proxies::lifecycle::revoke(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
-        r.id,
-        "test",
-    )
-    .await
-    .unwrap();
+    proxies::lifecycle::revoke(&app.uc(), r.id, "test")
+        .await
+        .unwrap();
     // Revocation ended the proxy's session: sending asks them to sign in, and once they
     // have, it is refused.
     let after = browser.post("/requests/new/check", &[]).await;
@@ -674,20 +665,10 @@ fn new_request(topic: Topic, channel: ReplyChannel, name: &str) -> NewRequest {
 }
 
 async fn send(app: &TestApp, new: &NewRequest) -> Request {
-    let state = app.state();
-    requests::submit::send(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
-        new,
-        Lang::Ja,
-        None,
-        None,
-    )
-    .await
-    .unwrap()
-    .request
+    requests::submit::send(&app.uc(), new, Lang::Ja, None, None)
+        .await
+        .unwrap()
+        .request
 }
 
 /// The references a queue page lists.
@@ -822,15 +803,9 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     let friday = next(state.now(), Weekday::Friday, 15) + Duration::minutes(30);
     app.clock.advance(friday - state.now());
     let monday = friday.to_timezone(TOKYO).date() + Duration::days(3);
-    yorisoi::services::settings::opening::close_day(
-        &state.db,
-        state.now(),
-        &Actor::default(),
-        monday,
-        "Holiday",
-    )
-    .await
-    .unwrap();
+    yorisoi::services::settings::opening::close_day(&app.uc(), monday, "Holiday")
+        .await
+        .unwrap();
     let r = send(
         &app,
         &new_request(Topic::Statements, ReplyChannel::Email, "Friday"),

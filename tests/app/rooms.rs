@@ -12,7 +12,6 @@ use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
 use yorisoi::domain::schedule::SessionMode;
 use yorisoi::domain::{Lang, Role};
 use yorisoi::i18n::t;
-use yorisoi::services::Actor;
 use yorisoi::services::booking::{self, manage::ChangedBy};
 
 const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
@@ -148,12 +147,8 @@ async fn every_video_session_has_a_room_of_its_own(app: TestApp) {
     assert_ne!(addresses[0], addresses[1], "two sessions, two rooms");
 
     // Moving the session keeps its room; so does giving it to another interpreter.
-    let state = app.state();
     booking::manage::reschedule(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
+        &app.uc(),
         first.booking.id,
         ChangedBy::Customer,
         at(day, 15, 0),

@@ -8,9 +8,18 @@ use std::future::Future;
 use std::sync::Arc;
 use yorisoi::clock::ShiftedClock;
 use yorisoi::domain::{DisplayName, Email, FullName, Role};
-use yorisoi::services::{Actor, staff};
+use yorisoi::services::{Actor, UseCase, staff};
 use yorisoi::web::AppState;
 use yorisoi::{App, Config};
+
+/// Who makes the changes a test makes directly, as `create-user` or the demo would: nobody
+/// signed in.
+static NOBODY: Actor = Actor {
+    staff_id: None,
+    role: None,
+    ip: None,
+    proxy_id: None,
+};
 
 /// A password every test account uses.
 pub const PASSWORD: &str = "a long enough test passphrase";
@@ -199,6 +208,11 @@ impl TestApp {
         self.app.state()
     }
 
+    /// The context of a change the test makes directly through a service, now.
+    pub fn uc(&self) -> UseCase<'_> {
+        self.state().act(&NOBODY)
+    }
+
     /// A new browser with an empty cookie jar.
     pub fn browser(&self) -> Browser {
         Browser::new(&self.base)
@@ -215,17 +229,10 @@ impl TestApp {
             role,
             password_hash: Some(hash),
         };
-        staff::create(
-            &state.db,
-            state.now(),
-            &Actor::default(),
-            &new,
-            &state.config,
-            yorisoi::domain::Lang::Ja,
-        )
-        .await
-        .unwrap()
-        .id
+        staff::create(&self.uc(), &new, yorisoi::domain::Lang::Ja)
+            .await
+            .unwrap()
+            .id
     }
 
     /// Creates an interpreter with qualifications and the same availability
@@ -241,10 +248,8 @@ impl TestApp {
         let id = self
             .create_staff(&format!("{name}@example.jp"), Role::Interpreter)
             .await;
-        let state = self.state();
-        let now = state.now();
-        let actor = Actor::default();
-        interpreters::set_qualifications(&state.db, now, &actor, id, qualifications)
+        let uc = self.uc();
+        interpreters::set_qualifications(&uc, id, qualifications)
             .await
             .unwrap();
         let day: Vec<LocalSpan> = spans
@@ -252,9 +257,7 @@ impl TestApp {
             .map(|(a, b)| LocalSpan::parse(a, b).unwrap())
             .collect();
         let week = (1..=7u8).map(|d| (d, day.clone())).collect();
-        interpreters::save_weekly(&state.db, now, &actor, id, &week)
-            .await
-            .unwrap();
+        interpreters::save_weekly(&uc, id, &week).await.unwrap();
         id
     }
 
@@ -265,30 +268,17 @@ impl TestApp {
         use yorisoi::domain::schedule::LocalSpan;
         let span = LocalSpan::parse(opens, closes).unwrap();
         let hours = (1..=7u8).map(|d| (d, vec![span])).collect();
-        let state = self.state();
-        yorisoi::services::settings::opening::save_hours(
-            &state.db,
-            state.now(),
-            &Actor::default(),
-            &hours,
-        )
-        .await
-        .unwrap();
+        yorisoi::services::settings::opening::save_hours(&self.uc(), &hours)
+            .await
+            .unwrap();
         self.open_on_holidays().await;
     }
 
     /// Keeps the desk open on national holidays and through the year-end break.
     pub async fn open_on_holidays(&self) {
-        let state = self.state();
-        yorisoi::services::settings::opening::save_closure_rules(
-            &state.db,
-            state.now(),
-            &Actor::default(),
-            false,
-            None,
-        )
-        .await
-        .unwrap();
+        yorisoi::services::settings::opening::save_closure_rules(&self.uc(), false, None)
+            .await
+            .unwrap();
     }
 
     /// Moves the app's clock so that it reads `at` now.
@@ -301,15 +291,9 @@ impl TestApp {
         let template = yorisoi::domain::RoomTemplate::parse(template)
             .unwrap()
             .unwrap();
-        let state = self.state();
-        yorisoi::services::settings::save_room_template(
-            &state.db,
-            state.now(),
-            &Actor::default(),
-            Some(&template),
-        )
-        .await
-        .unwrap();
+        yorisoi::services::settings::save_room_template(&self.uc(), Some(&template))
+            .await
+            .unwrap();
     }
 
     /// Books a session directly through the service, as a confirmed journey would.
@@ -331,11 +315,8 @@ impl TestApp {
         .unwrap();
         let state = self.state();
         yorisoi::services::booking::make::confirm(
-            &state.db,
+            &self.uc(),
             &state.calendars,
-            state.now(),
-            &state.config,
-            &Actor::default(),
             &yorisoi::services::booking::make::NewBooking {
                 mode,
                 start,

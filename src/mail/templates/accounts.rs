@@ -1,7 +1,7 @@
 //! The emails that carry a single-use link to an account: a staff member's invitation and
 //! password reset, a proxy's activation and password reset.
 
-use super::{EmailContent, Rendered, WayBack, proxy_notice, render};
+use super::{Closing, EmailContent, Rendered, WayBack, proxy_notice, render};
 use crate::domain::Lang;
 use crate::i18n::{t, tf};
 
@@ -80,7 +80,12 @@ pub fn proxy_activation(
     let action = t(lang, "email.proxy.activation.action").to_owned();
     let after = after_link(lang, valid_until, "email.proxy.activation.ignore");
     let action = Some((action, link.to_owned()));
-    proxy_notice(lang, "activation", name, None, &[], action, after, way_back)
+    let closing = Closing {
+        action,
+        after,
+        way_back,
+    };
+    proxy_notice(lang, "activation", name, None, &[], closing)
 }
 
 /// The link a proxy gets when they forgot their password.
@@ -93,16 +98,12 @@ pub fn proxy_password_reset(
 ) -> Rendered {
     let action = Some((t(lang, "email.reset.action").to_owned(), link.to_owned()));
     let after = after_link(lang, valid_until, "email.reset.ignore");
-    proxy_notice(
-        lang,
-        "password_reset",
-        name,
-        None,
-        &[],
+    let closing = Closing {
         action,
         after,
         way_back,
-    )
+    };
+    proxy_notice(lang, "password_reset", name, None, &[], closing)
 }
 
 #[cfg(test)]

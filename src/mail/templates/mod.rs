@@ -14,7 +14,7 @@ mod sessions;
 
 // The emails are called as `templates::…`: where each is written is this module's concern.
 pub use accounts::{password_reset, proxy_activation, proxy_password_reset, staff_invitation};
-pub use proxies::{proxy_hand_over, proxy_notice};
+pub use proxies::{Closing, proxy_hand_over, proxy_notice};
 pub use requests::{request_notice, staff_request_notice};
 pub use sessions::{
     InterpreterFacts, InterpreterNotice, SessionEmail, SessionFacts, interpreter_session, session,

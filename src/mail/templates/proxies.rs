@@ -5,20 +5,32 @@ use super::{EmailContent, Rendered, WayBack, render};
 use crate::domain::Lang;
 use crate::i18n::{t, tf};
 
+/// What follows the body of an email about a proxy registration: a link to follow, if
+/// any, the paragraphs after it, and how the reader writes back.
+pub struct Closing {
+    /// The link to follow: its label and address.
+    pub action: Option<(String, String)>,
+    /// Paragraphs after the link.
+    pub after: Vec<String>,
+    /// How the reader writes back.
+    pub way_back: WayBack,
+}
+
 /// An email about a proxy registration, from the catalogue's `email.proxy.{which}.subject`
-/// and `.body` (both given `args`, and the subject the reference), then the paragraphs in
-/// `after`, with a link to follow when there is one.
-#[allow(clippy::too_many_arguments)]
+/// and `.body` (both given `args`, and the subject the reference), then its `closing`.
 pub fn proxy_notice(
     lang: Lang,
     which: &str,
     name: &str,
     reference: Option<&str>,
     args: &[(&str, &str)],
-    action: Option<(String, String)>,
-    after: Vec<String>,
-    way_back: WayBack,
+    closing: Closing,
 ) -> Rendered {
+    let Closing {
+        action,
+        after,
+        way_back,
+    } = closing;
     let mut subject_args = args.to_vec();
     subject_args.push(("reference", reference.unwrap_or_default()));
     render(

@@ -11,7 +11,7 @@ use crate::domain::{Email, Lang, LinkPurpose, Realm, Token};
 use crate::entities::account_link;
 use crate::i18n::format_datetime;
 use crate::mail::{self, OutgoingEmail};
-use crate::services::audit;
+use crate::services::{UseCase, audit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -93,16 +93,17 @@ pub async fn issue<C: ConnectionTrait>(
 /// its password; does nothing otherwise, so the answer never tells whether an account
 /// exists. At most one link every five minutes. A staff member's email is written in the
 /// language of the page they asked from; a proxy's, like all their emails, in their own.
+/// The audit row names the account, at the visitor's address.
 pub async fn request_reset(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
+    uc: &UseCase<'_>,
     realm: Realm,
     email: &Email,
     page_lang: Lang,
-    ip: Option<String>,
 ) -> Result<bool, DbErr> {
-    let txn = begin_write(db).await?;
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let Some(account) = Account::by_email(&txn, realm, email.as_str())
         .await?
         .filter(Account::may_reset)
@@ -133,13 +134,13 @@ pub async fn request_reset(
     audit::record(
         &txn,
         now,
-        &account.actor(ip),
+        &account.actor(actor.ip.clone()),
         action(realm, Event::ResetRequested),
         Some(account.target()),
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(true)
 }
 

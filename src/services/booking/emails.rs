@@ -28,17 +28,15 @@ use time::OffsetDateTime;
 /// link) to the customer when she gave an address. Once the registration has ended or
 /// expired the session is the customer's: the email goes to her alone, with a link of her
 /// own, and the proxy is told nothing more.
-#[allow(clippy::too_many_arguments)]
 pub(in crate::services) async fn tell_customer<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     config: &Config,
-    desk: &DeskSettings,
-    b: &Booking,
-    card: &InterpreterCard,
+    about: &AboutSession<'_>,
     which: SessionEmail,
     with_link: bool,
 ) -> Result<Option<Token>, DbErr> {
+    let b = about.booking;
     let lang = Lang::from_code(&b.lang).unwrap_or_default();
     let link = |token: &Token| config.link(&format!("/bookings/{}", token.expose()));
     match proxy_handover::correspondent(conn, now, b.proxy_registration_id).await? {
@@ -56,7 +54,7 @@ pub(in crate::services) async fn tell_customer<C: ConnectionTrait>(
                 manage_link: url.as_deref(),
                 own_thread: true,
             };
-            send_session_email(conn, now, config, desk, b, card, which, lang, &letter).await?;
+            send_session_email(conn, now, config, about, which, lang, &letter).await?;
             Ok(token)
         }
         Some(Correspondent::Proxy(r)) => {
@@ -78,7 +76,7 @@ pub(in crate::services) async fn tell_customer<C: ConnectionTrait>(
                 manage_link: url.as_deref(),
                 own_thread: true,
             };
-            send_session_email(conn, now, config, desk, b, card, which, lang, &to_proxy).await?;
+            send_session_email(conn, now, config, about, which, lang, &to_proxy).await?;
             if let Some(copy) = b.copy_email.as_deref() {
                 let lang = proxy_handover::customer_lang(&r);
                 let by_proxy = i18n::tf(
@@ -95,8 +93,7 @@ pub(in crate::services) async fn tell_customer<C: ConnectionTrait>(
                     manage_link: None,
                     own_thread: false,
                 };
-                send_session_email(conn, now, config, desk, b, card, which, lang, &to_customer)
-                    .await?;
+                send_session_email(conn, now, config, about, which, lang, &to_customer).await?;
             }
             Ok(token)
         }
@@ -124,10 +121,22 @@ pub(in crate::services) async fn tell_customer<C: ConnectionTrait>(
                 manage_link: url.as_deref(),
                 own_thread: true,
             };
-            send_session_email(conn, now, config, desk, b, card, which, lang, &to_customer).await?;
+            send_session_email(conn, now, config, about, which, lang, &to_customer).await?;
             Ok(token)
         }
     }
+}
+
+/// The session an email is about: the booking, what the customer is told of its
+/// interpreter, and the desk's settings that say how to join it.
+#[derive(Clone, Copy)]
+pub(in crate::services) struct AboutSession<'a> {
+    /// The desk's settings, which say how to join.
+    pub desk: &'a DeskSettings,
+    /// The booking.
+    pub booking: &'a Booking,
+    /// Its interpreter, as the customer sees them.
+    pub card: &'a InterpreterCard,
 }
 
 /// One email about a session: to whom, how it greets them, a line saying whom the session
@@ -144,18 +153,20 @@ struct Letter<'a> {
     own_thread: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn send_session_email<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     config: &Config,
-    desk: &DeskSettings,
-    b: &Booking,
-    card: &InterpreterCard,
+    about: &AboutSession<'_>,
     which: SessionEmail,
     lang: Lang,
     letter: &Letter<'_>,
 ) -> Result<(), DbErr> {
+    let AboutSession {
+        desk,
+        booking: b,
+        card,
+    } = *about;
     let Ok(recipient) = crate::domain::Email::parse(letter.to) else {
         return Ok(());
     };

@@ -2,26 +2,23 @@
 //! checked again, given to the least-booked free interpreter, and written with its held
 //! cells, audit row, manage link and confirmation email in one transaction.
 
-use super::emails::tell_customer;
+use super::emails::{AboutSession, tell_customer};
 use super::{
     ATTEMPTS, Booking, BookingError, hold, is_unique_violation, least_booked, reminder_needless,
     utc, week_counts,
 };
-use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::booking::Details;
 use crate::domain::schedule::{ModeRules, SessionMode};
 use crate::domain::{AuditAction, BookingStatus, Lang, Reference, Room, Token};
 use crate::entities::booking;
 use crate::mail::templates::SessionEmail;
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use crate::services::calendar::{Roster, ScheduleCache, local_date};
 use crate::services::schedule_changes::commit_holds_change;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    DatabaseConnection,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -86,14 +83,14 @@ pub struct Confirmed {
 /// held at that time is read inside the transaction, and the database refuses a second
 /// hold of any quarter hour.
 pub async fn confirm(
-    db: &DatabaseConnection,
+    uc: &UseCase<'_>,
     calendars: &ScheduleCache,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
     new: &NewBooking,
     draft: Option<&Token>,
 ) -> Result<Confirmed, BookingError> {
+    let UseCase {
+        db, now, config, ..
+    } = *uc;
     let tz = config.timezone;
     let new = &NewBooking {
         start: utc(new.start),
@@ -121,7 +118,7 @@ pub async fn confirm(
     )
     .await?;
     for _ in 0..ATTEMPTS {
-        match try_confirm(db, &roster, &counts, now, config, actor, new, draft).await {
+        match try_confirm(uc, &roster, &counts, new, draft).await {
             // Another transaction wrote one of our cells (or our reference) first: look again.
             Err(BookingError::Database(e)) if is_unique_violation(&e) => continue,
             other => return other,
@@ -130,18 +127,17 @@ pub async fn confirm(
     Err(BookingError::Taken)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn try_confirm(
-    db: &DatabaseConnection,
+    uc: &UseCase<'_>,
     roster: &Roster,
     counts: &HashMap<i64, i64>,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
     new: &NewBooking,
     draft: Option<&Token>,
 ) -> Result<Confirmed, BookingError> {
-    let txn = begin_write(db).await?;
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     // A proxy's registration is checked inside the transaction: one revoked a moment ago
     // books nothing.
     if let Some(on_behalf) = &new.on_behalf
@@ -209,14 +205,8 @@ async fn try_confirm(
     .await?;
     hold(&txn, interpreter, row.id, new.start, &rules).await?;
     if let Some(request_id) = new.request_id {
-        crate::services::requests::staff::note_session_booked(
-            &txn,
-            now,
-            actor,
-            request_id,
-            &row.reference,
-        )
-        .await?;
+        crate::services::requests::staff::note_session_booked(&txn, uc, request_id, &row.reference)
+            .await?;
     }
     audit::record(
         &txn,
@@ -236,9 +226,11 @@ async fn try_confirm(
         &txn,
         now,
         config,
-        &roster.desk,
-        &row,
-        &card,
+        &AboutSession {
+            desk: &roster.desk,
+            booking: &row,
+            card: &card,
+        },
         SessionEmail::Booked,
         true,
     )
@@ -253,7 +245,7 @@ async fn try_confirm(
         };
         crate::services::drafts::save(&txn, now, token, &done).await?;
     }
-    commit_holds_change(txn).await?;
+    commit_holds_change(uc, txn).await?;
     Ok(Confirmed {
         booking: row,
         interpreter: card.display_name,

@@ -2,18 +2,17 @@
 //! that link, until the cut-off) or staff change — cancelling, moving to another free time,
 //! recording how it went, and notes only staff read.
 
-use super::emails::tell_customer;
+use super::emails::{AboutSession, tell_customer};
 use super::{
     ATTEMPTS, Booking, BookingError, get, hold, interpreter_card, is_unique_violation,
     least_booked, release, reminder_needless, utc, week_counts,
 };
-use crate::config::Config;
 use crate::db::begin_write;
 use crate::domain::schedule::{ModeRules, SessionMode};
 use crate::domain::{AuditAction, BookingStatus, Token};
 use crate::entities::{booking, booking_link, booking_note};
 use crate::mail::templates::SessionEmail;
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use crate::services::calendar::{Calendar, local_date};
 use crate::services::schedule_changes::commit_holds_change;
@@ -129,15 +128,15 @@ pub(in crate::services) async fn booked_for_change<C: ConnectionTrait>(
 
 /// Cancels a session: frees its interpreter, tells the customer, records who and why.
 pub async fn cancel(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     by: ChangedBy,
     reason: Option<String>,
 ) -> Result<Booking, BookingError> {
-    let txn = begin_write(db).await?;
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let (b, desk, _) = booked_for_change(&txn, now, id, by).await?;
     release(&txn, b.id).await?;
     let mut row: booking::ActiveModel = b.into();
@@ -164,33 +163,31 @@ pub async fn cancel(
         &txn,
         now,
         config,
-        &desk,
-        &b,
-        &card,
+        &AboutSession {
+            desk: &desk,
+            booking: &b,
+            card: &card,
+        },
         SessionEmail::Cancelled,
         false,
     )
     .await?;
-    commit_holds_change(txn).await?;
+    commit_holds_change(uc, txn).await?;
     Ok(b)
 }
 
 /// Moves a session to another free time. With `keep_interpreter`, only its interpreter
 /// will do; otherwise the least-booked free one is chosen (its own interpreter first when
 /// free). The customer gets the new time with the next calendar `SEQUENCE`.
-#[allow(clippy::too_many_arguments)]
 pub async fn reschedule(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     by: ChangedBy,
     start: OffsetDateTime,
     keep_interpreter: bool,
 ) -> Result<Booking, BookingError> {
     for _ in 0..ATTEMPTS {
-        match try_reschedule(db, now, config, actor, id, by, start, keep_interpreter).await {
+        match try_reschedule(uc, id, by, start, keep_interpreter).await {
             Err(BookingError::Database(e)) if is_unique_violation(&e) => continue,
             other => return other,
         }
@@ -198,23 +195,22 @@ pub async fn reschedule(
     Err(BookingError::Taken)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn try_reschedule(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     by: ChangedBy,
     start: OffsetDateTime,
     keep_interpreter: bool,
 ) -> Result<Booking, BookingError> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
     let tz = config.timezone;
     let start = utc(start);
     if !crate::domain::dates::instant_within_window(start) {
         return Err(BookingError::Taken);
     }
-    let txn = begin_write(db).await?;
+    let txn = uc.begin().await?;
     let (b, _, rules) = booked_for_change(&txn, now, id, by).await?;
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
     let day = local_date(start, tz);
@@ -269,26 +265,27 @@ async fn try_reschedule(
         &txn,
         now,
         config,
-        &calendar.desk,
-        &b,
-        &card,
+        &AboutSession {
+            desk: &calendar.desk,
+            booking: &b,
+            card: &card,
+        },
         SessionEmail::Moved,
         true,
     )
     .await?;
-    commit_holds_change(txn).await?;
+    commit_holds_change(uc, txn).await?;
     Ok(b)
 }
 
 /// Records how a session went: completed, or a no-show by the customer or the interpreter.
 pub async fn set_outcome(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     outcome: BookingStatus,
 ) -> Result<Booking, BookingError> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let b = get(&txn, id).await?.ok_or(BookingError::NotFound)?;
     if BookingStatus::parse(&b.status) == Some(BookingStatus::Cancelled)
         || outcome == BookingStatus::Cancelled
@@ -314,20 +311,19 @@ pub async fn set_outcome(
         json!({ "reference": b.reference, "from": previous, "to": outcome.as_str() }),
     )
     .await?;
-    commit_holds_change(txn).await?;
+    commit_holds_change(uc, txn).await?;
     Ok(b)
 }
 
 /// Adds an internal note to a session.
 pub async fn add_note(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     staff_id: i64,
     id: i64,
     body: &str,
 ) -> Result<(), BookingError> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let b = get(&txn, id).await?.ok_or(BookingError::NotFound)?;
     booking_note::Entity::insert(booking_note::ActiveModel {
         id: NotSet,
@@ -347,6 +343,6 @@ pub async fn add_note(
         json!({ "reference": b.reference }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The reminder before a session: sent once, a set number of hours before it starts, to
 //! whoever manages the session.
 
-use super::emails::tell_customer;
+use super::emails::{AboutSession, tell_customer};
 use super::{interpreter_card, utc};
 use crate::config::Config;
 use crate::db::begin_write;
@@ -50,9 +50,11 @@ pub async fn send_due_reminders(
                 &txn,
                 now,
                 config,
-                &desk,
-                &b,
-                &card,
+                &AboutSession {
+                    desk: &desk,
+                    booking: &b,
+                    card: &card,
+                },
                 SessionEmail::Reminder,
                 true,
             )

@@ -2,38 +2,34 @@
 //! registration is written as submitted and both people it names are told, within limits
 //! on how often one address or one email may be used.
 
-use super::{ProxyError, Registration, To, label, scopes_of, tell};
-use crate::config::Config;
-use crate::db::begin_write;
+use super::{Notice, ProxyError, Registration, To, label, scopes_of, tell};
 use crate::domain::proxy::{Application, RegistrationStatus, iso_date, principal_key};
 use crate::domain::{AuditAction, Lang, Reference, Token};
 use crate::entities::proxy_registration;
 use crate::i18n::t;
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use crate::services::limits;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    DatabaseConnection,
 };
 use serde_json::json;
-use time::OffsetDateTime;
 
 /// Sends an application: the registration is written as submitted, the proxy (and the
 /// customer, when they gave an address) are told, and the journey `draft` names keeps only
 /// the reference.
 pub async fn submit(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     application: &Application,
     lang: Lang,
     draft: Option<&Token>,
 ) -> Result<Registration, ProxyError> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
     let a = application;
-    let txn = begin_write(db).await?;
+    let txn = uc.begin().await?;
     // Each application emails the two people it names: nobody may use the form to have the
     // desk write to addresses over and over.
     let mut emails = vec![a.proxy_email.as_str()];
@@ -100,7 +96,11 @@ pub async fn submit(
     .await?;
     let how = label(lang, "consent", a.consent_method.as_str());
     let how = [("how", how.as_str())];
-    tell(&txn, now, config, &r, To::Proxy, "applied", &how, None).await?;
+    let notice = Notice {
+        extra: &how,
+        ..Notice::of("applied")
+    };
+    tell(&txn, now, config, &r, To::Proxy, notice).await?;
     // The customer's own way to say "this was not me", without the reference.
     let not_me = match &r.principal_email {
         Some(_) => Some((
@@ -109,17 +109,12 @@ pub async fn submit(
         )),
         None => None,
     };
-    tell(
-        &txn,
-        now,
-        config,
-        &r,
-        To::Customer,
-        "applied_customer",
-        &how,
-        not_me,
-    )
-    .await?;
+    let notice = Notice {
+        extra: &how,
+        action: not_me,
+        ..Notice::of("applied_customer")
+    };
+    tell(&txn, now, config, &r, To::Customer, notice).await?;
     if let Some(token) = draft {
         let done = crate::domain::proxy::ApplicationDraft {
             submitted: Some(r.reference.clone()),
@@ -127,6 +122,6 @@ pub async fn submit(
         };
         crate::services::drafts::save(&txn, now, token, &done).await?;
     }
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }

@@ -4,21 +4,19 @@
 
 use super::lifecycle::end;
 use super::{EndRequest, ProxyError, Registration};
-use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::proxy::{EndedBy, iso_date, parse_iso_date};
 use crate::domain::{AuditAction, Lang, Reference};
 use crate::entities::{proxy_end_request, proxy_registration};
 use crate::i18n::t;
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// What a customer typed on the form to end a registration.
 #[derive(Debug, Clone)]
@@ -49,13 +47,12 @@ fn folded_name(name: &str) -> String {
 /// matches one (the answer is the same, so the form tells nobody what exists); staff see
 /// which registration it matched, if any, and confirm it.
 pub async fn request_end(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     typed: &EndRequestTyped,
     lang: Lang,
 ) -> Result<EndRequest, DbErr> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let matched = match Reference::parse(&typed.reference, 'P') {
         Some(reference) => proxy_registration::Entity::find()
             .filter(proxy_registration::Column::Reference.eq(reference.as_str()))
@@ -94,7 +91,7 @@ pub async fn request_end(
         json!({ "request": request.reference, "matched": matched.is_some() }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(request)
 }
 
@@ -115,14 +112,9 @@ pub async fn end_request<C: ConnectionTrait>(
     proxy_end_request::Entity::find_by_id(id).one(conn).await
 }
 
-async fn close_request(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    request: EndRequest,
-    status: &str,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+async fn close_request(uc: &UseCase<'_>, request: EndRequest, status: &str) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let closed = proxy_end_request::Entity::update_many()
         .col_expr(
             proxy_end_request::Column::Status,
@@ -151,17 +143,12 @@ async fn close_request(
         )
         .await?;
     }
-    txn.commit().await
+    uc.commit(txn).await
 }
 
 /// Staff confirm a customer's request: the registration it matched ends at once.
-pub async fn confirm_end(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    request_id: i64,
-) -> Result<Registration, ProxyError> {
+pub async fn confirm_end(uc: &UseCase<'_>, request_id: i64) -> Result<Registration, ProxyError> {
+    let db = uc.db;
     let request = end_request(db, request_id)
         .await?
         .filter(|r| r.status == "open")
@@ -172,31 +159,18 @@ pub async fn confirm_end(
         "proxy.end.customer_reason",
     )
     .to_owned();
-    let ended = end(
-        db,
-        now,
-        config,
-        actor,
-        registration,
-        EndedBy::Customer,
-        Some(&reason),
-    )
-    .await?;
-    close_request(db, now, actor, request, "confirmed").await?;
+    let ended = end(uc, registration, EndedBy::Customer, Some(&reason)).await?;
+    close_request(uc, request, "confirmed").await?;
     Ok(ended)
 }
 
 /// Staff close a request without ending anything (it matched nothing, or was not genuine).
-pub async fn decline_end(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    request_id: i64,
-) -> Result<(), ProxyError> {
+pub async fn decline_end(uc: &UseCase<'_>, request_id: i64) -> Result<(), ProxyError> {
+    let db = uc.db;
     let request = end_request(db, request_id)
         .await?
         .filter(|r| r.status == "open")
         .ok_or(ProxyError::RequestNotOpen)?;
-    close_request(db, now, actor, request, "declined").await?;
+    close_request(uc, request, "declined").await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! before, so they can ask for a renewal. Each registration is claimed by a conditional
 //! update, so two app instances never do one twice.
 
-use super::{To, lang_of, tell, tell_both};
+use super::{Notice, To, lang_of, tell, tell_both};
 use crate::config::Config;
 use crate::db::begin_write;
 use crate::domain::AuditAction;
@@ -108,17 +108,11 @@ pub async fn send_expiry_reminders(
                 t(lang_of(&r), "email.proxy.sign_in").to_owned(),
                 config.link("/proxy/login"),
             );
-            tell(
-                &txn,
-                now,
-                config,
-                &r,
-                To::Proxy,
-                "expiring",
-                &[],
-                Some(renew),
-            )
-            .await?;
+            let notice = Notice {
+                action: Some(renew),
+                ..Notice::of("expiring")
+            };
+            tell(&txn, now, config, &r, To::Proxy, notice).await?;
             n += 1;
         }
         txn.commit().await?;

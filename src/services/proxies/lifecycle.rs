@@ -7,34 +7,31 @@ use super::{
     ProxyError, Registration, active_for_customer, date_for, for_change, get, lang_of, status_of,
     tell_both, valid_from_now,
 };
-use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::AuditAction;
 use crate::domain::Realm;
 use crate::domain::proxy::{EndedBy, RegistrationStatus};
 use crate::entities::proxy_registration;
 use crate::i18n;
-use crate::services::Actor;
-use crate::services::accounts::{SignedInProxy, sessions};
+use crate::services::accounts::sessions;
 use crate::services::audit::{self, Target};
 use crate::services::settings;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use crate::services::{Actor, UseCase};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::json;
-use time::OffsetDateTime;
 
 /// Ends an approved registration at once: its proxy can do nothing more for the customer,
 /// the proxy's sessions end, both are told, and what the proxy booked and asked for her
 /// becomes the customer's own.
 pub(super) async fn end(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     by: EndedBy,
     reason: Option<&str>,
 ) -> Result<Registration, ProxyError> {
-    let txn = begin_write(db).await?;
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let r = for_change(&txn, id, &[RegistrationStatus::Approved]).await?;
     let account = r.proxy_account_id;
     let mut row: proxy_registration::ActiveModel = r.into();
@@ -85,50 +82,37 @@ pub(super) async fn end(
     let args = [("ended", ended.as_str())];
     tell_both(&txn, now, config, &r, "ended", &args).await?;
     crate::services::proxy_handover::hand_over(&txn, now, config, actor, &r).await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
 /// Staff revoke an approved registration, with a reason.
-pub async fn revoke(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    id: i64,
-    reason: &str,
-) -> Result<Registration, ProxyError> {
-    end(db, now, config, actor, id, EndedBy::Staff, Some(reason)).await
+pub async fn revoke(uc: &UseCase<'_>, id: i64, reason: &str) -> Result<Registration, ProxyError> {
+    end(uc, id, EndedBy::Staff, Some(reason)).await
 }
 
-/// A proxy steps down from acting for a customer.
-pub async fn step_down(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    proxy: &SignedInProxy,
-    ip: Option<String>,
-    id: i64,
-) -> Result<Registration, ProxyError> {
-    let r = get(db, id).await?.ok_or(ProxyError::NotFound)?;
-    if r.proxy_account_id != Some(proxy.id) {
+/// Whether a registration is the acting proxy's own.
+fn theirs(actor: &Actor, r: &Registration) -> bool {
+    actor.proxy_id.is_some() && r.proxy_account_id == actor.proxy_id
+}
+
+/// The acting proxy steps down from acting for a customer.
+pub async fn step_down(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError> {
+    let r = get(uc.db, id).await?.ok_or(ProxyError::NotFound)?;
+    if !theirs(uc.actor, &r) {
         return Err(ProxyError::NotFound);
     }
-    end(db, now, config, &proxy.actor(ip), id, EndedBy::Proxy, None).await
+    end(uc, id, EndedBy::Proxy, None).await
 }
 
-/// A proxy asks for their registration to be renewed before or after its end date.
-pub async fn request_renewal(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    proxy: &SignedInProxy,
-    ip: Option<String>,
-    id: i64,
-) -> Result<Registration, ProxyError> {
-    let txn = begin_write(db).await?;
+/// The acting proxy asks for their registration to be renewed before or after its end
+/// date.
+pub async fn request_renewal(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let r = get(&txn, id)
         .await?
-        .filter(|r| r.proxy_account_id == Some(proxy.id))
+        .filter(|r| theirs(actor, r))
         .ok_or(ProxyError::NotFound)?;
     let status = status_of(&r);
     let renewable = status == RegistrationStatus::Expired
@@ -144,25 +128,22 @@ pub async fn request_renewal(
     audit::record(
         &txn,
         now,
-        &proxy.actor(ip),
+        actor,
         AuditAction::ProxyRenewalRequested,
         Some(Target::registration(r.id)),
         json!({ "reference": r.reference }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
 /// Staff renew an approved or expired registration for another full term from now.
-pub async fn renew(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    id: i64,
-) -> Result<Registration, ProxyError> {
-    let txn = begin_write(db).await?;
+pub async fn renew(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let r = for_change(
         &txn,
         id,
@@ -194,6 +175,6 @@ pub async fn renew(
     )
     .await?;
     tell_both(&txn, now, config, &r, "renewed", &[]).await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }

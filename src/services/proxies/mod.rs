@@ -100,18 +100,34 @@ enum To {
     Customer,
 }
 
+/// What one email about a registration says: the catalogue's `email.proxy.{which}`, the
+/// values it is given besides the names and the end date, and a link to follow, if any.
+struct Notice<'a> {
+    which: &'a str,
+    extra: &'a [(&'a str, &'a str)],
+    action: Option<(String, String)>,
+}
+
+impl<'a> Notice<'a> {
+    /// `email.proxy.{which}`, with no other values and no link.
+    fn of(which: &'a str) -> Self {
+        Notice {
+            which,
+            extra: &[],
+            action: None,
+        }
+    }
+}
+
 /// Writes one email about a registration to the proxy or (when they gave an address) the
-/// customer: `email.proxy.{which}`, given the names, the end date and `extra` values.
-#[allow(clippy::too_many_arguments)]
+/// customer: the `notice`, given the names and the end date.
 async fn tell<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     config: &Config,
     r: &Registration,
     to: To,
-    which: &str,
-    extra: &[(&str, &str)],
-    action: Option<(String, String)>,
+    notice: Notice<'_>,
 ) -> Result<(), DbErr> {
     let lang = lang_of(r);
     let (address, name) = match to {
@@ -130,17 +146,14 @@ async fn tell<C: ConnectionTrait>(
         ("proxy", r.proxy_full_name.as_str()),
         ("until", until.as_str()),
     ];
-    args.extend_from_slice(extra);
-    let message = templates::proxy_notice(
-        lang,
-        which,
-        name,
-        Some(&r.reference),
-        &args,
-        action,
-        vec![t(lang, "email.proxy.questions").to_owned()],
-        crate::services::contact::way_back(conn, config, None).await?,
-    );
+    args.extend_from_slice(notice.extra);
+    let closing = templates::Closing {
+        action: notice.action,
+        after: vec![t(lang, "email.proxy.questions").to_owned()],
+        way_back: crate::services::contact::way_back(conn, config, None).await?,
+    };
+    let message =
+        templates::proxy_notice(lang, notice.which, name, Some(&r.reference), &args, closing);
     mail::enqueue(
         conn,
         now,
@@ -167,19 +180,17 @@ async fn tell_both<C: ConnectionTrait>(
     which: &str,
     extra: &[(&str, &str)],
 ) -> Result<(), DbErr> {
-    tell(conn, now, config, r, To::Proxy, which, extra, None).await?;
-    let to_customer = format!("{which}_customer");
-    tell(
-        conn,
-        now,
-        config,
-        r,
-        To::Customer,
-        &to_customer,
+    let to_proxy = Notice {
         extra,
-        None,
-    )
-    .await
+        ..Notice::of(which)
+    };
+    tell(conn, now, config, r, To::Proxy, to_proxy).await?;
+    let which = format!("{which}_customer");
+    let to_customer = Notice {
+        extra,
+        ..Notice::of(&which)
+    };
+    tell(conn, now, config, r, To::Customer, to_customer).await
 }
 
 /// How many registrations stand in each status.

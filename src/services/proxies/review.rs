@@ -3,36 +3,30 @@
 //! proxy's account on their first approval) or turned down with a reason.
 
 use super::{
-    OPEN, ProxyError, Registration, To, active_for_customer, for_change, lang_of, tell, tell_both,
-    valid_from_now,
+    Notice, OPEN, ProxyError, Registration, To, active_for_customer, for_change, lang_of, tell,
+    tell_both, valid_from_now,
 };
-use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::AuditAction;
 use crate::domain::LinkPurpose::FirstPassword;
 use crate::domain::proxy::{ConsentMethod, IdDocument, RegistrationStatus, iso_date};
 use crate::entities::{proxy_account, proxy_registration};
 use crate::i18n::t;
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::accounts::{Account, links};
 use crate::services::audit::{self, Target};
 use crate::services::settings;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
 };
 use serde_json::json;
 use time::{Date, OffsetDateTime};
 
 /// Marks an application as being checked.
-pub async fn start_review(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    id: i64,
-) -> Result<Registration, ProxyError> {
-    let txn = begin_write(db).await?;
+pub async fn start_review(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let r = for_change(&txn, id, &[RegistrationStatus::Submitted]).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
     row.status = Set(RegistrationStatus::UnderReview.as_str().to_owned());
@@ -48,7 +42,7 @@ pub async fn start_review(
         json!({ "reference": r.reference }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
@@ -74,14 +68,13 @@ impl Person {
 /// Records the identity document staff checked for one person. Checking starts the review
 /// if it had not started.
 pub async fn record_document(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     person: Person,
     document: IdDocument,
 ) -> Result<Registration, ProxyError> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
     match person {
@@ -105,7 +98,7 @@ pub async fn record_document(
         json!({ "reference": r.reference, "person": person.as_str(), "document": document.as_str() }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
@@ -119,14 +112,13 @@ fn under_review(row: &mut proxy_registration::ActiveModel, now: OffsetDateTime) 
 
 /// Records how, and on which day, the customer's own consent was confirmed.
 pub async fn record_consent(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     how: ConsentMethod,
     on: Date,
 ) -> Result<Registration, ProxyError> {
-    let txn = begin_write(db).await?;
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
     row.consent_confirmed_how = Set(Some(how.as_str().to_owned()));
@@ -143,7 +135,7 @@ pub async fn record_consent(
         json!({ "reference": r.reference, "how": how.as_str(), "on": iso_date(on) }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
@@ -184,14 +176,11 @@ async fn account_for<C: ConnectionTrait>(
 /// Approves an application whose identity documents and consent are recorded. The
 /// registration lasts the configured number of years. A proxy new to the desk is emailed a
 /// link to choose a password; one with an account is told they can act for the customer.
-pub async fn approve(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    id: i64,
-) -> Result<Registration, ProxyError> {
-    let txn = begin_write(db).await?;
+pub async fn approve(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     if !checks_done(&r) {
         return Err(ProxyError::ChecksMissing);
@@ -219,7 +208,8 @@ pub async fn approve(
     )
     .await?;
     if account.activated_at.is_none() {
-        tell(&txn, now, config, &r, To::Proxy, "approved_new", &[], None).await?;
+        let notice = Notice::of("approved_new");
+        tell(&txn, now, config, &r, To::Proxy, notice).await?;
         let account = Account::from(account);
         links::issue(&txn, now, config, &account, FirstPassword, account.lang).await?;
     } else {
@@ -227,43 +217,24 @@ pub async fn approve(
             t(lang_of(&r), "email.proxy.sign_in").to_owned(),
             config.link("/proxy/login"),
         );
-        tell(
-            &txn,
-            now,
-            config,
-            &r,
-            To::Proxy,
-            "approved",
-            &[],
-            Some(sign_in),
-        )
-        .await?;
+        let notice = Notice {
+            action: Some(sign_in),
+            ..Notice::of("approved")
+        };
+        tell(&txn, now, config, &r, To::Proxy, notice).await?;
     }
-    tell(
-        &txn,
-        now,
-        config,
-        &r,
-        To::Customer,
-        "approved_customer",
-        &[],
-        None,
-    )
-    .await?;
-    txn.commit().await?;
+    let notice = Notice::of("approved_customer");
+    tell(&txn, now, config, &r, To::Customer, notice).await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
 /// Turns an application down, with a reason the proxy is told in plain words.
-pub async fn reject(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    id: i64,
-    reason: &str,
-) -> Result<Registration, ProxyError> {
-    let txn = begin_write(db).await?;
+pub async fn reject(uc: &UseCase<'_>, id: i64, reason: &str) -> Result<Registration, ProxyError> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
     row.status = Set(RegistrationStatus::Rejected.as_str().to_owned());
@@ -282,6 +253,6 @@ pub async fn reject(
     .await?;
     let why = [("reason", reason)];
     tell_both(&txn, now, config, &r, "rejected", &why).await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }

@@ -180,7 +180,6 @@ pub(super) async fn new_link<C: ConnectionTrait>(
 /// registration lets them act, greeting them and linking to the portal; once it has ended
 /// or expired, to the customer alone (when she gave an address), with a link of her own,
 /// and the proxy is told nothing more.
-#[allow(clippy::too_many_arguments)]
 async fn tell<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,

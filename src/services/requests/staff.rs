@@ -4,32 +4,25 @@
 use super::{
     Request, RequestError, Writer, add_message, due_from, get, new_link, status_of, tell, topic_of,
 };
-use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::AuditAction;
 use crate::domain::request::RequestStatus;
 use crate::entities::{staff_user, support_request};
 use crate::i18n::t;
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
-use time::OffsetDateTime;
 
 /// Staff answer the customer: the reply joins the thread and is emailed (in the customer's
 /// language, with a fresh link); nothing is owed until the customer writes again.
-pub async fn reply(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
-    id: i64,
-    body: &str,
-) -> Result<Request, RequestError> {
-    let txn = begin_write(db).await?;
+pub async fn reply(uc: &UseCase<'_>, id: i64, body: &str) -> Result<Request, RequestError> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
     let before = status_of(&r);
     if before == RequestStatus::Closed {
@@ -83,19 +76,14 @@ pub async fn reply(
         token.as_ref(),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
 /// Staff add a note that only staff read.
-pub async fn add_note(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    id: i64,
-    body: &str,
-) -> Result<(), RequestError> {
-    let txn = begin_write(db).await?;
+pub async fn add_note(uc: &UseCase<'_>, id: i64, body: &str) -> Result<(), RequestError> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
     let writer = Writer::Staff {
         staff_id: actor.staff_id,
@@ -111,7 +99,7 @@ pub async fn add_note(
         json!({ "reference": r.reference }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(())
 }
 
@@ -136,14 +124,9 @@ pub async fn assignable<C: ConnectionTrait>(conn: &C) -> Result<Vec<(i64, String
 }
 
 /// Gives a request to a staff member (or to nobody). A new request being taken is open.
-pub async fn assign(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    id: i64,
-    to: Option<i64>,
-) -> Result<Request, RequestError> {
-    let txn = begin_write(db).await?;
+pub async fn assign(uc: &UseCase<'_>, id: i64, to: Option<i64>) -> Result<Request, RequestError> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
     if let Some(staff) = to
         && !assignable(&txn).await?.iter().any(|(id, _)| *id == staff)
@@ -167,21 +150,21 @@ pub async fn assign(
         json!({ "reference": r.reference, "from": before, "to": to }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
 /// Moves a request to another status. Waiting, resolved and closed owe nothing; going back
 /// to new or open starts a new due time when none is running.
 pub async fn set_status(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     to: RequestStatus,
 ) -> Result<Request, RequestError> {
-    let txn = begin_write(db).await?;
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
     let before = status_of(&r);
     if before == to {
@@ -213,18 +196,18 @@ pub async fn set_status(
         json!({ "reference": r.reference, "from": before.as_str(), "to": to.as_str() }),
     )
     .await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 
 /// Records, on the request's own history, the session booked to answer it.
 pub async fn note_session_booked<C: ConnectionTrait>(
     conn: &C,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     request_id: i64,
     booking_reference: &str,
 ) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
     audit::record(
         conn,
         now,

@@ -4,19 +4,18 @@
 
 use super::{Request, Writer, add_message, due_from, new_link, tell};
 use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::request::{NewRequest, RequestDraft, RequestStatus, Topic};
 use crate::domain::{AuditAction, Lang, Reference, Token};
 use crate::entities::support_request;
 use crate::i18n::{format_datetime, t, tf};
 use crate::mail::{self, templates};
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use crate::services::proxy_handover::{self, Correspondent};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ConnectionTrait, DatabaseConnection, DbErr,
+    ConnectionTrait, DbErr,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -100,19 +99,16 @@ pub struct Sent {
 /// Sends a request: it is written as new with its first message and a due time, the
 /// sender is emailed an acknowledgement with the link to the thread, and the journey `draft`
 /// names keeps only the reference.
-#[allow(clippy::too_many_arguments)]
 pub async fn send(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     new: &NewRequest,
     lang: Lang,
     by_proxy: Option<&ProxySender>,
     draft: Option<&Token>,
 ) -> Result<Sent, DbErr> {
-    let txn = begin_write(db).await?;
-    let sent = open(&txn, now, config, actor, new, lang, by_proxy).await?;
+    let now = uc.now;
+    let txn = uc.begin().await?;
+    let sent = open(&txn, uc, new, lang, by_proxy).await?;
     if let Some(draft) = draft {
         let done = RequestDraft {
             sent: Some(sent.request.reference.clone()),
@@ -120,7 +116,7 @@ pub async fn send(
         };
         crate::services::drafts::save(&txn, now, draft, &done).await?;
     }
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(sent)
 }
 
@@ -130,13 +126,14 @@ pub async fn send(
 /// with how to stop the card at any hour first.
 pub async fn open<C: ConnectionTrait>(
     conn: &C,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     new: &NewRequest,
     lang: Lang,
     by_proxy: Option<&ProxySender>,
 ) -> Result<Sent, DbErr> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
     let due = due_from(conn, config, new.topic, now).await?;
     let r = support_request::ActiveModel {
         id: NotSet,

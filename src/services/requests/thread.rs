@@ -7,17 +7,16 @@ use super::{
     new_link, status_of, topic_of,
 };
 use crate::config::Config;
-use crate::db::begin_write;
 use crate::domain::request::RequestStatus;
 use crate::domain::{AuditAction, Email, Lang, Token};
 use crate::entities::{booking, request_link, request_message, staff_user, support_request};
 use crate::mail::{self, templates};
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use crate::services::proxy_handover::{self, Correspondent};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -111,14 +110,14 @@ pub async fn thread_link_for_email<C: ConnectionTrait>(
 /// The customer (or their proxy) writes again: the message joins the thread, and a request
 /// that was waiting for them or resolved is open again, with a new due time.
 pub async fn customer_message(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    config: &Config,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     id: i64,
     body: &str,
 ) -> Result<Request, RequestError> {
-    let txn = begin_write(db).await?;
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let txn = uc.begin().await?;
     let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
     let before = status_of(&r);
     if before == RequestStatus::Closed {
@@ -151,7 +150,7 @@ pub async fn customer_message(
     )
     .await?;
     tell_assignee(&txn, now, config, &r).await?;
-    txn.commit().await?;
+    uc.commit(txn).await?;
     Ok(r)
 }
 

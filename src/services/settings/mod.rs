@@ -11,10 +11,10 @@ pub mod response_times;
 pub use proxies::ProxySettings;
 pub use response_times::Targets;
 
-use super::Actor;
+use super::UseCase;
 use super::audit::{self, Target};
 use super::schedule_changes::commit_roster_change;
-use crate::db::{WriteTxn, begin_write};
+use crate::db::WriteTxn;
 use crate::domain::dates::parse_day;
 use crate::domain::holidays::{AnnualBreak, ClosedDays, MonthDay};
 use crate::domain::schedule::{LocalSpan, ModeRules, SessionMode, parse_hhmm};
@@ -22,8 +22,7 @@ use crate::domain::{AuditAction, RoomTemplate};
 use crate::entities::{desk_closed_day, desk_hour, desk_open_day, setting};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
@@ -244,11 +243,11 @@ pub(super) async fn put_or_remove<C: ConnectionTrait>(
 
 /// Writes the audit row of a settings change and commits it.
 pub(in crate::services) async fn commit_saved(
+    uc: &UseCase<'_>,
     txn: WriteTxn,
-    now: OffsetDateTime,
-    actor: &Actor,
     detail: serde_json::Value,
 ) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
     audit::record(
         &txn,
         now,
@@ -258,18 +257,18 @@ pub(in crate::services) async fn commit_saved(
         detail,
     )
     .await?;
-    txn.commit().await
+    uc.commit(txn).await
 }
 
 /// Writes the audit row of a change the free times depend on, and commits it as a roster
 /// change, so the pages read them again.
 async fn commit_roster_saved(
+    uc: &UseCase<'_>,
     txn: WriteTxn,
-    now: OffsetDateTime,
-    actor: &Actor,
     target: Option<Target>,
     detail: serde_json::Value,
 ) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
     audit::record(
         &txn,
         now,
@@ -279,25 +278,23 @@ async fn commit_roster_saved(
         detail,
     )
     .await?;
-    commit_roster_change(txn).await
+    commit_roster_change(uc, txn).await
 }
 
 /// Saves a mode's rules and the reminder setting, with an audit row.
 pub async fn save_rules(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     mode: SessionMode,
     rules: &ModeRules,
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+    let now = uc.now;
+    let txn = uc.begin().await?;
     for (field, value) in RULE_FIELDS.iter().zip(rule_values(rules)) {
         put(&txn, now, key(mode, field), value.to_string()).await?;
     }
     commit_roster_saved(
+        uc,
         txn,
-        now,
-        actor,
         None,
         json!({ "mode": mode.as_str(), "length_minutes": rules.length.whole_minutes(),
                 "buffer_minutes": rules.buffer.whole_minutes(),
@@ -309,26 +306,21 @@ pub async fn save_rules(
 }
 
 /// Saves how many hours before a session the reminder goes (0 for none).
-pub async fn save_reminder_hours(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    hours: i64,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn save_reminder_hours(uc: &UseCase<'_>, hours: i64) -> Result<(), DbErr> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
     put(&txn, now, REMINDER_KEY.to_owned(), hours.to_string()).await?;
-    commit_roster_saved(txn, now, actor, None, json!({ "reminder_hours": hours })).await
+    commit_roster_saved(uc, txn, None, json!({ "reminder_hours": hours })).await
 }
 
 /// Saves the room-address template of video sessions, or removes it (`None`), with an
 /// audit row. Every session booked keeps its room; only the address made from it changes.
 pub async fn save_room_template(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     template: Option<&RoomTemplate>,
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+    let now = uc.now;
+    let txn = uc.begin().await?;
     put_or_remove(
         &txn,
         now,
@@ -337,9 +329,8 @@ pub async fn save_room_template(
     )
     .await?;
     commit_roster_saved(
+        uc,
         txn,
-        now,
-        actor,
         None,
         json!({ "room_template": template.map(RoomTemplate::as_str) }),
     )

@@ -3,32 +3,29 @@
 //! Every change here changes the free times, so each commits as a roster change.
 
 use super::{HOLIDAYS_KEY, YEAR_END_KEY, commit_roster_saved, load, put};
-use crate::db::begin_write;
 use crate::domain::AuditAction;
 use crate::domain::dates::iso_day;
 use crate::domain::holidays::AnnualBreak;
 use crate::domain::schedule::{LocalSpan, hhmm, week_as_text};
 use crate::entities::{desk_closed_day, desk_hour, desk_open_day};
-use crate::services::Actor;
+use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use crate::services::schedule_changes::commit_roster_change;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, DbErr, EntityTrait, QueryFilter,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 /// Replaces the weekly opening hours.
 pub async fn save_hours(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     hours: &BTreeMap<u8, Vec<LocalSpan>>,
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+    let txn = uc.begin().await?;
     desk_hour::Entity::delete_many().exec(&txn).await?;
     let rows: Vec<desk_hour::ActiveModel> = hours
         .iter()
@@ -47,7 +44,7 @@ pub async fn save_hours(
             .await?;
     }
     let written = week_as_text(hours);
-    commit_roster_saved(txn, now, actor, None, json!({ "opening_hours": written })).await
+    commit_roster_saved(uc, txn, None, json!({ "opening_hours": written })).await
 }
 
 /// What the audit log says a change to one day's opening was about.
@@ -59,14 +56,8 @@ fn day_target(day: Date) -> Option<Target> {
 }
 
 /// Marks a day closed (or changes its note).
-pub async fn close_day(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    day: Date,
-    note: &str,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn close_day(uc: &UseCase<'_>, day: Date, note: &str) -> Result<(), DbErr> {
+    let txn = uc.begin().await?;
     desk_closed_day::Entity::insert(desk_closed_day::ActiveModel {
         day: Set(iso_day(day)),
         note: Set(note.to_owned()),
@@ -83,9 +74,8 @@ pub async fn close_day(
         .exec(&txn)
         .await?;
     commit_roster_saved(
+        uc,
         txn,
-        now,
-        actor,
         day_target(day),
         json!({ "closed": iso_day(day), "note": note }),
     )
@@ -94,13 +84,9 @@ pub async fn close_day(
 
 /// Opens a day again: a day staff closed is no longer closed, and a holiday or break day
 /// opens all the same (which is stored, since the rule would close it).
-pub async fn reopen_day(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    day: Date,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn reopen_day(uc: &UseCase<'_>, day: Date) -> Result<(), DbErr> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
     desk_closed_day::Entity::delete_many()
         .filter(desk_closed_day::Column::Day.eq(iso_day(day)))
         .exec(&txn)
@@ -120,9 +106,8 @@ pub async fn reopen_day(
         .await?;
     }
     commit_roster_saved(
+        uc,
         txn,
-        now,
-        actor,
         day_target(day),
         json!({ "reopened": iso_day(day), "holiday_or_break": rule.is_some() }),
     )
@@ -130,13 +115,9 @@ pub async fn reopen_day(
 }
 
 /// Closes again a holiday or break day that was opened; `false` when it was not open.
-pub async fn close_by_rule_again(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    day: Date,
-) -> Result<bool, DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn close_by_rule_again(uc: &UseCase<'_>, day: Date) -> Result<bool, DbErr> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
     let removed = desk_open_day::Entity::delete_many()
         .filter(desk_open_day::Column::Day.eq(iso_day(day)))
         .exec(&txn)
@@ -154,20 +135,19 @@ pub async fn close_by_rule_again(
         )
         .await?;
     }
-    commit_roster_change(txn).await?;
+    commit_roster_change(uc, txn).await?;
     Ok(removed)
 }
 
 /// Saves whether the national holidays close the desk, and its year-end break (none when
 /// `None`).
 pub async fn save_closure_rules(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
+    uc: &UseCase<'_>,
     national_holidays: bool,
     year_end: Option<AnnualBreak>,
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+    let now = uc.now;
+    let txn = uc.begin().await?;
     let year_end = year_end
         .map(|b| format!("{}..{}", b.first.as_string(), b.last.as_string()))
         .unwrap_or_default();
@@ -180,9 +160,8 @@ pub async fn save_closure_rules(
     .await?;
     put(&txn, now, YEAR_END_KEY.to_owned(), year_end.clone()).await?;
     commit_roster_saved(
+        uc,
         txn,
-        now,
-        actor,
         None,
         json!({ "national_holidays": national_holidays, "year_end": year_end }),
     )

@@ -2,11 +2,9 @@
 //! customer may have active at once.
 
 use super::{commit_saved, put, read};
-use crate::db::begin_write;
-use crate::services::Actor;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use crate::services::UseCase;
+use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::json;
-use time::OffsetDateTime;
 
 /// The desk's rules for proxies, set by admins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +39,9 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<ProxySettings, DbErr> 
 }
 
 /// Saves the proxy settings, with an audit row.
-pub async fn save(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    new: &ProxySettings,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn save(uc: &UseCase<'_>, new: &ProxySettings) -> Result<(), DbErr> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
     for (key, value) in [
         (VALIDITY_KEY, new.validity_years),
         (MAX_ACTIVE_KEY, new.max_active),
@@ -55,9 +49,8 @@ pub async fn save(
         put(&txn, now, key.to_owned(), value.to_string()).await?;
     }
     commit_saved(
+        uc,
         txn,
-        now,
-        actor,
         json!({ "proxy_validity_years": new.validity_years, "proxy_max_active": new.max_active }),
     )
     .await

@@ -2,13 +2,11 @@
 //! how long the desk may take to answer before a request counts as overdue.
 
 use super::{commit_saved, put, read};
-use crate::db::begin_write;
 use crate::domain::request::Topic;
-use crate::services::Actor;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use crate::services::UseCase;
+use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::json;
 use std::collections::BTreeMap;
-use time::OffsetDateTime;
 
 /// The response-time target of each topic, in minutes of the desk's opening time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,13 +65,9 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Targets, DbErr> {
 }
 
 /// Saves the response-time targets, with an audit row.
-pub async fn save(
-    db: &DatabaseConnection,
-    now: OffsetDateTime,
-    actor: &Actor,
-    new: &Targets,
-) -> Result<(), DbErr> {
-    let txn = begin_write(db).await?;
+pub async fn save(uc: &UseCase<'_>, new: &Targets) -> Result<(), DbErr> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
     for topic in Topic::ALL {
         put(
             &txn,
@@ -87,5 +81,5 @@ pub async fn save(
         .iter()
         .map(|t| (t.as_str().to_owned(), json!(new.minutes(*t))))
         .collect();
-    commit_saved(txn, now, actor, json!({ "request_target_minutes": detail })).await
+    commit_saved(uc, txn, json!({ "request_target_minutes": detail })).await
 }

@@ -8,8 +8,8 @@
 //! answered), and a refused answer 422 with what was typed.
 
 use super::{
-    WeekQuery, day_page, free_times, parse_start, session_facts, time_choices, week_list,
-    week_number_of,
+    DayRoutes, WeekQuery, day_page, free_times, parse_start, session_facts, time_choices,
+    week_list, week_number_of,
 };
 use crate::domain::Token;
 use crate::domain::booking::{BookingForm, BookingStep, DetailsForm, Draft};
@@ -119,17 +119,13 @@ fn journey_day_page(
     selected: Option<&str>,
     errors: &Errors,
 ) -> maud::Markup {
-    day_page(
-        ctx,
-        "/book/day",
-        "post",
-        "/book/mode",
-        "/book/day",
-        mode,
-        list,
-        selected,
-        errors,
-    )
+    let routes = DayRoutes {
+        action: "/book/day",
+        method: "post",
+        back: "/book/mode",
+        week_link: "/book/day",
+    };
+    day_page(ctx, &routes, mode, list, selected, errors)
 }
 
 /// The day question.
@@ -436,21 +432,9 @@ pub async fn confirm(
         on_behalf,
         request_id,
     };
-    match booking::make::confirm(
-        &state.db,
-        &state.calendars,
-        state.now(),
-        &state.config,
-        &actor,
-        &new,
-        Some(&token),
-    )
-    .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(see_other("/book/confirmation"))
-        }
+    let uc = state.act(&actor);
+    match booking::make::confirm(&uc, &state.calendars, &new, Some(&token)).await {
+        Ok(_) => Ok(see_other("/book/confirmation")),
         // Nothing is written: the journey keeps every answer, and the time page offers only
         // the times still free.
         Err(BookingError::Taken) => Ok(see_other(TAKEN)),

@@ -3,8 +3,8 @@
 //! mail filter opening the link is harmless.
 
 use super::{
-    WeekQuery, day_page, free_times, new_time_asked, parse_start, session_facts, time_choices,
-    week_list, week_number_of,
+    DayRoutes, WeekQuery, day_page, free_times, new_time_asked, parse_start, session_facts,
+    time_choices, week_list, week_number_of,
 };
 use crate::domain::dates::{iso_day, parse_day};
 use crate::domain::journey::refused_choice;
@@ -219,21 +219,9 @@ pub async fn cancel(
             )));
         }
     };
-    match booking::manage::cancel(
-        &state.db,
-        state.now(),
-        &state.config,
-        &link_actor(&state, &managed, ip).await?,
-        b.id,
-        ChangedBy::Customer,
-        reason,
-    )
-    .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(see_other(&format!("{base}?done=cancelled")))
-        }
+    let actor = link_actor(&state, &managed, ip).await?;
+    match booking::manage::cancel(&state.act(&actor), b.id, ChangedBy::Customer, reason).await {
+        Ok(_) => Ok(see_other(&format!("{base}?done=cancelled"))),
         Err(BookingError::TooLate { .. }) => Ok(too_late(&ctx, &base)),
         Err(BookingError::NotBooked) => Ok(see_other(&base)),
         Err(BookingError::Database(e)) => Err(e.into()),
@@ -254,20 +242,24 @@ pub async fn move_day(
     };
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
     let list = week_list(&state, mode, &query.week).await?;
-    let action = format!("{base}/reschedule/time");
-    let week_link = format!("{base}/reschedule");
-    Ok(day_page(
-        &ctx,
-        &action,
-        "get",
-        &base,
-        &week_link,
-        mode,
-        list,
-        None,
-        &Errors::new(),
-    )
-    .into_response())
+    Ok(move_day_page(&ctx, &base, mode, list, &Errors::new()).into_response())
+}
+
+/// The day page for moving the session behind the manage link at `base`.
+fn move_day_page(
+    ctx: &PageContext,
+    base: &str,
+    mode: SessionMode,
+    list: (i64, i64, Date, Vec<(Date, usize)>),
+    errors: &Errors,
+) -> maud::Markup {
+    let routes = DayRoutes {
+        action: &format!("{base}/reschedule/time"),
+        method: "get",
+        back: base,
+        week_link: &format!("{base}/reschedule"),
+    };
+    day_page(ctx, &routes, mode, list, None, errors)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -277,18 +269,28 @@ pub struct MoveQuery {
     week: String,
 }
 
+/// What the time page for moving a session shows chosen: the day, the time (once one was
+/// sent), and whether only its own interpreter will do.
+struct MoveChoice<'a> {
+    day: Date,
+    selected: Option<&'a str>,
+    keep: bool,
+}
+
 /// The time page for moving a session, marking the times its interpreter is free.
-#[allow(clippy::too_many_arguments)]
 async fn move_time_page(
     state: &AppState,
     ctx: &PageContext,
     token: &str,
     b: &booking::Booking,
-    day: Date,
-    selected: Option<&str>,
-    keep: bool,
+    choice: MoveChoice<'_>,
     errors: &Errors,
 ) -> Result<maud::Markup> {
+    let MoveChoice {
+        day,
+        selected,
+        keep,
+    } = choice;
     let base = format!("/bookings/{token}");
     let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
     let (calendar, starts) = free_times(state, mode, day, Some(b.id)).await?;
@@ -357,17 +359,15 @@ pub async fn move_time(
         let list = week_list(&state, mode, &query.week).await?;
         let mut errors = Errors::new();
         errors.invalid("day", refused_choice(&query.day));
-        let action = format!("{base}/reschedule/time");
-        let week_link = format!("{base}/reschedule");
-        return Ok(rejected(day_page(
-            &ctx, &action, "get", &base, &week_link, mode, list, None, &errors,
-        )));
+        return Ok(rejected(move_day_page(&ctx, &base, mode, list, &errors)));
     };
-    Ok(
-        move_time_page(&state, &ctx, &token, &b, day, None, false, &Errors::new())
-            .await?
-            .into_response(),
-    )
+    let choice = MoveChoice {
+        day,
+        selected: None,
+        keep: false,
+    };
+    let page = move_time_page(&state, &ctx, &token, &b, choice, &Errors::new()).await?;
+    Ok(page.into_response())
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -409,25 +409,19 @@ pub async fn move_save(
         |start: &OffsetDateTime| within_horizon(*start, state.now(), state.config.timezone, &rules);
     let Some(start) = parse_start(&form.start).filter(offerable) else {
         let errors = reject("start", Some(refused_choice(&form.start)));
-        let page = move_time_page(&state, &ctx, &token, &b, day, None, keep, &errors).await?;
+        let choice = MoveChoice {
+            day,
+            selected: None,
+            keep,
+        };
+        let page = move_time_page(&state, &ctx, &token, &b, choice, &errors).await?;
         return Ok(rejected(page));
     };
-    let outcome = booking::manage::reschedule(
-        &state.db,
-        state.now(),
-        &state.config,
-        &link_actor(&state, &managed, ip).await?,
-        b.id,
-        ChangedBy::Customer,
-        start,
-        keep,
-    )
-    .await;
+    let actor = link_actor(&state, &managed, ip).await?;
+    let uc = state.act(&actor);
+    let outcome = booking::manage::reschedule(&uc, b.id, ChangedBy::Customer, start, keep).await;
     let errors = match outcome {
-        Ok(_) => {
-            state.mail_waiting();
-            return Ok(see_other(&format!("{base}?done=moved")));
-        }
+        Ok(_) => return Ok(see_other(&format!("{base}?done=moved"))),
         Err(BookingError::Taken) => reject("start", Some(Invalid::NotAChoice)),
         Err(BookingError::InterpreterBusy) => reject("keep", None),
         Err(BookingError::TooLate { .. }) => return Ok(too_late(&ctx, &base)),
@@ -438,17 +432,11 @@ pub async fn move_save(
         // Only an outcome waits for the start; moving a session never does.
         Err(e @ BookingError::NotStarted { .. }) => return Err(Error::Internal(e.to_string())),
     };
-    let selected = form.start.clone();
-    let page = move_time_page(
-        &state,
-        &ctx,
-        &token,
-        &b,
+    let choice = MoveChoice {
         day,
-        Some(&selected),
+        selected: Some(&form.start),
         keep,
-        &errors,
-    )
-    .await?;
+    };
+    let page = move_time_page(&state, &ctx, &token, &b, choice, &errors).await?;
     Ok(rejected(page))
 }

@@ -73,18 +73,28 @@ async fn week_list(
     Ok((n, max, from, calendar.days_with_free_times(from, 7, now)))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where a day page's form goes and how, and where its links lead.
+struct DayRoutes<'a> {
+    action: &'a str,
+    method: &'a str,
+    back: &'a str,
+    week_link: &'a str,
+}
+
 fn day_page(
     ctx: &PageContext,
-    action: &str,
-    method: &str,
-    back: &str,
-    week_link: &str,
+    routes: &DayRoutes<'_>,
     mode: SessionMode,
     (n, max, from, days): (i64, i64, Date, Vec<(Date, usize)>),
     selected: Option<&str>,
     errors: &Errors,
 ) -> maud::Markup {
+    let DayRoutes {
+        action,
+        method,
+        back,
+        week_link,
+    } = *routes;
     view::day(
         ctx,
         &DayList {

@@ -11,7 +11,7 @@ use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{self as view, ClosedDaysView, ClosedForm, ClosureRulesForm};
 use crate::web::AppState;
-use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::context::StaffAct;
 use crate::web::forms::Form;
 use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
@@ -128,13 +128,8 @@ pub struct RulesForm {
 }
 
 /// Saves whether the national holidays and a year-end break close the desk.
-pub async fn save_rules(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<RulesForm>,
-) -> Result<Response> {
+pub async fn save_rules(act: StaffAct, Form(form): Form<RulesForm>) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = &act;
     let national_holidays = form.national_holidays == "1";
     let keeps_break = form.year_end == "1";
     let mut errors = Errors::new();
@@ -158,16 +153,9 @@ pub async fn save_rules(
             }),
             ..Default::default()
         };
-        return Ok(rejected(page(&state, &ctx, typed, &errors, None).await?));
+        return Ok(rejected(page(state, ctx, typed, &errors, None).await?));
     }
-    settings::opening::save_closure_rules(
-        &state.db,
-        state.now(),
-        &staff.actor(ip),
-        national_holidays,
-        year_end,
-    )
-    .await?;
+    settings::opening::save_closure_rules(&act.uc(), national_holidays, year_end).await?;
     Ok(done("rules"))
 }
 
@@ -185,20 +173,15 @@ pub struct CloseForm {
 }
 
 /// Closes the desk on a date.
-pub async fn close_day(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<CloseForm>,
-) -> Result<Response> {
+pub async fn close_day(act: StaffAct, Form(form): Form<CloseForm>) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = &act;
     let mut errors = Errors::new();
     let typed = TypedDay {
         year: form.year,
         month: form.month,
         day: form.day,
     };
-    let day = date_field(&mut errors, "closed_day", &typed, today(&state));
+    let day = date_field(&mut errors, "closed_day", &typed, today(state));
     let note = form.closed_note.trim();
     if note.chars().count() > CLOSED_NOTE_MAX_CHARS {
         errors.add_with(
@@ -219,20 +202,16 @@ pub async fn close_day(
             },
             ..Default::default()
         };
-        return Ok(rejected(page(&state, &ctx, typed, &errors, None).await?));
+        return Ok(rejected(page(state, ctx, typed, &errors, None).await?));
     };
-    settings::opening::close_day(&state.db, state.now(), &staff.actor(ip), day, note).await?;
+    settings::opening::close_day(&act.uc(), day, note).await?;
     Ok(done("closed"))
 }
 
 /// Opens a closed day: a day staff closed, or a holiday or break day, which is then open
 /// all the same.
-pub async fn reopen_day(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(day): Path<String>,
-) -> Result<Response> {
+pub async fn reopen_day(act: StaffAct, Path(day): Path<String>) -> Result<Response> {
+    let StaffAct { state, .. } = &act;
     let day = sane_day(&day).ok_or(Error::NotFound)?;
     if settings::load(&state.db)
         .await?
@@ -242,21 +221,14 @@ pub async fn reopen_day(
     {
         return Err(Error::NotFound);
     }
-    settings::opening::reopen_day(&state.db, state.now(), &staff.actor(ip), day).await?;
+    settings::opening::reopen_day(&act.uc(), day).await?;
     Ok(done("reopened"))
 }
 
 /// Closes again a holiday or break day that was opened.
-pub async fn close_again(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(day): Path<String>,
-) -> Result<Response> {
+pub async fn close_again(act: StaffAct, Path(day): Path<String>) -> Result<Response> {
     let day = sane_day(&day).ok_or(Error::NotFound)?;
-    if !settings::opening::close_by_rule_again(&state.db, state.now(), &staff.actor(ip), day)
-        .await?
-    {
+    if !settings::opening::close_by_rule_again(&act.uc(), day).await? {
         return Err(Error::NotFound);
     }
     Ok(done("closed_again"))

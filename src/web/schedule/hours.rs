@@ -9,7 +9,6 @@ use super::{Fields, value};
 use crate::domain::schedule::{DayChange, SessionMode};
 use crate::error::{Error, Result};
 use crate::i18n;
-use crate::services::accounts::SignedInStaff;
 use crate::services::attention::{self, Answer, HoursError};
 use crate::services::booking::Booking;
 use crate::services::interpreters::{HoursChange, Interpreter};
@@ -21,16 +20,13 @@ use crate::views::schedule::{
     hours_check,
 };
 use crate::web::AppState;
+use crate::web::context::StaffAct;
 use crate::web::forms::{rejected, see_other};
 use axum::response::{IntoResponse, Response};
 use std::collections::{BTreeMap, HashMap};
 
-/// Who is saving, and what they typed.
+/// What is being saved, and what was typed.
 pub(super) struct Saving<'a> {
-    /// The staff member.
-    pub staff: &'a SignedInStaff,
-    /// Their address, for the audit log.
-    pub ip: Option<String>,
     /// The interpreter whose hours change.
     pub interpreter: &'a Interpreter,
     /// Whether the staff member manages the schedule.
@@ -155,13 +151,14 @@ async fn check_page(
 /// Saves a change of hours, or answers with the page that asks about the sessions it would
 /// leave without their interpreter.
 pub(super) async fn save(
-    state: &AppState,
-    ctx: &PageContext,
+    act: &StaffAct,
     saving: Saving<'_>,
     change: HoursChange,
 ) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = act;
+    let uc = act.uc();
     let tz = state.config.timezone;
-    let now = state.now();
+    let now = uc.now;
     let staff_id = saving.interpreter.id;
     let affected = attention::affected_by(&state.db, tz, now, staff_id, &change).await?;
     let (chosen, mut answers) = read_answers(saving.typed);
@@ -199,25 +196,11 @@ pub(super) async fn save(
     if !errors.is_empty() {
         return check_page(state, ctx, &saving, &change, &affected, &chosen, &errors).await;
     }
-    let actor = saving.staff.actor(saving.ip.clone());
-    match attention::save_hours(
-        &state.db,
-        now,
-        &state.config,
-        &actor,
-        staff_id,
-        &change,
-        &answers,
-    )
-    .await
-    {
-        Ok(()) => {
-            state.mail_waiting();
-            Ok(see_other(&format!(
-                "/staff/interpreters/{staff_id}?done={}",
-                saving.done
-            )))
-        }
+    match attention::save_hours(&uc, staff_id, &change, &answers).await {
+        Ok(()) => Ok(see_other(&format!(
+            "/staff/interpreters/{staff_id}?done={}",
+            saving.done
+        ))),
         Err(HoursError::Unanswered) => {
             // Booked since the page was shown: ask again, with the new ones.
             let affected = attention::affected_by(&state.db, tz, now, staff_id, &change).await?;

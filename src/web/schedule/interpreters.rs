@@ -17,7 +17,7 @@ use crate::views::schedule::{
     self as view, ExceptionForm, ExceptionRow, InterpreterRow, InterpreterView, SpanForm,
 };
 use crate::web::AppState;
-use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::context::StaffAct;
 use crate::web::forms::Form;
 use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
@@ -77,11 +77,10 @@ struct InterpreterTyped {
     exception: ExceptionForm,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn interpreter_markup(
-    state: &AppState,
-    ctx: &PageContext,
-    staff: &SignedInStaff,
+    StaffAct {
+        state, ctx, staff, ..
+    }: &StaffAct,
     found: Interpreter,
     manage: bool,
     typed: InterpreterTyped,
@@ -155,15 +154,13 @@ async fn interpreter_markup(
 
 /// One interpreter's availability and qualifications.
 pub async fn interpreter_page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
+    act: StaffAct,
     Path(id): Path<String>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Markup> {
-    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let (found, manage) = visible_interpreter(&act.state, &act.staff, &id).await?;
     let notice = query.notice(
-        &ctx,
+        &act.ctx,
         &[
             ("weekly", "schedule.done.weekly"),
             ("qualifications", "schedule.done.qualifications"),
@@ -172,17 +169,8 @@ pub async fn interpreter_page(
             ("email_lang", "interpreter.done.email_lang"),
         ],
     );
-    interpreter_markup(
-        &state,
-        &ctx,
-        &staff,
-        found,
-        manage,
-        InterpreterTyped::default(),
-        &Errors::new(),
-        notice,
-    )
-    .await
+    let typed = InterpreterTyped::default();
+    interpreter_markup(&act, found, manage, typed, &Errors::new(), notice).await
 }
 
 fn interpreter_done(id: i64, what: &str) -> Response {
@@ -191,36 +179,30 @@ fn interpreter_done(id: i64, what: &str) -> Response {
 
 /// Saves an interpreter's usual weekly hours.
 pub async fn save_weekly(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(typed): Form<Fields>,
 ) -> Result<Response> {
-    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let (found, manage) = visible_interpreter(&act.state, &act.staff, &id).await?;
     let mut errors = Errors::new();
-    let week = read_spans(&ctx, SpanForm::Availability, &typed, &mut errors);
+    let week = read_spans(&act.ctx, SpanForm::Availability, &typed, &mut errors);
     if !errors.is_empty() {
         let typed = InterpreterTyped {
             weekly: Some(only_span_fields(SpanForm::Availability, &typed)),
             ..Default::default()
         };
-        let page =
-            interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
+        let page = interpreter_markup(&act, found, manage, typed, &errors, None).await?;
         return Ok(rejected(page));
     }
     let action = format!("/staff/interpreters/{}/weekly", found.id);
     let saving = Saving {
-        staff: &staff,
-        ip,
         interpreter: &found,
         manage,
         typed: &typed,
         action: &action,
         done: "weekly",
     };
-    hours::save(&state, &ctx, saving, HoursChange::Weekly(week)).await
+    hours::save(&act, saving, HoursChange::Weekly(week)).await
 }
 
 /// The qualifications form: every box ticked.
@@ -233,14 +215,11 @@ pub struct QualificationsForm {
 
 /// Replaces an interpreter's qualifications (coordinators and above only).
 pub async fn save_qualifications(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(form): Form<QualificationsForm>,
 ) -> Result<Response> {
-    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let (found, manage) = visible_interpreter(&act.state, &act.staff, &id).await?;
     let (qualification_values, language_values) = (form.qualification, form.sign_language);
     let chosen = chosen_of(&qualification_values, Qualification::parse, |q| {
         Qualification::ALL.iter().position(|x| x == q)
@@ -255,15 +234,8 @@ pub async fn save_qualifications(
             ("sign_language", "interpreter.error.sign_language_missing")
         }
         (Some(chosen), Some(languages)) => {
-            interpreters::set_qualifications_and_languages(
-                &state.db,
-                state.now(),
-                &staff.actor(ip),
-                found.id,
-                chosen,
-                languages,
-            )
-            .await?;
+            interpreters::set_qualifications_and_languages(&act.uc(), found.id, chosen, languages)
+                .await?;
             return Ok(interpreter_done(found.id, "qualifications"));
         }
     };
@@ -274,8 +246,7 @@ pub async fn save_qualifications(
         sign_languages: Some(language_values),
         ..Default::default()
     };
-    let page =
-        interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
+    let page = interpreter_markup(&act, found, manage, typed, &errors, None).await?;
     Ok(rejected(page))
 }
 
@@ -307,51 +278,37 @@ pub struct EmailLangForm {
 /// Sets the language of an interpreter's emails (their own, or anyone's for a
 /// coordinator).
 pub async fn save_email_lang(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(form): Form<EmailLangForm>,
 ) -> Result<Response> {
-    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let (found, manage) = visible_interpreter(&act.state, &act.staff, &id).await?;
     let Some(lang) = Lang::from_code(&form.email_lang) else {
         let mut errors = Errors::new();
         errors.add("email_lang", "interpreter.error.email_lang_missing");
-        let page = interpreter_markup(
-            &state,
-            &ctx,
-            &staff,
-            found,
-            manage,
-            InterpreterTyped::default(),
-            &errors,
-            None,
-        )
-        .await?;
+        let typed = InterpreterTyped::default();
+        let page = interpreter_markup(&act, found, manage, typed, &errors, None).await?;
         return Ok(rejected(page));
     };
-    interpreters::set_email_lang(&state.db, state.now(), &staff.actor(ip), found.id, lang).await?;
+    interpreters::set_email_lang(&act.uc(), found.id, lang).await?;
     Ok(interpreter_done(found.id, "email_lang"))
 }
 
 /// Adds a day off or extra hours on one date.
 pub async fn add_exception(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(typed): Form<Fields>,
 ) -> Result<Response> {
-    let (found, manage) = visible_interpreter(&state, &staff, &id).await?;
+    let ctx = &act.ctx;
+    let (found, manage) = visible_interpreter(&act.state, &act.staff, &id).await?;
     let mut errors = Errors::new();
     let typed_day = TypedDay {
         year: value(&typed, "exception_day-year").to_owned(),
         month: value(&typed, "exception_day-month").to_owned(),
         day: value(&typed, "exception_day-day").to_owned(),
     };
-    let day = date_field(&mut errors, "exception_day", &typed_day, today(&state));
+    let day = date_field(&mut errors, "exception_day", &typed_day, today(&act.state));
     let kind = value(&typed, "exception_kind");
     let change = match kind {
         "off" => Some(DayChange::Off),
@@ -400,41 +357,28 @@ pub async fn add_exception(
             },
             ..Default::default()
         };
-        let page =
-            interpreter_markup(&state, &ctx, &staff, found, manage, typed, &errors, None).await?;
+        let page = interpreter_markup(&act, found, manage, typed, &errors, None).await?;
         return Ok(rejected(page));
     };
     let action = format!("/staff/interpreters/{}/exceptions", found.id);
     let saving = Saving {
-        staff: &staff,
-        ip,
         interpreter: &found,
         manage,
         typed: &typed,
         action: &action,
         done: "exception_added",
     };
-    hours::save(&state, &ctx, saving, HoursChange::Exception(day, change)).await
+    hours::save(&act, saving, HoursChange::Exception(day, change)).await
 }
 
 /// Removes one date exception.
 pub async fn remove_exception(
-    State(state): State<AppState>,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path((id, exception_id)): Path<(String, String)>,
 ) -> Result<Response> {
-    let (found, _) = visible_interpreter(&state, &staff, &id).await?;
+    let (found, _) = visible_interpreter(&act.state, &act.staff, &id).await?;
     let exception_id = parse_id(&exception_id)?;
-    if !interpreters::remove_exception(
-        &state.db,
-        state.now(),
-        &staff.actor(ip),
-        found.id,
-        exception_id,
-    )
-    .await?
-    {
+    if !interpreters::remove_exception(&act.uc(), found.id, exception_id).await? {
         return Err(Error::NotFound);
     }
     Ok(interpreter_done(found.id, "exception_removed"))

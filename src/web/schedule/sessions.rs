@@ -17,7 +17,7 @@ use crate::views::schedule::{
     SessionLine, SessionView, iso,
 };
 use crate::web::AppState;
-use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::context::{CurrentStaff, StaffAct};
 use crate::web::forms::Form;
 use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
@@ -280,14 +280,14 @@ fn done(b: &Booking, what: &str) -> Response {
 
 /// Gives a session to another interpreter.
 pub async fn reassign(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response> {
-    let (b, manage) = visible_session(&state, &staff, &id).await?;
+    let StaffAct {
+        state, ctx, staff, ..
+    } = &act;
+    let (b, manage) = visible_session(state, staff, &id).await?;
     let forms = SessionForms {
         interpreter: form.interpreter,
         ..Default::default()
@@ -295,26 +295,14 @@ pub async fn reassign(
     let mut errors = Errors::new();
     if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
         errors.add("session-status", "schedule.error.not_booked");
-        return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
+        return session_rejected(state, ctx, &b, manage, &forms, &errors).await;
     }
     let Ok(target) = forms.interpreter.trim().parse::<i64>() else {
         errors.add("interpreter", "schedule.error.interpreter_missing");
-        return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
+        return session_rejected(state, ctx, &b, manage, &forms, &errors).await;
     };
-    match reassignment::reassign(
-        &state.db,
-        state.now(),
-        &state.config,
-        &staff.actor(ip),
-        b.id,
-        target,
-    )
-    .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(done(&b, "reassigned"))
-        }
+    match reassignment::reassign(&act.uc(), b.id, target).await {
+        Ok(_) => Ok(done(&b, "reassigned")),
         Err(BookingError::InterpreterBusy) => {
             let names = crate::services::staff::display_names(&state.db).await?;
             match names.get(&target) {
@@ -325,12 +313,12 @@ pub async fn reassign(
                 ),
                 None => errors.add("interpreter", "schedule.error.interpreter_missing"),
             }
-            session_rejected(&state, &ctx, &b, manage, &forms, &errors).await
+            session_rejected(state, ctx, &b, manage, &forms, &errors).await
         }
         Err(BookingError::NotBooked) => {
             errors.add("session-status", "schedule.error.not_booked");
             let b = booking::get(&state.db, b.id).await?.unwrap_or(b);
-            session_rejected(&state, &ctx, &b, manage, &forms, &errors).await
+            session_rejected(state, ctx, &b, manage, &forms, &errors).await
         }
         Err(e) => Err(booking_error(e)),
     }
@@ -346,33 +334,19 @@ fn not_started(ctx: &PageContext, errors: &mut Errors, b: &Booking) {
 }
 
 /// Asks the customer to choose another time, when the interpreter can no longer come.
-pub async fn ask_new_time(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
-) -> Result<Response> {
-    let (b, manage) = visible_session(&state, &staff, &id).await?;
-    match reassignment::ask_new_time(
-        &state.db,
-        state.now(),
-        &state.config,
-        &staff.actor(ip),
-        b.id,
-    )
-    .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(done(&b, "new_time_asked"))
-        }
+pub async fn ask_new_time(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
+    let StaffAct {
+        state, ctx, staff, ..
+    } = &act;
+    let (b, manage) = visible_session(state, staff, &id).await?;
+    match reassignment::ask_new_time(&act.uc(), b.id).await {
+        Ok(_) => Ok(done(&b, "new_time_asked")),
         Err(BookingError::NotBooked) => {
             let mut errors = Errors::new();
             errors.add("session-status", "schedule.error.not_booked");
             let b = booking::get(&state.db, b.id).await?.unwrap_or(b);
             let forms = SessionForms::default();
-            session_rejected(&state, &ctx, &b, manage, &forms, &errors).await
+            session_rejected(state, ctx, &b, manage, &forms, &errors).await
         }
         Err(e) => Err(booking_error(e)),
     }
@@ -380,14 +354,14 @@ pub async fn ask_new_time(
 
 /// Records how a session went.
 pub async fn outcome(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response> {
-    let (b, manage) = visible_session(&state, &staff, &id).await?;
+    let StaffAct {
+        state, ctx, staff, ..
+    } = &act;
+    let (b, manage) = visible_session(state, staff, &id).await?;
     let forms = SessionForms {
         outcome: form.outcome,
         ..Default::default()
@@ -395,29 +369,27 @@ pub async fn outcome(
     let mut errors = Errors::new();
     if BookingStatus::parse(&b.status) == Some(BookingStatus::Cancelled) {
         errors.add("session-status", "schedule.error.cancelled");
-        return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
+        return session_rejected(state, ctx, &b, manage, &forms, &errors).await;
     }
     if b.starts_at > state.now() {
-        not_started(&ctx, &mut errors, &b);
-        return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
+        not_started(ctx, &mut errors, &b);
+        return session_rejected(state, ctx, &b, manage, &forms, &errors).await;
     }
     let Some(outcome) = BookingStatus::parse(&forms.outcome).filter(|s| OUTCOMES.contains(s))
     else {
         errors.add("outcome", "schedule.error.outcome_missing");
-        return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
+        return session_rejected(state, ctx, &b, manage, &forms, &errors).await;
     };
-    match booking::manage::set_outcome(&state.db, state.now(), &staff.actor(ip), b.id, outcome)
-        .await
-    {
+    match booking::manage::set_outcome(&act.uc(), b.id, outcome).await {
         Ok(_) => Ok(done(&b, "outcome")),
         Err(BookingError::NotStarted { .. }) => {
-            not_started(&ctx, &mut errors, &b);
-            session_rejected(&state, &ctx, &b, manage, &forms, &errors).await
+            not_started(ctx, &mut errors, &b);
+            session_rejected(state, ctx, &b, manage, &forms, &errors).await
         }
         Err(BookingError::NotBooked) => {
             errors.add("session-status", "schedule.error.cancelled");
             let b = booking::get(&state.db, b.id).await?.unwrap_or(b);
-            session_rejected(&state, &ctx, &b, manage, &forms, &errors).await
+            session_rejected(state, ctx, &b, manage, &forms, &errors).await
         }
         Err(e) => Err(booking_error(e)),
     }
@@ -425,14 +397,14 @@ pub async fn outcome(
 
 /// Adds an internal note to a session.
 pub async fn add_note(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response> {
-    let (b, manage) = visible_session(&state, &staff, &id).await?;
+    let StaffAct {
+        state, ctx, staff, ..
+    } = &act;
+    let (b, manage) = visible_session(state, staff, &id).await?;
     let forms = SessionForms {
         note: form.note,
         ..Default::default()
@@ -449,18 +421,11 @@ pub async fn add_note(
         );
     }
     if !errors.is_empty() {
-        return session_rejected(&state, &ctx, &b, manage, &forms, &errors).await;
+        return session_rejected(state, ctx, &b, manage, &forms, &errors).await;
     }
-    booking::manage::add_note(
-        &state.db,
-        state.now(),
-        &staff.actor(ip),
-        staff.id,
-        b.id,
-        body,
-    )
-    .await
-    .map_err(booking_error)?;
+    booking::manage::add_note(&act.uc(), staff.id, b.id, body)
+        .await
+        .map_err(booking_error)?;
     Ok(done(&b, "note"))
 }
 
@@ -483,14 +448,14 @@ pub async fn cancel_form(
 
 /// Cancels a session; the customer is emailed.
 pub async fn cancel(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(id): Path<String>,
     Form(form): Form<SessionForm>,
 ) -> Result<Response> {
-    let (b, manage) = visible_session(&state, &staff, &id).await?;
+    let StaffAct {
+        state, ctx, staff, ..
+    } = &act;
+    let (b, manage) = visible_session(state, staff, &id).await?;
     let typed = form.reason.as_str();
     let reason = typed.trim();
     let mut errors = Errors::new();
@@ -502,31 +467,18 @@ pub async fn cancel(
         );
         let names = crate::services::staff::display_names(&state.db).await?;
         return Ok(rejected(view::cancel_confirm(
-            &ctx,
+            ctx,
             &detail(&b, &names, &settings::load(&state.db).await?),
             typed,
             &errors,
         )));
     }
     let reason = (!reason.is_empty()).then(|| reason.to_owned());
-    match booking::manage::cancel(
-        &state.db,
-        state.now(),
-        &state.config,
-        &staff.actor(ip),
-        b.id,
-        ChangedBy::Staff,
-        reason,
-    )
-    .await
-    {
-        Ok(_) => {
-            state.mail_waiting();
-            Ok(done(&b, "cancelled"))
-        }
+    match booking::manage::cancel(&act.uc(), b.id, ChangedBy::Staff, reason).await {
+        Ok(_) => Ok(done(&b, "cancelled")),
         Err(BookingError::NotBooked) => {
             errors.add("session-status", "schedule.error.not_booked");
-            session_rejected(&state, &ctx, &b, manage, &SessionForms::default(), &errors).await
+            session_rejected(state, ctx, &b, manage, &SessionForms::default(), &errors).await
         }
         Err(e) => Err(booking_error(e)),
     }

@@ -13,7 +13,7 @@ use crate::views::schedule::{
     self as view, RULE_FIELDS, SettingsView, SpanForm, rule_bounds, rule_field, rule_label,
 };
 use crate::web::AppState;
-use crate::web::context::{ClientIp, CurrentStaff};
+use crate::web::context::StaffAct;
 use crate::web::forms::Form;
 use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
@@ -153,13 +153,11 @@ fn settings_done(what: &str) -> Response {
 
 /// Saves one mode's rules.
 pub async fn save_rules(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
+    act: StaffAct,
     Path(mode): Path<String>,
     Form(typed): Form<Fields>,
 ) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = &act;
     let mode = SessionMode::parse(&mode).ok_or(Error::NotFound)?;
     let mut errors = Errors::new();
     let mut numbers = [0i64; 5];
@@ -170,7 +168,7 @@ pub async fn save_rules(
             &mut errors,
             name,
             value(&typed, name),
-            rule_label(&ctx, field),
+            rule_label(ctx, field),
             rule_bounds(field),
         ) {
             Some(n) => numbers[i] = n,
@@ -188,7 +186,7 @@ pub async fn save_rules(
             ..Default::default()
         };
         return Ok(rejected(
-            settings_markup(&state, &ctx, typed, &errors, None).await?,
+            settings_markup(state, ctx, typed, &errors, None).await?,
         ));
     }
     let rules = ModeRules {
@@ -198,7 +196,7 @@ pub async fn save_rules(
         horizon_days: numbers[3],
         cancel_cutoff: Duration::minutes(numbers[4]),
     };
-    settings::save_rules(&state.db, state.now(), &staff.actor(ip), mode, &rules).await?;
+    settings::save_rules(&act.uc(), mode, &rules).await?;
     Ok(settings_done("rules"))
 }
 
@@ -211,13 +209,8 @@ pub struct SettingsForm {
 }
 
 /// Saves how long before a session the reminder goes.
-pub async fn save_reminders(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<SettingsForm>,
-) -> Result<Response> {
+pub async fn save_reminders(act: StaffAct, Form(form): Form<SettingsForm>) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = &act;
     let raw = form.reminder_hours.as_str();
     let mut errors = Errors::new();
     let Some(hours) = number_field(
@@ -232,21 +225,16 @@ pub async fn save_reminders(
             ..Default::default()
         };
         return Ok(rejected(
-            settings_markup(&state, &ctx, typed, &errors, None).await?,
+            settings_markup(state, ctx, typed, &errors, None).await?,
         ));
     };
-    settings::save_reminder_hours(&state.db, state.now(), &staff.actor(ip), hours).await?;
+    settings::save_reminder_hours(&act.uc(), hours).await?;
     Ok(settings_done("reminders"))
 }
 
 /// Saves (or, when left empty, removes) the room-address template of video sessions.
-pub async fn save_room_template(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(form): Form<SettingsForm>,
-) -> Result<Response> {
+pub async fn save_room_template(act: StaffAct, Form(form): Form<SettingsForm>) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = &act;
     let raw = form.room_template.as_str();
     let template = match RoomTemplate::parse(raw) {
         Ok(template) => template,
@@ -267,34 +255,28 @@ pub async fn save_room_template(
                 ..Default::default()
             };
             return Ok(rejected(
-                settings_markup(&state, &ctx, typed, &errors, None).await?,
+                settings_markup(state, ctx, typed, &errors, None).await?,
             ));
         }
     };
-    settings::save_room_template(&state.db, state.now(), &staff.actor(ip), template.as_ref())
-        .await?;
+    settings::save_room_template(&act.uc(), template.as_ref()).await?;
     Ok(settings_done("rooms"))
 }
 
 /// Saves the weekly opening hours.
-pub async fn save_hours(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
-    ClientIp(ip): ClientIp,
-    Form(typed): Form<Fields>,
-) -> Result<Response> {
+pub async fn save_hours(act: StaffAct, Form(typed): Form<Fields>) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = &act;
     let mut errors = Errors::new();
-    let hours = read_spans(&ctx, SpanForm::Opening, &typed, &mut errors);
+    let hours = read_spans(ctx, SpanForm::Opening, &typed, &mut errors);
     if !errors.is_empty() {
         let typed = SettingsTyped {
             hours: Some(only_span_fields(SpanForm::Opening, &typed)),
             ..Default::default()
         };
         return Ok(rejected(
-            settings_markup(&state, &ctx, typed, &errors, None).await?,
+            settings_markup(state, ctx, typed, &errors, None).await?,
         ));
     }
-    settings::opening::save_hours(&state.db, state.now(), &staff.actor(ip), &hours).await?;
+    settings::opening::save_hours(&act.uc(), &hours).await?;
     Ok(settings_done("hours"))
 }
