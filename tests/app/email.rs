@@ -114,6 +114,7 @@ backend_tests!(
     a_busy_mail_server_gets_a_bounded_number_of_messages_at_once,
     an_email_sent_again_after_a_crash_keeps_its_message_id,
     an_email_written_again_after_a_crash_is_a_new_file_beside_the_first,
+    a_staff_reply_is_delivered_at_once_without_waiting_for_the_relay_to_look,
 );
 
 async fn smtp_delivers_headers_both_parts_and_the_calendar(backend: Backend) {
@@ -644,5 +645,65 @@ async fn an_email_written_again_after_a_crash_is_a_new_file_beside_the_first(bac
             format!("{id:08}-test_booking.resent-2.eml"),
         ],
         "no half-written file is left"
+    );
+}
+
+async fn a_staff_reply_is_delivered_at_once_without_waiting_for_the_relay_to_look(
+    backend: Backend,
+) {
+    let receiver = Receiver::start().await;
+    let url = receiver.url();
+    // The relay looks for due emails once an hour by itself: only a use-case's commit
+    // waking it delivers within the few seconds waited for here.
+    let Some(app) = TestApp::spawn(backend, |c| {
+        c.smtp_url = Some(url);
+        c.relay_poll = std::time::Duration::from_secs(3600);
+    })
+    .await
+    else {
+        return;
+    };
+    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
+    let new = yorisoi::domain::request::NewRequest {
+        topic: yorisoi::domain::request::Topic::Statements,
+        details: "Why was I charged twice?".to_owned(),
+        name: "Hanako Yamada".to_owned(),
+        member_number: None,
+        channel: yorisoi::domain::request::ReplyChannel::Email,
+        email: Some(Email::parse("hanako@example.jp").unwrap()),
+        fax: None,
+        address: None,
+    };
+    let sent = yorisoi::services::requests::submit::send(&app.uc(), &new, Lang::En, None, None)
+        .await
+        .unwrap();
+    let acknowledged = receiver.wait_for(1, 5).await;
+    assert_eq!(
+        acknowledged.len(),
+        1,
+        "the acknowledgement went out at once"
+    );
+    // Whatever woke the relay before is spent by now: the next email waits for a bell.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let replied = coordinator
+        .post(
+            &format!("/staff/requests/{}/reply", sent.request.id),
+            &[("reply", "We have refunded the second payment.")],
+        )
+        .await;
+    assert_eq!(replied.status, StatusCode::SEE_OTHER);
+    let arrived = receiver.wait_for(2, 5).await;
+    assert_eq!(arrived.len(), 2, "the reply went out at once");
+    let reply = arrived[1].parsed();
+    let to = reply
+        .to()
+        .and_then(|to| to.first())
+        .and_then(|a| a.address());
+    assert_eq!(to, Some("hanako@example.jp"));
+    let text = reply.body_text(0).unwrap().into_owned();
+    assert!(
+        text.contains("We have refunded the second payment."),
+        "{text}"
     );
 }
