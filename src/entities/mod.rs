@@ -29,4 +29,5 @@ pub mod staff_qualification;
 pub mod staff_session;
 pub mod staff_token;
 pub mod staff_user;
+mod stored;
 pub mod support_request;

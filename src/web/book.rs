@@ -696,8 +696,7 @@ pub async fn confirm(
         // the times still free.
         Err(BookingError::Taken) => Ok(see_other(TAKEN)),
         Err(BookingError::NotAllowed) => Err(Error::Forbidden),
-        Err(BookingError::Database(e)) => Err(e.into()),
-        Err(other) => Err(Error::Internal(other.to_string())),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -711,7 +710,7 @@ fn new_time_asked(state: &AppState, b: &booking::Booking) -> bool {
 async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Result<SessionView> {
     let card = booking::interpreter_card(&state.db, b).await?;
     let desk = crate::services::settings::load(&state.db).await?;
-    let booked = BookingStatus::parse(&b.status) == Some(BookingStatus::Booked);
+    let booked = b.status == BookingStatus::Booked;
     let language_note = if booked && b.starts_at > state.now() {
         booking::emails::language_note(&state.db, lang, b, &card).await?
     } else {
@@ -721,12 +720,12 @@ async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Re
         language_note,
         new_time_asked: booked && new_time_asked(state, b),
         reference: b.reference.clone(),
-        mode: SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat),
+        mode: b.mode,
         when: crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, state.config.timezone),
         interpreter: card.display_name,
         joining: booking::joining(&desk, b),
         email: b.email.clone(),
-        status: BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Booked),
+        status: b.status,
         lost_card: b.topic == LOST_CARD,
     })
 }
@@ -918,11 +917,11 @@ async fn changeable(
     b: &booking::Booking,
     base: &str,
 ) -> Result<Option<Response>> {
-    if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
+    if b.status != BookingStatus::Booked {
         return Ok(Some(see_other(base)));
     }
     let desk = settings::load(&state.db).await?;
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     if state.now() > booking::manage::cutoff(&desk.rules(mode), b) && !new_time_asked(state, b) {
         return Ok(Some(too_late(ctx, base)));
     }
@@ -1002,8 +1001,7 @@ pub async fn cancel(
         }
         Err(BookingError::TooLate { .. }) => Ok(too_late(&ctx, &base)),
         Err(BookingError::NotBooked) => Ok(see_other(&base)),
-        Err(BookingError::Database(e)) => Err(e.into()),
-        Err(other) => Err(Error::Internal(other.to_string())),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -1022,7 +1020,7 @@ pub async fn move_day(
     if let Some(page) = changeable(&state, &ctx, &b, &base).await? {
         return Ok(page);
     }
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let list = week_list(&state, mode, &query.week).await?;
     let action = format!("{base}/reschedule/time");
     let week_link = format!("{base}/reschedule");
@@ -1060,7 +1058,7 @@ async fn move_time_page(
     errors: &Errors,
 ) -> Result<maud::Markup> {
     let base = format!("/bookings/{token}");
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let (calendar, starts) = free_times(state, mode, day, Some(b.id)).await?;
     let interpreter = session_facts(state, ctx.lang, b).await?.interpreter;
     let with = ctx.tf("book.move.with", &[("name", &interpreter)]);
@@ -1127,7 +1125,7 @@ pub async fn move_time(
         return Ok(page);
     }
     let Some(day) = parse_day(query.day.trim()).ok() else {
-        let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+        let mode = b.mode;
         let list = week_list(&state, mode, &query.week).await?;
         let mut errors = Errors::new();
         errors.invalid(
@@ -1188,7 +1186,7 @@ pub async fn move_save(
         }
         errors
     };
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let rules = settings::load(&state.db).await?.rules(mode);
     let offerable =
         |start: &OffsetDateTime| within_horizon(*start, state.now(), state.config.timezone, &rules);
@@ -1222,11 +1220,10 @@ pub async fn move_save(
         Err(BookingError::InterpreterBusy) => reject("keep", None),
         Err(BookingError::TooLate { .. }) => return Ok(too_late(&ctx, &base)),
         Err(BookingError::NotBooked) => return Ok(see_other(&base)),
-        Err(BookingError::Database(e)) => return Err(e.into()),
         Err(BookingError::NotFound) => return Err(Error::NotFound),
         Err(BookingError::NotAllowed) => return Err(Error::Forbidden),
         // Only an outcome waits for the start; moving a session never does.
-        Err(e @ BookingError::NotStarted { .. }) => return Err(Error::Internal(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     let selected = form.start.clone();
     let page = move_time_page(

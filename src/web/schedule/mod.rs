@@ -29,8 +29,7 @@ pub use sessions::{
 pub use settings::{save_hours, save_reminders, save_room_template, save_rules, settings};
 
 use super::AppState;
-use crate::domain::schedule::SessionMode;
-use crate::domain::{BookingStatus, Permission, dates};
+use crate::domain::{Permission, dates};
 use crate::error::{Error, Result};
 use crate::services::auth::SignedInStaff;
 use crate::services::booking::{Booking, BookingError};
@@ -74,8 +73,7 @@ fn sane_day(raw: &str) -> Option<Date> {
 fn booking_error(e: BookingError) -> Error {
     match e {
         BookingError::NotFound => Error::NotFound,
-        BookingError::Database(e) => Error::Database(e),
-        other => Error::Internal(other.to_string()),
+        other => other.into(),
     }
 }
 
@@ -91,8 +89,8 @@ fn line(b: &Booking) -> SessionLine {
         reference: b.reference.clone(),
         starts_at: b.starts_at,
         ends_at: b.ends_at,
-        mode: SessionMode::parse(&b.mode),
-        status: BookingStatus::parse(&b.status),
+        mode: b.mode,
+        status: b.status,
         needs: Vec::new(),
     }
 }
