@@ -1,5 +1,6 @@
 //! A staff account.
 
+use crate::domain::Lang;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,8 +15,8 @@ pub struct Model {
     pub role: String,
     pub password_hash: Option<String>,
     pub active: bool,
-    /// The language of the emails the staff member gets: `ja` or `en`.
-    pub lang: String,
+    /// The language of the emails the staff member gets.
+    pub lang: Lang,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::db::begin_write;
 use crate::domain::attention::{Assigned, Attention, attention, covers};
 use crate::domain::qualification::language_fit;
-use crate::domain::schedule::{self, DayChange, Interval, LocalSpan, SessionMode};
+use crate::domain::schedule::{self, DayChange, Interval, LocalSpan};
 use crate::domain::{BookingStatus, Qualification, Role};
 use crate::entities::{booking, staff_user};
 use sea_orm::{
@@ -84,7 +84,7 @@ fn interval(b: &Booking) -> Interval {
 }
 
 fn is_booked(b: &Booking) -> bool {
-    BookingStatus::parse(&b.status) == Some(BookingStatus::Booked)
+    b.status == BookingStatus::Booked
 }
 
 /// The first and last local day of the sessions given.
@@ -123,7 +123,7 @@ pub async fn attention_for<C: ConnectionTrait>(
     let mut out = HashMap::new();
     for b in booked {
         let id = b.interpreter_id;
-        let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+        let mode = b.mode;
         let qualified = quals
             .get(&id)
             .is_some_and(|q| q.contains(&Qualification::for_mode(mode)));
@@ -154,7 +154,7 @@ pub async fn upcoming<C: ConnectionTrait>(
     now: OffsetDateTime,
 ) -> Result<Vec<(Booking, Vec<Attention>)>, DbErr> {
     let sessions = booking::Entity::find()
-        .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
+        .filter(booking::Column::Status.eq(BookingStatus::Booked))
         .filter(booking::Column::EndsAt.gt(now.to_offset(time::UtcOffset::UTC)))
         .order_by_asc(booking::Column::StartsAt)
         .order_by_asc(booking::Column::Id)
@@ -178,7 +178,7 @@ pub async fn affected_by<C: ConnectionTrait>(
 ) -> Result<Vec<Booking>, DbErr> {
     let mut query = booking::Entity::find()
         .filter(booking::Column::InterpreterId.eq(staff_id))
-        .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
+        .filter(booking::Column::Status.eq(BookingStatus::Booked))
         .filter(booking::Column::StartsAt.gt(now.to_offset(time::UtcOffset::UTC)));
     if let HoursChange::Exception(day, _) = change {
         query = query

@@ -84,7 +84,7 @@ pub async fn stop(
     actor: &Actor,
     token: &Token,
     note: Option<&str>,
-) -> Result<Option<LinkState>, DbErr> {
+) -> Result<Option<LinkState>, ProxyError> {
     let txn = begin_write(db).await?;
     let Some(link) = proxy_not_me_link::Entity::find_by_id(token.hash())
         .one(&txn)
@@ -105,14 +105,14 @@ pub async fn stop(
     if claimed.rows_affected != 1 {
         return Ok(Some(LinkState::Used));
     }
-    let lang = Lang::from_code(&r.lang).unwrap_or_default();
+    let lang = r.lang;
     audit::record(
         &txn,
         now,
         actor,
         AuditAction::ProxyNotMe,
         Some(Target::registration(r.id)),
-        json!({ "reference": r.reference, "status": r.status }),
+        json!({ "reference": r.reference, "status": r.status.as_str() }),
     )
     .await?;
     requests::submit::open(
@@ -172,9 +172,9 @@ async fn stop_registration(
     actor: &Actor,
     r: &Registration,
     lang: Lang,
-) -> Result<(), DbErr> {
+) -> Result<(), ProxyError> {
     let reason = t(lang, "not_me.reason");
-    let done = match proxies::status_of(r) {
+    let done = match r.status {
         RegistrationStatus::Submitted | RegistrationStatus::UnderReview => {
             proxies::review::reject(db, now, config, actor, r.id, reason)
                 .await
@@ -199,7 +199,6 @@ async fn stop_registration(
     };
     match done {
         Ok(()) | Err(ProxyError::WrongStatus(_) | ProxyError::RequestNotOpen) => Ok(()),
-        Err(ProxyError::Database(e)) => Err(e),
-        Err(other) => Err(DbErr::Custom(other.to_string())),
+        Err(other) => Err(other),
     }
 }

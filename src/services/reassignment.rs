@@ -11,8 +11,8 @@ use super::calendar::{Calendar, local_date};
 use super::settings::DeskSettings;
 use crate::config::{Config, mail_domain};
 use crate::db::begin_write;
-use crate::domain::schedule::{ModeRules, SessionMode};
-use crate::domain::{AuditAction, Lang, LanguageFit};
+use crate::domain::schedule::ModeRules;
+use crate::domain::{AuditAction, LanguageFit};
 use crate::entities::{booking as booking_row, staff_user};
 use crate::mail::outbox::OutgoingEmail;
 use crate::mail::templates::{self, InterpreterFacts, InterpreterNotice, SessionEmail};
@@ -30,7 +30,7 @@ pub async fn reassign_choices<C: ConnectionTrait>(
     tz: &'static Tz,
     b: &Booking,
 ) -> Result<Vec<i64>, DbErr> {
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let day = local_date(b.starts_at, tz);
     let calendar = Calendar::load(conn, tz, mode, day, day, Some(b.id)).await?;
     Ok(calendar
@@ -209,8 +209,8 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
         if !staff.active {
             continue;
         }
-        let lang = Lang::from_code(&staff.lang).unwrap_or_default();
-        let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+        let lang = staff.lang;
+        let mode = b.mode;
         let when = crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, config.timezone);
         let link = config.link(&format!("/staff/sessions/{}", b.id));
         let message = templates::interpreter_session(

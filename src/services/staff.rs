@@ -94,7 +94,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         role: Set(new.role.as_str().to_owned()),
         password_hash: Set(new.password_hash.clone()),
         active: Set(true),
-        lang: Set(crate::domain::Lang::default().code().to_owned()),
+        lang: Set(crate::domain::Lang::default()),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -120,9 +120,9 @@ pub async fn create(
     let txn = begin_write(db).await?;
     let mut user = insert(&txn, now, new).await?;
     // The language they are invited in is the language of their emails, until changed.
-    if user.lang != lang.code() {
+    if user.lang != lang {
         let mut row: staff_user::ActiveModel = user.into();
-        row.lang = Set(lang.code().to_owned());
+        row.lang = Set(lang);
         user = row.update(&txn).await?;
     }
     audit::record(

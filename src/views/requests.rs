@@ -287,7 +287,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
     let mut rows = vec![
         row(
             "request.field.topic",
-            html! { (topic_name(ctx, &draft.topic)) },
+            html! { (topic_name(ctx, draft.topic.as_str())) },
             RequestStep::Topic,
         ),
         row(
@@ -307,7 +307,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
         ),
         row(
             "request.field.channel",
-            html! { (label(ctx, "channel", &draft.channel)) },
+            html! { (label(ctx, "channel", draft.channel.as_str())) },
             RequestStep::Channel,
         ),
     ];
@@ -419,28 +419,28 @@ pub fn thread(
                 p .link-box { a href=(link) { (link) } }
             }
             h2 .heading-m { (ctx.t("request.done.next_heading")) }
-            p { (ctx.t(&format!("request.done.next.{}", r.channel))) }
+            p { (ctx.t(&format!("request.done.next.{}", r.channel.as_str()))) }
             @if let Some(due) = r.due_at {
                 p { (ctx.tf("request.done.due", &[("due", &ctx.datetime(due))])) }
             }
         } @else {
             h1 .heading-l { (with_reference(ctx, "request.thread.title", &r.reference)) }
         }
-        @if r.topic == Topic::LostStolen.as_str() {
+        @if r.topic == Topic::LostStolen {
             (card_stop_box(ctx, "lost.stop.request_warning"))
         }
         @if let Some(book) = &page.book_to {
             @if page.sessions.is_empty() {
                 h2 .heading-m { (ctx.t("request.thread.book_heading")) }
-                p { (ctx.t(&format!("request.thread.book_lead.{}", r.channel))) }
+                p { (ctx.t(&format!("request.thread.book_lead.{}", r.channel.as_str()))) }
                 (form(ctx, book, html! { (button(ctx.t("request.thread.book"))) }))
             }
         }
         h2 .heading-m { (ctx.t("request.thread.about_heading")) }
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("request.field.status").to_owned(), value: html! { strong class={ "tag tag--" (page.status.as_str()) } { (label(ctx, "status", page.status.as_str())) } }, change: None },
-            SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (topic_name(ctx, &r.topic)) }, change: None },
-            SummaryRow { key: ctx.t("request.field.channel").to_owned(), value: html! { (label(ctx, "channel", &r.channel)) }, change: None },
+            SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (topic_name(ctx, r.topic.as_str())) }, change: None },
+            SummaryRow { key: ctx.t("request.field.channel").to_owned(), value: html! { (label(ctx, "channel", r.channel.as_str())) }, change: None },
             SummaryRow { key: ctx.t("request.field.sent_at").to_owned(), value: html! { (ctx.datetime(r.created_at)) }, change: None },
         ]))
         @if !page.sessions.is_empty() {

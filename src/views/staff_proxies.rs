@@ -10,7 +10,7 @@ use super::components::{
 use super::layout::{Page, render};
 use super::proxy::label;
 use crate::domain::proxy::{
-    ConsentMethod, IdDocument, RegistrationStatus, Scopes, birth_year, masked_address,
+    ConsentMethod, IdDocument, RegistrationStatus, Relationship, Scopes, birth_year, masked_address,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -32,7 +32,7 @@ pub struct QueueRow {
     /// The proxy's name.
     pub proxy: String,
     /// Who the proxy is to the customer.
-    pub relationship: String,
+    pub relationship: Relationship,
     /// When it was sent.
     pub submitted_at: OffsetDateTime,
     /// The end date, once approved.
@@ -51,7 +51,7 @@ impl QueueRow {
             birth: birth_year(&r.principal_birth_date),
             address: masked_address(&r.principal_address),
             proxy: r.proxy_full_name.clone(),
-            relationship: r.relationship.clone(),
+            relationship: r.relationship,
             submitted_at: r.submitted_at,
             until,
             renewal_requested: r.renewal_requested_at.is_some(),
@@ -115,7 +115,7 @@ pub fn queue(
                                 td { (row.customer) }
                                 td .nowrap { (ctx.born_in(&row.birth)) }
                                 td { (row.address) }
-                                td { (row.proxy) br; span .muted { (label(ctx, "relationship", &row.relationship)) } }
+                                td { (row.proxy) br; span .muted { (label(ctx, "relationship", row.relationship.as_str())) } }
                                 td .nowrap { (ctx.datetime(row.submitted_at)) }
                                 @if status == RegistrationStatus::Approved || status == RegistrationStatus::Expired {
                                     td .nowrap {
@@ -272,7 +272,7 @@ pub fn detail(
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("apply.field.proxy_full_name").to_owned(), value: html! { (r.proxy_full_name) }, change: None },
             SummaryRow { key: ctx.t("apply.field.proxy_kana").to_owned(), value: html! { (r.proxy_kana) }, change: None },
-            SummaryRow { key: ctx.t("apply.field.relationship").to_owned(), value: html! { (label(ctx, "relationship", &r.relationship)) }, change: None },
+            SummaryRow { key: ctx.t("apply.field.relationship").to_owned(), value: html! { (label(ctx, "relationship", r.relationship.as_str())) }, change: None },
             SummaryRow { key: ctx.t("apply.field.proxy_email").to_owned(), value: html! { (r.proxy_email) }, change: None },
             SummaryRow { key: ctx.t("apply.field.proxy_address").to_owned(), value: lines(&r.proxy_address), change: None },
         ]))
@@ -281,16 +281,16 @@ pub fn detail(
             SummaryRow { key: ctx.t(if ended { "proxies.scope_ended" } else { "apply.field.scope" }).to_owned(), value: html! {
                 ul .list { @for s in d.scopes.list() { li { (label(ctx, "scope", s.as_str())) } } }
             }, change: None },
-            SummaryRow { key: ctx.t("apply.field.consent_method").to_owned(), value: html! { (label(ctx, "consent", &r.consent_method)) }, change: None },
+            SummaryRow { key: ctx.t("apply.field.consent_method").to_owned(), value: html! { (label(ctx, "consent", r.consent_method.as_str())) }, change: None },
             SummaryRow { key: ctx.t("proxies.submitted").to_owned(), value: html! { (ctx.datetime(r.submitted_at)) }, change: None },
             SummaryRow { key: ctx.t("proxies.until").to_owned(), value: html! { (d.until.clone().unwrap_or_else(|| ctx.t("apply.check.none").to_owned())) }, change: None },
         ]))
         h2 .heading-m { (ctx.t("proxies.checks_heading")) }
         (summary_list(ctx, &[
-            SummaryRow { key: ctx.t("proxies.customer_document").to_owned(), value: recorded(ctx, r.principal_document.as_deref(), "document", r.principal_document_at), change: None },
-            SummaryRow { key: ctx.t("proxies.proxy_document").to_owned(), value: recorded(ctx, r.proxy_document.as_deref(), "document", r.proxy_document_at), change: None },
+            SummaryRow { key: ctx.t("proxies.customer_document").to_owned(), value: recorded(ctx, r.principal_document.map(IdDocument::as_str), "document", r.principal_document_at), change: None },
+            SummaryRow { key: ctx.t("proxies.proxy_document").to_owned(), value: recorded(ctx, r.proxy_document.map(IdDocument::as_str), "document", r.proxy_document_at), change: None },
             SummaryRow { key: ctx.t("proxies.consent").to_owned(), value: match (&r.consent_confirmed_how, &r.consent_confirmed_on) {
-                (Some(how), Some(on)) => html! { (label(ctx, "consent", how)) " (" (on) ")" },
+                (Some(how), Some(on)) => html! { (label(ctx, "consent", how.as_str())) " (" (on) ")" },
                 _ => html! { strong .tag .tag--submitted { (ctx.t("proxies.not_recorded")) } },
             }, change: None },
         ]))
@@ -299,8 +299,8 @@ pub fn detail(
             @if let Some(reason) = &r.rejection_reason { p { (ctx.tf("proxies.rejected_because", &[("reason", reason)])) } }
             @if let Some(by) = &r.ended_by {
                 p { @match r.ended_at {
-                    Some(at) => (ctx.tf("proxies.ended_on", &[("date", &ctx.datetime(at)), ("by", &label(ctx, "ended_by", by))])),
-                    None => (ctx.tf("proxies.ended_by", &[("by", &label(ctx, "ended_by", by))])),
+                    Some(at) => (ctx.tf("proxies.ended_on", &[("date", &ctx.datetime(at)), ("by", &label(ctx, "ended_by", by.as_str()))])),
+                    None => (ctx.tf("proxies.ended_by", &[("by", &label(ctx, "ended_by", by.as_str()))])),
                 } }
                 @if let Some(reason) = &r.end_reason { p { (reason) } }
             }
@@ -365,7 +365,7 @@ pub fn detail(
             h2 .heading-m { (ctx.t("proxies.others_heading")) }
             ul .list {
                 @for o in &d.others {
-                    li { a href={ "/staff/proxies/" (o.id) } { (o.reference) } " — " (o.proxy) " (" (label(ctx, "relationship", &o.relationship)) ")" }
+                    li { a href={ "/staff/proxies/" (o.id) } { (o.reference) } " — " (o.proxy) " (" (label(ctx, "relationship", o.relationship.as_str())) ")" }
                 }
             }
         }

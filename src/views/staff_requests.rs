@@ -229,9 +229,9 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                                     (row.r.customer_name)
                                     @if row.r.proxy_registration_id.is_some() { br; span .muted { (ctx.t("requests.by_proxy")) } }
                                 }
-                                td { (topic_name(ctx, &row.r.topic)) }
-                                td { (label(ctx, "channel", &row.r.channel)) }
-                                td { (status_tag(ctx, &row.r.status)) }
+                                td { (topic_name(ctx, row.r.topic.as_str())) }
+                                td { (label(ctx, "channel", row.r.channel.as_str())) }
+                                td { (status_tag(ctx, row.r.status.as_str())) }
                                 td { (row.assignee.clone().unwrap_or_else(|| ctx.t("requests.nobody").to_owned())) }
                                 td {
                                     @if let Some(due) = row.r.due_at { (ctx.datetime(due)) }
@@ -306,13 +306,13 @@ pub fn detail(
 ) -> Markup {
     let r = d.r;
     let title = ctx.tf("requests.detail.title", &[("reference", &r.reference)]);
-    let closed = r.status == RequestStatus::Closed.as_str();
+    let closed = r.status == RequestStatus::Closed;
     let none = ctx.t("request.check.none");
     let mut rows = vec![
         SummaryRow {
             key: ctx.t("requests.field.status").to_owned(),
             value: html! {
-                (status_tag(ctx, &r.status))
+                (status_tag(ctx, r.status.as_str()))
                 @if d.overdue { " " strong .tag .tag--overdue { (ctx.t("requests.overdue")) } }
             },
             change: None,
@@ -329,12 +329,12 @@ pub fn detail(
         },
         SummaryRow {
             key: ctx.t("requests.field.topic").to_owned(),
-            value: html! { (topic_name(ctx, &r.topic)) },
+            value: html! { (topic_name(ctx, r.topic.as_str())) },
             change: None,
         },
         SummaryRow {
             key: ctx.t("requests.field.channel").to_owned(),
-            value: html! { (label(ctx, "channel", &r.channel)) },
+            value: html! { (label(ctx, "channel", r.channel.as_str())) },
             change: None,
         },
     ];
@@ -359,7 +359,7 @@ pub fn detail(
     });
     rows.push(SummaryRow {
         key: ctx.t("requests.field.language").to_owned(),
-        value: html! { (label(ctx, "lang", &r.lang)) },
+        value: html! { (label(ctx, "lang", r.lang.code())) },
         change: None,
     });
     if let Some(origin) = &d.proxy {
@@ -440,7 +440,7 @@ pub fn detail(
         }))
         h2 .heading-m { (ctx.t("requests.detail.status_heading")) }
         (form(ctx, &format!("/staff/requests/{}/status", r.id), html! {
-            @let current = if typed.status.is_empty() { r.status.clone() } else { typed.status.clone() };
+            @let current = if typed.status.is_empty() { r.status.as_str().to_owned() } else { typed.status.clone() };
             div .form-group {
                 label .label for="status" { (ctx.t("requests.field.new_status")) }
                 div .hint #status-hint { (ctx.t("requests.hint.status")) }

@@ -66,7 +66,7 @@ pub async fn dashboard(
             Ok::<u64, sea_orm::DbErr>(
                 found
                     .iter()
-                    .filter(|b| b.status == crate::domain::BookingStatus::Booked.as_str())
+                    .filter(|b| b.status == crate::domain::BookingStatus::Booked)
                     .count() as u64,
             )
         }
@@ -322,8 +322,7 @@ pub async fn user_reinvite(
 fn staff_error(e: StaffError) -> Error {
     match e {
         StaffError::NotFound => Error::NotFound,
-        StaffError::Database(e) => Error::Database(e),
-        other => Error::Internal(other.to_string()),
+        other => other.into(),
     }
 }
 

@@ -113,7 +113,7 @@ async fn detail_page(
         _ => None,
     };
     let d = Detail {
-        status: proxies::status_of(&r),
+        status: r.status,
         active: proxies::active(&r, state.now()),
         scopes: proxies::scopes_of(&r),
         until: proxies::until_text(ctx.lang, &r, &state.config),
@@ -136,9 +136,18 @@ pub async fn detail(
     let r = proxies::get(&state.db, id).await?.ok_or(Error::NotFound)?;
     // The forms start from what is recorded.
     let mut typed = DecisionForm {
-        customer_document: r.principal_document.clone().unwrap_or_default(),
-        proxy_document: r.proxy_document.clone().unwrap_or_default(),
-        consent_how: r.consent_confirmed_how.clone().unwrap_or_default(),
+        customer_document: r
+            .principal_document
+            .map(|v| v.as_str().to_owned())
+            .unwrap_or_default(),
+        proxy_document: r
+            .proxy_document
+            .map(|v| v.as_str().to_owned())
+            .unwrap_or_default(),
+        consent_how: r
+            .consent_confirmed_how
+            .map(|v| v.as_str().to_owned())
+            .unwrap_or_default(),
         ..Default::default()
     };
     if let Some(on) = r

@@ -101,7 +101,7 @@ async fn detail_page(
         .await?
         .into_iter()
         .map(|m| {
-            let author = Author::parse(&m.author).unwrap_or(Author::Customer);
+            let author = m.author;
             let who = match author {
                 Author::Customer => r.customer_name.clone(),
                 Author::Proxy => ctx.tf(
@@ -129,8 +129,7 @@ async fn detail_page(
         .await?
         .iter()
         .map(|b| {
-            let mode = crate::domain::schedule::SessionMode::parse(&b.mode)
-                .unwrap_or(crate::domain::schedule::SessionMode::WrittenChat);
+            let mode = b.mode;
             (
                 b.id,
                 format!(

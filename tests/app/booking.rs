@@ -470,7 +470,7 @@ async fn a_mail_filter_opening_the_link_changes_nothing(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(b.status, "booked");
+    assert_eq!(b.status.as_str(), "booked");
     assert_eq!(b.starts_at, start);
     // A wrong or partial token shows nothing.
     let wrong = browser.get(&format!("/bookings/{}", "a".repeat(64))).await;

@@ -50,7 +50,7 @@ impl From<staff_user::Model> for Account {
             role: Role::parse(&user.role).ok(),
             password_hash: user.password_hash,
             active: user.active,
-            lang: Lang::from_code(&user.lang).unwrap_or_default(),
+            lang: user.lang,
             activated_at: None,
         }
     }
