@@ -20,6 +20,7 @@ pub mod staff;
 pub mod staff_links;
 pub mod staff_proxies;
 pub mod staff_requests;
+mod view_models;
 
 use crate::clock::Clock;
 use crate::config::Config;
