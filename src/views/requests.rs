@@ -10,12 +10,12 @@ use super::components::{
 };
 use super::journey::{StepNav, question_page};
 use super::layout::{Page, render};
+use crate::domain::Lang;
 use crate::domain::journey::Step;
 use crate::domain::request::{
     DETAILS_MAX_CHARS, MESSAGE_MAX_CHARS, ReplyChannel, RequestDraft, RequestStatus, RequestStep,
     Topic,
 };
-use crate::services::requests::Request;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -43,10 +43,47 @@ pub struct ThreadLine {
     pub body: String,
 }
 
+/// What the pages show of a request, as it stands.
+#[derive(Debug, Clone)]
+pub struct RequestFacts {
+    /// Its id.
+    pub id: i64,
+    /// Its reference.
+    pub reference: String,
+    /// What it is about.
+    pub topic: Topic,
+    /// How the customer wants the answer.
+    pub channel: ReplyChannel,
+    /// Where it stands.
+    pub status: RequestStatus,
+    /// The customer's name.
+    pub customer_name: String,
+    /// The customer's member number, if given.
+    pub member_number: Option<String>,
+    /// Where answers and links are emailed, if anywhere.
+    pub email: Option<String>,
+    /// The fax number, for an answer by fax.
+    pub fax: Option<String>,
+    /// The postal address, for an answer by post.
+    pub postal_address: Option<String>,
+    /// The customer's language.
+    pub lang: Lang,
+    /// The staff member it is with.
+    pub assignee_id: Option<i64>,
+    /// The registration of the proxy who sent it, if one did.
+    pub proxy_registration_id: Option<i64>,
+    /// When it was sent.
+    pub created_at: OffsetDateTime,
+    /// When the desk's next reply is due; none while nothing is owed.
+    pub due_at: Option<OffsetDateTime>,
+    /// When staff first replied.
+    pub first_reply_at: Option<OffsetDateTime>,
+}
+
 /// Everything the thread page shows.
 pub struct ThreadPage<'a> {
     /// The request.
-    pub r: &'a Request,
+    pub r: &'a RequestFacts,
     /// Where it stands.
     pub status: RequestStatus,
     /// Its messages, oldest first.

@@ -10,7 +10,8 @@ use super::components::{
 use super::layout::{Page, render};
 use super::proxy::label;
 use crate::domain::proxy::{
-    ConsentMethod, IdDocument, RegistrationStatus, Relationship, Scopes, birth_year, masked_address,
+    ConsentMethod, EndedBy, IdDocument, RegistrationStatus, Relationship, Scopes, birth_year,
+    masked_address,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -39,24 +40,6 @@ pub struct QueueRow {
     pub until: Option<String>,
     /// Whether its proxy asked for renewal.
     pub renewal_requested: bool,
-}
-
-impl QueueRow {
-    /// A row with the customer's private details masked.
-    pub fn masked(r: &crate::services::proxies::Registration, until: Option<String>) -> Self {
-        QueueRow {
-            id: r.id,
-            reference: r.reference.clone(),
-            customer: r.principal_full_name.clone(),
-            birth: birth_year(&r.principal_birth_date),
-            address: masked_address(&r.principal_address),
-            proxy: r.proxy_full_name.clone(),
-            relationship: r.relationship,
-            submitted_at: r.submitted_at,
-            until,
-            renewal_requested: r.renewal_requested_at.is_some(),
-        }
-    }
 }
 
 /// The queue: one status at a time, with the count of each.
@@ -156,10 +139,85 @@ pub struct DecisionForm {
     pub reason: String,
 }
 
+/// What a registration's staff page shows of it, as it stands.
+#[derive(Debug, Clone)]
+pub struct RegistrationFacts {
+    /// Its id.
+    pub id: i64,
+    /// Its reference.
+    pub reference: String,
+    /// The customer's full name.
+    pub principal_full_name: String,
+    /// The customer's name in kana.
+    pub principal_kana: String,
+    /// The customer's date of birth, `YYYY-MM-DD`.
+    pub principal_birth_date: String,
+    /// The customer's member number, if given.
+    pub principal_member_number: Option<String>,
+    /// The customer's postal address.
+    pub principal_address: String,
+    /// The customer's email, if given.
+    pub principal_email: Option<String>,
+    /// The proxy's full name.
+    pub proxy_full_name: String,
+    /// The proxy's name in kana.
+    pub proxy_kana: String,
+    /// Who the proxy is to the customer.
+    pub relationship: Relationship,
+    /// The proxy's email.
+    pub proxy_email: String,
+    /// The proxy's postal address.
+    pub proxy_address: String,
+    /// How the customer's own consent is to be confirmed.
+    pub consent_method: ConsentMethod,
+    /// When it was sent.
+    pub submitted_at: OffsetDateTime,
+    /// The identity document staff checked for the customer.
+    pub principal_document: Option<IdDocument>,
+    /// When the customer's document was recorded.
+    pub principal_document_at: Option<OffsetDateTime>,
+    /// The identity document staff checked for the proxy.
+    pub proxy_document: Option<IdDocument>,
+    /// When the proxy's document was recorded.
+    pub proxy_document_at: Option<OffsetDateTime>,
+    /// How the customer's consent was confirmed.
+    pub consent_confirmed_how: Option<ConsentMethod>,
+    /// On which day the consent was confirmed, `YYYY-MM-DD`.
+    pub consent_confirmed_on: Option<String>,
+    /// Why it was turned down.
+    pub rejection_reason: Option<String>,
+    /// When it stopped.
+    pub ended_at: Option<OffsetDateTime>,
+    /// Who ended it.
+    pub ended_by: Option<EndedBy>,
+    /// Why it was ended, in the desk's words.
+    pub end_reason: Option<String>,
+    /// When its proxy asked for renewal.
+    pub renewal_requested_at: Option<OffsetDateTime>,
+}
+
+impl QueueRow {
+    /// A row with the customer's private details masked.
+    pub fn masked(r: &RegistrationFacts, until: Option<String>) -> Self {
+        QueueRow {
+            id: r.id,
+            reference: r.reference.clone(),
+            customer: r.principal_full_name.clone(),
+            birth: birth_year(&r.principal_birth_date),
+            address: masked_address(&r.principal_address),
+            proxy: r.proxy_full_name.clone(),
+            relationship: r.relationship,
+            submitted_at: r.submitted_at,
+            until,
+            renewal_requested: r.renewal_requested_at.is_some(),
+        }
+    }
+}
+
 /// A registration as its staff page shows it.
 pub struct Detail<'a> {
     /// The registration.
-    pub r: &'a crate::services::proxies::Registration,
+    pub r: &'a RegistrationFacts,
     /// Its status.
     pub status: RegistrationStatus,
     /// Whether its proxy can act now.

@@ -8,11 +8,10 @@ use super::components::{
     notification_banner, secondary_button, summary_list, textarea, topic_name,
 };
 use super::layout::{Page, encode, render};
-use super::requests::{ThreadLine, label, messages, with_reference};
+use super::requests::{RequestFacts, ThreadLine, label, messages, with_reference};
 use super::staff_proxies::{ProxyOrigin, origin_notice, origin_value};
 use crate::domain::Permission;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
-use crate::services::requests::Request;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -61,7 +60,7 @@ pub const AGES: [i64; 4] = [1, 3, 7, 30];
 #[derive(Debug, Clone)]
 pub struct QueueRow {
     /// The request.
-    pub r: Request,
+    pub r: RequestFacts,
     /// Who it is with, by display name.
     pub assignee: Option<String>,
     /// Whether it is past its target.
@@ -279,7 +278,7 @@ pub struct RequestForms {
 /// A request's page.
 pub struct Detail<'a> {
     /// The request.
-    pub r: &'a Request,
+    pub r: &'a RequestFacts,
     /// Whether it is past its target.
     pub overdue: bool,
     /// Who it is with.

@@ -347,7 +347,7 @@ async fn request_page(
     let base = format!("/proxy/customers/{}/requests/{}", r.id, q.id);
     let may_book = proxies::scopes_of(r).covers(Scope::Book);
     let page = ThreadPage {
-        r: q,
+        r: &q.into(),
         status: q.status,
         lines: web_requests::lines_for_customer(state, &ctx, q).await?,
         sessions: web_requests::session_lines(state, &ctx, q).await?,

@@ -315,7 +315,7 @@ async fn thread_page(
     let lines = lines_for_customer(state, ctx, r).await?;
     let sessions = session_lines(state, ctx, r).await?;
     let page = ThreadPage {
-        r,
+        r: &r.into(),
         status: r.status,
         lines,
         sessions,

@@ -73,7 +73,7 @@ pub async fn queue(
     let rows: Vec<QueueRow> = proxies::list(&state.db, status)
         .await?
         .iter()
-        .map(|r| QueueRow::masked(r, proxies::until_text(ctx.lang, r, &state.config)))
+        .map(|r| QueueRow::masked(&r.into(), proxies::until_text(ctx.lang, r, &state.config)))
         .collect();
     let open = proxies::end_requests::open_end_requests(&state.db)
         .await?
@@ -93,7 +93,7 @@ async fn detail_page(
     let others = proxies::same_customer(&state.db, &r)
         .await?
         .iter()
-        .map(|o| QueueRow::masked(o, None))
+        .map(|o| QueueRow::masked(&o.into(), None))
         .collect();
     let end_requests = proxies::end_requests::open_end_requests(&state.db)
         .await?
@@ -121,7 +121,7 @@ async fn detail_page(
         others,
         end_requests,
         history,
-        r: &r,
+        r: &(&r).into(),
     };
     Ok(view::detail(ctx, &d, typed, errors, notice.as_deref()))
 }

@@ -63,7 +63,7 @@ pub async fn queue(
             assignee: r.assignee_id.and_then(|id| names.get(&id).cloned()),
             overdue: requests::overdue(&r, now),
             wrote_again: requests::queue::wrote_again(&r),
-            r,
+            r: (&r).into(),
         })
         .collect();
     let counts = requests::queue::counts(&state.db, now).await?;
@@ -161,7 +161,7 @@ async fn detail_page(
         _ => None,
     };
     let d = Detail {
-        r: &r,
+        r: &(&r).into(),
         overdue: requests::overdue(&r, state.now()),
         assignee: r.assignee_id.and_then(|id| names.get(&id).cloned()),
         proxy,
