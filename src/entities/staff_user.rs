@@ -1,6 +1,6 @@
 //! A staff account.
 
-use crate::domain::Lang;
+use crate::domain::{Lang, Role};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +12,7 @@ pub struct Model {
     pub email: String,
     pub full_name: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: Option<String>,
     pub active: bool,
     /// The language of the emails the staff member gets.

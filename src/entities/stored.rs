@@ -10,7 +10,7 @@ use crate::domain::booking::BookingStatus;
 use crate::domain::proxy::{ConsentMethod, EndedBy, IdDocument, RegistrationStatus, Relationship};
 use crate::domain::request::{Author, ReplyChannel, RequestStatus, Topic};
 use crate::domain::schedule::SessionMode;
-use crate::domain::{Lang, Qualification, SignLanguage};
+use crate::domain::{Lang, Qualification, Role, SignLanguage};
 use sea_orm::sea_query::{
     ArrayType, ColumnType, DynIden, Nullable, StringLen, Value, ValueType, ValueTypeErr,
 };
@@ -109,6 +109,7 @@ stored_as_text! {
     Relationship: "relationship" by as_str;
     ReplyChannel: "reply channel" by as_str;
     RequestStatus: "request status" by as_str;
+    Role: "role" by as_str;
     SessionMode: "session mode" by as_str;
     SignLanguage: "sign language" by as_str;
     Topic: "topic" by as_str;

@@ -113,7 +113,7 @@ pub async fn attention_for<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(|s| {
-            let serves = s.active && s.role == Role::Interpreter.as_str();
+            let serves = s.active && s.role == Role::Interpreter;
             (s.id, serves)
         })
         .collect();

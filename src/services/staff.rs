@@ -91,7 +91,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         email: Set(new.email.as_str().to_owned()),
         full_name: Set(new.full_name.as_str().to_owned()),
         display_name: Set(new.display_name.as_str().to_owned()),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         password_hash: Set(new.password_hash.clone()),
         active: Set(true),
         lang: Set(crate::domain::Lang::default()),
@@ -131,7 +131,7 @@ pub async fn create(
         actor,
         AuditAction::StaffCreated,
         Some(Target::staff(user.id)),
-        json!({ "email": user.email, "display_name": user.display_name, "role": user.role }),
+        json!({ "email": user.email, "display_name": user.display_name, "role": user.role.as_str() }),
     )
     .await?;
     if user.password_hash.is_none() {
@@ -209,15 +209,15 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(StaffError::NotFound)?;
-    let was_admin = user.role == Role::Admin.as_str();
+    let was_admin = user.role == Role::Admin;
     if was_admin && role != Role::Admin && user.active && other_active_admins(&txn, id).await? == 0
     {
         return Err(StaffError::LastAdmin);
     }
-    let before = json!({ "display_name": user.display_name, "role": user.role });
+    let before = json!({ "display_name": user.display_name, "role": user.role.as_str() });
     let mut model: staff_user::ActiveModel = user.into();
     model.display_name = Set(display_name.as_str().to_owned());
-    model.role = Set(role.as_str().to_owned());
+    model.role = Set(role);
     model.updated_at = Set(now);
     let user = model.update(&txn).await?;
     audit::record(
@@ -226,7 +226,7 @@ pub async fn update(
         actor,
         AuditAction::StaffUpdated,
         Some(Target::staff(id)),
-        json!({ "before": before, "after": { "display_name": user.display_name, "role": user.role } }),
+        json!({ "before": before, "after": { "display_name": user.display_name, "role": user.role.as_str() } }),
     )
     .await?;
     super::schedule_changes::commit_roster_change(txn).await?;
@@ -251,7 +251,7 @@ pub async fn deactivate(
     if !user.active {
         return Ok(());
     }
-    if user.role == Role::Admin.as_str() && other_active_admins(&txn, id).await? == 0 {
+    if user.role == Role::Admin && other_active_admins(&txn, id).await? == 0 {
         return Err(StaffError::LastAdmin);
     }
     set_active(&txn, now, id, false).await?;

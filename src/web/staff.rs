@@ -193,7 +193,7 @@ pub async fn change_password(
 fn row(user: crate::entities::staff_user::Model) -> StaffRow {
     StaffRow {
         id: user.id,
-        role: Role::parse(&user.role).ok(),
+        role: Some(user.role),
         email: user.email,
         full_name: user.full_name,
         display_name: user.display_name,

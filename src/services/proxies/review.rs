@@ -173,7 +173,7 @@ async fn account_for<C: ConnectionTrait>(
         email: Set(r.proxy_email.clone()),
         full_name: Set(r.proxy_full_name.clone()),
         password_hash: Set(None),
-        lang: Set(r.lang.code().to_owned()),
+        lang: Set(r.lang),
         created_at: Set(now),
         activated_at: Set(None),
     }
