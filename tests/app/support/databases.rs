@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Once, OnceLock, mpsc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use yorisoi::db::with_database;
 
 /// The start of every database name made here; then the second it was made.
 const TEST_PREFIX: &str = "yorisoi_t_";
@@ -71,19 +72,6 @@ pub async fn sqlite(path: &Path) {
     .unwrap();
 }
 
-/// Swaps the database name at the end of a PostgreSQL URL.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
-    match query {
-        Some(q) => format!("{prefix}/{name}?{q}"),
-        None => format!("{prefix}/{name}"),
-    }
-}
-
 /// A name no other test or run uses, starting with `prefix` and the second it was made.
 fn new_name(prefix: &str) -> String {
     let random = yorisoi::domain::Token::generate();
@@ -113,15 +101,9 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(work)
-    })
-    .join()
-    .expect("the work on its own runtime finished")
+    std::thread::spawn(move || own_runtime().block_on(work))
+        .join()
+        .expect("the work on its own runtime finished")
 }
 
 // ---------------------------------------------------------------------------------------
