@@ -238,8 +238,7 @@ async fn one_address_can_start_only_so_many_journeys(backend: Backend) {
     }
     assert_eq!(app.count("journey_drafts").await, 3);
     // The fourth new journey within the hour is asked to wait, calmly, and nothing is kept.
-    let late = app.browser();
-    late.get("/language/en").await;
+    let late = app.english_browser().await;
     let refused = late
         .post(
             "/proxy/apply/customer-name",
@@ -435,8 +434,7 @@ async fn the_booking_confirmation_is_shown_once(app: TestApp) {
         &[("00:00", "23:45")],
     )
     .await;
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let start = next_quarter(&app) + time::Duration::days(2);
     let day = start
         .to_timezone(time_tz::timezones::db::asia::TOKYO)
@@ -568,8 +566,7 @@ async fn proxy_applications_cannot_be_used_to_send_email_over_and_over(app: Test
 }
 
 async fn a_cancelled_end_request_shows_the_year_of_birth_only(app: TestApp) {
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let page = browser
         .post(
             "/proxy/revoke",

@@ -10,7 +10,7 @@ mod mail;
 
 pub use browser::{Browser, Page};
 pub use clock::{TOKYO, at, key, today, tomorrow};
-pub use mail::{first_recipient, html, ics, latest_with, link_in, subject, text};
+pub use mail::{addressed_to, html_of, ics_of, link_in, subject_of, text_of};
 
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
@@ -405,22 +405,16 @@ impl TestApp {
     /// The desk open every day from nine to five, with `sato` interpreting sign language
     /// and `suzuki` written chat at those hours; their ids.
     pub async fn desk_with_interpreters(&self) -> (i64, i64) {
+        use Qualification::{SignLanguageInterpreter, WrittenChat};
         self.open_every_day("09:00", "17:00").await;
-        let sign = self
-            .add_interpreter(
-                "sato",
-                &[Qualification::SignLanguageInterpreter],
-                &[("09:00", "17:00")],
-            )
-            .await;
-        let chat = self
-            .add_interpreter(
-                "suzuki",
-                &[Qualification::WrittenChat],
-                &[("09:00", "17:00")],
-            )
-            .await;
-        (sign, chat)
+        let mut ids = Vec::new();
+        for (name, qualification) in [("sato", SignLanguageInterpreter), ("suzuki", WrittenChat)] {
+            ids.push(
+                self.add_interpreter(name, &[qualification], &[("09:00", "17:00")])
+                    .await,
+            );
+        }
+        (ids[0], ids[1])
     }
 
     /// Runs a SQL statement on the app's database.

@@ -1,7 +1,8 @@
 //! Reading what the app sent: the emails written to the mail folder (when no SMTP server is
-//! set), their parts, and the links in them.
+//! set) or delivered to the test's SMTP receiver, their parts, and the links in them.
 
 use super::TestApp;
+use crate::smtp::{Arrived, Receiver};
 use mail_parser::{MessageParser, MimeHeaders};
 use std::time::Duration;
 
@@ -50,7 +51,11 @@ impl TestApp {
     /// the latest such.
     pub async fn email_with(&self, address: &str, needle: &str) -> Vec<u8> {
         for _ in 0..LOOKS {
-            if let Some(found) = latest_with(self.emails_to(address), needle) {
+            let written = self.dropped_emails().into_iter().rev();
+            if let Some(found) = written
+                .into_iter()
+                .find(|raw| is_to_with(raw, address, needle))
+            {
                 return found;
             }
             tokio::time::sleep(LOOK_EVERY).await;
@@ -69,12 +74,38 @@ impl TestApp {
     }
 }
 
-/// Of these emails, the latest whose subject or text contains `needle`.
-pub fn latest_with(emails: Vec<Vec<u8>>, needle: &str) -> Option<Vec<u8>> {
-    emails
-        .into_iter()
-        .rev()
-        .find(|raw| subject(raw).contains(needle) || text(raw).contains(needle))
+impl Receiver {
+    /// Waits for a message to `address` whose subject or text contains `needle`, and
+    /// returns the latest such. The address is read from the `To` header: one connection
+    /// can carry several messages, so the envelope is not.
+    pub async fn email_with(&self, address: &str, needle: &str) -> Arrived {
+        for _ in 0..2 * LOOKS {
+            let arrived = self.arrived().into_iter().rev();
+            if let Some(found) = arrived
+                .into_iter()
+                .find(|a| is_to_with(&a.data, address, needle))
+            {
+                return found;
+            }
+            tokio::time::sleep(LOOK_EVERY).await;
+        }
+        panic!("no email to {address} with {needle}");
+    }
+}
+
+/// The messages addressed to `address`, by their `To` header.
+pub fn addressed_to<'a>(arrived: &'a [Arrived], address: &str) -> Vec<&'a Arrived> {
+    arrived
+        .iter()
+        .filter(|a| first_recipient(&a.data).as_deref() == Some(address))
+        .collect()
+}
+
+/// Whether an email's first recipient is `address` and its subject or text contains
+/// `needle`.
+pub fn is_to_with(raw: &[u8], address: &str, needle: &str) -> bool {
+    first_recipient(raw).as_deref() == Some(address)
+        && (subject_of(raw).contains(needle) || text_of(raw).contains(needle))
 }
 
 /// Where a file of the mail folder comes in the order the relay wrote them: by name
@@ -104,17 +135,17 @@ fn parsed(raw: &[u8]) -> mail_parser::Message<'_> {
 }
 
 /// An email's subject.
-pub fn subject(raw: &[u8]) -> String {
+pub fn subject_of(raw: &[u8]) -> String {
     parsed(raw).subject().unwrap_or_default().to_owned()
 }
 
 /// An email's text part.
-pub fn text(raw: &[u8]) -> String {
+pub fn text_of(raw: &[u8]) -> String {
     parsed(raw).body_text(0).unwrap_or_default().into_owned()
 }
 
 /// An email's HTML part.
-pub fn html(raw: &[u8]) -> String {
+pub fn html_of(raw: &[u8]) -> String {
     parsed(raw).body_html(0).unwrap_or_default().into_owned()
 }
 
@@ -128,7 +159,7 @@ pub fn first_recipient(raw: &[u8]) -> Option<String> {
 }
 
 /// The calendar file attached to an email, with its folded lines joined again.
-pub fn ics(raw: &[u8]) -> String {
+pub fn ics_of(raw: &[u8]) -> String {
     let message = parsed(raw);
     let ics = message
         .attachments()
