@@ -132,7 +132,7 @@ async fn main() {
             let version = server_version(&admin).await.unwrap_or_default();
             run(
                 &format!("PostgreSQL {version}"),
-                &with_database(&admin, &name),
+                &yorisoi::db::with_database(&admin, &name),
                 pg_dir.path(),
                 &bins,
                 secs,
@@ -868,19 +868,6 @@ async fn server_version(admin: &str) -> Fallible<String> {
         .next()
         .unwrap_or_default()
         .to_owned())
-}
-
-/// Swaps the database name at the end of a PostgreSQL URL.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
-    match query {
-        Some(q) => format!("{prefix}/{name}?{q}"),
-        None => format!("{prefix}/{name}"),
-    }
 }
 
 struct Wrk {

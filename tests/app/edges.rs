@@ -239,8 +239,7 @@ async fn one_address_can_start_only_so_many_journeys(backend: Backend) {
     }
     assert_eq!(app.count("journey_drafts").await, 3);
     // The fourth new journey within the hour is asked to wait, calmly, and nothing is kept.
-    let late = app.browser();
-    late.get("/language/en").await;
+    let late = app.english_browser().await;
     let refused = late
         .post(
             "/proxy/apply/customer-name",
@@ -436,8 +435,7 @@ async fn the_booking_confirmation_is_shown_once(app: TestApp) {
         &[("00:00", "23:45")],
     )
     .await;
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let start = next_quarter(&app) + time::Duration::days(2);
     let day = start
         .to_timezone(time_tz::timezones::db::asia::TOKYO)
@@ -569,8 +567,7 @@ async fn proxy_applications_cannot_be_used_to_send_email_over_and_over(app: Test
 }
 
 async fn a_cancelled_end_request_shows_the_year_of_birth_only(app: TestApp) {
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let page = browser
         .post(
             "/proxy/revoke",
@@ -622,11 +619,11 @@ async fn an_unknown_stored_value_is_the_500_page_never_a_default(app: TestApp) {
     app.open_every_day("09:00", "17:00").await;
     app.add_interpreter("sato", &[WrittenChat], &[("09:00", "17:00")])
         .await;
-    let day = crate::booking::today(&app) + time::Duration::days(2);
+    let day = crate::support::today(&app) + time::Duration::days(2);
     let booked = app
         .book(
             SessionMode::WrittenChat,
-            crate::booking::at(day, 10, 0),
+            crate::support::at(day, 10, 0),
             "hanako@example.jp",
         )
         .await;

@@ -4,22 +4,20 @@
 //! opening hours across closed days, and the session a request asks for.
 
 use crate::db_tests;
-use crate::proxies::{
-    application, approved, email_with, proxy_browser, scopes, see_other, subject, text,
+use crate::proxies::{application, approved, proxy_browser, revoke, scopes};
+use crate::support::{
+    Browser, Page, TOKYO, TestApp, at, choose_time, link_in, see_other, subject_of, text_of,
+    tomorrow,
 };
-use crate::support::{Browser, Page, TestApp, link_in};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use time::{Date, Duration, OffsetDateTime, Time, Weekday};
-use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
+use time::{Date, Duration, OffsetDateTime, Weekday};
+use time_tz::OffsetDateTimeExt;
 use yorisoi::domain::request::{NewRequest, ReplyChannel, Topic};
 use yorisoi::domain::{Email, Lang, Role};
 use yorisoi::entities::{audit_event, request_link, request_message, support_request};
 use yorisoi::services::Actor;
-use yorisoi::services::proxies;
 use yorisoi::services::requests::{self, Request};
-
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 
 db_tests!(
     the_journey_sends_a_request_with_a_link_and_an_acknowledgement,
@@ -73,27 +71,12 @@ async fn walk_to_check(browser: &Browser, channel: &str, contact: &[(&str, &str)
 
 /// Sends a request by email from a fresh browser; the thread's path and the browser.
 async fn sent_by_email(app: &TestApp, email: &str) -> (String, Browser) {
-    let browser = english(app).await;
+    let browser = app.english_browser().await;
     walk_to_check(&browser, "email", &[("email", email)]).await;
     let sent = browser.post("/requests/new/check", &[]).await;
     let thread = see_other(&sent);
     assert!(thread.ends_with("?sent=1"), "{thread}");
     (thread.trim_end_matches("?sent=1").to_owned(), browser)
-}
-
-/// A staff member signed in afresh (days pass in these tests, and idle sessions end),
-/// reading English.
-async fn english_staff(app: &TestApp, role: Role) -> Browser {
-    let (browser, _) = app.signed_in(role).await;
-    browser.get("/language/en").await;
-    browser
-}
-
-/// A new browser that reads English.
-async fn english(app: &TestApp) -> Browser {
-    let browser = app.browser();
-    browser.get("/language/en").await;
-    browser
 }
 
 async fn only_request(app: &TestApp) -> Request {
@@ -119,7 +102,7 @@ async fn actions_about(app: &TestApp, id: i64) -> Vec<String> {
 }
 
 async fn the_journey_sends_a_request_with_a_link_and_an_acknowledgement(app: TestApp) {
-    let browser = english(&app).await;
+    let browser = app.english_browser().await;
     let home = browser.get("/").await;
     assert!(
         home.attr("a[href='/requests/new']", "href").is_some(),
@@ -191,9 +174,9 @@ async fn the_journey_sends_a_request_with_a_link_and_an_acknowledgement(app: Tes
     assert_eq!(r.lang.code(), "en");
 
     // The acknowledgement: the reference near the top, and the same thread by its link.
-    let mail = email_with(&app, "hanako@example.jp", &r.reference).await;
-    assert!(subject(&mail).contains(&r.reference));
-    let body = text(&mail);
+    let mail = app.email_with("hanako@example.jp", &r.reference).await;
+    assert!(subject_of(&mail).contains(&r.reference));
+    let body = text_of(&mail);
     assert!(
         body.find(&r.reference) < body.find("Hello"),
         "reference first: {body}"
@@ -333,7 +316,7 @@ async fn rejected_answers_come_back_with_what_was_typed(app: TestApp) {
 }
 
 async fn a_lost_card_is_told_what_to_do_first(app: TestApp) {
-    let browser = english(&app).await;
+    let browser = app.english_browser().await;
     let chosen = browser
         .post("/requests/new/topic", &[("topic", "lost_stolen")])
         .await;
@@ -364,8 +347,7 @@ async fn a_lost_card_is_told_what_to_do_first(app: TestApp) {
 async fn the_thread_shows_replies_never_notes_and_a_wrong_or_old_link_shows_nothing(app: TestApp) {
     let (path, customer) = sent_by_email(&app, "kenji@example.jp").await;
     let r = only_request(&app).await;
-    let (staff, _) = app.signed_in(Role::Coordinator).await;
-    staff.get("/language/en").await;
+    let staff = app.english_staff(Role::Coordinator).await;
     let queue = staff.get("/staff/requests").await;
     assert!(queue.body.contains(&r.reference));
     let detail_path = format!("/staff/requests/{}", r.id);
@@ -400,8 +382,8 @@ async fn the_thread_shows_replies_never_notes_and_a_wrong_or_old_link_shows_noth
     );
 
     // The answer is emailed, in the customer's language, with a fresh link.
-    let mail = email_with(&app, "kenji@example.jp", "We have answered").await;
-    assert!(text(&mail).contains("We have refunded the second payment."));
+    let mail = app.email_with("kenji@example.jp", "We have answered").await;
+    assert!(text_of(&mail).contains("We have refunded the second payment."));
     let fresh = link_in(&mail, &format!("{}/requests/", app.base));
     assert_ne!(fresh.trim_start_matches(&app.base), path);
     assert_eq!(app.count("request_links").await, 2);
@@ -571,11 +553,11 @@ async fn a_proxy_sends_requests_only_within_scope(app: TestApp) {
         "recorded as the proxy's act"
     );
     // The acknowledgement points to the portal, not to a link anyone could open.
-    let mail = email_with(&app, me, &q.reference).await;
-    assert!(text(&mail).contains(&format!("/proxy/customers/{}/requests/{}", r.id, q.id)));
+    let mail = app.email_with(me, &q.reference).await;
+    assert!(text_of(&mail).contains(&format!("/proxy/customers/{}/requests/{}", r.id, q.id)));
     assert_eq!(app.count("request_links").await, 0);
     // The audit log names the proxy as the one who acted.
-    let admin = english_staff(&app, Role::Admin).await;
+    let admin = app.english_staff(Role::Admin).await;
     let log = admin.get("/staff/audit?action=request.sent").await;
     assert!(
         log.body.contains(&format!("Proxy: Proxy {me} ({me})")),
@@ -625,17 +607,7 @@ async fn a_proxy_sends_requests_only_within_scope(app: TestApp) {
             .await,
     );
     walk_to_check(&browser, "email", &[("email", me)]).await;
-    let state = app.state();
-    proxies::lifecycle::revoke(
-        &state.db,
-        state.now(),
-        &state.config,
-        &Actor::default(),
-        r.id,
-        "test",
-    )
-    .await
-    .unwrap();
+    revoke(&app, r.id, "test").await;
     // Revocation ended the proxy's session: sending asks them to sign in, and once they
     // have, it is refused.
     let after = browser.post("/requests/new/check", &[]).await;
@@ -805,13 +777,6 @@ fn next(now: OffsetDateTime, weekday: Weekday, hh: u8) -> OffsetDateTime {
     at(day, hh, 0)
 }
 
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
-
 async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // The desk opens 09:00-17:00 on weekdays (the default). A request about statements
     // arrives on a Friday at 15:30, and the Monday after is a holiday: its working day runs
@@ -861,7 +826,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // Friday 16:00: nothing is late yet.
     app.clock
         .advance(friday + Duration::minutes(30) - state.now());
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     let dashboard = staff.get("/staff").await;
     assert!(
         overdue_count(&dashboard).starts_with('0'),
@@ -872,7 +837,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // The holiday at noon: three days have passed, but only one working hour. The lost card
     // is late; the statement is not (counted around the clock, it would be since Saturday).
     app.clock.advance(at(monday, 12, 0) - state.now());
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     let dashboard = staff.get("/staff").await;
     assert!(
         overdue_count(&dashboard).starts_with('1'),
@@ -886,7 +851,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // Tuesday 15:20: still only the lost card.
     app.clock
         .advance(at(monday + Duration::days(1), 15, 20) - state.now());
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     assert_eq!(
         listed(&staff.get("/staff/requests?overdue=1").await),
         std::slice::from_ref(&lost.reference)
@@ -894,7 +859,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // Tuesday 15:31: both are.
     app.clock
         .advance(at(monday + Duration::days(1), 15, 31) - state.now());
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     let queue = staff.get("/staff/requests").await;
     assert_eq!(queue.texts(".tag--overdue").len(), 2, "both marked overdue");
     let dashboard = staff.get("/staff").await;
@@ -943,10 +908,10 @@ async fn the_year_end_break_and_holidays_do_not_count_towards_a_reply(app: TestA
     );
     // New Year's Day at noon, four days on: not late.
     app.set_now(at(first_day - Duration::days(3), 12, 0));
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     assert!(listed(&staff.get("/staff/requests?overdue=1").await).is_empty());
     app.set_now(at(first_day, 15, 31));
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     assert_eq!(
         listed(&staff.get("/staff/requests?overdue=1").await),
         std::slice::from_ref(&r.reference)
@@ -961,7 +926,7 @@ async fn a_session_request_goes_on_to_booking_with_its_reference(app: TestApp) {
         &[("09:00", "17:00")],
     )
     .await;
-    let browser = english(&app).await;
+    let browser = app.english_browser().await;
     walk_to_check(&browser, "written_chat", &[("email", "chat@example.jp")]).await;
     let check = browser.get("/requests/new/check").await;
     assert!(check.body.contains("choose a time for your session"));
@@ -981,21 +946,8 @@ async fn a_session_request_goes_on_to_booking_with_its_reference(app: TestApp) {
     );
     let r = only_request(&app).await;
     // Choose the first free time, then the details are already filled in.
-    let tomorrow = app.state().now().to_timezone(TOKYO).date() + Duration::days(1);
-    let day = format!(
-        "{}-{:02}-{:02}",
-        tomorrow.year(),
-        u8::from(tomorrow.month()),
-        tomorrow.day()
-    );
-    see_other(
-        &browser
-            .post("/book/day", &[("day", &day), ("week", "0")])
-            .await,
-    );
-    let start = at(tomorrow, 10, 0).unix_timestamp().to_string();
     assert_eq!(
-        see_other(&browser.post("/book/time", &[("start", &start)]).await),
+        choose_time(&browser, at(tomorrow(&app), 10, 0)).await,
         "/book/details"
     );
     let details = browser.get("/book/details").await;
@@ -1061,7 +1013,7 @@ async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
     let r = only_request(&app).await;
     let assignee_email = "assignee@example.jp";
     let assignee = app.create_staff(assignee_email, Role::Coordinator).await;
-    let staff = english_staff(&app, Role::Coordinator).await;
+    let staff = app.english_staff(Role::Coordinator).await;
     let detail_path = format!("/staff/requests/{}", r.id);
     see_other(
         &staff
@@ -1098,7 +1050,7 @@ async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
             .await,
     );
     assert_eq!(
-        crate::proxies::emails_to(&app, assignee_email).len(),
+        app.emails_to(assignee_email).len(),
         0,
         "a staff reply tells the assignee nothing"
     );
@@ -1119,8 +1071,8 @@ async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
     assert!(queue.body.contains(&r.reference));
     assert!(queue.texts(".tag").iter().any(|t| t == "Wrote again"));
     // The assignee is emailed, with the link to the request's staff page.
-    let mail = email_with(&app, assignee_email, &r.reference).await;
-    assert!(text(&mail).contains("山田 花子"), "{}", text(&mail));
+    let mail = app.email_with(assignee_email, &r.reference).await;
+    assert!(text_of(&mail).contains("山田 花子"), "{}", text_of(&mail));
     let link = link_in(&mail, &format!("{}/staff/requests/", app.base));
     assert!(link.ends_with(&detail_path), "{link}");
 
@@ -1135,8 +1087,7 @@ async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
     assert!(!queue.body.contains(&r.reference));
 
     // The audit log reads as words: the assignment names the staff member, not an id or JSON.
-    let (admin, _) = app.signed_in(Role::Admin).await;
-    admin.get("/language/en").await;
+    let admin = app.english_staff(Role::Admin).await;
     let log = admin.get("/staff/audit?action=request.assigned").await;
     let details = log.texts(".audit-detail li");
     assert!(
