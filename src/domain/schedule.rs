@@ -525,26 +525,24 @@ mod tests {
             prop::collection::vec(span(40), 0..3),
             prop::collection::vec(span(6), 0..4),
         )
-            .prop_map(move |(id, available, held)| Candidate {
-                interpreter_id: id,
-                available: available
-                    .into_iter()
-                    .map(|(cell, len)| {
-                        interval(
-                            day_start + Duration::minutes(cell * GRID_MINUTES),
-                            len * GRID_MINUTES,
-                        )
-                    })
-                    .collect(),
-                held: held
-                    .into_iter()
-                    .map(|(cell, len)| {
-                        interval(
-                            day_start + Duration::minutes(cell * GRID_MINUTES),
-                            len * GRID_MINUTES,
-                        )
-                    })
-                    .collect(),
+            .prop_map(move |(id, available, held)| {
+                // Grid cells and lengths, as intervals of the day.
+                let on_grid = |cells: Vec<(i64, i64)>| -> Vec<_> {
+                    cells
+                        .into_iter()
+                        .map(|(cell, len)| {
+                            interval(
+                                day_start + Duration::minutes(cell * GRID_MINUTES),
+                                len * GRID_MINUTES,
+                            )
+                        })
+                        .collect()
+                };
+                Candidate {
+                    interpreter_id: id,
+                    available: on_grid(available),
+                    held: on_grid(held),
+                }
             })
     }
 

@@ -20,24 +20,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use time::{Date, OffsetDateTime};
 
-/// An interpreter as staff pages show them.
-#[derive(Debug, Clone)]
-pub struct Interpreter {
-    /// Their staff account.
-    pub id: i64,
-    /// The name customers see.
-    pub display_name: String,
-    /// Their full name, for staff.
-    pub full_name: String,
-    /// Whether the account can sign in.
-    pub active: bool,
-    /// What they are qualified for.
-    pub qualifications: Vec<Qualification>,
-    /// The sign languages they sign.
-    pub sign_languages: Vec<SignLanguage>,
-    /// The language of their emails.
-    pub lang: Lang,
-}
+pub use crate::domain::staff::Interpreter;
 
 /// A date exception as stored.
 #[derive(Debug, Clone)]
