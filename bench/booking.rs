@@ -132,7 +132,7 @@ async fn main() {
             let version = server_version(&admin).await.unwrap_or_default();
             run(
                 &format!("PostgreSQL {version}"),
-                &with_database(&admin, &name),
+                &yorisoi::db::with_database(&admin, &name),
                 pg_dir.path(),
                 &bins,
                 secs,
@@ -865,19 +865,6 @@ async fn server_version(admin: &str) -> Fallible<String> {
         .to_owned())
 }
 
-/// Swaps the database name at the end of a PostgreSQL URL.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
-    match query {
-        Some(q) => format!("{prefix}/{name}?{q}"),
-        None => format!("{prefix}/{name}"),
-    }
-}
-
 struct Wrk {
     rps: f64,
     p50: String,
@@ -1325,7 +1312,7 @@ async fn verify(url: &str) -> Fallible<Verified> {
     let mut by_interpreter: HashMap<i64, Vec<schedule::Interval>> = HashMap::new();
     let booked_ids: HashSet<i64> = booked.iter().map(|b| b.id).collect();
     for b in &booked {
-        let mode = SessionMode::parse(&b.mode).ok_or("unknown mode")?;
+        let mode = b.mode;
         let held = schedule::held(b.starts_at, &desk.rules(mode));
         let expected: HashSet<(i64, i64)> = schedule::cells(&held)
             .into_iter()

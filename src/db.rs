@@ -48,6 +48,21 @@ pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
     txn.commit().await
 }
 
+/// The URL of another database on the same PostgreSQL server: `url` with the database
+/// name at its end swapped for `name`, its options kept. The tests and benchmarks make a
+/// database of their own next to the one they are given.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

@@ -4,6 +4,11 @@
 //! middleware in `web` dresses every error status in the layout, in the visitor's language,
 //! with the request id on the 500 page. The cause is logged, never shown.
 
+use crate::services::attention::HoursError;
+use crate::services::booking::BookingError;
+use crate::services::proxies::ProxyError;
+use crate::services::requests::RequestError;
+use crate::services::staff::StaffError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sea_orm::DbErr;
@@ -23,9 +28,13 @@ pub enum Error {
     /// What was sent is larger than the desk keeps.
     #[error("too large")]
     TooLarge,
-    /// The database failed.
-    #[error("database error: {0}")]
+    /// The database failed, or a row held a value the code does not know.
+    #[error("the database failed")]
     Database(#[from] DbErr),
+    /// A use-case stopped for a reason the handler has no page of its own for; the cause is
+    /// kept for the log.
+    #[error("a use-case failed")]
+    Service(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Anything else that should not happen.
     #[error("{0}")]
     Internal(String),
@@ -43,7 +52,9 @@ impl Error {
             Error::Forbidden => StatusCode::FORBIDDEN,
             Error::TooMany => StatusCode::TOO_MANY_REQUESTS,
             Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Database(_) | Error::Service(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }
@@ -54,7 +65,7 @@ impl IntoResponse for Error {
         if status.is_server_error() {
             // The request id is on the surrounding span, so this line can be found from the
             // id the visitor reads on the 500 page.
-            tracing::error!(error = %self, "request failed");
+            tracing::error!(error = %Causes(&self), "request failed");
         }
         let mut response = status.into_response();
         if status == StatusCode::TOO_MANY_REQUESTS {
@@ -67,6 +78,45 @@ impl IntoResponse for Error {
         response
     }
 }
+
+/// An error and every cause under it, as one line: `a use-case failed: the session is not
+/// booked`.
+struct Causes<'a>(&'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
+}
+
+/// The database failures of a use-case stay database failures; any other refusal that
+/// reaches the handler unanswered is a 500 that keeps the use-case's error as its cause.
+macro_rules! from_service_errors {
+    ($($error:ident),+ $(,)?) => {$(
+        impl From<$error> for Error {
+            fn from(e: $error) -> Self {
+                match e {
+                    $error::Database(e) => Error::Database(e),
+                    other => Error::Service(Box::new(other)),
+                }
+            }
+        }
+    )+};
+}
+
+from_service_errors!(
+    BookingError,
+    HoursError,
+    ProxyError,
+    RequestError,
+    StaffError
+);
 
 impl From<crate::services::drafts::DraftError> for Error {
     fn from(e: crate::services::drafts::DraftError) -> Self {

@@ -258,7 +258,9 @@ async fn create_user(config: Config, account: NewAccount) -> Result<(), String> 
         })?;
     eprintln!(
         "yorisoi: created {} ({}) with id {}",
-        user.email, user.role, user.id
+        user.email,
+        user.role.as_str(),
+        user.id
     );
     if invite {
         eprintln!("yorisoi: the invitation is in the outbox; `yorisoi serve` sends it");

@@ -387,6 +387,25 @@ mod tests {
 
     const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 
+    #[test]
+    fn a_week_is_written_for_the_audit_log_as_days_and_spans() {
+        let span = |starts, ends| LocalSpan { starts, ends };
+        let week = BTreeMap::from([
+            (
+                1,
+                vec![
+                    span(time!(9:00), time!(12:00)),
+                    span(time!(13:00), time!(17:30)),
+                ],
+            ),
+            (6, Vec::new()),
+        ]);
+        let written = week_as_text(&week);
+        assert_eq!(written["1"], ["09:00-12:00", "13:00-17:30"]);
+        assert!(written["6"].is_empty());
+        assert_eq!(written.len(), 2);
+    }
+
     fn interval(start: OffsetDateTime, minutes: i64) -> Interval {
         Interval {
             start,
@@ -506,26 +525,24 @@ mod tests {
             prop::collection::vec(span(40), 0..3),
             prop::collection::vec(span(6), 0..4),
         )
-            .prop_map(move |(id, available, held)| Candidate {
-                interpreter_id: id,
-                available: available
-                    .into_iter()
-                    .map(|(cell, len)| {
-                        interval(
-                            day_start + Duration::minutes(cell * GRID_MINUTES),
-                            len * GRID_MINUTES,
-                        )
-                    })
-                    .collect(),
-                held: held
-                    .into_iter()
-                    .map(|(cell, len)| {
-                        interval(
-                            day_start + Duration::minutes(cell * GRID_MINUTES),
-                            len * GRID_MINUTES,
-                        )
-                    })
-                    .collect(),
+            .prop_map(move |(id, available, held)| {
+                // Grid cells and lengths, as intervals of the day.
+                let on_grid = |cells: Vec<(i64, i64)>| -> Vec<_> {
+                    cells
+                        .into_iter()
+                        .map(|(cell, len)| {
+                            interval(
+                                day_start + Duration::minutes(cell * GRID_MINUTES),
+                                len * GRID_MINUTES,
+                            )
+                        })
+                        .collect()
+                };
+                Candidate {
+                    interpreter_id: id,
+                    available: on_grid(available),
+                    held: on_grid(held),
+                }
             })
     }
 

@@ -1,6 +1,6 @@
-//! Names of staff members.
+//! Staff members: their names, and an interpreter as the staff pages show them.
 
-use super::{Invalid, required_text};
+use super::{Invalid, Lang, Qualification, SignLanguage, required_text};
 
 /// A staff member's full name. Seen by staff only; never shown to a customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,4 +38,23 @@ impl DisplayName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// An interpreter as staff pages show them.
+#[derive(Debug, Clone)]
+pub struct Interpreter {
+    /// Their staff account.
+    pub id: i64,
+    /// The name customers see.
+    pub display_name: String,
+    /// Their full name, for staff.
+    pub full_name: String,
+    /// Whether the account can sign in.
+    pub active: bool,
+    /// What they are qualified for.
+    pub qualifications: Vec<Qualification>,
+    /// The sign languages they sign.
+    pub sign_languages: Vec<SignLanguage>,
+    /// The language of their emails.
+    pub lang: Lang,
 }

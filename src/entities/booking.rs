@@ -1,5 +1,7 @@
 //! A booked session: who, when, with which interpreter, and where it stands.
 
+use crate::domain::schedule::SessionMode;
+use crate::domain::{BookingStatus, Lang};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,9 +11,8 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub reference: String,
-    pub mode: String,
-    /// `booked`, `cancelled`, `completed`, `no_show_customer` or `no_show_interpreter`.
-    pub status: String,
+    pub mode: SessionMode,
+    pub status: BookingStatus,
     pub starts_at: TimeDateTimeWithTimeZone,
     pub ends_at: TimeDateTimeWithTimeZone,
     pub interpreter_id: i64,
@@ -26,7 +27,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub needs: Option<String>,
     /// The customer's language, for emails.
-    pub lang: String,
+    pub lang: Lang,
     /// The calendar `SEQUENCE`: up by one with every change the customer is told of.
     pub sequence: i32,
     pub reminder_sent_at: Option<TimeDateTimeWithTimeZone>,

@@ -1,5 +1,6 @@
 //! A sign language an interpreter signs.
 
+use crate::domain::SignLanguage;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub staff_user_id: i64,
     /// One of the sign languages offered by name, such as `jsl` or `asl`.
     #[sea_orm(primary_key, auto_increment = false)]
-    pub code: String,
+    pub code: SignLanguage,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,4 +27,5 @@ pub mod setting;
 pub mod setup_token;
 pub mod staff_qualification;
 pub mod staff_user;
+mod stored;
 pub mod support_request;

@@ -1,6 +1,7 @@
 //! A proxy's account: the person who acts for one or more customers. It has a password
 //! once the proxy has activated it from the emailed link.
 
+use crate::domain::Lang;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +14,7 @@ pub struct Model {
     pub full_name: String,
     pub password_hash: Option<String>,
     /// The language of the proxy's emails.
-    pub lang: String,
+    pub lang: Lang,
     pub created_at: TimeDateTimeWithTimeZone,
     pub activated_at: Option<TimeDateTimeWithTimeZone>,
 }

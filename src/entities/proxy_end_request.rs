@@ -1,6 +1,7 @@
 //! A customer's request to end a proxy registration, made on the public form. It keeps
 //! what was typed, and the registration it matched, if any, for staff to confirm.
 
+use crate::domain::Lang;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -18,7 +19,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     pub registration_id: Option<i64>,
-    pub lang: String,
+    pub lang: Lang,
     pub requested_at: TimeDateTimeWithTimeZone,
     /// `open`, `confirmed` or `declined`.
     pub status: String,

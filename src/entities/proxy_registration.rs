@@ -2,6 +2,8 @@
 //! verification by staff, and its life (approved until a date, or rejected, revoked,
 //! stepped down from or expired).
 
+use crate::domain::Lang;
+use crate::domain::proxy::{ConsentMethod, EndedBy, IdDocument, RegistrationStatus, Relationship};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,10 +13,10 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub reference: String,
-    /// `submitted`, `under_review`, `approved`, `rejected`, `revoked` or `expired`.
-    pub status: String,
+    /// Where it stands.
+    pub status: RegistrationStatus,
     /// The language the application was made in, for the emails.
-    pub lang: String,
+    pub lang: Lang,
     pub principal_full_name: String,
     pub principal_kana: String,
     /// `YYYY-MM-DD`.
@@ -28,25 +30,25 @@ pub struct Model {
     pub principal_key: String,
     pub proxy_full_name: String,
     pub proxy_kana: String,
-    pub relationship: String,
+    pub relationship: Relationship,
     pub proxy_email: String,
     #[sea_orm(column_type = "Text")]
     pub proxy_address: String,
     pub scope_ask: bool,
     pub scope_book: bool,
     pub scope_procedures: bool,
-    /// How the customer's own consent is to be confirmed: `post`, `counter` or `video`.
-    pub consent_method: String,
+    /// How the customer's own consent is to be confirmed.
+    pub consent_method: ConsentMethod,
     pub submitted_at: TimeDateTimeWithTimeZone,
     pub review_started_at: Option<TimeDateTimeWithTimeZone>,
     /// The identity document staff checked for the customer.
-    pub principal_document: Option<String>,
+    pub principal_document: Option<IdDocument>,
     pub principal_document_at: Option<TimeDateTimeWithTimeZone>,
     /// The identity document staff checked for the proxy.
-    pub proxy_document: Option<String>,
+    pub proxy_document: Option<IdDocument>,
     pub proxy_document_at: Option<TimeDateTimeWithTimeZone>,
     /// How the customer's consent was confirmed, and on which day (`YYYY-MM-DD`).
-    pub consent_confirmed_how: Option<String>,
+    pub consent_confirmed_how: Option<ConsentMethod>,
     pub consent_confirmed_on: Option<String>,
     pub consent_recorded_at: Option<TimeDateTimeWithTimeZone>,
     /// When it was approved or rejected.
@@ -57,8 +59,8 @@ pub struct Model {
     /// When it stopped: revoked by staff, stepped down from by the proxy, ended at the
     /// customer's request, or expired.
     pub ended_at: Option<TimeDateTimeWithTimeZone>,
-    /// `staff`, `proxy`, `customer` or `expiry`.
-    pub ended_by: Option<String>,
+    /// Who ended it.
+    pub ended_by: Option<EndedBy>,
     #[sea_orm(column_type = "Text", nullable)]
     pub end_reason: Option<String>,
     pub expiry_reminder_sent_at: Option<TimeDateTimeWithTimeZone>,

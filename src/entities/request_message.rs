@@ -1,6 +1,7 @@
 //! One message in a request's thread: the customer's, a proxy's, a staff reply, or an
 //! internal note that only staff see.
 
+use crate::domain::request::Author;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     pub id: i64,
     pub request_id: i64,
     /// `customer`, `proxy` or `staff`.
-    pub author: String,
+    pub author: Author,
     pub staff_id: Option<i64>,
     pub proxy_id: Option<i64>,
     /// An internal note: never shown to the customer.

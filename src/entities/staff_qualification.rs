@@ -1,5 +1,6 @@
 //! A qualification a staff member holds.
 
+use crate::domain::Qualification;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub staff_user_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub qualification: String,
+    pub qualification: Qualification,
     pub created_at: TimeDateTimeWithTimeZone,
 }
 

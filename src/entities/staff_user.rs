@@ -1,5 +1,6 @@
 //! A staff account.
 
+use crate::domain::{Lang, Role};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,11 +12,11 @@ pub struct Model {
     pub email: String,
     pub full_name: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: Option<String>,
     pub active: bool,
-    /// The language of the emails the staff member gets: `ja` or `en`.
-    pub lang: String,
+    /// The language of the emails the staff member gets.
+    pub lang: Lang,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -1,6 +1,8 @@
 //! A support request: what the customer asked, how they want the answer, who is on it and
 //! where it stands, with the time by which the desk should next reply.
 
+use crate::domain::Lang;
+use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,21 +12,21 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub reference: String,
-    /// `new`, `open`, `waiting`, `resolved` or `closed`.
-    pub status: String,
-    pub topic: String,
+    /// Where it stands.
+    pub status: RequestStatus,
+    pub topic: Topic,
     #[sea_orm(column_type = "Text")]
     pub details: String,
     pub customer_name: String,
     pub member_number: Option<String>,
-    /// `email`, `written_chat`, `sign_language`, `fax` or `post`.
-    pub channel: String,
+    /// How the customer wants the answer.
+    pub channel: ReplyChannel,
     pub email: Option<String>,
     pub fax: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub postal_address: Option<String>,
     /// The customer's language, for the emails.
-    pub lang: String,
+    pub lang: Lang,
     pub assignee_id: Option<i64>,
     /// The registration under which a proxy sent it for the customer.
     pub proxy_registration_id: Option<i64>,

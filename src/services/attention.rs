@@ -13,7 +13,7 @@ use super::reassignment::{ask_new_time_in, busy_if_raced, reassign_in};
 use super::schedule_changes::commit_schedule_change;
 use crate::domain::attention::{Assigned, Attention, attention, covers};
 use crate::domain::qualification::language_fit;
-use crate::domain::schedule::{self, DayChange, Interval, LocalSpan, SessionMode};
+use crate::domain::schedule::{self, DayChange, Interval, LocalSpan};
 use crate::domain::{BookingStatus, Qualification, Role};
 use crate::entities::{booking, staff_user};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -80,7 +80,7 @@ fn interval(b: &Booking) -> Interval {
 }
 
 fn is_booked(b: &Booking) -> bool {
-    BookingStatus::parse(&b.status) == Some(BookingStatus::Booked)
+    b.status == BookingStatus::Booked
 }
 
 /// The first and last local day of the sessions given.
@@ -109,7 +109,7 @@ pub async fn attention_for<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(|s| {
-            let serves = s.active && s.role == Role::Interpreter.as_str();
+            let serves = s.active && s.role == Role::Interpreter;
             (s.id, serves)
         })
         .collect();
@@ -119,7 +119,7 @@ pub async fn attention_for<C: ConnectionTrait>(
     let mut out = HashMap::new();
     for b in booked {
         let id = b.interpreter_id;
-        let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+        let mode = b.mode;
         let qualified = quals
             .get(&id)
             .is_some_and(|q| q.contains(&Qualification::for_mode(mode)));
@@ -150,7 +150,7 @@ pub async fn upcoming<C: ConnectionTrait>(
     now: OffsetDateTime,
 ) -> Result<Vec<(Booking, Vec<Attention>)>, DbErr> {
     let sessions = booking::Entity::find()
-        .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
+        .filter(booking::Column::Status.eq(BookingStatus::Booked))
         .filter(booking::Column::EndsAt.gt(now.to_offset(time::UtcOffset::UTC)))
         .order_by_asc(booking::Column::StartsAt)
         .order_by_asc(booking::Column::Id)
@@ -174,7 +174,7 @@ pub async fn affected_by<C: ConnectionTrait>(
 ) -> Result<Vec<Booking>, DbErr> {
     let mut query = booking::Entity::find()
         .filter(booking::Column::InterpreterId.eq(staff_id))
-        .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
+        .filter(booking::Column::Status.eq(BookingStatus::Booked))
         .filter(booking::Column::StartsAt.gt(now.to_offset(time::UtcOffset::UTC)));
     if let HoursChange::Exception(day, _) = change {
         query = query

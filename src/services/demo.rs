@@ -6,11 +6,12 @@
 
 use super::UseCase;
 use super::interpreters;
+use super::proxies::ProxyError;
 use super::staff::{self, NewStaff, StaffError};
 use crate::domain::schedule::{DayChange, LocalSpan};
 use crate::domain::{DisplayName, Email, FullName, Lang, Qualification, Role, RoomTemplate};
 use crate::entities::staff_user;
-use crate::services::passwords::Hasher;
+use crate::services::passwords::{HashError, Hasher};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
 use time::Duration;
@@ -131,11 +132,32 @@ pub enum DemoError {
     /// An account could not be made.
     #[error("{0}")]
     Staff(String),
+    /// A use-case refused a step of the demo.
+    #[error(transparent)]
+    Refused(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl From<StaffError> for DemoError {
     fn from(e: StaffError) -> Self {
-        DemoError::Staff(e.to_string())
+        match e {
+            StaffError::Database(e) => DemoError::Database(e),
+            other => DemoError::Refused(Box::new(other)),
+        }
+    }
+}
+
+impl From<ProxyError> for DemoError {
+    fn from(e: ProxyError) -> Self {
+        match e {
+            ProxyError::Database(e) => DemoError::Database(e),
+            other => DemoError::Refused(Box::new(other)),
+        }
+    }
+}
+
+impl From<HashError> for DemoError {
+    fn from(e: HashError) -> Self {
+        DemoError::Refused(Box::new(e))
     }
 }
 
@@ -148,10 +170,7 @@ pub async fn load(
     let UseCase {
         db, now, config, ..
     } = *uc;
-    let hash = hasher
-        .hash(password)
-        .await
-        .map_err(|e| DemoError::Staff(e.to_string()))?;
+    let hash = hasher.hash(password).await?;
     let mut out = Vec::new();
     let mut first_interpreter = None;
     for person in PEOPLE {
@@ -305,12 +324,7 @@ pub async fn load_proxy(
         },
         consent_method: ConsentMethod::Video,
     };
-    let r = proxies::apply::submit(uc, &application, Lang::Ja, None)
-        .await
-        .map_err(|e| match e {
-            proxies::ProxyError::Database(e) => DemoError::Database(e),
-            other => DemoError::Staff(other.to_string()),
-        })?;
+    let r = proxies::apply::submit(uc, &application, Lang::Ja, None).await?;
     let approve = async {
         for person in [Person::Customer, Person::Proxy] {
             proxies::review::record_document(uc, r.id, person, IdDocument::MyNumberCard).await?;
@@ -319,11 +333,8 @@ pub async fn load_proxy(
         proxies::review::record_consent(uc, r.id, ConsentMethod::Video, today).await?;
         proxies::review::approve(uc, r.id).await
     };
-    let approved = approve.await.map_err(|e| DemoError::Staff(e.to_string()))?;
-    let hash = hasher
-        .hash(password)
-        .await
-        .map_err(|e| DemoError::Staff(e.to_string()))?;
+    let approved = approve.await?;
+    let hash = hasher.hash(password).await?;
     if let Some(account) = approved.proxy_account_id {
         let account = proxy_account::Entity::find_by_id(account)
             .one(db)

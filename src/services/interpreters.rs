@@ -19,24 +19,7 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use time::{Date, OffsetDateTime};
 
-/// An interpreter as staff pages show them.
-#[derive(Debug, Clone)]
-pub struct Interpreter {
-    /// Their staff account.
-    pub id: i64,
-    /// The name customers see.
-    pub display_name: String,
-    /// Their full name, for staff.
-    pub full_name: String,
-    /// Whether the account can sign in.
-    pub active: bool,
-    /// What they are qualified for.
-    pub qualifications: Vec<Qualification>,
-    /// The sign languages they sign.
-    pub sign_languages: Vec<SignLanguage>,
-    /// The language of their emails.
-    pub lang: Lang,
-}
+pub use crate::domain::staff::Interpreter;
 
 /// A date exception as stored.
 #[derive(Debug, Clone)]
@@ -59,9 +42,9 @@ pub async fn qualifications_by_staff<C: ConnectionTrait>(
 ) -> Result<HashMap<i64, Vec<Qualification>>, DbErr> {
     let mut out: HashMap<i64, Vec<Qualification>> = HashMap::new();
     for row in staff_qualification::Entity::find().all(conn).await? {
-        if let Some(q) = Qualification::parse(&row.qualification) {
-            out.entry(row.staff_user_id).or_default().push(q);
-        }
+        out.entry(row.staff_user_id)
+            .or_default()
+            .push(row.qualification);
     }
     for list in out.values_mut() {
         list.sort_by_key(|q| Qualification::ALL.iter().position(|x| x == q));
@@ -84,7 +67,7 @@ pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<Interpreter>, DbEr
         .map(|s| Interpreter {
             qualifications: quals.remove(&s.id).unwrap_or_default(),
             sign_languages: signs.remove(&s.id).unwrap_or_default(),
-            lang: Lang::from_code(&s.lang).unwrap_or_default(),
+            lang: s.lang,
             id: s.id,
             display_name: s.display_name,
             full_name: s.full_name,
@@ -109,9 +92,7 @@ pub async fn sign_languages_of<C: ConnectionTrait>(
     }
     let mut out: HashMap<i64, Vec<SignLanguage>> = HashMap::new();
     for row in query.all(conn).await? {
-        if let Some(lang) = SignLanguage::parse(&row.code) {
-            out.entry(row.staff_user_id).or_default().push(lang);
-        }
+        out.entry(row.staff_user_id).or_default().push(row.code);
     }
     for list in out.values_mut() {
         list.sort();
@@ -132,7 +113,7 @@ async fn write_sign_languages<C: ConnectionTrait>(
         .iter()
         .map(|l| interpreter_sign_language::ActiveModel {
             staff_user_id: Set(staff_id),
-            code: Set(l.as_str().to_owned()),
+            code: Set(*l),
         })
         .collect();
     if !rows.is_empty() {
@@ -176,7 +157,7 @@ pub async fn set_email_lang(uc: &UseCase<'_>, staff_id: i64, lang: Lang) -> Resu
     staff_user::Entity::update_many()
         .col_expr(
             staff_user::Column::Lang,
-            sea_orm::sea_query::Expr::value(lang.code()),
+            sea_orm::sea_query::Expr::value(lang),
         )
         .filter(staff_user::Column::Id.eq(staff_id))
         .exec(&txn)
@@ -207,7 +188,7 @@ async fn write_qualifications<C: ConnectionTrait>(
         .iter()
         .map(|q| staff_qualification::ActiveModel {
             staff_user_id: Set(staff_id),
-            qualification: Set(q.as_str().to_owned()),
+            qualification: Set(*q),
             created_at: Set(now),
         })
         .collect();

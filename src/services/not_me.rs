@@ -77,7 +77,7 @@ pub async fn stop(
     uc: &UseCase<'_>,
     token: &Token,
     note: Option<&str>,
-) -> Result<Option<LinkState>, DbErr> {
+) -> Result<Option<LinkState>, ProxyError> {
     let UseCase { now, actor, .. } = *uc;
     let txn = uc.begin().await?;
     let Some(link) = proxy_not_me_link::Entity::find_by_id(token.hash())
@@ -99,14 +99,14 @@ pub async fn stop(
     if claimed.rows_affected != 1 {
         return Ok(Some(LinkState::Used));
     }
-    let lang = Lang::from_code(&r.lang).unwrap_or_default();
+    let lang = r.lang;
     audit::record(
         &txn,
         now,
         actor,
         AuditAction::ProxyNotMe,
         Some(Target::registration(r.id)),
-        json!({ "reference": r.reference, "status": r.status }),
+        json!({ "reference": r.reference, "status": r.status.as_str() }),
     )
     .await?;
     requests::submit::open(&txn, uc, &request_for_staff(&r, lang, note), lang, None).await?;
@@ -150,9 +150,13 @@ fn request_for_staff(r: &Registration, lang: Lang, note: Option<&str>) -> NewReq
 /// Stops the registration with the desk's own steps: an application still waiting is
 /// turned down; an approved one ends as on the customer's request. One already decided
 /// otherwise, or changed meanwhile, is left as it is.
-async fn stop_registration(uc: &UseCase<'_>, r: &Registration, lang: Lang) -> Result<(), DbErr> {
+async fn stop_registration(
+    uc: &UseCase<'_>,
+    r: &Registration,
+    lang: Lang,
+) -> Result<(), ProxyError> {
     let reason = t(lang, "not_me.reason");
-    let done = match proxies::status_of(r) {
+    let done = match r.status {
         RegistrationStatus::Submitted | RegistrationStatus::UnderReview => {
             proxies::review::reject(uc, r.id, reason).await.map(|_| ())
         }
@@ -175,7 +179,6 @@ async fn stop_registration(uc: &UseCase<'_>, r: &Registration, lang: Lang) -> Re
     };
     match done {
         Ok(()) | Err(ProxyError::WrongStatus(_) | ProxyError::RequestNotOpen) => Ok(()),
-        Err(ProxyError::Database(e)) => Err(e),
-        Err(other) => Err(DbErr::Custom(other.to_string())),
+        Err(other) => Err(other),
     }
 }

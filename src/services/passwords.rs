@@ -31,7 +31,7 @@ pub struct HashError(String);
 
 impl From<HashError> for crate::Error {
     fn from(e: HashError) -> Self {
-        crate::Error::Internal(e.to_string())
+        crate::Error::Service(Box::new(e))
     }
 }
 

@@ -11,7 +11,6 @@ use super::audit::{self, Target};
 use super::proxies::{self, Registration};
 use crate::config::Config;
 use crate::domain::request::RequestStatus;
-use crate::domain::schedule::SessionMode;
 use crate::domain::{AuditAction, BookingStatus, Email, Lang};
 use crate::entities::{booking, support_request};
 use crate::i18n::{t, tf};
@@ -57,7 +56,7 @@ pub fn customer_email(r: &Registration) -> Option<Email> {
 
 /// The language the customer is written to in: the registration's.
 pub fn customer_lang(r: &Registration) -> Lang {
-    Lang::from_code(&r.lang).unwrap_or_default()
+    r.lang
 }
 
 /// The last paragraph of every copy the customer gets of what her proxy did: how to tell us
@@ -88,14 +87,14 @@ pub async fn hand_over<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let sessions = booking::Entity::find()
         .filter(booking::Column::ProxyRegistrationId.eq(r.id))
-        .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
+        .filter(booking::Column::Status.eq(BookingStatus::Booked))
         .filter(booking::Column::StartsAt.gt(now.to_offset(time::UtcOffset::UTC)))
         .order_by_asc(booking::Column::StartsAt)
         .all(conn)
         .await?;
     let requests = support_request::Entity::find()
         .filter(support_request::Column::ProxyRegistrationId.eq(r.id))
-        .filter(support_request::Column::Status.ne(RequestStatus::Closed.as_str()))
+        .filter(support_request::Column::Status.ne(RequestStatus::Closed))
         .order_by_asc(support_request::Column::CreatedAt)
         .order_by_asc(support_request::Column::Id)
         .all(conn)
@@ -109,7 +108,7 @@ pub async fn hand_over<C: ConnectionTrait>(
         let mut links = Vec::new();
         for b in &sessions {
             let token = super::booking::manage::new_link(conn, now, b.id, None).await?;
-            let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+            let mode = b.mode;
             let when =
                 crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, config.timezone);
             links.push((
@@ -127,7 +126,7 @@ pub async fn hand_over<C: ConnectionTrait>(
         }
         for q in &requests {
             let token = super::requests::new_link(conn, now, q.id).await?;
-            let topic_key = format!("topic.{}", q.topic);
+            let topic_key = format!("topic.{}", q.topic.as_str());
             let topic = t(lang, &topic_key);
             links.push((
                 tf(

@@ -10,8 +10,8 @@ use super::booking::{Booking, BookingError, hold, interpreter_card, is_unique_vi
 use super::calendar::{Calendar, local_date};
 use super::settings::DeskSettings;
 use crate::config::{Config, mail_domain};
-use crate::domain::schedule::{ModeRules, SessionMode};
-use crate::domain::{AuditAction, Lang, LanguageFit};
+use crate::domain::schedule::ModeRules;
+use crate::domain::{AuditAction, LanguageFit};
 use crate::entities::{booking as booking_row, staff_user};
 use crate::mail::outbox::OutgoingEmail;
 use crate::mail::templates::{self, InterpreterFacts, InterpreterNotice, SessionEmail};
@@ -27,7 +27,7 @@ pub async fn reassign_choices<C: ConnectionTrait>(
     tz: &'static Tz,
     b: &Booking,
 ) -> Result<Vec<i64>, DbErr> {
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let day = local_date(b.starts_at, tz);
     let calendar = Calendar::load(conn, tz, mode, day, day, Some(b.id)).await?;
     Ok(calendar
@@ -204,8 +204,8 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
         if !staff.active {
             continue;
         }
-        let lang = Lang::from_code(&staff.lang).unwrap_or_default();
-        let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+        let lang = staff.lang;
+        let mode = b.mode;
         let when = crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, config.timezone);
         let link = config.link(&format!("/staff/sessions/{}", b.id));
         let message = templates::interpreter_session(

@@ -90,10 +90,10 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         email: Set(new.email.as_str().to_owned()),
         full_name: Set(new.full_name.as_str().to_owned()),
         display_name: Set(new.display_name.as_str().to_owned()),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         password_hash: Set(new.password_hash.clone()),
         active: Set(true),
-        lang: Set(crate::domain::Lang::default().code().to_owned()),
+        lang: Set(crate::domain::Lang::default()),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -117,9 +117,9 @@ pub async fn create(
     let txn = uc.begin().await?;
     let mut user = insert(&txn, now, new).await?;
     // The language they are invited in is the language of their emails, until changed.
-    if user.lang != lang.code() {
+    if user.lang != lang {
         let mut row: staff_user::ActiveModel = user.into();
-        row.lang = Set(lang.code().to_owned());
+        row.lang = Set(lang);
         user = row.update(&txn).await?;
     }
     audit::record(
@@ -128,7 +128,7 @@ pub async fn create(
         actor,
         AuditAction::StaffCreated,
         Some(Target::staff(user.id)),
-        json!({ "email": user.email, "display_name": user.display_name, "role": user.role }),
+        json!({ "email": user.email, "display_name": user.display_name, "role": user.role.as_str() }),
     )
     .await?;
     if user.password_hash.is_none() {
@@ -199,15 +199,15 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(StaffError::NotFound)?;
-    let was_admin = user.role == Role::Admin.as_str();
+    let was_admin = user.role == Role::Admin;
     if was_admin && role != Role::Admin && user.active && other_active_admins(&txn, id).await? == 0
     {
         return Err(StaffError::LastAdmin);
     }
-    let before = json!({ "display_name": user.display_name, "role": user.role });
+    let before = json!({ "display_name": user.display_name, "role": user.role.as_str() });
     let mut model: staff_user::ActiveModel = user.into();
     model.display_name = Set(display_name.as_str().to_owned());
-    model.role = Set(role.as_str().to_owned());
+    model.role = Set(role);
     model.updated_at = Set(now);
     let user = model.update(&txn).await?;
     audit::record(
@@ -216,7 +216,7 @@ pub async fn update(
         actor,
         AuditAction::StaffUpdated,
         Some(Target::staff(id)),
-        json!({ "before": before, "after": { "display_name": user.display_name, "role": user.role } }),
+        json!({ "before": before, "after": { "display_name": user.display_name, "role": user.role.as_str() } }),
     )
     .await?;
     super::schedule_changes::commit_roster_change(uc, txn).await?;
@@ -237,7 +237,7 @@ pub async fn deactivate(uc: &UseCase<'_>, id: i64) -> Result<(), StaffError> {
     if !user.active {
         return Ok(());
     }
-    if user.role == Role::Admin.as_str() && other_active_admins(&txn, id).await? == 0 {
+    if user.role == Role::Admin && other_active_admins(&txn, id).await? == 0 {
         return Err(StaffError::LastAdmin);
     }
     set_active(&txn, now, id, false).await?;

@@ -223,18 +223,15 @@ pub fn input(ctx: &PageContext, field: Input<'_>) -> Markup {
     } else {
         ctx.field_value(field.name, field.value)
     };
-    html! {
-        div .form-group .form-group--error[error.is_some()] {
-            label .label for=(field.name) { (field.label) }
-            (hint_and_error(ctx, field.name, field.hint, error))
-            input class=(class)
-                type=(kind) id=(field.name) name=(field.name) value=(value)
-                autocomplete=[field.autocomplete]
-                spellcheck=[field.no_spellcheck.then_some("false")]
-                aria-describedby=[described_by(field.name, field.hint.is_some(), error.is_some())]
-                aria-invalid=[error.map(|_| "true")];
-        }
-    }
+    let control = html! {
+        input class=(class)
+            type=(kind) id=(field.name) name=(field.name) value=(value)
+            autocomplete=[field.autocomplete]
+            spellcheck=[field.no_spellcheck.then_some("false")]
+            aria-describedby=[described_by(field.name, field.hint.is_some(), error.is_some())]
+            aria-invalid=[error.map(|_| "true")];
+    };
+    labelled(ctx, field.name, field.label, (field.hint, error), control)
 }
 
 /// A multi-line text area.
@@ -247,13 +244,27 @@ pub fn textarea(
     error: Option<&str>,
 ) -> Markup {
     let value = ctx.field_value(name, value);
+    let control = html! {
+        textarea .textarea .input--error[error.is_some()] id=(name) name=(name) rows="5"
+            aria-describedby=[described_by(name, hint.is_some(), error.is_some())]
+            aria-invalid=[error.map(|_| "true")] { (value) }
+    };
+    labelled(ctx, name, label, (hint, error), control)
+}
+
+/// A form group around one control: its label, then its hint and error, then the control.
+fn labelled(
+    ctx: &PageContext,
+    name: &str,
+    label: &str,
+    (hint, error): (Option<&str>, Option<&str>),
+    control: Markup,
+) -> Markup {
     html! {
         div .form-group .form-group--error[error.is_some()] {
             label .label for=(name) { (label) }
             (hint_and_error(ctx, name, hint, error))
-            textarea .textarea .input--error[error.is_some()] id=(name) name=(name) rows="5"
-                aria-describedby=[described_by(name, hint.is_some(), error.is_some())]
-                aria-invalid=[error.map(|_| "true")] { (value) }
+            (control)
         }
     }
 }
@@ -378,14 +389,11 @@ pub fn time_input(
     error: Option<&str>,
 ) -> Markup {
     let value = ctx.field_value(name, value);
-    html! {
-        div .form-group .form-group--error[error.is_some()] {
-            label .label for=(name) { (label) }
-            (hint_and_error(ctx, name, hint, error))
-            input .input .width-5 .input--error[error.is_some()] type="time" step="900" id=(name) name=(name) value=(value)
-                aria-describedby=[described_by(name, hint.is_some(), error.is_some())];
-        }
-    }
+    let control = html! {
+        input .input .width-5 .input--error[error.is_some()] type="time" step="900" id=(name) name=(name) value=(value)
+            aria-describedby=[described_by(name, hint.is_some(), error.is_some())];
+    };
+    labelled(ctx, name, label, (hint, error), control)
 }
 
 /// One row of a summary list.

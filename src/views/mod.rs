@@ -187,3 +187,40 @@ impl PageContext {
         self.staff.as_ref().is_some_and(|s| s.role.may(permission))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The lines of the sources under `dir` that name any of `words`, as `file:line: text`.
+    fn lines_naming(dir: &Path, words: &[&str], found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                lines_naming(&path, words, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    if words.iter().any(|w| line.contains(w)) {
+                        found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn views_import_neither_services_entities_nor_the_database() {
+        // Spelt in pieces, so that this file does not name them itself.
+        let words = [
+            concat!("crate::", "services"),
+            concat!("crate::", "entities"),
+            concat!("crate::", "db::"),
+            concat!("sea", "_orm"),
+        ];
+        let views = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/views");
+        let mut found = Vec::new();
+        lines_naming(&views, &words, &mut found);
+        assert!(found.is_empty(), "views only render: {found:#?}");
+    }
+}

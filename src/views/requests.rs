@@ -10,12 +10,12 @@ use super::components::{
 };
 use super::journey::{StepNav, question_page};
 use super::layout::{Page, render};
+use crate::domain::Lang;
 use crate::domain::journey::Step;
 use crate::domain::request::{
     DETAILS_MAX_CHARS, MESSAGE_MAX_CHARS, ReplyChannel, RequestDraft, RequestStatus, RequestStep,
     Topic,
 };
-use crate::services::requests::Request;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -43,10 +43,47 @@ pub struct ThreadLine {
     pub body: String,
 }
 
+/// What the pages show of a request, as it stands.
+#[derive(Debug, Clone)]
+pub struct RequestFacts {
+    /// Its id.
+    pub id: i64,
+    /// Its reference.
+    pub reference: String,
+    /// What it is about.
+    pub topic: Topic,
+    /// How the customer wants the answer.
+    pub channel: ReplyChannel,
+    /// Where it stands.
+    pub status: RequestStatus,
+    /// The customer's name.
+    pub customer_name: String,
+    /// The customer's member number, if given.
+    pub member_number: Option<String>,
+    /// Where answers and links are emailed, if anywhere.
+    pub email: Option<String>,
+    /// The fax number, for an answer by fax.
+    pub fax: Option<String>,
+    /// The postal address, for an answer by post.
+    pub postal_address: Option<String>,
+    /// The customer's language.
+    pub lang: Lang,
+    /// The staff member it is with.
+    pub assignee_id: Option<i64>,
+    /// The registration of the proxy who sent it, if one did.
+    pub proxy_registration_id: Option<i64>,
+    /// When it was sent.
+    pub created_at: OffsetDateTime,
+    /// When the desk's next reply is due; none while nothing is owed.
+    pub due_at: Option<OffsetDateTime>,
+    /// When staff first replied.
+    pub first_reply_at: Option<OffsetDateTime>,
+}
+
 /// Everything the thread page shows.
 pub struct ThreadPage<'a> {
     /// The request.
-    pub r: &'a Request,
+    pub r: &'a RequestFacts,
     /// Where it stands.
     pub status: RequestStatus,
     /// Its messages, oldest first.
@@ -287,7 +324,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
     let mut rows = vec![
         row(
             "request.field.topic",
-            html! { (topic_name(ctx, &draft.topic)) },
+            html! { (topic_name(ctx, draft.topic.as_str())) },
             RequestStep::Topic,
         ),
         row(
@@ -307,7 +344,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
         ),
         row(
             "request.field.channel",
-            html! { (label(ctx, "channel", &draft.channel)) },
+            html! { (label(ctx, "channel", draft.channel.as_str())) },
             RequestStep::Channel,
         ),
     ];
@@ -419,28 +456,28 @@ pub fn thread(
                 p .link-box { a href=(link) { (link) } }
             }
             h2 .heading-m { (ctx.t("request.done.next_heading")) }
-            p { (ctx.t(&format!("request.done.next.{}", r.channel))) }
+            p { (ctx.t(&format!("request.done.next.{}", r.channel.as_str()))) }
             @if let Some(due) = r.due_at {
                 p { (ctx.tf("request.done.due", &[("due", &ctx.datetime(due))])) }
             }
         } @else {
             h1 .heading-l { (with_reference(ctx, "request.thread.title", &r.reference)) }
         }
-        @if r.topic == Topic::LostStolen.as_str() {
+        @if r.topic == Topic::LostStolen {
             (card_stop_box(ctx, "lost.stop.request_warning"))
         }
         @if let Some(book) = &page.book_to {
             @if page.sessions.is_empty() {
                 h2 .heading-m { (ctx.t("request.thread.book_heading")) }
-                p { (ctx.t(&format!("request.thread.book_lead.{}", r.channel))) }
+                p { (ctx.t(&format!("request.thread.book_lead.{}", r.channel.as_str()))) }
                 (form(ctx, book, html! { (button(ctx.t("request.thread.book"))) }))
             }
         }
         h2 .heading-m { (ctx.t("request.thread.about_heading")) }
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("request.field.status").to_owned(), value: html! { strong class={ "tag tag--" (page.status.as_str()) } { (label(ctx, "status", page.status.as_str())) } }, change: None },
-            SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (topic_name(ctx, &r.topic)) }, change: None },
-            SummaryRow { key: ctx.t("request.field.channel").to_owned(), value: html! { (label(ctx, "channel", &r.channel)) }, change: None },
+            SummaryRow { key: ctx.t("request.field.topic").to_owned(), value: html! { (topic_name(ctx, r.topic.as_str())) }, change: None },
+            SummaryRow { key: ctx.t("request.field.channel").to_owned(), value: html! { (label(ctx, "channel", r.channel.as_str())) }, change: None },
             SummaryRow { key: ctx.t("request.field.sent_at").to_owned(), value: html! { (ctx.datetime(r.created_at)) }, change: None },
         ]))
         @if !page.sessions.is_empty() {

@@ -10,7 +10,8 @@ use super::components::{
 use super::layout::{Page, render};
 use super::proxy::label;
 use crate::domain::proxy::{
-    ConsentMethod, IdDocument, RegistrationStatus, Scopes, birth_year, masked_address,
+    ConsentMethod, EndedBy, IdDocument, RegistrationStatus, Relationship, Scopes, birth_year,
+    masked_address,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -32,31 +33,13 @@ pub struct QueueRow {
     /// The proxy's name.
     pub proxy: String,
     /// Who the proxy is to the customer.
-    pub relationship: String,
+    pub relationship: Relationship,
     /// When it was sent.
     pub submitted_at: OffsetDateTime,
     /// The end date, once approved.
     pub until: Option<String>,
     /// Whether its proxy asked for renewal.
     pub renewal_requested: bool,
-}
-
-impl QueueRow {
-    /// A row with the customer's private details masked.
-    pub fn masked(r: &crate::services::proxies::Registration, until: Option<String>) -> Self {
-        QueueRow {
-            id: r.id,
-            reference: r.reference.clone(),
-            customer: r.principal_full_name.clone(),
-            birth: birth_year(&r.principal_birth_date),
-            address: masked_address(&r.principal_address),
-            proxy: r.proxy_full_name.clone(),
-            relationship: r.relationship.clone(),
-            submitted_at: r.submitted_at,
-            until,
-            renewal_requested: r.renewal_requested_at.is_some(),
-        }
-    }
 }
 
 /// The queue: one status at a time, with the count of each.
@@ -115,7 +98,7 @@ pub fn queue(
                                 td { (row.customer) }
                                 td .nowrap { (ctx.born_in(&row.birth)) }
                                 td { (row.address) }
-                                td { (row.proxy) br; span .muted { (label(ctx, "relationship", &row.relationship)) } }
+                                td { (row.proxy) br; span .muted { (label(ctx, "relationship", row.relationship.as_str())) } }
                                 td .nowrap { (ctx.datetime(row.submitted_at)) }
                                 @if status == RegistrationStatus::Approved || status == RegistrationStatus::Expired {
                                     td .nowrap {
@@ -156,10 +139,85 @@ pub struct DecisionForm {
     pub reason: String,
 }
 
+/// What a registration's staff page shows of it, as it stands.
+#[derive(Debug, Clone)]
+pub struct RegistrationFacts {
+    /// Its id.
+    pub id: i64,
+    /// Its reference.
+    pub reference: String,
+    /// The customer's full name.
+    pub principal_full_name: String,
+    /// The customer's name in kana.
+    pub principal_kana: String,
+    /// The customer's date of birth, `YYYY-MM-DD`.
+    pub principal_birth_date: String,
+    /// The customer's member number, if given.
+    pub principal_member_number: Option<String>,
+    /// The customer's postal address.
+    pub principal_address: String,
+    /// The customer's email, if given.
+    pub principal_email: Option<String>,
+    /// The proxy's full name.
+    pub proxy_full_name: String,
+    /// The proxy's name in kana.
+    pub proxy_kana: String,
+    /// Who the proxy is to the customer.
+    pub relationship: Relationship,
+    /// The proxy's email.
+    pub proxy_email: String,
+    /// The proxy's postal address.
+    pub proxy_address: String,
+    /// How the customer's own consent is to be confirmed.
+    pub consent_method: ConsentMethod,
+    /// When it was sent.
+    pub submitted_at: OffsetDateTime,
+    /// The identity document staff checked for the customer.
+    pub principal_document: Option<IdDocument>,
+    /// When the customer's document was recorded.
+    pub principal_document_at: Option<OffsetDateTime>,
+    /// The identity document staff checked for the proxy.
+    pub proxy_document: Option<IdDocument>,
+    /// When the proxy's document was recorded.
+    pub proxy_document_at: Option<OffsetDateTime>,
+    /// How the customer's consent was confirmed.
+    pub consent_confirmed_how: Option<ConsentMethod>,
+    /// On which day the consent was confirmed, `YYYY-MM-DD`.
+    pub consent_confirmed_on: Option<String>,
+    /// Why it was turned down.
+    pub rejection_reason: Option<String>,
+    /// When it stopped.
+    pub ended_at: Option<OffsetDateTime>,
+    /// Who ended it.
+    pub ended_by: Option<EndedBy>,
+    /// Why it was ended, in the desk's words.
+    pub end_reason: Option<String>,
+    /// When its proxy asked for renewal.
+    pub renewal_requested_at: Option<OffsetDateTime>,
+}
+
+impl QueueRow {
+    /// A row with the customer's private details masked.
+    pub fn masked(r: &RegistrationFacts, until: Option<String>) -> Self {
+        QueueRow {
+            id: r.id,
+            reference: r.reference.clone(),
+            customer: r.principal_full_name.clone(),
+            birth: birth_year(&r.principal_birth_date),
+            address: masked_address(&r.principal_address),
+            proxy: r.proxy_full_name.clone(),
+            relationship: r.relationship,
+            submitted_at: r.submitted_at,
+            until,
+            renewal_requested: r.renewal_requested_at.is_some(),
+        }
+    }
+}
+
 /// A registration as its staff page shows it.
 pub struct Detail<'a> {
     /// The registration.
-    pub r: &'a crate::services::proxies::Registration,
+    pub r: &'a RegistrationFacts,
     /// Its status.
     pub status: RegistrationStatus,
     /// Whether its proxy can act now.
@@ -272,7 +330,7 @@ pub fn detail(
         (summary_list(ctx, &[
             SummaryRow { key: ctx.t("apply.field.proxy_full_name").to_owned(), value: html! { (r.proxy_full_name) }, change: None },
             SummaryRow { key: ctx.t("apply.field.proxy_kana").to_owned(), value: html! { (r.proxy_kana) }, change: None },
-            SummaryRow { key: ctx.t("apply.field.relationship").to_owned(), value: html! { (label(ctx, "relationship", &r.relationship)) }, change: None },
+            SummaryRow { key: ctx.t("apply.field.relationship").to_owned(), value: html! { (label(ctx, "relationship", r.relationship.as_str())) }, change: None },
             SummaryRow { key: ctx.t("apply.field.proxy_email").to_owned(), value: html! { (r.proxy_email) }, change: None },
             SummaryRow { key: ctx.t("apply.field.proxy_address").to_owned(), value: lines(&r.proxy_address), change: None },
         ]))
@@ -281,16 +339,16 @@ pub fn detail(
             SummaryRow { key: ctx.t(if ended { "proxies.scope_ended" } else { "apply.field.scope" }).to_owned(), value: html! {
                 ul .list { @for s in d.scopes.list() { li { (label(ctx, "scope", s.as_str())) } } }
             }, change: None },
-            SummaryRow { key: ctx.t("apply.field.consent_method").to_owned(), value: html! { (label(ctx, "consent", &r.consent_method)) }, change: None },
+            SummaryRow { key: ctx.t("apply.field.consent_method").to_owned(), value: html! { (label(ctx, "consent", r.consent_method.as_str())) }, change: None },
             SummaryRow { key: ctx.t("proxies.submitted").to_owned(), value: html! { (ctx.datetime(r.submitted_at)) }, change: None },
             SummaryRow { key: ctx.t("proxies.until").to_owned(), value: html! { (d.until.clone().unwrap_or_else(|| ctx.t("apply.check.none").to_owned())) }, change: None },
         ]))
         h2 .heading-m { (ctx.t("proxies.checks_heading")) }
         (summary_list(ctx, &[
-            SummaryRow { key: ctx.t("proxies.customer_document").to_owned(), value: recorded(ctx, r.principal_document.as_deref(), "document", r.principal_document_at), change: None },
-            SummaryRow { key: ctx.t("proxies.proxy_document").to_owned(), value: recorded(ctx, r.proxy_document.as_deref(), "document", r.proxy_document_at), change: None },
+            SummaryRow { key: ctx.t("proxies.customer_document").to_owned(), value: recorded(ctx, r.principal_document.map(IdDocument::as_str), "document", r.principal_document_at), change: None },
+            SummaryRow { key: ctx.t("proxies.proxy_document").to_owned(), value: recorded(ctx, r.proxy_document.map(IdDocument::as_str), "document", r.proxy_document_at), change: None },
             SummaryRow { key: ctx.t("proxies.consent").to_owned(), value: match (&r.consent_confirmed_how, &r.consent_confirmed_on) {
-                (Some(how), Some(on)) => html! { (label(ctx, "consent", how)) " (" (on) ")" },
+                (Some(how), Some(on)) => html! { (label(ctx, "consent", how.as_str())) " (" (on) ")" },
                 _ => html! { strong .tag .tag--submitted { (ctx.t("proxies.not_recorded")) } },
             }, change: None },
         ]))
@@ -299,8 +357,8 @@ pub fn detail(
             @if let Some(reason) = &r.rejection_reason { p { (ctx.tf("proxies.rejected_because", &[("reason", reason)])) } }
             @if let Some(by) = &r.ended_by {
                 p { @match r.ended_at {
-                    Some(at) => (ctx.tf("proxies.ended_on", &[("date", &ctx.datetime(at)), ("by", &label(ctx, "ended_by", by))])),
-                    None => (ctx.tf("proxies.ended_by", &[("by", &label(ctx, "ended_by", by))])),
+                    Some(at) => (ctx.tf("proxies.ended_on", &[("date", &ctx.datetime(at)), ("by", &label(ctx, "ended_by", by.as_str()))])),
+                    None => (ctx.tf("proxies.ended_by", &[("by", &label(ctx, "ended_by", by.as_str()))])),
                 } }
                 @if let Some(reason) = &r.end_reason { p { (reason) } }
             }
@@ -365,7 +423,7 @@ pub fn detail(
             h2 .heading-m { (ctx.t("proxies.others_heading")) }
             ul .list {
                 @for o in &d.others {
-                    li { a href={ "/staff/proxies/" (o.id) } { (o.reference) } " — " (o.proxy) " (" (label(ctx, "relationship", &o.relationship)) ")" }
+                    li { a href={ "/staff/proxies/" (o.id) } { (o.reference) } " — " (o.proxy) " (" (label(ctx, "relationship", o.relationship.as_str())) ")" }
                 }
             }
         }

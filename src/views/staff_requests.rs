@@ -8,11 +8,10 @@ use super::components::{
     notification_banner, secondary_button, summary_list, textarea, topic_name,
 };
 use super::layout::{Page, encode, render};
-use super::requests::{ThreadLine, label, messages, with_reference};
+use super::requests::{RequestFacts, ThreadLine, label, messages, with_reference};
 use super::staff_proxies::{ProxyOrigin, origin_notice, origin_value};
 use crate::domain::Permission;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
-use crate::services::requests::Request;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -61,7 +60,7 @@ pub const AGES: [i64; 4] = [1, 3, 7, 30];
 #[derive(Debug, Clone)]
 pub struct QueueRow {
     /// The request.
-    pub r: Request,
+    pub r: RequestFacts,
     /// Who it is with, by display name.
     pub assignee: Option<String>,
     /// Whether it is past its target.
@@ -229,9 +228,9 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                                     (row.r.customer_name)
                                     @if row.r.proxy_registration_id.is_some() { br; span .muted { (ctx.t("requests.by_proxy")) } }
                                 }
-                                td { (topic_name(ctx, &row.r.topic)) }
-                                td { (label(ctx, "channel", &row.r.channel)) }
-                                td { (status_tag(ctx, &row.r.status)) }
+                                td { (topic_name(ctx, row.r.topic.as_str())) }
+                                td { (label(ctx, "channel", row.r.channel.as_str())) }
+                                td { (status_tag(ctx, row.r.status.as_str())) }
                                 td { (row.assignee.clone().unwrap_or_else(|| ctx.t("requests.nobody").to_owned())) }
                                 td {
                                     @if let Some(due) = row.r.due_at { (ctx.datetime(due)) }
@@ -279,7 +278,7 @@ pub struct RequestForms {
 /// A request's page.
 pub struct Detail<'a> {
     /// The request.
-    pub r: &'a Request,
+    pub r: &'a RequestFacts,
     /// Whether it is past its target.
     pub overdue: bool,
     /// Who it is with.
@@ -306,13 +305,13 @@ pub fn detail(
 ) -> Markup {
     let r = d.r;
     let title = ctx.tf("requests.detail.title", &[("reference", &r.reference)]);
-    let closed = r.status == RequestStatus::Closed.as_str();
+    let closed = r.status == RequestStatus::Closed;
     let none = ctx.t("request.check.none");
     let mut rows = vec![
         SummaryRow {
             key: ctx.t("requests.field.status").to_owned(),
             value: html! {
-                (status_tag(ctx, &r.status))
+                (status_tag(ctx, r.status.as_str()))
                 @if d.overdue { " " strong .tag .tag--overdue { (ctx.t("requests.overdue")) } }
             },
             change: None,
@@ -329,12 +328,12 @@ pub fn detail(
         },
         SummaryRow {
             key: ctx.t("requests.field.topic").to_owned(),
-            value: html! { (topic_name(ctx, &r.topic)) },
+            value: html! { (topic_name(ctx, r.topic.as_str())) },
             change: None,
         },
         SummaryRow {
             key: ctx.t("requests.field.channel").to_owned(),
-            value: html! { (label(ctx, "channel", &r.channel)) },
+            value: html! { (label(ctx, "channel", r.channel.as_str())) },
             change: None,
         },
     ];
@@ -359,7 +358,7 @@ pub fn detail(
     });
     rows.push(SummaryRow {
         key: ctx.t("requests.field.language").to_owned(),
-        value: html! { (label(ctx, "lang", &r.lang)) },
+        value: html! { (label(ctx, "lang", r.lang.code())) },
         change: None,
     });
     if let Some(origin) = &d.proxy {
@@ -440,7 +439,7 @@ pub fn detail(
         }))
         h2 .heading-m { (ctx.t("requests.detail.status_heading")) }
         (form(ctx, &format!("/staff/requests/{}/status", r.id), html! {
-            @let current = if typed.status.is_empty() { r.status.clone() } else { typed.status.clone() };
+            @let current = if typed.status.is_empty() { r.status.as_str().to_owned() } else { typed.status.clone() };
             div .form-group {
                 label .label for="status" { (ctx.t("requests.field.new_status")) }
                 div .hint #status-hint { (ctx.t("requests.hint.status")) }

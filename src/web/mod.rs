@@ -21,6 +21,7 @@ pub mod setup;
 pub mod staff;
 pub mod staff_proxies;
 pub mod staff_requests;
+mod view_models;
 
 use crate::clock::Clock;
 use crate::config::Config;

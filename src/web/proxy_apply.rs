@@ -72,8 +72,7 @@ pub async fn submit(
         Ok(_) => {}
         // The answers stay, for sending again later.
         Err(ProxyError::TooManyApplications) => return Err(Error::TooMany),
-        Err(ProxyError::Database(e)) => return Err(e.into()),
-        Err(e) => return Err(Error::Internal(e.to_string())),
+        Err(e) => return Err(e.into()),
     }
     Ok(see_other("/proxy/apply/confirmation"))
 }

@@ -32,7 +32,7 @@ use serde::Deserialize;
 /// What the portal shows of one registration.
 fn card(state: &AppState, ctx: &PageContext, r: &Registration) -> CustomerCard {
     let now = state.now();
-    let status = proxies::status_of(r);
+    let status = r.status;
     CustomerCard {
         id: r.id,
         reference: r.reference.clone(),
@@ -123,9 +123,8 @@ async fn sessions(
         .await?
         .into_iter()
         .map(|b| {
-            let mode = crate::domain::schedule::SessionMode::parse(&b.mode)
-                .unwrap_or(crate::domain::schedule::SessionMode::WrittenChat);
-            let booked = BookingStatus::parse(&b.status) == Some(BookingStatus::Booked);
+            let mode = b.mode;
+            let booked = b.status == BookingStatus::Booked;
             SessionLine {
                 id: b.id,
                 reference: b.reference.clone(),
@@ -136,7 +135,7 @@ async fn sessions(
                     b.ends_at,
                     state.config.timezone,
                 ),
-                status: b.status.clone(),
+                status: b.status.as_str().to_owned(),
                 changeable: booked && now < booking::manage::cutoff(&desk.rules(mode), &b),
             }
         })
@@ -174,8 +173,10 @@ pub async fn customer(
             .map(|q| RequestLine {
                 id: q.id,
                 reference: q.reference.clone(),
-                topic: crate::views::components::topic_name(&ctx, &q.topic),
-                status: ctx.t(&format!("request.status.{}", q.status)).to_owned(),
+                topic: crate::views::components::topic_name(&ctx, q.topic.as_str()),
+                status: ctx
+                    .t(&format!("request.status.{}", q.status.as_str()))
+                    .to_owned(),
                 sent_at: q.created_at,
             })
             .collect()
@@ -344,14 +345,14 @@ async fn request_page(
     let base = format!("/proxy/customers/{}/requests/{}", r.id, q.id);
     let may_book = proxies::scopes_of(r).covers(Scope::Book);
     let page = ThreadPage {
-        r: q,
-        status: requests::status_of(q),
+        r: &q.into(),
+        status: q.status,
         lines: web_requests::lines_for_customer(state, &ctx, q).await?,
         sessions: web_requests::session_lines(state, &ctx, q).await?,
         post_to: base.clone(),
         book_to: (may_book
-            && web_requests::session_mode(requests::channel_of(q)).is_some()
-            && requests::status_of(q) != RequestStatus::Closed)
+            && web_requests::session_mode(q.channel).is_some()
+            && q.status != RequestStatus::Closed)
             .then(|| format!("{base}/book")),
         sent,
         link: None,

@@ -221,7 +221,7 @@ pub async fn lines_for_customer(
         .await?
         .into_iter()
         .map(|m| {
-            let author = Author::parse(&m.author).unwrap_or(Author::Customer);
+            let author = m.author;
             let who = match author {
                 Author::Customer => r.customer_name.clone(),
                 Author::Proxy => {
@@ -259,7 +259,7 @@ pub async fn session_lines(
         .await?
         .iter()
         .map(|b| {
-            let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+            let mode = b.mode;
             format!(
                 "{} ({}, {})",
                 crate::i18n::format_session_time(
@@ -305,8 +305,8 @@ async fn thread_page(
     let lines = lines_for_customer(state, ctx, r).await?;
     let sessions = session_lines(state, ctx, r).await?;
     let page = ThreadPage {
-        r,
-        status: requests::status_of(r),
+        r: &r.into(),
+        status: r.status,
         lines,
         sessions,
         post_to: format!("/requests/{raw}"),
@@ -398,17 +398,17 @@ pub async fn add_message(
 /// and the request's reference carried in; none when the request asked for no session or
 /// has been closed.
 pub fn booking_draft(r: &Request, email: &str) -> Option<BookingDraft> {
-    if requests::status_of(r) == RequestStatus::Closed {
+    if r.status == RequestStatus::Closed {
         return None;
     }
-    let mode = session_mode(requests::channel_of(r))?;
+    let mode = session_mode(r.channel)?;
     Some(BookingDraft {
         mode: Some(mode.as_str().to_owned()),
         details: DetailsForm {
             name: r.customer_name.clone(),
             email: email.to_owned(),
             member_number: r.member_number.clone().unwrap_or_default(),
-            topic: r.topic.clone(),
+            topic: r.topic.as_str().to_owned(),
             ..Default::default()
         },
         request: Some(r.reference.clone()),

@@ -7,7 +7,7 @@ use super::staff::{new_password, parse_identity};
 use crate::domain::{Role, Token};
 use crate::error::{Error, Result};
 use crate::services::setup::{self, Setup};
-use crate::services::staff::{NewStaff, StaffError};
+use crate::services::staff::NewStaff;
 use crate::views::components::Errors;
 use crate::views::staff::StaffForm;
 use crate::views::{self, PageContext};
@@ -70,7 +70,6 @@ pub async fn submit(
     match setup::create_first_admin(&state.db, state.now(), &token, new, ip).await {
         Ok(Setup::Created(_)) => Ok(see_other("/staff/login?created=1")),
         Ok(Setup::Gone) => Err(Error::NotFound),
-        Err(StaffError::Database(e)) => Err(Error::Database(e)),
-        Err(e) => Err(Error::Internal(e.to_string())),
+        Err(e) => Err(e.into()),
     }
 }

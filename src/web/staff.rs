@@ -66,7 +66,7 @@ pub async fn dashboard(
             Ok::<u64, sea_orm::DbErr>(
                 found
                     .iter()
-                    .filter(|b| b.status == crate::domain::BookingStatus::Booked.as_str())
+                    .filter(|b| b.status == crate::domain::BookingStatus::Booked)
                     .count() as u64,
             )
         }
@@ -193,7 +193,7 @@ pub async fn change_password(
 fn row(user: crate::entities::staff_user::Model) -> StaffRow {
     StaffRow {
         id: user.id,
-        role: Role::parse(&user.role).ok(),
+        role: Some(user.role),
         email: user.email,
         full_name: user.full_name,
         display_name: user.display_name,
@@ -289,8 +289,7 @@ pub async fn user_reinvite(act: StaffAct, Path(id): Path<String>) -> Result<Resp
 fn staff_error(e: StaffError) -> Error {
     match e {
         StaffError::NotFound => Error::NotFound,
-        StaffError::Database(e) => Error::Database(e),
-        other => Error::Internal(other.to_string()),
+        other => other.into(),
     }
 }
 

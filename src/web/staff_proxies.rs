@@ -73,7 +73,7 @@ pub async fn queue(
     let rows: Vec<QueueRow> = proxies::list(&state.db, status)
         .await?
         .iter()
-        .map(|r| QueueRow::masked(r, proxies::until_text(ctx.lang, r, &state.config)))
+        .map(|r| QueueRow::masked(&r.into(), proxies::until_text(ctx.lang, r, &state.config)))
         .collect();
     let open = proxies::end_requests::open_end_requests(&state.db)
         .await?
@@ -93,7 +93,7 @@ async fn detail_page(
     let others = proxies::same_customer(&state.db, &r)
         .await?
         .iter()
-        .map(|o| QueueRow::masked(o, None))
+        .map(|o| QueueRow::masked(&o.into(), None))
         .collect();
     let end_requests = proxies::end_requests::open_end_requests(&state.db)
         .await?
@@ -113,7 +113,7 @@ async fn detail_page(
         _ => None,
     };
     let d = Detail {
-        status: proxies::status_of(&r),
+        status: r.status,
         active: proxies::active(&r, state.now()),
         scopes: proxies::scopes_of(&r),
         until: proxies::until_text(ctx.lang, &r, &state.config),
@@ -121,7 +121,7 @@ async fn detail_page(
         others,
         end_requests,
         history,
-        r: &r,
+        r: &(&r).into(),
     };
     Ok(view::detail(ctx, &d, typed, errors, notice.as_deref()))
 }
@@ -136,9 +136,18 @@ pub async fn detail(
     let r = proxies::get(&state.db, id).await?.ok_or(Error::NotFound)?;
     // The forms start from what is recorded.
     let mut typed = DecisionForm {
-        customer_document: r.principal_document.clone().unwrap_or_default(),
-        proxy_document: r.proxy_document.clone().unwrap_or_default(),
-        consent_how: r.consent_confirmed_how.clone().unwrap_or_default(),
+        customer_document: r
+            .principal_document
+            .map(|v| v.as_str().to_owned())
+            .unwrap_or_default(),
+        proxy_document: r
+            .proxy_document
+            .map(|v| v.as_str().to_owned())
+            .unwrap_or_default(),
+        consent_how: r
+            .consent_confirmed_how
+            .map(|v| v.as_str().to_owned())
+            .unwrap_or_default(),
         ..Default::default()
     };
     if let Some(on) = r

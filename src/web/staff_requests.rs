@@ -63,7 +63,7 @@ pub async fn queue(
             assignee: r.assignee_id.and_then(|id| names.get(&id).cloned()),
             overdue: requests::overdue(&r, now),
             wrote_again: requests::queue::wrote_again(&r),
-            r,
+            r: (&r).into(),
         })
         .collect();
     let counts = requests::queue::counts(&state.db, now).await?;
@@ -101,7 +101,7 @@ async fn detail_page(
         .await?
         .into_iter()
         .map(|m| {
-            let author = Author::parse(&m.author).unwrap_or(Author::Customer);
+            let author = m.author;
             let who = match author {
                 Author::Customer => r.customer_name.clone(),
                 Author::Proxy => ctx.tf(
@@ -129,8 +129,7 @@ async fn detail_page(
         .await?
         .iter()
         .map(|b| {
-            let mode = crate::domain::schedule::SessionMode::parse(&b.mode)
-                .unwrap_or(crate::domain::schedule::SessionMode::WrittenChat);
+            let mode = b.mode;
             (
                 b.id,
                 format!(
@@ -162,7 +161,7 @@ async fn detail_page(
         _ => None,
     };
     let d = Detail {
-        r: &r,
+        r: &(&r).into(),
         overdue: requests::overdue(&r, state.now()),
         assignee: r.assignee_id.and_then(|id| names.get(&id).cloned()),
         proxy,

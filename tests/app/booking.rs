@@ -2,43 +2,16 @@
 //! concurrency, the manage link (move, cancel), reminders, and the clock-bound rules.
 
 use crate::smtp::{Arrived, Receiver};
-use crate::support::{Backend, Browser, Page, TestApp, link_in};
+use crate::support::{
+    Backend, Browser, TOKYO, TestApp, at, choose_session, ics_of, key, link_in, see_other, text_of,
+    today,
+};
 use crate::{backend_tests, db_tests};
-use mail_parser::MimeHeaders;
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
-use time::{Date, Duration, OffsetDateTime, Time};
-use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
+use time::{Duration, OffsetDateTime};
 use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
 use yorisoi::domain::schedule::SessionMode;
-
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
-
-pub(crate) fn today(app: &TestApp) -> Date {
-    app.state().now().to_timezone(TOKYO).date()
-}
-
-/// A local time on a day, in the desk's zone.
-pub(crate) fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
-
-pub(crate) fn key(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
-}
-
-fn see_other(page: &Page) -> String {
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    page.location().unwrap_or_default().to_owned()
-}
 
 /// The answers of the details page for a sign-language session.
 fn details<'a>(name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -54,25 +27,9 @@ fn details<'a>(name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-/// Walks the journey up to the check page, choosing `start` on `day`.
-async fn walk_to_check(browser: &Browser, mode: SessionMode, day: Date, start: OffsetDateTime) {
-    assert_eq!(
-        see_other(&browser.post("/book/mode", &[("mode", mode.as_str())]).await),
-        "/book/day"
-    );
-    assert_eq!(
-        see_other(
-            &browser
-                .post("/book/day", &[("day", &key(day)), ("week", "0")])
-                .await
-        ),
-        "/book/time"
-    );
-    let start = start.unix_timestamp().to_string();
-    assert_eq!(
-        see_other(&browser.post("/book/time", &[("start", &start)]).await),
-        "/book/details"
-    );
+/// Walks the journey up to the check page, choosing `start`.
+async fn walk_to_check(browser: &Browser, mode: SessionMode, start: OffsetDateTime) {
+    assert_eq!(choose_session(browser, mode, start).await, "/book/details");
     assert_eq!(
         see_other(
             &browser
@@ -84,35 +41,6 @@ async fn walk_to_check(browser: &Browser, mode: SessionMode, day: Date, start: O
         ),
         "/book/check"
     );
-}
-
-/// An interpreter for sign language and one for chat, and the desk open every day.
-async fn desk_with_interpreters(app: &TestApp) -> (i64, i64) {
-    app.open_every_day("09:00", "17:00").await;
-    let sign = app
-        .add_interpreter("sato", &[SignLanguageInterpreter], &[("09:00", "17:00")])
-        .await;
-    let chat = app
-        .add_interpreter("suzuki", &[WrittenChat], &[("09:00", "17:00")])
-        .await;
-    (sign, chat)
-}
-
-fn ics_of(raw: &[u8]) -> String {
-    let message = mail_parser::MessageParser::default().parse(raw).unwrap();
-    let ics = message
-        .attachments()
-        .find(|a| {
-            a.content_type()
-                .is_some_and(|c| c.subtype() == Some("calendar"))
-        })
-        .expect("a calendar attachment");
-    String::from_utf8_lossy(ics.contents()).replace("\r\n ", "")
-}
-
-fn text_of(raw: &[u8]) -> String {
-    let message = mail_parser::MessageParser::default().parse(raw).unwrap();
-    message.body_text(0).unwrap_or_default().into_owned()
 }
 
 db_tests!(
@@ -127,7 +55,7 @@ db_tests!(
 );
 
 async fn the_whole_journey_books_a_session_and_emails_the_confirmation(app: TestApp) {
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     app.set_room_template("https://meet.example.jp/{room}")
         .await;
     let browser = app.browser();
@@ -147,7 +75,7 @@ async fn the_whole_journey_books_a_session_and_emails_the_confirmation(app: Test
         "tomorrow is offered"
     );
     // Changing the mode is always possible; the journey goes on from the day question.
-    walk_to_check(&browser, SessionMode::SignLanguageVideo, tomorrow, start).await;
+    walk_to_check(&browser, SessionMode::SignLanguageVideo, start).await;
     let times = browser.get("/book/time").await;
     assert!(
         times
@@ -245,7 +173,7 @@ async fn the_whole_journey_books_a_session_and_emails_the_confirmation(app: Test
 }
 
 async fn rejected_answers_come_back_with_what_was_typed(app: TestApp) {
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     let browser = app.browser();
     let empty = browser.post("/book/mode", &[("mode", "")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -279,13 +207,8 @@ async fn rejected_answers_come_back_with_what_was_typed(app: TestApp) {
     ];
     let page = browser.post("/book/details", &typed).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let links: Vec<String> = page
-        .html()
-        .select(&scraper::Selector::parse(".error-summary a").unwrap())
-        .filter_map(|a| a.value().attr("href").map(str::to_owned))
-        .collect();
     assert_eq!(
-        links,
+        page.attrs(".error-summary a", "href"),
         [
             "#email",
             "#member_number",
@@ -322,7 +245,7 @@ async fn fifty_confirmations_for_the_last_slot_make_one_booking(app: TestApp) {
     let mut browsers = Vec::new();
     for _ in 0..50 {
         let browser = app.browser();
-        walk_to_check(&browser, SessionMode::SignLanguageVideo, tomorrow, start).await;
+        walk_to_check(&browser, SessionMode::SignLanguageVideo, start).await;
         browsers.push(browser);
     }
     let mut tasks = Vec::new();
@@ -448,7 +371,7 @@ async fn times_respect_notice_and_horizon(app: TestApp) {
 }
 
 async fn a_mail_filter_opening_the_link_changes_nothing(app: TestApp) {
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     let start = at(today(&app) + Duration::days(2), 14, 0);
     let booked = app
         .book(SessionMode::WrittenChat, start, "kenji@example.jp")
@@ -470,7 +393,7 @@ async fn a_mail_filter_opening_the_link_changes_nothing(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(b.status, "booked");
+    assert_eq!(b.status.as_str(), "booked");
     assert_eq!(b.starts_at, start);
     // A wrong or partial token shows nothing.
     let wrong = browser.get(&format!("/bookings/{}", "a".repeat(64))).await;
@@ -483,7 +406,7 @@ async fn a_mail_filter_opening_the_link_changes_nothing(app: TestApp) {
 }
 
 async fn after_the_cut_off_the_customer_cannot_cancel_online(app: TestApp) {
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     let start = at(today(&app) + Duration::days(1), 15, 0);
     let booked = app
         .book(SessionMode::SignLanguageVideo, start, "late@example.jp")
@@ -573,17 +496,10 @@ async fn moving_and_cancelling_send_updated_calendars_over_smtp(backend: Backend
     let Some(app) = TestApp::spawn(backend, |c| c.smtp_url = Some(url)).await else {
         return;
     };
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     let day = today(&app) + Duration::days(2);
-    let browser = app.browser();
-    browser.get("/language/en").await;
-    walk_to_check(
-        &browser,
-        SessionMode::SignLanguageVideo,
-        day,
-        at(day, 10, 0),
-    )
-    .await;
+    let browser = app.english_browser().await;
+    walk_to_check(&browser, SessionMode::SignLanguageVideo, at(day, 10, 0)).await;
     browser.post("/book/check", &[]).await;
     let arrived = receiver.wait_for(1, 20).await;
     let booked = from_receiver(&arrived, "booked");
@@ -678,7 +594,7 @@ async fn a_reminder_goes_once_about_a_day_before(backend: Backend) {
     else {
         return;
     };
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     let day = today(&app) + Duration::days(3);
     let kept = app
         .book(SessionMode::WrittenChat, at(day, 10, 0), "kept@example.jp")
@@ -729,7 +645,7 @@ async fn a_reminder_goes_once_about_a_day_before(backend: Backend) {
 /// Another instance on the same database (here: a change written straight into it, which
 /// this process never hears of) shows on the time page within the cache's freshness.
 async fn another_instances_change_shows_within_seconds(app: TestApp) {
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     let tomorrow = today(&app) + Duration::days(1);
     let ten = at(tomorrow, 10, 0);
     app.book(SessionMode::SignLanguageVideo, ten, "first@example.jp")

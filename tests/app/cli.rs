@@ -215,44 +215,6 @@ async fn serve_logs_a_setup_link_that_creates_the_first_admin() {
     drop(server);
 }
 
-async fn fresh_database(
-    backend: crate::support::Backend,
-    dir: &std::path::Path,
-) -> Option<(String, Option<(String, String)>)> {
-    use sea_orm::ConnectionTrait;
-    match backend {
-        crate::support::Backend::Sqlite => {
-            Some((format!("sqlite://{}", dir.join("y.db").display()), None))
-        }
-        crate::support::Backend::Postgres => {
-            let admin = std::env::var("TEST_POSTGRES_URL")
-                .ok()
-                .filter(|u| !u.is_empty())?;
-            let name = format!(
-                "yorisoi_t_{}",
-                &yorisoi::domain::Token::generate().expose()[..16]
-            );
-            let conn = sea_orm::Database::connect(&admin).await.unwrap();
-            conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .unwrap();
-            conn.close().await.ok();
-            let (base, _) = admin.rsplit_once('/').unwrap();
-            Some((format!("{base}/{name}"), Some((admin, name))))
-        }
-    }
-}
-
-async fn drop_database(pg: Option<(String, String)>) {
-    use sea_orm::ConnectionTrait;
-    if let Some((admin, name)) = pg {
-        let conn = sea_orm::Database::connect(&admin).await.unwrap();
-        let _ = conn
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .await;
-    }
-}
-
 fn start_server(dir: &std::path::Path, database_url: &str, port: u16, smtp: &str) -> Server {
     let child = yorisoi(dir)
         .env("DATABASE_URL", database_url)
@@ -281,10 +243,11 @@ async fn wait_healthy(port: u16) {
 /// SIGKILL and started again, exactly once.
 async fn a_killed_server_delivers_after_restart(backend: crate::support::Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let Some((database_url, pg)) = fresh_database(backend, dir.path()).await else {
+    let Some(database) = crate::support::empty_database(backend, dir.path()).await else {
         eprintln!("skipped on PostgreSQL: TEST_POSTGRES_URL is not set");
         return;
     };
+    let database_url = database.url.clone();
     let mut receiver = crate::smtp::Receiver::down().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -334,7 +297,6 @@ async fn a_killed_server_delivers_after_restart(backend: crate::support::Backend
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(receiver.arrived().len(), 1, "exactly once");
     drop(_restarted);
-    drop_database(pg).await;
 }
 
 crate::backend_tests!(a_killed_server_delivers_after_restart);
@@ -495,9 +457,10 @@ async fn slow_bodies_alone_cannot_take_the_server() {
 async fn flood_of_slow_clients(backend: crate::support::Backend, headers_every: usize) {
     use tokio::io::AsyncWriteExt;
     let dir = tempfile::tempdir().unwrap();
-    let Some((database_url, pg)) = fresh_database(backend, dir.path()).await else {
+    let Some(database) = crate::support::empty_database(backend, dir.path()).await else {
         return;
     };
+    let database_url = database.url.clone();
     let port = free_port();
     let log = dir.path().join("server.log");
     let mut server = start_limited_server(dir.path(), &database_url, port, &log);
@@ -552,7 +515,6 @@ async fn flood_of_slow_clients(backend: crate::support::Backend, headers_every: 
         "SIGTERM did not stop the server within 30 s while slow clients were open"
     );
     drop(slow);
-    drop_database(pg).await;
 }
 
 crate::backend_tests!(slow_clients_cannot_take_the_server);

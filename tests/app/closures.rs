@@ -2,18 +2,12 @@
 //! box, the admin opens a single holiday (or closes it again) and changes the break, and
 //! the booking journey never offers a closed day.
 
-use crate::booking::at;
 use crate::db_tests;
-use crate::support::{Browser, Page, TestApp};
+use crate::support::{Browser, Page, TestApp, at, see_other};
 use reqwest::StatusCode;
 use time::macros::date;
 use yorisoi::domain::Qualification::WrittenChat;
 use yorisoi::domain::Role;
-
-fn see_other(page: &Page) -> String {
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    page.location().unwrap_or_default().to_owned()
-}
 
 /// Whether the day page offers a day.
 fn offers_day(page: &Page, day: &str) -> bool {
@@ -23,8 +17,7 @@ fn offers_day(page: &Page, day: &str) -> bool {
 
 /// A customer who has chosen a written chat, reading English.
 async fn customer(app: &TestApp) -> Browser {
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     assert_eq!(
         see_other(
             &browser
@@ -34,12 +27,6 @@ async fn customer(app: &TestApp) -> Browser {
         "/book/day"
     );
     browser
-}
-
-async fn admin(app: &TestApp) -> Browser {
-    let (admin, _) = app.signed_in(Role::Admin).await;
-    admin.get("/language/en").await;
-    admin
 }
 
 db_tests!(
@@ -65,7 +52,7 @@ async fn new_years_day_is_never_offered_until_the_admin_opens_it(app: TestApp) {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The admin opens New Year's Day, and that day only.
-    let admin = admin(&app).await;
+    let admin = app.english_staff(Role::Admin).await;
     let page = admin.get("/staff/settings/closed-days").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text("#closed-days").contains("New Year's Day"));
@@ -142,7 +129,7 @@ async fn new_years_day_is_never_offered_until_the_admin_opens_it(app: TestApp) {
 
 async fn the_admin_sees_holidays_by_name_and_changes_the_year_end_break(app: TestApp) {
     app.set_now(at(date!(2026 - 12 - 21), 10, 0));
-    let admin = admin(&app).await;
+    let admin = app.english_staff(Role::Admin).await;
     let page = admin.get("/staff/settings/closed-days").await;
     let listed = page.texts("#closed-days li");
     let line = |day: &str| {

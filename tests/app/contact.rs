@@ -5,12 +5,12 @@
 //! stolen card meets the card company's 24-hour stop page and line, and the public
 //! telephone relay service, on the lost-card page, in `/book` and in every acknowledgement.
 
-use crate::booking::{at, key, today};
-use crate::proxies::{
-    application, approved, email_with, scopes, see_other, subject, submitted, text,
-};
+use crate::proxies::{application, approved, scopes, submitted};
 use crate::smtp::Receiver;
-use crate::support::{Backend, Browser, Page, TestApp};
+use crate::support::{
+    Backend, Browser, Page, TestApp, at, choose_session, html_of, see_other, subject_of, text_of,
+    today,
+};
 use crate::{backend_tests, db_tests};
 use mail_parser::MessageParser;
 use reqwest::StatusCode;
@@ -47,18 +47,9 @@ fn reply_to(raw: &[u8]) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn html_of(raw: &[u8]) -> String {
-    MessageParser::default()
-        .parse(raw)
-        .unwrap()
-        .body_html(0)
-        .unwrap_or_default()
-        .into_owned()
-}
-
 /// The way back at the end of an email's text: the last link to a request page.
 fn way_back(app: &TestApp, raw: &[u8]) -> String {
-    let body = text(raw);
+    let body = text_of(raw);
     let prefix = format!("{}/requests/", app.base);
     let at = body
         .rfind(&prefix)
@@ -69,18 +60,14 @@ fn way_back(app: &TestApp, raw: &[u8]) -> String {
 /// Follows a full link with a fresh browser and answers the page.
 async fn open(app: &TestApp, link: &str) -> Page {
     app.browser()
-        .get_with(
-            link.trim_start_matches(&app.base),
-            &[("accept-language", "en")],
-        )
+        .get_with(&app.path_of(link), &[("accept-language", "en")])
         .await
 }
 
 /// Sends a request by email through the journey, about `topic`; the browser, on the
 /// thread it lands on.
 async fn send_request(app: &TestApp, topic: &str, email: &str) -> (Browser, Page) {
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let answers: [(&str, Vec<(&str, &str)>); 5] = [
         ("/requests/new/topic", vec![("topic", topic)]),
         (
@@ -104,16 +91,9 @@ async fn send_request(app: &TestApp, topic: &str, email: &str) -> (Browser, Page
     (browser, thread)
 }
 
-/// An admin's browser, in English.
-async fn admin(app: &TestApp) -> Browser {
-    let (browser, _) = app.signed_in(Role::Admin).await;
-    browser.get("/language/en").await;
-    browser
-}
-
 /// Saves the contact settings as an admin does.
 async fn set_contacts(app: &TestApp, fields: &[(&str, &str)]) {
-    let admin = admin(app).await;
+    let admin = app.english_staff(Role::Admin).await;
     let saved = admin.post("/staff/settings/contact", fields).await;
     assert_eq!(
         see_other(&saved),
@@ -177,8 +157,7 @@ async fn every_email_replies_to_the_desk_and_leads_back_to_a_page_that_opens(bac
     .await;
     app.create_staff("hoshi@example.jp", Role::Coordinator)
         .await;
-    let staff_browser = app.browser();
-    staff_browser.get("/language/en").await;
+    let staff_browser = app.english_browser().await;
     let forgot = staff_browser
         .post("/staff/forgot", &[("email", "hoshi@example.jp")])
         .await;
@@ -186,7 +165,7 @@ async fn every_email_replies_to_the_desk_and_leads_back_to_a_page_that_opens(bac
     state.mail_waiting();
 
     let arrived = receiver.wait_for(6, 30).await;
-    let subjects: Vec<String> = arrived.iter().map(|a| subject(&a.data)).collect();
+    let subjects: Vec<String> = arrived.iter().map(|a| subject_of(&a.data)).collect();
     assert_eq!(arrived.len(), 6, "{subjects:?}");
     for expected in [
         "We have your request",
@@ -202,7 +181,7 @@ async fn every_email_replies_to_the_desk_and_leads_back_to_a_page_that_opens(bac
         );
     }
     for mail in &arrived {
-        let about = subject(&mail.data);
+        let about = subject_of(&mail.data);
         assert_eq!(
             reply_to(&mail.data).as_deref(),
             Some(DESK),
@@ -224,7 +203,10 @@ async fn every_email_replies_to_the_desk_and_leads_back_to_a_page_that_opens(bac
         }
         let page = open(&app, &back).await;
         assert_eq!(page.status, StatusCode::OK, "the way back of {about} opens");
-        assert!(text(&mail.data).contains("reply to this email"), "{about}");
+        assert!(
+            text_of(&mail.data).contains("reply to this email"),
+            "{about}"
+        );
     }
 }
 
@@ -245,7 +227,7 @@ async fn admins_set_the_fax_and_address_that_pages_and_emails_show(app: TestApp)
         coordinator.get("/staff/settings/contact").await.status,
         StatusCode::FORBIDDEN
     );
-    let admin = admin(&app).await;
+    let admin = app.english_staff(Role::Admin).await;
     let dashboard = admin.get("/staff").await;
     assert!(
         dashboard
@@ -339,9 +321,9 @@ async fn admins_set_the_fax_and_address_that_pages_and_emails_show(app: TestApp)
         "taro@example.jp",
     )
     .await;
-    let mail = email_with(&app, "taro@example.jp", "booked").await;
+    let mail = app.email_with("taro@example.jp", "booked").await;
     assert_eq!(reply_to(&mail), None);
-    let body = text(&mail);
+    let body = text_of(&mail);
     assert!(body.contains(&format!("By fax: {FAX}")), "{body}");
     assert!(body.contains(POST_LINE), "{body}");
     assert!(
@@ -371,8 +353,8 @@ async fn admins_set_the_fax_and_address_that_pages_and_emails_show(app: TestApp)
 
 /// The "not me" link in the customer's email about an application to `proxy_email`.
 async fn not_me_link(app: &TestApp, customer: &str) -> String {
-    let mail = email_with(app, customer, "applied to act for you").await;
-    let body = text(&mail);
+    let mail = app.email_with(customer, "applied to act for you").await;
+    let body = text_of(&mail);
     assert!(body.contains("This was not me"), "{body}");
     crate::support::link_in(&mail, &format!("{}/proxy/not-me/", app.base))
 }
@@ -395,13 +377,12 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
     )
     .await;
     let link = not_me_link(&app, "hanako@example.jp").await;
-    let path = link.trim_start_matches(&app.base).to_owned();
+    let path = app.path_of(&link);
     assert!(!path.contains(&r.reference), "the link needs no reference");
 
     // A fresh browser, no reference typed: the page opens and says nothing of the
     // application beyond what the email said.
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let page = browser.get(&path).await;
     assert_eq!(page.status, StatusCode::OK);
     for secret in [
@@ -418,7 +399,7 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
     }
     assert_eq!(page.text("h1"), "Stop a proxy application");
     // Opening it changes nothing.
-    assert_eq!(registration(&app, r.id).await.status, "submitted");
+    assert_eq!(registration(&app, r.id).await.status.as_str(), "submitted");
 
     // One press stops it and tells staff.
     let stopped = browser
@@ -429,7 +410,7 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
     assert_eq!(done.status, StatusCode::OK);
     assert_eq!(done.text("h1"), "The application is stopped");
     let after = registration(&app, r.id).await;
-    assert_eq!(after.status, "rejected");
+    assert_eq!(after.status.as_str(), "rejected");
     assert!(
         after
             .rejection_reason
@@ -437,15 +418,14 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
             .is_some_and(|why| why.contains("do not agree"))
     );
     // Staff see it in their queue, in her name, with her note.
-    let (staff, _) = app.signed_in(Role::Coordinator).await;
-    staff.get("/language/en").await;
+    let staff = app.english_staff(Role::Coordinator).await;
     let queue = staff.get("/staff/requests").await;
     assert!(queue.body.contains("山田 花子"), "{}", queue.body);
     let request = requests::by_reference(&state.db, &only_reference(&app).await)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(request.status, "new");
+    assert_eq!(request.status.as_str(), "new");
     assert!(request.details.contains(&r.reference));
     assert!(request.details.contains("I do not know this person."));
     let audit = app
@@ -456,15 +436,13 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
         .await;
     assert_eq!(audit, 1);
     // She is emailed the request's link; the applicant is told it was not approved.
-    let ack = email_with(&app, "hanako@example.jp", "We have your request").await;
+    let ack = app
+        .email_with("hanako@example.jp", "We have your request")
+        .await;
     let thread = crate::support::link_in(&ack, &format!("{}/requests/", app.base));
     assert_eq!(open(&app, &thread).await.status, StatusCode::OK);
-    email_with(
-        &app,
-        "stranger@example.jp",
-        "Your application to act as a proxy",
-    )
-    .await;
+    app.email_with("stranger@example.jp", "Your application to act as a proxy")
+        .await;
 
     // The link works once; a second press changes nothing, and a wrong link is not found.
     let again = browser.post(&path, &[("note", "")]).await;
@@ -494,14 +472,14 @@ async fn the_customer_stops_an_application_that_was_not_hers_without_the_referen
         ),
     )
     .await;
-    let other_path = not_me_link(&app, "sato@example.jp")
-        .await
-        .trim_start_matches(&app.base)
-        .to_owned();
+    let other_path = app.path_of(&not_me_link(&app, "sato@example.jp").await);
     let refused = browser.post(&other_path, &[("note", &long)]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.text("#note"), long);
-    assert_eq!(registration(&app, other.id).await.status, "submitted");
+    assert_eq!(
+        registration(&app, other.id).await.status.as_str(),
+        "submitted"
+    );
 }
 
 async fn an_approved_registration_ends_when_the_customer_says_it_was_not_her(app: TestApp) {
@@ -516,46 +494,24 @@ async fn an_approved_registration_ends_when_the_customer_says_it_was_not_her(app
         ),
     )
     .await;
-    assert_eq!(r.status, "approved");
+    assert_eq!(r.status.as_str(), "approved");
     let link = not_me_link(&app, "hanako@example.jp").await;
-    let path = link.trim_start_matches(&app.base).to_owned();
+    let path = app.path_of(&link);
     let browser = app.browser();
     assert_eq!(browser.get(&path).await.status, StatusCode::OK);
     see_other(&browser.post(&path, &[]).await);
     let after = registration(&app, r.id).await;
-    assert_eq!(after.status, "revoked");
-    assert_eq!(after.ended_by.as_deref(), Some("customer"));
+    assert_eq!(after.status.as_str(), "revoked");
+    assert_eq!(after.ended_by.map(|by| by.as_str()), Some("customer"));
 }
 
 /// Walks `/book` to the check page with a lost or stolen card as the topic.
 async fn book_about_a_lost_card(app: &TestApp, browser: &Browser) -> Page {
     let day = today(app) + Duration::days(3);
-    type Step<'a> = (&'a str, Vec<(&'a str, String)>, &'a str);
-    let steps: [Step; 3] = [
-        (
-            "/book/mode",
-            vec![("mode", "sign_language_video".to_owned())],
-            "/book/day",
-        ),
-        (
-            "/book/day",
-            vec![("day", key(day)), ("week", "0".to_owned())],
-            "/book/time",
-        ),
-        (
-            "/book/time",
-            vec![("start", at(day, 10, 0).unix_timestamp().to_string())],
-            "/book/details",
-        ),
-    ];
-    for (path, fields, next) in steps {
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        assert_eq!(
-            see_other(&browser.post(path, &fields).await),
-            next,
-            "{path}"
-        );
-    }
+    assert_eq!(
+        choose_session(browser, SessionMode::SignLanguageVideo, at(day, 10, 0)).await,
+        "/book/details"
+    );
     let details = [
         ("name", "Hanako Yamada"),
         ("email", "hanako@example.jp"),
@@ -585,8 +541,7 @@ async fn a_lost_card_is_stopped_first_in_booking_and_in_every_acknowledgement(ap
     app.open_every_day("09:00", "17:00").await;
     app.add_interpreter("sato", &[SignLanguageInterpreter], &[("09:00", "17:00")])
         .await;
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
 
     // The lost-card page gives the route.
     let lost = browser.get("/requests/new/lost-card").await;
@@ -612,27 +567,17 @@ async fn a_lost_card_is_stopped_first_in_booking_and_in_every_acknowledgement(ap
     );
     let confirmation = browser.get("/book/confirmation").await;
     assert!(gives_the_route(&confirmation));
-    let booked = email_with(&app, "hanako@example.jp", "Your session is booked").await;
-    let said = text(&booked);
+    let booked = app
+        .email_with("hanako@example.jp", "Your session is booked")
+        .await;
+    let said = text_of(&booked);
     for shown in [STOP_PAGE, STOP_LINE, RELAY, "stop it now"] {
         assert!(said.contains(shown), "{shown} in {said}");
     }
     // A session about something else says nothing of it.
-    let other = app.browser();
-    other.get("/language/en").await;
+    let other = app.english_browser().await;
     let day = today(&app) + Duration::days(4);
-    other
-        .post("/book/mode", &[("mode", "sign_language_video")])
-        .await;
-    other
-        .post("/book/day", &[("day", &key(day)), ("week", "0")])
-        .await;
-    other
-        .post(
-            "/book/time",
-            &[("start", &at(day, 11, 0).unix_timestamp().to_string())],
-        )
-        .await;
+    choose_session(&other, SessionMode::SignLanguageVideo, at(day, 11, 0)).await;
     let points = [
         ("name", "Taro"),
         ("email", "taro@example.jp"),
@@ -653,8 +598,10 @@ async fn a_lost_card_is_stopped_first_in_booking_and_in_every_acknowledgement(ap
     // A request about a lost card: the page that acknowledges it, and the email.
     let (_, thread) = send_request(&app, "lost_stolen", "jiro@example.jp").await;
     assert!(gives_the_route(&thread), "{}", thread.body);
-    let ack = email_with(&app, "jiro@example.jp", "We have your request").await;
-    let said = text(&ack);
+    let ack = app
+        .email_with("jiro@example.jp", "We have your request")
+        .await;
+    let said = text_of(&ack);
     for shown in [STOP_PAGE, STOP_LINE, RELAY] {
         assert!(said.contains(shown), "{shown} in {said}");
     }

@@ -123,8 +123,7 @@ mod stale {
     //! with a plain message, and nothing is done; the token cookie outlives the browser.
 
     use crate::db_tests;
-    use crate::proxies::see_other;
-    use crate::support::{Browser, TestApp};
+    use crate::support::{Browser, TestApp, see_other};
     use reqwest::StatusCode;
     use yorisoi::domain::Role;
 
@@ -136,12 +135,6 @@ mod stale {
     );
 
     const STORY: &str = "I lost my card at Ueno station on 28 November around 15:00.\nThe last payment I made was at a café.";
-
-    async fn english(app: &TestApp) -> Browser {
-        let browser = app.browser();
-        browser.get("/language/en").await;
-        browser
-    }
 
     /// Posts a form with a wrong token, from the page at `from`, as a browser would.
     async fn post_stale(
@@ -161,7 +154,7 @@ mod stale {
     }
 
     async fn a_stale_token_shows_the_form_again_with_the_text(app: TestApp) {
-        let browser = english(&app).await;
+        let browser = app.english_browser().await;
         see_other(
             &browser
                 .post("/requests/new/topic", &[("topic", "statements")])
@@ -215,7 +208,7 @@ mod stale {
     async fn a_lost_token_cookie_keeps_the_thread_message_and_outlives_the_browser(app: TestApp) {
         // A request sent by email, then its thread opened in a browser that has lost the
         // token cookie (it only holds the language).
-        let browser = english(&app).await;
+        let browser = app.english_browser().await;
         for (path, fields) in [
             ("/requests/new/topic", vec![("topic", "statements")]),
             (
@@ -281,7 +274,7 @@ mod stale {
     async fn a_form_that_cannot_be_shown_again_shows_what_was_written(app: TestApp) {
         // No page to come back to (no Referer, and the step's own page needs a journey
         // this browser has not begun): what was written is shown to copy.
-        let browser = english(&app).await;
+        let browser = app.english_browser().await;
         let zeros = "0".repeat(64);
         let page = browser
             .post_with(
@@ -301,7 +294,7 @@ mod stale {
     }
 
     async fn a_foreign_page_gets_nothing_back_and_a_password_is_never_shown(app: TestApp) {
-        let browser = english(&app).await;
+        let browser = app.english_browser().await;
         browser.get("/requests/new/topic").await;
         let token = browser.cookie("yorisoi_csrf").unwrap();
         let foreign = browser

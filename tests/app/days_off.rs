@@ -6,19 +6,15 @@
 //! them. And: the week's count leaves out cancelled sessions, an outcome waits for the
 //! start, and the time page groups times by morning and afternoon in Japan time.
 
-use crate::booking::{at, key as iso, today};
 use crate::db_tests;
-use crate::proxies::{email_with, see_other, subject, text};
-use crate::support::{Browser, PASSWORD, Page, TestApp, link_in};
+use crate::support::{
+    Browser, Page, TestApp, at, choose_session, key, see_other, subject_of, text_of, tomorrow,
+};
 use reqwest::StatusCode;
 use time::{Date, Duration, OffsetDateTime};
 use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
 use yorisoi::domain::Role;
 use yorisoi::domain::schedule::SessionMode;
-
-fn tomorrow(app: &TestApp) -> Date {
-    today(app) + Duration::days(1)
-}
 
 fn unprocessable(page: &Page) {
     assert_eq!(
@@ -29,19 +25,9 @@ fn unprocessable(page: &Page) {
     );
 }
 
-async fn coordinator(app: &TestApp) -> Browser {
-    let (browser, _) = app.signed_in(Role::Coordinator).await;
-    browser.get("/language/en").await;
-    browser
-}
-
 /// A browser signed in as an interpreter made with `add_interpreter`, reading English.
 async fn interpreter(app: &TestApp, name: &str) -> Browser {
-    let browser = app.browser();
-    let page = browser
-        .sign_in(&format!("{name}@example.jp"), PASSWORD)
-        .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let browser = app.sign_in_as(&format!("{name}@example.jp")).await;
     browser.get("/language/en").await;
     browser
 }
@@ -60,30 +46,14 @@ fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-/// The path of a link in an email to this app.
-fn path_of(app: &TestApp, raw: &[u8], path: &str) -> String {
-    link_in(raw, &format!("{}{path}", app.base)).replacen(&app.base, "", 1)
-}
-
 async fn count(app: &TestApp, table_and_condition: String) -> i64 {
     app.count(&table_and_condition).await
 }
 
 /// Books a sign-language session through the journey, asking for `language`.
-async fn book_sign_language(browser: &Browser, day: Date, start: OffsetDateTime, language: &str) {
+async fn book_sign_language(browser: &Browser, start: OffsetDateTime, language: &str) {
     browser.get("/language/en").await;
-    see_other(
-        &browser
-            .post("/book/mode", &[("mode", "sign_language_video")])
-            .await,
-    );
-    see_other(
-        &browser
-            .post("/book/day", &[("day", &iso(day)), ("week", "0")])
-            .await,
-    );
-    let start = start.unix_timestamp().to_string();
-    see_other(&browser.post("/book/time", &[("start", &start)]).await);
+    choose_session(browser, SessionMode::SignLanguageVideo, start).await;
     let details = browser
         .post(
             "/book/details",
@@ -137,7 +107,7 @@ async fn a_day_off_over_booked_sessions_asks_first_then_gives_each_away(app: Tes
     let suzuki = app
         .add_interpreter("suzuki", &[SignLanguageInterpreter], &[("09:00", "17:00")])
         .await;
-    let coordinator = coordinator(&app).await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     // Suzuki reads their emails in English; Sato keeps Japanese.
     assert_eq!(
         see_other(
@@ -242,30 +212,31 @@ async fn a_day_off_over_booked_sessions_asks_first_then_gives_each_away(app: Tes
     );
 
     // Each is told, in their own language.
-    let moved = email_with(&app, "hanako@example.jp", "new interpreter").await;
-    assert!(text(&moved).contains("suzuki"));
-    let given = email_with(&app, "suzuki@example.jp", &first.reference).await;
+    let moved = app.email_with("hanako@example.jp", "new interpreter").await;
+    assert!(text_of(&moved).contains("suzuki"));
+    let given = app.email_with("suzuki@example.jp", &first.reference).await;
     assert_eq!(
-        subject(&given),
+        subject_of(&given),
         format!("A session has been given to you ({})", first.reference)
     );
-    assert!(text(&given).contains(&format!("/staff/sessions/{}", first.id)));
-    let taken = email_with(&app, "sato@example.jp", &first.reference).await;
+    assert!(text_of(&given).contains(&format!("/staff/sessions/{}", first.id)));
+    let taken = app.email_with("sato@example.jp", &first.reference).await;
     assert_eq!(
-        subject(&taken),
+        subject_of(&taken),
         format!("セッションの担当が変わりました（{}）", first.reference)
     );
-    let ask = email_with(&app, "taro@example.jp", "choose another time").await;
+    let ask = app
+        .email_with("taro@example.jp", "choose another time")
+        .await;
     assert_eq!(
-        subject(&ask),
+        subject_of(&ask),
         format!(
             "Please choose another time for your session ({})",
             second.reference
         )
     );
-    let manage = path_of(&app, &ask, "/bookings/");
-    let customer = app.browser();
-    customer.get("/language/en").await;
+    let manage = app.link_path(&ask, "/bookings/");
+    let customer = app.english_browser().await;
     let page = customer.get(&manage).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -279,7 +250,7 @@ async fn a_day_off_over_booked_sessions_asks_first_then_gives_each_away(app: Tes
 
     // What is left is flagged, on the board and on the session's page.
     let board = coordinator
-        .get(&format!("/staff/schedule?week={}", iso(day)))
+        .get(&format!("/staff/schedule?week={}", key(day)))
         .await;
     assert_eq!(board.texts(".tag--attention"), ["Interpreter unavailable"]);
     let session = coordinator
@@ -347,7 +318,7 @@ async fn shorter_hours_an_interpreter_saves_leave_their_sessions_flagged(app: Te
     );
 
     // The coordinator sees it on the dashboard, the list and the board.
-    let coordinator = coordinator(&app).await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     let dashboard = coordinator.get("/staff").await;
     let figure = dashboard
         .texts(".stat")
@@ -361,7 +332,7 @@ async fn shorter_hours_an_interpreter_saves_leave_their_sessions_flagged(app: Te
         std::slice::from_ref(&session.reference)
     );
     let board = coordinator
-        .get(&format!("/staff/schedule?week={}", iso(day)))
+        .get(&format!("/staff/schedule?week={}", key(day)))
         .await;
     assert!(
         board
@@ -394,10 +365,12 @@ async fn shorter_hours_an_interpreter_saves_leave_their_sessions_flagged(app: Te
     );
     let list = coordinator.get("/staff/schedule/attention").await;
     assert!(list.body.contains("No session needs attention."));
-    let taken = email_with(&app, "sato@example.jp", &session.reference).await;
-    assert!(subject(&taken).contains("セッションの担当が変わりました"));
-    let given = email_with(&app, "tanaka@example.jp", &session.reference).await;
-    assert!(subject(&given).contains("セッションの担当になりました"));
+    let taken = app.email_with("sato@example.jp", &session.reference).await;
+    assert!(subject_of(&taken).contains("セッションの担当が変わりました"));
+    let given = app
+        .email_with("tanaka@example.jp", &session.reference)
+        .await;
+    assert!(subject_of(&given).contains("セッションの担当になりました"));
 }
 
 async fn a_sign_language_the_interpreter_lacks_is_flagged_and_told(app: TestApp) {
@@ -406,15 +379,15 @@ async fn a_sign_language_the_interpreter_lacks_is_flagged_and_told(app: TestApp)
         .await;
     let day = tomorrow(&app);
     let customer = app.browser();
-    book_sign_language(&customer, day, at(day, 10, 0), "asl").await;
-    let booked = email_with(&app, "mary@example.jp", "is booked").await;
-    let told = text(&booked);
+    book_sign_language(&customer, at(day, 10, 0), "asl").await;
+    let booked = app.email_with("mary@example.jp", "is booked").await;
+    let told = text_of(&booked);
     assert!(
         told.contains("You asked for American Sign Language (ASL)."),
         "{told}"
     );
     assert!(told.contains("sato, the interpreter booked for you, does not sign it"));
-    let manage = path_of(&app, &booked, "/bookings/");
+    let manage = app.link_path(&booked, "/bookings/");
     let page = customer.get(&manage).await;
     assert!(
         page.text("#language-note")
@@ -422,9 +395,9 @@ async fn a_sign_language_the_interpreter_lacks_is_flagged_and_told(app: TestApp)
     );
 
     // Staff see it on the board and the session page; nobody free signs ASL yet.
-    let coordinator = coordinator(&app).await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     let board = coordinator
-        .get(&format!("/staff/schedule?week={}", iso(day)))
+        .get(&format!("/staff/schedule?week={}", key(day)))
         .await;
     assert_eq!(
         board.texts(".tag--attention"),
@@ -493,13 +466,14 @@ async fn a_sign_language_the_interpreter_lacks_is_flagged_and_told(app: TestApp)
     );
     let page = customer.get(&manage).await;
     assert!(page.texts("#language-note").is_empty(), "{}", page.body);
-    let changed = email_with(&app, "mary@example.jp", "new interpreter").await;
-    assert!(!text(&changed).contains("does not sign"));
-    email_with(&app, "kim@example.jp", "セッションの担当になりました").await;
+    let changed = app.email_with("mary@example.jp", "new interpreter").await;
+    assert!(!text_of(&changed).contains("does not sign"));
+    app.email_with("kim@example.jp", "セッションの担当になりました")
+        .await;
 
     // A new ASL booking goes to the interpreter who signs it, though busier.
     let other = app.browser();
-    book_sign_language(&other, day, at(day, 13, 0), "asl").await;
+    book_sign_language(&other, at(day, 13, 0), "asl").await;
     assert_eq!(
         app.count(&format!("bookings WHERE interpreter_id = {kim}"))
             .await,
@@ -520,7 +494,7 @@ async fn the_weeks_count_leaves_out_cancelled_sessions(app: TestApp) {
         .book(SessionMode::WrittenChat, at(day, 14, 0), "b@example.jp")
         .await
         .booking;
-    let coordinator = coordinator(&app).await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     see_other(
         &coordinator
             .post(
@@ -530,7 +504,7 @@ async fn the_weeks_count_leaves_out_cancelled_sessions(app: TestApp) {
             .await,
     );
     let board = coordinator
-        .get(&format!("/staff/schedule?week={}", iso(day)))
+        .get(&format!("/staff/schedule?week={}", key(day)))
         .await;
     assert!(
         board.body.contains("Sessions this week: 1"),
@@ -553,7 +527,7 @@ async fn how_a_session_went_is_recorded_once_it_has_started(app: TestApp) {
         .book(SessionMode::WrittenChat, start, "a@example.jp")
         .await
         .booking;
-    let coordinator = coordinator(&app).await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     let path = format!("/staff/sessions/{}", b.id);
     let page = coordinator.get(&path).await;
     assert!(page.attr("form[action$='/outcome']", "action").is_none());
@@ -571,7 +545,7 @@ async fn how_a_session_went_is_recorded_once_it_has_started(app: TestApp) {
     assert_eq!(app.count("bookings WHERE status = 'booked'").await, 1);
 
     app.set_now(start + Duration::minutes(40));
-    let coordinator = self::coordinator(&app).await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     let page = coordinator.get(&path).await;
     assert!(page.attr("form[action$='/outcome']", "action").is_some());
     assert_eq!(
@@ -590,8 +564,7 @@ async fn the_time_page_groups_times_by_morning_and_afternoon_in_japan_time(app: 
     app.add_interpreter("sato", &[WrittenChat], &[("09:00", "17:00")])
         .await;
     let day = tomorrow(&app);
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     see_other(
         &browser
             .post("/book/mode", &[("mode", "written_chat")])
@@ -599,7 +572,7 @@ async fn the_time_page_groups_times_by_morning_and_afternoon_in_japan_time(app: 
     );
     see_other(
         &browser
-            .post("/book/day", &[("day", &iso(day)), ("week", "0")])
+            .post("/book/day", &[("day", &key(day)), ("week", "0")])
             .await,
     );
     let page = browser.get("/book/time").await;

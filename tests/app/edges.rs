@@ -21,6 +21,7 @@ crate::db_tests!(
     a_closed_request_starts_no_booking,
     proxy_applications_cannot_be_used_to_send_email_over_and_over,
     a_cancelled_end_request_shows_the_year_of_birth_only,
+    an_unknown_stored_value_is_the_500_page_never_a_default,
 );
 crate::backend_tests!(
     behind_a_trusted_proxy_each_client_is_throttled_on_its_own,
@@ -238,8 +239,7 @@ async fn one_address_can_start_only_so_many_journeys(backend: Backend) {
     }
     assert_eq!(app.count("journey_drafts").await, 3);
     // The fourth new journey within the hour is asked to wait, calmly, and nothing is kept.
-    let late = app.browser();
-    late.get("/language/en").await;
+    let late = app.english_browser().await;
     let refused = late
         .post(
             "/proxy/apply/customer-name",
@@ -431,8 +431,7 @@ async fn the_booking_confirmation_is_shown_once(app: TestApp) {
         &[("00:00", "23:45")],
     )
     .await;
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let start = next_quarter(&app) + time::Duration::days(2);
     let day = start
         .to_timezone(time_tz::timezones::db::asia::TOKYO)
@@ -552,8 +551,7 @@ async fn proxy_applications_cannot_be_used_to_send_email_over_and_over(app: Test
 }
 
 async fn a_cancelled_end_request_shows_the_year_of_birth_only(app: TestApp) {
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let page = browser
         .post(
             "/proxy/revoke",
@@ -582,4 +580,70 @@ async fn a_cancelled_end_request_shows_the_year_of_birth_only(app: TestApp) {
         !list.body.contains("1948-03-14"),
         "the full date of birth is shown"
     );
+}
+
+/// Asserts the page is the 500 page with its request id, and shows none of `hidden`.
+fn the_500_page(page: &crate::support::Page, what: &str, hidden: &[&str]) {
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR, "{what}");
+    assert_eq!(
+        page.texts("h1"),
+        vec!["Sorry, something went wrong"],
+        "{what}"
+    );
+    assert_eq!(page.text(".request-id").len(), 16, "{what}: a request id");
+    for text in hidden {
+        assert!(!page.body.contains(text), "{what} shows {text:?}");
+    }
+}
+
+async fn an_unknown_stored_value_is_the_500_page_never_a_default(app: TestApp) {
+    use yorisoi::domain::Lang::En;
+    use yorisoi::domain::Qualification::WrittenChat;
+    use yorisoi::i18n::{mode_name, t};
+    app.open_every_day("09:00", "17:00").await;
+    app.add_interpreter("sato", &[WrittenChat], &[("09:00", "17:00")])
+        .await;
+    let day = crate::support::today(&app) + time::Duration::days(2);
+    let booked = app
+        .book(
+            SessionMode::WrittenChat,
+            crate::support::at(day, 10, 0),
+            "hanako@example.jp",
+        )
+        .await;
+    let (staff, _) = app.signed_in(Role::Coordinator).await;
+    let english = [("accept-language", "en")];
+    let session = format!("/staff/sessions/{}", booked.booking.id);
+    let manage = format!("/bookings/{}", booked.manage_token.expose());
+    assert_eq!(
+        staff.get_with(&session, &english).await.status,
+        StatusCode::OK
+    );
+
+    // A mode written by hand that no code knows: neither staff nor the customer are shown
+    // the session as a written chat, the default the pages once fell back to.
+    app.sql(&format!(
+        "UPDATE bookings SET mode = 'carrier_pigeon' WHERE id = {}",
+        booked.booking.id
+    ))
+    .await;
+    let chat = mode_name(En, SessionMode::WrittenChat);
+    let hidden = ["carrier_pigeon", chat, "Test Customer"];
+    let page = staff.get_with(&session, &english).await;
+    the_500_page(&page, "the staff page of the session", &hidden);
+    let page = app.browser().get_with(&manage, &english).await;
+    the_500_page(&page, "the manage page", &hidden);
+
+    // Nor is a request whose status no code knows shown as a new one.
+    let (id, _) = send_request(&app).await;
+    let queue = "/staff/requests";
+    assert_eq!(staff.get_with(queue, &english).await.status, StatusCode::OK);
+    app.sql(&format!(
+        "UPDATE support_requests SET status = 'mislaid' WHERE id = {id}"
+    ))
+    .await;
+    let page = staff.get_with(&format!("{queue}/{id}"), &english).await;
+    let details = new_request().details;
+    let new = t(En, "requests.status.new");
+    the_500_page(&page, "the request's page", &["mislaid", &details, new]);
 }

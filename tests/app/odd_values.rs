@@ -3,10 +3,10 @@
 //! back as a message on the page, a 404 or a redirect; never a 500.
 
 use crate::db_tests;
-use crate::support::{Browser, Page, TestApp};
+use crate::support::{Page, TestApp, at, choose_session, key, today, tomorrow};
 use reqwest::StatusCode;
 use time::Duration;
-use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
+use yorisoi::domain::Qualification::WrittenChat;
 use yorisoi::domain::Role;
 use yorisoi::domain::schedule::SessionMode;
 
@@ -40,8 +40,6 @@ db_tests!(
     an_address_the_mailer_cannot_send_to_comes_back_with_what_was_typed,
 );
 
-use crate::booking::{at, key, today};
-
 fn refused_on_the_page(page: &Page, what: &str) {
     assert_eq!(
         page.status,
@@ -52,22 +50,8 @@ fn refused_on_the_page(page: &Page, what: &str) {
     assert!(!page.texts(".error-summary a").is_empty(), "{what}");
 }
 
-async fn desk_with_interpreters(app: &TestApp) {
-    app.open_every_day("09:00", "17:00").await;
-    app.add_interpreter("sato", &[SignLanguageInterpreter], &[("09:00", "17:00")])
-        .await;
-    app.add_interpreter("suzuki", &[WrittenChat], &[("09:00", "17:00")])
-        .await;
-}
-
-async fn english(app: &TestApp) -> Browser {
-    let browser = app.browser();
-    browser.get("/language/en").await;
-    browser
-}
-
 async fn odd_start_times_never_break_moving_a_session(app: TestApp) {
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     let day = today(&app) + Duration::days(2);
     let booked = app
         .book(
@@ -77,7 +61,7 @@ async fn odd_start_times_never_break_moving_a_session(app: TestApp) {
         )
         .await;
     let base = format!("/bookings/{}", booked.manage_token.expose());
-    let browser = english(&app).await;
+    let browser = app.english_browser().await;
     let next = key(day + Duration::days(1));
     for start in ODD_STARTS {
         let moved = browser
@@ -134,8 +118,8 @@ async fn odd_start_times_never_break_moving_a_session(app: TestApp) {
 }
 
 async fn odd_days_and_weeks_never_break_the_booking_journey(app: TestApp) {
-    desk_with_interpreters(&app).await;
-    let browser = english(&app).await;
+    app.desk_with_interpreters().await;
+    let browser = app.english_browser().await;
     browser
         .post("/book/mode", &[("mode", "sign_language_video")])
         .await;
@@ -165,8 +149,7 @@ async fn odd_days_and_weeks_never_break_the_booking_journey(app: TestApp) {
 }
 
 async fn odd_audit_dates_are_refused_with_a_message(app: TestApp) {
-    let (admin, _) = app.signed_in(Role::Admin).await;
-    admin.get("/language/en").await;
+    let admin = app.english_staff(Role::Admin).await;
     for (field, day) in [
         ("from", "0001-01-01"),
         ("from", "-5000-01-01"),
@@ -210,12 +193,11 @@ async fn odd_audit_dates_are_refused_with_a_message(app: TestApp) {
 }
 
 async fn odd_dates_on_the_staff_schedule_pages_are_refused(app: TestApp) {
-    desk_with_interpreters(&app).await;
+    app.desk_with_interpreters().await;
     let interpreter = app
         .add_interpreter("tanaka", &[WrittenChat], &[("09:00", "12:00")])
         .await;
-    let (admin, _) = app.signed_in(Role::Admin).await;
-    admin.get("/language/en").await;
+    let admin = app.english_staff(Role::Admin).await;
     for day in ODD_DAYS {
         let board = admin.get(&format!("/staff/schedule?week={day}")).await;
         assert_eq!(board.status, StatusCode::OK, "board {day}");
@@ -270,7 +252,7 @@ async fn odd_dates_on_the_staff_schedule_pages_are_refused(app: TestApp) {
 }
 
 async fn odd_dates_of_birth_are_refused_with_a_message(app: TestApp) {
-    let browser = english(&app).await;
+    let browser = app.english_browser().await;
     browser.get("/proxy/apply").await;
     for (year, month, day) in [
         ("-5000", "1", "1"),
@@ -309,17 +291,14 @@ async fn odd_dates_of_birth_are_refused_with_a_message(app: TestApp) {
 }
 
 async fn an_address_the_mailer_cannot_send_to_comes_back_with_what_was_typed(app: TestApp) {
-    desk_with_interpreters(&app).await;
-    let browser = english(&app).await;
-    let tomorrow = today(&app) + Duration::days(1);
-    browser
-        .post("/book/mode", &[("mode", "written_chat")])
-        .await;
-    browser
-        .post("/book/day", &[("day", &key(tomorrow)), ("week", "0")])
-        .await;
-    let start = at(tomorrow, 11, 30).unix_timestamp().to_string();
-    browser.post("/book/time", &[("start", &start)]).await;
+    app.desk_with_interpreters().await;
+    let browser = app.english_browser().await;
+    choose_session(
+        &browser,
+        SessionMode::WrittenChat,
+        at(tomorrow(&app), 11, 30),
+    )
+    .await;
     let typed = [
         ("name", "Hanako Yamada"),
         ("email", "a,b@example.jp"),

@@ -3,25 +3,21 @@
 //! revocation (by staff, by the proxy, at the customer's request) and expiry.
 
 use crate::db_tests;
-use crate::support::{Browser, PASSWORD, Page, TestApp, link_in};
-use mail_parser::MessageParser;
+use crate::support::{
+    Browser, PASSWORD, Page, TOKYO, TestApp, at, choose_session, link_in, see_other, text_of,
+    tomorrow,
+};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use time::{Date, Duration, OffsetDateTime, Time};
-use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
+use time::{Date, Duration};
+use time_tz::OffsetDateTimeExt;
 use yorisoi::domain::proxy::{Application, ConsentMethod, IdDocument, Relationship, Scopes};
+use yorisoi::domain::schedule::SessionMode::SignLanguageVideo;
 use yorisoi::domain::{Email, Lang, Role};
 use yorisoi::entities::{audit_event, booking, proxy_registration};
 use yorisoi::services::proxies::review::Person;
 use yorisoi::services::proxies::{self, Registration};
 use yorisoi::web::{Access, routes};
-
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
-
-pub(crate) fn see_other(page: &Page) -> String {
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    page.location().unwrap_or_default().to_owned()
-}
 
 pub(crate) fn scopes(ask: bool, book: bool, procedures: bool) -> Scopes {
     Scopes {
@@ -78,52 +74,11 @@ pub(crate) async fn approved(app: &TestApp, a: &Application) -> Registration {
     proxies::review::approve(&uc, r.id).await.unwrap()
 }
 
-/// The emails sent to one address so far.
-pub(crate) fn emails_to(app: &TestApp, address: &str) -> Vec<Vec<u8>> {
-    app.dropped_emails()
-        .into_iter()
-        .filter(|raw| {
-            let m = MessageParser::default().parse(raw).unwrap();
-            m.to()
-                .and_then(|to| to.first())
-                .and_then(|a| a.address())
-                .is_some_and(|a| a == address)
-        })
-        .collect()
-}
-
-/// Waits for an email to `address` whose subject or text contains `needle`; the latest
-/// such email.
-pub(crate) async fn email_with(app: &TestApp, address: &str, needle: &str) -> Vec<u8> {
-    for _ in 0..200 {
-        if let Some(found) = emails_to(app, address)
-            .into_iter()
-            .rev()
-            .find(|raw| subject(raw).contains(needle) || text(raw).contains(needle))
-        {
-            return found;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("no email to {address} with {needle}");
-}
-
-pub(crate) fn subject(raw: &[u8]) -> String {
-    MessageParser::default()
-        .parse(raw)
-        .unwrap()
-        .subject()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-pub(crate) fn text(raw: &[u8]) -> String {
-    MessageParser::default()
-        .parse(raw)
-        .unwrap()
-        .body_text(0)
-        .unwrap_or_default()
-        .into_owned()
+/// Revokes a registration through the services, as staff would.
+pub(crate) async fn revoke(app: &TestApp, id: i64, reason: &str) {
+    proxies::lifecycle::revoke(&app.uc(), id, reason)
+        .await
+        .unwrap();
 }
 
 /// Activates the proxy account from its emailed link and signs in; a proxy whose account
@@ -139,9 +94,8 @@ pub(crate) async fn proxy_browser(app: &TestApp, email: &str) -> Browser {
         n > 0
     };
     if !account_active {
-        let mail = email_with(app, email, "/proxy/activate/").await;
-        let link = link_in(&mail, &app.base);
-        let path = link.trim_start_matches(&app.base).to_owned();
+        let mail = app.email_with(email, "/proxy/activate/").await;
+        let path = app.link_path(&mail, "/proxy/activate/");
         assert_eq!(browser.get(&path).await.status, StatusCode::OK);
         let saved = browser
             .post(
@@ -241,8 +195,7 @@ const STEPS: [(&str, &[(&str, &str)]); 10] = [
 ];
 
 async fn the_application_journey_sends_a_registration_and_emails(app: TestApp) {
-    let browser = app.browser();
-    browser.get("/language/en").await;
+    let browser = app.english_browser().await;
     let start = browser
         .get_with("/proxy/apply", &[("accept-language", "en")])
         .await;
@@ -314,8 +267,8 @@ async fn the_application_journey_sends_a_registration_and_emails(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(r.status, "submitted");
-    assert_eq!(r.relationship, "grandchild");
+    assert_eq!(r.status.as_str(), "submitted");
+    assert_eq!(r.relationship.as_str(), "grandchild");
     assert_eq!(r.principal_member_number.as_deref(), Some("AB12345"));
     assert_eq!(r.principal_kana, "ヤマダ ハナコ");
     assert_eq!(r.principal_birth_date, "1941-03-09");
@@ -323,15 +276,15 @@ async fn the_application_journey_sends_a_registration_and_emails(app: TestApp) {
     assert!(r.scope_ask && r.scope_book && !r.scope_procedures);
     assert_eq!(r.principal_birth_date, "1941-03-09");
 
-    let to_proxy = email_with(&app, "ichiro@example.jp", &reference).await;
-    let body = text(&to_proxy);
+    let to_proxy = app.email_with("ichiro@example.jp", &reference).await;
+    let body = text_of(&to_proxy);
     assert!(
         body.starts_with(&format!("Reference number: {reference}")),
         "{body}"
     );
     assert!(body.contains("山田 花子"));
-    let to_customer = email_with(&app, "hanako@example.jp", &reference).await;
-    assert!(text(&to_customer).contains("山田 一郎"));
+    let to_customer = app.email_with("hanako@example.jp", &reference).await;
+    assert!(text_of(&to_customer).contains("山田 一郎"));
     assert_eq!(actions_about(&app, r.id).await, vec!["proxy.applied"]);
 }
 
@@ -441,7 +394,7 @@ async fn staff_approve_only_with_documents_and_consent(app: TestApp) {
     let early = coordinator.post(&format!("{page_path}/approve"), &[]).await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.body.contains("error-summary"));
-    assert_eq!(registration(&app, r.id).await.status, "submitted");
+    assert_eq!(registration(&app, r.id).await.status.as_str(), "submitted");
     let half = coordinator
         .post(
             &format!("{page_path}/documents"),
@@ -466,7 +419,10 @@ async fn staff_approve_only_with_documents_and_consent(app: TestApp) {
         )
         .await;
     assert_eq!(see_other(&docs), format!("{page_path}?done=documents"));
-    assert_eq!(registration(&app, r.id).await.status, "under_review");
+    assert_eq!(
+        registration(&app, r.id).await.status.as_str(),
+        "under_review"
+    );
     let future = coordinator
         .post(
             &format!("{page_path}/consent"),
@@ -495,13 +451,14 @@ async fn staff_approve_only_with_documents_and_consent(app: TestApp) {
     let approve = coordinator.post(&format!("{page_path}/approve"), &[]).await;
     assert_eq!(see_other(&approve), format!("{page_path}?done=approved"));
     let r2 = registration(&app, r.id).await;
-    assert_eq!(r2.status, "approved");
+    assert_eq!(r2.status.as_str(), "approved");
     let until = r2.valid_until.unwrap();
     assert_eq!(until.year(), app.state().now().year() + 3, "three years");
     assert!(r2.proxy_account_id.is_some());
     // The proxy is sent an activation link; the customer is told.
-    email_with(&app, "proxy@example.jp", "/proxy/activate/").await;
-    email_with(&app, "kazuko@example.jp", "is now your proxy").await;
+    app.email_with("proxy@example.jp", "/proxy/activate/").await;
+    app.email_with("kazuko@example.jp", "is now your proxy")
+        .await;
     assert_eq!(
         actions_about(&app, r.id).await,
         vec![
@@ -533,8 +490,11 @@ async fn staff_approve_only_with_documents_and_consent(app: TestApp) {
         see_other(&coordinator.post(&path, &[("reason", reason)]).await)
             .ends_with("?done=rejected")
     );
-    assert_eq!(registration(&app, other.id).await.status, "rejected");
-    email_with(&app, "other@example.jp", reason).await;
+    assert_eq!(
+        registration(&app, other.id).await.status.as_str(),
+        "rejected"
+    );
+    app.email_with("other@example.jp", reason).await;
 }
 
 async fn the_activation_link_works_once_and_for_seven_days(app: TestApp) {
@@ -549,7 +509,9 @@ async fn the_activation_link_works_once_and_for_seven_days(app: TestApp) {
         ),
     )
     .await;
-    let mail = email_with(&app, "setsuko-son@example.jp", "/proxy/activate/").await;
+    let mail = app
+        .email_with("setsuko-son@example.jp", "/proxy/activate/")
+        .await;
     let link = link_in(&mail, &app.base);
     let path = link.trim_start_matches(&app.base).to_owned();
     let browser = app.browser();
@@ -611,7 +573,9 @@ async fn the_activation_link_works_once_and_for_seven_days(app: TestApp) {
         ),
     )
     .await;
-    let mail = email_with(&app, "setsuko-daughter@example.jp", "/proxy/activate/").await;
+    let mail = app
+        .email_with("setsuko-daughter@example.jp", "/proxy/activate/")
+        .await;
     let late = link_in(&mail, &app.base);
     app.clock.advance(Duration::days(8));
     let page = app.browser().get(late.trim_start_matches(&app.base)).await;
@@ -769,11 +733,9 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
         .exec(&state.db)
         .await
         .unwrap();
-    proxies::lifecycle::revoke(&app.uc(), revoked.id, "test")
-        .await
-        .unwrap();
+    revoke(&app, revoked.id, "test").await;
     // A session booked under each registration, for the manage route.
-    let tomorrow = state.now().to_timezone(TOKYO).date() + Duration::days(1);
+    let tomorrow = tomorrow(&app);
     let mut sessions = std::collections::HashMap::new();
     for (i, r) in [&own, &narrow, &expired, &revoked, &foreign]
         .iter()
@@ -898,13 +860,6 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
     assert_eq!(proxy_rows, 2, "own and out-of-scope were stepped down from");
 }
 
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
-
 async fn revocation_ends_access_at_once(app: TestApp) {
     let proxy = "revoked-proxy@example.jp";
     let r = approved(
@@ -950,8 +905,9 @@ async fn revocation_ends_access_at_once(app: TestApp) {
             .status,
         StatusCode::FORBIDDEN
     );
-    email_with(&app, proxy, reason).await;
-    email_with(&app, "kiyoshi@example.jp", "no longer acts for you").await;
+    app.email_with(proxy, reason).await;
+    app.email_with("kiyoshi@example.jp", "no longer acts for you")
+        .await;
     assert!(
         actions_about(&app, r.id)
             .await
@@ -1031,8 +987,8 @@ async fn revocation_ends_access_at_once(app: TestApp) {
         "/staff/proxies/end-requests?done=confirmed"
     );
     let ended = registration(&app, other.id).await;
-    assert_eq!(ended.status, "revoked");
-    assert_eq!(ended.ended_by.as_deref(), Some("customer"));
+    assert_eq!(ended.status.as_str(), "revoked");
+    assert_eq!(ended.ended_by.map(|by| by.as_str()), Some("customer"));
     let unmatched_request = open.iter().find(|q| q.registration_id.is_none()).unwrap();
     see_other(
         &coordinator
@@ -1098,7 +1054,7 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
         0,
         "once"
     );
-    email_with(&app, proxy, "ends on").await;
+    app.email_with(proxy, "ends on").await;
     // Within the window the proxy can ask for renewal.
     let browser = {
         // The session idled out while the clock moved on.
@@ -1141,13 +1097,13 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
             .unwrap(),
         0
     );
-    assert_eq!(registration(&app, r.id).await.status, "expired");
+    assert_eq!(registration(&app, r.id).await.status.as_str(), "expired");
     assert!(
         actions_about(&app, r.id)
             .await
             .contains(&"proxy.expired".to_owned())
     );
-    email_with(&app, proxy, "has expired").await;
+    app.email_with(proxy, "has expired").await;
 
     // Staff renew it: the proxy can book again.
     let (coordinator, _) = app.signed_in(Role::Coordinator).await;
@@ -1156,7 +1112,7 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
         .await;
     assert!(see_other(&renewed).ends_with("?done=renewed"));
     let r = registration(&app, r.id).await;
-    assert_eq!(r.status, "approved");
+    assert_eq!(r.status.as_str(), "approved");
     assert!(r.valid_until.unwrap() > app.state().now() + Duration::days(365 * 2));
     assert_eq!(
         see_other(
@@ -1200,25 +1156,8 @@ async fn a_proxy_books_a_session_for_the_customer(app: TestApp) {
         mode.body
             .contains("You are booking for 中村 正, as their proxy.")
     );
-    see_other(
-        &browser
-            .post("/book/mode", &[("mode", "sign_language_video")])
-            .await,
-    );
-    let tomorrow = app.state().now().to_timezone(TOKYO).date() + Duration::days(1);
-    let day = format!(
-        "{:04}-{:02}-{:02}",
-        tomorrow.year(),
-        u8::from(tomorrow.month()),
-        tomorrow.day()
-    );
-    see_other(
-        &browser
-            .post("/book/day", &[("day", &day), ("week", "0")])
-            .await,
-    );
-    let ten = at(tomorrow, 10, 0).unix_timestamp().to_string();
-    see_other(&browser.post("/book/time", &[("start", &ten)]).await);
+    let tomorrow = tomorrow(&app);
+    choose_session(&browser, SignLanguageVideo, at(tomorrow, 10, 0)).await;
     let details = browser.get("/book/details").await;
     assert_eq!(details.attr("#name", "value").as_deref(), Some("中村 正"));
     assert_eq!(details.attr("#email", "value").as_deref(), Some(proxy));
@@ -1268,16 +1207,16 @@ async fn a_proxy_books_a_session_for_the_customer(app: TestApp) {
             .detail
             .contains(&format!("\"on_behalf_of_registration\":{}", r.id))
     );
-    let confirmation = email_with(&app, proxy, &b.reference).await;
-    assert!(text(&confirmation).contains("中村 正"));
+    let confirmation = app.email_with(proxy, &b.reference).await;
+    assert!(text_of(&confirmation).contains("中村 正"));
     assert!(
-        text(&confirmation).contains("/bookings/"),
+        text_of(&confirmation).contains("/bookings/"),
         "with the manage link"
     );
-    let copy = email_with(&app, "tadashi@example.jp", &b.reference).await;
-    assert!(text(&copy).contains(&format!("Proxy {proxy}")));
+    let copy = app.email_with("tadashi@example.jp", &b.reference).await;
+    assert!(text_of(&copy).contains(&format!("Proxy {proxy}")));
     assert!(
-        !text(&copy).contains("/bookings/"),
+        !text_of(&copy).contains("/bookings/"),
         "the copy has no manage link"
     );
 
@@ -1300,18 +1239,7 @@ async fn a_proxy_books_a_session_for_the_customer(app: TestApp) {
             .post(&format!("/proxy/customers/{}/book", r.id), &[])
             .await,
     );
-    see_other(
-        &browser
-            .post("/book/mode", &[("mode", "sign_language_video")])
-            .await,
-    );
-    see_other(
-        &browser
-            .post("/book/day", &[("day", &day), ("week", "0")])
-            .await,
-    );
-    let eleven = at(tomorrow, 11, 0).unix_timestamp().to_string();
-    see_other(&browser.post("/book/time", &[("start", &eleven)]).await);
+    choose_session(&browser, SignLanguageVideo, at(tomorrow, 11, 0)).await;
     see_other(
         &browser
             .post(
@@ -1325,9 +1253,7 @@ async fn a_proxy_books_a_session_for_the_customer(app: TestApp) {
             )
             .await,
     );
-    proxies::lifecycle::revoke(&app.uc(), r.id, "ended")
-        .await
-        .unwrap();
+    revoke(&app, r.id, "ended").await;
     let again = proxy_browser(&app, proxy).await;
     let refused = again.post("/book/check", &[]).await;
     assert!(
@@ -1376,8 +1302,7 @@ async fn a_customer_has_at_most_the_configured_number_of_proxies(app: TestApp) {
     proxies::review::record_consent(&uc, fourth.id, ConsentMethod::Video, today)
         .await
         .unwrap();
-    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
-    coordinator.get("/language/en").await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     let refused = coordinator
         .post(&format!("/staff/proxies/{}/approve", fourth.id), &[])
         .await;

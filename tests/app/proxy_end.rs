@@ -3,10 +3,12 @@
 //! by post), never again to the proxy; she holds links of her own; and while the
 //! registration was active she was sent a copy of each thing done in her name.
 
-use crate::booking::{at, key, today};
-use crate::proxies::{approved, email_with, emails_to, proxy_browser, see_other, text};
-use crate::smtp::{Arrived, Receiver};
-use crate::support::{Backend, Browser, PASSWORD, TestApp, link_in};
+use crate::proxies::{approved, proxy_browser};
+use crate::smtp::Receiver;
+use crate::support::{
+    Backend, Browser, PASSWORD, TestApp, addressed_to, at, choose_session, link_in, see_other,
+    subject_of, text_of, today,
+};
 use crate::{backend_tests, db_tests};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -69,55 +71,10 @@ async fn settled(app: &TestApp) {
     panic!("emails still waiting to be sent");
 }
 
-/// The messages addressed to `address`, by their `To` header (one connection can carry
-/// several messages, so the envelope is not read).
-fn to<'a>(arrived: &'a [Arrived], address: &str) -> Vec<&'a Arrived> {
-    arrived
-        .iter()
-        .filter(|a| {
-            a.parsed()
-                .to()
-                .and_then(|to| to.first())
-                .and_then(|first| first.address())
-                .is_some_and(|first| first == address)
-        })
-        .collect()
-}
-
-fn body(a: &Arrived) -> String {
-    a.parsed().body_text(0).unwrap_or_default().into_owned()
-}
-
-fn subject_of(a: &Arrived) -> String {
-    a.parsed().subject().unwrap_or_default().to_owned()
-}
-
-/// Waits for a message to `address` at the receiver whose subject or text contains
-/// `needle`; the latest such.
-async fn mail_to(receiver: &Receiver, address: &str, needle: &str) -> Arrived {
-    for _ in 0..400 {
-        let arrived = receiver.arrived();
-        if let Some(found) = to(&arrived, address)
-            .into_iter()
-            .rev()
-            .find(|a| subject_of(a).contains(needle) || body(a).contains(needle))
-        {
-            return found.clone();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("no email to {address} with {needle}");
-}
-
 async fn sign_in(browser: &Browser) -> crate::support::Page {
     browser
         .post("/proxy/login", &[("email", PROXY), ("password", PASSWORD)])
         .await
-}
-
-/// A path on the app from a link in an email.
-fn path_of(app: &TestApp, link: &str) -> String {
-    link.trim_start_matches(&app.base).to_owned()
 }
 
 backend_tests!(the_customer_carries_on_when_she_ends_her_proxy);
@@ -144,9 +101,9 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     let r = approved(&app, &application(Some(CUSTOMER))).await;
 
     // The proxy sets up their account from the emailed link and signs in.
-    let activation = mail_to(&receiver, PROXY, "/proxy/activate/").await;
+    let activation = receiver.email_with(PROXY, "/proxy/activate/").await;
     let proxy = app.browser();
-    let activate = path_of(&app, &link_in(&activation.data, &app.base));
+    let activate = app.path_of(&link_in(&activation.data, &app.base));
     see_other(
         &proxy
             .post(
@@ -210,14 +167,7 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
             .contains("You are booking for Sato Hanako, as their proxy.")
     );
     let day = today(&app) + Duration::days(2);
-    see_other(&proxy.post("/book/mode", &[("mode", "written_chat")]).await);
-    see_other(
-        &proxy
-            .post("/book/day", &[("day", &key(day)), ("week", "0")])
-            .await,
-    );
-    let ten = at(day, 10, 0).unix_timestamp().to_string();
-    see_other(&proxy.post("/book/time", &[("start", &ten)]).await);
+    choose_session(&proxy, SessionMode::WrittenChat, at(day, 10, 0)).await;
     see_other(
         &proxy
             .post(
@@ -243,36 +193,33 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
 
     // The customer is sent a copy of each, at the time, in her language (the
     // registration's: English), greeting her, naming the proxy, saying how to object.
-    let copy = mail_to(&receiver, CUSTOMER, &q.reference).await;
-    let copy_text = body(&copy);
-    assert!(subject_of(&copy).contains("Your proxy sent us a request for you"));
+    let copy = receiver.email_with(CUSTOMER, &q.reference).await;
+    let copy_text = text_of(&copy.data);
+    assert!(subject_of(&copy.data).contains("Your proxy sent us a request for you"));
     assert!(copy_text.contains("Hello Sato Hanako,"), "{copy_text}");
     assert!(copy_text.contains("Sato Yumi sent us this request for you"));
     assert!(copy_text.contains(asked), "the copy says what was asked");
     assert!(copy_text.contains("If you did not want Sato Yumi to do this"));
     assert!(copy_text.contains(&format!("{}/proxy/revoke", app.base)));
     assert!(copy_text.contains(&r.reference));
-    let session_copy = mail_to(&receiver, CUSTOMER, &b.reference).await;
-    let session_text = body(&session_copy);
+    let session_copy = receiver.email_with(CUSTOMER, &b.reference).await;
+    let session_text = text_of(&session_copy.data);
     assert!(session_text.contains("Hello Sato Hanako,"));
     assert!(session_text.contains("Sato Yumi booked this session for you"));
     assert!(session_text.contains("If you did not want Sato Yumi to do this"));
     assert!(!session_text.contains("/bookings/"), "no manage link yet");
     // The proxy's own emails greet the proxy, in the language they used (Japanese).
-    let acknowledged = body(&mail_to(&receiver, PROXY, &q.reference).await);
+    let acknowledged = text_of(&receiver.email_with(PROXY, &q.reference).await.data);
     assert!(acknowledged.contains("Sato Yumi 様"), "{acknowledged}");
     assert!(!acknowledged.contains("Sato Hanako 様"));
     assert!(acknowledged.contains(&format!("/proxy/customers/{}/requests/{}", r.id, q.id)));
-    let confirmation = mail_to(&receiver, PROXY, &b.reference).await;
+    let confirmation = receiver.email_with(PROXY, &b.reference).await;
     assert!(
-        body(&confirmation).contains("Sato Yumi 様"),
+        text_of(&confirmation.data).contains("Sato Yumi 様"),
         "{}",
-        body(&confirmation)
+        text_of(&confirmation.data)
     );
-    let proxy_manage = path_of(
-        &app,
-        &link_in(&confirmation.data, &format!("{}/bookings/", app.base)),
-    );
+    let proxy_manage = app.link_path(&confirmation.data, "/bookings/");
     assert_eq!(proxy.get(&proxy_manage).await.status, StatusCode::OK);
 
     // The customer ends the registration; staff confirm it.
@@ -291,8 +238,7 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
             )
             .await,
     );
-    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
-    coordinator.get("/language/en").await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     let open = proxies::end_requests::open_end_requests(&app.state().db)
         .await
         .unwrap();
@@ -305,28 +251,32 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
             .await,
     );
     // One sentence says who ended what, and when.
-    let ended = body(&mail_to(&receiver, PROXY, "Your registration as a proxy has ended").await);
+    let ended = text_of(
+        &receiver
+            .email_with(PROXY, "Your registration as a proxy has ended")
+            .await
+            .data,
+    );
     assert!(
         ended.contains("Sato Hanako ended the registration of Sato Yumi as their proxy on "),
         "{ended}"
     );
-    let ended_customer = body(&mail_to(&receiver, CUSTOMER, "no longer acts for you").await);
+    let ended_customer = text_of(
+        &receiver
+            .email_with(CUSTOMER, "no longer acts for you")
+            .await
+            .data,
+    );
     assert!(
         ended_customer
             .contains("Sato Hanako ended the registration of Sato Yumi as their proxy on ")
     );
     // She is given links of her own to what the proxy booked and asked.
-    let handed = mail_to(&receiver, CUSTOMER, "Links of your own").await;
-    let handed_text = body(&handed);
+    let handed = receiver.email_with(CUSTOMER, "Links of your own").await;
+    let handed_text = text_of(&handed.data);
     assert!(handed_text.contains(&b.reference) && handed_text.contains(&q.reference));
-    let own_manage = path_of(
-        &app,
-        &link_in(&handed.data, &format!("{}/bookings/", app.base)),
-    );
-    let own_thread = path_of(
-        &app,
-        &link_in(&handed.data, &format!("{}/requests/", app.base)),
-    );
+    let own_manage = app.link_path(&handed.data, "/bookings/");
+    let own_thread = app.link_path(&handed.data, "/requests/");
     assert_ne!(own_manage, proxy_manage, "a link of her own");
     let customer = app.browser();
     let page = customer.get(&own_manage).await;
@@ -337,7 +287,7 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     assert!(page.body.contains(asked));
 
     settled(&app).await;
-    let to_proxy_before = to(&receiver.arrived(), PROXY).len();
+    let to_proxy_before = addressed_to(&receiver.arrived(), PROXY).len();
     let outbox_to_proxy = format!("outbox_messages WHERE recipient = '{PROXY}'");
     let written_to_proxy = app.count(&outbox_to_proxy).await;
 
@@ -379,26 +329,22 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     );
 
     // The customer gets the answer, with a thread link of her own that shows it.
-    let reply = mail_to(&receiver, CUSTOMER, answer).await;
-    let reply_text = body(&reply);
+    let reply = receiver.email_with(CUSTOMER, answer).await;
+    let reply_text = text_of(&reply.data);
     assert!(reply_text.contains("Hello Sato Hanako,"));
     assert!(reply_text.contains("Sato Yumi sent this request for you as your proxy"));
     let thread = customer
-        .get(&path_of(
-            &app,
-            &link_in(&reply.data, &format!("{}/requests/", app.base)),
-        ))
+        .get(&app.link_path(&reply.data, "/requests/"))
         .await;
     assert_eq!(thread.status, StatusCode::OK);
     assert!(thread.body.contains(answer));
     // And the change to the session, with a manage link of her own that works.
-    let changed = mail_to(&receiver, CUSTOMER, "new interpreter").await;
-    assert!(body(&changed).contains("Sato Yumi booked this session for you as your proxy."));
+    let changed = receiver.email_with(CUSTOMER, "new interpreter").await;
+    assert!(
+        text_of(&changed.data).contains("Sato Yumi booked this session for you as your proxy.")
+    );
     let manage = customer
-        .get(&path_of(
-            &app,
-            &link_in(&changed.data, &format!("{}/bookings/", app.base)),
-        ))
+        .get(&app.link_path(&changed.data, "/bookings/"))
         .await;
     assert_eq!(manage.status, StatusCode::OK);
     assert!(manage.body.contains(&b.reference));
@@ -406,14 +352,14 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     // The proxy was sent nothing more.
     settled(&app).await;
     let arrived = receiver.arrived();
-    let now_to_proxy = to(&arrived, PROXY);
+    let now_to_proxy = addressed_to(&arrived, PROXY);
     assert_eq!(
         now_to_proxy.len(),
         to_proxy_before,
         "{:?}",
         now_to_proxy
             .iter()
-            .map(|a| subject_of(a))
+            .map(|a| subject_of(&a.data))
             .collect::<Vec<_>>()
     );
     assert_eq!(app.count(&outbox_to_proxy).await, written_to_proxy);
@@ -444,7 +390,7 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
     assert!(every.len() >= 6, "{} emails", every.len());
     for mail in &every {
         let parsed = mail.parsed();
-        let about = subject_of(mail);
+        let about = subject_of(&mail.data);
         let reply_to = parsed
             .reply_to()
             .and_then(|r| r.first())
@@ -455,7 +401,7 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
             Some(DESK_ADDRESS),
             "Reply-To of {about}"
         );
-        let text = body(mail);
+        let text = text_of(&mail.data);
         let ways = [
             format!("{}/requests/", app.base),
             format!("{}/proxy/customers/", app.base),
@@ -536,8 +482,7 @@ async fn a_customer_without_email_is_reached_by_post(app: TestApp) {
     let r = approved(&app, &application(None)).await;
     let (request_id, booking_id) =
         made_by_proxy(&app, &r, at(today(&app) + Duration::days(2), 11, 0)).await;
-    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
-    coordinator.get("/language/en").await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     // While active, staff see the proxy gets the emails.
     let page = coordinator
         .get(&format!("/staff/requests/{request_id}"))
@@ -553,7 +498,7 @@ async fn a_customer_without_email_is_reached_by_post(app: TestApp) {
             )
             .await,
     );
-    let ended = text(&email_with(&app, PROXY, "The customer reported misuse.").await);
+    let ended = text_of(&app.email_with(PROXY, "The customer reported misuse.").await);
     assert!(
         ended.contains(
             "The desk ended the registration of Sato Yumi as the proxy of Sato Hanako on "
@@ -592,9 +537,9 @@ async fn a_customer_without_email_is_reached_by_post(app: TestApp) {
         "nothing more was emailed, to the proxy or anyone"
     );
     assert!(
-        emails_to(&app, PROXY)
+        app.emails_to(PROXY)
             .iter()
-            .all(|raw| !text(raw).contains("1,200 points")),
+            .all(|raw| !text_of(raw).contains("1,200 points")),
     );
 
     // Both pages say the registration ended and how to reach her: by post.
@@ -661,17 +606,17 @@ async fn an_expired_registration_hands_the_session_back(app: TestApp) {
             .unwrap(),
         1
     );
-    let reminder = email_with(&app, CUSTOMER, "Reminder").await;
-    let reminder_text = text(&reminder);
+    let reminder = app.email_with(CUSTOMER, "Reminder").await;
+    let reminder_text = text_of(&reminder);
     assert!(reminder_text.contains("Hello Sato Hanako,"));
     assert!(reminder_text.contains("Their registration has ended"));
     let link = link_in(&reminder, &format!("{}/bookings/", app.base));
-    let page = app.browser().get(&path_of(&app, &link)).await;
+    let page = app.browser().get(&app.path_of(&link)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        emails_to(&app, PROXY)
+        app.emails_to(PROXY)
             .iter()
-            .all(|raw| !crate::proxies::subject(raw).contains("Reminder")),
+            .all(|raw| !subject_of(raw).contains("Reminder")),
         "the proxy is not reminded"
     );
 
@@ -682,13 +627,12 @@ async fn an_expired_registration_hands_the_session_back(app: TestApp) {
             .unwrap(),
         1
     );
-    let handed = email_with(&app, CUSTOMER, "Links of your own").await;
+    let handed = app.email_with(CUSTOMER, "Links of your own").await;
     let own = link_in(&handed, &format!("{}/bookings/", app.base));
-    let page = app.browser().get(&path_of(&app, &own)).await;
+    let page = app.browser().get(&app.path_of(&own)).await;
     assert_eq!(page.status, StatusCode::OK);
-    email_with(&app, PROXY, "has expired").await;
-    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
-    coordinator.get("/language/en").await;
+    app.email_with(PROXY, "has expired").await;
+    let coordinator = app.english_staff(Role::Coordinator).await;
     let page = coordinator
         .get(&format!("/staff/sessions/{booking_id}"))
         .await;

@@ -4,21 +4,19 @@
 //! opening hours across closed days, and the session a request asks for.
 
 use crate::db_tests;
-use crate::proxies::{
-    application, approved, email_with, proxy_browser, scopes, see_other, subject, text,
+use crate::proxies::{application, approved, proxy_browser, revoke, scopes};
+use crate::support::{
+    Browser, Page, TOKYO, TestApp, at, choose_time, link_in, see_other, subject_of, text_of,
+    tomorrow,
 };
-use crate::support::{Browser, Page, TestApp, link_in};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use time::{Date, Duration, OffsetDateTime, Time, Weekday};
-use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
+use time::{Date, Duration, OffsetDateTime, Weekday};
+use time_tz::OffsetDateTimeExt;
 use yorisoi::domain::request::{NewRequest, ReplyChannel, Topic};
 use yorisoi::domain::{Email, Lang, Role};
 use yorisoi::entities::{audit_event, request_link, request_message, support_request};
-use yorisoi::services::proxies;
 use yorisoi::services::requests::{self, Request};
-
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 
 db_tests!(
     the_journey_sends_a_request_with_a_link_and_an_acknowledgement,
@@ -72,27 +70,12 @@ async fn walk_to_check(browser: &Browser, channel: &str, contact: &[(&str, &str)
 
 /// Sends a request by email from a fresh browser; the thread's path and the browser.
 async fn sent_by_email(app: &TestApp, email: &str) -> (String, Browser) {
-    let browser = english(app).await;
+    let browser = app.english_browser().await;
     walk_to_check(&browser, "email", &[("email", email)]).await;
     let sent = browser.post("/requests/new/check", &[]).await;
     let thread = see_other(&sent);
     assert!(thread.ends_with("?sent=1"), "{thread}");
     (thread.trim_end_matches("?sent=1").to_owned(), browser)
-}
-
-/// A staff member signed in afresh (days pass in these tests, and idle sessions end),
-/// reading English.
-async fn english_staff(app: &TestApp, role: Role) -> Browser {
-    let (browser, _) = app.signed_in(role).await;
-    browser.get("/language/en").await;
-    browser
-}
-
-/// A new browser that reads English.
-async fn english(app: &TestApp) -> Browser {
-    let browser = app.browser();
-    browser.get("/language/en").await;
-    browser
 }
 
 async fn only_request(app: &TestApp) -> Request {
@@ -118,7 +101,7 @@ async fn actions_about(app: &TestApp, id: i64) -> Vec<String> {
 }
 
 async fn the_journey_sends_a_request_with_a_link_and_an_acknowledgement(app: TestApp) {
-    let browser = english(&app).await;
+    let browser = app.english_browser().await;
     let home = browser.get("/").await;
     assert!(
         home.attr("a[href='/requests/new']", "href").is_some(),
@@ -185,14 +168,14 @@ async fn the_journey_sends_a_request_with_a_link_and_an_acknowledgement(app: Tes
         done.body.contains(&format!("{}{path}", app.base)),
         "the link to keep is shown"
     );
-    assert_eq!(r.status, "new");
+    assert_eq!(r.status.as_str(), "new");
     assert!(r.due_at.is_some(), "a reply is due");
-    assert_eq!(r.lang, "en");
+    assert_eq!(r.lang.code(), "en");
 
     // The acknowledgement: the reference near the top, and the same thread by its link.
-    let mail = email_with(&app, "hanako@example.jp", &r.reference).await;
-    assert!(subject(&mail).contains(&r.reference));
-    let body = text(&mail);
+    let mail = app.email_with("hanako@example.jp", &r.reference).await;
+    assert!(subject_of(&mail).contains(&r.reference));
+    let body = text_of(&mail);
     assert!(
         body.find(&r.reference) < body.find("Hello"),
         "reference first: {body}"
@@ -328,11 +311,11 @@ async fn rejected_answers_come_back_with_what_was_typed(app: TestApp) {
     let r = only_request(&app).await;
     assert_eq!(r.fax.as_deref(), Some("03-1234-5678"));
     assert_eq!(r.email, None);
-    assert_eq!(r.lang, "ja");
+    assert_eq!(r.lang.code(), "ja");
 }
 
 async fn a_lost_card_is_told_what_to_do_first(app: TestApp) {
-    let browser = english(&app).await;
+    let browser = app.english_browser().await;
     let chosen = browser
         .post("/requests/new/topic", &[("topic", "lost_stolen")])
         .await;
@@ -363,8 +346,7 @@ async fn a_lost_card_is_told_what_to_do_first(app: TestApp) {
 async fn the_thread_shows_replies_never_notes_and_a_wrong_or_old_link_shows_nothing(app: TestApp) {
     let (path, customer) = sent_by_email(&app, "kenji@example.jp").await;
     let r = only_request(&app).await;
-    let (staff, _) = app.signed_in(Role::Coordinator).await;
-    staff.get("/language/en").await;
+    let staff = app.english_staff(Role::Coordinator).await;
     let queue = staff.get("/staff/requests").await;
     assert!(queue.body.contains(&r.reference));
     let detail_path = format!("/staff/requests/{}", r.id);
@@ -391,7 +373,7 @@ async fn the_thread_shows_replies_never_notes_and_a_wrong_or_old_link_shows_noth
         .await;
     assert_eq!(see_other(&replied), format!("{detail_path}?done=reply"));
     let r = request(&app, r.id).await;
-    assert_eq!(r.status, "waiting");
+    assert_eq!(r.status.as_str(), "waiting");
     assert!(r.first_reply_at.is_some());
     assert_eq!(
         r.due_at, None,
@@ -399,8 +381,8 @@ async fn the_thread_shows_replies_never_notes_and_a_wrong_or_old_link_shows_noth
     );
 
     // The answer is emailed, in the customer's language, with a fresh link.
-    let mail = email_with(&app, "kenji@example.jp", "We have answered").await;
-    assert!(text(&mail).contains("We have refunded the second payment."));
+    let mail = app.email_with("kenji@example.jp", "We have answered").await;
+    assert!(text_of(&mail).contains("We have refunded the second payment."));
     let fresh = link_in(&mail, &format!("{}/requests/", app.base));
     assert_ne!(fresh.trim_start_matches(&app.base), path);
     assert_eq!(app.count("request_links").await, 2);
@@ -419,7 +401,7 @@ async fn the_thread_shows_replies_never_notes_and_a_wrong_or_old_link_shows_noth
             .await,
     );
     let r = request(&app, r.id).await;
-    assert_eq!(r.status, "open");
+    assert_eq!(r.status.as_str(), "open");
     assert!(r.due_at.is_some());
 
     // A wrong link shows nothing.
@@ -558,7 +540,7 @@ async fn a_proxy_sends_requests_only_within_scope(app: TestApp) {
         .all(&app.state().db)
         .await
         .unwrap();
-    assert_eq!(messages[0].author, "proxy");
+    assert_eq!(messages[0].author.as_str(), "proxy");
     let sent_row = audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("request.sent"))
         .one(&app.state().db)
@@ -570,11 +552,11 @@ async fn a_proxy_sends_requests_only_within_scope(app: TestApp) {
         "recorded as the proxy's act"
     );
     // The acknowledgement points to the portal, not to a link anyone could open.
-    let mail = email_with(&app, me, &q.reference).await;
-    assert!(text(&mail).contains(&format!("/proxy/customers/{}/requests/{}", r.id, q.id)));
+    let mail = app.email_with(me, &q.reference).await;
+    assert!(text_of(&mail).contains(&format!("/proxy/customers/{}/requests/{}", r.id, q.id)));
     assert_eq!(app.count("request_links").await, 0);
     // The audit log names the proxy as the one who acted.
-    let admin = english_staff(&app, Role::Admin).await;
+    let admin = app.english_staff(Role::Admin).await;
     let log = admin.get("/staff/audit?action=request.sent").await;
     assert!(
         log.body.contains(&format!("Proxy: Proxy {me} ({me})")),
@@ -624,9 +606,7 @@ async fn a_proxy_sends_requests_only_within_scope(app: TestApp) {
             .await,
     );
     walk_to_check(&browser, "email", &[("email", me)]).await;
-    proxies::lifecycle::revoke(&app.uc(), r.id, "test")
-        .await
-        .unwrap();
+    revoke(&app, r.id, "test").await;
     // Revocation ended the proxy's session: sending asks them to sign in, and once they
     // have, it is refused.
     let after = browser.post("/requests/new/check", &[]).await;
@@ -712,7 +692,7 @@ async fn the_queue_filters_by_status_topic_channel_assignee_and_age(app: TestApp
             .await,
     );
     assert_eq!(
-        request(&app, mine.id).await.status,
+        request(&app, mine.id).await.status.as_str(),
         "open",
         "taken means open"
     );
@@ -786,13 +766,6 @@ fn next(now: OffsetDateTime, weekday: Weekday, hh: u8) -> OffsetDateTime {
     at(day, hh, 0)
 }
 
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
-
 async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // The desk opens 09:00-17:00 on weekdays (the default). A request about statements
     // arrives on a Friday at 15:30, and the Monday after is a holiday: its working day runs
@@ -836,7 +809,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // Friday 16:00: nothing is late yet.
     app.clock
         .advance(friday + Duration::minutes(30) - state.now());
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     let dashboard = staff.get("/staff").await;
     assert!(
         overdue_count(&dashboard).starts_with('0'),
@@ -847,7 +820,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // The holiday at noon: three days have passed, but only one working hour. The lost card
     // is late; the statement is not (counted around the clock, it would be since Saturday).
     app.clock.advance(at(monday, 12, 0) - state.now());
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     let dashboard = staff.get("/staff").await;
     assert!(
         overdue_count(&dashboard).starts_with('1'),
@@ -861,7 +834,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // Tuesday 15:20: still only the lost card.
     app.clock
         .advance(at(monday + Duration::days(1), 15, 20) - state.now());
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     assert_eq!(
         listed(&staff.get("/staff/requests?overdue=1").await),
         std::slice::from_ref(&lost.reference)
@@ -869,7 +842,7 @@ async fn overdue_counts_only_opening_hours_across_closed_days(app: TestApp) {
     // Tuesday 15:31: both are.
     app.clock
         .advance(at(monday + Duration::days(1), 15, 31) - state.now());
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     let queue = staff.get("/staff/requests").await;
     assert_eq!(queue.texts(".tag--overdue").len(), 2, "both marked overdue");
     let dashboard = staff.get("/staff").await;
@@ -918,10 +891,10 @@ async fn the_year_end_break_and_holidays_do_not_count_towards_a_reply(app: TestA
     );
     // New Year's Day at noon, four days on: not late.
     app.set_now(at(first_day - Duration::days(3), 12, 0));
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     assert!(listed(&staff.get("/staff/requests?overdue=1").await).is_empty());
     app.set_now(at(first_day, 15, 31));
-    let staff = english_staff(&app, Role::Supervisor).await;
+    let staff = app.english_staff(Role::Supervisor).await;
     assert_eq!(
         listed(&staff.get("/staff/requests?overdue=1").await),
         std::slice::from_ref(&r.reference)
@@ -936,7 +909,7 @@ async fn a_session_request_goes_on_to_booking_with_its_reference(app: TestApp) {
         &[("09:00", "17:00")],
     )
     .await;
-    let browser = english(&app).await;
+    let browser = app.english_browser().await;
     walk_to_check(&browser, "written_chat", &[("email", "chat@example.jp")]).await;
     let check = browser.get("/requests/new/check").await;
     assert!(check.body.contains("choose a time for your session"));
@@ -956,21 +929,8 @@ async fn a_session_request_goes_on_to_booking_with_its_reference(app: TestApp) {
     );
     let r = only_request(&app).await;
     // Choose the first free time, then the details are already filled in.
-    let tomorrow = app.state().now().to_timezone(TOKYO).date() + Duration::days(1);
-    let day = format!(
-        "{}-{:02}-{:02}",
-        tomorrow.year(),
-        u8::from(tomorrow.month()),
-        tomorrow.day()
-    );
-    see_other(
-        &browser
-            .post("/book/day", &[("day", &day), ("week", "0")])
-            .await,
-    );
-    let start = at(tomorrow, 10, 0).unix_timestamp().to_string();
     assert_eq!(
-        see_other(&browser.post("/book/time", &[("start", &start)]).await),
+        choose_time(&browser, at(tomorrow(&app), 10, 0)).await,
         "/book/details"
     );
     let details = browser.get("/book/details").await;
@@ -1036,7 +996,7 @@ async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
     let r = only_request(&app).await;
     let assignee_email = "assignee@example.jp";
     let assignee = app.create_staff(assignee_email, Role::Coordinator).await;
-    let staff = english_staff(&app, Role::Coordinator).await;
+    let staff = app.english_staff(Role::Coordinator).await;
     let detail_path = format!("/staff/requests/{}", r.id);
     see_other(
         &staff
@@ -1073,7 +1033,7 @@ async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
             .await,
     );
     assert_eq!(
-        crate::proxies::emails_to(&app, assignee_email).len(),
+        app.emails_to(assignee_email).len(),
         0,
         "a staff reply tells the assignee nothing"
     );
@@ -1094,8 +1054,8 @@ async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
     assert!(queue.body.contains(&r.reference));
     assert!(queue.texts(".tag").iter().any(|t| t == "Wrote again"));
     // The assignee is emailed, with the link to the request's staff page.
-    let mail = email_with(&app, assignee_email, &r.reference).await;
-    assert!(text(&mail).contains("山田 花子"), "{}", text(&mail));
+    let mail = app.email_with(assignee_email, &r.reference).await;
+    assert!(text_of(&mail).contains("山田 花子"), "{}", text_of(&mail));
     let link = link_in(&mail, &format!("{}/staff/requests/", app.base));
     assert!(link.ends_with(&detail_path), "{link}");
 
@@ -1110,8 +1070,7 @@ async fn staff_are_told_when_the_customer_writes_again(app: TestApp) {
     assert!(!queue.body.contains(&r.reference));
 
     // The audit log reads as words: the assignment names the staff member, not an id or JSON.
-    let (admin, _) = app.signed_in(Role::Admin).await;
-    admin.get("/language/en").await;
+    let admin = app.english_staff(Role::Admin).await;
     let log = admin.get("/staff/audit?action=request.assigned").await;
     let details = log.texts(".audit-detail li");
     assert!(

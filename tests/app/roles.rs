@@ -1,6 +1,6 @@
 //! Every route in the route table, tried by every role and by an anonymous visitor.
 
-use crate::support::{Backend, TestApp};
+use crate::support::{Backend, Browser, PASSWORD, Page, TestApp};
 use reqwest::StatusCode;
 use yorisoi::domain::Role;
 use yorisoi::web::{Access, routes};
@@ -9,16 +9,52 @@ fn concrete(path: &str, user_id: i64) -> String {
     path.replace("{id}", &user_id.to_string())
 }
 
+/// A staff member of one role, signed in once for the whole walk.
+struct Member {
+    role: Role,
+    email: String,
+    browser: Browser,
+}
+
+impl Member {
+    async fn new(app: &TestApp, role: Role) -> Member {
+        let email = format!("walk-{}@example.jp", role.as_str());
+        app.create_staff(&email, role).await;
+        Member {
+            role,
+            browser: app.sign_in_as(&email).await,
+            email,
+        }
+    }
+
+    /// Signs in again after an answer that ended the session (signing out does), so that
+    /// every route is still tried signed in.
+    async fn stay_signed_in(&self, page: &Page) {
+        let ended = page
+            .set_cookies()
+            .iter()
+            .any(|c| c.to_ascii_lowercase().contains("max-age=0"));
+        if ended {
+            let again = self.browser.sign_in(&self.email, PASSWORD).await;
+            assert_eq!(again.status, StatusCode::SEE_OTHER, "{:?}", self.role);
+        }
+    }
+}
+
 async fn walk(backend: Backend) {
     let Some(app) = TestApp::spawn(backend, |_| {}).await else {
         eprintln!("skipped on PostgreSQL: TEST_POSTGRES_URL is not set");
         return;
     };
     // A target account that no request below can harm for the others: actions on it succeed
-    // or are refused, and the order of roles keeps an admin signed in throughout.
+    // or are refused, and no request names a walking member's own account.
     let target = app
         .create_staff("target@example.jp", Role::Interpreter)
         .await;
+    let mut members = Vec::new();
+    for role in Role::ALL {
+        members.push(Member::new(&app, role).await);
+    }
     let mut checked = 0;
     for route in routes::table() {
         let Access::Staff(permission) = route.access else {
@@ -44,8 +80,8 @@ async fn walk(backend: Backend) {
             route.method
         );
 
-        for role in Role::ALL {
-            let (browser, _) = app.signed_in(role).await;
+        for member in &members {
+            let (role, browser) = (member.role, &member.browser);
             let page = if route.method == "GET" {
                 browser.get(&path).await
             } else {
@@ -77,6 +113,7 @@ async fn walk(backend: Backend) {
                 );
                 assert_eq!(page.texts("h1").len(), 1, "the 403 page is in the layout");
             }
+            member.stay_signed_in(&page).await;
             checked += 1;
         }
     }

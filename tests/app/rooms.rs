@@ -4,47 +4,15 @@
 //! and ends with a cancellation. A written-chat session has no video address at all.
 
 use crate::db_tests;
-use crate::support::{Browser, PASSWORD, Page, TestApp, link_in};
+use crate::support::{Browser, PASSWORD, Page, TestApp, at, ics_of, link_in, text_of, tomorrow};
 use reqwest::StatusCode;
-use time::{Date, Duration, OffsetDateTime, Time};
-use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
 use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
 use yorisoi::domain::schedule::SessionMode;
 use yorisoi::domain::{Lang, Role};
 use yorisoi::i18n::t;
 use yorisoi::services::booking::{self, manage::ChangedBy};
 
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
 const TEMPLATE: &str = "https://meet.example.jp/{room}";
-
-fn tomorrow(app: &TestApp) -> Date {
-    app.state().now().to_timezone(TOKYO).date() + Duration::days(1)
-}
-
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
-
-fn ics_of(raw: &[u8]) -> String {
-    use mail_parser::MimeHeaders;
-    let message = mail_parser::MessageParser::default().parse(raw).unwrap();
-    let ics = message
-        .attachments()
-        .find(|a| {
-            a.content_type()
-                .is_some_and(|c| c.subtype() == Some("calendar"))
-        })
-        .expect("a calendar attachment");
-    String::from_utf8_lossy(ics.contents()).replace("\r\n ", "")
-}
-
-fn text_of(raw: &[u8]) -> String {
-    let message = mail_parser::MessageParser::default().parse(raw).unwrap();
-    message.body_text(0).unwrap_or_default().into_owned()
-}
 
 /// The calendar file's `LOCATION`, if it has one.
 fn location(ics: &str) -> Option<String> {

@@ -2,42 +2,14 @@
 //! cancel), interpreters' own pages, weekly availability and the desk's session settings.
 
 use crate::db_tests;
-use crate::support::{Browser, PASSWORD, Page, TestApp};
+use crate::support::{Page, TOKYO, TestApp, at, key, see_other, text_of, tomorrow};
 use reqwest::StatusCode;
-use time::{Date, Duration, OffsetDateTime, Time};
-use time_tz::{OffsetDateTimeExt, PrimitiveDateTimeExt, Tz};
+use time::{Duration, Time};
+use time_tz::OffsetDateTimeExt;
 use yorisoi::domain::Qualification::{SignLanguageInterpreter, WrittenChat};
 use yorisoi::domain::Role;
 use yorisoi::domain::schedule::SessionMode;
 use yorisoi::services::calendar::Calendar;
-
-const TOKYO: &Tz = time_tz::timezones::db::asia::TOKYO;
-
-fn tomorrow(app: &TestApp) -> Date {
-    app.state().now().to_timezone(TOKYO).date() + Duration::days(1)
-}
-
-/// A local time on a day, in the desk's zone.
-fn at(day: Date, hh: u8, mm: u8) -> OffsetDateTime {
-    day.with_time(Time::from_hms(hh, mm, 0).unwrap())
-        .assume_timezone(TOKYO)
-        .take_first()
-        .unwrap()
-}
-
-fn iso(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
-}
-
-fn redirected_to(page: &Page) -> String {
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    page.location().unwrap_or_default().to_owned()
-}
 
 fn rejected(page: &Page) {
     assert_eq!(
@@ -50,16 +22,6 @@ fn rejected(page: &Page) {
         !page.texts(".error-summary a").is_empty(),
         "a rejected form shows the error summary"
     );
-}
-
-/// A browser signed in as an interpreter made with `add_interpreter`.
-async fn signed_in_as(app: &TestApp, name: &str) -> Browser {
-    let browser = app.browser();
-    let page = browser
-        .sign_in(&format!("{name}@example.jp"), PASSWORD)
-        .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    browser
 }
 
 /// The text of a board cell: the row whose header starts with `name`, the day `column`
@@ -89,13 +51,7 @@ fn board_cell(page: &Page, name: &str, column: usize) -> String {
 fn email_texts(app: &TestApp) -> Vec<String> {
     app.dropped_emails()
         .iter()
-        .map(|raw| {
-            let message = mail_parser::MessageParser::default().parse(raw).unwrap();
-            message
-                .body_text(0)
-                .map(|t| t.into_owned())
-                .unwrap_or_default()
-        })
+        .map(|raw| text_of(raw))
         .collect()
 }
 
@@ -119,7 +75,7 @@ async fn the_board_shows_each_session_in_its_interpreters_row_and_days_column(ap
     let (coordinator, _) = app.signed_in(Role::Coordinator).await;
 
     let page = coordinator
-        .get(&format!("/staff/schedule?week={}", iso(day)))
+        .get(&format!("/staff/schedule?week={}", key(day)))
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.texts("table.board caption").len(), 1);
@@ -161,7 +117,7 @@ async fn the_board_shows_each_session_in_its_interpreters_row_and_days_column(ap
     let chat_only = coordinator
         .get(&format!(
             "/staff/schedule?week={}&mode=written_chat",
-            iso(day)
+            key(day)
         ))
         .await;
     assert_eq!(chat_only.status, StatusCode::OK);
@@ -169,7 +125,7 @@ async fn the_board_shows_each_session_in_its_interpreters_row_and_days_column(ap
     assert!(!chat_only.body.contains(&video.booking.reference));
     assert_eq!(
         chat_only.attr("input[name=week]", "value"),
-        Some(iso(day - Duration::days(column as i64)))
+        Some(key(day - Duration::days(column as i64)))
     );
     assert_eq!(
         chat_only.texts("table.board tbody th[scope=row]"),
@@ -180,7 +136,7 @@ async fn the_board_shows_each_session_in_its_interpreters_row_and_days_column(ap
     let next = coordinator
         .get(&format!(
             "/staff/schedule?week={}",
-            iso(day + Duration::days(7))
+            key(day + Duration::days(7))
         ))
         .await;
     assert!(!next.body.contains(&video.booking.reference));
@@ -214,7 +170,7 @@ async fn interpreters_see_only_their_own_sessions_and_pages(app: TestApp) {
     let theirs = app
         .book(SessionMode::WrittenChat, at(day, 11, 0), "c@example.jp")
         .await;
-    let alice = signed_in_as(&app, "alice").await;
+    let alice = app.sign_in_as("alice@example.jp").await;
 
     assert_eq!(
         alice.get("/staff/schedule").await.status,
@@ -265,7 +221,7 @@ async fn interpreters_see_only_their_own_sessions_and_pages(app: TestApp) {
 
     let availability = alice.get("/staff/availability").await;
     assert_eq!(
-        redirected_to(&availability),
+        see_other(&availability),
         format!("/staff/interpreters/{alice_id}")
     );
     let page = alice.get(&format!("/staff/interpreters/{alice_id}")).await;
@@ -325,7 +281,7 @@ async fn interpreters_see_only_their_own_sessions_and_pages(app: TestApp) {
         )
         .await;
     assert_eq!(
-        redirected_to(&saved),
+        see_other(&saved),
         format!("/staff/interpreters/{alice_id}?done=weekly")
     );
     assert_eq!(
@@ -423,7 +379,7 @@ async fn a_coordinator_reassigns_to_a_qualified_free_interpreter_only(app: TestA
             &[("interpreter", &erin.to_string())],
         )
         .await;
-    assert_eq!(redirected_to(&done), format!("{path}?done=reassigned"));
+    assert_eq!(see_other(&done), format!("{path}?done=reassigned"));
     assert_eq!(app.count(&holds(alice)).await, 0);
     assert_eq!(app.count(&holds(erin)).await, held);
     assert_eq!(
@@ -439,14 +395,16 @@ async fn a_coordinator_reassigns_to_a_qualified_free_interpreter_only(app: TestA
             .await,
         1
     );
-    let told = crate::proxies::email_with(&app, "one@example.jp", "new interpreter").await;
+    let told = app.email_with("one@example.jp", "new interpreter").await;
     assert!(
-        crate::proxies::text(&told).contains("erin"),
+        crate::support::text_of(&told).contains("erin"),
         "the customer is told the new interpreter's name"
     );
     // Both interpreters are told too.
-    crate::proxies::email_with(&app, "alice@example.jp", &first.booking.reference).await;
-    crate::proxies::email_with(&app, "erin@example.jp", &first.booking.reference).await;
+    app.email_with("alice@example.jp", &first.booking.reference)
+        .await;
+    app.email_with("erin@example.jp", &first.booking.reference)
+        .await;
     let page = coordinator.get(&format!("{path}?done=reassigned")).await;
     assert_eq!(page.texts(".banner--success").len(), 1);
     assert!(page.text(".summary-list").contains("erin"));
@@ -488,7 +446,7 @@ async fn outcomes_notes_and_cancelling_are_recorded(app: TestApp) {
             &[("note", "Prefers short sentences.\nCall back on Friday.")],
         )
         .await;
-    assert_eq!(redirected_to(&added), format!("{path}?done=note"));
+    assert_eq!(see_other(&added), format!("{path}?done=note"));
     assert_eq!(
         app.count("audit_events WHERE action = 'booking.note_added'")
             .await,
@@ -516,7 +474,7 @@ async fn outcomes_notes_and_cancelling_are_recorded(app: TestApp) {
     let recorded = coordinator
         .post(&format!("{path}/outcome"), &[("outcome", "completed")])
         .await;
-    assert_eq!(redirected_to(&recorded), format!("{path}?done=outcome"));
+    assert_eq!(see_other(&recorded), format!("{path}?done=outcome"));
     assert_eq!(app.count("bookings WHERE status = 'completed'").await, 1);
     assert_eq!(
         app.count("audit_events WHERE action = 'booking.status_changed'")
@@ -537,7 +495,7 @@ async fn outcomes_notes_and_cancelling_are_recorded(app: TestApp) {
         )
         .await;
     assert_eq!(
-        redirected_to(&cancelled),
+        see_other(&cancelled),
         format!("{other_path}?done=cancelled")
     );
     assert_eq!(
@@ -594,7 +552,7 @@ async fn weekly_availability_is_saved_or_refused_as_typed(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(redirected_to(&saved), format!("{path}?done=weekly"));
+    assert_eq!(see_other(&saved), format!("{path}?done=weekly"));
     assert_eq!(app.count(&rows).await, 3);
     let page = coordinator.get(&format!("{path}?done=weekly")).await;
     assert_eq!(
@@ -689,10 +647,7 @@ async fn weekly_availability_is_saved_or_refused_as_typed(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(
-        redirected_to(&qualified),
-        format!("{path}?done=qualifications")
-    );
+    assert_eq!(see_other(&qualified), format!("{path}?done=qualifications"));
     assert_eq!(
         app.count(&format!(
             "staff_qualifications WHERE staff_user_id = {alice}"
@@ -756,10 +711,7 @@ async fn weekly_availability_is_saved_or_refused_as_typed(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(
-        redirected_to(&added),
-        format!("{path}?done=exception_added")
-    );
+    assert_eq!(see_other(&added), format!("{path}?done=exception_added"));
     assert_eq!(app.count("availability_exceptions").await, 1);
     let page = coordinator.get(&path).await;
     let remove = page
@@ -767,7 +719,7 @@ async fn weekly_availability_is_saved_or_refused_as_typed(app: TestApp) {
         .expect("a remove form marked destructive");
     let removed = coordinator.post(&remove, &[]).await;
     assert_eq!(
-        redirected_to(&removed),
+        see_other(&removed),
         format!("{path}?done=exception_removed")
     );
     assert_eq!(app.count("availability_exceptions").await, 0);
@@ -870,7 +822,7 @@ async fn admins_change_session_rules_and_free_times_follow(app: TestApp) {
     let saved = admin
         .post("/staff/settings/sessions/written_chat", &rules("60"))
         .await;
-    assert_eq!(redirected_to(&saved), "/staff/settings/sessions?done=rules");
+    assert_eq!(see_other(&saved), "/staff/settings/sessions?done=rules");
     let page = admin.get("/staff/settings/sessions?done=rules").await;
     assert_eq!(
         page.attr("#written_chat-length", "value").as_deref(),
@@ -896,7 +848,7 @@ async fn admins_change_session_rules_and_free_times_follow(app: TestApp) {
         .post("/staff/settings/reminders", &[("reminder_hours", "12")])
         .await;
     assert_eq!(
-        redirected_to(&reminders),
+        see_other(&reminders),
         "/staff/settings/sessions?done=reminders"
     );
     let refused = admin
@@ -916,7 +868,7 @@ async fn admins_change_session_rules_and_free_times_follow(app: TestApp) {
             &[("hours-1-1-from", "10:00"), ("hours-1-1-to", "16:00")],
         )
         .await;
-    assert_eq!(redirected_to(&hours), "/staff/settings/sessions?done=hours");
+    assert_eq!(see_other(&hours), "/staff/settings/sessions?done=hours");
     assert_eq!(app.count("desk_hours").await, 1);
 
     let closed = admin
@@ -931,18 +883,18 @@ async fn admins_change_session_rules_and_free_times_follow(app: TestApp) {
         )
         .await;
     assert_eq!(
-        redirected_to(&closed),
+        see_other(&closed),
         "/staff/settings/closed-days?done=closed"
     );
     let page = admin.get("/staff/settings/closed-days").await;
     assert!(page.body.contains("Foundation day"));
-    let reopen = format!("/staff/settings/closed-days/{}/delete", iso(day));
+    let reopen = format!("/staff/settings/closed-days/{}/delete", key(day));
     assert_eq!(
         page.attr("form[data-destructive]", "action").as_deref(),
         Some(reopen.as_str())
     );
     assert_eq!(
-        redirected_to(&admin.post(&reopen, &[]).await),
+        see_other(&admin.post(&reopen, &[]).await),
         "/staff/settings/closed-days?done=reopened"
     );
     assert_eq!(app.count("desk_closed_days").await, 0);

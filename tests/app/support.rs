@@ -1,13 +1,26 @@
 //! The test harness: a real server on a loopback port over a fresh database (a SQLite file,
-//! or a new PostgreSQL database when `TEST_POSTGRES_URL` is set), and a cookie-keeping client.
+//! or a new PostgreSQL database when `TEST_POSTGRES_URL` is set), a cookie-keeping
+//! browser, and the walks and readings many tests share: signing in, moving through the
+//! booking journey, days and times in the desk's zone, the emails the app sent.
+
+mod browser;
+mod clock;
+mod databases;
+mod mail;
+
+pub use browser::{Browser, Page};
+pub use clock::{TOKYO, at, key, today, tomorrow};
+pub use mail::{addressed_to, html_of, ics_of, link_in, subject_of, text_of};
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::ConnectionTrait;
 use std::future::Future;
 use std::sync::Arc;
+use time::OffsetDateTime;
+use time_tz::OffsetDateTimeExt;
 use yorisoi::clock::ShiftedClock;
-use yorisoi::domain::{DisplayName, Email, FullName, Role};
+use yorisoi::domain::schedule::SessionMode;
+use yorisoi::domain::{DisplayName, Email, FullName, Qualification, Role};
 use yorisoi::services::{Actor, UseCase, staff};
 use yorisoi::web::AppState;
 use yorisoi::{App, Config};
@@ -23,6 +36,35 @@ static NOBODY: Actor = Actor {
 
 /// A password every test account uses.
 pub const PASSWORD: &str = "a long enough test passphrase";
+
+/// [`PASSWORD`] hashed once per run by the app's own hasher (the production parameters):
+/// every account a test makes shares it, so making one costs no hashing, while signing in
+/// still checks the password in full.
+static PASSWORD_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+/// With `TEST_LOG` set, the app's log goes to each test's output (shown for a failing test,
+/// or for all with `--nocapture`): `TEST_LOG=1` at the info level, or a filter in
+/// `RUST_LOG`'s syntax such as `TEST_LOG=debug` or `TEST_LOG=yorisoi=trace`. Without it
+/// tests are quiet.
+fn show_logs_if_asked() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let Some(filter) = std::env::var("TEST_LOG")
+            .ok()
+            .filter(|v| !v.is_empty() && v != "0")
+        else {
+            return;
+        };
+        let filter = match filter.as_str() {
+            "1" => "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn".to_owned(),
+            _ => filter,
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    });
+}
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +133,8 @@ pub struct TestApp {
     pub config: Config,
     pub mail_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
-    pg: Option<(String, String)>,
+    /// Dropped after the server is stopped (see `Drop`).
+    _postgres: Option<databases::PostgresDatabase>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -101,41 +144,47 @@ fn pg_admin_url() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
-/// Swaps the database name at the end of a PostgreSQL URL.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
-    match query {
-        Some(q) => format!("{prefix}/{name}?{q}"),
-        None => format!("{prefix}/{name}"),
-    }
+/// A database with nothing in it, for a test that starts the binary, which migrates it.
+pub struct EmptyDatabase {
+    pub url: String,
+    _postgres: Option<databases::PostgresDatabase>,
+}
+
+/// An empty database on the backend: a SQLite file to be in `dir`, or a new PostgreSQL
+/// database, dropped with the handle; `None` for PostgreSQL without `TEST_POSTGRES_URL`.
+pub async fn empty_database(backend: Backend, dir: &std::path::Path) -> Option<EmptyDatabase> {
+    Some(match backend {
+        Backend::Sqlite => EmptyDatabase {
+            url: format!("sqlite://{}", dir.join("y.db").display()),
+            _postgres: None,
+        },
+        Backend::Postgres => {
+            let database = databases::postgres(&pg_admin_url()?, false).await;
+            EmptyDatabase {
+                url: database.url.clone(),
+                _postgres: Some(database),
+            }
+        }
+    })
 }
 
 impl TestApp {
     /// Starts an app; `adjust` may change the configuration first.
     pub async fn spawn(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        show_logs_if_asked();
         let dir = tempfile::tempdir().expect("temporary directory");
-        let mut pg = None;
+        let mut postgres = None;
         let database_url = match backend {
-            Backend::Sqlite => format!("sqlite://{}", dir.path().join("yorisoi.db").display()),
+            Backend::Sqlite => {
+                let file = dir.path().join("yorisoi.db");
+                databases::sqlite(&file).await;
+                format!("sqlite://{}", file.display())
+            }
             Backend::Postgres => {
-                let admin = pg_admin_url()?;
-                let name = format!(
-                    "yorisoi_t_{}",
-                    yorisoi::domain::Token::generate().expose()[..16].to_owned()
-                );
-                let conn = Database::connect(&admin)
-                    .await
-                    .expect("connect to TEST_POSTGRES_URL");
-                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create test database");
-                conn.close().await.ok();
-                pg = Some((admin.clone(), name.clone()));
-                with_database(&admin, &name)
+                let database = databases::postgres(&pg_admin_url()?, true).await;
+                let url = database.url.clone();
+                postgres = Some(database);
+                url
             }
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -171,37 +220,9 @@ impl TestApp {
             config: kept,
             mail_dir,
             _dir: dir,
-            pg,
+            _postgres: postgres,
             server,
         })
-    }
-
-    /// Emails written to the mail folder (no SMTP server configured), oldest first.
-    pub fn dropped_emails(&self) -> Vec<Vec<u8>> {
-        let Ok(entries) = std::fs::read_dir(&self.mail_dir) else {
-            return Vec::new();
-        };
-        let mut paths: Vec<_> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        paths.sort_by_key(|p| written_order(p));
-        paths
-            .into_iter()
-            .map(|p| std::fs::read(p).unwrap())
-            .collect()
-    }
-
-    /// Waits until `n` emails were written to the mail folder, and returns them.
-    pub async fn wait_for_dropped(&self, n: usize) -> Vec<Vec<u8>> {
-        for _ in 0..200 {
-            let found = self.dropped_emails();
-            if found.len() >= n {
-                return found;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        self.dropped_emails()
     }
 
     pub fn state(&self) -> &AppState {
@@ -218,10 +239,13 @@ impl TestApp {
         Browser::new(&self.base)
     }
 
-    /// Creates a staff account directly, as `create-user` would.
+    /// Creates a staff account directly, as `create-user` would, with [`PASSWORD`].
     pub async fn create_staff(&self, email: &str, role: Role) -> i64 {
         let state = self.state();
-        let hash = state.hasher.hash(PASSWORD).await.unwrap();
+        let hash = PASSWORD_HASH
+            .get_or_init(|| async { state.hasher.hash(PASSWORD).await.unwrap() })
+            .await
+            .clone();
         let new = staff::NewStaff {
             email: Email::parse(email).unwrap(),
             full_name: FullName::parse(&format!("Full Name of {email}")).unwrap(),
@@ -281,11 +305,6 @@ impl TestApp {
             .unwrap();
     }
 
-    /// Moves the app's clock so that it reads `at` now.
-    pub fn set_now(&self, at: time::OffsetDateTime) {
-        self.clock.advance(at - self.state().now());
-    }
-
     /// Sets the room-address template of video sessions, as an admin would.
     pub async fn set_room_template(&self, template: &str) {
         let template = yorisoi::domain::RoomTemplate::parse(template)
@@ -339,15 +358,49 @@ impl TestApp {
             &yorisoi::domain::Token::generate().expose()[..8]
         );
         let id = self.create_staff(&email, role).await;
+        (self.sign_in_as(&email).await, id)
+    }
+
+    /// A browser signed in as a new account with the role, reading English.
+    pub async fn english_staff(&self, role: Role) -> Browser {
+        let (browser, _) = self.signed_in(role).await;
+        browser.get("/language/en").await;
+        browser
+    }
+
+    /// A browser signed in as an existing account with [`PASSWORD`].
+    pub async fn sign_in_as(&self, email: &str) -> Browser {
         let browser = self.browser();
-        let response = browser.sign_in(&email, PASSWORD).await;
+        let page = browser.sign_in(email, PASSWORD).await;
         assert_eq!(
-            response.status,
+            page.status,
             StatusCode::SEE_OTHER,
-            "sign-in as {role:?}: {}",
-            response.body
+            "sign-in as {email}: {}",
+            page.body
         );
-        (browser, id)
+        browser
+    }
+
+    /// A new browser that reads English.
+    pub async fn english_browser(&self) -> Browser {
+        let browser = self.browser();
+        browser.get("/language/en").await;
+        browser
+    }
+
+    /// The desk open every day from nine to five, with `sato` interpreting sign language
+    /// and `suzuki` written chat at those hours; their ids.
+    pub async fn desk_with_interpreters(&self) -> (i64, i64) {
+        use Qualification::{SignLanguageInterpreter, WrittenChat};
+        self.open_every_day("09:00", "17:00").await;
+        let mut ids = Vec::new();
+        for (name, qualification) in [("sato", SignLanguageInterpreter), ("suzuki", WrittenChat)] {
+            ids.push(
+                self.add_interpreter(name, &[qualification], &[("09:00", "17:00")])
+                    .await,
+            );
+        }
+        (ids[0], ids[1])
     }
 
     /// Runs a SQL statement on the app's database.
@@ -378,255 +431,37 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
-        if let Some((admin, name)) = self.pg.take() {
-            // The app's runtime is ending; drop the database from a runtime of our own.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                runtime.block_on(async move {
-                    if let Ok(conn) = Database::connect(&admin).await {
-                        let _ = conn
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                            ))
-                            .await;
-                        let _ = conn.close().await;
-                    }
-                });
-            })
-            .join();
-        }
     }
 }
 
-/// Where a file of the mail folder comes in the order the relay wrote them: by name
-/// (`00000012-kind.eml`), a copy sent again after a crash (`00000012-kind.resent-2.eml`)
-/// after the first and in the order of its number, even past 9.
-fn written_order(path: &std::path::Path) -> (String, u32) {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let stem = name.trim_end_matches(".eml");
-    match stem.rsplit_once(".resent-") {
-        Some((first, copy)) => (first.to_owned(), copy.parse().unwrap_or(u32::MAX)),
-        None => (stem.to_owned(), 1),
-    }
+/// Where a redirect points, asserting that the answer is one.
+pub fn see_other(page: &Page) -> String {
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location().unwrap_or_default().to_owned()
 }
 
-/// The text part of an email and the first link in it to a path starting with `prefix`.
-pub fn link_in(raw: &[u8], prefix: &str) -> String {
-    let message = mail_parser::MessageParser::default()
-        .parse(raw)
-        .expect("parsable email");
-    let text = message.body_text(0).expect("a text part").into_owned();
-    let start = text
-        .find(prefix)
-        .unwrap_or_else(|| panic!("no {prefix} link in {text}"));
-    text[start..].split_whitespace().next().unwrap().to_owned()
+/// Chooses the mode on the booking journey, then the day and time of `start`; where the
+/// journey goes next.
+pub async fn choose_session(browser: &Browser, mode: SessionMode, start: OffsetDateTime) -> String {
+    assert_eq!(
+        see_other(&browser.post("/book/mode", &[("mode", mode.as_str())]).await),
+        "/book/day"
+    );
+    choose_time(browser, start).await
 }
 
-/// What came back from one request.
-#[derive(Debug)]
-pub struct Page {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: String,
-}
-
-impl Page {
-    /// Where a redirect points.
-    pub fn location(&self) -> Option<&str> {
-        self.headers.get(LOCATION).and_then(|v| v.to_str().ok())
-    }
-
-    /// Every `Set-Cookie` line.
-    pub fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// The parsed document.
-    pub fn html(&self) -> scraper::Html {
-        scraper::Html::parse_document(&self.body)
-    }
-
-    /// The text of every element matching a CSS selector.
-    pub fn texts(&self, selector: &str) -> Vec<String> {
-        let selector = scraper::Selector::parse(selector).unwrap();
-        self.html()
-            .select(&selector)
-            .map(|e| e.text().collect::<String>().trim().to_owned())
-            .collect()
-    }
-
-    /// The text of the first element matching a selector.
-    pub fn text(&self, selector: &str) -> String {
-        self.texts(selector).into_iter().next().unwrap_or_default()
-    }
-
-    /// An attribute of the first element matching a selector.
-    pub fn attr(&self, selector: &str, name: &str) -> Option<String> {
-        let selector = scraper::Selector::parse(selector).unwrap();
-        self.html()
-            .select(&selector)
-            .next()
-            .and_then(|e| e.value().attr(name))
-            .map(str::to_owned)
-    }
-
-    /// The value of the `<title>`.
-    pub fn title(&self) -> String {
-        self.text("title")
-    }
-}
-
-/// A client that keeps cookies and does not follow redirects, so tests see each step.
-pub struct Browser {
-    base: String,
-    client: reqwest::Client,
-    jar: Arc<reqwest::cookie::Jar>,
-}
-
-impl Browser {
-    pub fn new(base: &str) -> Self {
-        Self::with_headers(base, &[])
-    }
-
-    /// A browser whose every request carries these headers, as a reverse proxy would add.
-    pub fn with_headers(base: &str, headers: &[(&str, &str)]) -> Self {
-        let jar = Arc::new(reqwest::cookie::Jar::default());
-        let mut defaults = HeaderMap::new();
-        for (k, v) in headers {
-            defaults.insert(
-                reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                v.parse().unwrap(),
-            );
-        }
-        let client = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .default_headers(defaults)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Browser {
-            base: base.to_owned(),
-            client,
-            jar,
-        }
-    }
-
-    async fn read(response: reqwest::Response) -> Page {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.text().await.unwrap_or_default();
-        Page {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    pub async fn get(&self, path: &str) -> Page {
-        Self::read(
-            self.client
-                .get(format!("{}{}", self.base, path))
-                .send()
+/// Chooses the day and time of `start` on the booking journey, whose mode is chosen; where
+/// the journey goes next.
+pub async fn choose_time(browser: &Browser, start: OffsetDateTime) -> String {
+    let day = key(start.to_timezone(TOKYO).date());
+    assert_eq!(
+        see_other(
+            &browser
+                .post("/book/day", &[("day", &day), ("week", "0")])
                 .await
-                .unwrap(),
-        )
-        .await
-    }
-
-    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
-        let mut request = self.client.get(format!("{}{}", self.base, path));
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        Self::read(request.send().await.unwrap()).await
-    }
-
-    /// The value of one of this browser's cookies.
-    pub fn cookie(&self, name: &str) -> Option<String> {
-        use reqwest::cookie::CookieStore;
-        let url = self.base.parse().unwrap();
-        let header = self.jar.cookies(&url)?;
-        header
-            .to_str()
-            .ok()?
-            .split("; ")
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_owned())
-    }
-
-    /// Makes sure the browser holds a CSRF cookie, as it would after opening any page.
-    async fn ensure_csrf(&self) -> String {
-        if let Some(token) = self.cookie("yorisoi_csrf") {
-            return token;
-        }
-        self.get("/healthz").await;
-        self.cookie("yorisoi_csrf")
-            .expect("the server sets a CSRF cookie")
-    }
-
-    /// Posts a form the way a browser does, with the CSRF token the page carried.
-    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let token = self.ensure_csrf().await;
-        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw(path, &all).await
-    }
-
-    /// Posts exactly these fields, with no CSRF token added.
-    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        self.post_with(path, fields, &[]).await
-    }
-
-    /// Posts exactly these fields with these headers (a `Referer`, an `Origin`), with no
-    /// CSRF token added.
-    pub async fn post_with(
-        &self,
-        path: &str,
-        fields: &[(&str, &str)],
-        headers: &[(&str, &str)],
-    ) -> Page {
-        self.ensure_csrf().await;
-        let body = serde_urlencoded::to_string(fields).unwrap().into_bytes();
-        self.post_bytes_with(path, "application/x-www-form-urlencoded", body, headers)
-            .await
-    }
-
-    /// Posts raw bytes with a content type.
-    pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
-        self.post_bytes_with(path, content_type, body, &[]).await
-    }
-
-    /// Posts raw bytes with a content type and these headers.
-    pub async fn post_bytes_with(
-        &self,
-        path: &str,
-        content_type: &str,
-        body: Vec<u8>,
-        headers: &[(&str, &str)],
-    ) -> Page {
-        let mut request = self
-            .client
-            .post(format!("{}{}", self.base, path))
-            .header("content-type", content_type)
-            .body(body);
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        Self::read(request.send().await.unwrap()).await
-    }
-
-    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
-        self.get("/staff/login").await;
-        self.post("/staff/login", &[("email", email), ("password", password)])
-            .await
-    }
+        ),
+        "/book/time"
+    );
+    let start = start.unix_timestamp().to_string();
+    see_other(&browser.post("/book/time", &[("start", &start)]).await)
 }

@@ -114,22 +114,14 @@ mod tests {
 
     #[test]
     fn invitations_are_written_in_the_recipients_language() {
-        let ja = staff_invitation(
-            Lang::Ja,
-            "佐藤",
-            "https://x/i/1",
-            "2026年11月29日(日) 12:00",
-            way_back(DeskContact::default()),
-        );
+        let invite = |lang, name, until| {
+            let contact = way_back(DeskContact::default());
+            staff_invitation(lang, name, "https://x/i/1", until, contact)
+        };
+        let ja = invite(Lang::Ja, "佐藤", "2026年11月29日(日) 12:00");
         assert!(ja.subject.contains("職員アカウント"));
         assert!(ja.text.contains("佐藤さん"));
-        let en = staff_invitation(
-            Lang::En,
-            "Sato",
-            "https://x/i/1",
-            "Sun 29 Nov 2026, 12:00",
-            way_back(DeskContact::default()),
-        );
+        let en = invite(Lang::En, "Sato", "Sun 29 Nov 2026, 12:00");
         assert!(en.text.contains("Hello Sato"));
         assert!(en.text.contains("Sun 29 Nov 2026, 12:00"));
     }

@@ -47,10 +47,10 @@ impl From<staff_user::Model> for Account {
             email: user.email,
             full_name: user.full_name,
             display_name: user.display_name,
-            role: Role::parse(&user.role).ok(),
+            role: Some(user.role),
             password_hash: user.password_hash,
             active: user.active,
-            lang: Lang::from_code(&user.lang).unwrap_or_default(),
+            lang: user.lang,
             activated_at: None,
         }
     }
@@ -67,7 +67,7 @@ impl From<proxy_account::Model> for Account {
             role: None,
             password_hash: account.password_hash,
             active: true,
-            lang: Lang::from_code(&account.lang).unwrap_or_default(),
+            lang: account.lang,
             activated_at: account.activated_at,
         }
     }

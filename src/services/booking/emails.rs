@@ -7,7 +7,6 @@ use super::manage::new_link;
 use super::{Booking, joining};
 use crate::config::{Config, mail_domain};
 use crate::domain::request::Topic;
-use crate::domain::schedule::SessionMode;
 use crate::domain::{Lang, Token};
 use crate::i18n::{self, format_session_time, mode_name};
 use crate::mail::ics::{CalendarEvent, Method};
@@ -37,7 +36,7 @@ pub(in crate::services) async fn tell_customer<C: ConnectionTrait>(
     with_link: bool,
 ) -> Result<Option<Token>, DbErr> {
     let b = about.booking;
-    let lang = Lang::from_code(&b.lang).unwrap_or_default();
+    let lang = b.lang;
     let link = |token: &Token| config.link(&format!("/bookings/{}", token.expose()));
     match proxy_handover::correspondent(conn, now, b.proxy_registration_id).await? {
         None => {
@@ -170,7 +169,7 @@ async fn send_session_email<C: ConnectionTrait>(
     let Ok(recipient) = crate::domain::Email::parse(letter.to) else {
         return Ok(());
     };
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let interpreter = &card.display_name;
     let joining = joining(desk, b);
     let tz = config.timezone;

@@ -170,8 +170,8 @@ async fn try_confirm(
     let row = booking::ActiveModel {
         id: NotSet,
         reference: Set(Reference::generate('S').as_str().to_owned()),
-        mode: Set(new.mode.as_str().to_owned()),
-        status: Set(BookingStatus::Booked.as_str().to_owned()),
+        mode: Set(new.mode),
+        status: Set(BookingStatus::Booked),
         starts_at: Set(new.start),
         ends_at: Set(new.start + rules.length),
         interpreter_id: Set(interpreter),
@@ -183,7 +183,7 @@ async fn try_confirm(
         sign_language: Set(d.sign_language.clone()),
         sign_language_other: Set(d.sign_language_other.clone()),
         needs: Set(d.needs.clone()),
-        lang: Set(new.lang.code().to_owned()),
+        lang: Set(new.lang),
         sequence: Set(0),
         reminder_sent_at: Set(reminder_needless(&roster.desk, new.start, now).then_some(now)),
         cancelled_at: Set(None),
@@ -214,7 +214,7 @@ async fn try_confirm(
         actor,
         AuditAction::BookingCreated,
         Some(Target::booking(row.id)),
-        json!({ "reference": row.reference, "mode": row.mode, "starts_at": row.starts_at.unix_timestamp(),
+        json!({ "reference": row.reference, "mode": row.mode.as_str(), "starts_at": row.starts_at.unix_timestamp(),
                 "interpreter_id": interpreter,
                 "on_behalf_of_registration": row.proxy_registration_id }),
     )

@@ -8,7 +8,7 @@ use super::{
     least_booked, release, reminder_needless, utc, week_counts,
 };
 use crate::db::begin_write;
-use crate::domain::schedule::{ModeRules, SessionMode};
+use crate::domain::schedule::ModeRules;
 use crate::domain::{AuditAction, BookingStatus, Token};
 use crate::entities::{booking, booking_link, booking_note};
 use crate::mail::templates::SessionEmail;
@@ -111,11 +111,11 @@ pub(in crate::services) async fn booked_for_change<C: ConnectionTrait>(
     by: ChangedBy,
 ) -> Result<(Booking, DeskSettings, ModeRules), BookingError> {
     let b = get(conn, id).await?.ok_or(BookingError::NotFound)?;
-    if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
+    if b.status != BookingStatus::Booked {
         return Err(BookingError::NotBooked);
     }
     let desk = settings::load(conn).await?;
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let rules = desk.rules(mode);
     let cutoff = cutoff(&rules, &b);
     // A customer the desk asked to choose another time may do so until the session starts.
@@ -140,7 +140,7 @@ pub async fn cancel(
     let (b, desk, _) = booked_for_change(&txn, now, id, by).await?;
     release(&txn, b.id).await?;
     let mut row: booking::ActiveModel = b.into();
-    row.status = Set(BookingStatus::Cancelled.as_str().to_owned());
+    row.status = Set(BookingStatus::Cancelled);
     // Cancelling ends the room: nobody is sent there again.
     row.room = Set(None);
     row.cancelled_at = Set(Some(now));
@@ -212,7 +212,7 @@ async fn try_reschedule(
     }
     let txn = uc.begin().await?;
     let (b, _, rules) = booked_for_change(&txn, now, id, by).await?;
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let day = local_date(start, tz);
     let calendar = Calendar::load(&txn, tz, mode, day, day, Some(b.id)).await?;
     if !calendar.offers(start, now) {
@@ -287,9 +287,7 @@ pub async fn set_outcome(
     let UseCase { now, actor, .. } = *uc;
     let txn = uc.begin().await?;
     let b = get(&txn, id).await?.ok_or(BookingError::NotFound)?;
-    if BookingStatus::parse(&b.status) == Some(BookingStatus::Cancelled)
-        || outcome == BookingStatus::Cancelled
-    {
+    if b.status == BookingStatus::Cancelled || outcome == BookingStatus::Cancelled {
         return Err(BookingError::NotBooked);
     }
     if b.starts_at > now {
@@ -297,9 +295,9 @@ pub async fn set_outcome(
             starts: b.starts_at,
         });
     }
-    let previous = b.status.clone();
+    let previous = b.status;
     let mut row: booking::ActiveModel = b.into();
-    row.status = Set(outcome.as_str().to_owned());
+    row.status = Set(outcome);
     row.updated_at = Set(now);
     let b = row.update(&txn).await?;
     audit::record(
@@ -308,7 +306,7 @@ pub async fn set_outcome(
         actor,
         AuditAction::BookingStatusChanged,
         Some(Target::booking(b.id)),
-        json!({ "reference": b.reference, "from": previous, "to": outcome.as_str() }),
+        json!({ "reference": b.reference, "from": previous.as_str(), "to": outcome.as_str() }),
     )
     .await?;
     commit_holds_change(uc, txn).await?;

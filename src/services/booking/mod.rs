@@ -109,7 +109,7 @@ async fn week_counts<C: ConnectionTrait>(
         .column(booking::Column::InterpreterId)
         .column_as(booking::Column::Id.count(), "sessions")
         .filter(booking::Column::InterpreterId.is_in(ids.to_vec()))
-        .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
+        .filter(booking::Column::Status.eq(BookingStatus::Booked))
         .filter(booking::Column::StartsAt.gte(from))
         .filter(booking::Column::StartsAt.lt(until))
         .group_by(booking::Column::InterpreterId)
@@ -168,15 +168,15 @@ pub async fn get<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Booking
 /// a booked written-chat session as the chat text says, and a cancelled or finished
 /// session nowhere.
 pub fn joining(desk: &DeskSettings, b: &Booking) -> Joining {
-    if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
+    if b.status != BookingStatus::Booked {
         return Joining::Nothing;
     }
-    match SessionMode::parse(&b.mode) {
-        Some(SessionMode::SignLanguageVideo) => match (&desk.room_template, &b.room) {
+    match b.mode {
+        SessionMode::SignLanguageVideo => match (&desk.room_template, &b.room) {
             (Some(template), Some(room)) => Joining::Video(template.address(room)),
             _ => Joining::VideoLinkLater,
         },
-        Some(SessionMode::WrittenChat) | None => Joining::WrittenChat,
+        SessionMode::WrittenChat => Joining::WrittenChat,
     }
 }
 

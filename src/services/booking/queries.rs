@@ -63,7 +63,7 @@ pub async fn between<C: ConnectionTrait>(
         .filter(booking::Column::StartsAt.gte(utc(from)))
         .filter(booking::Column::StartsAt.lt(utc(until)));
     if let Some(mode) = mode {
-        query = query.filter(booking::Column::Mode.eq(mode.as_str()));
+        query = query.filter(booking::Column::Mode.eq(mode));
     }
     if let Some(id) = interpreter {
         query = query.filter(booking::Column::InterpreterId.eq(id));

@@ -26,7 +26,7 @@ pub async fn send_due_reminders(
         return Ok(0);
     }
     let due = booking::Entity::find()
-        .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
+        .filter(booking::Column::Status.eq(BookingStatus::Booked))
         .filter(booking::Column::ReminderSentAt.is_null())
         .filter(booking::Column::StartsAt.gt(utc(now)))
         .filter(booking::Column::StartsAt.lte(utc(now) + Duration::hours(desk.reminder_hours)))
@@ -39,7 +39,7 @@ pub async fn send_due_reminders(
             .col_expr(booking::Column::ReminderSentAt, Expr::value(now))
             .filter(booking::Column::Id.eq(b.id))
             .filter(booking::Column::ReminderSentAt.is_null())
-            .filter(booking::Column::Status.eq(BookingStatus::Booked.as_str()))
+            .filter(booking::Column::Status.eq(BookingStatus::Booked))
             .exec(&txn)
             .await?
             .rows_affected

@@ -74,7 +74,7 @@ pub async fn request_end(
         typed_birth_date: Set(iso_date(typed.birth)),
         note: Set(typed.note.clone()),
         registration_id: Set(matched.as_ref().map(|r| r.id)),
-        lang: Set(lang.code().to_owned()),
+        lang: Set(lang),
         requested_at: Set(now),
         status: Set("open".to_owned()),
         handled_at: Set(None),
@@ -154,11 +154,7 @@ pub async fn confirm_end(uc: &UseCase<'_>, request_id: i64) -> Result<Registrati
         .filter(|r| r.status == "open")
         .ok_or(ProxyError::RequestNotOpen)?;
     let registration = request.registration_id.ok_or(ProxyError::RequestNotOpen)?;
-    let reason = t(
-        Lang::from_code(&request.lang).unwrap_or_default(),
-        "proxy.end.customer_reason",
-    )
-    .to_owned();
+    let reason = t(request.lang, "proxy.end.customer_reason").to_owned();
     let ended = end(uc, registration, EndedBy::Customer, Some(&reason)).await?;
     close_request(uc, request, "confirmed").await?;
     Ok(ended)

@@ -28,7 +28,7 @@ pub async fn expire_due(
     config: &Config,
 ) -> Result<usize, DbErr> {
     let due = proxy_registration::Entity::find()
-        .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved.as_str()))
+        .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved))
         .filter(proxy_registration::Column::ValidUntil.lte(now))
         .all(db)
         .await?;
@@ -39,7 +39,7 @@ pub async fn expire_due(
         let claimed = proxy_registration::Entity::update_many()
             .col_expr(
                 proxy_registration::Column::Status,
-                sea_orm::sea_query::Expr::value(RegistrationStatus::Expired.as_str()),
+                sea_orm::sea_query::Expr::value(RegistrationStatus::Expired),
             )
             .col_expr(
                 proxy_registration::Column::EndedAt,
@@ -47,14 +47,14 @@ pub async fn expire_due(
             )
             .col_expr(
                 proxy_registration::Column::EndedBy,
-                sea_orm::sea_query::Expr::value(EndedBy::Expiry.as_str()),
+                sea_orm::sea_query::Expr::value(EndedBy::Expiry),
             )
             .col_expr(
                 proxy_registration::Column::UpdatedAt,
                 sea_orm::sea_query::Expr::value(now),
             )
             .filter(proxy_registration::Column::Id.eq(r.id))
-            .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved.as_str()))
+            .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved))
             .filter(proxy_registration::Column::ValidUntil.lte(now))
             .exec(&txn)
             .await?;
@@ -85,7 +85,7 @@ pub async fn send_expiry_reminders(
     config: &Config,
 ) -> Result<usize, DbErr> {
     let due = proxy_registration::Entity::find()
-        .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved.as_str()))
+        .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved))
         .filter(proxy_registration::Column::ValidUntil.gt(now))
         .filter(proxy_registration::Column::ValidUntil.lte(now + EXPIRY_REMINDER))
         .filter(proxy_registration::Column::ExpiryReminderSentAt.is_null())

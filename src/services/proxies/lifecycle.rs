@@ -4,8 +4,8 @@
 
 use super::expiry::EXPIRY_REMINDER;
 use super::{
-    ProxyError, Registration, active_for_customer, date_for, for_change, get, lang_of, status_of,
-    tell_both, valid_from_now,
+    ProxyError, Registration, active_for_customer, date_for, for_change, get, lang_of, tell_both,
+    valid_from_now,
 };
 use crate::domain::AuditAction;
 use crate::domain::Realm;
@@ -35,9 +35,9 @@ pub(super) async fn end(
     let r = for_change(&txn, id, &[RegistrationStatus::Approved]).await?;
     let account = r.proxy_account_id;
     let mut row: proxy_registration::ActiveModel = r.into();
-    row.status = Set(RegistrationStatus::Revoked.as_str().to_owned());
+    row.status = Set(RegistrationStatus::Revoked);
     row.ended_at = Set(Some(now));
-    row.ended_by = Set(Some(by.as_str().to_owned()));
+    row.ended_by = Set(Some(by));
     row.end_reason = Set(reason.map(str::to_owned));
     row.updated_at = Set(now);
     let r = row.update(&txn).await?;
@@ -114,7 +114,7 @@ pub async fn request_renewal(uc: &UseCase<'_>, id: i64) -> Result<Registration, 
         .await?
         .filter(|r| theirs(actor, r))
         .ok_or(ProxyError::NotFound)?;
-    let status = status_of(&r);
+    let status = r.status;
     let renewable = status == RegistrationStatus::Expired
         || (status == RegistrationStatus::Approved
             && r.valid_until.is_some_and(|u| u - EXPIRY_REMINDER <= now));
@@ -151,13 +151,13 @@ pub async fn renew(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError
     )
     .await?;
     let rules = settings::proxies::load(&txn).await?;
-    if status_of(&r) == RegistrationStatus::Expired
+    if r.status == RegistrationStatus::Expired
         && active_for_customer(&txn, now, &r.principal_key).await? >= rules.max_active
     {
         return Err(ProxyError::TooManyProxies(rules.max_active));
     }
     let mut row: proxy_registration::ActiveModel = r.into();
-    row.status = Set(RegistrationStatus::Approved.as_str().to_owned());
+    row.status = Set(RegistrationStatus::Approved);
     row.valid_until = Set(Some(valid_from_now(now, &rules)));
     row.renewal_requested_at = Set(None);
     row.expiry_reminder_sent_at = Set(None);

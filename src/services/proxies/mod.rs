@@ -62,11 +62,6 @@ pub enum ProxyError {
     Database(#[from] DbErr),
 }
 
-/// The stored status of a registration.
-pub fn status_of(r: &Registration) -> RegistrationStatus {
-    RegistrationStatus::parse(&r.status).unwrap_or(RegistrationStatus::Submitted)
-}
-
 /// The scope a registration grants.
 pub fn scopes_of(r: &Registration) -> Scopes {
     Scopes {
@@ -78,11 +73,11 @@ pub fn scopes_of(r: &Registration) -> Scopes {
 
 /// Whether a registration lets its proxy act now.
 pub fn active(r: &Registration, now: OffsetDateTime) -> bool {
-    is_active(status_of(r), r.valid_until, now)
+    is_active(r.status, r.valid_until, now)
 }
 
 fn lang_of(r: &Registration) -> Lang {
-    Lang::from_code(&r.lang).unwrap_or_default()
+    r.lang
 }
 
 /// A date as the registration's emails write it.
@@ -200,7 +195,7 @@ pub async fn counts<C: ConnectionTrait>(
     let mut out = BTreeMap::new();
     for status in RegistrationStatus::ALL {
         let n = proxy_registration::Entity::find()
-            .filter(proxy_registration::Column::Status.eq(status.as_str()))
+            .filter(proxy_registration::Column::Status.eq(*status))
             .count(conn)
             .await?;
         out.insert(*status, n);
@@ -214,8 +209,8 @@ pub async fn list<C: ConnectionTrait>(
     conn: &C,
     status: RegistrationStatus,
 ) -> Result<Vec<Registration>, DbErr> {
-    let query = proxy_registration::Entity::find()
-        .filter(proxy_registration::Column::Status.eq(status.as_str()));
+    let query =
+        proxy_registration::Entity::find().filter(proxy_registration::Column::Status.eq(status));
     let query = match status {
         RegistrationStatus::Submitted | RegistrationStatus::UnderReview => {
             query.order_by_asc(proxy_registration::Column::SubmittedAt)
@@ -264,7 +259,7 @@ async fn for_change<C: ConnectionTrait>(
     allowed: &[RegistrationStatus],
 ) -> Result<Registration, ProxyError> {
     let r = get(conn, id).await?.ok_or(ProxyError::NotFound)?;
-    let status = status_of(&r);
+    let status = r.status;
     if !allowed.contains(&status) {
         return Err(ProxyError::WrongStatus(status));
     }
@@ -284,7 +279,7 @@ async fn active_for_customer<C: ConnectionTrait>(
 ) -> Result<i64, DbErr> {
     Ok(proxy_registration::Entity::find()
         .filter(proxy_registration::Column::PrincipalKey.eq(key))
-        .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved.as_str()))
+        .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved))
         .filter(proxy_registration::Column::ValidUntil.gt(now))
         .count(conn)
         .await? as i64)
@@ -328,7 +323,7 @@ pub async fn acting_for<C: ConnectionTrait>(
         return Ok(Err(Refusal::NotTheirs));
     };
     if !active(&r, now) {
-        let status = match status_of(&r) {
+        let status = match r.status {
             RegistrationStatus::Approved => RegistrationStatus::Expired,
             other => other,
         };

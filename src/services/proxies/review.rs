@@ -29,7 +29,7 @@ pub async fn start_review(uc: &UseCase<'_>, id: i64) -> Result<Registration, Pro
     let txn = uc.begin().await?;
     let r = for_change(&txn, id, &[RegistrationStatus::Submitted]).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
-    row.status = Set(RegistrationStatus::UnderReview.as_str().to_owned());
+    row.status = Set(RegistrationStatus::UnderReview);
     row.review_started_at = Set(Some(now));
     row.updated_at = Set(now);
     let r = row.update(&txn).await?;
@@ -79,11 +79,11 @@ pub async fn record_document(
     let mut row: proxy_registration::ActiveModel = r.into();
     match person {
         Person::Customer => {
-            row.principal_document = Set(Some(document.as_str().to_owned()));
+            row.principal_document = Set(Some(document));
             row.principal_document_at = Set(Some(now));
         }
         Person::Proxy => {
-            row.proxy_document = Set(Some(document.as_str().to_owned()));
+            row.proxy_document = Set(Some(document));
             row.proxy_document_at = Set(Some(now));
         }
     }
@@ -103,8 +103,8 @@ pub async fn record_document(
 }
 
 fn under_review(row: &mut proxy_registration::ActiveModel, now: OffsetDateTime) {
-    if row.status.as_ref() == RegistrationStatus::Submitted.as_str() {
-        row.status = Set(RegistrationStatus::UnderReview.as_str().to_owned());
+    if *row.status.as_ref() == RegistrationStatus::Submitted {
+        row.status = Set(RegistrationStatus::UnderReview);
         row.review_started_at = Set(Some(now));
     }
     row.updated_at = Set(now);
@@ -121,7 +121,7 @@ pub async fn record_consent(
     let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
-    row.consent_confirmed_how = Set(Some(how.as_str().to_owned()));
+    row.consent_confirmed_how = Set(Some(how));
     row.consent_confirmed_on = Set(Some(iso_date(on)));
     row.consent_recorded_at = Set(Some(now));
     under_review(&mut row, now);
@@ -165,7 +165,7 @@ async fn account_for<C: ConnectionTrait>(
         email: Set(r.proxy_email.clone()),
         full_name: Set(r.proxy_full_name.clone()),
         password_hash: Set(None),
-        lang: Set(r.lang.clone()),
+        lang: Set(r.lang),
         created_at: Set(now),
         activated_at: Set(None),
     }
@@ -191,7 +191,7 @@ pub async fn approve(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyErr
     }
     let account = account_for(&txn, now, &r).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
-    row.status = Set(RegistrationStatus::Approved.as_str().to_owned());
+    row.status = Set(RegistrationStatus::Approved);
     row.decided_at = Set(Some(now));
     row.valid_until = Set(Some(valid_from_now(now, &rules)));
     row.proxy_account_id = Set(Some(account.id));
@@ -237,7 +237,7 @@ pub async fn reject(uc: &UseCase<'_>, id: i64, reason: &str) -> Result<Registrat
     let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
-    row.status = Set(RegistrationStatus::Rejected.as_str().to_owned());
+    row.status = Set(RegistrationStatus::Rejected);
     row.decided_at = Set(Some(now));
     row.rejection_reason = Set(Some(reason.to_owned()));
     row.updated_at = Set(now);

@@ -17,7 +17,7 @@ pub mod submit;
 pub mod thread;
 
 use crate::config::Config;
-use crate::domain::request::{Author, ReplyChannel, RequestStatus, Topic, after_working_minutes};
+use crate::domain::request::{Author, Topic, after_working_minutes};
 use crate::domain::{Email, Lang, Token};
 use crate::entities::{request_link, request_message, support_request};
 use crate::i18n::{t, tf};
@@ -75,28 +75,13 @@ async fn due_from<C: ConnectionTrait>(
     ))
 }
 
-/// The stored topic of a request.
-pub fn topic_of(r: &Request) -> Topic {
-    Topic::parse(&r.topic).unwrap_or(Topic::Other)
-}
-
-/// The stored status of a request.
-pub fn status_of(r: &Request) -> RequestStatus {
-    RequestStatus::parse(&r.status).unwrap_or(RequestStatus::New)
-}
-
-/// The stored reply channel of a request.
-pub fn channel_of(r: &Request) -> ReplyChannel {
-    ReplyChannel::parse(&r.channel).unwrap_or(ReplyChannel::Email)
-}
-
 /// Whether the desk owes a reply that is late now.
 pub fn overdue(r: &Request, now: OffsetDateTime) -> bool {
-    status_of(r).is_active() && r.due_at.is_some_and(|due| due <= now)
+    r.status.is_active() && r.due_at.is_some_and(|due| due <= now)
 }
 
 fn lang_of(r: &Request) -> Lang {
-    Lang::from_code(&r.lang).unwrap_or_default()
+    r.lang
 }
 
 /// One request.
@@ -143,7 +128,7 @@ async fn add_message<C: ConnectionTrait>(
     request_message::ActiveModel {
         id: NotSet,
         request_id: Set(request_id),
-        author: Set(author.as_str().to_owned()),
+        author: Set(author),
         staff_id: Set(staff_id),
         proxy_id: Set(proxy_id),
         internal: Set(internal),

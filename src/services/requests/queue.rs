@@ -2,7 +2,7 @@
 //! age, overdue, written to again), in what order and by pages, and the counts the
 //! dashboard shows.
 
-use super::{Request, status_of};
+use super::Request;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
 use crate::entities::support_request;
 use sea_orm::sea_query::Expr;
@@ -74,18 +74,18 @@ pub async fn queue<C: ConnectionTrait>(
     filter: &QueueFilter,
     page: u64,
 ) -> Result<QueuePage, DbErr> {
-    let statuses: Vec<&str> = if filter.statuses.is_empty() {
-        NOT_DONE.iter().map(|s| s.as_str()).collect()
+    let statuses = if filter.statuses.is_empty() {
+        NOT_DONE.to_vec()
     } else {
-        filter.statuses.iter().map(|s| s.as_str()).collect()
+        filter.statuses.clone()
     };
     let mut query =
         support_request::Entity::find().filter(support_request::Column::Status.is_in(statuses));
     if let Some(topic) = filter.topic {
-        query = query.filter(support_request::Column::Topic.eq(topic.as_str()));
+        query = query.filter(support_request::Column::Topic.eq(topic));
     }
     if let Some(channel) = filter.channel {
-        query = query.filter(support_request::Column::Channel.eq(channel.as_str()));
+        query = query.filter(support_request::Column::Channel.eq(channel));
     }
     query = match filter.assignee {
         Assignee::Any => query,
@@ -127,21 +127,18 @@ pub async fn queue<C: ConnectionTrait>(
 /// Whether the customer wrote again after an answer and has not been answered since: a
 /// request open again once staff had replied (a reply makes it waiting).
 pub fn wrote_again(r: &Request) -> bool {
-    status_of(r) == RequestStatus::Open && r.first_reply_at.is_some()
+    r.status == RequestStatus::Open && r.first_reply_at.is_some()
 }
 
 fn wrote_again_condition() -> Condition {
     Condition::all()
-        .add(support_request::Column::Status.eq(RequestStatus::Open.as_str()))
+        .add(support_request::Column::Status.eq(RequestStatus::Open))
         .add(support_request::Column::FirstReplyAt.is_not_null())
 }
 
 fn overdue_condition(now: OffsetDateTime) -> Condition {
     Condition::all()
-        .add(
-            support_request::Column::Status
-                .is_in([RequestStatus::New.as_str(), RequestStatus::Open.as_str()]),
-        )
+        .add(support_request::Column::Status.is_in([RequestStatus::New, RequestStatus::Open]))
         .add(support_request::Column::DueAt.lte(now))
 }
 
@@ -159,7 +156,7 @@ pub struct Counts {
 /// Counts new and overdue requests.
 pub async fn counts<C: ConnectionTrait>(conn: &C, now: OffsetDateTime) -> Result<Counts, DbErr> {
     let new = support_request::Entity::find()
-        .filter(support_request::Column::Status.eq(RequestStatus::New.as_str()))
+        .filter(support_request::Column::Status.eq(RequestStatus::New))
         .count(conn)
         .await?;
     let overdue = support_request::Entity::find()
@@ -181,7 +178,7 @@ pub async fn counts<C: ConnectionTrait>(conn: &C, now: OffsetDateTime) -> Result
 pub async fn status_counts<C: ConnectionTrait>(
     conn: &C,
 ) -> Result<BTreeMap<RequestStatus, u64>, DbErr> {
-    let rows: Vec<(String, i64)> = support_request::Entity::find()
+    let rows: Vec<(RequestStatus, i64)> = support_request::Entity::find()
         .select_only()
         .column(support_request::Column::Status)
         .column_as(support_request::Column::Id.count(), "n")
@@ -192,9 +189,7 @@ pub async fn status_counts<C: ConnectionTrait>(
     let mut out: BTreeMap<RequestStatus, u64> =
         RequestStatus::ALL.iter().map(|s| (*s, 0)).collect();
     for (status, n) in rows {
-        if let Some(s) = RequestStatus::parse(&status) {
-            out.insert(s, n.max(0) as u64);
-        }
+        out.insert(status, n.max(0) as u64);
     }
     Ok(out)
 }

@@ -1,9 +1,7 @@
 //! What staff do with a request: answer the customer, add a note only staff read, give the
 //! request to someone, move it through its statuses, and record a session booked for it.
 
-use super::{
-    Request, RequestError, Writer, add_message, due_from, get, new_link, status_of, tell, topic_of,
-};
+use super::{Request, RequestError, Writer, add_message, due_from, get, new_link, tell};
 use crate::domain::AuditAction;
 use crate::domain::request::RequestStatus;
 use crate::entities::{staff_user, support_request};
@@ -24,7 +22,7 @@ pub async fn reply(uc: &UseCase<'_>, id: i64, body: &str) -> Result<Request, Req
     } = *uc;
     let txn = uc.begin().await?;
     let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
-    let before = status_of(&r);
+    let before = r.status;
     if before == RequestStatus::Closed {
         return Err(RequestError::Closed);
     }
@@ -38,7 +36,7 @@ pub async fn reply(uc: &UseCase<'_>, id: i64, body: &str) -> Result<Request, Req
         RequestStatus::Resolved => RequestStatus::Resolved,
         _ => RequestStatus::Waiting,
     };
-    row.status = Set(after.as_str().to_owned());
+    row.status = Set(after);
     row.due_at = Set(None);
     row.updated_at = Set(now);
     if r.first_reply_at.is_none() {
@@ -137,8 +135,8 @@ pub async fn assign(uc: &UseCase<'_>, id: i64, to: Option<i64>) -> Result<Reques
     let mut row: support_request::ActiveModel = r.clone().into();
     row.assignee_id = Set(to);
     row.updated_at = Set(now);
-    if to.is_some() && status_of(&r) == RequestStatus::New {
-        row.status = Set(RequestStatus::Open.as_str().to_owned());
+    if to.is_some() && r.status == RequestStatus::New {
+        row.status = Set(RequestStatus::Open);
     }
     let r = row.update(&txn).await?;
     audit::record(
@@ -166,16 +164,16 @@ pub async fn set_status(
     } = *uc;
     let txn = uc.begin().await?;
     let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
-    let before = status_of(&r);
+    let before = r.status;
     if before == to {
         return Ok(r);
     }
     let mut row: support_request::ActiveModel = r.clone().into();
-    row.status = Set(to.as_str().to_owned());
+    row.status = Set(to);
     row.updated_at = Set(now);
     if to.is_active() {
         if r.due_at.is_none() {
-            row.due_at = Set(Some(due_from(&txn, config, topic_of(&r), now).await?));
+            row.due_at = Set(Some(due_from(&txn, config, r.topic, now).await?));
         }
     } else {
         row.due_at = Set(None);

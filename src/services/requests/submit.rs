@@ -46,7 +46,7 @@ async fn copy_to_customer<C: ConnectionTrait>(
         return Ok(());
     };
     let lang = proxy_handover::customer_lang(&p);
-    let topic_key = format!("topic.{}", r.topic);
+    let topic_key = format!("topic.{}", r.topic.as_str());
     let topic = t(lang, &topic_key);
     let before = vec![
         tf(
@@ -138,16 +138,16 @@ pub async fn open<C: ConnectionTrait>(
     let r = support_request::ActiveModel {
         id: NotSet,
         reference: Set(Reference::generate('R').as_str().to_owned()),
-        status: Set(RequestStatus::New.as_str().to_owned()),
-        topic: Set(new.topic.as_str().to_owned()),
+        status: Set(RequestStatus::New),
+        topic: Set(new.topic),
         details: Set(new.details.clone()),
         customer_name: Set(new.name.clone()),
         member_number: Set(new.member_number.clone()),
-        channel: Set(new.channel.as_str().to_owned()),
+        channel: Set(new.channel),
         email: Set(new.email.as_ref().map(|e| e.as_str().to_owned())),
         fax: Set(new.fax.clone()),
         postal_address: Set(new.address.clone()),
-        lang: Set(lang.code().to_owned()),
+        lang: Set(lang),
         assignee_id: Set(None),
         proxy_registration_id: Set(by_proxy.map(|p| p.registration_id)),
         created_at: Set(now),
@@ -173,11 +173,11 @@ pub async fn open<C: ConnectionTrait>(
         actor,
         AuditAction::RequestSent,
         Some(Target::request(r.id)),
-        json!({ "reference": r.reference, "topic": r.topic, "channel": r.channel,
+        json!({ "reference": r.reference, "topic": r.topic.as_str(), "channel": r.channel.as_str(),
                 "proxy_registration_id": r.proxy_registration_id }),
     )
     .await?;
-    let channel_key = format!("request.channel.{}", r.channel);
+    let channel_key = format!("request.channel.{}", r.channel.as_str());
     let card_stop = match new.topic {
         Topic::LostStolen => Some(
             crate::services::contact::load(conn, config)

@@ -4,7 +4,7 @@
 
 use super::{
     LINK_KEPT_AFTER_CLOSE, Message, Request, RequestError, Writer, add_message, due_from, get,
-    new_link, status_of, topic_of,
+    new_link,
 };
 use crate::config::Config;
 use crate::domain::request::RequestStatus;
@@ -119,7 +119,7 @@ pub async fn customer_message(
     } = *uc;
     let txn = uc.begin().await?;
     let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
-    let before = status_of(&r);
+    let before = r.status;
     if before == RequestStatus::Closed {
         return Err(RequestError::Closed);
     }
@@ -130,10 +130,10 @@ pub async fn customer_message(
     add_message(&txn, now, r.id, writer, body).await?;
     let due = match r.due_at {
         Some(due) => Some(due),
-        None => Some(due_from(&txn, config, topic_of(&r), now).await?),
+        None => Some(due_from(&txn, config, r.topic, now).await?),
     };
     let mut row: support_request::ActiveModel = r.clone().into();
-    row.status = Set(after.as_str().to_owned());
+    row.status = Set(after);
     row.due_at = Set(due);
     row.updated_at = Set(now);
     if after != before {

@@ -27,9 +27,9 @@ pub struct SessionLine {
     /// When it ends.
     pub ends_at: OffsetDateTime,
     /// Its mode.
-    pub mode: Option<SessionMode>,
+    pub mode: SessionMode,
     /// Where it stands.
-    pub status: Option<BookingStatus>,
+    pub status: BookingStatus,
     /// What it needs staff for (only on the board).
     pub needs: Vec<Attention>,
 }
@@ -90,7 +90,7 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
     let caption = match view.mode {
         Some(mode) => ctx.tf(
             "schedule.board.caption_mode",
-            &[("mode", mode_name(ctx, Some(mode))), ("range", &range)],
+            &[("mode", mode_name(ctx, mode)), ("range", &range)],
         ),
         None => ctx.tf("schedule.board.caption", &[("range", &range)]),
     };
@@ -103,7 +103,7 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
     for mode in SessionMode::ALL {
         mode_choices.push(Choice {
             value: mode.as_str(),
-            label: mode_name(ctx, Some(mode)).to_owned(),
+            label: mode_name(ctx, mode).to_owned(),
             hint: None,
         });
     }

@@ -60,7 +60,7 @@ pub struct AffectedSession {
     /// When it ends.
     pub ends_at: OffsetDateTime,
     /// Its mode.
-    pub mode: Option<SessionMode>,
+    pub mode: SessionMode,
     /// The sign language asked for (stored name), and the one written in.
     pub sign_language: Option<(String, Option<String>)>,
     /// The interpreters free to take it: id and display name.

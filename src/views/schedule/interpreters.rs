@@ -13,24 +13,7 @@ use maud::{Markup, html};
 use std::collections::HashMap;
 use time::Date;
 
-/// An interpreter as the staff pages show them.
-#[derive(Debug, Clone)]
-pub struct InterpreterRow {
-    /// Their staff account.
-    pub id: i64,
-    /// The name customers see.
-    pub display_name: String,
-    /// Their full name, for staff.
-    pub full_name: String,
-    /// Whether the account can sign in.
-    pub active: bool,
-    /// What they are qualified for.
-    pub qualifications: Vec<Qualification>,
-    /// The sign languages they sign.
-    pub sign_languages: Vec<SignLanguage>,
-    /// The language of their emails.
-    pub lang: Lang,
-}
+pub use crate::domain::staff::Interpreter as InterpreterRow;
 
 fn qualification_list(ctx: &PageContext, list: &[Qualification]) -> Markup {
     html! {

@@ -61,22 +61,17 @@ fn when(ctx: &PageContext, start: OffsetDateTime, end: OffsetDateTime) -> String
 }
 
 /// The full name of a mode, as customers read it.
-fn mode_name(ctx: &PageContext, mode: Option<SessionMode>) -> &'static str {
-    match mode {
-        Some(SessionMode::SignLanguageVideo) => i18n::t(ctx.lang, "mode.sign_language_video"),
-        Some(SessionMode::WrittenChat) => i18n::t(ctx.lang, "mode.written_chat"),
-        None => i18n::t(ctx.lang, "schedule.mode_unknown"),
-    }
+fn mode_name(ctx: &PageContext, mode: SessionMode) -> &'static str {
+    i18n::mode_name(ctx.lang, mode)
 }
 
 /// The short name of a mode, for the board's narrow cells.
-fn mode_short(ctx: &PageContext, mode: Option<SessionMode>) -> &'static str {
+fn mode_short(ctx: &PageContext, mode: SessionMode) -> &'static str {
     match mode {
-        Some(SessionMode::SignLanguageVideo) => {
+        SessionMode::SignLanguageVideo => {
             i18n::t(ctx.lang, "schedule.mode_short.sign_language_video")
         }
-        Some(SessionMode::WrittenChat) => i18n::t(ctx.lang, "schedule.mode_short.written_chat"),
-        None => i18n::t(ctx.lang, "schedule.mode_unknown"),
+        SessionMode::WrittenChat => i18n::t(ctx.lang, "schedule.mode_short.written_chat"),
     }
 }
 
@@ -119,22 +114,21 @@ pub fn attention_text(ctx: &PageContext, a: Attention, interpreter: &str) -> Str
 }
 
 /// Where a session stands, in words.
-pub fn status_label(ctx: &PageContext, status: Option<BookingStatus>) -> &'static str {
+pub fn status_label(ctx: &PageContext, status: BookingStatus) -> &'static str {
     let key = match status {
-        Some(BookingStatus::Booked) => "schedule.status.booked",
-        Some(BookingStatus::Cancelled) => "schedule.status.cancelled",
-        Some(BookingStatus::Completed) => "schedule.status.completed",
-        Some(BookingStatus::NoShowCustomer) => "schedule.status.no_show_customer",
-        Some(BookingStatus::NoShowInterpreter) => "schedule.status.no_show_interpreter",
-        None => "schedule.status.unknown",
+        BookingStatus::Booked => "schedule.status.booked",
+        BookingStatus::Cancelled => "schedule.status.cancelled",
+        BookingStatus::Completed => "schedule.status.completed",
+        BookingStatus::NoShowCustomer => "schedule.status.no_show_customer",
+        BookingStatus::NoShowInterpreter => "schedule.status.no_show_interpreter",
     };
     i18n::t(ctx.lang, key)
 }
 
 /// The status as a tag; the words carry the meaning, the colour only repeats it.
-fn status_tag(ctx: &PageContext, status: Option<BookingStatus>) -> Markup {
+fn status_tag(ctx: &PageContext, status: BookingStatus) -> Markup {
     let class = match status {
-        Some(BookingStatus::Booked) => "tag tag--blue",
+        BookingStatus::Booked => "tag tag--blue",
         _ => "tag tag--grey",
     };
     html! { strong class=(class) { (status_label(ctx, status)) } }

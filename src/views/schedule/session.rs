@@ -27,13 +27,13 @@ pub struct SessionDetail {
     /// Its reference number.
     pub reference: String,
     /// Its mode.
-    pub mode: Option<SessionMode>,
+    pub mode: SessionMode,
     /// When it starts.
     pub starts_at: OffsetDateTime,
     /// When it ends.
     pub ends_at: OffsetDateTime,
     /// Where it stands.
-    pub status: Option<BookingStatus>,
+    pub status: BookingStatus,
     /// The interpreter's display name.
     pub interpreter: String,
     /// How the customer joins, as they were told.
@@ -236,13 +236,13 @@ fn session_rows(ctx: &PageContext, d: &SessionDetail) -> Vec<SummaryRow> {
 pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
     let d = view.detail;
     let errors = view.errors;
-    let booked = d.status == Some(BookingStatus::Booked);
+    let booked = d.status == BookingStatus::Booked;
     let title = ctx.tf("schedule.session.title", &[("reference", &d.reference)]);
     let outcome_choices: Vec<Choice> = OUTCOMES
         .iter()
         .map(|o| Choice {
             value: o.as_str(),
-            label: status_label(ctx, Some(*o)).to_owned(),
+            label: status_label(ctx, *o).to_owned(),
             hint: None,
         })
         .collect();
@@ -267,7 +267,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
         });
     }
     let current_outcome = if view.forms.outcome.is_empty() && !booked {
-        d.status.map(BookingStatus::as_str).unwrap_or("")
+        d.status.as_str()
     } else {
         view.forms.outcome.as_str()
     };
@@ -326,7 +326,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
         }
 
         // How a session went can be told once it has started, not before.
-        @if view.manage && view.flags.started && d.status != Some(BookingStatus::Cancelled) {
+        @if view.manage && view.flags.started && d.status != BookingStatus::Cancelled {
             h2 .heading-m { (ctx.t("schedule.outcome.heading")) }
             (form(ctx, &format!("/staff/sessions/{}/outcome", d.id), html! {
                 (choices(ctx, ChoiceGroup {
@@ -402,7 +402,7 @@ pub fn cancel_confirm(
     reason: &str,
     errors: &Errors,
 ) -> Markup {
-    let booked = d.status == Some(BookingStatus::Booked);
+    let booked = d.status == BookingStatus::Booked;
     let title = ctx.tf("schedule.cancel.title", &[("reference", &d.reference)]);
     let back = format!("/staff/sessions/{}", d.id);
     let body = html! {

@@ -84,7 +84,7 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
         h1 .heading-l { (ctx.t("schedule.settings.title")) }
         p { (ctx.t("schedule.settings.lead")) }
         @for mode in SessionMode::ALL {
-            h2 .heading-m { (mode_name(ctx, Some(mode))) }
+            h2 .heading-m { (mode_name(ctx, mode)) }
             (form(ctx, &format!("/staff/settings/sessions/{}", mode.as_str()), html! {
                 @for field in RULE_FIELDS {
                     @let name = rule_field(mode, field);
@@ -97,7 +97,7 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
                         no_spellcheck: true, width: Some("width-5"), ..Default::default()
                     }))
                 }
-                (button(&ctx.tf("schedule.settings.save_mode", &[("mode", mode_name(ctx, Some(mode)))])))
+                (button(&ctx.tf("schedule.settings.save_mode", &[("mode", mode_name(ctx, mode))])))
             }))
         }
 

@@ -439,8 +439,7 @@ pub async fn confirm(
         // the times still free.
         Err(BookingError::Taken) => Ok(see_other(TAKEN)),
         Err(BookingError::NotAllowed) => Err(Error::Forbidden),
-        Err(BookingError::Database(e)) => Err(e.into()),
-        Err(other) => Err(Error::Internal(other.to_string())),
+        Err(other) => Err(other.into()),
     }
 }
 

@@ -160,11 +160,11 @@ async fn changeable(
     };
     let base = format!("/bookings/{token}");
     let b = &managed.booking;
-    if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
+    if b.status != BookingStatus::Booked {
         return Ok(Err(see_other(&base)));
     }
     let desk = settings::load(&state.db).await?;
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     if state.now() > booking::manage::cutoff(&desk.rules(mode), b) && !new_time_asked(state, b) {
         return Ok(Err(too_late(ctx, &base)));
     }
@@ -224,8 +224,7 @@ pub async fn cancel(
         Ok(_) => Ok(see_other(&format!("{base}?done=cancelled"))),
         Err(BookingError::TooLate { .. }) => Ok(too_late(&ctx, &base)),
         Err(BookingError::NotBooked) => Ok(see_other(&base)),
-        Err(BookingError::Database(e)) => Err(e.into()),
-        Err(other) => Err(Error::Internal(other.to_string())),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -240,7 +239,7 @@ pub async fn move_day(
         Ok((managed, base)) => (managed.booking, base),
         Err(page) => return Ok(page),
     };
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let list = week_list(&state, mode, &query.week).await?;
     Ok(move_day_page(&ctx, &base, mode, list, &Errors::new()).into_response())
 }
@@ -292,7 +291,7 @@ async fn move_time_page(
         keep,
     } = choice;
     let base = format!("/bookings/{token}");
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let (calendar, starts) = free_times(state, mode, day, Some(b.id)).await?;
     let interpreter = session_facts(state, ctx.lang, b).await?.interpreter;
     let with = ctx.tf("book.move.with", &[("name", &interpreter)]);
@@ -355,7 +354,7 @@ pub async fn move_time(
         Err(page) => return Ok(page),
     };
     let Some(day) = parse_day(query.day.trim()).ok() else {
-        let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+        let mode = b.mode;
         let list = week_list(&state, mode, &query.week).await?;
         let mut errors = Errors::new();
         errors.invalid("day", refused_choice(&query.day));
@@ -403,7 +402,7 @@ pub async fn move_save(
         }
         errors
     };
-    let mode = SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat);
+    let mode = b.mode;
     let rules = settings::load(&state.db).await?.rules(mode);
     let offerable =
         |start: &OffsetDateTime| within_horizon(*start, state.now(), state.config.timezone, &rules);

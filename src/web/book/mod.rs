@@ -171,7 +171,7 @@ fn new_time_asked(state: &AppState, b: &booking::Booking) -> bool {
 async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Result<SessionView> {
     let card = booking::interpreter_card(&state.db, b).await?;
     let desk = crate::services::settings::load(&state.db).await?;
-    let booked = BookingStatus::parse(&b.status) == Some(BookingStatus::Booked);
+    let booked = b.status == BookingStatus::Booked;
     let language_note = if booked && b.starts_at > state.now() {
         booking::emails::language_note(&state.db, lang, b, &card).await?
     } else {
@@ -181,12 +181,12 @@ async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Re
         language_note,
         new_time_asked: booked && new_time_asked(state, b),
         reference: b.reference.clone(),
-        mode: SessionMode::parse(&b.mode).unwrap_or(SessionMode::WrittenChat),
+        mode: b.mode,
         when: crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, state.config.timezone),
         interpreter: card.display_name,
         joining: booking::joining(&desk, b),
         email: b.email.clone(),
-        status: BookingStatus::parse(&b.status).unwrap_or(BookingStatus::Booked),
+        status: b.status,
         lost_card: b.topic == LOST_CARD,
     })
 }

@@ -93,7 +93,7 @@ pub async fn board(
     // Cancelled sessions stay on the board, but are not sessions this week.
     let count = sessions
         .iter()
-        .filter(|b| BookingStatus::parse(&b.status) != Some(BookingStatus::Cancelled))
+        .filter(|b| b.status != BookingStatus::Cancelled)
         .count();
     Ok(view::board(
         &ctx,

@@ -6,8 +6,8 @@
 //! shown the sessions and saves; a coordinator deals with them from the board.
 
 use super::{Fields, value};
-use crate::domain::schedule::{DayChange, SessionMode};
-use crate::error::{Error, Result};
+use crate::domain::schedule::DayChange;
+use crate::error::Result;
 use crate::i18n;
 use crate::services::attention::{self, Answer, HoursError};
 use crate::services::booking::Booking;
@@ -104,7 +104,7 @@ async fn affected_view(state: &AppState, sessions: &[Booking]) -> Result<Vec<Aff
             customer_name: b.customer_name.clone(),
             starts_at: b.starts_at,
             ends_at: b.ends_at,
-            mode: SessionMode::parse(&b.mode),
+            mode: b.mode,
             sign_language: b
                 .sign_language
                 .clone()
@@ -221,6 +221,6 @@ pub(super) async fn save(
             let affected = attention::affected_by(&state.db, tz, now, staff_id, &change).await?;
             check_page(state, ctx, &saving, &change, &affected, &chosen, &errors).await
         }
-        Err(HoursError::Database(e)) => Err(Error::Database(e)),
+        Err(e @ HoursError::Database(_)) => Err(e.into()),
     }
 }

@@ -14,7 +14,7 @@ use crate::services::interpreters::{self, HoursChange, Interpreter};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{
-    self as view, ExceptionForm, ExceptionRow, InterpreterRow, InterpreterView, SpanForm,
+    self as view, ExceptionForm, ExceptionRow, InterpreterView, SpanForm,
 };
 use crate::web::AppState;
 use crate::web::context::StaffAct;
@@ -30,25 +30,9 @@ use time::Duration;
 /// How far ahead date exceptions are listed.
 const LIST_AHEAD_DAYS: i64 = 3 * 366;
 
-fn interpreter_row(i: Interpreter) -> InterpreterRow {
-    InterpreterRow {
-        id: i.id,
-        display_name: i.display_name,
-        full_name: i.full_name,
-        active: i.active,
-        qualifications: i.qualifications,
-        sign_languages: i.sign_languages,
-        lang: i.lang,
-    }
-}
-
 /// Every interpreter, with qualifications.
 pub async fn interpreters_list(State(state): State<AppState>, ctx: PageContext) -> Result<Markup> {
-    let rows: Vec<InterpreterRow> = interpreters::list(&state.db)
-        .await?
-        .into_iter()
-        .map(interpreter_row)
-        .collect();
+    let rows = interpreters::list(&state.db).await?;
     Ok(view::interpreters(&ctx, &rows))
 }
 
@@ -134,11 +118,10 @@ async fn interpreter_markup(
             .collect()
     });
     let signs: Vec<&str> = languages.iter().map(String::as_str).collect();
-    let row = interpreter_row(found);
     Ok(view::interpreter(
         ctx,
         InterpreterView {
-            interpreter: &row,
+            interpreter: &found,
             manage,
             own: staff.id == id,
             weekly: &weekly,

@@ -30,8 +30,7 @@ pub use settings::{save_hours, save_reminders, save_room_template, save_rules, s
 
 use super::AppState;
 use super::forms::DoneQuery;
-use crate::domain::schedule::SessionMode;
-use crate::domain::{BookingStatus, Permission, dates};
+use crate::domain::{Permission, dates};
 use crate::error::{Error, Result};
 use crate::services::accounts::SignedInStaff;
 use crate::services::booking::{Booking, BookingError};
@@ -68,8 +67,7 @@ fn sane_day(raw: &str) -> Option<Date> {
 fn booking_error(e: BookingError) -> Error {
     match e {
         BookingError::NotFound => Error::NotFound,
-        BookingError::Database(e) => Error::Database(e),
-        other => Error::Internal(other.to_string()),
+        other => other.into(),
     }
 }
 
@@ -85,8 +83,8 @@ fn line(b: &Booking) -> SessionLine {
         reference: b.reference.clone(),
         starts_at: b.starts_at,
         ends_at: b.ends_at,
-        mode: SessionMode::parse(&b.mode),
-        status: BookingStatus::parse(&b.status),
+        mode: b.mode,
+        status: b.status,
         needs: Vec::new(),
     }
 }

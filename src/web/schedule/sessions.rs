@@ -3,7 +3,6 @@
 use super::{DoneQuery, booking_error, line, may_see, monday_of, parse_id, today};
 use crate::domain::LanguageFit;
 use crate::domain::qualification::language_fit;
-use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission};
 use crate::error::{Error, Result};
 use crate::services::accounts::SignedInStaff;
@@ -51,10 +50,10 @@ fn detail(b: &Booking, names: &HashMap<i64, String>, d: &settings::DeskSettings)
         joining: booking::joining(d, b),
         id: b.id,
         reference: b.reference.clone(),
-        mode: SessionMode::parse(&b.mode),
+        mode: b.mode,
         starts_at: b.starts_at,
         ends_at: b.ends_at,
-        status: BookingStatus::parse(&b.status),
+        status: b.status,
         interpreter: names.get(&b.interpreter_id).cloned().unwrap_or_default(),
         customer_name: b.customer_name.clone(),
         email: b.email.clone(),
@@ -100,7 +99,7 @@ fn history_detail(
             Some(ctx.tf("schedule.history.moved_to", &[("time", &ctx.datetime(at))]))
         }
         "booking.status_changed" => {
-            let to = BookingStatus::parse(detail.get("to")?.as_str()?);
+            let to = BookingStatus::parse(detail.get("to")?.as_str()?)?;
             Some(view::status_label(ctx, to).to_owned())
         }
         "booking.cancelled" => {
@@ -155,7 +154,7 @@ async fn session_markup(
             detail: history_detail(ctx, &e.action, &e.detail, &names),
         })
         .collect();
-    let booked = BookingStatus::parse(&b.status) == Some(BookingStatus::Booked);
+    let booked = b.status == BookingStatus::Booked;
     let mut choices: Vec<(i64, String)> = if manage && booked {
         reassignment::reassign_choices(&state.db, tz, b)
             .await?
@@ -293,7 +292,7 @@ pub async fn reassign(
         ..Default::default()
     };
     let mut errors = Errors::new();
-    if BookingStatus::parse(&b.status) != Some(BookingStatus::Booked) {
+    if b.status != BookingStatus::Booked {
         errors.add("session-status", "schedule.error.not_booked");
         return session_rejected(state, ctx, &b, manage, &forms, &errors).await;
     }
@@ -367,7 +366,7 @@ pub async fn outcome(
         ..Default::default()
     };
     let mut errors = Errors::new();
-    if BookingStatus::parse(&b.status) == Some(BookingStatus::Cancelled) {
+    if b.status == BookingStatus::Cancelled {
         errors.add("session-status", "schedule.error.cancelled");
         return session_rejected(state, ctx, &b, manage, &forms, &errors).await;
     }
