@@ -9,11 +9,10 @@ use super::booking::manage::{ChangedBy, booked_for_change};
 use super::booking::{Booking, BookingError, hold, interpreter_card, is_unique_violation, release};
 use super::calendar::{Calendar, local_date};
 use super::settings::DeskSettings;
-use crate::config::{Config, mail_domain};
+use crate::config::Config;
 use crate::domain::schedule::ModeRules;
 use crate::domain::{AuditAction, LanguageFit};
 use crate::entities::{booking as booking_row, staff_user};
-use crate::mail::outbox::OutgoingEmail;
 use crate::mail::templates::{self, InterpreterFacts, InterpreterNotice, SessionEmail};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use serde_json::json;
@@ -220,19 +219,8 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
                 way_back: &way_back,
             },
         );
-        crate::mail::enqueue(
-            conn,
-            now,
-            &mail_domain(&config.base_url),
-            OutgoingEmail {
-                kind: which.kind(),
-                recipient,
-                lang,
-                message,
-                attachments: Vec::new(),
-            },
-        )
-        .await?;
+        let (kind, base) = (which.kind(), &config.base_url);
+        crate::mail::enqueue_plain(conn, now, base, kind, recipient, lang, message).await?;
     }
     Ok(())
 }

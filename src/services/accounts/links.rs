@@ -5,12 +5,12 @@
 
 use super::account::{Account, Event, action, link_email};
 use super::sessions;
-use crate::config::{Config, mail_domain};
+use crate::config::Config;
 use crate::db::begin_write;
 use crate::domain::{Email, Lang, LinkPurpose, Realm, Token};
 use crate::entities::account_link;
 use crate::i18n::format_datetime;
-use crate::mail::{self, OutgoingEmail};
+use crate::mail;
 use crate::services::{UseCase, audit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -73,19 +73,7 @@ pub async fn issue<C: ConnectionTrait>(
             account.id
         ))
     })?;
-    mail::enqueue(
-        conn,
-        now,
-        &mail_domain(&config.base_url),
-        OutgoingEmail {
-            kind,
-            recipient,
-            lang,
-            message,
-            attachments: Vec::new(),
-        },
-    )
-    .await?;
+    mail::enqueue_plain(conn, now, &config.base_url, kind, recipient, lang, message).await?;
     Ok(())
 }
 

@@ -18,12 +18,12 @@ pub mod lifecycle;
 pub mod review;
 
 use super::settings::ProxySettings;
-use crate::config::{Config, mail_domain};
+use crate::config::Config;
 use crate::domain::proxy::{RegistrationStatus, Scope, Scopes, is_active};
 use crate::domain::{Email, Lang};
 use crate::entities::{proxy_end_request, proxy_registration};
 use crate::i18n::{self, format_date, t};
-use crate::mail::{self, OutgoingEmail, templates};
+use crate::mail::{self, templates};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -149,19 +149,8 @@ async fn tell<C: ConnectionTrait>(
     };
     let message =
         templates::proxy_notice(lang, notice.which, name, Some(&r.reference), &args, closing);
-    mail::enqueue(
-        conn,
-        now,
-        &mail_domain(&config.base_url),
-        OutgoingEmail {
-            kind: "proxy_registration",
-            recipient,
-            lang,
-            message,
-            attachments: Vec::new(),
-        },
-    )
-    .await?;
+    let (kind, base) = ("proxy_registration", &config.base_url);
+    mail::enqueue_plain(conn, now, base, kind, recipient, lang, message).await?;
     Ok(())
 }
 
