@@ -14,7 +14,9 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use time::{Date, Duration, OffsetDateTime};
 use yorisoi::domain::booking::DetailsForm;
-use yorisoi::domain::proxy::{Application, ConsentMethod, Relationship, Scopes};
+use yorisoi::domain::proxy::{
+    Application, ConsentMethod, RegistrationStatus, Relationship, Scopes,
+};
 use yorisoi::domain::request::{NewRequest, ReplyChannel, Topic};
 use yorisoi::domain::schedule::SessionMode;
 use yorisoi::domain::{Email, Lang, Qualification, Role};
@@ -620,13 +622,19 @@ async fn an_expired_registration_hands_the_session_back(app: TestApp) {
         "the proxy is not reminded"
     );
 
-    // The expiry job marks it and hands the session back.
-    assert_eq!(
-        proxies::expiry::expire_due(&state.db, state.now(), &state.config)
-            .await
-            .unwrap(),
-        1
-    );
+    // The expiry job marks it and hands the session back. The app's own loop may be the
+    // one that runs it first (its first look can come late on a busy machine): either way
+    // it is done once, and marked.
+    let marked_now = proxies::expiry::expire_due(&state.db, state.now(), &state.config)
+        .await
+        .unwrap();
+    assert!(marked_now <= 1);
+    let expired = proxy_registration::Entity::find_by_id(r.id)
+        .one(&state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(expired.status, RegistrationStatus::Expired);
     let handed = app.email_with(CUSTOMER, "Links of your own").await;
     let own = link_in(&handed, &format!("{}/bookings/", app.base));
     let page = app.browser().get(&app.path_of(&own)).await;
