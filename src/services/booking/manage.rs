@@ -7,7 +7,7 @@ use super::{
     ATTEMPTS, Booking, BookingError, get, hold, interpreter_card, is_unique_violation,
     least_booked, release, reminder_needless, utc, week_counts,
 };
-use crate::db::begin_write;
+use crate::db::{WriteTxn, begin_write};
 use crate::domain::schedule::ModeRules;
 use crate::domain::{AuditAction, BookingStatus, Token};
 use crate::entities::{booking, booking_link, booking_note};
@@ -133,9 +133,7 @@ pub async fn cancel(
     by: ChangedBy,
     reason: Option<String>,
 ) -> Result<Booking, BookingError> {
-    let UseCase {
-        now, config, actor, ..
-    } = *uc;
+    let UseCase { now, actor, .. } = *uc;
     let txn = uc.begin().await?;
     let (b, desk, _) = booked_for_change(&txn, now, id, by).await?;
     release(&txn, b.id).await?;
@@ -158,21 +156,7 @@ pub async fn cancel(
                 "reason": reason }),
     )
     .await?;
-    let card = interpreter_card(&txn, &b).await?;
-    tell_customer(
-        &txn,
-        now,
-        config,
-        &AboutSession {
-            desk: &desk,
-            booking: &b,
-            card: &card,
-        },
-        SessionEmail::Cancelled,
-        false,
-    )
-    .await?;
-    commit_holds_change(uc, txn).await?;
+    tell_and_commit(uc, txn, &desk, &b, SessionEmail::Cancelled, false).await?;
     Ok(b)
 }
 
@@ -260,22 +244,28 @@ async fn try_reschedule(
                 "interpreter_from": previous_interpreter, "interpreter_to": interpreter }),
     )
     .await?;
-    let card = interpreter_card(&txn, &b).await?;
-    tell_customer(
-        &txn,
-        now,
-        config,
-        &AboutSession {
-            desk: &calendar.desk,
-            booking: &b,
-            card: &card,
-        },
-        SessionEmail::Moved,
-        true,
-    )
-    .await?;
-    commit_holds_change(uc, txn).await?;
+    tell_and_commit(uc, txn, &calendar.desk, &b, SessionEmail::Moved, true).await?;
     Ok(b)
+}
+
+/// Tells the customer what became of their session (with a new manage link when
+/// `with_link`), then commits the change of holds.
+async fn tell_and_commit(
+    uc: &UseCase<'_>,
+    txn: WriteTxn,
+    desk: &DeskSettings,
+    b: &Booking,
+    which: SessionEmail,
+    with_link: bool,
+) -> Result<(), DbErr> {
+    let card = interpreter_card(&txn, b).await?;
+    let about = AboutSession {
+        desk,
+        booking: b,
+        card: &card,
+    };
+    tell_customer(&txn, uc.now, uc.config, &about, which, with_link).await?;
+    commit_holds_change(uc, txn).await
 }
 
 /// Records how a session went: completed, or a no-show by the customer or the interpreter.
