@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod paths;
 pub mod services;
 pub mod views;
 pub mod web;

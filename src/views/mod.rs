@@ -1,7 +1,7 @@
 //! HTML, written with maud. Views read a [`PageContext`] and plain data; they never touch the
 //! database or HTTP.
 
-pub mod book;
+pub mod booking;
 pub mod components;
 pub mod contact;
 pub mod door;

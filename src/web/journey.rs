@@ -349,3 +349,41 @@ pub async fn finish_or_ask_again<J: Route>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Route, path};
+    use crate::domain::journey::{Place, Step};
+
+    /// Whether `address` is answered by the route `pattern`, a `{part}` standing for one
+    /// segment.
+    fn answers(pattern: &str, address: &str) -> bool {
+        let (p, a): (Vec<_>, Vec<_>) = (pattern.split('/').collect(), address.split('/').collect());
+        p.len() == a.len()
+            && p.iter()
+                .zip(&a)
+                .all(|(p, a)| p == a || (p.starts_with('{') && !a.is_empty()))
+    }
+
+    fn every_place_is_routed<J: Route>() {
+        let table = crate::web::routes::table();
+        let places = [Place::Start, Place::Check]
+            .into_iter()
+            .chain(J::Step::ALL.iter().copied().map(Place::Step));
+        for place in places {
+            let address = path::<J>(place);
+            assert!(
+                table.iter().any(|route| answers(route.path, &address)),
+                "{address} has no route"
+            );
+        }
+        assert!(table.iter().any(|route| route.path == J::ENTRY));
+    }
+
+    #[test]
+    fn every_page_of_every_journey_has_a_route() {
+        every_place_is_routed::<crate::domain::proxy::ApplicationDraft>();
+        every_place_is_routed::<crate::domain::request::RequestDraft>();
+        every_place_is_routed::<crate::domain::booking::Draft>();
+    }
+}

@@ -1,7 +1,7 @@
 //! HTTP: the router, the middleware every request passes through, and the handlers.
 
 pub mod audit;
-pub mod book;
+pub mod booking;
 pub mod contact;
 pub mod context;
 pub mod cookies;

@@ -10,6 +10,7 @@ use super::journey::{Current, Pages, Route, finish_or_ask_again, to_send, today}
 use crate::domain::Invalid;
 use crate::domain::proxy::{ApplicationDraft, ApplyStep, past_date};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::Actor;
 use crate::services::proxies::end_requests::EndRequestTyped;
 use crate::services::proxies::{self, ProxyError};
@@ -25,7 +26,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 impl Route for ApplicationDraft {
-    const BASE: &'static str = "/proxy/apply";
+    const BASE: &'static str = paths::proxy::APPLY;
     const COOKIE: &'static str = cookies::PROXY_APPLICATION;
 }
 

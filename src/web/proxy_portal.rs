@@ -210,7 +210,7 @@ pub async fn book(
         for_customer: Some(r.principal_full_name.clone()),
         ..Default::default()
     };
-    super::book::begin(&state, &draft, &client).await
+    super::booking::begin(&state, &draft, &client).await
 }
 
 /// Opens a session the proxy booked on its manage page, under a fresh link: the same pages
@@ -440,5 +440,5 @@ pub async fn request_book(
     let mut draft = web_requests::booking_draft(&q, &proxy.email).ok_or(Error::NotFound)?;
     draft.for_registration = Some(r.id);
     draft.for_customer = Some(r.principal_full_name.clone());
-    super::book::begin(&state, &draft, &client).await
+    super::booking::begin(&state, &draft, &client).await
 }

@@ -22,6 +22,7 @@ use crate::domain::request::{
 use crate::domain::schedule::SessionMode;
 use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::requests::submit::ProxySender;
 use crate::services::requests::{self, Request};
 use crate::services::{Actor, proxies};
@@ -44,7 +45,7 @@ pub use super::journey::begin;
 const LOST_CARD: &str = "/requests/new/lost-card";
 
 impl Route for RequestDraft {
-    const BASE: &'static str = "/requests/new";
+    const BASE: &'static str = paths::requests::NEW;
     const COOKIE: &'static str = cookies::REQUEST;
 }
 
@@ -435,5 +436,5 @@ pub async fn book(
         // Closed meanwhile (or never asking for a session): the thread says why.
         return Ok(see_other(&format!("/requests/{raw}")));
     };
-    super::book::begin(&state, &draft, &client).await
+    super::booking::begin(&state, &draft, &client).await
 }

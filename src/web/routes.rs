@@ -4,6 +4,7 @@
 use super::{AppState, audit, door, outbox, public, setup, staff};
 use crate::domain::Permission;
 use crate::error::Error;
+use crate::paths;
 use crate::services::accounts::{SignedInProxy, SignedInStaff};
 use axum::Router;
 use axum::extract::Request;
@@ -109,14 +110,15 @@ async fn guard(permission: Permission, req: Request, next: Next) -> Response {
                 .uri()
                 .path_and_query()
                 .map(|p| p.as_str())
-                .unwrap_or("/staff");
+                .unwrap_or(paths::staff::HOME);
             let target = if req.method() == Method::GET {
                 back
             } else {
-                "/staff"
+                paths::staff::HOME
             };
             Redirect::to(&format!(
-                "/staff/login?next={}",
+                "{}?next={}",
+                paths::staff::LOGIN,
                 crate::views::layout::encode(target)
             ))
             .into_response()
@@ -135,14 +137,15 @@ async fn proxy_guard(req: Request, next: Next) -> Response {
         .uri()
         .path_and_query()
         .map(|p| p.as_str())
-        .unwrap_or("/proxy");
+        .unwrap_or(paths::proxy::HOME);
     let target = if req.method() == Method::GET {
         back
     } else {
-        "/proxy"
+        paths::proxy::HOME
     };
     Redirect::to(&format!(
-        "/proxy/login?next={}",
+        "{}?next={}",
+        paths::proxy::LOGIN,
         crate::views::layout::encode(target)
     ))
     .into_response()
@@ -156,63 +159,71 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
         router: Router::new(),
         specs: Vec::new(),
     }
-    .get("/", Public, public::home)
-    .get("/accessibility", Public, public::accessibility)
-    .get("/preferences", Public, public::preferences)
-    .post("/preferences", Public, public::save_preferences)
-    .get("/language/{code}", Public, public::language)
-    .get("/healthz", Public, public::healthz)
-    .get("/assets/{name}", Public, public::asset)
-    .get("/setup/{token}", Public, setup::form)
-    .post("/setup/{token}", Public, setup::submit)
+    .get(paths::public::HOME, Public, public::home)
+    .get(paths::public::ACCESSIBILITY, Public, public::accessibility)
+    .get(paths::public::PREFERENCES, Public, public::preferences)
+    .post(paths::public::PREFERENCES, Public, public::save_preferences)
+    .get(paths::public::LANGUAGE, Public, public::language)
+    .get(paths::public::HEALTHZ, Public, public::healthz)
+    .get(paths::public::ASSET, Public, public::asset)
+    .get(paths::public::SETUP, Public, setup::form)
+    .post(paths::public::SETUP, Public, setup::submit)
     // The doors: one set of handlers for both realms, which read the realm from the path.
-    .get("/staff/login", Public, door::login_form)
-    .post("/staff/login", Public, door::sign_in)
-    .get("/staff/forgot", Public, door::forgot_form)
-    .post("/staff/forgot", Public, door::forgot)
-    .get("/staff/reset/{token}", Public, door::link_form)
-    .post("/staff/reset/{token}", Public, door::link_save)
-    .get("/staff/invitation/{token}", Public, door::link_form)
-    .post("/staff/invitation/{token}", Public, door::link_save)
-    .post("/staff/logout", Staff(ViewDashboard), door::sign_out)
-    .get("/staff", Staff(ViewDashboard), staff::dashboard)
+    .get(paths::staff::LOGIN, Public, door::login_form)
+    .post(paths::staff::LOGIN, Public, door::sign_in)
+    .get(paths::staff::FORGOT, Public, door::forgot_form)
+    .post(paths::staff::FORGOT, Public, door::forgot)
+    .get(paths::staff::RESET, Public, door::link_form)
+    .post(paths::staff::RESET, Public, door::link_save)
+    .get(paths::staff::INVITATION, Public, door::link_form)
+    .post(paths::staff::INVITATION, Public, door::link_save)
+    .post(paths::staff::LOGOUT, Staff(ViewDashboard), door::sign_out)
+    .get(paths::staff::HOME, Staff(ViewDashboard), staff::dashboard)
     .get(
-        "/staff/password",
+        paths::staff::PASSWORD,
         Staff(ChangeOwnPassword),
         staff::password_form,
     )
     .post(
-        "/staff/password",
+        paths::staff::PASSWORD,
         Staff(ChangeOwnPassword),
         staff::change_password,
     )
-    .get("/staff/users", Staff(ManageStaff), staff::users)
-    .get("/staff/users/new", Staff(ManageStaff), staff::user_new_form)
-    .post("/staff/users/new", Staff(ManageStaff), staff::user_create)
+    .get(paths::staff::USERS, Staff(ManageStaff), staff::users)
     .get(
-        "/staff/users/{id}",
+        paths::staff::USER_NEW,
+        Staff(ManageStaff),
+        staff::user_new_form,
+    )
+    .post(
+        paths::staff::USER_NEW,
+        Staff(ManageStaff),
+        staff::user_create,
+    )
+    .get(
+        paths::staff::USER,
         Staff(ManageStaff),
         staff::user_edit_form,
     )
-    .post("/staff/users/{id}", Staff(ManageStaff), staff::user_update)
+    .post(paths::staff::USER, Staff(ManageStaff), staff::user_update)
     .post(
-        "/staff/users/{id}/deactivate",
+        paths::staff::USER_DEACTIVATE,
         Staff(ManageStaff),
         staff::user_deactivate,
     )
     .post(
-        "/staff/users/{id}/reactivate",
+        paths::staff::USER_REACTIVATE,
         Staff(ManageStaff),
         staff::user_reactivate,
     )
     .post(
-        "/staff/users/{id}/invite",
+        paths::staff::USER_INVITE,
         Staff(ManageStaff),
         staff::user_reinvite,
     )
-    .get("/staff/audit", Staff(ViewAudit), audit::audit)
-    .get("/staff/outbox", Staff(ViewOutbox), outbox::page)
-    .post("/staff/outbox/{id}/retry", Staff(ViewOutbox), outbox::retry);
+    .get(paths::staff::AUDIT, Staff(ViewAudit), audit::audit)
+    .get(paths::staff::OUTBOX, Staff(ViewOutbox), outbox::page)
+    .post(paths::staff::OUTBOX_RETRY, Staff(ViewOutbox), outbox::retry);
     // The public booking journey and manage links.
     let table = book_routes(table);
     // Senior Support: the application, the proxy's portal, and staff verification.
@@ -227,31 +238,27 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
 }
 
 fn book_routes(table: Table) -> Table {
-    use super::book::{journey as book, manage};
+    use super::booking::{journey as book, manage};
     use Access::Public;
     table
-        .get("/book", Public, book::start)
-        .get("/book/mode", Public, book::mode_form)
-        .post("/book/mode", Public, book::mode_save)
-        .get("/book/day", Public, book::day_form)
-        .post("/book/day", Public, book::day_save)
-        .get("/book/time", Public, book::time_form)
-        .post("/book/time", Public, book::time_save)
-        .get("/book/details", Public, book::details_form)
-        .post("/book/details", Public, book::details_save)
-        .get("/book/check", Public, book::check_form)
-        .post("/book/check", Public, book::confirm)
-        .get("/book/confirmation", Public, book::confirmation)
-        .get("/bookings/{token}", Public, manage::manage)
-        .get("/bookings/{token}/cancel", Public, manage::cancel_form)
-        .post("/bookings/{token}/cancel", Public, manage::cancel)
-        .get("/bookings/{token}/reschedule", Public, manage::move_day)
-        .get(
-            "/bookings/{token}/reschedule/time",
-            Public,
-            manage::move_time,
-        )
-        .post("/bookings/{token}/reschedule", Public, manage::move_save)
+        .get(paths::booking::START, Public, book::start)
+        .get(paths::booking::MODE, Public, book::mode_form)
+        .post(paths::booking::MODE, Public, book::mode_save)
+        .get(paths::booking::DAY, Public, book::day_form)
+        .post(paths::booking::DAY, Public, book::day_save)
+        .get(paths::booking::TIME, Public, book::time_form)
+        .post(paths::booking::TIME, Public, book::time_save)
+        .get(paths::booking::DETAILS, Public, book::details_form)
+        .post(paths::booking::DETAILS, Public, book::details_save)
+        .get(paths::booking::CHECK, Public, book::check_form)
+        .post(paths::booking::CHECK, Public, book::confirm)
+        .get(paths::booking::CONFIRMATION, Public, book::confirmation)
+        .get(paths::booking::MANAGE, Public, manage::manage)
+        .get(paths::booking::CANCEL, Public, manage::cancel_form)
+        .post(paths::booking::CANCEL, Public, manage::cancel)
+        .get(paths::booking::MOVE, Public, manage::move_day)
+        .get(paths::booking::MOVE_TIME, Public, manage::move_time)
+        .post(paths::booking::MOVE, Public, manage::move_save)
 }
 
 fn proxy_routes(table: Table) -> Table {
@@ -262,110 +269,110 @@ fn proxy_routes(table: Table) -> Table {
     use Access::{Proxy, Public, Staff};
     use Permission::*;
     table
-        .get("/proxy/apply", Public, journey::start::<ApplicationDraft>)
         .get(
-            "/proxy/apply/check",
+            paths::proxy::APPLY,
+            Public,
+            journey::start::<ApplicationDraft>,
+        )
+        .get(
+            paths::proxy::APPLY_CHECK,
             Public,
             journey::check_form::<ApplicationDraft>,
         )
-        .post("/proxy/apply/check", Public, apply::submit)
-        .get("/proxy/apply/confirmation", Public, apply::confirmation)
+        .post(paths::proxy::APPLY_CHECK, Public, apply::submit)
         .get(
-            "/proxy/apply/{step}",
+            paths::proxy::APPLY_CONFIRMATION,
+            Public,
+            apply::confirmation,
+        )
+        .get(
+            paths::proxy::APPLY_STEP,
             Public,
             journey::step_form::<ApplicationDraft>,
         )
         .post(
-            "/proxy/apply/{step}",
+            paths::proxy::APPLY_STEP,
             Public,
             journey::step_save::<ApplicationDraft>,
         )
-        .get("/proxy/revoke", Public, apply::end_form)
-        .post("/proxy/revoke", Public, apply::end_save)
-        .get("/proxy/revoke/sent", Public, apply::end_sent)
-        .get("/proxy/login", Public, door::login_form)
-        .post("/proxy/login", Public, door::sign_in)
-        .get("/proxy/forgot", Public, door::forgot_form)
-        .post("/proxy/forgot", Public, door::forgot)
-        .get("/proxy/activate/{token}", Public, door::link_form)
-        .post("/proxy/activate/{token}", Public, door::link_save)
-        .get("/proxy/reset/{token}", Public, door::link_form)
-        .post("/proxy/reset/{token}", Public, door::link_save)
-        .post("/proxy/logout", Proxy, door::sign_out)
-        .get("/proxy", Proxy, portal::portal)
-        .get("/proxy/customers/{id}", Proxy, portal::customer)
-        .post("/proxy/customers/{id}/book", Proxy, portal::book)
-        .post(
-            "/proxy/customers/{id}/sessions/{booking_id}/manage",
-            Proxy,
-            portal::manage,
-        )
+        .get(paths::proxy::REVOKE, Public, apply::end_form)
+        .post(paths::proxy::REVOKE, Public, apply::end_save)
+        .get(paths::proxy::REVOKE_SENT, Public, apply::end_sent)
+        .get(paths::proxy::LOGIN, Public, door::login_form)
+        .post(paths::proxy::LOGIN, Public, door::sign_in)
+        .get(paths::proxy::FORGOT, Public, door::forgot_form)
+        .post(paths::proxy::FORGOT, Public, door::forgot)
+        .get(paths::proxy::ACTIVATE, Public, door::link_form)
+        .post(paths::proxy::ACTIVATE, Public, door::link_save)
+        .get(paths::proxy::RESET, Public, door::link_form)
+        .post(paths::proxy::RESET, Public, door::link_save)
+        .post(paths::proxy::LOGOUT, Proxy, door::sign_out)
+        .get(paths::proxy::HOME, Proxy, portal::portal)
+        .get(paths::proxy::CUSTOMER, Proxy, portal::customer)
+        .post(paths::proxy::CUSTOMER_BOOK, Proxy, portal::book)
+        .post(paths::proxy::CUSTOMER_SESSION, Proxy, portal::manage)
+        .get(paths::proxy::STEP_DOWN, Proxy, portal::step_down_form)
+        .post(paths::proxy::STEP_DOWN, Proxy, portal::step_down)
+        .post(paths::proxy::RENEW, Proxy, portal::renew)
+        .get(paths::staff::PROXIES, Staff(VerifyProxies), staff::queue)
         .get(
-            "/proxy/customers/{id}/step-down",
-            Proxy,
-            portal::step_down_form,
-        )
-        .post("/proxy/customers/{id}/step-down", Proxy, portal::step_down)
-        .post("/proxy/customers/{id}/renew", Proxy, portal::renew)
-        .get("/staff/proxies", Staff(VerifyProxies), staff::queue)
-        .get(
-            "/staff/proxies/end-requests",
+            paths::staff::PROXY_END_REQUESTS,
             Staff(VerifyProxies),
             staff::end_requests,
         )
         .post(
-            "/staff/proxies/end-requests/{id}/confirm",
+            paths::staff::PROXY_END_CONFIRM,
             Staff(VerifyProxies),
             staff::confirm_end,
         )
         .post(
-            "/staff/proxies/end-requests/{id}/decline",
+            paths::staff::PROXY_END_DECLINE,
             Staff(VerifyProxies),
             staff::decline_end,
         )
-        .get("/staff/proxies/{id}", Staff(VerifyProxies), staff::detail)
+        .get(paths::staff::PROXY, Staff(VerifyProxies), staff::detail)
         .post(
-            "/staff/proxies/{id}/review",
+            paths::staff::PROXY_REVIEW,
             Staff(VerifyProxies),
             staff::start_review,
         )
         .post(
-            "/staff/proxies/{id}/documents",
+            paths::staff::PROXY_DOCUMENTS,
             Staff(VerifyProxies),
             staff::record_documents,
         )
         .post(
-            "/staff/proxies/{id}/consent",
+            paths::staff::PROXY_CONSENT,
             Staff(VerifyProxies),
             staff::record_consent,
         )
         .post(
-            "/staff/proxies/{id}/approve",
+            paths::staff::PROXY_APPROVE,
             Staff(VerifyProxies),
             staff::approve,
         )
         .post(
-            "/staff/proxies/{id}/reject",
+            paths::staff::PROXY_REJECT,
             Staff(VerifyProxies),
             staff::reject,
         )
         .post(
-            "/staff/proxies/{id}/revoke",
+            paths::staff::PROXY_REVOKE,
             Staff(VerifyProxies),
             staff::revoke,
         )
         .post(
-            "/staff/proxies/{id}/renew",
+            paths::staff::PROXY_RENEW,
             Staff(VerifyProxies),
             staff::renew,
         )
         .get(
-            "/staff/settings/proxies",
+            paths::staff::SETTINGS_PROXIES,
             Staff(ManageDeskSettings),
             staff::settings_form,
         )
         .post(
-            "/staff/settings/proxies",
+            paths::staff::SETTINGS_PROXIES,
             Staff(ManageDeskSettings),
             staff::settings_save,
         )
@@ -378,139 +385,143 @@ fn schedule_routes(table: Table) -> Table {
     // Routes under `ViewDashboard` serve coordinators for anyone and an interpreter for
     // their own sessions and page; the handler answers 404 for anything else.
     table
-        .get("/staff/schedule", Staff(ManageSchedule), schedule::board)
         .get(
-            "/staff/schedule/attention",
+            paths::staff::SCHEDULE,
+            Staff(ManageSchedule),
+            schedule::board,
+        )
+        .get(
+            paths::staff::ATTENTION,
             Staff(ManageSchedule),
             schedule::attention_list,
         )
         .get(
-            "/staff/sessions/{id}",
+            paths::staff::SESSION,
             Staff(ViewDashboard),
             schedule::session,
         )
         .post(
-            "/staff/sessions/{id}/reassign",
+            paths::staff::SESSION_REASSIGN,
             Staff(ManageSchedule),
             schedule::reassign,
         )
         .post(
-            "/staff/sessions/{id}/ask-new-time",
+            paths::staff::SESSION_ASK_NEW_TIME,
             Staff(ManageSchedule),
             schedule::ask_new_time,
         )
         .post(
-            "/staff/sessions/{id}/outcome",
+            paths::staff::SESSION_OUTCOME,
             Staff(ManageSchedule),
             schedule::outcome,
         )
         .post(
-            "/staff/sessions/{id}/notes",
+            paths::staff::SESSION_NOTES,
             Staff(ViewDashboard),
             schedule::add_note,
         )
         .get(
-            "/staff/sessions/{id}/cancel",
+            paths::staff::SESSION_CANCEL,
             Staff(ManageSchedule),
             schedule::cancel_form,
         )
         .post(
-            "/staff/sessions/{id}/cancel",
+            paths::staff::SESSION_CANCEL,
             Staff(ManageSchedule),
             schedule::cancel,
         )
         .get(
-            "/staff/my-sessions",
+            paths::staff::MY_SESSIONS,
             Staff(ManageOwnSessions),
             schedule::my_sessions,
         )
         .get(
-            "/staff/availability",
+            paths::staff::AVAILABILITY,
             Staff(ManageOwnSessions),
             schedule::my_availability,
         )
         .get(
-            "/staff/interpreters",
+            paths::staff::INTERPRETERS,
             Staff(ManageSchedule),
             schedule::interpreters_list,
         )
         .get(
-            "/staff/interpreters/{id}",
+            paths::staff::INTERPRETER,
             Staff(ViewDashboard),
             schedule::interpreter_page,
         )
         .post(
-            "/staff/interpreters/{id}/weekly",
+            paths::staff::INTERPRETER_WEEKLY,
             Staff(ViewDashboard),
             schedule::save_weekly,
         )
         .post(
-            "/staff/interpreters/{id}/qualifications",
+            paths::staff::INTERPRETER_QUALIFICATIONS,
             Staff(ManageSchedule),
             schedule::save_qualifications,
         )
         .post(
-            "/staff/interpreters/{id}/email-language",
+            paths::staff::INTERPRETER_EMAIL_LANGUAGE,
             Staff(ViewDashboard),
             schedule::save_email_lang,
         )
         .post(
-            "/staff/interpreters/{id}/exceptions",
+            paths::staff::INTERPRETER_EXCEPTIONS,
             Staff(ViewDashboard),
             schedule::add_exception,
         )
         .post(
-            "/staff/interpreters/{id}/exceptions/{exception_id}/delete",
+            paths::staff::INTERPRETER_EXCEPTION_DELETE,
             Staff(ViewDashboard),
             schedule::remove_exception,
         )
         .get(
-            "/staff/settings/sessions",
+            paths::staff::SETTINGS_SESSIONS,
             Staff(ManageDeskSettings),
             schedule::settings,
         )
         .post(
-            "/staff/settings/sessions/{mode}",
+            paths::staff::SETTINGS_SESSION_MODE,
             Staff(ManageDeskSettings),
             schedule::save_rules,
         )
         .post(
-            "/staff/settings/reminders",
+            paths::staff::SETTINGS_REMINDERS,
             Staff(ManageDeskSettings),
             schedule::save_reminders,
         )
         .post(
-            "/staff/settings/video-rooms",
+            paths::staff::SETTINGS_VIDEO_ROOMS,
             Staff(ManageDeskSettings),
             schedule::save_room_template,
         )
         .post(
-            "/staff/settings/hours",
+            paths::staff::SETTINGS_HOURS,
             Staff(ManageDeskSettings),
             schedule::save_hours,
         )
         .get(
-            "/staff/settings/closed-days",
+            paths::staff::CLOSED_DAYS,
             Staff(ManageDeskSettings),
             schedule::closed_days,
         )
         .post(
-            "/staff/settings/closed-days",
+            paths::staff::CLOSED_DAYS,
             Staff(ManageDeskSettings),
             schedule::close_day,
         )
         .post(
-            "/staff/settings/closed-days/rules",
+            paths::staff::CLOSED_DAYS_RULES,
             Staff(ManageDeskSettings),
             schedule::save_closure_rules,
         )
         .post(
-            "/staff/settings/closed-days/{day}/delete",
+            paths::staff::CLOSED_DAY_DELETE,
             Staff(ManageDeskSettings),
             schedule::reopen_day,
         )
         .post(
-            "/staff/settings/closed-days/{day}/restore",
+            paths::staff::CLOSED_DAY_RESTORE,
             Staff(ManageDeskSettings),
             schedule::close_again,
         )
@@ -522,17 +533,17 @@ fn contact_routes(table: Table) -> Table {
     use Permission::*;
     table
         .get(
-            "/staff/settings/contact",
+            paths::staff::SETTINGS_CONTACT,
             Staff(ManageDeskSettings),
             contact::settings_form,
         )
         .post(
-            "/staff/settings/contact",
+            paths::staff::SETTINGS_CONTACT,
             Staff(ManageDeskSettings),
             contact::settings_save,
         )
-        .get("/proxy/not-me/{token}", Public, not_me::form)
-        .post("/proxy/not-me/{token}", Public, not_me::stop)
+        .get(paths::proxy::NOT_ME, Public, not_me::form)
+        .post(paths::proxy::NOT_ME, Public, not_me::stop)
 }
 
 fn request_routes(table: Table) -> Table {
@@ -541,73 +552,65 @@ fn request_routes(table: Table) -> Table {
     use Access::{Proxy, Public, Staff};
     use Permission::*;
     table
-        .get("/requests/new", Public, journey::start::<RequestDraft>)
-        .get("/requests/new/lost-card", Public, requests::lost_card)
+        .get(paths::requests::NEW, Public, journey::start::<RequestDraft>)
+        .get(paths::requests::LOST_CARD, Public, requests::lost_card)
         .get(
-            "/requests/new/check",
+            paths::requests::CHECK,
             Public,
             journey::check_form::<RequestDraft>,
         )
-        .post("/requests/new/check", Public, requests::submit)
-        .get("/requests/new/confirmation", Public, requests::confirmation)
+        .post(paths::requests::CHECK, Public, requests::submit)
         .get(
-            "/requests/new/{step}",
+            paths::requests::CONFIRMATION,
+            Public,
+            requests::confirmation,
+        )
+        .get(
+            paths::requests::STEP,
             Public,
             journey::step_form::<RequestDraft>,
         )
         .post(
-            "/requests/new/{step}",
+            paths::requests::STEP,
             Public,
             journey::step_save::<RequestDraft>,
         )
-        .get("/requests/{token}", Public, requests::thread)
-        .post("/requests/{token}", Public, requests::add_message)
-        .post("/requests/{token}/book", Public, requests::book)
-        .post("/proxy/customers/{id}/ask", Proxy, portal::ask)
-        .get(
-            "/proxy/customers/{id}/requests/{request_id}",
-            Proxy,
-            portal::request_thread,
-        )
+        .get(paths::requests::THREAD, Public, requests::thread)
+        .post(paths::requests::THREAD, Public, requests::add_message)
+        .post(paths::requests::BOOK, Public, requests::book)
+        .post(paths::proxy::ASK, Proxy, portal::ask)
+        .get(paths::proxy::REQUEST, Proxy, portal::request_thread)
+        .post(paths::proxy::REQUEST, Proxy, portal::request_message)
+        .post(paths::proxy::REQUEST_BOOK, Proxy, portal::request_book)
+        .get(paths::staff::REQUESTS, Staff(HandleRequests), staff::queue)
+        .get(paths::staff::REQUEST, Staff(HandleRequests), staff::detail)
         .post(
-            "/proxy/customers/{id}/requests/{request_id}",
-            Proxy,
-            portal::request_message,
-        )
-        .post(
-            "/proxy/customers/{id}/requests/{request_id}/book",
-            Proxy,
-            portal::request_book,
-        )
-        .get("/staff/requests", Staff(HandleRequests), staff::queue)
-        .get("/staff/requests/{id}", Staff(HandleRequests), staff::detail)
-        .post(
-            "/staff/requests/{id}/reply",
+            paths::staff::REQUEST_REPLY,
             Staff(HandleRequests),
             staff::reply,
         )
         .post(
-            "/staff/requests/{id}/note",
+            paths::staff::REQUEST_NOTE,
             Staff(HandleRequests),
             staff::note,
         )
         .post(
-            "/staff/requests/{id}/assign",
+            paths::staff::REQUEST_ASSIGN,
             Staff(HandleRequests),
             staff::assign,
         )
         .post(
-            "/staff/requests/{id}/status",
+            paths::staff::REQUEST_STATUS,
             Staff(HandleRequests),
             staff::status,
         )
         .get(
-            "/staff/settings/requests",
+            paths::staff::SETTINGS_REQUESTS,
             Staff(ManageDeskSettings),
             staff::settings_form,
         )
         .post(
-            "/staff/settings/requests",
+            paths::staff::SETTINGS_REQUESTS,
             Staff(ManageDeskSettings),
             staff::settings_save,
         )
@@ -616,4 +619,22 @@ fn request_routes(table: Table) -> Table {
 /// The route table, for tests and documentation.
 pub fn table() -> Vec<RouteSpec> {
     build().1
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_address_in_the_paths_module_is_routed_and_every_route_is_one_of_them() {
+        let routed: BTreeSet<&str> = super::table().iter().map(|r| r.path).collect();
+        let declared: BTreeSet<&str> = crate::paths::all().collect();
+        let unrouted: Vec<_> = declared.difference(&routed).collect();
+        let undeclared: Vec<_> = routed.difference(&declared).collect();
+        assert!(unrouted.is_empty(), "declared but not routed: {unrouted:?}");
+        assert!(
+            undeclared.is_empty(),
+            "routed but not declared: {undeclared:?}"
+        );
+    }
 }

@@ -18,13 +18,14 @@ use crate::domain::journey::{Journey, refused_choice};
 use crate::domain::proxy::Scope;
 use crate::domain::schedule::SessionMode;
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::booking::make::{NewBooking, OnBehalf};
 use crate::services::booking::{self, BookingError};
 use crate::services::calendar::{Calendar, local_date};
 use crate::services::settings;
 use crate::services::{Actor, proxies};
 use crate::views::PageContext;
-use crate::views::book::{self as view, Answers, TimeList};
+use crate::views::booking::{self as view, Answers, TimeList};
 use crate::views::components::Errors;
 use crate::web::AppState;
 use crate::web::context::{ClientIp, MaybeProxy};
@@ -41,9 +42,9 @@ use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
 impl Route for Draft {
-    const BASE: &'static str = "/book";
+    const BASE: &'static str = paths::booking::START;
     const COOKIE: &'static str = cookies::BOOKING;
-    const ENTRY: &'static str = "/book/mode";
+    const ENTRY: &'static str = paths::booking::MODE;
 }
 
 /// Where a customer goes when the time they chose was taken while they were confirming:

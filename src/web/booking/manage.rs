@@ -17,7 +17,7 @@ use crate::services::calendar::local_date;
 use crate::services::settings;
 use crate::services::{Actor, proxies};
 use crate::views::PageContext;
-use crate::views::book::{self as view, ManageState, TimeList};
+use crate::views::booking::{self as view, ManageState, TimeList};
 use crate::views::components::Errors;
 use crate::web::AppState;
 use crate::web::context::ClientIp;

@@ -15,7 +15,7 @@ use crate::services::booking::make::last_bookable_day;
 use crate::services::calendar::{Calendar, local_date};
 use crate::services::settings;
 use crate::views::PageContext;
-use crate::views::book::{self as view, DayList, LOST_CARD, Session, TimeChoice};
+use crate::views::booking::{self as view, DayList, LOST_CARD, Session, TimeChoice};
 use crate::views::components::Errors;
 use serde::Deserialize;
 use std::sync::Arc;
