@@ -542,7 +542,25 @@ async fn a_busy_mail_server_gets_a_bounded_number_of_messages_at_once(backend: B
     }
     txn.commit().await.unwrap();
     state.mail_waiting();
-    assert_eq!(receiver.wait_for(40, 30).await.len(), 40);
+    let arrived = receiver.wait_for(40, 30).await;
+    assert_eq!(arrived.len(), 40);
+    // Messages share pooled connections; each envelope still names its own recipient only.
+    for mail in &arrived {
+        let to = mail
+            .parsed()
+            .to()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            mail.to,
+            vec![to],
+            "the envelope names this message's recipient alone"
+        );
+    }
     let most = receiver.most_in_flight();
     assert!(
         most <= SENDING,

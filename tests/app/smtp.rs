@@ -220,9 +220,11 @@ async fn session(
                 data.extend_from_slice(chunk.as_bytes());
             }
             tokio::time::sleep(delay).await;
+            // The end of the data ends the transaction: a second message on the same
+            // connection starts again from `MAIL FROM` with its own recipients.
             arrived.lock().unwrap().push(Arrived {
-                from: from.clone(),
-                to: to.clone(),
+                from: std::mem::take(&mut from),
+                to: std::mem::take(&mut to),
                 data,
             });
             if std::mem::take(delivering) {
