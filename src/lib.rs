@@ -104,7 +104,7 @@ impl App {
     /// While no staff account exists, makes a one-time setup link and returns it.
     pub async fn setup_link(&self) -> Result<Option<String>, sea_orm::DbErr> {
         let token = services::setup::issue_token(&self.state.db, self.state.now()).await?;
-        Ok(token.map(|t| self.state.config.link(&format!("/setup/{}", t.expose()))))
+        Ok(token.map(|t| self.state.config.link(&paths::public::setup(t.expose()))))
     }
 
     /// Serves on a listener until `shutdown` completes: each minute it sends due session

@@ -906,9 +906,9 @@ fn support_request_journey() {
 
 #[test]
 fn booking_queries_and_forms() {
-    use yorisoi::web::book::WeekQuery;
-    use yorisoi::web::book::journey::{DayForm, ModeForm, TimeForm, TimeQuery};
-    use yorisoi::web::book::manage::{CancelForm, ManageQuery, MoveForm, MoveQuery};
+    use yorisoi::web::booking::WeekQuery;
+    use yorisoi::web::booking::journey::{DayForm, ModeForm, TimeForm, TimeQuery};
+    use yorisoi::web::booking::manage::{CancelForm, ManageQuery, MoveForm, MoveQuery};
     const NAMES: &[&str] = &[
         "mode",
         "week",
