@@ -2,6 +2,7 @@
 //! Each is served under a name that carries a hash of its content, so browsers may keep it
 //! for a year and still never see a stale copy.
 
+use crate::paths;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
@@ -47,8 +48,8 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
 /// The URL of an asset by its file name.
 pub fn url(name: &str) -> String {
     match ASSETS.iter().find(|a| a.name == name) {
-        Some(asset) => format!("/assets/{}", asset.fingerprinted),
-        None => format!("/assets/{name}"),
+        Some(asset) => paths::public::asset(&asset.fingerprinted),
+        None => paths::public::asset(name),
     }
 }
 

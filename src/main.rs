@@ -8,7 +8,7 @@ use std::sync::Arc;
 use yorisoi::clock::SystemClock;
 use yorisoi::domain::{DisplayName, Email, FullName, Lang, Password, Role};
 use yorisoi::services::{Actor, staff};
-use yorisoi::{App, Config};
+use yorisoi::{App, Config, paths};
 
 #[derive(Parser)]
 #[command(
@@ -291,7 +291,11 @@ async fn demo(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     // Written at once, and a closed pipe (`yorisoi demo | head`) is not an error.
     let mut out = String::new();
-    let _ = writeln!(out, "Demo staff, signing in at {base}/staff/login:");
+    let _ = writeln!(
+        out,
+        "Demo staff, signing in at {base}{}:",
+        paths::staff::LOGIN
+    );
     for a in &accounts {
         let note = if a.created {
             ""
@@ -311,7 +315,8 @@ async fn demo(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let _ = writeln!(
         out,
-        "Demo proxy, acting for 山田 花子, signing in at {base}/proxy/login:"
+        "Demo proxy, acting for 山田 花子, signing in at {base}{}:",
+        paths::proxy::LOGIN
     );
     let _ = writeln!(
         out,
@@ -327,7 +332,11 @@ async fn demo(config: Config) -> Result<(), String> {
     if proxy || accounts.iter().any(|a| a.created) {
         let _ = writeln!(out, "Password for the new accounts: {password}");
     }
-    let _ = writeln!(out, "Book a session as a customer at {base}/book");
+    let _ = writeln!(
+        out,
+        "Book a session as a customer at {base}{}",
+        paths::booking::START
+    );
     let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! Who signs in, and the links emailed to them. Staff and proxies are two realms of accounts
 //! with the same rules (one sign-in, one kind of session, the same single-use links), told
-//! apart by their own addresses, cookies and tables. A realm's addresses are written here
-//! once: the pages, the router and the emailed links all read them from here.
+//! apart by their own addresses, cookies and tables. Which of the site's addresses belong to
+//! a realm is said here: the pages, the router and the emailed links ask a realm for them.
 
+use super::token::before_token;
+use crate::paths;
 use time::Duration;
 
 stored_names! {
@@ -21,8 +23,8 @@ impl Realm {
     /// every one of its addresses.
     pub fn home(self) -> &'static str {
         match self {
-            Realm::Staff => "/staff",
-            Realm::Proxy => "/proxy",
+            Realm::Staff => paths::staff::HOME,
+            Realm::Proxy => paths::proxy::HOME,
         }
     }
 
@@ -41,12 +43,12 @@ impl Realm {
 
     /// The address of an emailed link without its token, such as `/staff/invitation/`.
     pub fn link_path(self, purpose: LinkPurpose) -> &'static str {
-        match (self, purpose) {
-            (Realm::Staff, LinkPurpose::FirstPassword) => "/staff/invitation/",
-            (Realm::Staff, LinkPurpose::PasswordReset) => "/staff/reset/",
-            (Realm::Proxy, LinkPurpose::FirstPassword) => "/proxy/activate/",
-            (Realm::Proxy, LinkPurpose::PasswordReset) => "/proxy/reset/",
-        }
+        before_token(match (self, purpose) {
+            (Realm::Staff, LinkPurpose::FirstPassword) => paths::staff::INVITATION,
+            (Realm::Staff, LinkPurpose::PasswordReset) => paths::staff::RESET,
+            (Realm::Proxy, LinkPurpose::FirstPassword) => paths::proxy::ACTIVATE,
+            (Realm::Proxy, LinkPurpose::PasswordReset) => paths::proxy::RESET,
+        })
     }
 
     /// The realm and purpose of the emailed link `path` opens, token and all.

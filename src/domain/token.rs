@@ -38,6 +38,17 @@ impl std::fmt::Debug for Token {
     }
 }
 
+/// The address of a link before its token: `/proxy/not-me/` of the pattern
+/// `/proxy/not-me/{token}`. A pattern that does not end in its token is a mistake, and
+/// stops the build when the prefix is a constant.
+pub const fn before_token(pattern: &'static str) -> &'static str {
+    const PART: &[u8] = b"{token}";
+    match pattern.split_at_checked(pattern.len().saturating_sub(PART.len())) {
+        Some((prefix, part)) if matches!(part.as_bytes(), PART) => prefix,
+        _ => panic!("a link's pattern ends in {{token}}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +62,10 @@ mod tests {
         assert_eq!(a.hash(), Token::from_presented(a.expose()).unwrap().hash());
         assert_ne!(a.hash(), a.expose());
         assert!(Token::from_presented("not-a-token").is_none());
+    }
+
+    #[test]
+    fn a_link_pattern_loses_only_its_token() {
+        assert_eq!(before_token("/proxy/not-me/{token}"), "/proxy/not-me/");
     }
 }

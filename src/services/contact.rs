@@ -8,6 +8,7 @@ use super::settings;
 use crate::config::Config;
 use crate::domain::{CardStop, DeskContact};
 use crate::mail::templates::WayBack;
+use crate::paths;
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::json;
 use std::collections::HashMap;
@@ -19,9 +20,6 @@ const POSTAL_KEY: &str = "contact.postal_address";
 const CARD_PAGE_KEY: &str = "lost_card.stop_page";
 const CARD_LINE_KEY: &str = "lost_card.line";
 const KEYS: [&str; 4] = [FAX_KEY, POSTAL_KEY, CARD_PAGE_KEY, CARD_LINE_KEY];
-
-/// Where a new request is written: the way back of every email that belongs to no thread.
-pub const NEW_REQUEST_PATH: &str = "/requests/new";
 
 /// The desk's written ways in and the card issuer's stop route, as set now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,7 +86,7 @@ pub async fn way_back<C: ConnectionTrait>(
             desk,
         },
         None => WayBack {
-            link: config.link(NEW_REQUEST_PATH),
+            link: config.link(paths::requests::NEW),
             thread: false,
             desk,
         },

@@ -15,6 +15,7 @@ use crate::domain::{AuditAction, BookingStatus, Email, Lang};
 use crate::entities::{booking, support_request};
 use crate::i18n::{t, tf};
 use crate::mail::{self, templates};
+use crate::paths;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -68,7 +69,7 @@ pub fn not_wanted(config: &Config, r: &Registration) -> String {
         &[
             ("proxy", &r.proxy_full_name),
             ("registration", &r.reference),
-            ("link", &config.link("/proxy/revoke")),
+            ("link", &config.link(paths::proxy::REVOKE)),
         ],
     )
 }
@@ -121,7 +122,7 @@ pub async fn hand_over<C: ConnectionTrait>(
                         ("mode", crate::i18n::mode_name(lang, mode)),
                     ],
                 ),
-                config.link(&format!("/bookings/{}", token.expose())),
+                config.link(&paths::booking::manage(token.expose())),
             ));
         }
         for q in &requests {
@@ -134,7 +135,7 @@ pub async fn hand_over<C: ConnectionTrait>(
                     "email.proxy.handed_over.request",
                     &[("reference", &q.reference), ("topic", topic)],
                 ),
-                config.link(&format!("/requests/{}", token.expose())),
+                config.link(&paths::requests::thread(token.expose())),
             ));
         }
         let message = templates::proxy_hand_over(

@@ -14,6 +14,7 @@ use crate::domain::schedule::ModeRules;
 use crate::domain::{AuditAction, LanguageFit};
 use crate::entities::{booking as booking_row, staff_user};
 use crate::mail::templates::{self, InterpreterFacts, InterpreterNotice, SessionEmail};
+use crate::paths;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -206,7 +207,7 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
         let lang = staff.lang;
         let mode = b.mode;
         let when = crate::i18n::format_session_time(lang, b.starts_at, b.ends_at, config.timezone);
-        let link = config.link(&format!("/staff/sessions/{}", b.id));
+        let link = config.link(&paths::staff::session(b.id));
         let message = templates::interpreter_session(
             lang,
             which,

@@ -12,6 +12,7 @@ use crate::i18n::{self, format_session_time, mode_name};
 use crate::mail::ics::{CalendarEvent, Method};
 use crate::mail::outbox::{Attachment, OutgoingEmail};
 use crate::mail::templates::{self, SessionEmail, SessionFacts};
+use crate::paths;
 use crate::services::calendar::InterpreterCard;
 use crate::services::proxy_handover::{self, Correspondent};
 use crate::services::settings::DeskSettings;
@@ -37,7 +38,7 @@ pub(in crate::services) async fn tell_customer<C: ConnectionTrait>(
 ) -> Result<Option<Token>, DbErr> {
     let b = about.booking;
     let lang = b.lang;
-    let link = |token: &Token| config.link(&format!("/bookings/{}", token.expose()));
+    let link = |token: &Token| config.link(&paths::booking::manage(token.expose()));
     match proxy_handover::correspondent(conn, now, b.proxy_registration_id).await? {
         None => {
             let token = match with_link {

@@ -10,6 +10,7 @@ use crate::domain::AuditAction;
 use crate::domain::proxy::{EndedBy, RegistrationStatus};
 use crate::entities::proxy_registration;
 use crate::i18n::t;
+use crate::paths;
 use crate::services::Actor;
 use crate::services::audit::{self, Target};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
@@ -106,7 +107,7 @@ pub async fn send_expiry_reminders(
         if claimed.rows_affected == 1 {
             let renew = (
                 t(lang_of(&r), "email.proxy.sign_in").to_owned(),
-                config.link("/proxy/login"),
+                config.link(paths::proxy::LOGIN),
             );
             let notice = Notice {
                 action: Some(renew),

@@ -11,6 +11,7 @@ use crate::domain::LinkPurpose::FirstPassword;
 use crate::domain::proxy::{ConsentMethod, IdDocument, RegistrationStatus, iso_date};
 use crate::entities::{proxy_account, proxy_registration};
 use crate::i18n::t;
+use crate::paths;
 use crate::services::UseCase;
 use crate::services::accounts::{Account, links};
 use crate::services::audit::{self, Target};
@@ -215,7 +216,7 @@ pub async fn approve(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyErr
     } else {
         let sign_in = (
             t(lang_of(&r), "email.proxy.sign_in").to_owned(),
-            config.link("/proxy/login"),
+            config.link(paths::proxy::LOGIN),
         );
         let notice = Notice {
             action: Some(sign_in),

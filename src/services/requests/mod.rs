@@ -22,6 +22,7 @@ use crate::domain::{Email, Lang, Token};
 use crate::entities::{request_link, request_message, support_request};
 use crate::i18n::{t, tf};
 use crate::mail::{self, templates};
+use crate::paths;
 use crate::services::proxy_handover::{self, Correspondent};
 use sea_orm::{
     ActiveModelTrait,
@@ -175,7 +176,7 @@ async fn tell<C: ConnectionTrait>(
     token: Option<&Token>,
 ) -> Result<(), DbErr> {
     let lang = lang_of(r);
-    let thread = |token: &Token| config.link(&format!("/requests/{}", token.expose()));
+    let thread = |token: &Token| config.link(&paths::requests::thread(token.expose()));
     let (recipient, lang, greeting, mut paragraphs, url) =
         match proxy_handover::correspondent(conn, now, r.proxy_registration_id).await? {
             None => (
@@ -194,7 +195,7 @@ async fn tell<C: ConnectionTrait>(
                     "email.request.for_customer",
                     &[("customer", &r.customer_name)],
                 )],
-                Some(config.link(&format!("/proxy/customers/{}/requests/{}", p.id, r.id))),
+                Some(config.link(&paths::proxy::request(p.id, r.id))),
             ),
             Some(Correspondent::Customer(p)) => {
                 let Some(address) = proxy_handover::customer_email(&p) else {

@@ -11,6 +11,7 @@ use crate::domain::request::RequestStatus;
 use crate::domain::{AuditAction, Email, Lang, Token};
 use crate::entities::{booking, request_link, request_message, staff_user, support_request};
 use crate::mail::{self, templates};
+use crate::paths;
 use crate::services::UseCase;
 use crate::services::audit::{self, Target};
 use crate::services::proxy_handover::{self, Correspondent};
@@ -96,12 +97,10 @@ pub async fn thread_link_for_email<C: ConnectionTrait>(
     };
     Ok(Some(
         match proxy_handover::correspondent(conn, now, r.proxy_registration_id).await? {
-            Some(Correspondent::Proxy(p)) => {
-                config.link(&format!("/proxy/customers/{}/requests/{}", p.id, r.id))
-            }
+            Some(Correspondent::Proxy(p)) => config.link(&paths::proxy::request(p.id, r.id)),
             _ => {
                 let token = new_link(conn, now, r.id).await?;
-                config.link(&format!("/requests/{}", token.expose()))
+                config.link(&paths::requests::thread(token.expose()))
             }
         },
     ))
@@ -176,7 +175,7 @@ async fn tell_assignee<C: ConnectionTrait>(
         return Ok(());
     };
     let lang = Lang::default();
-    let link = config.link(&format!("/staff/requests/{}", r.id));
+    let link = config.link(&paths::staff::request(r.id));
     let message = templates::staff_request_notice(
         lang,
         &staff.display_name,
