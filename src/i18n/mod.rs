@@ -124,6 +124,15 @@ pub fn t(lang: Lang, key: &str) -> &str {
     }
 }
 
+/// Sentences written one after another as the language writes them: Japanese runs them
+/// together after each `。`, English puts a space between.
+pub fn sentences(lang: Lang, parts: &[&str]) -> String {
+    match lang {
+        Lang::Ja => parts.concat(),
+        Lang::En => parts.join(" "),
+    }
+}
+
 static MISSING: std::sync::Mutex<std::collections::BTreeSet<String>> =
     std::sync::Mutex::new(std::collections::BTreeSet::new());
 

@@ -457,8 +457,11 @@ async fn staff_approve_only_with_documents_and_consent(app: TestApp) {
     assert!(r2.proxy_account_id.is_some());
     // The proxy is sent an activation link; the customer is told.
     app.email_with("proxy@example.jp", "/proxy/activate/").await;
-    app.email_with("kazuko@example.jp", "is now your proxy")
+    // She is told how to end it, by a link that opens the ending form.
+    let told = app
+        .email_with("kazuko@example.jp", "is now your proxy")
         .await;
+    assert_eq!(app.link_path(&told, "/proxy/revoke"), "/proxy/revoke");
     assert_eq!(
         actions_about(&app, r.id).await,
         vec![
@@ -1018,6 +1021,7 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
     )
     .await;
     let proxy = "expiring@example.jp";
+    let customer_email = "miyo@example.jp";
     let r = approved(
         &app,
         &application(
@@ -1025,7 +1029,7 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
             "きむら みよ",
             proxy,
             scopes(false, true, false),
-            None,
+            Some(customer_email),
         ),
     )
     .await;
@@ -1111,6 +1115,8 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
         .post(&format!("/staff/proxies/{}/renew", r.id), &[])
         .await;
     assert!(see_other(&renewed).ends_with("?done=renewed"));
+    let told = app.email_with(customer_email, "as your proxy is renewed").await;
+    assert_eq!(app.link_path(&told, "/proxy/revoke"), "/proxy/revoke");
     let r = registration(&app, r.id).await;
     assert_eq!(r.status.as_str(), "approved");
     assert!(r.valid_until.unwrap() > app.state().now() + Duration::days(365 * 2));

@@ -260,7 +260,7 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
             .data,
     );
     assert!(
-        ended.contains("Sato Hanako ended the registration of Sato Yumi as their proxy on "),
+        ended.contains("Sato Hanako ended your registration as their proxy on "),
         "{ended}"
     );
     let ended_customer = text_of(
@@ -270,8 +270,8 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
             .data,
     );
     assert!(
-        ended_customer
-            .contains("Sato Hanako ended the registration of Sato Yumi as their proxy on ")
+        ended_customer.contains("You ended the registration of Sato Yumi as your proxy on "),
+        "{ended_customer}"
     );
     // She is given links of her own to what the proxy booked and asked.
     let handed = receiver.email_with(CUSTOMER, "Links of your own").await;
@@ -502,9 +502,7 @@ async fn a_customer_without_email_is_reached_by_post(app: TestApp) {
     );
     let ended = text_of(&app.email_with(PROXY, "The customer reported misuse.").await);
     assert!(
-        ended.contains(
-            "The desk ended the registration of Sato Yumi as the proxy of Sato Hanako on "
-        ),
+        ended.contains("The desk ended your registration as the proxy of Sato Hanako on "),
         "{ended}"
     );
     let written = app.count("outbox_messages").await;

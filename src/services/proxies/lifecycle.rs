@@ -4,8 +4,8 @@
 
 use super::expiry::EXPIRY_REMINDER;
 use super::{
-    ProxyError, Registration, active_for_customer, date_for, for_change, get, lang_of, tell_both,
-    valid_from_now,
+    Notice, ProxyError, Registration, To, active_for_customer, date_for, end_it, for_change, get,
+    lang_of, tell, valid_from_now,
 };
 use crate::domain::AuditAction;
 use crate::domain::Realm;
@@ -60,27 +60,38 @@ pub(super) async fn end(
         json!({ "reference": r.reference, "by": by.as_str(), "reason": reason }),
     )
     .await?;
-    // One sentence says who ended what, and when; only the desk's own reason is repeated.
+    // One sentence says who ended what, and when, to each of the two in their own words;
+    // only the desk's own reason is repeated.
     let lang = lang_of(&r);
     let on = date_for(lang, now, config);
-    let ended = i18n::tf(
-        lang,
-        &format!("email.proxy.end_sentence.{}", by.as_str()),
-        &[
-            ("customer", &r.principal_full_name),
-            ("proxy", &r.proxy_full_name),
-            ("date", &on),
-        ],
-    );
-    let ended = match (by, reason) {
-        (EndedBy::Staff, Some(reason)) => format!(
-            "{ended} {}",
-            i18n::tf(lang, "email.proxy.end_reason", &[("reason", reason)])
-        ),
-        _ => ended,
+    let ended = |to: To| {
+        let key = format!("email.proxy.end_sentence.{}.{}", by.as_str(), to.as_str());
+        let sentence = i18n::tf(
+            lang,
+            &key,
+            &[
+                ("customer", &r.principal_full_name),
+                ("proxy", &r.proxy_full_name),
+                ("date", &on),
+            ],
+        );
+        match (by, reason) {
+            (EndedBy::Staff, Some(reason)) => {
+                let why = i18n::tf(lang, "email.proxy.end_reason", &[("reason", reason)]);
+                i18n::sentences(lang, &[&sentence, &why])
+            }
+            _ => sentence,
+        }
     };
-    let args = [("ended", ended.as_str())];
-    tell_both(&txn, now, config, &r, "ended", &args).await?;
+    for (to, which) in [(To::Proxy, "ended"), (To::Customer, "ended_customer")] {
+        let sentence = ended(to);
+        let args = [("ended", sentence.as_str())];
+        let notice = Notice {
+            extra: &args,
+            ..Notice::of(which)
+        };
+        tell(&txn, now, config, &r, to, notice).await?;
+    }
     crate::services::proxy_handover::hand_over(&txn, now, config, actor, &r).await?;
     uc.commit(txn).await?;
     Ok(r)
@@ -174,7 +185,12 @@ pub async fn renew(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError
         json!({ "reference": r.reference, "valid_until": r.valid_until.map(|u| u.unix_timestamp()) }),
     )
     .await?;
-    tell_both(&txn, now, config, &r, "renewed", &[]).await?;
+    tell(&txn, now, config, &r, To::Proxy, Notice::of("renewed")).await?;
+    let notice = Notice {
+        action: Some(end_it(&r, config)),
+        ..Notice::of("renewed_customer")
+    };
+    tell(&txn, now, config, &r, To::Customer, notice).await?;
     uc.commit(txn).await?;
     Ok(r)
 }

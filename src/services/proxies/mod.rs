@@ -95,6 +95,23 @@ enum To {
     Customer,
 }
 
+impl To {
+    /// The recipient's part of a message key, as in `email.proxy.end_sentence.staff.to_proxy`.
+    fn as_str(self) -> &'static str {
+        match self {
+            To::Proxy => "to_proxy",
+            To::Customer => "to_customer",
+        }
+    }
+}
+
+/// The link by which a customer asks for a registration to end, for emails that tell her a
+/// proxy acts for her.
+fn end_it(r: &Registration, config: &Config) -> (String, String) {
+    let label = crate::i18n::t(lang_of(r), "email.proxy.end_it").to_owned();
+    (label, config.link(crate::paths::proxy::REVOKE))
+}
+
 /// What one email about a registration says: the catalogue's `email.proxy.{which}`, the
 /// values it is given besides the names and the end date, and a link to follow, if any.
 struct Notice<'a> {

@@ -3,8 +3,8 @@
 //! proxy's account on their first approval) or turned down with a reason.
 
 use super::{
-    Notice, OPEN, ProxyError, Registration, To, active_for_customer, for_change, lang_of, tell,
-    tell_both, valid_from_now,
+    Notice, OPEN, ProxyError, Registration, To, active_for_customer, end_it, for_change, lang_of,
+    tell, tell_both, valid_from_now,
 };
 use crate::domain::AuditAction;
 use crate::domain::LinkPurpose::FirstPassword;
@@ -224,7 +224,10 @@ pub async fn approve(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyErr
         };
         tell(&txn, now, config, &r, To::Proxy, notice).await?;
     }
-    let notice = Notice::of("approved_customer");
+    let notice = Notice {
+        action: Some(end_it(&r, config)),
+        ..Notice::of("approved_customer")
+    };
     tell(&txn, now, config, &r, To::Customer, notice).await?;
     uc.commit(txn).await?;
     Ok(r)
