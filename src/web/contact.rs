@@ -9,6 +9,7 @@ use super::public::SavedQuery;
 use crate::domain::contact::{optional_number, optional_postal_address, optional_web_address};
 use crate::domain::{CardStop, DeskContact};
 use crate::error::Result;
+use crate::paths;
 use crate::services::contact::{self, Contacts};
 use crate::views::PageContext;
 use crate::views::components::Errors;
@@ -60,5 +61,8 @@ pub async fn settings_save(act: StaffAct, Form(typed): Form<ContactForm>) -> Res
     };
     contact::save(&act.uc(), &new).await?;
     state.contacts.forget();
-    Ok(see_other("/staff/settings/contact?saved=1"))
+    Ok(see_other(&format!(
+        "{}?saved=1",
+        paths::staff::SETTINGS_CONTACT
+    )))
 }

@@ -8,6 +8,7 @@ use super::cookies::{self, CookieJar, Lifetime};
 use super::routes::RouteTemplate;
 use crate::domain::{Lang, Prefs, Realm, Token};
 use crate::error::{Error, ErrorPage};
+use crate::paths;
 use crate::services::accounts::{SignedIn, SignedInProxy, SignedInStaff, sessions};
 use crate::services::{Actor, UseCase};
 use crate::views::{KeptForm, PageContext, StaffBadge, errors};
@@ -292,7 +293,7 @@ async fn handle(state: AppState, request_id: String, req: Request, next: Next) -
             .uri
             .path_and_query()
             .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/".into()),
+            .unwrap_or_else(|| paths::public::HOME.into()),
         staff: None,
         proxy: None,
         acting_for: None,
@@ -554,7 +555,10 @@ fn finish(
 /// Whether a path is one of the pages that hold nothing personal.
 fn is_general_page(path_and_query: &str) -> bool {
     let path = path_and_query.split(['?', '#']).next().unwrap_or_default();
-    matches!(path, "/" | "/accessibility" | "/healthz")
+    matches!(
+        path,
+        paths::public::HOME | paths::public::ACCESSIBILITY | paths::public::HEALTHZ
+    )
 }
 
 /// The response when a handler panics: a bare 500, which the middleware turns into the page.

@@ -1,6 +1,7 @@
 //! Small helpers shared by the form handlers, and the reading of a form whose names may
 //! repeat into a typed form.
 
+use crate::paths;
 use crate::views::PageContext;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -21,7 +22,8 @@ pub fn rejected(page: Markup) -> Response {
 /// A target that cannot be a header value (it never should be: paths are built by the app
 /// or come through [`local_path`]) goes to the start page rather than failing.
 pub fn see_other(path: &str) -> Response {
-    let target = HeaderValue::from_str(path).unwrap_or(HeaderValue::from_static("/"));
+    let target =
+        HeaderValue::from_str(path).unwrap_or(HeaderValue::from_static(paths::public::HOME));
     (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response()
 }
 

@@ -5,6 +5,7 @@ use super::context::StaffAct;
 use super::forms::{Query, see_other};
 use crate::error::{Error, Result};
 use crate::mail::outbox::{self, status};
+use crate::paths;
 use crate::services;
 use crate::views::staff::OutboxRow;
 use crate::views::{self, PageContext};
@@ -63,5 +64,5 @@ pub async fn retry(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
     if !services::outbox::retry(&act.uc(), id).await? {
         return Err(Error::NotFound);
     }
-    Ok(see_other("/staff/outbox?retried=1"))
+    Ok(see_other(&format!("{}?retried=1", paths::staff::OUTBOX)))
 }

@@ -75,7 +75,7 @@ pub async fn submit(
         Err(ProxyError::TooManyApplications) => return Err(Error::TooMany),
         Err(e) => return Err(e.into()),
     }
-    Ok(see_other("/proxy/apply/confirmation"))
+    Ok(see_other(paths::proxy::APPLY_CONFIRMATION))
 }
 
 /// The confirmation page, with the reference.
@@ -85,7 +85,7 @@ pub async fn confirmation(
     current: Current<ApplicationDraft>,
 ) -> Result<Response> {
     let Some(reference) = current.0.and_then(|(_, d)| d.submitted) else {
-        return Ok(see_other("/proxy/apply"));
+        return Ok(see_other(paths::proxy::APPLY));
     };
     let with_customer_email = proxies::by_reference(&state.db, &reference)
         .await?
@@ -138,7 +138,8 @@ pub async fn end_save(
     let actor = Actor::visitor(ip);
     let request = proxies::end_requests::request_end(&state.act(&actor), &typed, ctx.lang).await?;
     Ok(see_other(&format!(
-        "/proxy/revoke/sent?reference={}",
+        "{}?reference={}",
+        paths::proxy::REVOKE_SENT,
         request.reference
     )))
 }
@@ -154,6 +155,6 @@ pub struct SentQuery {
 pub async fn end_sent(ctx: PageContext, Query(query): Query<SentQuery>) -> Response {
     match crate::domain::Reference::parse(&query.reference, 'E') {
         Some(reference) => view::end_done(&ctx, reference.as_str()).into_response(),
-        None => see_other("/proxy/revoke"),
+        None => see_other(paths::proxy::REVOKE),
     }
 }

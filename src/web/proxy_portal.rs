@@ -17,6 +17,7 @@ use crate::domain::booking::{DetailsForm, Draft};
 use crate::domain::proxy::{RegistrationStatus, Scope};
 use crate::domain::request::{RequestDraft, RequestStatus};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::booking;
 use crate::services::proxies::{self, Refusal, Registration};
 use crate::services::requests;
@@ -98,7 +99,11 @@ fn refusal(ctx: &PageContext, why: Refusal) -> Response {
             "portal.refused.scope",
         ),
     };
-    (status, view::refused(ctx, heading, body, "/proxy")).into_response()
+    (
+        status,
+        view::refused(ctx, heading, body, paths::proxy::HOME),
+    )
+        .into_response()
 }
 
 /// The registration a route names, when this proxy may use it for `scope` now.
@@ -230,7 +235,7 @@ pub async fn manage(
         .filter(|b| b.proxy_registration_id == Some(r.id))
         .ok_or(Error::NotFound)?;
     let token = booking::manage::manage_link(&state.db, state.now(), b.id, r.id).await?;
-    Ok(see_other(&format!("/bookings/{}", token.expose())))
+    Ok(see_other(&paths::booking::manage(token.expose())))
 }
 
 /// Asks the proxy to confirm they are stepping down.
@@ -260,10 +265,13 @@ pub async fn step_down(
     }
     let actor = proxy.actor(ip);
     match proxies::lifecycle::step_down(&state.act(&actor), id).await {
-        Ok(_) => Ok(see_other("/proxy?done=stepped_down")),
+        Ok(_) => Ok(see_other(&format!(
+            "{}?done=stepped_down",
+            paths::proxy::HOME
+        ))),
         Err(proxies::ProxyError::Database(e)) => Err(e.into()),
         Err(proxies::ProxyError::NotFound) => Err(Error::NotFound),
-        Err(_) => Ok(see_other(&format!("/proxy/customers/{id}"))),
+        Err(_) => Ok(see_other(&paths::proxy::customer(id))),
     }
 }
 
@@ -276,10 +284,13 @@ pub async fn renew(
 ) -> Result<Response> {
     let actor = proxy.actor(ip);
     match proxies::lifecycle::request_renewal(&state.act(&actor), id).await {
-        Ok(_) => Ok(see_other(&format!("/proxy/customers/{id}?done=renewal"))),
+        Ok(_) => Ok(see_other(&format!(
+            "{}?done=renewal",
+            paths::proxy::customer(id)
+        ))),
         Err(proxies::ProxyError::Database(e)) => Err(e.into()),
         Err(proxies::ProxyError::NotFound) => Err(Error::NotFound),
-        Err(_) => Ok(see_other(&format!("/proxy/customers/{id}"))),
+        Err(_) => Ok(see_other(&paths::proxy::customer(id))),
     }
 }
 
@@ -342,21 +353,20 @@ async fn request_page(
     errors: &Errors,
 ) -> Result<maud::Markup> {
     let ctx = ctx.clone().sending_for(Some(r.principal_full_name.clone()));
-    let base = format!("/proxy/customers/{}/requests/{}", r.id, q.id);
     let may_book = proxies::scopes_of(r).covers(Scope::Book);
     let page = ThreadPage {
         r: &q.into(),
         status: q.status,
         lines: web_requests::lines_for_customer(state, &ctx, q).await?,
         sessions: web_requests::session_lines(state, &ctx, q).await?,
-        post_to: base.clone(),
+        post_to: paths::proxy::request(r.id, q.id),
         book_to: (may_book
             && web_requests::session_mode(q.channel).is_some()
             && q.status != RequestStatus::Closed)
-            .then(|| format!("{base}/book")),
+            .then(|| paths::proxy::request_book(r.id, q.id)),
         sent,
         link: None,
-        back: Some(format!("/proxy/customers/{}", r.id)),
+        back: Some(paths::proxy::customer(r.id)),
     };
     Ok(request_view::thread(&ctx, &page, typed, errors))
 }
@@ -409,7 +419,8 @@ pub async fn request_message(
     let actor = proxy.actor(ip);
     match requests::thread::customer_message(&state.act(&actor), request_id, &body).await {
         Ok(_) => Ok(see_other(&format!(
-            "/proxy/customers/{id}/requests/{request_id}#messages"
+            "{}#messages",
+            paths::proxy::request(id, request_id)
         ))),
         Err(requests::RequestError::Closed) => {
             let mut errors = Errors::new();

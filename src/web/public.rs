@@ -6,6 +6,7 @@ use super::forms::{Form, Query, local_path, see_other};
 use crate::assets;
 use crate::domain::{Contrast, Lang, Prefs, TextSize};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::views::{self, PageContext};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -68,7 +69,7 @@ pub async fn language(
     let lang = Lang::from_code(&code)
         .filter(|l| l.code() == code)
         .ok_or(Error::NotFound)?;
-    let back = local_path(&query.next, "/").unwrap_or_else(|| "/".to_owned());
+    let back = local_path(&query.next, "/").unwrap_or_else(|| paths::public::HOME.to_owned());
     let secure = state.config.is_https();
     let jar = jar.add(cookies::cookie(
         cookies::LANG,
@@ -115,7 +116,11 @@ pub async fn save_preferences(
         Lifetime::Year,
         secure,
     ));
-    (jar, see_other("/preferences?saved=1")).into_response()
+    (
+        jar,
+        see_other(&format!("{}?saved=1", paths::public::PREFERENCES)),
+    )
+        .into_response()
 }
 
 /// A stylesheet or icon, cached for a year under its fingerprinted name.

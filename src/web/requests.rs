@@ -41,9 +41,6 @@ use serde::Deserialize;
 /// on a fresh cookie, at its first question.
 pub use super::journey::begin;
 
-/// The page a customer whose card is lost or stolen reads first.
-const LOST_CARD: &str = "/requests/new/lost-card";
-
 impl Route for RequestDraft {
     const BASE: &'static str = paths::requests::NEW;
     const COOKIE: &'static str = cookies::REQUEST;
@@ -84,11 +81,11 @@ impl Pages for RequestDraft {
         match back_from(step, change) {
             // After a lost or stolen card, the page about it comes before the details.
             Place::Step(RequestStep::Topic) if self.topic() == Some(Topic::LostStolen) => {
-                LOST_CARD.to_owned()
+                paths::requests::LOST_CARD.to_owned()
             }
             // A proxy started from the customer's page in their portal.
             Place::Start => match self.for_registration {
-                Some(id) => format!("/proxy/customers/{id}"),
+                Some(id) => paths::proxy::customer(id),
                 None => Self::BASE.to_owned(),
             },
             place => path::<Self>(place),
@@ -98,7 +95,7 @@ impl Pages for RequestDraft {
     /// A lost or stolen card: what to do at once comes before the rest of the request.
     fn after(&self, step: RequestStep) -> Option<String> {
         (step == RequestStep::Topic && self.topic() == Some(Topic::LostStolen))
-            .then(|| LOST_CARD.to_owned())
+            .then(|| paths::requests::LOST_CARD.to_owned())
     }
 
     /// Too long a request says how long it is, counted here, and how long it may be.
@@ -154,7 +151,11 @@ pub async fn submit(
         None => (Actor::visitor(ip), None),
         Some(registration) => {
             let Some(proxy) = proxy else {
-                return Ok(see_other("/proxy/login?next=/requests/new/check"));
+                return Ok(see_other(&format!(
+                    "{}?next={}",
+                    paths::proxy::LOGIN,
+                    paths::requests::CHECK
+                )));
             };
             match proxies::acting_for(
                 &state.db,
@@ -180,11 +181,14 @@ pub async fn submit(
     let sent = requests::submit::send(&uc, &new, ctx.lang, by_proxy.as_ref(), Some(&token)).await?;
     Ok(match (&by_proxy, &sent.token) {
         (Some(p), _) => see_other(&format!(
-            "/proxy/customers/{}/requests/{}?sent=1",
-            p.registration_id, sent.request.id
+            "{}?sent=1",
+            paths::proxy::request(p.registration_id, sent.request.id)
         )),
-        (None, Some(link)) => see_other(&format!("/requests/{}?sent=1", link.expose())),
-        (None, None) => see_other("/requests/new/confirmation"),
+        (None, Some(link)) => see_other(&format!(
+            "{}?sent=1",
+            paths::requests::thread(link.expose())
+        )),
+        (None, None) => see_other(paths::requests::CONFIRMATION),
     })
 }
 
@@ -195,7 +199,7 @@ pub async fn confirmation(
     current: Current<RequestDraft>,
 ) -> Result<Response> {
     let Some(reference) = current.0.and_then(|(_, d)| d.sent) else {
-        return Ok(see_other("/requests/new"));
+        return Ok(see_other(paths::requests::NEW));
     };
     let r = requests::by_reference(&state.db, &reference)
         .await?
@@ -310,12 +314,12 @@ async fn thread_page(
         status: r.status,
         lines,
         sessions,
-        post_to: format!("/requests/{raw}"),
+        post_to: paths::requests::thread(raw),
         book_to: booking_draft(r, "")
             .is_some()
-            .then(|| format!("/requests/{raw}/book")),
+            .then(|| paths::requests::book(raw)),
         sent,
-        link: sent.then(|| state.config.link(&format!("/requests/{raw}"))),
+        link: sent.then(|| state.config.link(&paths::requests::thread(raw))),
         back: None,
     };
     Ok(view::thread(ctx, &page, typed, errors))
@@ -383,7 +387,10 @@ pub async fn add_message(
     };
     let actor = Actor::visitor(ip);
     match requests::thread::customer_message(&state.act(&actor), r.id, &body).await {
-        Ok(_) => Ok(see_other(&format!("/requests/{raw}#messages"))),
+        Ok(_) => Ok(see_other(&format!(
+            "{}#messages",
+            paths::requests::thread(&raw)
+        ))),
         Err(requests::RequestError::Closed) => {
             let mut errors = Errors::new();
             errors.add("message", "error.request.closed");
@@ -434,7 +441,7 @@ pub async fn book(
     };
     let Some(draft) = booking_draft(&r, email.as_deref().unwrap_or_default()) else {
         // Closed meanwhile (or never asking for a session): the thread says why.
-        return Ok(see_other(&format!("/requests/{raw}")));
+        return Ok(see_other(&paths::requests::thread(&raw)));
     };
     super::booking::begin(&state, &draft, &client).await
 }

@@ -6,6 +6,7 @@ use super::forms::{rejected, see_other};
 use super::staff::{new_password, parse_identity};
 use crate::domain::{Role, Token};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::setup::{self, Setup};
 use crate::services::staff::NewStaff;
 use crate::views::components::Errors;
@@ -31,7 +32,7 @@ pub async fn form(
     Path(raw): Path<String>,
 ) -> Result<Response> {
     let token = valid_token(&state, &raw).await?;
-    let action = format!("/setup/{}", token.expose());
+    let action = paths::public::setup(token.expose());
     Ok(views::staff::setup(&ctx, &action, &StaffForm::default(), &Errors::new()).into_response())
 }
 
@@ -44,7 +45,7 @@ pub async fn submit(
     Form(form): Form<StaffForm>,
 ) -> Result<Response> {
     let token = valid_token(&state, &raw).await?;
-    let action = format!("/setup/{}", token.expose());
+    let action = paths::public::setup(token.expose());
     let mut errors = Errors::new();
     let (email, full_name, display_name) = parse_identity(&mut errors, &form);
     let password = new_password(
@@ -68,7 +69,7 @@ pub async fn submit(
         password_hash: Some(hash),
     };
     match setup::create_first_admin(&state.db, state.now(), &token, new, ip).await {
-        Ok(Setup::Created(_)) => Ok(see_other("/staff/login?created=1")),
+        Ok(Setup::Created(_)) => Ok(see_other(&format!("{}?created=1", paths::staff::LOGIN))),
         Ok(Setup::Gone) => Err(Error::NotFound),
         Err(e) => Err(e.into()),
     }

@@ -7,6 +7,7 @@ use super::forms::DoneQuery;
 use super::forms::{rejected, see_other};
 use crate::domain::{DisplayName, Email, FullName, Password, Role};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::accounts::{self, PasswordChange};
 use crate::services::staff::{self as staff_service, NewStaff, StaffError};
 use crate::views::components::Errors;
@@ -35,17 +36,17 @@ pub async fn dashboard(
         figures.push((
             counts.new,
             "dashboard.count.new_requests",
-            "/staff/requests?status=new".to_owned(),
+            format!("{}?status=new", paths::staff::REQUESTS),
         ));
         figures.push((
             counts.overdue,
             "dashboard.count.overdue_requests",
-            "/staff/requests?overdue=1".to_owned(),
+            format!("{}?overdue=1", paths::staff::REQUESTS),
         ));
         figures.push((
             counts.wrote_again,
             "dashboard.count.wrote_again",
-            "/staff/requests?wrote_again=1".to_owned(),
+            format!("{}?wrote_again=1", paths::staff::REQUESTS),
         ));
     }
     let sessions_today = |interpreter: Option<i64>| {
@@ -75,20 +76,20 @@ pub async fn dashboard(
         figures.push((
             sessions_today(None).await?,
             "dashboard.count.sessions_today",
-            "/staff/schedule".to_owned(),
+            paths::staff::SCHEDULE.to_owned(),
         ));
         let needing =
             crate::services::attention::upcoming(&state.db, state.config.timezone, now).await?;
         figures.push((
             needing.len() as u64,
             "attention.dashboard.count",
-            "/staff/schedule/attention".to_owned(),
+            paths::staff::ATTENTION.to_owned(),
         ));
     } else if staff.role.may(Permission::ManageOwnSessions) {
         figures.push((
             sessions_today(Some(staff.id)).await?,
             "dashboard.count.my_sessions_today",
-            "/staff/my-sessions".to_owned(),
+            paths::staff::MY_SESSIONS.to_owned(),
         ));
     }
     if staff.role.may(Permission::VerifyProxies) {
@@ -103,7 +104,7 @@ pub async fn dashboard(
         figures.push((
             waiting,
             "dashboard.count.proxy_applications",
-            "/staff/proxies".to_owned(),
+            paths::staff::PROXIES.to_owned(),
         ));
     }
     Ok(views::staff::dashboard(
@@ -182,7 +183,7 @@ pub async fn change_password(
     )
     .await?
     {
-        PasswordChange::Changed => Ok(see_other("/staff/password?changed=1")),
+        PasswordChange::Changed => Ok(see_other(&format!("{}?changed=1", paths::staff::PASSWORD))),
         PasswordChange::WrongCurrentPassword => {
             errors.add("current_password", "error.current_password.wrong");
             Ok(rejected(views::staff::password(&ctx, &errors, false)))
@@ -268,7 +269,7 @@ pub async fn user_create(act: StaffAct, Form(form): Form<StaffForm>) -> Result<R
         password_hash: None,
     };
     match staff_service::create(&act.uc(), &new, ctx.lang).await {
-        Ok(_) => Ok(see_other("/staff/users?done=created")),
+        Ok(_) => Ok(see_other(&format!("{}?done=created", paths::staff::USERS))),
         Err(StaffError::EmailTaken) => {
             errors.add("email", "error.email.taken");
             Ok(rejected(views::staff::user_new(ctx, &form, &errors)))
@@ -283,7 +284,10 @@ pub async fn user_reinvite(act: StaffAct, Path(id): Path<String>) -> Result<Resp
     if !staff_service::reinvite(&act.uc(), id, act.ctx.lang).await? {
         return Err(Error::NotFound);
     }
-    Ok(see_other(&format!("/staff/users/{id}?done=invited")))
+    Ok(see_other(&format!(
+        "{}?done=invited",
+        paths::staff::user(id)
+    )))
 }
 
 fn staff_error(e: StaffError) -> Error {
@@ -344,7 +348,10 @@ pub async fn user_update(
         )));
     };
     match staff_service::update(&act.uc(), user.id, &display_name, role).await {
-        Ok(_) => Ok(see_other(&format!("/staff/users/{}?done=updated", user.id))),
+        Ok(_) => Ok(see_other(&format!(
+            "{}?done=updated",
+            paths::staff::user(user.id)
+        ))),
         Err(StaffError::LastAdmin) => {
             errors.add("role", "error.role.last_admin");
             Ok(rejected(views::staff::user_edit(
@@ -361,8 +368,8 @@ pub async fn user_deactivate(act: StaffAct, Path(id): Path<String>) -> Result<Re
     let problem = match staff_service::deactivate(&act.uc(), user.id).await {
         Ok(()) => {
             return Ok(see_other(&format!(
-                "/staff/users/{}?done=deactivated",
-                user.id
+                "{}?done=deactivated",
+                paths::staff::user(user.id)
             )));
         }
         Err(StaffError::OwnAccount) => "error.deactivate.own_account",
@@ -386,5 +393,8 @@ pub async fn user_reactivate(act: StaffAct, Path(id): Path<String>) -> Result<Re
     staff_service::reactivate(&act.uc(), id)
         .await
         .map_err(staff_error)?;
-    Ok(see_other(&format!("/staff/users/{id}?done=reactivated")))
+    Ok(see_other(&format!(
+        "{}?done=reactivated",
+        paths::staff::user(id)
+    )))
 }

@@ -8,6 +8,7 @@ use super::forms::{rejected, see_other};
 use crate::domain::proxy::{ConsentMethod, IdDocument, RegistrationStatus, recent_date};
 use crate::domain::{Invalid, required_text};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::audit;
 use crate::services::proxies::review::Person;
 use crate::services::proxies::{self, ProxyError};
@@ -165,7 +166,7 @@ pub async fn detail(
 
 /// Back to a registration's page, saying what was done.
 fn done_page(id: i64, what: &str) -> Response {
-    see_other(&format!("/staff/proxies/{id}?done={what}"))
+    see_other(&format!("{}?done={what}", paths::staff::proxy(id)))
 }
 
 /// The registration's page again, with what was typed and why it was refused.
@@ -361,18 +362,24 @@ pub async fn end_requests(
 /// Confirms a customer's request: the registration it matched ends.
 pub async fn confirm_end(act: StaffAct, Path(id): Path<i64>) -> Result<Response> {
     match proxies::end_requests::confirm_end(&act.uc(), id).await {
-        Ok(_) => Ok(see_other("/staff/proxies/end-requests?done=confirmed")),
+        Ok(_) => Ok(see_other(&format!(
+            "{}?done=confirmed",
+            paths::staff::PROXY_END_REQUESTS
+        ))),
         Err(ProxyError::Database(e)) => Err(e.into()),
-        Err(_) => Ok(see_other("/staff/proxies/end-requests")),
+        Err(_) => Ok(see_other(paths::staff::PROXY_END_REQUESTS)),
     }
 }
 
 /// Closes a request without ending anything.
 pub async fn decline_end(act: StaffAct, Path(id): Path<i64>) -> Result<Response> {
     match proxies::end_requests::decline_end(&act.uc(), id).await {
-        Ok(()) => Ok(see_other("/staff/proxies/end-requests?done=declined")),
+        Ok(()) => Ok(see_other(&format!(
+            "{}?done=declined",
+            paths::staff::PROXY_END_REQUESTS
+        ))),
         Err(ProxyError::Database(e)) => Err(e.into()),
-        Err(_) => Ok(see_other("/staff/proxies/end-requests")),
+        Err(_) => Ok(see_other(paths::staff::PROXY_END_REQUESTS)),
     }
 }
 
@@ -421,5 +428,8 @@ pub async fn settings_save(act: StaffAct, Form(form): Form<SettingsForm>) -> Res
         max_active,
     };
     crate::services::settings::proxies::save(&act.uc(), &new).await?;
-    Ok(see_other("/staff/settings/proxies?saved=1"))
+    Ok(see_other(&format!(
+        "{}?saved=1",
+        paths::staff::SETTINGS_PROXIES
+    )))
 }

@@ -8,6 +8,7 @@ use super::forms::{rejected, see_other};
 use crate::domain::Invalid;
 use crate::domain::request::{Author, MESSAGE_MAX_CHARS, ReplyChannel, RequestStatus, Topic};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::audit;
 use crate::services::requests::queue::{Assignee, QueueFilter};
 use crate::services::requests::{self, RequestError};
@@ -236,7 +237,12 @@ async fn answered<T>(
 ) -> Result<Response> {
     let mut errors = Errors::new();
     match outcome {
-        Ok(_) => return Ok(see_other(&format!("/staff/requests/{id}?done={done}"))),
+        Ok(_) => {
+            return Ok(see_other(&format!(
+                "{}?done={done}",
+                paths::staff::request(id)
+            )));
+        }
         Err(RequestError::NotFound) => return Err(Error::NotFound),
         Err(RequestError::Database(e)) => return Err(e.into()),
         Err(RequestError::Closed) => errors.add(field, "error.request.closed"),
@@ -401,5 +407,8 @@ pub async fn settings_save(
         return Ok(rejected(view::settings(&act.ctx, &values, &errors, false)));
     }
     crate::services::settings::response_times::save(&act.uc(), &targets).await?;
-    Ok(see_other("/staff/settings/requests?saved=1"))
+    Ok(see_other(&format!(
+        "{}?saved=1",
+        paths::staff::SETTINGS_REQUESTS
+    )))
 }

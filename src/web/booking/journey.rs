@@ -49,7 +49,9 @@ impl Route for Draft {
 
 /// Where a customer goes when the time they chose was taken while they were confirming:
 /// the times of that day still free, with a message saying so.
-const TAKEN: &str = "/book/time?taken=1";
+fn taken() -> String {
+    format!("{}?taken=1", paths::booking::TIME)
+}
 
 /// The journey a step after the mode needs, with its mode; without one, the step is asked
 /// from the mode page.
@@ -121,10 +123,10 @@ fn journey_day_page(
     errors: &Errors,
 ) -> maud::Markup {
     let routes = DayRoutes {
-        action: "/book/day",
+        action: paths::booking::DAY,
         method: "post",
-        back: "/book/mode",
-        week_link: "/book/day",
+        back: paths::booking::MODE,
+        week_link: paths::booking::DAY,
     };
     day_page(ctx, &routes, mode, list, selected, errors)
 }
@@ -199,8 +201,8 @@ pub async fn day_save(
 
 fn back_to_week(draft: &Draft, today: Date) -> String {
     match draft.day.as_deref().and_then(|d| parse_day(d).ok()) {
-        Some(d) => format!("/book/day?week={}", week_number_of(d, today)),
-        None => "/book/day".to_owned(),
+        Some(d) => format!("{}?week={}", paths::booking::DAY, week_number_of(d, today)),
+        None => paths::booking::DAY.to_owned(),
     }
 }
 
@@ -226,7 +228,7 @@ fn journey_time_page(
     view::time(
         ctx,
         &TimeList {
-            action: "/book/time",
+            action: paths::booking::TIME,
             back: &back,
             day,
             times: time_choices(state, calendar, starts),
@@ -252,7 +254,7 @@ pub async fn time_form(
     };
     let ctx = ctx.acting_for(draft.for_customer.clone());
     let Some(day) = draft.day.as_deref().and_then(|d| parse_day(d).ok()) else {
-        return Ok(see_other("/book/day"));
+        return Ok(see_other(paths::booking::DAY));
     };
     let (calendar, starts) = free_times(&state, mode, day, None).await?;
     let selected = draft.start.map(|s| s.to_string());
@@ -288,7 +290,7 @@ pub async fn time_save(
     };
     let ctx = ctx.acting_for(draft.for_customer.clone());
     let Some(day) = draft.day.as_deref().and_then(|d| parse_day(d).ok()) else {
-        return Ok(see_other("/book/day"));
+        return Ok(see_other(paths::booking::DAY));
     };
     let (calendar, starts) = free_times(&state, mode, day, None).await?;
     let chosen = parse_start(&form.start).filter(|s| starts.contains(s));
@@ -390,7 +392,11 @@ pub async fn confirm(
         None => (Actor::visitor(ip), None),
         Some(registration) => {
             let Some(proxy) = proxy else {
-                return Ok(see_other("/proxy/login?next=/book/check"));
+                return Ok(see_other(&format!(
+                    "{}?next={}",
+                    paths::proxy::LOGIN,
+                    paths::booking::CHECK
+                )));
             };
             let r = match proxies::acting_for(
                 &state.db,
@@ -435,10 +441,10 @@ pub async fn confirm(
     };
     let uc = state.act(&actor);
     match booking::make::confirm(&uc, &state.calendars, &new, Some(&token)).await {
-        Ok(_) => Ok(see_other("/book/confirmation")),
+        Ok(_) => Ok(see_other(paths::booking::CONFIRMATION)),
         // Nothing is written: the journey keeps every answer, and the time page offers only
         // the times still free.
-        Err(BookingError::Taken) => Ok(see_other(TAKEN)),
+        Err(BookingError::Taken) => Ok(see_other(&taken())),
         Err(BookingError::NotAllowed) => Err(Error::Forbidden),
         Err(other) => Err(other.into()),
     }
@@ -451,10 +457,10 @@ pub async fn confirmation(
     current: Current<Draft>,
 ) -> Result<Response> {
     let Some((token, mut draft)) = current.0 else {
-        return Ok(see_other("/book"));
+        return Ok(see_other(paths::booking::START));
     };
     let Some(id) = draft.confirmed else {
-        return Ok(see_other("/book"));
+        return Ok(see_other(paths::booking::START));
     };
     if draft.confirmation_shown {
         return Ok(view::manage_message(
@@ -466,7 +472,7 @@ pub async fn confirmation(
         .into_response());
     }
     let Some(b) = booking::get(&state.db, id).await? else {
-        return Ok(see_other("/book"));
+        return Ok(see_other(paths::booking::START));
     };
     draft.confirmation_shown = true;
     crate::services::drafts::save_now(&state.db, state.now(), &token, &draft).await?;

@@ -11,6 +11,7 @@ use crate::domain::journey::refused_choice;
 use crate::domain::schedule::{SessionMode, within_horizon};
 use crate::domain::{BookingStatus, Invalid, Token};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::booking::manage::ChangedBy;
 use crate::services::booking::{self, BookingError};
 use crate::services::calendar::local_date;
@@ -128,7 +129,7 @@ pub async fn manage(
         "moved" => Some("book.manage.moved"),
         _ => None,
     };
-    let base = format!("/bookings/{token}");
+    let base = paths::booking::manage(&token);
     Ok(view::manage(&ctx, &base, &facts.view(), &manage_state, notice).into_response())
 }
 
@@ -158,7 +159,7 @@ async fn changeable(
         Ok(managed) => managed,
         Err(page) => return Ok(Err(page)),
     };
-    let base = format!("/bookings/{token}");
+    let base = paths::booking::manage(token);
     let b = &managed.booking;
     if b.status != BookingStatus::Booked {
         return Ok(Err(see_other(&base)));
@@ -235,28 +236,28 @@ pub async fn move_day(
     Path(token): Path<String>,
     Query(query): Query<WeekQuery>,
 ) -> Result<Response> {
-    let (b, base) = match changeable(&state, &ctx, &token).await? {
-        Ok((managed, base)) => (managed.booking, base),
+    let b = match changeable(&state, &ctx, &token).await? {
+        Ok((managed, _)) => managed.booking,
         Err(page) => return Ok(page),
     };
     let mode = b.mode;
     let list = week_list(&state, mode, &query.week).await?;
-    Ok(move_day_page(&ctx, &base, mode, list, &Errors::new()).into_response())
+    Ok(move_day_page(&ctx, &token, mode, list, &Errors::new()).into_response())
 }
 
-/// The day page for moving the session behind the manage link at `base`.
+/// The day page for moving the session behind the manage link of `token`.
 fn move_day_page(
     ctx: &PageContext,
-    base: &str,
+    token: &str,
     mode: SessionMode,
     list: (i64, i64, Date, Vec<(Date, usize)>),
     errors: &Errors,
 ) -> maud::Markup {
     let routes = DayRoutes {
-        action: &format!("{base}/reschedule/time"),
+        action: &paths::booking::move_time(token),
         method: "get",
-        back: base,
-        week_link: &format!("{base}/reschedule"),
+        back: &paths::booking::manage(token),
+        week_link: &paths::booking::move_day(token),
     };
     day_page(ctx, &routes, mode, list, None, errors)
 }
@@ -290,7 +291,6 @@ async fn move_time_page(
         selected,
         keep,
     } = choice;
-    let base = format!("/bookings/{token}");
     let mode = b.mode;
     let (calendar, starts) = free_times(state, mode, day, Some(b.id)).await?;
     let interpreter = session_facts(state, ctx.lang, b).await?.interpreter;
@@ -305,7 +305,11 @@ async fn move_time_page(
         }
     }
     let today = local_date(state.now(), state.config.timezone);
-    let back = format!("{base}/reschedule?week={}", week_number_of(day, today));
+    let back = format!(
+        "{}?week={}",
+        paths::booking::move_day(token),
+        week_number_of(day, today)
+    );
     let keep_label = ctx.tf("book.move.keep", &[("name", &interpreter)]);
     let keep_hint = ctx.tf("book.move.keep_hint", &[("name", &interpreter)]);
     let extra = crate::views::components::choices(
@@ -328,7 +332,7 @@ async fn move_time_page(
     Ok(view::time(
         ctx,
         &TimeList {
-            action: &format!("{base}/reschedule"),
+            action: &paths::booking::move_day(token),
             back: &back,
             day,
             times,
@@ -349,8 +353,8 @@ pub async fn move_time(
     Path(token): Path<String>,
     Query(query): Query<MoveQuery>,
 ) -> Result<Response> {
-    let (b, base) = match changeable(&state, &ctx, &token).await? {
-        Ok((managed, base)) => (managed.booking, base),
+    let b = match changeable(&state, &ctx, &token).await? {
+        Ok((managed, _)) => managed.booking,
         Err(page) => return Ok(page),
     };
     let Some(day) = parse_day(query.day.trim()).ok() else {
@@ -358,7 +362,7 @@ pub async fn move_time(
         let list = week_list(&state, mode, &query.week).await?;
         let mut errors = Errors::new();
         errors.invalid("day", refused_choice(&query.day));
-        return Ok(rejected(move_day_page(&ctx, &base, mode, list, &errors)));
+        return Ok(rejected(move_day_page(&ctx, &token, mode, list, &errors)));
     };
     let choice = MoveChoice {
         day,
@@ -391,7 +395,7 @@ pub async fn move_save(
     };
     let b = managed.booking.clone();
     let Some(day) = parse_day(form.day.trim()).ok() else {
-        return Ok(see_other(&format!("{base}/reschedule")));
+        return Ok(see_other(&paths::booking::move_day(&token)));
     };
     let keep = form.keep == "1";
     let reject = |field: &'static str, why: Option<Invalid>| {

@@ -6,6 +6,7 @@ use super::{DoneQuery, sane_day, today};
 use crate::domain::Invalid;
 use crate::domain::holidays::{AnnualBreak, ListedDay, MonthDay};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::settings;
 use crate::views::PageContext;
 use crate::views::components::Errors;
@@ -81,7 +82,7 @@ async fn page(
 }
 
 fn done(what: &str) -> Response {
-    see_other(&format!("/staff/settings/closed-days?done={what}"))
+    see_other(&format!("{}?done={what}", paths::staff::CLOSED_DAYS))
 }
 
 /// The closed-days page.

@@ -9,6 +9,7 @@ use super::{Fields, value};
 use crate::domain::schedule::DayChange;
 use crate::error::Result;
 use crate::i18n;
+use crate::paths;
 use crate::services::attention::{self, Answer, HoursError};
 use crate::services::booking::Booking;
 use crate::services::interpreters::{HoursChange, Interpreter};
@@ -126,7 +127,7 @@ async fn check_page(
 ) -> Result<Response> {
     let view_sessions = affected_view(state, sessions).await?;
     let hidden = change_fields(saving.typed);
-    let back = format!("/staff/interpreters/{}", saving.interpreter.id);
+    let back = paths::staff::interpreter(saving.interpreter.id);
     let page = hours_check(
         ctx,
         HoursCheck {
@@ -198,7 +199,8 @@ pub(super) async fn save(
     }
     match attention::save_hours(&uc, staff_id, &change, &answers).await {
         Ok(()) => Ok(see_other(&format!(
-            "/staff/interpreters/{staff_id}?done={}",
+            "{}?done={}",
+            paths::staff::interpreter(staff_id),
             saving.done
         ))),
         Err(HoursError::Unanswered) => {

@@ -9,6 +9,7 @@ use super::{DoneQuery, Fields, may_see, parse_id, today, value};
 use crate::domain::schedule::{DayChange, LocalSpan, hhmm};
 use crate::domain::{Lang, Permission, Qualification, SignLanguage};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::accounts::SignedInStaff;
 use crate::services::interpreters::{self, HoursChange, Interpreter};
 use crate::views::PageContext;
@@ -157,7 +158,7 @@ pub async fn interpreter_page(
 }
 
 fn interpreter_done(id: i64, what: &str) -> Response {
-    see_other(&format!("/staff/interpreters/{id}?done={what}"))
+    see_other(&format!("{}?done={what}", paths::staff::interpreter(id)))
 }
 
 /// Saves an interpreter's usual weekly hours.
@@ -177,7 +178,7 @@ pub async fn save_weekly(
         let page = interpreter_markup(&act, found, manage, typed, &errors, None).await?;
         return Ok(rejected(page));
     }
-    let action = format!("/staff/interpreters/{}/weekly", found.id);
+    let action = paths::staff::interpreter_weekly(found.id);
     let saving = Saving {
         interpreter: &found,
         manage,
@@ -343,7 +344,7 @@ pub async fn add_exception(
         let page = interpreter_markup(&act, found, manage, typed, &errors, None).await?;
         return Ok(rejected(page));
     };
-    let action = format!("/staff/interpreters/{}/exceptions", found.id);
+    let action = paths::staff::interpreter_exceptions(found.id);
     let saving = Saving {
         interpreter: &found,
         manage,

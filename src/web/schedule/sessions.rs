@@ -5,6 +5,7 @@ use crate::domain::LanguageFit;
 use crate::domain::qualification::language_fit;
 use crate::domain::{BookingStatus, Permission};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::accounts::SignedInStaff;
 use crate::services::booking::manage::ChangedBy;
 use crate::services::booking::{self, Booking, BookingError};
@@ -167,14 +168,15 @@ async fn session_markup(
     choices.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     let back = if manage {
         format!(
-            "/staff/schedule?week={}",
+            "{}?week={}",
+            paths::staff::SCHEDULE,
             iso(monday_of(crate::services::calendar::local_date(
                 b.starts_at,
                 tz
             )))
         )
     } else {
-        "/staff/my-sessions".to_owned()
+        paths::staff::MY_SESSIONS.to_owned()
     };
     let detail = detail(b, &names, &settings::load(&state.db).await?);
     // Those who run the schedule see who booked it, and how to reach the customer once a
@@ -274,7 +276,7 @@ pub struct SessionForm {
 }
 
 fn done(b: &Booking, what: &str) -> Response {
-    see_other(&format!("/staff/sessions/{}?done={what}", b.id))
+    see_other(&format!("{}?done={what}", paths::staff::session(b.id)))
 }
 
 /// Gives a session to another interpreter.
@@ -500,5 +502,5 @@ pub async fn my_sessions(
 
 /// Sends an interpreter to their own availability page.
 pub async fn my_availability(CurrentStaff(staff): CurrentStaff) -> Response {
-    see_other(&format!("/staff/interpreters/{}", staff.id))
+    see_other(&paths::staff::interpreter(staff.id))
 }

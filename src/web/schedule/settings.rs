@@ -6,6 +6,7 @@ use crate::domain::RoomTemplate;
 use crate::domain::room::TemplateRefused;
 use crate::domain::schedule::{ModeRules, SessionMode};
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::settings;
 use crate::views::PageContext;
 use crate::views::components::Errors;
@@ -148,7 +149,7 @@ fn number_field(
 }
 
 fn settings_done(what: &str) -> Response {
-    see_other(&format!("/staff/settings/sessions?done={what}"))
+    see_other(&format!("{}?done={what}", paths::staff::SETTINGS_SESSIONS))
 }
 
 /// Saves one mode's rules.
