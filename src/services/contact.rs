@@ -84,13 +84,26 @@ pub async fn way_back<C: ConnectionTrait>(
             link,
             thread: true,
             desk,
+            for_staff: false,
         },
         None => WayBack {
             link: config.link(paths::requests::NEW),
             thread: false,
             desk,
+            for_staff: false,
         },
     })
+}
+
+/// The way back a staff member's email ends with: the staff pages, not the desk's ways in
+/// meant for customers.
+pub fn staff_way_back(config: &Config) -> WayBack {
+    WayBack {
+        link: config.link(paths::staff::HOME),
+        thread: false,
+        desk: DeskContact::default(),
+        for_staff: true,
+    }
 }
 
 /// How long pages may show contacts read earlier; a change made by this process shows at

@@ -190,7 +190,7 @@ pub async fn tell_interpreters<C: ConnectionTrait>(
     b: &Booking,
     previous: i64,
 ) -> Result<(), DbErr> {
-    let way_back = super::contact::way_back(conn, config, None).await?;
+    let way_back = super::contact::staff_way_back(config);
     for (staff_id, which) in [
         (previous, InterpreterNotice::TakenOff),
         (b.interpreter_id, InterpreterNotice::Given),

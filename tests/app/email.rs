@@ -35,6 +35,7 @@ fn booking_email(to: &str, event: &CalendarEvent) -> OutgoingEmail {
             link: "https://desk.example.jp/requests/new".into(),
             thread: false,
             desk: Default::default(),
+            for_staff: false,
         },
     };
     OutgoingEmail {

@@ -1115,7 +1115,9 @@ async fn expiry_and_renewal_with_the_clock_moved(app: TestApp) {
         .post(&format!("/staff/proxies/{}/renew", r.id), &[])
         .await;
     assert!(see_other(&renewed).ends_with("?done=renewed"));
-    let told = app.email_with(customer_email, "as your proxy is renewed").await;
+    let told = app
+        .email_with(customer_email, "as your proxy is renewed")
+        .await;
     assert_eq!(app.link_path(&told, "/proxy/revoke"), "/proxy/revoke");
     let r = registration(&app, r.id).await;
     assert_eq!(r.status.as_str(), "approved");

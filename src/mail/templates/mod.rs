@@ -35,6 +35,9 @@ pub struct WayBack {
     /// The desk's other written ways in, each shown when set; with an email address,
     /// replies to the email reach the desk.
     pub desk: DeskContact,
+    /// Whether the reader is a staff member: their emails end with the staff pages instead,
+    /// as the desk's ways in are for customers.
+    pub for_staff: bool,
 }
 
 /// What an email says, before it is laid out. There is no default: every email names its
@@ -89,15 +92,10 @@ pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
         text.push_str(paragraph);
         text.push_str("\n\n");
     }
-    if let Some((label, url)) = &content.action {
+    for (label, url) in content.action.iter().chain(&content.links) {
         text.push_str(label);
-        text.push_str(":\n");
-        text.push_str(url);
-        text.push_str("\n\n");
-    }
-    for (label, url) in &content.links {
-        text.push_str(label);
-        text.push_str(":\n");
+        text.push_str(t(lang, "email.link_colon"));
+        text.push('\n');
         text.push_str(url);
         text.push_str("\n\n");
     }
@@ -160,6 +158,12 @@ fn way_back_text(lang: Lang, way: &WayBack) -> String {
         out.push_str(s);
         out.push('\n');
     };
+    if way.for_staff {
+        line(t(lang, "email.way_back.staff"));
+        line(&way.link);
+        line(t(lang, "email.way_back.sent_by"));
+        return out;
+    }
     line(t(lang, way_back_key(way)));
     line(&way.link);
     line(t(lang, reply_key(&way.desk)));
@@ -179,6 +183,15 @@ fn way_back_text(lang: Lang, way: &WayBack) -> String {
 /// The way back, as the HTML part ends.
 fn way_back_html(lang: Lang, way: &WayBack) -> Markup {
     let small = "margin:0 0 8px;font-size:16px;color:#484949";
+    if way.for_staff {
+        return html! {
+            p style=(small) {
+                (t(lang, "email.way_back.staff")) br;
+                a href=(way.link) style="color:#1a56a8;font-weight:bold;word-break:break-all" { (way.link) }
+            }
+            p style=(small) { (t(lang, "email.way_back.sent_by")) }
+        };
+    }
     html! {
         p style=(small) {
             (t(lang, way_back_key(way))) br;
@@ -243,6 +256,7 @@ mod tests {
             link: "https://desk.example.jp/requests/new".into(),
             thread: false,
             desk,
+            for_staff: false,
         }
     }
 

@@ -63,7 +63,10 @@ pub async fn issue<C: ConnectionTrait>(
     .await?;
     let link = config.link(&format!("{}{}", realm.link_path(purpose), token.expose()));
     let until = format_datetime(lang, expires_at, config.timezone);
-    let back = crate::services::contact::way_back(conn, config, None).await?;
+    let back = match realm {
+        Realm::Staff => crate::services::contact::staff_way_back(config),
+        Realm::Proxy => crate::services::contact::way_back(conn, config, None).await?,
+    };
     let (kind, template) = link_email(realm, purpose);
     let message = template(lang, &account.display_name, &link, &until, back);
     let recipient = Email::parse(&account.email).map_err(|_| {

@@ -182,7 +182,7 @@ async fn tell_assignee<C: ConnectionTrait>(
         &r.reference,
         &r.customer_name,
         &link,
-        crate::services::contact::way_back(conn, config, Some(link.clone())).await?,
+        crate::services::contact::staff_way_back(config),
     );
     let kind = "staff_request_notice";
     mail::enqueue_plain(conn, now, &config.base_url, kind, recipient, lang, message).await?;
