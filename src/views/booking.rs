@@ -13,6 +13,7 @@ use crate::domain::dates::iso_day;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining};
 use crate::i18n;
+use crate::paths;
 use maud::{Markup, html};
 use time::{Date, OffsetDateTime};
 use time_tz::OffsetDateTimeExt;
@@ -40,9 +41,9 @@ pub fn start(ctx: &PageContext, can_continue: Option<&str>) -> Markup {
         p { (ctx.t("book.start.no_limit")) }
         div .warning-text #lost-card-first {
             (ctx.t("lost.book.start")) " "
-            a href="/requests/new/lost-card" { (ctx.t("lost.book.start_link")) }
+            a href=(paths::requests::LOST_CARD) { (ctx.t("lost.book.start_link")) }
         }
-        p { a .button href="/book/mode" draggable="false" { (ctx.t("book.start.button")) } }
+        p { a .button href=(paths::booking::MODE) draggable="false" { (ctx.t("book.start.button")) } }
         @if let Some(href) = can_continue {
             p { a href=(href) { (ctx.t("book.start.continue")) } }
         }
@@ -58,9 +59,9 @@ fn mode_label(ctx: &PageContext, mode: SessionMode) -> &'static str {
 pub fn mode(ctx: &PageContext, selected: Option<&str>, errors: &Errors) -> Markup {
     let title = ctx.t("book.mode.title");
     let body = html! {
-        (back_link(ctx, "/book"))
+        (back_link(ctx, paths::booking::START))
         (error_summary(ctx, errors))
-        (form(ctx, "/book/mode", html! {
+        (form(ctx, paths::booking::MODE, html! {
             (choices(ctx, ChoiceGroup {
                 name: "mode",
                 legend: title,
@@ -315,14 +316,14 @@ pub fn details(
         &[("max", &NEEDS_MAX_CHARS.to_string())],
     );
     let body = html! {
-        (back_link(ctx, "/book/time"))
+        (back_link(ctx, paths::booking::TIME))
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         p { (ctx.t("book.details.lead")) }
         @if values.topic == LOST_CARD {
             (card_stop_box(ctx, "lost.stop.session_warning"))
         }
-        (form(ctx, "/book/details", html! {
+        (form(ctx, paths::booking::DETAILS, html! {
             (input(ctx, Input {
                 name: "name", label: ctx.t("book.field.name"), value: &values.name,
                 autocomplete: Some("name"), error: errors.message(ctx, "name"), no_spellcheck: true,
@@ -401,6 +402,7 @@ fn or_none(ctx: &PageContext, value: &str) -> String {
 
 fn answer_rows(ctx: &PageContext, a: &Answers<'_>, changes: bool) -> Vec<SummaryRow> {
     let change = |href: &str, what: &str| changes.then(|| (href.to_owned(), what.to_owned()));
+    let field = |id: &str| format!("{}#{id}", paths::booking::DETAILS);
     let d = a.details;
     let mut topic = topic_name(ctx, &d.topic);
     if d.topic == "other" {
@@ -410,35 +412,32 @@ fn answer_rows(ctx: &PageContext, a: &Answers<'_>, changes: bool) -> Vec<Summary
         SummaryRow {
             key: ctx.t("book.check.mode").into(),
             value: html! { (mode_label(ctx, a.mode)) },
-            change: change("/book/mode", ctx.t("book.check.mode")),
+            change: change(paths::booking::MODE, ctx.t("book.check.mode")),
         },
         SummaryRow {
             key: ctx.t("book.check.when").into(),
             value: html! { (a.when) },
-            change: change("/book/day", ctx.t("book.check.when")),
+            change: change(paths::booking::DAY, ctx.t("book.check.when")),
         },
         SummaryRow {
             key: ctx.t("book.field.name").into(),
             value: html! { (d.name.trim()) },
-            change: change("/book/details#name", ctx.t("book.field.name")),
+            change: change(&field("name"), ctx.t("book.field.name")),
         },
         SummaryRow {
             key: ctx.t("book.field.email").into(),
             value: html! { span .break-anywhere { (d.email.trim()) } },
-            change: change("/book/details#email", ctx.t("book.field.email")),
+            change: change(&field("email"), ctx.t("book.field.email")),
         },
         SummaryRow {
             key: ctx.t("book.field.member_number").into(),
             value: html! { (or_none(ctx, &d.member_number)) },
-            change: change(
-                "/book/details#member_number",
-                ctx.t("book.field.member_number"),
-            ),
+            change: change(&field("member_number"), ctx.t("book.field.member_number")),
         },
         SummaryRow {
             key: ctx.t("book.field.topic").into(),
             value: html! { (topic) },
-            change: change("/book/details#topic", ctx.t("book.field.topic")),
+            change: change(&field("topic"), ctx.t("book.field.topic")),
         },
     ];
     if a.mode == SessionMode::SignLanguageVideo {
@@ -451,16 +450,13 @@ fn answer_rows(ctx: &PageContext, a: &Answers<'_>, changes: bool) -> Vec<Summary
         rows.push(SummaryRow {
             key: ctx.t("book.field.sign_language").into(),
             value: html! { (language) },
-            change: change(
-                "/book/details#sign_language",
-                ctx.t("book.field.sign_language"),
-            ),
+            change: change(&field("sign_language"), ctx.t("book.field.sign_language")),
         });
     }
     rows.push(SummaryRow {
         key: ctx.t("book.field.needs").into(),
         value: html! { (or_none(ctx, &d.needs)) },
-        change: change("/book/details#needs", ctx.t("book.field.needs")),
+        change: change(&field("needs"), ctx.t("book.field.needs")),
     });
     rows
 }
@@ -469,7 +465,7 @@ fn answer_rows(ctx: &PageContext, a: &Answers<'_>, changes: bool) -> Vec<Summary
 pub fn check(ctx: &PageContext, answers: &Answers<'_>, request: Option<&str>) -> Markup {
     let title = ctx.t("book.check.title");
     let body = html! {
-        (back_link(ctx, "/book/details"))
+        (back_link(ctx, paths::booking::DETAILS))
         h1 .heading-l { (title) }
         @if let Some(reference) = request {
             p { (ctx.tf("book.check.for_request", &[("reference", reference)])) }
@@ -480,7 +476,7 @@ pub fn check(ctx: &PageContext, answers: &Answers<'_>, request: Option<&str>) ->
         (super::components::summary_list(ctx, &answer_rows(ctx, answers, true)))
         h2 .heading-m { (ctx.t("book.check.now_heading")) }
         p { (ctx.t("book.check.now")) }
-        (form(ctx, "/book/check", html! { (button(ctx.t("book.check.confirm"))) }))
+        (form(ctx, paths::booking::CHECK, html! { (button(ctx.t("book.check.confirm"))) }))
     };
     render(ctx, Page::new(title, body))
 }
@@ -540,7 +536,7 @@ pub fn confirmation(ctx: &PageContext, s: &Session<'_>) -> Markup {
             }
             li { (ctx.t("book.done.next_change")) }
         }
-        p { a href="/book/mode" { (ctx.t("book.done.another")) } }
+        p { a href=(paths::booking::MODE) { (ctx.t("book.done.another")) } }
     };
     render(ctx, Page::new(title, body))
 }
@@ -644,7 +640,7 @@ pub fn manage(
                 (write_to_us(ctx, None))
             }
             ManageState::Closed => {
-                p { a href="/book" { (ctx.t("book.manage.book_again")) } }
+                p { a href=(paths::booking::START) { (ctx.t("book.manage.book_again")) } }
             }
         }
     };

@@ -4,6 +4,7 @@
 
 use super::PageContext;
 use crate::domain::Invalid;
+use crate::paths;
 use maud::{Markup, html};
 
 /// One rejected field: its name (which is also its element id) and the message key.
@@ -493,7 +494,7 @@ pub fn topic_name(ctx: &PageContext, topic: &str) -> String {
 pub fn write_to_us(ctx: &PageContext, thread: Option<&str>) -> Markup {
     let (href, label) = match thread {
         Some(href) => (href, ctx.t("contact.write.thread")),
-        None => ("/requests/new", ctx.t("contact.write.new")),
+        None => (paths::requests::NEW, ctx.t("contact.write.new")),
     };
     let desk = &ctx.desk;
     html! {
@@ -558,7 +559,7 @@ pub fn card_stop_box(ctx: &PageContext, warning_key: &str) -> Markup {
             h2 .heading-m { (ctx.t("lost.stop.heading")) }
             div .warning-text { strong { (ctx.t(warning_key)) } }
             (card_stop_list(ctx))
-            p { a href="/requests/new/lost-card" { (ctx.t("lost.stop.more")) } }
+            p { a href=(paths::requests::LOST_CARD) { (ctx.t("lost.stop.more")) } }
         }
     }
 }

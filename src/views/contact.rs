@@ -8,6 +8,7 @@ use super::components::{
     textarea,
 };
 use super::layout::{Page, render};
+use crate::paths;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -29,14 +30,14 @@ pub struct ContactForm {
 pub fn settings(ctx: &PageContext, typed: &ContactForm, errors: &Errors, saved: bool) -> Markup {
     let title = ctx.t("contact.settings.title");
     let body = html! {
-        (back_link(ctx, "/staff"))
+        (back_link(ctx, paths::staff::HOME))
         @if saved {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (ctx.t("contact.settings.saved")) } }))
         }
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         p .lead { (ctx.t("contact.settings.lead")) }
-        (form(ctx, "/staff/settings/contact", html! {
+        (form(ctx, paths::staff::SETTINGS_CONTACT, html! {
             h2 .heading-m { (ctx.t("contact.settings.desk_heading")) }
             p {
                 (ctx.t("contact.settings.desk_email")) " "

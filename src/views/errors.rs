@@ -2,6 +2,7 @@
 
 use super::layout::{Page, render};
 use super::{KeptForm, PageContext};
+use crate::paths;
 use maud::{Markup, html};
 
 /// The page for an error status.
@@ -14,9 +15,9 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
                 p { (ctx.t("error404.check")) }
                 @if ctx.staff.is_none() {
                     // A mistyped manage or thread link is a dead end without a way to write.
-                    p { (ctx.t("error404.write")) " " a href="/requests/new" { (ctx.t("error404.write_link")) } }
+                    p { (ctx.t("error404.write")) " " a href=(paths::requests::NEW) { (ctx.t("error404.write_link")) } }
                 }
-                p { a href="/" { (ctx.t("error.go_home")) } }
+                p { a href=(paths::public::HOME) { (ctx.t("error.go_home")) } }
             },
         ),
         403 => (
@@ -27,9 +28,9 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
                     p { (ctx.t("error403.help")) }
                 } @else {
                     p { (ctx.t("error403.public_body")) }
-                    p { (ctx.t("error404.write")) " " a href="/requests/new" { (ctx.t("error404.write_link")) } }
+                    p { (ctx.t("error404.write")) " " a href=(paths::requests::NEW) { (ctx.t("error404.write_link")) } }
                 }
-                p { a href=(if ctx.staff.is_some() { "/staff" } else { "/" }) { (ctx.t("error.go_home")) } }
+                p { a href=(if ctx.staff.is_some() { paths::staff::HOME } else { paths::public::HOME }) { (ctx.t("error.go_home")) } }
             },
         ),
         500..=599 => (
@@ -38,7 +39,7 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
                 p { (ctx.t("error500.body")) }
                 p { (ctx.t("error500.nothing_lost")) }
                 p { (ctx.t("error500.reference")) " " strong .request-id { (ctx.request_id) } }
-                p { a href="/" { (ctx.t("error.go_home")) } }
+                p { a href=(paths::public::HOME) { (ctx.t("error.go_home")) } }
             },
         ),
         429 => (
@@ -47,22 +48,22 @@ pub fn page(ctx: &PageContext, status: u16) -> Markup {
                 p { (ctx.t("error429.body")) }
                 p { (ctx.t("error429.kept")) }
                 // A lost or stolen card is never made to wait.
-                p { a href="/requests/new/lost-card" { (ctx.t("error429.lost_card")) } }
-                p { a href="/" { (ctx.t("error.go_home")) } }
+                p { a href=(paths::requests::LOST_CARD) { (ctx.t("error429.lost_card")) } }
+                p { a href=(paths::public::HOME) { (ctx.t("error.go_home")) } }
             },
         ),
         413 => (
             ctx.t("error413.title"),
             html! {
                 p { (ctx.t("error413.body")) }
-                p { a href="/" { (ctx.t("error.go_home")) } }
+                p { a href=(paths::public::HOME) { (ctx.t("error.go_home")) } }
             },
         ),
         _ => (
             ctx.t("error400.title"),
             html! {
                 p { (ctx.t("error400.body")) }
-                p { a href="/" { (ctx.t("error.go_home")) } }
+                p { a href=(paths::public::HOME) { (ctx.t("error.go_home")) } }
             },
         ),
     };
@@ -90,7 +91,7 @@ pub fn stale_form(ctx: &PageContext, kept: &KeptForm, back: Option<&str>) -> Mar
         @if let Some(back) = back {
             p { a href=(back) { (ctx.t("form.kept.back")) } }
         }
-        p { a href="/" { (ctx.t("error.go_home")) } }
+        p { a href=(paths::public::HOME) { (ctx.t("error.go_home")) } }
     };
     render(ctx, Page::new(title, body))
 }

@@ -3,6 +3,7 @@
 use super::PageContext;
 use crate::assets;
 use crate::domain::Permission;
+use crate::paths;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// A page ready to be laid out.
@@ -96,7 +97,7 @@ fn header(ctx: &PageContext) -> Markup {
     html! {
         header .header {
             div .header__bar { div .width-container .header__inner {
-                a .header__name href=(if ctx.staff.is_some() { "/staff" } else if ctx.proxy.is_some() { "/proxy" } else { "/" }) {
+                a .header__name href=(if ctx.staff.is_some() { paths::staff::HOME } else if ctx.proxy.is_some() { paths::proxy::HOME } else { paths::public::HOME }) {
                     span .header__logo aria-hidden="true" { (PreEscaped("&#x5BC4;")) }
                     span { (ctx.t("site.name")) }
                 }
@@ -107,7 +108,7 @@ fn header(ctx: &PageContext) -> Markup {
                                 @if lang == ctx.lang {
                                     span .language-switch__current aria-current="true" lang=(lang.code()) { (lang.native_name()) }
                                 } @else {
-                                    a href={ "/language/" (lang.code()) "?next=" (encode(&ctx.path)) } lang=(lang.code()) hreflang=(lang.code()) {
+                                    a href={ (paths::public::language(lang.code())) "?next=" (encode(&ctx.path)) } lang=(lang.code()) hreflang=(lang.code()) {
                                         (lang.native_name())
                                     }
                                 }
@@ -120,33 +121,33 @@ fn header(ctx: &PageContext) -> Markup {
                 nav .staff-nav aria-label=(ctx.t("layout.staff_nav")) {
                     div .width-container .staff-nav__inner {
                         ul .staff-nav__list {
-                            li { a href="/staff" aria-current=[(ctx.path == "/staff").then_some("page")] { (ctx.t("nav.dashboard")) } }
+                            li { a href=(paths::staff::HOME) aria-current=[(ctx.path == paths::staff::HOME).then_some("page")] { (ctx.t("nav.dashboard")) } }
                             @if ctx.staff_may(Permission::HandleRequests) {
-                                li { a href="/staff/requests" aria-current=[ctx.path.starts_with("/staff/requests").then_some("page")] { (ctx.t("nav.requests")) } }
+                                li { a href=(paths::staff::REQUESTS) aria-current=[ctx.path.starts_with(paths::staff::REQUESTS).then_some("page")] { (ctx.t("nav.requests")) } }
                             }
                             @if ctx.staff_may(Permission::VerifyProxies) {
-                                li { a href="/staff/proxies" aria-current=[ctx.path.starts_with("/staff/proxies").then_some("page")] { (ctx.t("nav.proxies")) } }
+                                li { a href=(paths::staff::PROXIES) aria-current=[ctx.path.starts_with(paths::staff::PROXIES).then_some("page")] { (ctx.t("nav.proxies")) } }
                             }
                             @if ctx.staff_may(Permission::ManageSchedule) {
-                                li { a href="/staff/schedule" aria-current=[ctx.path.starts_with("/staff/schedule").then_some("page")] { (ctx.t("schedule.nav.board")) } }
+                                li { a href=(paths::staff::SCHEDULE) aria-current=[ctx.path.starts_with(paths::staff::SCHEDULE).then_some("page")] { (ctx.t("schedule.nav.board")) } }
                             }
                             @if ctx.staff_may(Permission::ManageOwnSessions) {
-                                li { a href="/staff/my-sessions" aria-current=[ctx.path.starts_with("/staff/my-sessions").then_some("page")] { (ctx.t("schedule.nav.mine")) } }
+                                li { a href=(paths::staff::MY_SESSIONS) aria-current=[ctx.path.starts_with(paths::staff::MY_SESSIONS).then_some("page")] { (ctx.t("schedule.nav.mine")) } }
                             }
                             @if ctx.staff_may(Permission::ManageStaff) {
-                                li { a href="/staff/users" aria-current=[ctx.path.starts_with("/staff/users").then_some("page")] { (ctx.t("nav.staff_users")) } }
+                                li { a href=(paths::staff::USERS) aria-current=[ctx.path.starts_with(paths::staff::USERS).then_some("page")] { (ctx.t("nav.staff_users")) } }
                             }
                             @if ctx.staff_may(Permission::ViewOutbox) {
-                                li { a href="/staff/outbox" aria-current=[ctx.path.starts_with("/staff/outbox").then_some("page")] { (ctx.t("nav.outbox")) } }
+                                li { a href=(paths::staff::OUTBOX) aria-current=[ctx.path.starts_with(paths::staff::OUTBOX).then_some("page")] { (ctx.t("nav.outbox")) } }
                             }
                             @if ctx.staff_may(Permission::ViewAudit) {
-                                li { a href="/staff/audit" aria-current=[ctx.path.starts_with("/staff/audit").then_some("page")] { (ctx.t("nav.audit")) } }
+                                li { a href=(paths::staff::AUDIT) aria-current=[ctx.path.starts_with(paths::staff::AUDIT).then_some("page")] { (ctx.t("nav.audit")) } }
                             }
-                            li { a href="/staff/password" aria-current=[ctx.path.starts_with("/staff/password").then_some("page")] { (ctx.t("nav.password")) } }
+                            li { a href=(paths::staff::PASSWORD) aria-current=[ctx.path.starts_with(paths::staff::PASSWORD).then_some("page")] { (ctx.t("nav.password")) } }
                         }
                         div .staff-nav__account {
                             span .staff-nav__who { (ctx.tf("nav.signed_in_as", &[("name", &staff.display_name), ("role", ctx.t(&format!("role.{}", staff.role.as_str())))])) }
-                            form method="post" action="/staff/logout" {
+                            form method="post" action=(paths::staff::LOGOUT) {
                                 (super::components::csrf_field(ctx))
                                 button .link-button type="submit" { (ctx.t("nav.sign_out")) }
                             }
@@ -157,11 +158,11 @@ fn header(ctx: &PageContext) -> Markup {
                 nav .staff-nav aria-label=(ctx.t("layout.proxy_nav")) {
                     div .width-container .staff-nav__inner {
                         ul .staff-nav__list {
-                            li { a href="/proxy" aria-current=[(ctx.path == "/proxy").then_some("page")] { (ctx.t("proxy.nav.customers")) } }
+                            li { a href=(paths::proxy::HOME) aria-current=[(ctx.path == paths::proxy::HOME).then_some("page")] { (ctx.t("proxy.nav.customers")) } }
                         }
                         div .staff-nav__account {
                             span .staff-nav__who { (ctx.tf("proxy.nav.signed_in_as", &[("name", name)])) }
-                            form method="post" action="/proxy/logout" {
+                            form method="post" action=(paths::proxy::LOGOUT) {
                                 (super::components::csrf_field(ctx))
                                 button .link-button type="submit" { (ctx.t("nav.sign_out")) }
                             }
@@ -179,11 +180,11 @@ fn footer(ctx: &PageContext) -> Markup {
             div .width-container {
                 h2 .visually-hidden { (ctx.t("layout.footer_heading")) }
                 ul .footer__links {
-                    li { a href="/accessibility" { (ctx.t("footer.accessibility")) } }
-                    li { a href="/preferences" { (ctx.t("footer.preferences")) } }
+                    li { a href=(paths::public::ACCESSIBILITY) { (ctx.t("footer.accessibility")) } }
+                    li { a href=(paths::public::PREFERENCES) { (ctx.t("footer.preferences")) } }
                     @if ctx.staff.is_none() && ctx.proxy.is_none() {
-                        li { a href="/proxy/login" { (ctx.t("footer.proxy")) } }
-                        li { a href="/staff/login" { (ctx.t("footer.staff")) } }
+                        li { a href=(paths::proxy::LOGIN) { (ctx.t("footer.proxy")) } }
+                        li { a href=(paths::staff::LOGIN) { (ctx.t("footer.staff")) } }
                     }
                 }
                 p .footer__meta { (ctx.t("footer.about")) }

@@ -14,6 +14,7 @@ use crate::domain::journey::Step;
 use crate::domain::proxy::{
     ApplicationDraft, ApplyStep, ConsentMethod, RegistrationStatus, Relationship, Scope,
 };
+use crate::paths;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -43,12 +44,12 @@ pub fn apply_start(ctx: &PageContext, resume: Option<&str>) -> Markup {
             li { (ctx.t("apply.start.next_3")) }
         }
         p { (ctx.t("apply.start.no_limit")) }
-        p { a .button href={ "/proxy/apply/" (ApplyStep::ALL[0].slug()) } draggable="false" { (ctx.t("apply.start.button")) } }
+        p { a .button href=(paths::proxy::apply_step(ApplyStep::ALL[0].slug())) draggable="false" { (ctx.t("apply.start.button")) } }
         @if let Some(href) = resume {
             p { a href=(href) { (ctx.t("apply.start.continue")) } }
         }
         h2 .heading-m { (ctx.t("apply.start.end_heading")) }
-        p { a href="/proxy/revoke" { (ctx.t("apply.start.end_link")) } }
+        p { a href=(paths::proxy::REVOKE) { (ctx.t("apply.start.end_link")) } }
     };
     render(ctx, Page::new(title, body))
 }
@@ -206,7 +207,7 @@ pub fn apply_check(ctx: &PageContext, draft: &ApplicationDraft, errors: &Errors)
     let title = ctx.t("apply.check.title");
     let change = |step: ApplyStep, what: &str| {
         Some((
-            format!("/proxy/apply/{}?change=1", step.slug()),
+            format!("{}?change=1", paths::proxy::apply_step(step.slug())),
             ctx.t(what).to_owned(),
         ))
     };
@@ -302,7 +303,7 @@ pub fn apply_check(ctx: &PageContext, draft: &ApplicationDraft, errors: &Errors)
         ),
     ];
     let body = html! {
-        (back_link(ctx, &format!("/proxy/apply/{}", ApplyStep::Declaration.slug())))
+        (back_link(ctx, &paths::proxy::apply_step(ApplyStep::Declaration.slug())))
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         h2 .heading-m { (ctx.t("apply.check.customer")) }
@@ -313,7 +314,7 @@ pub fn apply_check(ctx: &PageContext, draft: &ApplicationDraft, errors: &Errors)
         (summary_list(ctx, &granted))
         h2 .heading-m { (ctx.t("apply.check.send_heading")) }
         p { (ctx.t("apply.check.send_lead")) }
-        (form(ctx, "/proxy/apply/check", html! {
+        (form(ctx, paths::proxy::APPLY_CHECK, html! {
             (button(ctx.t("apply.check.send")))
         }))
     };
@@ -341,7 +342,7 @@ pub fn apply_done(ctx: &PageContext, reference: &str, customer_email: bool) -> M
         }
         p { (ctx.t("apply.done.keep_reference")) }
         (super::components::write_to_us(ctx, None))
-        p { a href="/" { (ctx.t("apply.done.home")) } }
+        p { a href=(paths::public::HOME) { (ctx.t("apply.done.home")) } }
     };
     render(ctx, Page::new(title, body))
 }
@@ -371,12 +372,12 @@ pub struct EndForm {
 pub fn end_form(ctx: &PageContext, values: &EndForm, errors: &Errors) -> Markup {
     let title = ctx.t("end.title");
     let body = html! {
-        (back_link(ctx, "/proxy/apply"))
+        (back_link(ctx, paths::proxy::APPLY))
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         p .lead { (ctx.t("end.lead")) }
         p { (ctx.t("end.how")) }
-        (form(ctx, "/proxy/revoke", html! {
+        (form(ctx, paths::proxy::REVOKE, html! {
             (input(ctx, Input {
                 name: "reference", label: ctx.t("end.field.reference"), hint: Some(ctx.t("end.hint.reference")),
                 value: &values.reference, autocomplete: Some("off"), error: errors.message(ctx, "reference"),
@@ -414,7 +415,7 @@ pub fn end_done(ctx: &PageContext, reference: &str) -> Markup {
         }
         p { (ctx.t("end.done.next")) }
         p { (ctx.t("end.done.unmatched")) }
-        p { a href="/" { (ctx.t("apply.done.home")) } }
+        p { a href=(paths::public::HOME) { (ctx.t("apply.done.home")) } }
     };
     render(ctx, Page::new(title, body))
 }
@@ -477,7 +478,7 @@ pub fn portal(ctx: &PageContext, cards: &[CustomerCard], notice: Option<&str>) -
         @for card in cards {
             div .card {
                 h2 .heading-m {
-                    a href={ "/proxy/customers/" (card.id) } { (card.customer) }
+                    a href=(paths::proxy::customer(card.id)) { (card.customer) }
                 }
                 (summary_list(ctx, &[
                     SummaryRow { key: ctx.t("portal.reference").to_owned(), value: html! { (card.reference) }, change: None },
@@ -490,7 +491,7 @@ pub fn portal(ctx: &PageContext, cards: &[CustomerCard], notice: Option<&str>) -
             }
         }
         h2 .heading-m { (ctx.t("portal.another_heading")) }
-        p { (ctx.t("portal.another")) " " a href="/proxy/apply" { (ctx.t("portal.another_link")) } }
+        p { (ctx.t("portal.another")) " " a href=(paths::proxy::APPLY) { (ctx.t("portal.another_link")) } }
     };
     render(ctx, Page::new(title, body))
 }
@@ -524,7 +525,7 @@ pub fn customer(
     let can_book = card.active && card.scopes.contains(&Scope::Book);
     let can_ask = card.active && card.scopes.contains(&Scope::Ask);
     let body = html! {
-        (back_link(ctx, "/proxy"))
+        (back_link(ctx, paths::proxy::HOME))
         @if let Some(notice) = notice {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
         }
@@ -546,14 +547,14 @@ pub fn customer(
         ]))
         @if card.active { h2 .heading-m { (ctx.t("portal.do_heading")) } }
         @if can_book {
-            (form(ctx, &format!("/proxy/customers/{}/book", card.id), html! {
+            (form(ctx, &paths::proxy::customer_book(card.id), html! {
                 (button(ctx.t("portal.book")))
             }))
         } @else if card.active {
             p { (ctx.t("portal.book_not_granted")) }
         }
         @if can_ask {
-            (form(ctx, &format!("/proxy/customers/{}/ask", card.id), html! {
+            (form(ctx, &paths::proxy::ask(card.id), html! {
                 (secondary_button(ctx.t("portal.ask")))
             }))
         } @else if card.active {
@@ -571,7 +572,7 @@ pub fn customer(
                 ul .list {
                     @for q in requests {
                         li {
-                            a href={ "/proxy/customers/" (card.id) "/requests/" (q.id) } { (q.reference) ": " (q.topic) }
+                            a href=(paths::proxy::request(card.id, q.id)) { (q.reference) ": " (q.topic) }
                             " " strong .tag { (q.status) }
                             br; span .muted { (ctx.tf("portal.request_sent_at", &[("time", &ctx.datetime(q.sent_at))])) }
                         }
@@ -605,7 +606,7 @@ pub fn customer(
                                     td { (ctx.t(&format!("booking_status.{}", s.status))) }
                                     td {
                                         @if s.changeable {
-                                            (form(ctx, &format!("/proxy/customers/{}/sessions/{}/manage", card.id, s.id), html! {
+                                            (form(ctx, &paths::proxy::customer_session(card.id, s.id), html! {
                                                 button .button .button--secondary .button--small type="submit" {
                                                     (ctx.t("portal.manage")) span .visually-hidden { " " (s.reference) }
                                                 }
@@ -622,7 +623,7 @@ pub fn customer(
         @if card.renewable && !card.renewal_requested {
             h2 .heading-m { (ctx.t("portal.renew_heading")) }
             p { (ctx.t("portal.renew_body")) }
-            (form(ctx, &format!("/proxy/customers/{}/renew", card.id), html! {
+            (form(ctx, &paths::proxy::renew(card.id), html! {
                 (button(ctx.t("portal.renew")))
             }))
         } @else if card.renewal_requested {
@@ -630,7 +631,7 @@ pub fn customer(
         }
         @if card.active {
             h2 .heading-m { (ctx.t("portal.step_down_heading")) }
-            p { a href={ "/proxy/customers/" (card.id) "/step-down" } { (ctx.t("portal.step_down_link")) } }
+            p { a href=(paths::proxy::step_down(card.id)) { (ctx.t("portal.step_down_link")) } }
         }
     };
     render(ctx, Page::new(title, body))
@@ -655,15 +656,15 @@ pub struct RequestLine {
 pub fn step_down(ctx: &PageContext, card: &CustomerCard) -> Markup {
     let title = ctx.tf("portal.step_down_title", &[("customer", &card.customer)]);
     let body = html! {
-        (back_link(ctx, &format!("/proxy/customers/{}", card.id)))
+        (back_link(ctx, &paths::proxy::customer(card.id)))
         h1 .heading-l { (title) }
         p { (ctx.t("portal.step_down_body")) }
         p { (ctx.t("portal.step_down_emails")) }
-        form method="post" action={ "/proxy/customers/" (card.id) "/step-down" } novalidate data-destructive {
+        form method="post" action=(paths::proxy::step_down(card.id)) novalidate data-destructive {
             (super::components::csrf_field(ctx))
             (warning_button(ctx.t("portal.step_down_confirm")))
         }
-        p { a href={ "/proxy/customers/" (card.id) } { (ctx.t("portal.step_down_cancel")) } }
+        p { a href=(paths::proxy::customer(card.id)) { (ctx.t("portal.step_down_cancel")) } }
     };
     render(ctx, Page::new(title, body))
 }

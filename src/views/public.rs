@@ -4,6 +4,7 @@ use super::PageContext;
 use super::components::{Banner, Choice, ChoiceGroup, button, choices, form, notification_banner};
 use super::layout::{Page, render};
 use crate::domain::{Contrast, Prefs, TextSize};
+use crate::paths;
 use maud::{Markup, html};
 
 /// The start page.
@@ -14,15 +15,15 @@ pub fn home(ctx: &PageContext) -> Markup {
         p { (ctx.t("home.who")) }
         h2 .heading-m { (ctx.t("home.online_heading")) }
         ul .list .list--bullet {
-            li { a href="/requests/new" { (ctx.t("home.link_request")) } }
-            li { a href="/book" { (ctx.t("home.link_book")) } }
-            li { a href="/proxy/apply" { (ctx.t("home.link_proxy")) } }
+            li { a href=(paths::requests::NEW) { (ctx.t("home.link_request")) } }
+            li { a href=(paths::booking::START) { (ctx.t("home.link_book")) } }
+            li { a href=(paths::proxy::APPLY) { (ctx.t("home.link_proxy")) } }
         }
         p { (ctx.t("home.online_more")) }
         h2 .heading-m { (ctx.t("home.help_heading")) }
         ul .list .list--bullet {
-            li { a href="/preferences" { (ctx.t("home.link_preferences")) } }
-            li { a href="/accessibility" { (ctx.t("home.link_accessibility")) } }
+            li { a href=(paths::public::PREFERENCES) { (ctx.t("home.link_preferences")) } }
+            li { a href=(paths::public::ACCESSIBILITY) { (ctx.t("home.link_accessibility")) } }
         }
         h2 .heading-m { (ctx.t("home.promise_heading")) }
         ul .list .list--bullet {
@@ -49,7 +50,7 @@ pub fn accessibility(ctx: &PageContext, contact_email: Option<&str>) -> Markup {
             li { (ctx.t("a11y.should_no_time_limit")) }
             li { (ctx.t("a11y.should_languages")) }
         }
-        p { (ctx.t("a11y.preferences")) " " a href="/preferences" { (ctx.t("a11y.preferences_link")) } }
+        p { (ctx.t("a11y.preferences")) " " a href=(paths::public::PREFERENCES) { (ctx.t("a11y.preferences_link")) } }
         h2 .heading-m { (ctx.t("a11y.status_heading")) }
         p { (ctx.t("a11y.status")) }
         h2 .heading-m { (ctx.t("a11y.tested_heading")) }
@@ -102,7 +103,7 @@ pub fn preferences(ctx: &PageContext, prefs: Prefs, saved: bool) -> Markup {
         }
         h1 .heading-xl { (ctx.t("prefs.title")) }
         p { (ctx.t("prefs.lead")) }
-        (form(ctx, "/preferences", html! {
+        (form(ctx, paths::public::PREFERENCES, html! {
             (choices(ctx, ChoiceGroup {
                 name: "text_size",
                 legend: ctx.t("prefs.text_legend"),

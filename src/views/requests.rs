@@ -16,6 +16,7 @@ use crate::domain::request::{
     DETAILS_MAX_CHARS, MESSAGE_MAX_CHARS, ReplyChannel, RequestDraft, RequestStatus, RequestStep,
     Topic,
 };
+use crate::paths;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -136,7 +137,7 @@ pub fn start(ctx: &PageContext, resume: Option<&str>) -> Markup {
         }
         p { (ctx.t("request.start.no_phone")) }
         h2 .heading-m { (ctx.t("request.start.lost_heading")) }
-        p { a href="/requests/new/lost-card" { (ctx.t("request.start.lost_link")) } }
+        p { a href=(paths::requests::LOST_CARD) { (ctx.t("request.start.lost_link")) } }
         h2 .heading-m { (ctx.t("request.start.need_heading")) }
         ul .list .list--bullet {
             li { (ctx.t("request.start.need_1")) }
@@ -146,7 +147,7 @@ pub fn start(ctx: &PageContext, resume: Option<&str>) -> Markup {
         @if let Some(resume) = resume {
             p { a .button href=(resume) draggable="false" { (ctx.t("request.start.resume")) } }
         } @else {
-            p { a .button href="/requests/new/topic" draggable="false" { (ctx.t("request.start.button")) } }
+            p { a .button href=(paths::requests::step(RequestStep::Topic.slug())) draggable="false" { (ctx.t("request.start.button")) } }
         }
     };
     render(ctx, Page::new(title, body))
@@ -156,7 +157,7 @@ pub fn start(ctx: &PageContext, resume: Option<&str>) -> Markup {
 pub fn lost_card(ctx: &PageContext, next: &str) -> Markup {
     let title = ctx.t("request.lost.title");
     let body = html! {
-        (back_link(ctx, "/requests/new/topic"))
+        (back_link(ctx, &paths::requests::step(RequestStep::Topic.slug())))
         h1 .heading-l { (title) }
         div .warning-text {
             strong { (ctx.t("request.lost.first")) }
@@ -316,7 +317,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
         key: ctx.t(key).to_owned(),
         value,
         change: Some((
-            format!("/requests/new/{}?change=1", step.slug()),
+            format!("{}?change=1", paths::requests::step(step.slug())),
             ctx.t(key).to_owned(),
         )),
     };
@@ -367,7 +368,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
         RequestStep::Contact,
     ));
     let body = html! {
-        (back_link(ctx, &format!("/requests/new/{}", RequestStep::Contact.slug())))
+        (back_link(ctx, &paths::requests::step(RequestStep::Contact.slug())))
         h1 .heading-l { (title) }
         (summary_list(ctx, &rows))
         h2 .heading-m { (ctx.t("request.check.send_heading")) }
@@ -375,7 +376,7 @@ pub fn check(ctx: &PageContext, draft: &RequestDraft) -> Markup {
         @if channel.is_some_and(ReplyChannel::is_session) {
             p { (ctx.t("request.check.session_next")) }
         }
-        (form(ctx, "/requests/new/check", html! {
+        (form(ctx, paths::requests::CHECK, html! {
             (button(ctx.t("request.check.send")))
         }))
     };
@@ -398,7 +399,7 @@ pub fn sent_again(ctx: &PageContext, reference: &str, with_email: bool) -> Marku
         } @else {
             p { (ctx.t("request.sent_again.no_email")) }
         }
-        p { a href="/" { (ctx.t("apply.done.home")) } }
+        p { a href=(paths::public::HOME) { (ctx.t("apply.done.home")) } }
     };
     render(ctx, Page::new(title, body))
 }
@@ -488,7 +489,7 @@ pub fn thread(
         (messages(ctx, &page.lines))
         @if page.status == RequestStatus::Closed {
             p { (ctx.t("request.thread.closed")) }
-            p { a href="/requests/new" { (ctx.t("request.thread.new")) } }
+            p { a href=(paths::requests::NEW) { (ctx.t("request.thread.new")) } }
         } @else {
             // Said before the form, where it is read before writing, not after it.
             @if page.status == RequestStatus::Waiting || page.status == RequestStatus::Resolved {

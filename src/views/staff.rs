@@ -7,6 +7,7 @@ use super::components::{
 };
 use super::layout::{Page, render};
 use crate::domain::{AuditAction, Permission, Role};
+use crate::paths;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -121,85 +122,85 @@ pub fn dashboard(
     let areas = [
         (
             Permission::ManageStaff,
-            "/staff/users",
+            paths::staff::USERS,
             "dashboard.staff_users",
             "dashboard.staff_users_hint",
         ),
         (
             Permission::ViewAudit,
-            "/staff/audit",
+            paths::staff::AUDIT,
             "dashboard.audit",
             "dashboard.audit_hint",
         ),
         (
             Permission::ViewOutbox,
-            "/staff/outbox",
+            paths::staff::OUTBOX,
             "dashboard.outbox",
             "dashboard.outbox_hint",
         ),
         (
             Permission::HandleRequests,
-            "/staff/requests",
+            paths::staff::REQUESTS,
             "dashboard.requests",
             "dashboard.requests_hint",
         ),
         (
             Permission::VerifyProxies,
-            "/staff/proxies",
+            paths::staff::PROXIES,
             "dashboard.proxies",
             "dashboard.proxies_hint",
         ),
         (
             Permission::ManageSchedule,
-            "/staff/schedule",
+            paths::staff::SCHEDULE,
             "schedule.dashboard.board",
             "schedule.dashboard.board_hint",
         ),
         (
             Permission::ManageSchedule,
-            "/staff/interpreters",
+            paths::staff::INTERPRETERS,
             "schedule.dashboard.interpreters",
             "schedule.dashboard.interpreters_hint",
         ),
         (
             Permission::ManageOwnSessions,
-            "/staff/my-sessions",
+            paths::staff::MY_SESSIONS,
             "schedule.dashboard.mine",
             "schedule.dashboard.mine_hint",
         ),
         (
             Permission::ManageOwnSessions,
-            "/staff/availability",
+            paths::staff::AVAILABILITY,
             "schedule.dashboard.availability",
             "schedule.dashboard.availability_hint",
         ),
         (
             Permission::ManageDeskSettings,
-            "/staff/settings/sessions",
+            paths::staff::SETTINGS_SESSIONS,
             "schedule.dashboard.settings",
             "schedule.dashboard.settings_hint",
         ),
         (
             Permission::ManageDeskSettings,
-            "/staff/settings/proxies",
+            paths::staff::SETTINGS_PROXIES,
             "dashboard.proxy_settings",
             "dashboard.proxy_settings_hint",
         ),
         (
             Permission::ManageDeskSettings,
-            "/staff/settings/requests",
+            paths::staff::SETTINGS_REQUESTS,
             "dashboard.request_settings",
             "dashboard.request_settings_hint",
         ),
         (
             Permission::ManageDeskSettings,
-            "/staff/settings/contact",
+            paths::staff::SETTINGS_CONTACT,
             "dashboard.contact_settings",
             "dashboard.contact_settings_hint",
         ),
         (
             Permission::ChangeOwnPassword,
-            "/staff/password",
+            paths::staff::PASSWORD,
             "dashboard.password",
             "dashboard.password_hint",
         ),
@@ -239,7 +240,7 @@ pub fn password(ctx: &PageContext, errors: &Errors, changed: bool) -> Markup {
         (error_summary(ctx, errors))
         h1 .heading-l { (ctx.t("password.title")) }
         p { (ctx.t("password.lead")) }
-        (form(ctx, "/staff/password", html! {
+        (form(ctx, paths::staff::PASSWORD, html! {
             (input(ctx, Input {
                 name: "current_password", label: ctx.t("field.current_password"), kind: "password",
                 autocomplete: Some("current-password"), error: errors.message(ctx, "current_password"),
@@ -288,7 +289,7 @@ pub fn users(ctx: &PageContext, rows: &[StaffRow], notice: Option<&str>) -> Mark
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
         }
         h1 .heading-l { (ctx.t("users.title")) }
-        p { a .button href="/staff/users/new" { (ctx.t("users.create")) } }
+        p { a .button href=(paths::staff::USER_NEW) { (ctx.t("users.create")) } }
         div .table-wrap role="region" aria-labelledby="users-caption" tabindex="0" {
             table .table {
                 caption #users-caption .table__caption { (ctx.tf("users.caption", &[("count", &rows.len().to_string())])) }
@@ -302,7 +303,7 @@ pub fn users(ctx: &PageContext, rows: &[StaffRow], notice: Option<&str>) -> Mark
                 tbody {
                     @for row in rows {
                         tr {
-                            td { a href={ "/staff/users/" (row.id) } { (row.display_name) } }
+                            td { a href=(paths::staff::user(row.id)) { (row.display_name) } }
                             td { (row.full_name) }
                             td .break-anywhere { (row.email) }
                             td { (role_label(ctx, row.role)) }
@@ -323,10 +324,10 @@ pub fn users(ctx: &PageContext, rows: &[StaffRow], notice: Option<&str>) -> Mark
 /// The form to create a staff account.
 pub fn user_new(ctx: &PageContext, values: &StaffForm, errors: &Errors) -> Markup {
     let body = html! {
-        (super::components::back_link(ctx, "/staff/users"))
+        (super::components::back_link(ctx, paths::staff::USERS))
         (error_summary(ctx, errors))
         h1 .heading-l { (ctx.t("users.new_title")) }
-        (form(ctx, "/staff/users/new", html! {
+        (form(ctx, paths::staff::USER_NEW, html! {
             (identity_fields(ctx, values, errors))
             (choices(ctx, ChoiceGroup {
                 name: "role", legend: ctx.t("field.role"), legend_is_heading: false, hint: None,
@@ -353,7 +354,7 @@ pub fn user_edit(
 ) -> Markup {
     let title = ctx.tf("users.edit_title", &[("name", &user.display_name)]);
     let body = html! {
-        (super::components::back_link(ctx, "/staff/users"))
+        (super::components::back_link(ctx, paths::staff::USERS))
         @if let Some(notice) = notice {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
         }
@@ -373,7 +374,7 @@ pub fn user_edit(
             },
         ]))
         h2 .heading-m { (ctx.t("users.edit_heading")) }
-        (form(ctx, &format!("/staff/users/{}", user.id), html! {
+        (form(ctx, &paths::staff::user(user.id), html! {
             (display_name_field(ctx, values, errors))
             (choices(ctx, ChoiceGroup {
                 name: "role", legend: ctx.t("field.role"), legend_is_heading: false, hint: None,
@@ -385,7 +386,7 @@ pub fn user_edit(
         @if user.active && user.invited {
             h2 .heading-m { (ctx.t("users.reinvite_heading")) }
             p { (ctx.t("users.reinvite_lead")) }
-            (form(ctx, &format!("/staff/users/{}/invite", user.id), secondary_button(ctx.t("users.reinvite"))))
+            (form(ctx, &paths::staff::user_invite(user.id), secondary_button(ctx.t("users.reinvite"))))
         }
         @if user.active {
             h2 .heading-m { (ctx.t("users.deactivate_heading")) }
@@ -393,7 +394,7 @@ pub fn user_edit(
             @if let Some(problem) = errors.message(ctx, "deactivate") {
                 p .error-message #deactivate-error { span .visually-hidden { (ctx.t("error.prefix")) } (problem) }
             }
-            (form(ctx, &format!("/staff/users/{}/deactivate", user.id), html! {
+            (form(ctx, &paths::staff::user_deactivate(user.id), html! {
                 button #deactivate .button .button--warning type="submit" aria-describedby=[errors.message(ctx, "deactivate").map(|_| "deactivate-error")] {
                     (ctx.t("users.deactivate"))
                 }
@@ -401,7 +402,7 @@ pub fn user_edit(
         } @else {
             h2 .heading-m { (ctx.t("users.reactivate_heading")) }
             p { (ctx.t("users.reactivate_lead")) }
-            (form(ctx, &format!("/staff/users/{}/reactivate", user.id), secondary_button(ctx.t("users.reactivate"))))
+            (form(ctx, &paths::staff::user_reactivate(user.id), secondary_button(ctx.t("users.reactivate"))))
         }
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
@@ -473,7 +474,8 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
     } = view;
     let page_link = |n: u64| {
         format!(
-            "/staff/audit?actor={}&action={}&from={}&to={}&page={n}",
+            "{}?actor={}&action={}&from={}&to={}&page={n}",
+            paths::staff::AUDIT,
             super::layout::encode(&query.actor),
             super::layout::encode(&query.action),
             super::layout::encode(&query.from),
@@ -483,7 +485,7 @@ pub fn audit(ctx: &PageContext, view: AuditView<'_>) -> Markup {
     let body = html! {
         (error_summary(ctx, errors))
         h1 .heading-l { (ctx.t("audit.title")) }
-        form .filter method="get" action="/staff/audit" {
+        form .filter method="get" action=(paths::staff::AUDIT) {
             div .filter__row {
                 div .form-group {
                     label .label for="actor" { (ctx.t("audit.actor")) }
@@ -623,7 +625,7 @@ pub fn outbox(
             ul .tabs__list {
                 @for (name, count) in counts {
                     li .tabs__item {
-                        a href={ "/staff/outbox?status=" (name) } aria-current=[(*name == state).then_some("page")] {
+                        a href={ (paths::staff::OUTBOX) "?status=" (name) } aria-current=[(*name == state).then_some("page")] {
                             (ctx.t(&format!("outbox.state_{name}"))) " (" (count) ")"
                         }
                     }
@@ -656,7 +658,7 @@ pub fn outbox(
                                 td .break-anywhere { (row.last_error.clone().unwrap_or_default()) }
                                 @if state != "sent" {
                                     td {
-                                        (form(ctx, &format!("/staff/outbox/{}/retry", row.id), html! {
+                                        (form(ctx, &paths::staff::outbox_retry(row.id), html! {
                                             button .button .button--secondary .button--small type="submit" {
                                                 (ctx.t("outbox.retry")) span .visually-hidden { " " (row.recipient) }
                                             }

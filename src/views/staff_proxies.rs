@@ -13,6 +13,7 @@ use crate::domain::proxy::{
     ConsentMethod, EndedBy, IdDocument, RegistrationStatus, Relationship, Scopes, birth_year,
     masked_address,
 };
+use crate::paths;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -57,17 +58,17 @@ pub fn queue(
         @if open_requests > 0 {
             (notification_banner(ctx, Banner::Important, html! {
                 p .banner__heading {
-                    a href="/staff/proxies/end-requests" { (ctx.tf("proxies.open_requests", &[("count", &open_requests.to_string())])) }
+                    a href=(paths::staff::PROXY_END_REQUESTS) { (ctx.tf("proxies.open_requests", &[("count", &open_requests.to_string())])) }
                 }
             }))
         } @else {
-            p { a href="/staff/proxies/end-requests" { (ctx.t("proxies.end_requests_link")) } }
+            p { a href=(paths::staff::PROXY_END_REQUESTS) { (ctx.t("proxies.end_requests_link")) } }
         }
         nav .tabs aria-label=(ctx.t("proxies.states")) {
             ul .tabs__list {
                 @for (s, count) in counts {
                     li .tabs__item {
-                        a href={ "/staff/proxies?status=" (s.as_str()) } aria-current=[(*s == status).then_some("page")] {
+                        a href={ (paths::staff::PROXIES) "?status=" (s.as_str()) } aria-current=[(*s == status).then_some("page")] {
                             (label(ctx, "status", s.as_str())) " (" (count) ")"
                         }
                     }
@@ -94,7 +95,7 @@ pub fn queue(
                     tbody {
                         @for row in rows {
                             tr {
-                                td .nowrap { a href={ "/staff/proxies/" (row.id) } { (row.reference) } }
+                                td .nowrap { a href=(paths::staff::proxy(row.id)) { (row.reference) } }
                                 td { (row.customer) }
                                 td .nowrap { (ctx.born_in(&row.birth)) }
                                 td { (row.address) }
@@ -294,14 +295,13 @@ pub fn detail(
         d.status,
         RegistrationStatus::Submitted | RegistrationStatus::UnderReview
     );
-    let base = format!("/staff/proxies/{}", r.id);
     // An ended or expired registration's scope is shown as what the proxy was allowed to do.
     let ended = matches!(
         d.status,
         RegistrationStatus::Revoked | RegistrationStatus::Expired
     ) || (d.status == RegistrationStatus::Approved && !d.active);
     let body = html! {
-        (back_link(ctx, &format!("/staff/proxies?status={}", d.status.as_str())))
+        (back_link(ctx, &format!("{}?status={}", paths::staff::PROXIES, d.status.as_str())))
         @if let Some(notice) = notice {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
         }
@@ -314,7 +314,7 @@ pub fn detail(
         @if !d.end_requests.is_empty() {
             (notification_banner(ctx, Banner::Important, html! {
                 p .banner__heading { (ctx.t("proxies.end_request_banner")) }
-                ul { @for (id, reference) in &d.end_requests { li { a href={ "/staff/proxies/end-requests#request-" (id) } { (reference) } } } }
+                ul { @for (id, reference) in &d.end_requests { li { a href={ (paths::staff::PROXY_END_REQUESTS) "#request-" (id) } { (reference) } } } }
             }))
         }
         h2 .heading-m { (ctx.t("apply.check.customer")) }
@@ -365,16 +365,16 @@ pub fn detail(
         }
         @if open {
             @if d.status == RegistrationStatus::Submitted {
-                (form(ctx, &format!("{base}/review"), html! { (secondary_button(ctx.t("proxies.start_review"))) }))
+                (form(ctx, &paths::staff::proxy_review(r.id), html! { (secondary_button(ctx.t("proxies.start_review"))) }))
             }
             h2 .heading-m #record-documents { (ctx.t("proxies.record_documents")) }
-            (form(ctx, &format!("{base}/documents"), html! {
+            (form(ctx, &paths::staff::proxy_documents(r.id), html! {
                 (document_choices(ctx, "customer_document", ctx.t("proxies.customer_document"), &typed.customer_document, errors))
                 (document_choices(ctx, "proxy_document", ctx.t("proxies.proxy_document"), &typed.proxy_document, errors))
                 (button(ctx.t("proxies.save_documents")))
             }))
             h2 .heading-m #record-consent { (ctx.t("proxies.record_consent")) }
-            (form(ctx, &format!("{base}/consent"), html! {
+            (form(ctx, &paths::staff::proxy_consent(r.id), html! {
                 (choices(ctx, ChoiceGroup {
                     name: "consent_how",
                     legend: ctx.t("proxies.consent_how"),
@@ -392,11 +392,11 @@ pub fn detail(
             h2 .heading-m { (ctx.t("proxies.decide_heading")) }
             @if d.checks_done {
                 p { (ctx.t("proxies.approve_lead")) }
-                (form(ctx, &format!("{base}/approve"), html! { (button(ctx.t("proxies.approve"))) }))
+                (form(ctx, &paths::staff::proxy_approve(r.id), html! { (button(ctx.t("proxies.approve"))) }))
             } @else {
                 p { (ctx.t("proxies.approve_needs")) }
             }
-            form method="post" action={ (base) "/reject" } novalidate data-destructive {
+            form method="post" action=(paths::staff::proxy_reject(r.id)) novalidate data-destructive {
                 (super::components::csrf_field(ctx))
                 (textarea(ctx, "reason", ctx.t("proxies.reject_reason"), Some(ctx.t("proxies.reason_hint")), &typed.reason,
                     errors.message(ctx, "reason").as_deref()))
@@ -407,12 +407,12 @@ pub fn detail(
             @if r.renewal_requested_at.is_some() || d.status == RegistrationStatus::Expired || !d.active {
                 h2 .heading-m { (ctx.t("proxies.renew_heading")) }
                 p { (ctx.t("proxies.renew_lead")) }
-                (form(ctx, &format!("{base}/renew"), html! { (button(ctx.t("proxies.renew"))) }))
+                (form(ctx, &paths::staff::proxy_renew(r.id), html! { (button(ctx.t("proxies.renew"))) }))
             }
         }
         @if d.status == RegistrationStatus::Approved {
             h2 .heading-m { (ctx.t("proxies.revoke_heading")) }
-            form method="post" action={ (base) "/revoke" } novalidate data-destructive {
+            form method="post" action=(paths::staff::proxy_revoke(r.id)) novalidate data-destructive {
                 (super::components::csrf_field(ctx))
                 (textarea(ctx, "reason", ctx.t("proxies.revoke_reason"), Some(ctx.t("proxies.reason_hint")), &typed.reason,
                     errors.message(ctx, "reason").as_deref()))
@@ -423,7 +423,7 @@ pub fn detail(
             h2 .heading-m { (ctx.t("proxies.others_heading")) }
             ul .list {
                 @for o in &d.others {
-                    li { a href={ "/staff/proxies/" (o.id) } { (o.reference) } " — " (o.proxy) " (" (label(ctx, "relationship", o.relationship.as_str())) ")" }
+                    li { a href=(paths::staff::proxy(o.id)) { (o.reference) } " — " (o.proxy) " (" (label(ctx, "relationship", o.relationship.as_str())) ")" }
                 }
             }
         }
@@ -458,7 +458,7 @@ pub struct EndRequestRow {
 pub fn end_requests(ctx: &PageContext, rows: &[EndRequestRow], notice: Option<&str>) -> Markup {
     let title = ctx.t("proxies.end_requests_title");
     let body = html! {
-        (back_link(ctx, "/staff/proxies"))
+        (back_link(ctx, paths::staff::PROXIES))
         @if let Some(notice) = notice {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
         }
@@ -477,18 +477,18 @@ pub fn end_requests(ctx: &PageContext, rows: &[EndRequestRow], notice: Option<&s
                     SummaryRow { key: ctx.t("end.field.birth").to_owned(), value: html! { (ctx.born_in(&row.typed.2)) }, change: None },
                     SummaryRow { key: ctx.t("end.field.note").to_owned(), value: html! { (row.note.clone().unwrap_or_default()) }, change: None },
                     SummaryRow { key: ctx.t("proxies.matched").to_owned(), value: match &row.matched {
-                        Some((id, reference, proxy, _)) => html! { a href={ "/staff/proxies/" (id) } { (reference) } " — " (proxy) },
+                        Some((id, reference, proxy, _)) => html! { a href=(paths::staff::proxy(id)) { (reference) } " — " (proxy) },
                         None => html! { (ctx.t("proxies.unmatched")) },
                     }, change: None },
                 ]))
                 div .button-group {
                     @if let Some((_, reference, _, true)) = &row.matched {
-                        form method="post" action={ "/staff/proxies/end-requests/" (row.id) "/confirm" } novalidate data-destructive {
+                        form method="post" action=(paths::staff::proxy_end_confirm(row.id)) novalidate data-destructive {
                             (super::components::csrf_field(ctx))
                             button .button .button--warning type="submit" { (ctx.t("proxies.confirm_end")) span .visually-hidden { " " (reference) } }
                         }
                     }
-                    form method="post" action={ "/staff/proxies/end-requests/" (row.id) "/decline" } novalidate data-destructive {
+                    form method="post" action=(paths::staff::proxy_end_decline(row.id)) novalidate data-destructive {
                         (super::components::csrf_field(ctx))
                         button .button .button--secondary type="submit" { (ctx.t("proxies.close_request")) span .visually-hidden { " " (row.reference) } }
                     }
@@ -513,13 +513,13 @@ pub struct SettingsForm {
 pub fn settings(ctx: &PageContext, typed: &SettingsForm, errors: &Errors, saved: bool) -> Markup {
     let title = ctx.t("proxies.settings_title");
     let body = html! {
-        (back_link(ctx, "/staff/proxies"))
+        (back_link(ctx, paths::staff::PROXIES))
         @if saved {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (ctx.t("proxies.settings_saved")) } }))
         }
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
-        (form(ctx, "/staff/settings/proxies", html! {
+        (form(ctx, paths::staff::SETTINGS_PROXIES, html! {
             (input(ctx, Input { name: "validity_years", label: ctx.t("proxies.validity_years"), hint: Some(ctx.t("proxies.validity_years_hint")),
                 value: &typed.validity_years, kind: "text", error: errors.message(ctx, "validity_years"), width: Some("width-4"),
                 autocomplete: Some("off"), ..Default::default() }))
@@ -563,7 +563,7 @@ impl ProxyOrigin {
 pub fn origin_value(ctx: &PageContext, o: &ProxyOrigin) -> Markup {
     html! {
         (ctx.tf("requests.sent_by_proxy", &[("proxy", &o.proxy)])) br;
-        a href={ "/staff/proxies/" (o.registration_id) } { (o.reference) }
+        a href=(paths::staff::proxy(o.registration_id)) { (o.reference) }
         @if o.ended_on.is_none() { br; span .muted { (ctx.t("proxy_origin.active")) } }
     }
 }

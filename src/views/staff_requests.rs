@@ -12,6 +12,7 @@ use super::requests::{RequestFacts, ThreadLine, label, messages, with_reference}
 use super::staff_proxies::{ProxyOrigin, origin_notice, origin_value};
 use crate::domain::Permission;
 use crate::domain::request::{ReplyChannel, RequestStatus, Topic};
+use crate::paths;
 use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -41,7 +42,8 @@ pub struct QueueQuery {
 impl QueueQuery {
     fn link(&self, page: u64) -> String {
         format!(
-            "/staff/requests?status={}&topic={}&channel={}&assignee={}&age={}&overdue={}&wrote_again={}&page={page}",
+            "{}?status={}&topic={}&channel={}&assignee={}&age={}&overdue={}&wrote_again={}&page={page}",
+            paths::staff::REQUESTS,
             encode(&self.status),
             encode(&self.topic),
             encode(&self.channel),
@@ -176,11 +178,11 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
     let body = html! {
         h1 .heading-l { (title) }
         ul .stat-list {
-            li .stat { span .stat__number { (v.new) } a href="/staff/requests?status=new" { (ctx.t("requests.count.new")) } }
-            li .stat { span .stat__number { (v.overdue) } a href="/staff/requests?overdue=1" { (ctx.t("requests.count.overdue")) } }
-            li .stat { span .stat__number { (v.wrote_again) } a href="/staff/requests?wrote_again=1" { (ctx.t("requests.count.wrote_again")) } }
+            li .stat { span .stat__number { (v.new) } a href={ (paths::staff::REQUESTS) "?status=new" } { (ctx.t("requests.count.new")) } }
+            li .stat { span .stat__number { (v.overdue) } a href={ (paths::staff::REQUESTS) "?overdue=1" } { (ctx.t("requests.count.overdue")) } }
+            li .stat { span .stat__number { (v.wrote_again) } a href={ (paths::staff::REQUESTS) "?wrote_again=1" } { (ctx.t("requests.count.wrote_again")) } }
         }
-        form .filter method="get" action="/staff/requests" {
+        form .filter method="get" action=(paths::staff::REQUESTS) {
             div .filter__row {
                 (select(ctx, "status", "requests.field.status", &q.status, &statuses))
                 (select(ctx, "topic", "requests.field.topic", &q.topic, &topics))
@@ -222,7 +224,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
                     tbody {
                         @for row in v.rows {
                             tr {
-                                td .nowrap { a href={ "/staff/requests/" (row.r.id) } { (row.r.reference) } }
+                                td .nowrap { a href=(paths::staff::request(row.r.id)) { (row.r.reference) } }
                                 td { (ctx.datetime(row.r.created_at)) }
                                 td {
                                     (row.r.customer_name)
@@ -255,7 +257,7 @@ pub fn queue(ctx: &PageContext, v: QueueView<'_>) -> Markup {
         }
         // Only those who may change the response times are offered the link (admins).
         @if ctx.staff_may(Permission::ManageDeskSettings) {
-            p { a href="/staff/settings/requests" { (ctx.t("requests.targets_link")) } }
+            p { a href=(paths::staff::SETTINGS_REQUESTS) { (ctx.t("requests.targets_link")) } }
         }
     };
     render(ctx, Page::new(title, body))
@@ -388,7 +390,7 @@ pub fn detail(
     });
     let limit = crate::domain::request::MESSAGE_MAX_CHARS.to_string();
     let body = html! {
-        (back_link(ctx, "/staff/requests"))
+        (back_link(ctx, paths::staff::REQUESTS))
         @if let Some(notice) = notice {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (notice) } }))
         }
@@ -398,7 +400,7 @@ pub fn detail(
         (summary_list(ctx, &rows))
         @if !d.sessions.is_empty() {
             h2 .heading-m { (ctx.t("request.thread.sessions")) }
-            ul .list { @for (id, text) in &d.sessions { li { a href={ "/staff/sessions/" (id) } { (text) } } } }
+            ul .list { @for (id, text) in &d.sessions { li { a href=(paths::staff::session(id)) { (text) } } } }
         }
         h2 .heading-m #messages { (ctx.t("request.thread.messages")) }
         (messages(ctx, &d.lines))
@@ -406,7 +408,7 @@ pub fn detail(
             p { (ctx.t("requests.detail.closed")) }
         } @else {
             h2 .heading-m { (ctx.t("requests.detail.reply_heading")) }
-            (form(ctx, &format!("/staff/requests/{}/reply", r.id), html! {
+            (form(ctx, &paths::staff::request_reply(r.id), html! {
                 (textarea(ctx, "reply", ctx.t("requests.field.reply"),
                     Some(&ctx.tf("requests.hint.reply", &[("max", &limit)])), &typed.reply,
                     errors.message(ctx, "reply").as_deref()))
@@ -414,13 +416,13 @@ pub fn detail(
             }))
         }
         h2 .heading-m { (ctx.t("requests.detail.note_heading")) }
-        (form(ctx, &format!("/staff/requests/{}/note", r.id), html! {
+        (form(ctx, &paths::staff::request_note(r.id), html! {
             (textarea(ctx, "note", ctx.t("requests.field.note"), Some(ctx.t("requests.hint.note")),
                 &typed.note, errors.message(ctx, "note").as_deref()))
             (secondary_button(ctx.t("requests.detail.add_note")))
         }))
         h2 .heading-m { (ctx.t("requests.detail.assign_heading")) }
-        (form(ctx, &format!("/staff/requests/{}/assign", r.id), html! {
+        (form(ctx, &paths::staff::request_assign(r.id), html! {
             @let current = if typed.assignee.is_empty() { r.assignee_id.map(|i| i.to_string()).unwrap_or_default() } else { typed.assignee.clone() };
             @let error = errors.message(ctx, "assignee");
             div .form-group .form-group--error[error.is_some()] {
@@ -438,7 +440,7 @@ pub fn detail(
             (secondary_button(ctx.t("requests.detail.assign")))
         }))
         h2 .heading-m { (ctx.t("requests.detail.status_heading")) }
-        (form(ctx, &format!("/staff/requests/{}/status", r.id), html! {
+        (form(ctx, &paths::staff::request_status(r.id), html! {
             @let current = if typed.status.is_empty() { r.status.as_str().to_owned() } else { typed.status.clone() };
             div .form-group {
                 label .label for="status" { (ctx.t("requests.field.new_status")) }
@@ -473,14 +475,14 @@ pub fn settings(
 ) -> Markup {
     let title = ctx.t("requests.settings.title");
     let body = html! {
-        (back_link(ctx, "/staff/requests"))
+        (back_link(ctx, paths::staff::REQUESTS))
         @if saved {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (ctx.t("requests.settings.saved")) } }))
         }
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         p { (ctx.t("requests.settings.lead")) }
-        (form(ctx, "/staff/settings/requests", html! {
+        (form(ctx, paths::staff::SETTINGS_REQUESTS, html! {
             @for (topic, value) in values {
                 @let name = topic_field(*topic);
                 @let topic_label = topic_name(ctx, topic.as_str());

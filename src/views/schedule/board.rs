@@ -9,6 +9,7 @@ use crate::domain::attention::Attention;
 use crate::domain::holidays::Closure;
 use crate::domain::schedule::SessionMode;
 use crate::i18n;
+use crate::paths;
 use crate::views::PageContext;
 use crate::views::components::{Choice, ChoiceGroup, choices, secondary_button};
 use crate::views::layout::{Page, render};
@@ -68,11 +69,12 @@ pub struct Board<'a> {
 fn board_link(monday: Date, mode: Option<SessionMode>) -> String {
     match mode {
         Some(mode) => format!(
-            "/staff/schedule?week={}&mode={}",
+            "{}?week={}&mode={}",
+            paths::staff::SCHEDULE,
             iso(monday),
             mode.as_str()
         ),
-        None => format!("/staff/schedule?week={}", iso(monday)),
+        None => format!("{}?week={}", paths::staff::SCHEDULE, iso(monday)),
     }
 }
 
@@ -122,7 +124,7 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
                 li { a href=(board_link(view.monday + Duration::days(7), view.mode)) rel="next" { (ctx.t("schedule.board.next")) } }
             }
         }
-        form .filter method="get" action="/staff/schedule" novalidate {
+        form .filter method="get" action=(paths::staff::SCHEDULE) novalidate {
             input type="hidden" name="week" value=(iso(view.monday));
             (choices(ctx, ChoiceGroup {
                 name: "mode", legend: ctx.t("schedule.board.mode_legend"), legend_is_heading: false,
@@ -135,7 +137,7 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
             div .warning-text #board-attention {
                 strong { (ctx.tf("attention.board.count", &[("count", &view.flagged.to_string())])) }
                 " "
-                a href="/staff/schedule/attention" { (ctx.t("attention.board.link")) }
+                a href=(paths::staff::ATTENTION) { (ctx.t("attention.board.link")) }
             }
         }
         @if view.rows.is_empty() {
@@ -168,7 +170,7 @@ pub fn board(ctx: &PageContext, view: Board<'_>) -> Markup {
                                             ul .board__sessions {
                                                 @for s in cell {
                                                     li .board__session {
-                                                        a href={ "/staff/sessions/" (s.id) } { (s.reference) }
+                                                        a href=(paths::staff::session(s.id)) { (s.reference) }
                                                         br;
                                                         (clock(ctx, s.starts_at)) "–" (clock(ctx, s.ends_at))
                                                         br;
@@ -231,7 +233,7 @@ pub fn attention_list(ctx: &PageContext, rows: &[AttentionRow]) -> Markup {
                         @for row in rows {
                             @let s = &row.session;
                             tr {
-                                td { a href={ "/staff/sessions/" (s.id) } { (s.reference) } }
+                                td { a href=(paths::staff::session(s.id)) { (s.reference) } }
                                 td { (when(ctx, s.starts_at, s.ends_at)) }
                                 td { (mode_name(ctx, s.mode)) }
                                 td { (row.interpreter) }
@@ -251,7 +253,7 @@ pub fn attention_list(ctx: &PageContext, rows: &[AttentionRow]) -> Markup {
                 }
             }
         }
-        p { a href="/staff/schedule" { (ctx.t("attention.list.board")) } }
+        p { a href=(paths::staff::SCHEDULE) { (ctx.t("attention.list.board")) } }
     };
     render(ctx, Page::new(title, body))
 }

@@ -4,6 +4,7 @@
 use super::{closure_name, iso, success};
 use crate::domain::holidays::{Closure, ListedDay};
 use crate::i18n;
+use crate::paths;
 use crate::views::PageContext;
 use crate::views::components::{
     Choice, ChoiceGroup, Errors, Input, button, choices, csrf_field, date_input, error_summary,
@@ -79,14 +80,14 @@ fn day_list(ctx: &PageContext, days: &[ListedDay]) -> Markup {
                         }
                     }
                     @if listed.reopened {
-                        form method="post" action={ "/staff/settings/closed-days/" (iso(listed.day)) "/restore" } novalidate {
+                        form method="post" action=(paths::staff::closed_day_restore(iso(listed.day))) novalidate {
                             (csrf_field(ctx))
                             button .button .button--secondary .button--small type="submit" {
                                 (ctx.t("closed_days.close_again")) span .visually-hidden { " " (date) " " (name) }
                             }
                         }
                     } @else {
-                        form method="post" action={ "/staff/settings/closed-days/" (iso(listed.day)) "/delete" } novalidate data-destructive {
+                        form method="post" action=(paths::staff::closed_day_delete(iso(listed.day))) novalidate data-destructive {
                             (csrf_field(ctx))
                             button .button .button--secondary .button--small type="submit" {
                                 (ctx.t("schedule.settings.reopen")) span .visually-hidden { " " (date) " " (name) }
@@ -122,7 +123,7 @@ pub fn closed_days(ctx: &PageContext, view: ClosedDaysView<'_>) -> Markup {
         p { (ctx.t("closed_days.lead")) }
 
         h2 .heading-m { (ctx.t("closed_days.rules.heading")) }
-        (form(ctx, "/staff/settings/closed-days/rules", html! {
+        (form(ctx, paths::staff::CLOSED_DAYS_RULES, html! {
             (choices(ctx, ChoiceGroup {
                 name: "national_holidays", legend: ctx.t("closed_days.rules.holidays_legend"), legend_is_heading: false,
                 hint: None, choices: holidays_choice,
@@ -161,7 +162,7 @@ pub fn closed_days(ctx: &PageContext, view: ClosedDaysView<'_>) -> Markup {
         }
 
         h2 .heading-m { (ctx.t("schedule.settings.close_heading")) }
-        (form(ctx, "/staff/settings/closed-days", html! {
+        (form(ctx, paths::staff::CLOSED_DAYS, html! {
             (date_input(ctx, "closed_day", ctx.t("schedule.settings.close_date"), Some(ctx.t("schedule.date_hint")),
                 (&c.year, &c.month, &c.day), errors.message(ctx, "closed_day").as_deref()))
             (input(ctx, Input {
@@ -172,7 +173,7 @@ pub fn closed_days(ctx: &PageContext, view: ClosedDaysView<'_>) -> Markup {
             }))
             (button(ctx.t("schedule.settings.close_submit")))
         }))
-        p { a href="/staff/settings/sessions" { (ctx.t("closed_days.back_to_settings")) } }
+        p { a href=(paths::staff::SETTINGS_SESSIONS) { (ctx.t("closed_days.back_to_settings")) } }
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }

@@ -3,6 +3,7 @@
 use super::{SpanForm, qualification_name, sign_language_name, span_fields, success};
 use crate::domain::{Lang, Qualification, SignLanguage};
 use crate::i18n;
+use crate::paths;
 use crate::views::PageContext;
 use crate::views::components::{
     Choice, ChoiceGroup, Errors, Input, SummaryRow, back_link, button, choices, csrf_field,
@@ -47,7 +48,7 @@ pub fn interpreters(ctx: &PageContext, rows: &[InterpreterRow]) -> Markup {
                     tbody {
                         @for row in rows {
                             tr {
-                                td { a href={ "/staff/interpreters/" (row.id) } { (row.display_name) } }
+                                td { a href=(paths::staff::interpreter(row.id)) { (row.display_name) } }
                                 td { (row.full_name) }
                                 td { (qualification_list(ctx, &row.qualifications)) }
                                 td {
@@ -125,11 +126,10 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
     } else {
         ctx.tf("schedule.interpreter.title", &[("name", &i.display_name)])
     };
-    let base = format!("/staff/interpreters/{}", i.id);
     let back = if view.manage {
-        "/staff/interpreters"
+        paths::staff::INTERPRETERS
     } else {
-        "/staff/my-sessions"
+        paths::staff::MY_SESSIONS
     };
     let qualification_choices: Vec<Choice> = Qualification::ALL
         .iter()
@@ -198,7 +198,7 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
 
         h2 .heading-m { (ctx.t("schedule.weekly.heading")) }
         p { (ctx.t("schedule.weekly.lead")) }
-        (form(ctx, &format!("{base}/weekly"), html! {
+        (form(ctx, &paths::staff::interpreter_weekly(i.id), html! {
             div .hint { (ctx.t("schedule.time_hint")) }
             (span_fields(ctx, SpanForm::Availability, view.weekly, errors))
             (button(ctx.t("schedule.weekly.submit")))
@@ -218,7 +218,7 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
                     @let date = i18n::format_date(ctx.lang, e.day);
                     li .exception-list__item {
                         span { strong { (date) } " " (what) }
-                        form method="post" action={ (base) "/exceptions/" (e.id) "/delete" } novalidate data-destructive {
+                        form method="post" action=(paths::staff::interpreter_exception_delete(i.id, e.id)) novalidate data-destructive {
                             (csrf_field(ctx))
                             button .button .button--secondary .button--small type="submit" {
                                 (ctx.t("schedule.exceptions.remove")) span .visually-hidden { " " (date) " " (what) }
@@ -229,7 +229,7 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
             }
         }
         h3 .heading-s { (ctx.t("schedule.exceptions.add_heading")) }
-        (form(ctx, &format!("{base}/exceptions"), html! {
+        (form(ctx, &paths::staff::interpreter_exceptions(i.id), html! {
             (date_input(ctx, "exception_day", ctx.t("schedule.exceptions.date"), Some(ctx.t("schedule.date_hint")),
                 (&f.year, &f.month, &f.day), errors.message(ctx, "exception_day").as_deref()))
             (choices(ctx, ChoiceGroup {
@@ -254,7 +254,7 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
 
         h2 .heading-m { (ctx.t("schedule.interpreters.qualifications")) }
         @if view.manage {
-            (form(ctx, &format!("{base}/qualifications"), html! {
+            (form(ctx, &paths::staff::interpreter_qualifications(i.id), html! {
                 (choices(ctx, ChoiceGroup {
                     name: "qualification", legend: ctx.t("schedule.qualifications.legend"), legend_is_heading: false,
                     hint: Some(ctx.t("schedule.qualifications.hint")), choices: qualification_choices,
@@ -281,7 +281,7 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
         }
 
         h2 .heading-m { (ctx.t("interpreter.email_lang.heading")) }
-        (form(ctx, &format!("{base}/email-language"), html! {
+        (form(ctx, &paths::staff::interpreter_email_language(i.id), html! {
             (choices(ctx, ChoiceGroup {
                 name: "email_lang", legend: ctx.t("interpreter.email_lang.legend"), legend_is_heading: false,
                 hint: Some(ctx.t("interpreter.email_lang.hint")), choices: lang_choices,

@@ -8,6 +8,7 @@ use super::{
 use crate::domain::attention::Attention;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining};
+use crate::paths;
 use crate::views::PageContext;
 use crate::views::components::{
     Choice, ChoiceGroup, Errors, SummaryRow, back_link, button, choices, error_summary, form,
@@ -305,7 +306,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
                 p #interpreter { (ctx.t("schedule.reassign.none")) }
                 (inline_error(ctx, errors, "interpreter"))
             } @else {
-                (form(ctx, &format!("/staff/sessions/{}/reassign", d.id), html! {
+                (form(ctx, &paths::staff::session_reassign(d.id), html! {
                     (choices(ctx, ChoiceGroup {
                         name: "interpreter", legend: ctx.t("schedule.reassign.legend"), legend_is_heading: false,
                         hint: Some(ctx.t("schedule.reassign.hint")), choices: interpreter_choices,
@@ -320,7 +321,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
         @if view.manage && booked {
             h2 .heading-m { (ctx.t("attention.ask.heading")) }
             p { (ctx.t("attention.ask.lead")) }
-            (form(ctx, &format!("/staff/sessions/{}/ask-new-time", d.id), html! {
+            (form(ctx, &paths::staff::session_ask_new_time(d.id), html! {
                 (secondary_button(ctx.t("attention.ask.submit")))
             }))
         }
@@ -328,7 +329,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
         // How a session went can be told once it has started, not before.
         @if view.manage && view.flags.started && d.status != BookingStatus::Cancelled {
             h2 .heading-m { (ctx.t("schedule.outcome.heading")) }
-            (form(ctx, &format!("/staff/sessions/{}/outcome", d.id), html! {
+            (form(ctx, &paths::staff::session_outcome(d.id), html! {
                 (choices(ctx, ChoiceGroup {
                     name: "outcome", legend: ctx.t("schedule.outcome.legend"), legend_is_heading: false,
                     hint: None, choices: outcome_choices, selected: vec![current_outcome],
@@ -341,7 +342,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
         @if view.manage && booked {
             h2 .heading-m { (ctx.t("schedule.cancel.heading")) }
             p { (ctx.t("schedule.cancel.lead")) }
-            p { a .button .button--warning href={ "/staff/sessions/" (d.id) "/cancel" } { (ctx.t("schedule.cancel.start")) } }
+            p { a .button .button--warning href=(paths::staff::session_cancel(d.id)) { (ctx.t("schedule.cancel.start")) } }
         }
 
         h2 .heading-m #notes-heading { (ctx.t("schedule.notes.heading")) }
@@ -358,7 +359,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
                 }
             }
         }
-        (form(ctx, &format!("/staff/sessions/{}/notes", d.id), html! {
+        (form(ctx, &paths::staff::session_notes(d.id), html! {
             (textarea(ctx, "note", ctx.t("schedule.notes.label"), Some(ctx.t("schedule.notes.hint")),
                 &view.forms.note, errors.message(ctx, "note").as_deref()))
             (button(ctx.t("schedule.notes.submit")))
@@ -404,7 +405,7 @@ pub fn cancel_confirm(
 ) -> Markup {
     let booked = d.status == BookingStatus::Booked;
     let title = ctx.tf("schedule.cancel.title", &[("reference", &d.reference)]);
-    let back = format!("/staff/sessions/{}", d.id);
+    let back = paths::staff::session(d.id);
     let body = html! {
         (back_link(ctx, &back))
         (error_summary(ctx, errors))
@@ -417,7 +418,7 @@ pub fn cancel_confirm(
         ]))
         @if booked {
             p { (ctx.t("schedule.cancel.warning")) }
-            (form(ctx, &format!("/staff/sessions/{}/cancel", d.id), html! {
+            (form(ctx, &paths::staff::session_cancel(d.id), html! {
                 (textarea(ctx, "reason", ctx.t("schedule.cancel.reason_label"), Some(ctx.t("schedule.cancel.reason_hint")),
                     reason, errors.message(ctx, "reason").as_deref()))
                 (warning_button(ctx.t("schedule.cancel.submit")))
@@ -435,7 +436,7 @@ pub fn my_sessions(ctx: &PageContext, sessions: &[SessionLine]) -> Markup {
     let body = html! {
         h1 .heading-l { (ctx.t("schedule.mine.title")) }
         p { (ctx.t("schedule.mine.lead")) }
-        p { a href="/staff/availability" { (ctx.t("schedule.mine.availability_link")) } }
+        p { a href=(paths::staff::AVAILABILITY) { (ctx.t("schedule.mine.availability_link")) } }
         @if sessions.is_empty() {
             p { (ctx.t("schedule.mine.none")) }
         } @else {
@@ -454,7 +455,7 @@ pub fn my_sessions(ctx: &PageContext, sessions: &[SessionLine]) -> Markup {
                                 td { (when(ctx, s.starts_at, s.ends_at)) }
                                 td { (mode_name(ctx, s.mode)) }
                                 td { (status_tag(ctx, s.status)) }
-                                td { a href={ "/staff/sessions/" (s.id) } { (s.reference) } }
+                                td { a href=(paths::staff::session(s.id)) { (s.reference) } }
                             }
                         }
                     }

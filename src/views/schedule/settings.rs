@@ -3,6 +3,7 @@
 use super::{SpanForm, mode_name, no_room_template_warning, span_fields, success};
 use crate::domain::schedule::SessionMode;
 use crate::i18n;
+use crate::paths;
 use crate::views::PageContext;
 use crate::views::components::{Errors, Input, button, error_summary, form, input};
 use crate::views::layout::{Page, render};
@@ -85,7 +86,7 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
         p { (ctx.t("schedule.settings.lead")) }
         @for mode in SessionMode::ALL {
             h2 .heading-m { (mode_name(ctx, mode)) }
-            (form(ctx, &format!("/staff/settings/sessions/{}", mode.as_str()), html! {
+            (form(ctx, &paths::staff::settings_session_mode(mode.as_str()), html! {
                 @for field in RULE_FIELDS {
                     @let name = rule_field(mode, field);
                     @let (min, max) = rule_bounds(field);
@@ -106,7 +107,7 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
             (no_room_template_warning(ctx))
         }
         p { (ctx.t("schedule.settings.rooms_lead")) }
-        (form(ctx, "/staff/settings/video-rooms", html! {
+        (form(ctx, paths::staff::SETTINGS_VIDEO_ROOMS, html! {
             (input(ctx, Input {
                 name: "room_template", label: ctx.t("schedule.settings.rooms_label"),
                 hint: Some(ctx.t("schedule.settings.rooms_hint")), value: view.room_template,
@@ -118,7 +119,7 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
         }))
 
         h2 .heading-m { (ctx.t("schedule.settings.reminder_heading")) }
-        (form(ctx, "/staff/settings/reminders", html! {
+        (form(ctx, paths::staff::SETTINGS_REMINDERS, html! {
             (input(ctx, Input {
                 name: "reminder_hours", label: ctx.t("schedule.settings.reminder_label"),
                 hint: Some(ctx.t("schedule.settings.reminder_hint")), value: view.reminder_hours,
@@ -130,7 +131,7 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
 
         h2 .heading-m { (ctx.t("schedule.settings.hours_heading")) }
         p { (ctx.t("schedule.settings.hours_lead")) }
-        (form(ctx, "/staff/settings/hours", html! {
+        (form(ctx, paths::staff::SETTINGS_HOURS, html! {
             div .hint { (ctx.t("schedule.time_hint")) }
             (span_fields(ctx, SpanForm::Opening, view.hours, errors))
             (button(ctx.t("schedule.settings.hours_submit")))
@@ -138,7 +139,7 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
 
         h2 .heading-m { (ctx.t("schedule.settings.closed_heading")) }
         p { (ctx.t("closed_days.settings_lead")) }
-        p { a href="/staff/settings/closed-days" { (ctx.t("closed_days.settings_link")) } }
+        p { a href=(paths::staff::CLOSED_DAYS) { (ctx.t("closed_days.settings_link")) } }
     };
     render(
         ctx,
