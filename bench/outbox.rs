@@ -32,9 +32,10 @@ fn email(n: usize) -> OutgoingEmail {
             "https://desk.example.jp/staff/invitation/abc",
             "2026年11月29日(日) 12:00",
             templates::WayBack {
-                link: "https://desk.example.jp/requests/new".into(),
+                link: "https://desk.example.jp/staff".into(),
                 thread: false,
                 desk: Default::default(),
+                for_staff: true,
             },
         ),
         attachments: Vec::new(),

@@ -28,9 +28,20 @@ impl Realm {
         }
     }
 
-    /// An address behind this realm's door, such as `/proxy/login`.
-    pub fn path(self, tail: &str) -> String {
-        format!("{}{tail}", self.home())
+    /// The realm's sign-in page.
+    pub fn login(self) -> &'static str {
+        match self {
+            Realm::Staff => paths::staff::LOGIN,
+            Realm::Proxy => paths::proxy::LOGIN,
+        }
+    }
+
+    /// The realm's page for asking for a password reset link.
+    pub fn forgot(self) -> &'static str {
+        match self {
+            Realm::Staff => paths::staff::FORGOT,
+            Realm::Proxy => paths::proxy::FORGOT,
+        }
     }
 
     /// The realm whose addresses `path` is one of.

@@ -13,7 +13,6 @@ use super::requests;
 use crate::config::Config;
 use crate::domain::proxy::{RegistrationStatus, parse_iso_date};
 use crate::domain::request::{NewRequest, ReplyChannel, Topic};
-use crate::domain::token::before_token;
 use crate::domain::{AuditAction, Email, Lang, Token};
 use crate::entities::proxy_not_me_link;
 use crate::i18n::{t, tf};
@@ -22,9 +21,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 use time::OffsetDateTime;
-
-/// Where the link points, before its token.
-pub const PATH: &str = before_token(paths::proxy::NOT_ME);
 
 /// Writes a new link for a registration on `conn` (the application's transaction) and
 /// answers its full address; only the token's hash is kept.

@@ -10,6 +10,7 @@ use super::components::{
 use super::layout::{Page, render};
 use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES, TOPICS};
 use crate::domain::dates::iso_day;
+use crate::domain::holidays::Closure;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining};
 use crate::i18n;
@@ -102,6 +103,8 @@ pub struct DayList<'a> {
     pub has_next: bool,
     /// The days of the week with free times, with how many.
     pub days: &'a [(Date, usize)],
+    /// The days of the week the desk is closed, and why.
+    pub closed: &'a [(Date, Closure)],
     /// The day already chosen, `YYYY-MM-DD`.
     pub selected: Option<&'a str>,
 }
@@ -146,6 +149,14 @@ pub fn day(ctx: &PageContext, list: &DayList<'_>, errors: &Errors) -> Markup {
                 (button(ctx.t("book.continue")))
             }
         }
+        @if !list.closed.is_empty() {
+            p #closed-days { (ctx.t("book.day.closed")) }
+            ul .list {
+                @for (day, why) in list.closed {
+                    li { (i18n::format_date(ctx.lang, *day)) " " (public_closure_name(ctx, why)) }
+                }
+            }
+        }
         nav .pagination aria-label=(ctx.t("book.day.weeks")) {
             ul .list {
                 @if list.week_number > 0 {
@@ -158,6 +169,16 @@ pub fn day(ctx: &PageContext, list: &DayList<'_>, errors: &Errors) -> Markup {
         }
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
+}
+
+/// Why the desk is closed on a day, as customers are told: a holiday or the year-end break
+/// by name, a day staff closed without their note.
+fn public_closure_name(ctx: &PageContext, why: &Closure) -> String {
+    match why {
+        Closure::Holiday(h) => ctx.t(&format!("holiday.{}", h.as_str())).to_owned(),
+        Closure::YearEnd => ctx.t("closed_days.year_end").to_owned(),
+        Closure::Desk(_) => ctx.t("closed_days.closed").to_owned(),
+    }
 }
 
 /// One free time on the time page.
@@ -601,7 +622,7 @@ pub enum ManageState {
 /// The page a manage link opens.
 pub fn manage(
     ctx: &PageContext,
-    base: &str,
+    token: &str,
     s: &Session<'_>,
     state: &ManageState,
     notice: Option<&str>,
@@ -631,8 +652,8 @@ pub fn manage(
                 h2 .heading-m { (ctx.t("book.manage.change_heading")) }
                 p { (ctx.tf("book.manage.change_until", &[("time", until)])) }
                 ul .list {
-                    li { a href={ (base) "/reschedule" } { (ctx.t("book.manage.reschedule")) } }
-                    li { a href={ (base) "/cancel" } { (ctx.t("book.manage.cancel")) } }
+                    li { a href=(paths::booking::move_day(token)) { (ctx.t("book.manage.reschedule")) } }
+                    li { a href=(paths::booking::cancel(token)) { (ctx.t("book.manage.cancel")) } }
                 }
             }
             ManageState::TooLate => {
@@ -650,23 +671,24 @@ pub fn manage(
 /// "Are you sure?" before cancelling, with an optional reason.
 pub fn cancel(
     ctx: &PageContext,
-    base: &str,
+    token: &str,
     s: &Session<'_>,
     reason: &str,
     errors: &Errors,
 ) -> Markup {
     let title = ctx.t("book.cancel.title");
+    let manage = paths::booking::manage(token);
     let body = html! {
-        (back_link(ctx, base))
+        (back_link(ctx, &manage))
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         (super::components::summary_list(ctx, &session_rows(ctx, s)))
-        (form(ctx, &format!("{base}/cancel"), html! {
+        (form(ctx, &paths::booking::cancel(token), html! {
             (textarea(ctx, "cancel_reason", ctx.t("book.cancel.reason"), Some(ctx.t("book.cancel.reason_hint")),
                 reason, errors.message(ctx, "cancel_reason").as_deref()))
             (warning_button(ctx.t("book.cancel.confirm")))
         }))
-        p { a href=(base) { (ctx.t("book.cancel.keep")) } }
+        p { a href=(manage) { (ctx.t("book.cancel.keep")) } }
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }

@@ -7,7 +7,6 @@ use super::PageContext;
 use super::components::{Errors, Input, button, error_summary, form, input};
 use super::layout::{Page, render};
 use crate::domain::{LinkPurpose, Realm};
-use crate::paths;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -22,22 +21,6 @@ fn key(realm: Realm, key: &'static str) -> &'static str {
         (Realm::Proxy, "forgot.sent_spam") => "proxy_door.forgot_sent_spam",
         (Realm::Proxy, "links.gone_body") => "proxy_door.links_gone_body",
         (Realm::Proxy, key) => key,
-    }
-}
-
-/// The realm's sign-in page.
-fn login_path(realm: Realm) -> &'static str {
-    match realm {
-        Realm::Staff => paths::staff::LOGIN,
-        Realm::Proxy => paths::proxy::LOGIN,
-    }
-}
-
-/// The realm's page for asking for a password reset link.
-fn forgot_path(realm: Realm) -> &'static str {
-    match realm {
-        Realm::Staff => paths::staff::FORGOT,
-        Realm::Proxy => paths::proxy::FORGOT,
     }
 }
 
@@ -67,7 +50,7 @@ pub fn login(
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         p { (ctx.t(key(realm, "login.lead"))) }
-        (form(ctx, login_path(realm), html! {
+        (form(ctx, realm.login(), html! {
             input type="hidden" name="next" value=(form_values.next);
             (input(ctx, Input {
                 name: "email", label: ctx.t("field.email"), value: &form_values.email, kind: "email",
@@ -81,7 +64,7 @@ pub fn login(
             }))
             (button(ctx.t("login.submit")))
         }))
-        p { a href=(forgot_path(realm)) { (ctx.t("login.forgot_link")) } }
+        p { a href=(realm.forgot()) { (ctx.t("login.forgot_link")) } }
     };
     render(ctx, Page::new(title, body).with_errors(errors.len()))
 }
@@ -97,11 +80,11 @@ pub struct ForgotForm {
 /// The "forgot your password" form.
 pub fn forgot(ctx: &PageContext, realm: Realm, values: &ForgotForm, errors: &Errors) -> Markup {
     let body = html! {
-        (super::components::back_link(ctx, login_path(realm)))
+        (super::components::back_link(ctx, realm.login()))
         (error_summary(ctx, errors))
         h1 .heading-l { (ctx.t("forgot.title")) }
         p { (ctx.t(key(realm, "forgot.lead"))) }
-        (form(ctx, forgot_path(realm), html! {
+        (form(ctx, realm.forgot(), html! {
             (input(ctx, Input {
                 name: "email", label: ctx.t("field.email"), value: &values.email, kind: "email",
                 autocomplete: Some("username"), error: errors.message(ctx, "email"), no_spellcheck: true,
@@ -125,7 +108,7 @@ pub fn forgot_sent(ctx: &PageContext, realm: Realm, email: &str) -> Markup {
         @if realm == Realm::Proxy {
             (super::components::write_to_us(ctx, None))
         }
-        p { a href=(login_path(realm)) { (ctx.t("forgot.back_to_login")) } }
+        p { a href=(realm.login()) { (ctx.t("forgot.back_to_login")) } }
     };
     render(ctx, Page::new(ctx.t("forgot.sent_title"), body))
 }
@@ -170,7 +153,7 @@ pub fn link_gone(ctx: &PageContext, realm: Realm) -> Markup {
     let body = html! {
         h1 .heading-l { (ctx.t("links.gone_title")) }
         p { (ctx.t(key(realm, "links.gone_body"))) }
-        p { a href=(forgot_path(realm)) { (ctx.t("links.gone_forgot")) } }
+        p { a href=(realm.forgot()) { (ctx.t("links.gone_forgot")) } }
     };
     render(ctx, Page::new(ctx.t("links.gone_title"), body))
 }

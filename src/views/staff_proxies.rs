@@ -472,10 +472,10 @@ pub fn end_requests(ctx: &PageContext, rows: &[EndRequestRow], notice: Option<&s
                 h2 .heading-m { (row.reference) }
                 (summary_list(ctx, &[
                     SummaryRow { key: ctx.t("proxies.requested_at").to_owned(), value: html! { (ctx.datetime(row.requested_at)) }, change: None },
-                    SummaryRow { key: ctx.t("end.field.reference").to_owned(), value: html! { (row.typed.0) }, change: None },
-                    SummaryRow { key: ctx.t("end.field.name").to_owned(), value: html! { (row.typed.1) }, change: None },
-                    SummaryRow { key: ctx.t("end.field.birth").to_owned(), value: html! { (ctx.born_in(&row.typed.2)) }, change: None },
-                    SummaryRow { key: ctx.t("end.field.note").to_owned(), value: html! { (row.note.clone().unwrap_or_default()) }, change: None },
+                    SummaryRow { key: ctx.t("proxies.end_typed.reference").to_owned(), value: html! { (row.typed.0) }, change: None },
+                    SummaryRow { key: ctx.t("proxies.end_typed.name").to_owned(), value: html! { (row.typed.1) }, change: None },
+                    SummaryRow { key: ctx.t("proxies.end_typed.birth").to_owned(), value: html! { (ctx.born_in(&row.typed.2)) }, change: None },
+                    SummaryRow { key: ctx.t("proxies.end_typed.note").to_owned(), value: html! { (row.note.clone().unwrap_or_default()) }, change: None },
                     SummaryRow { key: ctx.t("proxies.matched").to_owned(), value: match &row.matched {
                         Some((id, reference, proxy, _)) => html! { a href=(paths::staff::proxy(id)) { (reference) } " — " (proxy) },
                         None => html! { (ctx.t("proxies.unmatched")) },

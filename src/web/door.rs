@@ -10,7 +10,6 @@ use super::cookies::{self, CookieJar, Lifetime};
 use super::forms::{Form, Query, local_path, rejected, see_other};
 use crate::domain::{Email, LinkPurpose, Realm, Token};
 use crate::error::{Error, Result};
-use crate::paths;
 use crate::services::Actor;
 use crate::services::accounts::{self, SignIn, links, sessions};
 use crate::views::components::{Banner, Errors, notification_banner};
@@ -55,14 +54,6 @@ pub fn session_cookie(realm: Realm) -> &'static str {
     match realm {
         Realm::Staff => cookies::SESSION,
         Realm::Proxy => cookies::PROXY_SESSION,
-    }
-}
-
-/// The sign-in page of a realm.
-fn login_page(realm: Realm) -> &'static str {
-    match realm {
-        Realm::Staff => paths::staff::LOGIN,
-        Realm::Proxy => paths::proxy::LOGIN,
     }
 }
 
@@ -195,7 +186,7 @@ pub async fn sign_out(
     sessions::sign_out(&state.db, state.now(), &signed_in, ip).await?;
     let realm = signed_in.realm();
     let secure = state.config.is_https();
-    let response = see_other(&format!("{}?signed_out=1", login_page(realm)));
+    let response = see_other(&format!("{}?signed_out=1", realm.login()));
     let forgotten: &[&'static str] = match realm {
         Realm::Staff => &[cookies::SESSION],
         Realm::Proxy => &[cookies::PROXY_SESSION, cookies::BOOKING],
@@ -311,7 +302,7 @@ pub async fn link_save(
     let EmailedLink(realm, purpose) = link;
     let redeemed = links::redeem(&state.db, state.now(), realm, purpose, &token, hash, ip).await?;
     Ok(match redeemed {
-        Some(_) => see_other(&format!("{}?password_set=1", login_page(realm))),
+        Some(_) => see_other(&format!("{}?password_set=1", realm.login())),
         None => gone(&ctx, realm),
     })
 }

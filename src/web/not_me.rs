@@ -8,6 +8,7 @@ use super::forms::{rejected, see_other};
 use crate::domain::Token;
 use crate::domain::booking::optional_text;
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::services::Actor;
 use crate::services::not_me::{self, LinkState};
 use crate::views::PageContext;
@@ -32,7 +33,7 @@ pub async fn form(
         None => Err(Error::NotFound),
         Some(LinkState::Used) => Ok(view::done(&ctx).into_response()),
         Some(LinkState::Ready) => {
-            let action = format!("{}{raw}", not_me::PATH);
+            let action = paths::proxy::not_me(&raw);
             Ok(
                 view::form_page(&ctx, &action, &NotMeForm::default(), &Errors::new())
                     .into_response(),
@@ -50,7 +51,7 @@ pub async fn stop(
     Form(typed): Form<NotMeForm>,
 ) -> Result<Response> {
     let token = token(&raw)?;
-    let path = format!("{}{raw}", not_me::PATH);
+    let path = paths::proxy::not_me(&raw);
     let mut errors = Errors::new();
     let Some(note) = errors.check("note", optional_text(&typed.note, NOTE_MAX_CHARS)) else {
         if not_me::state(&state.db, &token).await?.is_none() {

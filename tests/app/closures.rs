@@ -46,6 +46,15 @@ async fn new_years_day_is_never_offered_until_the_admin_opens_it(app: TestApp) {
     for closed in ["2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01"] {
         assert!(!offers_day(&week, closed), "{closed} offered");
     }
+    // The page says why those days are missing, naming each.
+    let said = week.text("main");
+    assert!(said.contains("The desk is closed on these days"), "{said}");
+    for named in [
+        "Thu 31 Dec 2026 Year-end break",
+        "Fri 1 Jan 2027 New Year's Day",
+    ] {
+        assert!(said.contains(named), "{named} in {said}");
+    }
     let refused = browser
         .post("/book/day", &[("day", "2027-01-01"), ("week", "1")])
         .await;

@@ -8,7 +8,7 @@
 //! answered), and a refused answer 422 with what was typed.
 
 use super::{
-    DayRoutes, WeekQuery, day_page, free_times, parse_start, session_facts, time_choices,
+    DayRoutes, Week, WeekQuery, day_page, free_times, parse_start, session_facts, time_choices,
     week_list, week_number_of,
 };
 use crate::domain::Token;
@@ -118,7 +118,7 @@ pub async fn mode_save(
 fn journey_day_page(
     ctx: &PageContext,
     mode: SessionMode,
-    list: (i64, i64, Date, Vec<(Date, usize)>),
+    list: Week,
     selected: Option<&str>,
     errors: &Errors,
 ) -> maud::Markup {
@@ -180,7 +180,7 @@ pub async fn day_save(
     let ctx = ctx.acting_for(draft.for_customer.clone());
     let list = week_list(&state, mode, &form.week).await?;
     let chosen = parse_day(form.day.trim()).ok();
-    let free = chosen.is_some_and(|d| list.3.iter().any(|(day, _)| *day == d))
+    let free = chosen.is_some_and(|d| list.days.iter().any(|(day, _)| *day == d))
         || match chosen {
             // A day from another week (a page kept open for long): check it directly.
             Some(d) => !free_times(&state, mode, d, None).await?.1.is_empty(),

@@ -3,7 +3,7 @@
 //! mail filter opening the link is harmless.
 
 use super::{
-    DayRoutes, WeekQuery, day_page, free_times, new_time_asked, parse_start, session_facts,
+    DayRoutes, Week, WeekQuery, day_page, free_times, new_time_asked, parse_start, session_facts,
     time_choices, week_list, week_number_of,
 };
 use crate::domain::dates::{iso_day, parse_day};
@@ -129,8 +129,7 @@ pub async fn manage(
         "moved" => Some("book.manage.moved"),
         _ => None,
     };
-    let base = paths::booking::manage(&token);
-    Ok(view::manage(&ctx, &base, &facts.view(), &manage_state, notice).into_response())
+    Ok(view::manage(&ctx, &token, &facts.view(), &manage_state, notice).into_response())
 }
 
 /// The page shown when the customer is too late to change a session online.
@@ -178,12 +177,12 @@ pub async fn cancel_form(
     ctx: PageContext,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    let (b, base) = match changeable(&state, &ctx, &token).await? {
-        Ok((managed, base)) => (managed.booking, base),
+    let b = match changeable(&state, &ctx, &token).await? {
+        Ok((managed, _)) => managed.booking,
         Err(page) => return Ok(page),
     };
     let facts = session_facts(&state, ctx.lang, &b).await?;
-    Ok(view::cancel(&ctx, &base, &facts.view(), "", &Errors::new()).into_response())
+    Ok(view::cancel(&ctx, &token, &facts.view(), "", &Errors::new()).into_response())
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -213,7 +212,7 @@ pub async fn cancel(
             let facts = session_facts(&state, ctx.lang, &b).await?;
             return Ok(rejected(view::cancel(
                 &ctx,
-                &base,
+                &token,
                 &facts.view(),
                 &form.cancel_reason,
                 &errors,
@@ -250,7 +249,7 @@ fn move_day_page(
     ctx: &PageContext,
     token: &str,
     mode: SessionMode,
-    list: (i64, i64, Date, Vec<(Date, usize)>),
+    list: Week,
     errors: &Errors,
 ) -> maud::Markup {
     let routes = DayRoutes {

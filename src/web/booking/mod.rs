@@ -7,6 +7,7 @@ pub mod journey;
 pub mod manage;
 
 use super::AppState;
+use crate::domain::holidays::Closure;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining, Lang};
 use crate::error::Result;
@@ -48,11 +49,7 @@ fn last_week(
 }
 
 /// The days of week `n` (counting from today) with free times.
-async fn week_list(
-    state: &AppState,
-    mode: SessionMode,
-    raw_week: &str,
-) -> Result<(i64, i64, Date, Vec<(Date, usize)>)> {
+async fn week_list(state: &AppState, mode: SessionMode, raw_week: &str) -> Result<Week> {
     let tz = state.config.timezone;
     let now = state.now();
     let today = local_date(now, tz);
@@ -70,7 +67,28 @@ async fn week_list(
         calendar = week(n).await?;
     }
     let from = today + Duration::days(7 * n);
-    Ok((n, max, from, calendar.days_with_free_times(from, 7, now)))
+    Ok(Week {
+        number: n,
+        last: max,
+        from,
+        days: calendar.days_with_free_times(from, 7, now),
+        closed: calendar.desk.closed.between(from, from + Duration::days(6)),
+    })
+}
+
+/// One week of the day page: which it is, its days with free times, and the days the desk
+/// is closed in it.
+struct Week {
+    /// Counting from 0 for the coming seven days.
+    number: i64,
+    /// The last week that can be shown.
+    last: i64,
+    /// Its first day.
+    from: Date,
+    /// The days with free times, with how many.
+    days: Vec<(Date, usize)>,
+    /// The days the desk is closed, and why.
+    closed: Vec<(Date, Closure)>,
 }
 
 /// Where a day page's form goes and how, and where its links lead.
@@ -85,7 +103,7 @@ fn day_page(
     ctx: &PageContext,
     routes: &DayRoutes<'_>,
     mode: SessionMode,
-    (n, max, from, days): (i64, i64, Date, Vec<(Date, usize)>),
+    week: Week,
     selected: Option<&str>,
     errors: &Errors,
 ) -> maud::Markup {
@@ -102,11 +120,12 @@ fn day_page(
             method,
             back,
             mode,
-            week: (from, from + Duration::days(6)),
-            week_number: n,
+            week: (week.from, week.from + Duration::days(6)),
+            week_number: week.number,
             week_link,
-            has_next: n < max,
-            days: &days,
+            has_next: week.number < week.last,
+            days: &week.days,
+            closed: &week.closed,
             selected,
         },
         errors,
