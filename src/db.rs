@@ -102,6 +102,23 @@ impl ConnectionTrait for WriteTxn {
     }
 }
 
+/// Makes transactions that name the same `key` take turns from here until they end: on
+/// PostgreSQL a transaction-scoped advisory lock on the key's hash, taken by every instance
+/// alike. SQLite's writers take turns already (see [`begin_write`]). Use it where
+/// concurrent transactions would otherwise lock the same rows in different orders.
+pub async fn take_turn<C: ConnectionTrait>(txn: &C, key: &str) -> Result<(), DbErr> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock(hashtext($1))",
+        [key.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// One writer's turn per SQLite file in this process, in arrival order.
 static SQLITE_TURNS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
     LazyLock::new(Mutex::default);

@@ -404,9 +404,12 @@ async fn the_customer_carries_on_when_she_ends_her_proxy(backend: Backend) {
             "Reply-To of {about}"
         );
         let text = text_of(&mail.data);
+        // A customer's or proxy's email leads to a request page; an interpreter's, to the
+        // staff pages.
         let ways = [
             format!("{}/requests/", app.base),
             format!("{}/proxy/customers/", app.base),
+            format!("{}/staff", app.base),
         ];
         assert!(
             ways.iter().any(|way| text.contains(way.as_str())),

@@ -7,7 +7,7 @@
 use super::AccountError;
 use super::account::{Account, Event, action};
 use super::sessions;
-use crate::db::begin_write;
+use crate::db::{begin_write, take_turn};
 use crate::domain::{Email, Realm, Token};
 use crate::entities::login_attempt;
 use crate::services::Actor;
@@ -69,6 +69,13 @@ pub async fn sign_in(
     let matched = hasher.verify(password, stored).await?;
 
     let txn = begin_write(db).await?;
+    // Two sign-ins to one account closing at once would each lock its own attempt and then
+    // the other's: they take turns instead.
+    take_turn(
+        &txn,
+        &format!("sign-in {} {}", realm.as_str(), email.as_str()),
+    )
+    .await?;
     let (failures, paused) = close_attempt(&txn, now, realm, email, attempt, matched).await?;
     let actor = match &account {
         Some(account) => account.actor(ip),
