@@ -14,9 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration as WallClock, Instant};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 use time_tz::{OffsetDateTimeExt, Tz};
-use yorisoi::domain::booking::{DetailsForm, SIGN_LANGUAGES, TOPICS};
+use yorisoi::domain::booking::{DetailsForm, SIGN_LANGUAGES};
 use yorisoi::domain::journey::{Journey, Step};
 use yorisoi::domain::proxy::{ApplicationDraft, ApplicationForm, ApplyStep};
+use yorisoi::domain::request::Topic;
 use yorisoi::domain::request::{RequestDraft, RequestForm, RequestStep};
 use yorisoi::domain::schedule::{
     self, Candidate, DayChange, DayQuestion, Interval, LocalSpan, ModeRules, SessionMode,
@@ -689,7 +690,7 @@ fn booking_details_form() {
             emailish(),
             typed(),
             prop_oneof![
-                prop::sample::select(TOPICS.to_vec()).prop_map(str::to_owned),
+                prop::sample::select(Topic::ALL.to_vec()).prop_map(|t| t.as_str().to_owned()),
                 typed()
             ],
         ),
@@ -751,7 +752,7 @@ fn booking_details_form() {
             match form.validate(mode) {
                 Ok(d) => {
                     check!(!d.name.is_empty() && d.name.chars().count() <= 100, "{d:?}");
-                    check!(TOPICS.contains(&d.topic.as_str()), "{d:?}");
+                    check!(Topic::ALL.contains(&d.topic), "{d:?}");
                     check!(
                         d.needs.as_ref().is_none_or(
                             |n| n.chars().count() <= yorisoi::domain::booking::NEEDS_MAX_CHARS

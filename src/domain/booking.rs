@@ -3,6 +3,7 @@
 //! its day and time are chosen against the calendar by pages of their own.
 
 use super::journey::{Journey, Refusals, Step, StepErrors, choice};
+use super::request::Topic;
 use super::schedule::SessionMode;
 use super::{Email, Invalid, dates, required_text};
 use serde::{Deserialize, Serialize};
@@ -55,16 +56,6 @@ impl BookingStatus {
     }
 }
 
-/// What a customer's question is about. The same list serves requests.
-pub const TOPICS: [&str; 6] = [
-    "card_payments",
-    "statements",
-    "points",
-    "personal_details",
-    "lost_stolen",
-    "other",
-];
-
 /// The sign languages offered by name (see [`super::qualification::SignLanguage`]), and
 /// `other` for one written in.
 pub const SIGN_LANGUAGES: [&str; 3] = ["jsl", "asl", "other"];
@@ -83,7 +74,7 @@ pub struct DetailsForm {
     pub email: String,
     /// Their card member number, if they want to give it.
     pub member_number: String,
-    /// One of [`TOPICS`].
+    /// The stored name of a [`Topic`].
     pub topic: String,
     /// What it is about, when the topic is "other".
     pub topic_other: String,
@@ -104,8 +95,8 @@ pub struct Details {
     pub email: Email,
     /// Their member number, digits and letters only.
     pub member_number: Option<String>,
-    /// One of [`TOPICS`].
-    pub topic: String,
+    /// What it is about: the same topics as requests.
+    pub topic: Topic,
     /// What it is about, when "other".
     pub topic_other: Option<String>,
     /// One of [`SIGN_LANGUAGES`], for sign-language sessions.
@@ -182,8 +173,7 @@ impl DetailsForm {
             "topic",
             match self.topic.as_str() {
                 "" => Err(Invalid::Missing),
-                t if TOPICS.contains(&t) => Ok(t.to_owned()),
-                _ => Err(Invalid::NotAChoice),
+                t => Topic::parse(t).ok_or(Invalid::NotAChoice),
             },
         );
         let topic_other = if self.topic == "other" {

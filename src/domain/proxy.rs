@@ -10,6 +10,18 @@ use std::collections::BTreeSet;
 use time::{Date, OffsetDateTime};
 
 stored_names! {
+    /// Where a customer's request to end a registration stands.
+    EndRequestStatus {
+        /// Waiting for staff to check it.
+        Open = "open",
+        /// Staff ended the registration it names.
+        Confirmed = "confirmed",
+        /// Staff closed it without ending anything.
+        Declined = "declined",
+    }
+}
+
+stored_names! {
     /// Who the proxy is to the customer.
     Relationship {
         /// Husband or wife.

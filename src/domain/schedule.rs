@@ -280,6 +280,16 @@ pub fn week_as_text(week: &BTreeMap<u8, Vec<LocalSpan>>) -> BTreeMap<String, Vec
         .collect()
 }
 
+stored_names! {
+    /// The kind of a change to an interpreter's usual week, as stored.
+    ExceptionKind {
+        /// A day off.
+        Off = "off",
+        /// Hours besides the usual ones.
+        Extra = "extra",
+    }
+}
+
 /// A change to an interpreter's usual week on one date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DayChange {

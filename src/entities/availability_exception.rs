@@ -1,5 +1,6 @@
 //! A change to an interpreter's usual week on one date: a day off or extra hours.
 
+use crate::domain::schedule::ExceptionKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,8 +11,8 @@ pub struct Model {
     pub staff_user_id: i64,
     /// `YYYY-MM-DD`, in the desk's time zone.
     pub day: String,
-    /// `off` or `extra`.
-    pub kind: String,
+    /// A day off, or extra hours from `starts` to `ends`.
+    pub kind: ExceptionKind,
     pub starts: Option<String>,
     pub ends: Option<String>,
 }

@@ -1,5 +1,6 @@
 //! A booked session: who, when, with which interpreter, and where it stands.
 
+use crate::domain::request::Topic;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Lang};
 use sea_orm::entity::prelude::*;
@@ -19,7 +20,7 @@ pub struct Model {
     pub customer_name: String,
     pub email: String,
     pub member_number: Option<String>,
-    pub topic: String,
+    pub topic: Topic,
     #[sea_orm(column_type = "Text", nullable)]
     pub topic_other: Option<String>,
     pub sign_language: Option<String>,

@@ -1,5 +1,6 @@
 //! An email waiting to be sent, being sent, sent, or given up on.
 
+use crate::domain::Lang;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +13,7 @@ pub struct Model {
     pub message_id: String,
     pub kind: String,
     pub recipient: String,
-    pub lang: String,
+    pub lang: Lang,
     pub subject: String,
     #[sea_orm(column_type = "Text")]
     pub text_body: String,

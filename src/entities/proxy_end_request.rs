@@ -2,6 +2,7 @@
 //! what was typed, and the registration it matched, if any, for staff to confirm.
 
 use crate::domain::Lang;
+use crate::domain::proxy::EndRequestStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -21,8 +22,8 @@ pub struct Model {
     pub registration_id: Option<i64>,
     pub lang: Lang,
     pub requested_at: TimeDateTimeWithTimeZone,
-    /// `open`, `confirmed` or `declined`.
-    pub status: String,
+    /// Open until staff confirm or decline it.
+    pub status: EndRequestStatus,
     pub handled_at: Option<TimeDateTimeWithTimeZone>,
     pub handled_by: Option<i64>,
 }

@@ -7,9 +7,11 @@
 //! answers with the error page, never with a default that would hide a damaged row.
 
 use crate::domain::booking::BookingStatus;
-use crate::domain::proxy::{ConsentMethod, EndedBy, IdDocument, RegistrationStatus, Relationship};
+use crate::domain::proxy::{
+    ConsentMethod, EndRequestStatus, EndedBy, IdDocument, RegistrationStatus, Relationship,
+};
 use crate::domain::request::{Author, ReplyChannel, RequestStatus, Topic};
-use crate::domain::schedule::SessionMode;
+use crate::domain::schedule::{ExceptionKind, SessionMode};
 use crate::domain::{Lang, Qualification, Role, SignLanguage};
 use sea_orm::sea_query::{
     ArrayType, ColumnType, DynIden, Nullable, StringLen, Value, ValueType, ValueTypeErr,
@@ -101,7 +103,9 @@ stored_as_text! {
     Author: "message author" by as_str;
     BookingStatus: "booking status" by as_str;
     ConsentMethod: "consent method" by as_str;
+    EndRequestStatus: "end request status" by as_str;
     EndedBy: "ended by" by as_str;
+    ExceptionKind: "availability exception kind" by as_str;
     IdDocument: "identity document" by as_str;
     Lang: "language" by code;
     Qualification: "qualification" by as_str;

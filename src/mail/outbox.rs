@@ -70,7 +70,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         message_id: Set(message_id),
         kind: Set(kind.to_owned()),
         recipient: Set(recipient.as_str().to_owned()),
-        lang: Set(lang.code().to_owned()),
+        lang: Set(lang),
         subject: Set(message.subject),
         text_body: Set(message.text),
         html_body: Set(message.html),

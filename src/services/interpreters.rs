@@ -5,7 +5,9 @@
 use super::UseCase;
 use super::audit::{self, Target};
 use crate::domain::dates::{iso_day, parse_day};
-use crate::domain::schedule::{DayChange, LocalSpan, hhmm, parse_hhmm, week_as_text};
+use crate::domain::schedule::{
+    DayChange, ExceptionKind, LocalSpan, hhmm, parse_hhmm, week_as_text,
+};
 use crate::domain::{AuditAction, Lang, Qualification, Role, SignLanguage};
 use crate::entities::{
     availability_exception, availability_weekly, interpreter_sign_language, staff_qualification,
@@ -333,13 +335,12 @@ async fn write_weekly<C: ConnectionTrait>(
 
 fn exception_from(row: availability_exception::Model) -> Option<(i64, Exception)> {
     let day = parse_day(&row.day).ok()?;
-    let change = match row.kind.as_str() {
-        "off" => DayChange::Off,
-        "extra" => DayChange::Extra(LocalSpan {
+    let change = match row.kind {
+        ExceptionKind::Off => DayChange::Off,
+        ExceptionKind::Extra => DayChange::Extra(LocalSpan {
             starts: parse_hhmm(row.starts.as_deref()?).ok()?,
             ends: parse_hhmm(row.ends.as_deref()?).ok()?,
         }),
-        _ => return None,
     };
     Some((
         row.staff_user_id,
@@ -400,14 +401,18 @@ async fn write_exception<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let UseCase { now, actor, .. } = *uc;
     let (kind, starts, ends) = match change {
-        DayChange::Off => ("off", None, None),
-        DayChange::Extra(s) => ("extra", Some(hhmm(s.starts)), Some(hhmm(s.ends))),
+        DayChange::Off => (ExceptionKind::Off, None, None),
+        DayChange::Extra(s) => (
+            ExceptionKind::Extra,
+            Some(hhmm(s.starts)),
+            Some(hhmm(s.ends)),
+        ),
     };
     availability_exception::Entity::insert(availability_exception::ActiveModel {
         id: NotSet,
         staff_user_id: Set(staff_id),
         day: Set(iso_day(day)),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         starts: Set(starts.clone()),
         ends: Set(ends.clone()),
     })
@@ -419,7 +424,7 @@ async fn write_exception<C: ConnectionTrait>(
         actor,
         AuditAction::AvailabilityChanged,
         target(staff_id),
-        json!({ "exception_added": iso_day(day), "kind": kind, "starts": starts, "ends": ends }),
+        json!({ "exception_added": iso_day(day), "kind": kind.as_str(), "starts": starts, "ends": ends }),
     )
     .await
 }

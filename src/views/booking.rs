@@ -8,9 +8,10 @@ use super::components::{
     write_to_us,
 };
 use super::layout::{Page, render};
-use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES, TOPICS};
+use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES};
 use crate::domain::dates::iso_day;
 use crate::domain::holidays::Closure;
+use crate::domain::request::Topic;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining};
 use crate::i18n;
@@ -19,9 +20,11 @@ use maud::{Markup, html};
 use time::{Date, OffsetDateTime};
 use time_tz::OffsetDateTimeExt;
 
-/// The topic of a session about a lost or stolen card: a session days away is not the way
-/// to stop a card, so every page of the journey that knows it says how to stop one now.
-pub const LOST_CARD: &str = "lost_stolen";
+/// Whether the topic typed is a lost or stolen card: a session days away is not the way to
+/// stop a card, so every page of the journey that knows it says how to stop one now.
+fn about_lost_card(topic: &str) -> bool {
+    topic == Topic::LostStolen.as_str()
+}
 
 /// The start page of the journey.
 pub fn start(ctx: &PageContext, can_continue: Option<&str>) -> Markup {
@@ -341,7 +344,7 @@ pub fn details(
         (error_summary(ctx, errors))
         h1 .heading-l { (title) }
         p { (ctx.t("book.details.lead")) }
-        @if values.topic == LOST_CARD {
+        @if about_lost_card(&values.topic) {
             (card_stop_box(ctx, "lost.stop.session_warning"))
         }
         (form(ctx, paths::booking::DETAILS, html! {
@@ -366,7 +369,7 @@ pub fn details(
                 legend: ctx.t("book.field.topic"),
                 legend_is_heading: false,
                 hint: None,
-                choices: TOPICS.iter().map(|t| Choice { value: t, label: topic_name(ctx, t), hint: None }).collect(),
+                choices: Topic::ALL.iter().map(|t| Choice { value: t.as_str(), label: topic_name(ctx, t.as_str()), hint: None }).collect(),
                 selected: vec![values.topic.as_str()],
                 error: errors.message(ctx, "topic"),
                 multiple: false,
@@ -491,7 +494,7 @@ pub fn check(ctx: &PageContext, answers: &Answers<'_>, request: Option<&str>) ->
         @if let Some(reference) = request {
             p { (ctx.tf("book.check.for_request", &[("reference", reference)])) }
         }
-        @if answers.details.topic == LOST_CARD {
+        @if about_lost_card(&answers.details.topic) {
             (card_stop_box(ctx, "lost.stop.session_warning"))
         }
         (super::components::summary_list(ctx, &answer_rows(ctx, answers, true)))

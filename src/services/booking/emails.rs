@@ -182,7 +182,7 @@ async fn send_session_email<C: ConnectionTrait>(
         _ => None,
     };
     let way_back = crate::services::contact::way_back(conn, config, thread).await?;
-    let card_stop = if b.topic == Topic::LostStolen.as_str() {
+    let card_stop = if b.topic == Topic::LostStolen {
         Some(
             crate::services::contact::load(conn, config)
                 .await?

@@ -178,7 +178,7 @@ async fn try_confirm(
         customer_name: Set(d.name.clone()),
         email: Set(d.email.as_str().to_owned()),
         member_number: Set(d.member_number.clone()),
-        topic: Set(d.topic.clone()),
+        topic: Set(d.topic),
         topic_other: Set(d.topic_other.clone()),
         sign_language: Set(d.sign_language.clone()),
         sign_language_other: Set(d.sign_language_other.clone()),

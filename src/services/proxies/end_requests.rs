@@ -4,7 +4,7 @@
 
 use super::lifecycle::end;
 use super::{EndRequest, ProxyError, Registration};
-use crate::domain::proxy::{EndedBy, iso_date, parse_iso_date};
+use crate::domain::proxy::{EndRequestStatus, EndedBy, iso_date, parse_iso_date};
 use crate::domain::{AuditAction, Lang, Reference};
 use crate::entities::{proxy_end_request, proxy_registration};
 use crate::i18n::t;
@@ -76,7 +76,7 @@ pub async fn request_end(
         registration_id: Set(matched.as_ref().map(|r| r.id)),
         lang: Set(lang),
         requested_at: Set(now),
-        status: Set("open".to_owned()),
+        status: Set(EndRequestStatus::Open),
         handled_at: Set(None),
         handled_by: Set(None),
     }
@@ -98,7 +98,7 @@ pub async fn request_end(
 /// The customers' requests still to be handled, oldest first.
 pub async fn open_end_requests<C: ConnectionTrait>(conn: &C) -> Result<Vec<EndRequest>, DbErr> {
     proxy_end_request::Entity::find()
-        .filter(proxy_end_request::Column::Status.eq("open"))
+        .filter(proxy_end_request::Column::Status.eq(EndRequestStatus::Open))
         .order_by_asc(proxy_end_request::Column::RequestedAt)
         .all(conn)
         .await
@@ -112,7 +112,11 @@ pub async fn end_request<C: ConnectionTrait>(
     proxy_end_request::Entity::find_by_id(id).one(conn).await
 }
 
-async fn close_request(uc: &UseCase<'_>, request: EndRequest, status: &str) -> Result<(), DbErr> {
+async fn close_request(
+    uc: &UseCase<'_>,
+    request: EndRequest,
+    status: EndRequestStatus,
+) -> Result<(), DbErr> {
     let UseCase { now, actor, .. } = *uc;
     let txn = uc.begin().await?;
     let closed = proxy_end_request::Entity::update_many()
@@ -129,10 +133,10 @@ async fn close_request(uc: &UseCase<'_>, request: EndRequest, status: &str) -> R
             sea_orm::sea_query::Expr::value(actor.staff_id),
         )
         .filter(proxy_end_request::Column::Id.eq(request.id))
-        .filter(proxy_end_request::Column::Status.eq("open"))
+        .filter(proxy_end_request::Column::Status.eq(EndRequestStatus::Open))
         .exec(&txn)
         .await?;
-    if closed.rows_affected == 1 && status == "declined" {
+    if closed.rows_affected == 1 && status == EndRequestStatus::Declined {
         audit::record(
             &txn,
             now,
@@ -151,12 +155,12 @@ pub async fn confirm_end(uc: &UseCase<'_>, request_id: i64) -> Result<Registrati
     let db = uc.db;
     let request = end_request(db, request_id)
         .await?
-        .filter(|r| r.status == "open")
+        .filter(|r| r.status == EndRequestStatus::Open)
         .ok_or(ProxyError::RequestNotOpen)?;
     let registration = request.registration_id.ok_or(ProxyError::RequestNotOpen)?;
     let reason = t(request.lang, "proxy.end.customer_reason").to_owned();
     let ended = end(uc, registration, EndedBy::Customer, Some(&reason)).await?;
-    close_request(uc, request, "confirmed").await?;
+    close_request(uc, request, EndRequestStatus::Confirmed).await?;
     Ok(ended)
 }
 
@@ -165,8 +169,8 @@ pub async fn decline_end(uc: &UseCase<'_>, request_id: i64) -> Result<(), ProxyE
     let db = uc.db;
     let request = end_request(db, request_id)
         .await?
-        .filter(|r| r.status == "open")
+        .filter(|r| r.status == EndRequestStatus::Open)
         .ok_or(ProxyError::RequestNotOpen)?;
-    close_request(uc, request, "declined").await?;
+    close_request(uc, request, EndRequestStatus::Declined).await?;
     Ok(())
 }

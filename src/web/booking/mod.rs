@@ -8,6 +8,7 @@ pub mod manage;
 
 use super::AppState;
 use crate::domain::holidays::Closure;
+use crate::domain::request::Topic;
 use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining, Lang};
 use crate::error::Result;
@@ -16,7 +17,7 @@ use crate::services::booking::make::last_bookable_day;
 use crate::services::calendar::{Calendar, local_date};
 use crate::services::settings;
 use crate::views::PageContext;
-use crate::views::booking::{self as view, DayList, LOST_CARD, Session, TimeChoice};
+use crate::views::booking::{self as view, DayList, Session, TimeChoice};
 use crate::views::components::Errors;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -206,7 +207,7 @@ async fn session_facts(state: &AppState, lang: Lang, b: &booking::Booking) -> Re
         joining: booking::joining(&desk, b),
         email: b.email.clone(),
         status: b.status,
-        lost_card: b.topic == LOST_CARD,
+        lost_card: b.topic == Topic::LostStolen,
     })
 }
 

@@ -59,7 +59,7 @@ fn detail(b: &Booking, names: &HashMap<i64, String>, d: &settings::DeskSettings)
         customer_name: b.customer_name.clone(),
         email: b.email.clone(),
         member_number: b.member_number.clone(),
-        topic: b.topic.clone(),
+        topic: b.topic.as_str().to_owned(),
         topic_other: b.topic_other.clone(),
         sign_language: b.sign_language.clone(),
         sign_language_other: b.sign_language_other.clone(),
