@@ -5,7 +5,7 @@
 use super::expiry::EXPIRY_REMINDER;
 use super::{
     Notice, ProxyError, Registration, To, active_for_customer, date_for, end_it, for_change, get,
-    lang_of, tell, valid_from_now,
+    lang_of, recorded, tell, valid_from_now,
 };
 use crate::domain::AuditAction;
 use crate::domain::Realm;
@@ -135,14 +135,12 @@ pub async fn request_renewal(uc: &UseCase<'_>, id: i64) -> Result<Registration, 
     let mut row: proxy_registration::ActiveModel = r.into();
     row.renewal_requested_at = Set(Some(now));
     row.updated_at = Set(now);
-    let r = row.update(&txn).await?;
-    audit::record(
+    let r = recorded(
         &txn,
-        now,
-        actor,
+        uc,
+        row,
         AuditAction::ProxyRenewalRequested,
-        Some(Target::registration(r.id)),
-        json!({ "reference": r.reference }),
+        |r| json!({ "reference": r.reference }),
     )
     .await?;
     uc.commit(txn).await?;
@@ -151,9 +149,7 @@ pub async fn request_renewal(uc: &UseCase<'_>, id: i64) -> Result<Registration, 
 
 /// Staff renew an approved or expired registration for another full term from now.
 pub async fn renew(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError> {
-    let UseCase {
-        now, config, actor, ..
-    } = *uc;
+    let UseCase { now, config, .. } = *uc;
     let txn = uc.begin().await?;
     let r = for_change(
         &txn,
@@ -175,16 +171,7 @@ pub async fn renew(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError
     row.ended_at = Set(None);
     row.ended_by = Set(None);
     row.updated_at = Set(now);
-    let r = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        actor,
-        AuditAction::ProxyRenewed,
-        Some(Target::registration(r.id)),
-        json!({ "reference": r.reference, "valid_until": r.valid_until.map(|u| u.unix_timestamp()) }),
-    )
-    .await?;
+    let r = recorded(&txn, uc, row, AuditAction::ProxyRenewed, |r| json!({ "reference": r.reference, "valid_until": r.valid_until.map(|u| u.unix_timestamp()) })).await?;
     tell(&txn, now, config, &r, To::Proxy, Notice::of("renewed")).await?;
     let notice = Notice {
         action: Some(end_it(&r, config)),

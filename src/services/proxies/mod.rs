@@ -19,13 +19,17 @@ pub mod review;
 
 use super::settings::ProxySettings;
 use crate::config::Config;
+use crate::domain::AuditAction;
 use crate::domain::proxy::{RegistrationStatus, Scope, Scopes, is_active};
 use crate::domain::{Email, Lang};
 use crate::entities::{proxy_end_request, proxy_registration};
 use crate::i18n::{self, format_date, t};
 use crate::mail::{self, templates};
+use crate::services::UseCase;
+use crate::services::audit::{self, Target};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
@@ -86,6 +90,28 @@ fn date_for(lang: Lang, at: OffsetDateTime, config: &Config) -> String {
         lang,
         time_tz::OffsetDateTimeExt::to_timezone(&at, config.timezone).date(),
     )
+}
+
+/// Writes a registration's changed row on `txn`, with the audit row of the step: every step
+/// of a registration ends so. `detail` says what the audit row keeps of the row written.
+async fn recorded<C: ConnectionTrait>(
+    txn: &C,
+    uc: &UseCase<'_>,
+    row: proxy_registration::ActiveModel,
+    action: AuditAction,
+    detail: impl FnOnce(&Registration) -> serde_json::Value,
+) -> Result<Registration, DbErr> {
+    let r = ActiveModelTrait::update(row, txn).await?;
+    audit::record(
+        txn,
+        uc.now,
+        uc.actor,
+        action,
+        Some(Target::registration(r.id)),
+        detail(&r),
+    )
+    .await?;
+    Ok(r)
 }
 
 /// Who gets an email about a registration.

@@ -4,7 +4,7 @@
 
 use super::{
     Notice, OPEN, ProxyError, Registration, To, active_for_customer, end_it, for_change, lang_of,
-    tell, tell_both, valid_from_now,
+    recorded, tell, tell_both, valid_from_now,
 };
 use crate::domain::AuditAction;
 use crate::domain::LinkPurpose::FirstPassword;
@@ -14,7 +14,6 @@ use crate::i18n::t;
 use crate::paths;
 use crate::services::UseCase;
 use crate::services::accounts::{Account, links};
-use crate::services::audit::{self, Target};
 use crate::services::settings;
 use sea_orm::{
     ActiveModelTrait,
@@ -26,21 +25,19 @@ use time::{Date, OffsetDateTime};
 
 /// Marks an application as being checked.
 pub async fn start_review(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError> {
-    let UseCase { now, actor, .. } = *uc;
+    let UseCase { now, .. } = *uc;
     let txn = uc.begin().await?;
     let r = for_change(&txn, id, &[RegistrationStatus::Submitted]).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
     row.status = Set(RegistrationStatus::UnderReview);
     row.review_started_at = Set(Some(now));
     row.updated_at = Set(now);
-    let r = row.update(&txn).await?;
-    audit::record(
+    let r = recorded(
         &txn,
-        now,
-        actor,
+        uc,
+        row,
         AuditAction::ProxyReviewStarted,
-        Some(Target::registration(r.id)),
-        json!({ "reference": r.reference }),
+        |r| json!({ "reference": r.reference }),
     )
     .await?;
     uc.commit(txn).await?;
@@ -74,7 +71,7 @@ pub async fn record_document(
     person: Person,
     document: IdDocument,
 ) -> Result<Registration, ProxyError> {
-    let UseCase { now, actor, .. } = *uc;
+    let UseCase { now, .. } = *uc;
     let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
@@ -89,16 +86,7 @@ pub async fn record_document(
         }
     }
     under_review(&mut row, now);
-    let r = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        actor,
-        AuditAction::ProxyDocumentRecorded,
-        Some(Target::registration(r.id)),
-        json!({ "reference": r.reference, "person": person.as_str(), "document": document.as_str() }),
-    )
-    .await?;
+    let r = recorded(&txn, uc, row, AuditAction::ProxyDocumentRecorded, |r| json!({ "reference": r.reference, "person": person.as_str(), "document": document.as_str() })).await?;
     uc.commit(txn).await?;
     Ok(r)
 }
@@ -118,7 +106,7 @@ pub async fn record_consent(
     how: ConsentMethod,
     on: Date,
 ) -> Result<Registration, ProxyError> {
-    let UseCase { now, actor, .. } = *uc;
+    let UseCase { now, .. } = *uc;
     let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
@@ -126,14 +114,12 @@ pub async fn record_consent(
     row.consent_confirmed_on = Set(Some(iso_date(on)));
     row.consent_recorded_at = Set(Some(now));
     under_review(&mut row, now);
-    let r = row.update(&txn).await?;
-    audit::record(
+    let r = recorded(
         &txn,
-        now,
-        actor,
+        uc,
+        row,
         AuditAction::ProxyConsentRecorded,
-        Some(Target::registration(r.id)),
-        json!({ "reference": r.reference, "how": how.as_str(), "on": iso_date(on) }),
+        |r| json!({ "reference": r.reference, "how": how.as_str(), "on": iso_date(on) }),
     )
     .await?;
     uc.commit(txn).await?;
@@ -178,9 +164,7 @@ async fn account_for<C: ConnectionTrait>(
 /// registration lasts the configured number of years. A proxy new to the desk is emailed a
 /// link to choose a password; one with an account is told they can act for the customer.
 pub async fn approve(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyError> {
-    let UseCase {
-        now, config, actor, ..
-    } = *uc;
+    let UseCase { now, config, .. } = *uc;
     let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     if !checks_done(&r) {
@@ -197,16 +181,10 @@ pub async fn approve(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyErr
     row.valid_until = Set(Some(valid_from_now(now, &rules)));
     row.proxy_account_id = Set(Some(account.id));
     row.updated_at = Set(now);
-    let r = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        actor,
-        AuditAction::ProxyApproved,
-        Some(Target::registration(r.id)),
+    let r = recorded(&txn, uc, row, AuditAction::ProxyApproved, |r| {
         json!({ "reference": r.reference, "valid_until": r.valid_until.map(|u| u.unix_timestamp()),
-                "proxy_account_id": account.id }),
-    )
+                "proxy_account_id": account.id })
+    })
     .await?;
     if account.activated_at.is_none() {
         let notice = Notice::of("approved_new");
@@ -235,9 +213,7 @@ pub async fn approve(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyErr
 
 /// Turns an application down, with a reason the proxy is told in plain words.
 pub async fn reject(uc: &UseCase<'_>, id: i64, reason: &str) -> Result<Registration, ProxyError> {
-    let UseCase {
-        now, config, actor, ..
-    } = *uc;
+    let UseCase { now, config, .. } = *uc;
     let txn = uc.begin().await?;
     let r = for_change(&txn, id, OPEN).await?;
     let mut row: proxy_registration::ActiveModel = r.into();
@@ -245,14 +221,12 @@ pub async fn reject(uc: &UseCase<'_>, id: i64, reason: &str) -> Result<Registrat
     row.decided_at = Set(Some(now));
     row.rejection_reason = Set(Some(reason.to_owned()));
     row.updated_at = Set(now);
-    let r = row.update(&txn).await?;
-    audit::record(
+    let r = recorded(
         &txn,
-        now,
-        actor,
+        uc,
+        row,
         AuditAction::ProxyRejected,
-        Some(Target::registration(r.id)),
-        json!({ "reference": r.reference, "reason": reason }),
+        |r| json!({ "reference": r.reference, "reason": reason }),
     )
     .await?;
     let why = [("reason", reason)];
