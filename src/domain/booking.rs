@@ -2,7 +2,7 @@
 //! unfinished booking journey: its mode and details are asked as any journey's steps are,
 //! its day and time are chosen against the calendar by pages of their own.
 
-use super::journey::{Journey, Refusals, Step, StepErrors, choice};
+use super::journey::{Journey, Refusals, Step, StepErrors, choice, tidy};
 use super::request::Topic;
 use super::schedule::SessionMode;
 use super::{Email, Invalid, dates, required_text};
@@ -395,7 +395,18 @@ impl Journey for Draft {
     /// being chosen, and a refused one is cleared.
     fn mark(&mut self, step: BookingStep, accepted: bool) {
         match (step, accepted) {
-            (BookingStep::Details, _) => self.details_done = accepted,
+            (BookingStep::Details, true) => {
+                // Kept as they will be booked, so the check page shows exactly that.
+                let d = &mut self.details;
+                tidy(&mut d.email, |e| {
+                    Email::parse(e).ok().map(|e| e.as_str().to_owned())
+                });
+                tidy(&mut d.member_number, |n| {
+                    member_number(n).ok().map(Option::unwrap_or_default)
+                });
+                self.details_done = true;
+            }
+            (BookingStep::Details, false) => self.details_done = false,
             (_, true) => {}
             (BookingStep::Mode, false) => self.mode = None,
             (BookingStep::Day, false) => self.day = None,

@@ -178,6 +178,14 @@ pub fn refused_choice(raw: &str) -> Invalid {
     }
 }
 
+/// Replaces an accepted answer with the form it is kept in, when `read` gives one: what a
+/// check page then shows is what will be sent.
+pub fn tidy(answer: &mut String, read: impl FnOnce(&str) -> Option<String>) {
+    if let Some(kept) = read(answer) {
+        *answer = kept;
+    }
+}
+
 /// Reads an email address that may be left out.
 pub fn optional_email(raw: &str) -> Result<Option<Email>, Invalid> {
     if raw.trim().is_empty() {

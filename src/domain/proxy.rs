@@ -3,7 +3,7 @@
 //! answers of the application journey and how each is checked.
 
 use super::booking::{member_number, optional_text};
-use super::journey::{Journey, Refusals, Step, StepErrors, choice, optional_email};
+use super::journey::{Journey, Refusals, Step, StepErrors, choice, optional_email, tidy};
 use super::{Email, Invalid, dates, required_text};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -412,6 +412,31 @@ impl ApplicationDraft {
     }
 }
 
+impl ApplicationDraft {
+    /// Writes an accepted step's answers as they will be kept, so the check page shows what
+    /// is sent: kana made full-width, member numbers and email addresses in half-width.
+    fn tidy(&mut self, step: ApplyStep) {
+        match step {
+            ApplyStep::CustomerName => tidy(&mut self.principal_kana, |k| kana_name(k).ok()),
+            ApplyStep::CustomerContact => {
+                tidy(&mut self.principal_member_number, |n| {
+                    member_number(n).ok().map(Option::unwrap_or_default)
+                });
+                tidy(&mut self.principal_email, |e| {
+                    optional_email(e)
+                        .ok()
+                        .map(|e| e.map(|e| e.as_str().to_owned()).unwrap_or_default())
+                });
+            }
+            ApplyStep::ProxyName => tidy(&mut self.proxy_kana, |k| kana_name(k).ok()),
+            ApplyStep::ProxyContact => tidy(&mut self.proxy_email, |e| {
+                Email::parse(e).ok().map(|e| e.as_str().to_owned())
+            }),
+            _ => {}
+        }
+    }
+}
+
 impl Journey for ApplicationDraft {
     const KIND: &'static str = "proxy_application";
     type Step = ApplyStep;
@@ -508,6 +533,7 @@ impl Journey for ApplicationDraft {
 
     fn mark(&mut self, step: ApplyStep, accepted: bool) {
         if accepted {
+            self.tidy(step);
             self.done.insert(step.slug().to_owned());
         } else {
             self.done.remove(step.slug());

@@ -3,7 +3,7 @@
 //! targets, which count only the desk's opening hours.
 
 use super::booking::{member_number, optional_text};
-use super::journey::{Journey, Refusals, Step, StepErrors, choice, optional_email};
+use super::journey::{Journey, Refusals, Step, StepErrors, choice, optional_email, tidy};
 use super::proxy::postal_address;
 use super::schedule::local_instant;
 use super::{Email, Invalid, required_text};
@@ -318,6 +318,21 @@ impl Journey for RequestDraft {
     fn mark(&mut self, step: RequestStep, accepted: bool) {
         self.done.retain(|d| d != step.slug());
         if accepted {
+            // Kept as they will be sent, so the check page shows exactly that.
+            match step {
+                RequestStep::AboutYou => tidy(&mut self.member_number, |n| {
+                    member_number(n).ok().map(Option::unwrap_or_default)
+                }),
+                RequestStep::Contact => {
+                    tidy(&mut self.email, |e| {
+                        optional_email(e)
+                            .ok()
+                            .map(|e| e.map(|e| e.as_str().to_owned()).unwrap_or_default())
+                    });
+                    tidy(&mut self.fax, |f| fax_number(f).ok());
+                }
+                _ => {}
+            }
             self.done.push(step.slug().to_owned());
         }
     }
@@ -498,6 +513,48 @@ mod tests {
             Ok("03-1234-5678".into())
         );
         assert_eq!(fax_number("call me"), Err(Invalid::BadFormat));
+    }
+
+    #[test]
+    fn accepted_answers_are_kept_as_they_will_be_sent() {
+        let mut draft = RequestDraft::default();
+        let about = RequestForm {
+            name: "山田 花子".into(),
+            member_number: "ＡＢ１２ ３４５".into(),
+            ..Default::default()
+        };
+        assert!(
+            draft
+                .answer(RequestStep::AboutYou, &about, TODAY)
+                .is_empty()
+        );
+        assert_eq!(draft.member_number, "AB12345");
+        let by_fax = RequestForm {
+            channel: "fax".into(),
+            fax: "０３ー１２３４ー５６７８".into(),
+            email: "hanako＠example.jp".into(),
+            ..Default::default()
+        };
+        assert!(
+            draft
+                .answer(RequestStep::Channel, &by_fax, TODAY)
+                .is_empty()
+        );
+        assert!(
+            draft
+                .answer(RequestStep::Contact, &by_fax, TODAY)
+                .is_empty()
+        );
+        assert_eq!(draft.fax, "03-1234-5678");
+        assert_eq!(draft.email, "hanako@example.jp");
+        // A refused answer is kept as typed, to be corrected.
+        let wrong = RequestForm {
+            channel: "fax".into(),
+            fax: "call me".into(),
+            ..Default::default()
+        };
+        assert!(!draft.answer(RequestStep::Contact, &wrong, TODAY).is_empty());
+        assert_eq!(draft.fax, "call me");
     }
 
     #[test]
