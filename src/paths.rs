@@ -74,6 +74,8 @@ pub mod booking {
         MOVE, move_day(token) = "/bookings/{token}/reschedule";
         /// Moving a session: the time on the day chosen.
         MOVE_TIME, move_time(token) = "/bookings/{token}/reschedule/time";
+        /// A written-chat session's room: reading and writing messages.
+        CHAT, chat(token) = "/bookings/{token}/chat";
     }
 }
 
@@ -224,6 +226,12 @@ pub mod staff {
         SESSION_NOTES, session_notes(id) = "/staff/sessions/{id}/notes";
         /// Cancelling a session.
         SESSION_CANCEL, session_cancel(id) = "/staff/sessions/{id}/cancel";
+        /// A written-chat session's room: reading and writing messages.
+        SESSION_CHAT, session_chat(id) = "/staff/sessions/{id}/chat";
+        /// Opening a written-chat room before it opens by itself.
+        SESSION_CHAT_OPEN, session_chat_open(id) = "/staff/sessions/{id}/chat/open";
+        /// Ending a written-chat session, closing its room.
+        SESSION_CHAT_END, session_chat_end(id) = "/staff/sessions/{id}/chat/end";
         /// An interpreter's own sessions.
         MY_SESSIONS = "/staff/my-sessions";
         /// An interpreter's own hours and days off.

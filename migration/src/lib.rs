@@ -14,6 +14,7 @@ mod m20261130_000008_link_holders;
 mod m20261130_000009_interpreter_days;
 mod m20261130_000010_not_me_links;
 mod m20261130_000011_accounts;
+mod m20261201_000012_chat_rooms;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_interpreter_days::Migration),
             Box::new(m20261130_000010_not_me_links::Migration),
             Box::new(m20261130_000011_accounts::Migration),
+            Box::new(m20261201_000012_chat_rooms::Migration),
         ]
     }
 }

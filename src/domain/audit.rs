@@ -56,6 +56,10 @@ pub enum AuditAction {
     BookingNoteAdded,
     /// The customer was asked to choose another time, as the interpreter can no longer come.
     BookingNewTimeAsked,
+    /// Staff opened a written-chat session's room before it opened by itself.
+    ChatOpened,
+    /// Staff ended a written-chat session, closing its room.
+    ChatEnded,
     /// A proxy application was sent.
     ProxyApplied,
     /// Staff started checking a proxy application.
@@ -122,7 +126,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 56] = [
+    pub const ALL: [AuditAction; 58] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -149,6 +153,8 @@ impl AuditAction {
         AuditAction::BookingStatusChanged,
         AuditAction::BookingNoteAdded,
         AuditAction::BookingNewTimeAsked,
+        AuditAction::ChatOpened,
+        AuditAction::ChatEnded,
         AuditAction::ProxyApplied,
         AuditAction::ProxyReviewStarted,
         AuditAction::ProxyDocumentRecorded,
@@ -210,6 +216,8 @@ impl AuditAction {
             AuditAction::BookingStatusChanged => "booking.status_changed",
             AuditAction::BookingNoteAdded => "booking.note_added",
             AuditAction::BookingNewTimeAsked => "booking.new_time_asked",
+            AuditAction::ChatOpened => "chat.opened",
+            AuditAction::ChatEnded => "chat.ended",
             AuditAction::ProxyApplied => "proxy.applied",
             AuditAction::ProxyReviewStarted => "proxy.review_started",
             AuditAction::ProxyDocumentRecorded => "proxy.document_recorded",

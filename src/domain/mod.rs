@@ -29,6 +29,7 @@ pub mod account;
 pub mod attention;
 pub mod audit;
 pub mod booking;
+pub mod chat;
 pub mod contact;
 pub mod dates;
 pub mod delivery;

@@ -50,6 +50,10 @@ pub struct Model {
     /// When the desk asked the customer to choose another time because the interpreter can
     /// no longer come; cleared when the session moves.
     pub rebook_asked_at: Option<TimeDateTimeWithTimeZone>,
+    /// When staff opened a written-chat session's room before it opened by itself.
+    pub chat_opened_at: Option<TimeDateTimeWithTimeZone>,
+    /// When staff ended a written-chat session, closing its room.
+    pub chat_closed_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

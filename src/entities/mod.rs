@@ -8,6 +8,7 @@ pub mod availability_weekly;
 pub mod booking;
 pub mod booking_link;
 pub mod booking_note;
+pub mod chat_message;
 pub mod desk_closed_day;
 pub mod desk_hour;
 pub mod desk_open_day;

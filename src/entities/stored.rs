@@ -7,6 +7,7 @@
 //! answers with the error page, never with a default that would hide a damaged row.
 
 use crate::domain::booking::BookingStatus;
+use crate::domain::chat::Author as ChatAuthor;
 use crate::domain::proxy::{
     ConsentMethod, EndRequestStatus, EndedBy, IdDocument, RegistrationStatus, Relationship,
 };
@@ -102,6 +103,7 @@ macro_rules! stored_as_text {
 stored_as_text! {
     Author: "message author" by as_str;
     BookingStatus: "booking status" by as_str;
+    ChatAuthor: "chat author" by as_str;
     ConsentMethod: "consent method" by as_str;
     EndRequestStatus: "end request status" by as_str;
     EndedBy: "ended by" by as_str;

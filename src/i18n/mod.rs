@@ -30,6 +30,8 @@ const JA: &str = concat!(
     include_str!("ja_contact.txt"),
     "\n",
     include_str!("ja_calendar.txt"),
+    "\n",
+    include_str!("ja_chat.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -45,6 +47,8 @@ const EN: &str = concat!(
     include_str!("en_contact.txt"),
     "\n",
     include_str!("en_calendar.txt"),
+    "\n",
+    include_str!("en_chat.txt"),
 );
 
 /// One language's messages.

@@ -6,6 +6,7 @@ pub mod attention;
 pub mod audit;
 pub mod booking;
 pub mod calendar;
+pub mod chat;
 pub mod contact;
 pub mod demo;
 pub mod drafts;

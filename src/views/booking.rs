@@ -9,6 +9,7 @@ use super::components::{
 };
 use super::layout::{Page, render};
 use crate::domain::booking::{DetailsForm, NEEDS_MAX_CHARS, SIGN_LANGUAGES};
+use crate::domain::chat::RoomState;
 use crate::domain::dates::iso_day;
 use crate::domain::holidays::Closure;
 use crate::domain::request::Topic;
@@ -566,6 +567,16 @@ pub fn confirmation(ctx: &PageContext, s: &Session<'_>) -> Markup {
 }
 
 fn session_rows(ctx: &PageContext, s: &Session<'_>) -> Vec<SummaryRow> {
+    session_rows_with(ctx, s, None)
+}
+
+/// The rows of a session, and for a written-chat session on its manage page, where its
+/// room stands and the way in (`room`: its state and address).
+fn session_rows_with(
+    ctx: &PageContext,
+    s: &Session<'_>,
+    room: Option<(RoomState, &str)>,
+) -> Vec<SummaryRow> {
     let mut rows = vec![
         SummaryRow {
             key: ctx.t("book.check.mode").into(),
@@ -593,11 +604,16 @@ fn session_rows(ctx: &PageContext, s: &Session<'_>) -> Vec<SummaryRow> {
             "book.manage.join",
             html! { (ctx.t("book.manage.join_later")) },
         )),
+        Joining::WrittenChat if room.is_some() => None,
         Joining::WrittenChat => Some((
             "book.manage.chat",
             html! { (ctx.t("book.manage.chat_how")) },
         )),
         Joining::Nothing => None,
+    };
+    let joining = match room {
+        Some((state, href)) => Some(("book.manage.chat", chat_room(ctx, state, href))),
+        None => joining,
     };
     if let Some((key, value)) = joining {
         rows.push(SummaryRow {
@@ -607,6 +623,26 @@ fn session_rows(ctx: &PageContext, s: &Session<'_>) -> Vec<SummaryRow> {
         });
     }
     rows
+}
+
+/// Where a written-chat session's room stands, and the link to it.
+fn chat_room(ctx: &PageContext, state: RoomState, href: &str) -> Markup {
+    html! {
+        @match state {
+            RoomState::NotYet { opens_at } => {
+                p { (ctx.tf("book.manage.chat_opens", &[("time", &ctx.datetime(opens_at))])) }
+                p { a #chat-room href=(href) { (ctx.t("book.manage.chat_link")) } }
+            }
+            RoomState::Open => {
+                p { (ctx.t("book.manage.chat_open")) }
+                p { a #chat-room href=(href) { (ctx.t("book.manage.chat_link")) } }
+            }
+            RoomState::Closed => {
+                p { (ctx.t("book.manage.chat_ended")) }
+                p { a #chat-room href=(href) { (ctx.t("book.manage.chat_transcript")) } }
+            }
+        }
+    }
 }
 
 /// What can still be done with a session from its manage link.
@@ -629,8 +665,11 @@ pub fn manage(
     s: &Session<'_>,
     state: &ManageState,
     notice: Option<&str>,
+    room: Option<RoomState>,
 ) -> Markup {
     let title = ctx.tf("book.manage.title", &[("reference", s.reference)]);
+    let room_href = paths::booking::chat(token);
+    let rows = session_rows_with(ctx, s, room.map(|r| (r, room_href.as_str())));
     let status = ctx
         .t(&format!("booking_status.{}", s.status.as_str()))
         .to_owned();
@@ -646,7 +685,7 @@ pub fn manage(
         }
         h1 .heading-l { (title) }
         p { strong .tag .tag--blue { (status) } }
-        (super::components::summary_list(ctx, &session_rows(ctx, s)))
+        (super::components::summary_list(ctx, &rows))
         @if let Some(note) = s.language_note {
             div .warning-text #language-note { (note) }
         }

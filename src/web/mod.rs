@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod booking;
+pub mod chat;
 pub mod contact;
 pub mod context;
 pub mod cookies;

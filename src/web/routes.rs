@@ -239,6 +239,7 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
 
 fn book_routes(table: Table) -> Table {
     use super::booking::{journey as book, manage};
+    use super::chat;
     use Access::Public;
     table
         .get(paths::booking::START, Public, book::start)
@@ -259,6 +260,8 @@ fn book_routes(table: Table) -> Table {
         .get(paths::booking::MOVE, Public, manage::move_day)
         .get(paths::booking::MOVE_TIME, Public, manage::move_time)
         .post(paths::booking::MOVE, Public, manage::move_save)
+        .get(paths::booking::CHAT, Public, chat::customer_room)
+        .post(paths::booking::CHAT, Public, chat::customer_post)
 }
 
 fn proxy_routes(table: Table) -> Table {
@@ -429,6 +432,27 @@ fn schedule_routes(table: Table) -> Table {
             paths::staff::SESSION_CANCEL,
             Staff(ManageSchedule),
             schedule::cancel,
+        )
+        // The assigned staff member and those who run the schedule; checked in the handler.
+        .get(
+            paths::staff::SESSION_CHAT,
+            Staff(ViewDashboard),
+            super::chat::staff_room,
+        )
+        .post(
+            paths::staff::SESSION_CHAT,
+            Staff(ViewDashboard),
+            super::chat::staff_post,
+        )
+        .post(
+            paths::staff::SESSION_CHAT_OPEN,
+            Staff(ViewDashboard),
+            super::chat::staff_open,
+        )
+        .post(
+            paths::staff::SESSION_CHAT_END,
+            Staff(ViewDashboard),
+            super::chat::staff_end,
         )
         .get(
             paths::staff::MY_SESSIONS,

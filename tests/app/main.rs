@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod audit;
 mod booking;
+mod chat;
 mod cli;
 mod closures;
 mod concurrency;

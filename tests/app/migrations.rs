@@ -261,8 +261,9 @@ async fn sessions_and_links_move_into_the_account_tables(backend: Backend) {
         let opens = holder(Realm::Staff, LinkPurpose::PasswordReset, &used_reset).await;
         assert!(opens.unwrap().is_none(), "a used link stays used");
 
-        // Going back puts every row where it was.
-        Migrator::down(db, Some(1))
+        // Going back puts every row where it was (undoing every later migration too).
+        let after_ten = u32::try_from(Migrator::migrations().len() - 10).unwrap();
+        Migrator::down(db, Some(after_ten))
             .await
             .expect("migrate back to 10");
         for (table, rows) in [

@@ -230,9 +230,10 @@ async fn a_written_chat_session_has_no_video_address(app: TestApp) {
     let en = manage_page(&app, &path).await;
     assert!(en.attr("#join-address", "href").is_none());
     assert!(!en.body.contains("meet.example.jp"));
-    assert!(en.body.contains(t(Lang::En, "book.manage.chat_how")));
+    // The way in is the session's own chat room.
+    assert_eq!(en.attr("#chat-room", "href"), Some(format!("{path}/chat")));
     let ja = app.browser().get(&path).await;
-    assert!(ja.body.contains(t(Lang::Ja, "book.manage.chat_how")));
+    assert_eq!(ja.text("#chat-room"), t(Lang::Ja, "book.manage.chat_link"));
     assert!(t(Lang::Ja, "book.manage.chat_how").contains("相談"));
 
     let email = app.wait_for_dropped(1).await.remove(0);

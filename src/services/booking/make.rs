@@ -200,6 +200,8 @@ async fn try_confirm(
         room: Set((new.mode == SessionMode::SignLanguageVideo)
             .then(|| Room::generate().as_str().to_owned())),
         rebook_asked_at: Set(None),
+        chat_opened_at: Set(None),
+        chat_closed_at: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -33,6 +33,7 @@ pub const DEFAULT_REMINDER_HOURS: i64 = 24;
 
 const REMINDER_KEY: &str = "reminder.hours_before";
 const ROOM_TEMPLATE_KEY: &str = "video.room_template";
+const CHAT_OPENS_KEY: &str = "chat.opens_minutes_before";
 const HOLIDAYS_KEY: &str = "closed.national_holidays";
 /// The year-end break as `12-29..01-03`, or empty for none.
 const YEAR_END_KEY: &str = "closed.year_end";
@@ -47,6 +48,8 @@ pub struct DeskSettings {
     /// How a video session's join address is made from its room; none until an admin sets
     /// it, and then the desk sends the links itself.
     pub room_template: Option<RoomTemplate>,
+    /// Minutes before a written-chat session's start when its room opens by itself.
+    pub chat_opens_minutes: i64,
     /// Opening hours by weekday (1 = Monday … 7 = Sunday).
     pub hours: BTreeMap<u8, Vec<LocalSpan>>,
     /// The days the desk is closed, and why.
@@ -124,6 +127,9 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<DeskSettings, DbErr> {
         modes.insert(mode, rules_from(values));
     }
     let reminder_hours = number(REMINDER_KEY).unwrap_or(DEFAULT_REMINDER_HOURS);
+    let chat_opens_minutes = number(CHAT_OPENS_KEY)
+        .unwrap_or(crate::domain::chat::DEFAULT_OPENS_MINUTES_BEFORE)
+        .max(0);
     // A stored template was checked when saved; one that no longer parses counts as none.
     let room_template = stored
         .get(ROOM_TEMPLATE_KEY)
@@ -172,6 +178,7 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<DeskSettings, DbErr> {
         modes,
         reminder_hours,
         room_template,
+        chat_opens_minutes,
         hours,
         closed,
     })

@@ -299,6 +299,9 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
         }
         @if let Some(origin) = view.proxy { (origin_notice(ctx, origin)) }
         (summary_list(ctx, &rows))
+        @if d.mode == SessionMode::WrittenChat && d.status != BookingStatus::Cancelled {
+            p { a #chat-room href=(paths::staff::session_chat(d.id)) { (ctx.t("chat.staff.link")) } }
+        }
 
         @if view.manage && booked {
             h2 .heading-m { (ctx.t("schedule.reassign.heading")) }

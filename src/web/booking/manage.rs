@@ -33,7 +33,7 @@ use time::{Date, OffsetDateTime};
 
 /// The session a manage link names, with who holds the link, or the "link does not work"
 /// page.
-async fn by_link(
+pub(crate) async fn by_link(
     state: &AppState,
     ctx: &PageContext,
     raw: &str,
@@ -103,12 +103,16 @@ pub async fn manage(
     Path(token): Path<String>,
     Query(query): Query<ManageQuery>,
 ) -> Result<Response> {
-    let b = match by_link(&state, &ctx, &token).await? {
-        Ok(managed) => managed.booking,
+    let (b, for_proxy) = match by_link(&state, &ctx, &token).await? {
+        Ok(managed) => (managed.booking, managed.proxy_registration_id.is_some()),
         Err(page) => return Ok(page),
     };
     let facts = session_facts(&state, ctx.lang, &b).await?;
     let desk = settings::load(&state.db).await?;
+    // A written-chat session's room, the customer's: where it stands, until cancelled.
+    let room =
+        (b.mode == SessionMode::WrittenChat && b.status != BookingStatus::Cancelled && !for_proxy)
+            .then(|| crate::services::chat::room(&desk, &b).state(state.now()));
     let cutoff = booking::manage::cutoff(&desk.rules(facts.mode), &b);
     let asked = new_time_asked(&state, &b);
     let manage_state = if facts.status != BookingStatus::Booked || b.starts_at <= state.now() {
@@ -129,7 +133,7 @@ pub async fn manage(
         "moved" => Some("book.manage.moved"),
         _ => None,
     };
-    Ok(view::manage(&ctx, &token, &facts.view(), &manage_state, notice).into_response())
+    Ok(view::manage(&ctx, &token, &facts.view(), &manage_state, notice, room).into_response())
 }
 
 /// The page shown when the customer is too late to change a session online.

@@ -1,0 +1,178 @@
+//! The written-chat room of a session: reading its messages, writing one while it is open,
+//! and what staff do to the room — open it before it opens by itself, and end the session.
+//!
+//! Messages are read in id order: ids rise with every message, so everyone reads the same
+//! order, and a reader who has seen up to one id can later be sent what came after it.
+
+use super::UseCase;
+use super::audit::{self, Target};
+use super::booking::{self, Booking};
+use super::settings::{self, DeskSettings};
+use crate::domain::chat::{Author, Room, RoomState};
+use crate::domain::schedule::SessionMode;
+use crate::domain::{AuditAction, BookingStatus};
+use crate::entities::{booking as booking_row, chat_message};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use time::OffsetDateTime;
+
+/// One message as stored.
+pub type Message = chat_message::Model;
+
+/// Why the room refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    /// No such session, or not a written-chat one.
+    #[error("no such chat room")]
+    NotFound,
+    /// The room is not in the state the change needs (writing and ending need it open,
+    /// opening early needs it not yet open). Nothing was written.
+    #[error("the chat room is {0:?}")]
+    Refused(RoomState),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// What decides a session's room: a cancelled session's room counts as closed.
+pub fn room(desk: &DeskSettings, b: &Booking) -> Room {
+    Room {
+        starts_at: b.starts_at,
+        opened_at: b.chat_opened_at,
+        closed_at: b
+            .chat_closed_at
+            .or(b.cancelled_at)
+            .or((b.status == BookingStatus::Cancelled).then_some(b.updated_at)),
+        opens_minutes_before: desk.chat_opens_minutes,
+    }
+}
+
+/// Where a session's room stands at `now`.
+pub async fn state<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    b: &Booking,
+) -> Result<RoomState, DbErr> {
+    Ok(room(&settings::load(conn).await?, b).state(now))
+}
+
+/// A written-chat session by id, for a change in the transaction `conn`.
+async fn chat_session<C: ConnectionTrait>(conn: &C, booking_id: i64) -> Result<Booking, ChatError> {
+    booking::get(conn, booking_id)
+        .await?
+        .filter(|b| b.mode == SessionMode::WrittenChat)
+        .ok_or(ChatError::NotFound)
+}
+
+/// A session's messages, oldest first.
+pub async fn messages<C: ConnectionTrait>(
+    conn: &C,
+    booking_id: i64,
+) -> Result<Vec<Message>, DbErr> {
+    chat_message::Entity::find()
+        .filter(chat_message::Column::BookingId.eq(booking_id))
+        .order_by_asc(chat_message::Column::Id)
+        .all(conn)
+        .await
+}
+
+/// Who writes a message: how they are shown, and the staff account when staff write.
+#[derive(Debug, Clone)]
+pub struct Writer<'a> {
+    /// Customer, proxy or staff.
+    pub author: Author,
+    /// The staff member writing, when staff do.
+    pub staff_user_id: Option<i64>,
+    /// The name shown: the customer's name as booked, or a staff member's display name.
+    pub name: &'a str,
+}
+
+/// Writes a message (already read by [`crate::domain::chat::message_body`]) in the room of
+/// a session, while the room is open; otherwise writes nothing.
+pub async fn post(
+    uc: &UseCase<'_>,
+    booking_id: i64,
+    writer: &Writer<'_>,
+    body: &str,
+) -> Result<Message, ChatError> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
+    let b = chat_session(&txn, booking_id).await?;
+    let state = state(&txn, now, &b).await?;
+    if state != RoomState::Open {
+        return Err(ChatError::Refused(state));
+    }
+    let message = chat_message::ActiveModel {
+        id: NotSet,
+        booking_id: Set(b.id),
+        author: Set(writer.author),
+        staff_user_id: Set(writer.staff_user_id),
+        author_name: Set(writer.name.to_owned()),
+        body: Set(body.to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    uc.commit(txn).await?;
+    Ok(message)
+}
+
+/// Staff open a session's room before it opens by itself.
+pub async fn open_now(uc: &UseCase<'_>, booking_id: i64) -> Result<Booking, ChatError> {
+    change(uc, booking_id, RoomChange::Open).await
+}
+
+/// Staff end a session: its room closes, and its messages stay to be read. How the
+/// session went is recorded as before, on the session's page.
+pub async fn end(uc: &UseCase<'_>, booking_id: i64) -> Result<Booking, ChatError> {
+    change(uc, booking_id, RoomChange::End).await
+}
+
+#[derive(Clone, Copy)]
+enum RoomChange {
+    Open,
+    End,
+}
+
+async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<Booking, ChatError> {
+    let UseCase { now, actor, .. } = *uc;
+    let txn = uc.begin().await?;
+    let b = chat_session(&txn, booking_id).await?;
+    let state = state(&txn, now, &b).await?;
+    let allowed = match what {
+        RoomChange::Open => matches!(state, RoomState::NotYet { .. }),
+        RoomChange::End => state == RoomState::Open,
+    };
+    if !allowed {
+        return Err(ChatError::Refused(state));
+    }
+    let reference = b.reference.clone();
+    let mut row: booking_row::ActiveModel = b.into();
+    let action = match what {
+        RoomChange::Open => {
+            row.chat_opened_at = Set(Some(now));
+            AuditAction::ChatOpened
+        }
+        RoomChange::End => {
+            row.chat_closed_at = Set(Some(now));
+            AuditAction::ChatEnded
+        }
+    };
+    row.updated_at = Set(now);
+    let b = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        action,
+        Some(Target::booking(b.id)),
+        json!({ "reference": reference }),
+    )
+    .await?;
+    uc.commit(txn).await?;
+    Ok(b)
+}

@@ -1,0 +1,151 @@
+//! The written-chat room of a session, as the customer (by the manage link) and staff
+//! read it: before it opens, when it opens; while open, the messages and a form to write
+//! one; once the session has ended, the messages to read. Plain pages that work without
+//! scripts: "check for new messages" loads the page again.
+
+use super::PageContext;
+use super::components::{
+    Banner, Errors, back_link, button, csrf_field, error_summary, form, notification_banner,
+    secondary_button, textarea, warning_button,
+};
+use super::layout::{Page, render};
+use crate::domain::chat::RoomState;
+use maud::{Markup, html};
+use time::OffsetDateTime;
+
+/// One message as shown.
+#[derive(Debug, Clone)]
+pub struct ChatLine {
+    /// Who wrote it: the customer's name as booked, or a staff member's display name.
+    pub who: String,
+    /// When.
+    pub at: OffsetDateTime,
+    /// What it says.
+    pub body: String,
+    /// Whether the desk wrote it.
+    pub from_desk: bool,
+}
+
+/// What staff can do to the room, and where.
+pub struct StaffControls<'a> {
+    /// Where "open the room now" posts.
+    pub open: &'a str,
+    /// Where "end the session" posts.
+    pub end: &'a str,
+    /// The customer's name as booked.
+    pub customer: &'a str,
+}
+
+/// Everything the room page shows.
+pub struct ChatPage<'a> {
+    /// The session's reference number.
+    pub reference: &'a str,
+    /// Where the room stands.
+    pub state: RoomState,
+    /// The messages, oldest first.
+    pub lines: &'a [ChatLine],
+    /// The room's own address: messages are posted here, and it is loaded again to check
+    /// for new ones.
+    pub action: &'a str,
+    /// Where the back link goes.
+    pub back: &'a str,
+    /// What was typed, kept when refused.
+    pub typed: &'a str,
+    /// What was wrong.
+    pub errors: &'a Errors,
+    /// A success message.
+    pub notice: Option<&'a str>,
+    /// Staff's controls; none on the customer's page.
+    pub staff: Option<StaffControls<'a>>,
+}
+
+/// The messages, oldest first, as a log.
+fn log(ctx: &PageContext, lines: &[ChatLine]) -> Markup {
+    html! {
+        h2 .heading-m #chat-log-heading { (ctx.t("chat.log_heading")) }
+        div #chat-log role="log" aria-labelledby="chat-log-heading" {
+            @if lines.is_empty() {
+                p { (ctx.t("chat.none")) }
+            } @else {
+                ol .thread {
+                    @for line in lines {
+                        li .thread__message .thread__message--desk[line.from_desk] {
+                            p .thread__meta {
+                                strong { (line.who) }
+                                br;
+                                span .muted { (ctx.datetime(line.at)) }
+                            }
+                            div .thread__body .pre-line { (line.body) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The room page.
+pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
+    let staff = page.staff.is_some();
+    let title = ctx.tf(
+        if staff {
+            "chat.staff.title"
+        } else {
+            "chat.title"
+        },
+        &[("reference", page.reference)],
+    );
+    let (label, hint) = if staff {
+        ("chat.staff.message_label", "chat.staff.message_hint")
+    } else {
+        ("chat.message_label", "chat.message_hint")
+    };
+    let body = html! {
+        (back_link(ctx, page.back))
+        @if let Some(key) = page.notice {
+            (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (ctx.t(key)) } }))
+        }
+        (error_summary(ctx, page.errors))
+        h1 .heading-l { (title) }
+        @if let Some(controls) = &page.staff {
+            p { (ctx.tf("chat.staff.customer", &[("name", controls.customer)])) }
+        }
+        @match page.state {
+            RoomState::NotYet { opens_at } => {
+                p #chat_state .lead {
+                    (ctx.tf(if staff { "chat.staff.not_yet" } else { "chat.not_yet" },
+                        &[("time", &ctx.datetime(opens_at))]))
+                }
+                @if let Some(controls) = &page.staff {
+                    h2 .heading-m { (ctx.t("chat.staff.open_heading")) }
+                    p { (ctx.t("chat.staff.open_lead")) }
+                    (form(ctx, controls.open, html! { (secondary_button(ctx.t("chat.staff.open_submit"))) }))
+                }
+                (log(ctx, page.lines))
+            }
+            RoomState::Open => {
+                p #chat_state { (ctx.t(if staff { "chat.staff.open_lead_now" } else { "chat.open_lead" })) }
+                (log(ctx, page.lines))
+                p { a #chat-refresh href=(page.action) { (ctx.t("chat.refresh")) } }
+                (form(ctx, page.action, html! {
+                    (textarea(ctx, "chat_message", ctx.t(label), Some(ctx.t(hint)), page.typed,
+                        page.errors.message(ctx, "chat_message").as_deref()))
+                    (button(ctx.t("chat.send")))
+                }))
+                @if let Some(controls) = &page.staff {
+                    h2 .heading-m { (ctx.t("chat.staff.end_heading")) }
+                    p { (ctx.t("chat.staff.end_lead")) }
+                    form method="post" action=(controls.end) novalidate data-destructive {
+                        (csrf_field(ctx))
+                        (warning_button(ctx.t("chat.staff.end_submit")))
+                    }
+                }
+            }
+            RoomState::Closed => {
+                p #chat_state .lead { (ctx.t(if staff { "chat.staff.closed" } else { "chat.closed" })) }
+                (log(ctx, page.lines))
+            }
+        }
+    };
+    render(ctx, Page::new(&title, body).with_errors(page.errors.len()))
+}

@@ -1,0 +1,320 @@
+//! The written-chat room of a session: the customer's, by the manage link
+//! (`/bookings/{token}/chat`), and staff's (`/staff/sessions/{id}/chat`), with opening the
+//! room early and ending the session. Reading never changes anything; writing is
+//! post, 303, and the page again.
+
+use crate::domain::Permission;
+use crate::domain::chat::{self as rules, Author, RoomState};
+use crate::domain::schedule::SessionMode;
+use crate::error::{Error, Result};
+use crate::paths;
+use crate::services::Actor;
+use crate::services::booking::{self, Booking};
+use crate::services::chat::{self, ChatError, Writer};
+use crate::views::PageContext;
+use crate::views::chat::{self as view, ChatLine, ChatPage, StaffControls};
+use crate::views::components::Errors;
+use crate::web::AppState;
+use crate::web::booking::manage::by_link;
+use crate::web::context::{ClientIp, CurrentStaff, StaffAct};
+use crate::web::forms::{DoneQuery, Form, Query, see_other};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// What the room's form sends.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ChatForm {
+    chat_message: String,
+}
+
+/// The messages of a session as shown.
+async fn lines(state: &AppState, b: &Booking) -> Result<Vec<ChatLine>> {
+    Ok(chat::messages(&state.db, b.id)
+        .await?
+        .into_iter()
+        .map(|m| ChatLine {
+            from_desk: m.author == Author::Staff,
+            who: m.author_name,
+            at: m.created_at,
+            body: m.body,
+        })
+        .collect())
+}
+
+/// What a page of the room needs besides the session: what was typed, what was wrong, and
+/// the status to answer with.
+struct Answer<'a> {
+    typed: &'a str,
+    errors: Errors,
+    status: StatusCode,
+    notice: Option<&'static str>,
+}
+
+impl Answer<'_> {
+    fn fresh(notice: Option<&'static str>) -> Self {
+        Answer {
+            typed: "",
+            errors: Errors::new(),
+            status: StatusCode::OK,
+            notice,
+        }
+    }
+}
+
+/// The refusal of a message the room did not take: the page again with why, and what was
+/// typed kept.
+fn refused(typed: &str, state: RoomState) -> Answer<'_> {
+    let mut errors = Errors::new();
+    let key = match state {
+        RoomState::Closed => "chat.error.closed",
+        _ => "chat.error.not_open",
+    };
+    errors.add("chat_state", key);
+    Answer {
+        typed,
+        errors,
+        status: StatusCode::CONFLICT,
+        notice: None,
+    }
+}
+
+/// The written-chat session a manage link opens, or the page to answer with instead. The
+/// room is the customer's: a link made for a proxy does not open it yet.
+async fn customer_session(
+    state: &AppState,
+    ctx: &PageContext,
+    token: &str,
+) -> Result<std::result::Result<Booking, Response>> {
+    let managed = match by_link(state, ctx, token).await? {
+        Ok(managed) => managed,
+        Err(page) => return Ok(Err(page)),
+    };
+    if managed.booking.mode != SessionMode::WrittenChat || managed.proxy_registration_id.is_some() {
+        return Err(Error::NotFound);
+    }
+    Ok(Ok(managed.booking))
+}
+
+async fn customer_page(
+    state: &AppState,
+    ctx: &PageContext,
+    token: &str,
+    b: &Booking,
+    answer: Answer<'_>,
+) -> Result<Response> {
+    let room_state = chat::state(&state.db, state.now(), b).await?;
+    let lines = lines(state, b).await?;
+    let action = paths::booking::chat(token);
+    let back = paths::booking::manage(token);
+    let page = view::room(
+        ctx,
+        &ChatPage {
+            reference: &b.reference,
+            state: room_state,
+            lines: &lines,
+            action: &action,
+            back: &back,
+            typed: answer.typed,
+            errors: &answer.errors,
+            notice: answer.notice,
+            staff: None,
+        },
+    );
+    Ok((answer.status, page).into_response())
+}
+
+/// The customer's room.
+pub async fn customer_room(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    let b = match customer_session(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    customer_page(&state, &ctx, &token, &b, Answer::fresh(None)).await
+}
+
+/// The customer writes a message.
+pub async fn customer_post(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(form): Form<ChatForm>,
+) -> Result<Response> {
+    let b = match customer_session(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    let body = match rules::message_body(&form.chat_message) {
+        Ok(body) => body,
+        Err(why) => {
+            let mut errors = Errors::new();
+            errors.invalid("chat_message", why);
+            let answer = Answer {
+                typed: &form.chat_message,
+                errors,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                notice: None,
+            };
+            return customer_page(&state, &ctx, &token, &b, answer).await;
+        }
+    };
+    let actor = Actor::visitor(ip);
+    let writer = Writer {
+        author: Author::Customer,
+        staff_user_id: None,
+        name: &b.customer_name,
+    };
+    match chat::post(&state.act(&actor), b.id, &writer, &body).await {
+        Ok(_) => Ok(see_other(&paths::booking::chat(&token))),
+        Err(ChatError::Refused(room)) => {
+            let answer = refused(&form.chat_message, room);
+            customer_page(&state, &ctx, &token, &b, answer).await
+        }
+        Err(ChatError::NotFound) => Err(Error::NotFound),
+        Err(ChatError::Database(e)) => Err(e.into()),
+    }
+}
+
+/// The written-chat session of a staff page, when the staff member may be in its room:
+/// the assigned staff member, and those who run the schedule. Another interpreter is
+/// refused; a session that is not a written chat is not found.
+async fn staff_session(
+    state: &AppState,
+    staff: &crate::services::accounts::SignedInStaff,
+    raw_id: &str,
+) -> Result<Booking> {
+    let id = raw_id.parse::<i64>().map_err(|_| Error::NotFound)?;
+    let b = booking::get(&state.db, id)
+        .await?
+        .filter(|b| b.mode == SessionMode::WrittenChat)
+        .ok_or(Error::NotFound)?;
+    if !(staff.role.may(Permission::ManageSchedule) || staff.id == b.interpreter_id) {
+        return Err(Error::Forbidden);
+    }
+    Ok(b)
+}
+
+async fn staff_page(
+    state: &AppState,
+    ctx: &PageContext,
+    b: &Booking,
+    answer: Answer<'_>,
+) -> Result<Response> {
+    let room_state = chat::state(&state.db, state.now(), b).await?;
+    let lines = lines(state, b).await?;
+    let action = paths::staff::session_chat(b.id);
+    let back = paths::staff::session(b.id);
+    let open = paths::staff::session_chat_open(b.id);
+    let end = paths::staff::session_chat_end(b.id);
+    let page = view::room(
+        ctx,
+        &ChatPage {
+            reference: &b.reference,
+            state: room_state,
+            lines: &lines,
+            action: &action,
+            back: &back,
+            typed: answer.typed,
+            errors: &answer.errors,
+            notice: answer.notice,
+            staff: Some(StaffControls {
+                open: &open,
+                end: &end,
+                customer: &b.customer_name,
+            }),
+        },
+    );
+    Ok((answer.status, page).into_response())
+}
+
+/// Staff's room.
+pub async fn staff_room(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentStaff(staff): CurrentStaff,
+    Path(id): Path<String>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response> {
+    let b = staff_session(&state, &staff, &id).await?;
+    let notice = match query.done.as_str() {
+        "opened" => Some("chat.staff.done.opened"),
+        "ended" => Some("chat.staff.done.ended"),
+        _ => None,
+    };
+    staff_page(&state, &ctx, &b, Answer::fresh(notice)).await
+}
+
+/// A staff member writes a message, under their display name.
+pub async fn staff_post(
+    act: StaffAct,
+    Path(id): Path<String>,
+    Form(form): Form<ChatForm>,
+) -> Result<Response> {
+    let StaffAct {
+        state, ctx, staff, ..
+    } = &act;
+    let b = staff_session(state, staff, &id).await?;
+    let body = match rules::message_body(&form.chat_message) {
+        Ok(body) => body,
+        Err(why) => {
+            let mut errors = Errors::new();
+            errors.invalid("chat_message", why);
+            let answer = Answer {
+                typed: &form.chat_message,
+                errors,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                notice: None,
+            };
+            return staff_page(state, ctx, &b, answer).await;
+        }
+    };
+    let writer = Writer {
+        author: Author::Staff,
+        staff_user_id: Some(staff.id),
+        name: &staff.display_name,
+    };
+    match chat::post(&act.uc(), b.id, &writer, &body).await {
+        Ok(_) => Ok(see_other(&paths::staff::session_chat(b.id))),
+        Err(ChatError::Refused(room)) => {
+            staff_page(state, ctx, &b, refused(&form.chat_message, room)).await
+        }
+        Err(ChatError::NotFound) => Err(Error::NotFound),
+        Err(ChatError::Database(e)) => Err(e.into()),
+    }
+}
+
+/// Opens the room before it opens by itself. When it is already open or over, the room's
+/// page says where it stands.
+pub async fn staff_open(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
+    let b = staff_session(&act.state, &act.staff, &id).await?;
+    match chat::open_now(&act.uc(), b.id).await {
+        Ok(_) => Ok(see_other(&format!(
+            "{}?done=opened",
+            paths::staff::session_chat(b.id)
+        ))),
+        Err(ChatError::Refused(_)) => Ok(see_other(&paths::staff::session_chat(b.id))),
+        Err(ChatError::NotFound) => Err(Error::NotFound),
+        Err(ChatError::Database(e)) => Err(e.into()),
+    }
+}
+
+/// Ends the session: the room closes.
+pub async fn staff_end(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
+    let b = staff_session(&act.state, &act.staff, &id).await?;
+    match chat::end(&act.uc(), b.id).await {
+        Ok(_) => Ok(see_other(&format!(
+            "{}?done=ended",
+            paths::staff::session_chat(b.id)
+        ))),
+        Err(ChatError::Refused(_)) => Ok(see_other(&paths::staff::session_chat(b.id))),
+        Err(ChatError::NotFound) => Err(Error::NotFound),
+        Err(ChatError::Database(e)) => Err(e.into()),
+    }
+}
