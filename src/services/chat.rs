@@ -8,6 +8,7 @@ use super::UseCase;
 use super::audit::{self, Target};
 use super::booking::{self, Booking};
 use super::settings::{self, DeskSettings};
+use crate::db::take_turn;
 use crate::domain::chat::{Author, Room, RoomState};
 use crate::domain::schedule::SessionMode;
 use crate::domain::{AuditAction, BookingStatus};
@@ -101,6 +102,7 @@ pub async fn post(
 ) -> Result<Message, ChatError> {
     let now = uc.now;
     let txn = uc.begin().await?;
+    take_turn(&txn, &room_key(booking_id)).await?;
     let b = chat_session(&txn, booking_id).await?;
     let state = state(&txn, now, &b).await?;
     if state != RoomState::Open {
@@ -132,6 +134,12 @@ pub async fn end(uc: &UseCase<'_>, booking_id: i64) -> Result<Booking, ChatError
     change(uc, booking_id, RoomChange::End).await
 }
 
+/// What writers to one room take turns on: a message and the end of the session never
+/// cross, so nothing is written to a room after it closes.
+fn room_key(booking_id: i64) -> String {
+    format!("chat room {booking_id}")
+}
+
 #[derive(Clone, Copy)]
 enum RoomChange {
     Open,
@@ -141,6 +149,7 @@ enum RoomChange {
 async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<Booking, ChatError> {
     let UseCase { now, actor, .. } = *uc;
     let txn = uc.begin().await?;
+    take_turn(&txn, &room_key(booking_id)).await?;
     let b = chat_session(&txn, booking_id).await?;
     let state = state(&txn, now, &b).await?;
     let allowed = match what {

@@ -8,9 +8,9 @@ use crate::domain::chat::{self as rules, Author, RoomState};
 use crate::domain::schedule::SessionMode;
 use crate::error::{Error, Result};
 use crate::paths;
-use crate::services::Actor;
 use crate::services::booking::{self, Booking};
 use crate::services::chat::{self, ChatError, Writer};
+use crate::services::{Actor, UseCase};
 use crate::views::PageContext;
 use crate::views::chat::{self as view, ChatLine, ChatPage, StaffControls};
 use crate::views::components::Errors;
@@ -293,27 +293,25 @@ pub async fn staff_post(
 /// Opens the room before it opens by itself. When it is already open or over, the room's
 /// page says where it stands.
 pub async fn staff_open(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
-    let b = staff_session(&act.state, &act.staff, &id).await?;
-    match chat::open_now(&act.uc(), b.id).await {
-        Ok(_) => Ok(see_other(&format!(
-            "{}?done=opened",
-            paths::staff::session_chat(b.id)
-        ))),
-        Err(ChatError::Refused(_)) => Ok(see_other(&paths::staff::session_chat(b.id))),
-        Err(ChatError::NotFound) => Err(Error::NotFound),
-        Err(ChatError::Database(e)) => Err(e.into()),
-    }
+    room_change(act, &id, chat::open_now, "opened").await
 }
 
 /// Ends the session: the room closes.
 pub async fn staff_end(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
-    let b = staff_session(&act.state, &act.staff, &id).await?;
-    match chat::end(&act.uc(), b.id).await {
-        Ok(_) => Ok(see_other(&format!(
-            "{}?done=ended",
-            paths::staff::session_chat(b.id)
-        ))),
-        Err(ChatError::Refused(_)) => Ok(see_other(&paths::staff::session_chat(b.id))),
+    room_change(act, &id, chat::end, "ended").await
+}
+
+/// Opens or ends a room, then shows it with `done` as its notice; a change the room's state
+/// refuses shows the room as it stands.
+async fn room_change<F>(act: StaffAct, id: &str, change: F, done: &str) -> Result<Response>
+where
+    F: AsyncFnOnce(&UseCase<'_>, i64) -> std::result::Result<Booking, ChatError>,
+{
+    let b = staff_session(&act.state, &act.staff, id).await?;
+    let room = paths::staff::session_chat(b.id);
+    match change(&act.uc(), b.id).await {
+        Ok(_) => Ok(see_other(&format!("{room}?done={done}"))),
+        Err(ChatError::Refused(_)) => Ok(see_other(&room)),
         Err(ChatError::NotFound) => Err(Error::NotFound),
         Err(ChatError::Database(e)) => Err(e.into()),
     }
