@@ -76,6 +76,8 @@ pub mod booking {
         MOVE_TIME, move_time(token) = "/bookings/{token}/reschedule/time";
         /// A written-chat session's room: reading and writing messages.
         CHAT, chat(token) = "/bookings/{token}/chat";
+        /// Whether the customer is emailed the conversation when the session ends.
+        CHAT_TRANSCRIPT, chat_transcript(token) = "/bookings/{token}/chat/transcript";
     }
 }
 

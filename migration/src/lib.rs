@@ -15,6 +15,7 @@ mod m20261130_000009_interpreter_days;
 mod m20261130_000010_not_me_links;
 mod m20261130_000011_accounts;
 mod m20261201_000012_chat_rooms;
+mod m20261202_000013_chat_transcripts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_not_me_links::Migration),
             Box::new(m20261130_000011_accounts::Migration),
             Box::new(m20261201_000012_chat_rooms::Migration),
+            Box::new(m20261202_000013_chat_transcripts::Migration),
         ]
     }
 }

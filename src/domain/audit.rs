@@ -60,6 +60,9 @@ pub enum AuditAction {
     ChatOpened,
     /// Staff ended a written-chat session, closing its room.
     ChatEnded,
+    /// A staff member other than the session's interpreter read the messages of a
+    /// written-chat session.
+    ChatTranscriptRead,
     /// A proxy application was sent.
     ProxyApplied,
     /// Staff started checking a proxy application.
@@ -126,7 +129,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 58] = [
+    pub const ALL: [AuditAction; 59] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -155,6 +158,7 @@ impl AuditAction {
         AuditAction::BookingNewTimeAsked,
         AuditAction::ChatOpened,
         AuditAction::ChatEnded,
+        AuditAction::ChatTranscriptRead,
         AuditAction::ProxyApplied,
         AuditAction::ProxyReviewStarted,
         AuditAction::ProxyDocumentRecorded,
@@ -218,6 +222,7 @@ impl AuditAction {
             AuditAction::BookingNewTimeAsked => "booking.new_time_asked",
             AuditAction::ChatOpened => "chat.opened",
             AuditAction::ChatEnded => "chat.ended",
+            AuditAction::ChatTranscriptRead => "chat.transcript_read",
             AuditAction::ProxyApplied => "proxy.applied",
             AuditAction::ProxyReviewStarted => "proxy.review_started",
             AuditAction::ProxyDocumentRecorded => "proxy.document_recorded",

@@ -54,6 +54,9 @@ pub struct Model {
     pub chat_opened_at: Option<TimeDateTimeWithTimeZone>,
     /// When staff ended a written-chat session, closing its room.
     pub chat_closed_at: Option<TimeDateTimeWithTimeZone>,
+    /// Whether the customer is emailed the conversation when staff end a written-chat
+    /// session: yes unless they unticked it in the room.
+    pub chat_transcript_by_email: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,16 +3,25 @@
 //!
 //! Messages are read in id order: ids rise with every message, so everyone reads the same
 //! order, and a reader who has seen up to one id can later be sent what came after it.
+//!
+//! When staff end a session that had messages, the conversation (its transcript) is
+//! emailed to the customer unless they unticked it in the room, and written into the
+//! thread of the support request the session was booked from, in the same transaction. A
+//! staff member other than the session's interpreter who reads the messages is audited.
 
 use super::UseCase;
 use super::audit::{self, Target};
 use super::booking::{self, Booking};
 use super::settings::{self, DeskSettings};
+use crate::config::Config;
 use crate::db::take_turn;
 use crate::domain::chat::{Author, Room, RoomState};
 use crate::domain::schedule::SessionMode;
-use crate::domain::{AuditAction, BookingStatus};
+use crate::domain::{AuditAction, BookingStatus, Email};
 use crate::entities::{booking as booking_row, chat_message};
+use crate::i18n::{format_datetime, format_session_time, tf};
+use crate::mail::{self, templates};
+use crate::paths;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
@@ -182,6 +191,169 @@ async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<B
         json!({ "reference": reference }),
     )
     .await?;
+    if let RoomChange::End = what {
+        keep_transcript(&txn, uc, &b).await?;
+    }
     uc.commit(txn).await?;
     Ok(b)
+}
+
+/// Whether the customer of a session is emailed its conversation when it ends. They may
+/// change their mind until staff end the session; after that the room refuses.
+pub async fn set_transcript_by_email(
+    uc: &UseCase<'_>,
+    booking_id: i64,
+    wanted: bool,
+) -> Result<Booking, ChatError> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
+    take_turn(&txn, &room_key(booking_id)).await?;
+    let b = chat_session(&txn, booking_id).await?;
+    let state = state(&txn, now, &b).await?;
+    if state == RoomState::Closed {
+        return Err(ChatError::Refused(state));
+    }
+    let mut row: booking_row::ActiveModel = b.into();
+    row.chat_transcript_by_email = Set(wanted);
+    row.updated_at = Set(now);
+    let b = row.update(&txn).await?;
+    uc.commit(txn).await?;
+    Ok(b)
+}
+
+/// One message as a transcript writes it, in `lang`: "name (time): text".
+fn transcript_line(lang: crate::domain::Lang, config: &Config, m: &Message) -> String {
+    tf(
+        lang,
+        "email.chat_transcript.line",
+        &[
+            ("name", &m.author_name),
+            (
+                "time",
+                &format_datetime(lang, m.created_at, config.timezone),
+            ),
+            ("text", &m.body),
+        ],
+    )
+}
+
+/// What ending a session keeps of its conversation, in the transaction that ends it: the
+/// email to the customer (unless they unticked it) and the message in the thread of the
+/// request it was booked from. Nothing when nobody wrote.
+async fn keep_transcript<C: ConnectionTrait>(
+    conn: &C,
+    uc: &UseCase<'_>,
+    b: &Booking,
+) -> Result<(), DbErr> {
+    let UseCase {
+        now, config, actor, ..
+    } = *uc;
+    let messages = messages(conn, b.id).await?;
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let lang = b.lang;
+    if let Some(request_id) = b.request_id {
+        let mut body = tf(
+            lang,
+            "chat.transcript.thread_heading",
+            &[("reference", &b.reference)],
+        );
+        body.push('\n');
+        for m in &messages {
+            body.push('\n');
+            body.push_str(&transcript_line(lang, config, m));
+        }
+        crate::services::requests::staff::add_chat_transcript(
+            conn,
+            now,
+            actor.staff_id,
+            request_id,
+            &body,
+        )
+        .await?;
+    }
+    if b.chat_transcript_by_email {
+        email_transcript(conn, now, config, b, &messages).await?;
+    }
+    Ok(())
+}
+
+/// Writes the conversation of a session into the outbox, to the booking's address in the
+/// booking's language, with a fresh link to the room where it stays to be read. A session
+/// a proxy booked is written about with a link under their registration to its manage
+/// page, as the room is the customer's.
+async fn email_transcript<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    b: &Booking,
+    messages: &[Message],
+) -> Result<(), DbErr> {
+    let Ok(recipient) = Email::parse(&b.email) else {
+        return Ok(());
+    };
+    let lang = b.lang;
+    let token = booking::manage::new_link(conn, now, b.id, b.proxy_registration_id).await?;
+    let room_link = config.link(&match b.proxy_registration_id {
+        Some(_) => paths::booking::manage(token.expose()),
+        None => paths::booking::chat(token.expose()),
+    });
+    let thread = match b.request_id {
+        Some(id) => {
+            crate::services::requests::thread::thread_link_for_email(conn, now, config, id).await?
+        }
+        None => None,
+    };
+    let way_back = crate::services::contact::way_back(conn, config, thread).await?;
+    let times: Vec<String> = messages
+        .iter()
+        .map(|m| format_datetime(lang, m.created_at, config.timezone))
+        .collect();
+    let lines: Vec<templates::TranscriptLine<'_>> = messages
+        .iter()
+        .zip(&times)
+        .map(|(m, at)| templates::TranscriptLine {
+            who: &m.author_name,
+            at,
+            body: &m.body,
+        })
+        .collect();
+    let when = format_session_time(lang, b.starts_at, b.ends_at, config.timezone);
+    let message = templates::chat_transcript(
+        lang,
+        &templates::TranscriptFacts {
+            reference: &b.reference,
+            greeting_name: &b.customer_name,
+            when: &when,
+            lines: &lines,
+            room_link: &room_link,
+            way_back: &way_back,
+        },
+    );
+    let kind = "chat_transcript";
+    mail::enqueue_plain(conn, now, &config.base_url, kind, recipient, lang, message).await?;
+    Ok(())
+}
+
+/// Records that a staff member other than the session's interpreter read its messages:
+/// those who run the schedule may, and the log says they did. Nothing is written when the
+/// reader is the session's interpreter or nobody wrote.
+pub async fn note_read(uc: &UseCase<'_>, b: &Booking, messages: usize) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
+    if messages == 0 || actor.staff_id.is_none_or(|id| id == b.interpreter_id) {
+        return Ok(());
+    }
+    let txn = uc.begin().await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        AuditAction::ChatTranscriptRead,
+        Some(Target::booking(b.id)),
+        json!({ "reference": b.reference, "messages": messages }),
+    )
+    .await?;
+    uc.commit(txn).await?;
+    Ok(())
 }

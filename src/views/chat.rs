@@ -1,12 +1,14 @@
 //! The written-chat room of a session, as the customer (by the manage link) and staff
 //! read it: before it opens, when it opens; while open, the messages and a form to write
-//! one; once the session has ended, the messages to read. Plain pages that work without
-//! scripts: "check for new messages" loads the page again.
+//! one, and for the customer whether the conversation is emailed when the session ends;
+//! once the session has ended, the messages to read. Plain pages that work without
+//! scripts: "check for new messages" loads the page again. The session's staff page shows
+//! the same messages as its transcript.
 
 use super::PageContext;
 use super::components::{
-    Banner, Errors, back_link, button, csrf_field, error_summary, form, notification_banner,
-    secondary_button, textarea, warning_button,
+    Banner, Choice, ChoiceGroup, Errors, back_link, button, choices, csrf_field, error_summary,
+    form, notification_banner, secondary_button, textarea, warning_button,
 };
 use super::layout::{Page, render};
 use crate::domain::chat::RoomState;
@@ -36,6 +38,14 @@ pub struct StaffControls<'a> {
     pub customer: &'a str,
 }
 
+/// The customer's choice of the conversation by email when the session ends.
+pub struct TranscriptChoice<'a> {
+    /// Where the choice is saved.
+    pub action: &'a str,
+    /// Whether it is ticked now.
+    pub by_email: bool,
+}
+
 /// Everything the room page shows.
 pub struct ChatPage<'a> {
     /// The session's reference number.
@@ -57,6 +67,53 @@ pub struct ChatPage<'a> {
     pub notice: Option<&'a str>,
     /// Staff's controls; none on the customer's page.
     pub staff: Option<StaffControls<'a>>,
+    /// The customer's choice of the conversation by email; none on staff's page.
+    pub transcript: Option<TranscriptChoice<'a>>,
+}
+
+/// The messages, oldest first, each with who wrote it and when; `none_key` says there are
+/// none.
+pub fn messages(ctx: &PageContext, lines: &[ChatLine], none_key: &str) -> Markup {
+    html! {
+        @if lines.is_empty() {
+            p { (ctx.t(none_key)) }
+        } @else {
+            ol .thread {
+                @for line in lines {
+                    li .thread__message .thread__message--desk[line.from_desk] {
+                        p .thread__meta {
+                            strong { (line.who) }
+                            br;
+                            span .muted { (ctx.datetime(line.at)) }
+                        }
+                        div .thread__body .pre-line { (line.body) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The customer's choice of the conversation by email, with its own small form.
+fn transcript_choice(ctx: &PageContext, choice: &TranscriptChoice<'_>) -> Markup {
+    let label = ctx.t("chat.transcript.label");
+    form(
+        ctx,
+        choice.action,
+        html! {
+            (choices(ctx, ChoiceGroup {
+                name: "transcript_by_email",
+                legend: ctx.t("chat.transcript.legend"),
+                legend_is_heading: false,
+                hint: Some(ctx.t("chat.transcript.hint")),
+                choices: vec![Choice { value: "yes", label: label.to_owned(), hint: None }],
+                selected: if choice.by_email { vec!["yes"] } else { Vec::new() },
+                error: None,
+                multiple: true,
+            }))
+            (secondary_button(ctx.t("chat.transcript.submit")))
+        },
+    )
 }
 
 /// The messages, oldest first, as a log.
@@ -64,22 +121,7 @@ fn log(ctx: &PageContext, lines: &[ChatLine]) -> Markup {
     html! {
         h2 .heading-m #chat-log-heading { (ctx.t("chat.log_heading")) }
         div #chat-log role="log" aria-labelledby="chat-log-heading" {
-            @if lines.is_empty() {
-                p { (ctx.t("chat.none")) }
-            } @else {
-                ol .thread {
-                    @for line in lines {
-                        li .thread__message .thread__message--desk[line.from_desk] {
-                            p .thread__meta {
-                                strong { (line.who) }
-                                br;
-                                span .muted { (ctx.datetime(line.at)) }
-                            }
-                            div .thread__body .pre-line { (line.body) }
-                        }
-                    }
-                }
-            }
+            (messages(ctx, lines, "chat.none"))
         }
     }
 }
@@ -132,6 +174,9 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                         page.errors.message(ctx, "chat_message").as_deref()))
                     (button(ctx.t("chat.send")))
                 }))
+                @if let Some(choice) = &page.transcript {
+                    (transcript_choice(ctx, choice))
+                }
                 @if let Some(controls) = &page.staff {
                     h2 .heading-m { (ctx.t("chat.staff.end_heading")) }
                     p { (ctx.t("chat.staff.end_lead")) }

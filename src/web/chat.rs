@@ -1,6 +1,8 @@
 //! The written-chat room of a session: the customer's, by the manage link
 //! (`/bookings/{token}/chat`), and staff's (`/staff/sessions/{id}/chat`), with opening the
-//! room early and ending the session. Reading never changes anything; writing is
+//! room early and ending the session, and the customer's choice of the conversation by
+//! email when the session ends. Reading changes nothing but the audit log, which records a
+//! staff member other than the session's interpreter reading its messages; writing is
 //! post, 303, and the page again.
 
 use crate::domain::Permission;
@@ -12,11 +14,11 @@ use crate::services::booking::{self, Booking};
 use crate::services::chat::{self, ChatError, Writer};
 use crate::services::{Actor, UseCase};
 use crate::views::PageContext;
-use crate::views::chat::{self as view, ChatLine, ChatPage, StaffControls};
+use crate::views::chat::{self as view, ChatLine, ChatPage, StaffControls, TranscriptChoice};
 use crate::views::components::Errors;
 use crate::web::AppState;
 use crate::web::booking::manage::by_link;
-use crate::web::context::{ClientIp, CurrentStaff, StaffAct};
+use crate::web::context::{ClientIp, StaffAct};
 use crate::web::forms::{DoneQuery, Form, Query, see_other};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -30,8 +32,16 @@ pub struct ChatForm {
     chat_message: String,
 }
 
+/// What the customer's choice of the conversation by email sends: `yes` when ticked,
+/// nothing when not.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct TranscriptForm {
+    transcript_by_email: String,
+}
+
 /// The messages of a session as shown.
-async fn lines(state: &AppState, b: &Booking) -> Result<Vec<ChatLine>> {
+pub async fn lines(state: &AppState, b: &Booking) -> Result<Vec<ChatLine>> {
     Ok(chat::messages(&state.db, b.id)
         .await?
         .into_iter()
@@ -109,6 +119,7 @@ async fn customer_page(
     let lines = lines(state, b).await?;
     let action = paths::booking::chat(token);
     let back = paths::booking::manage(token);
+    let transcript = paths::booking::chat_transcript(token);
     let page = view::room(
         ctx,
         &ChatPage {
@@ -121,6 +132,10 @@ async fn customer_page(
             errors: &answer.errors,
             notice: answer.notice,
             staff: None,
+            transcript: Some(TranscriptChoice {
+                action: &transcript,
+                by_email: b.chat_transcript_by_email,
+            }),
         },
     );
     Ok((answer.status, page).into_response())
@@ -131,12 +146,41 @@ pub async fn customer_room(
     State(state): State<AppState>,
     ctx: PageContext,
     Path(token): Path<String>,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Response> {
     let b = match customer_session(&state, &ctx, &token).await? {
         Ok(b) => b,
         Err(page) => return Ok(page),
     };
-    customer_page(&state, &ctx, &token, &b, Answer::fresh(None)).await
+    let notice = match query.done.as_str() {
+        "transcript" => Some("chat.transcript.saved"),
+        _ => None,
+    };
+    customer_page(&state, &ctx, &token, &b, Answer::fresh(notice)).await
+}
+
+/// The customer chooses whether the conversation is emailed to them when the session ends.
+/// Once it has ended the room says so, and the choice no longer matters.
+pub async fn customer_transcript(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(form): Form<TranscriptForm>,
+) -> Result<Response> {
+    let b = match customer_session(&state, &ctx, &token).await? {
+        Ok(b) => b,
+        Err(page) => return Ok(page),
+    };
+    let actor = Actor::visitor(ip);
+    let wanted = form.transcript_by_email == "yes";
+    let room = paths::booking::chat(&token);
+    match chat::set_transcript_by_email(&state.act(&actor), b.id, wanted).await {
+        Ok(_) => Ok(see_other(&format!("{room}?done=transcript"))),
+        Err(ChatError::Refused(_)) => Ok(see_other(&room)),
+        Err(ChatError::NotFound) => Err(Error::NotFound),
+        Err(ChatError::Database(e)) => Err(e.into()),
+    }
 }
 
 /// The customer writes a message.
@@ -229,26 +273,31 @@ async fn staff_page(
                 end: &end,
                 customer: &b.customer_name,
             }),
+            transcript: None,
         },
     );
     Ok((answer.status, page).into_response())
 }
 
-/// Staff's room.
+/// Staff's room. A reader other than the session's interpreter is recorded in the audit
+/// log when there are messages to read.
 pub async fn staff_room(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
+    act: StaffAct,
     Path(id): Path<String>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response> {
-    let b = staff_session(&state, &staff, &id).await?;
+    let StaffAct {
+        state, ctx, staff, ..
+    } = &act;
+    let b = staff_session(state, staff, &id).await?;
     let notice = match query.done.as_str() {
         "opened" => Some("chat.staff.done.opened"),
         "ended" => Some("chat.staff.done.ended"),
         _ => None,
     };
-    staff_page(&state, &ctx, &b, Answer::fresh(notice)).await
+    let read = chat::messages(&state.db, b.id).await?.len();
+    chat::note_read(&act.uc(), &b, read).await?;
+    staff_page(state, ctx, &b, Answer::fresh(notice)).await
 }
 
 /// A staff member writes a message, under their display name.

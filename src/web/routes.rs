@@ -262,6 +262,11 @@ fn book_routes(table: Table) -> Table {
         .post(paths::booking::MOVE, Public, manage::move_save)
         .get(paths::booking::CHAT, Public, chat::customer_room)
         .post(paths::booking::CHAT, Public, chat::customer_post)
+        .post(
+            paths::booking::CHAT_TRANSCRIPT,
+            Public,
+            chat::customer_transcript,
+        )
 }
 
 fn proxy_routes(table: Table) -> Table {

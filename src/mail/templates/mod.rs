@@ -17,7 +17,8 @@ pub use accounts::{password_reset, proxy_activation, proxy_password_reset, staff
 pub use proxies::{Closing, proxy_hand_over, proxy_notice};
 pub use requests::{request_notice, staff_request_notice};
 pub use sessions::{
-    InterpreterFacts, InterpreterNotice, SessionEmail, SessionFacts, interpreter_session, session,
+    InterpreterFacts, InterpreterNotice, SessionEmail, SessionFacts, TranscriptFacts,
+    TranscriptLine, chat_transcript, interpreter_session, session,
 };
 
 use crate::domain::{CardStop, DeskContact, Lang};

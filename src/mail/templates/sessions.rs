@@ -225,6 +225,74 @@ pub fn interpreter_session(
     )
 }
 
+/// One message of a written-chat session, as its transcript writes it.
+#[derive(Debug, Clone)]
+pub struct TranscriptLine<'a> {
+    /// Who wrote it: the customer's name as booked, or a staff member's display name.
+    pub who: &'a str,
+    /// When, written in the desk's zone.
+    pub at: &'a str,
+    /// What it says.
+    pub body: &'a str,
+}
+
+/// What the transcript of a written-chat session says.
+#[derive(Debug, Clone)]
+pub struct TranscriptFacts<'a> {
+    /// The session's reference number.
+    pub reference: &'a str,
+    /// Whom the email greets: the customer, as booked.
+    pub greeting_name: &'a str,
+    /// When the session was, written in the desk's zone.
+    pub when: &'a str,
+    /// The messages, oldest first.
+    pub lines: &'a [TranscriptLine<'a>],
+    /// The room's page, where the messages stay to be read.
+    pub room_link: &'a str,
+    /// How the reader writes back.
+    pub way_back: &'a WayBack,
+}
+
+/// The conversation of a written-chat session, sent to the customer when staff end it:
+/// every message as "name (time): text", in order, and the room where it stays to be read.
+pub fn chat_transcript(lang: Lang, facts: &TranscriptFacts<'_>) -> Rendered {
+    let mut before = vec![
+        t(lang, "email.chat_transcript.body").to_owned(),
+        tf(lang, "email.chat_transcript.when", &[("when", facts.when)]),
+    ];
+    before.extend(facts.lines.iter().map(|line| {
+        tf(
+            lang,
+            "email.chat_transcript.line",
+            &[("name", line.who), ("time", line.at), ("text", line.body)],
+        )
+    }));
+    render(
+        lang,
+        &EmailContent {
+            subject: tf(
+                lang,
+                "email.chat_transcript.subject",
+                &[("reference", facts.reference)],
+            ),
+            greeting: tf(
+                lang,
+                "email.customer_greeting",
+                &[("name", facts.greeting_name)],
+            ),
+            reference: Some(facts.reference.to_owned()),
+            before,
+            action: Some((
+                t(lang, "email.chat_transcript.action").to_owned(),
+                facts.room_link.to_owned(),
+            )),
+            links: Vec::new(),
+            after: Vec::new(),
+            way_back: facts.way_back.clone(),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +359,59 @@ mod tests {
         let en = session(Lang::En, SessionEmail::Reminder, &later);
         assert!(en.text.contains(t(Lang::En, "email.session.join_later")));
         assert!(!en.text.contains(t(Lang::En, "email.session.chat")));
+    }
+
+    #[test]
+    fn a_transcript_writes_every_message_in_order_and_links_to_the_room() {
+        let back = way_back(DeskContact::default());
+        let lines = [
+            TranscriptLine {
+                who: "Hanako",
+                at: "Tue 24 Nov 2026, 14:01",
+                body: "Hello",
+            },
+            TranscriptLine {
+                who: "Sato",
+                at: "Tue 24 Nov 2026, 14:02",
+                body: "How can I help?",
+            },
+        ];
+        let facts = TranscriptFacts {
+            reference: "S-7K3M-XR9P",
+            greeting_name: "Hanako",
+            when: "Tue 24 Nov 2026, 14:00–14:30",
+            lines: &lines,
+            room_link: "https://desk.example.jp/bookings/abc/chat",
+            way_back: &back,
+        };
+        for lang in [Lang::Ja, Lang::En] {
+            let sent = chat_transcript(lang, &facts);
+            assert!(sent.subject.contains("S-7K3M-XR9P"));
+            let line = |who: &str, at: &str, text: &str| {
+                tf(
+                    lang,
+                    "email.chat_transcript.line",
+                    &[("name", who), ("time", at), ("text", text)],
+                )
+            };
+            let first = sent
+                .text
+                .find(&line("Hanako", "Tue 24 Nov 2026, 14:01", "Hello"))
+                .unwrap();
+            let second = sent
+                .text
+                .find(&line("Sato", "Tue 24 Nov 2026, 14:02", "How can I help?"))
+                .unwrap();
+            assert!(first < second, "{}", sent.text);
+            assert!(sent.text.contains("How can I help?"));
+            assert!(
+                sent.text
+                    .contains("https://desk.example.jp/bookings/abc/chat")
+            );
+            assert!(
+                sent.html
+                    .contains("https://desk.example.jp/bookings/abc/chat")
+            );
+        }
     }
 }

@@ -202,6 +202,7 @@ async fn try_confirm(
         rebook_asked_at: Set(None),
         chat_opened_at: Set(None),
         chat_closed_at: Set(None),
+        chat_transcript_by_email: Set(true),
     }
     .insert(&txn)
     .await?;

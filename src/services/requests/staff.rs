@@ -216,3 +216,24 @@ pub async fn note_session_booked<C: ConnectionTrait>(
     )
     .await
 }
+
+/// Adds the conversation of a written-chat session booked to answer a request to its
+/// thread, as a message from the staff member who ended the session, so the request shows
+/// what was said. The request's status and due time stay as they are, and nobody is
+/// emailed: the customer is sent the conversation with the session's own email.
+pub async fn add_chat_transcript<C: ConnectionTrait>(
+    conn: &C,
+    now: time::OffsetDateTime,
+    staff_id: Option<i64>,
+    request_id: i64,
+    body: &str,
+) -> Result<(), DbErr> {
+    if get(conn, request_id).await?.is_none() {
+        return Ok(());
+    }
+    let writer = Writer::Staff {
+        staff_id,
+        internal: false,
+    };
+    add_message(conn, now, request_id, writer, body).await
+}

@@ -10,6 +10,7 @@ use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Joining};
 use crate::paths;
 use crate::views::PageContext;
+use crate::views::chat::{ChatLine, messages};
 use crate::views::components::{
     Choice, ChoiceGroup, Errors, SummaryRow, back_link, button, choices, error_summary, form,
     secondary_button, summary_list, textarea, warning_button,
@@ -123,6 +124,9 @@ pub struct SessionView<'a> {
     pub back: &'a str,
     /// The proxy who booked it, when one did (shown to those who run the schedule).
     pub proxy: Option<&'a ProxyOrigin>,
+    /// A written-chat session's messages, oldest first, kept as part of its record; none
+    /// for other sessions.
+    pub transcript: Option<&'a [ChatLine]>,
 }
 
 /// What a session needs staff for, and where it is in time.
@@ -301,6 +305,12 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
         (summary_list(ctx, &rows))
         @if d.mode == SessionMode::WrittenChat && d.status != BookingStatus::Cancelled {
             p { a #chat-room href=(paths::staff::session_chat(d.id)) { (ctx.t("chat.staff.link")) } }
+        }
+        @if let Some(lines) = view.transcript {
+            section #transcript aria-labelledby="transcript-heading" {
+                h2 .heading-m #transcript-heading { (ctx.t("chat.transcript.heading")) }
+                (messages(ctx, lines, "chat.transcript.none"))
+            }
         }
 
         @if view.manage && booked {

@@ -3,13 +3,14 @@
 use super::{DoneQuery, booking_error, line, may_see, monday_of, parse_id, today};
 use crate::domain::LanguageFit;
 use crate::domain::qualification::language_fit;
+use crate::domain::schedule::SessionMode;
 use crate::domain::{BookingStatus, Permission};
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::services::accounts::SignedInStaff;
 use crate::services::booking::manage::ChangedBy;
 use crate::services::booking::{self, Booking, BookingError};
-use crate::services::{attention, reassignment, schedule_board, settings};
+use crate::services::{attention, chat, reassignment, schedule_board, settings};
 use crate::views::PageContext;
 use crate::views::components::Errors;
 use crate::views::schedule::{
@@ -191,6 +192,10 @@ async fn session_markup(
         }
         _ => session_notice(ctx, done),
     };
+    let transcript = match b.mode {
+        SessionMode::WrittenChat => Some(crate::web::chat::lines(state, b).await?),
+        _ => None,
+    };
     let flags = SessionFlags {
         attention: attention::attention_for(&state.db, tz, std::slice::from_ref(b))
             .await?
@@ -215,6 +220,7 @@ async fn session_markup(
             notice,
             back: &back,
             proxy: proxy.as_ref(),
+            transcript: transcript.as_deref(),
         },
     ))
 }
@@ -231,18 +237,24 @@ fn session_notice(ctx: &PageContext, done: &str) -> Option<&'static str> {
     Some(crate::i18n::t(ctx.lang, key))
 }
 
-/// One session.
+/// One session. A written-chat session's messages are part of its record: a reader other
+/// than its interpreter is recorded in the audit log when there are messages to read.
 pub async fn session(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentStaff(staff): CurrentStaff,
+    act: StaffAct,
     Path(id): Path<String>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Markup> {
-    let (b, manage) = visible_session(&state, &staff, &id).await?;
+    let StaffAct {
+        state, ctx, staff, ..
+    } = &act;
+    let (b, manage) = visible_session(state, staff, &id).await?;
+    if b.mode == SessionMode::WrittenChat {
+        let read = chat::messages(&state.db, b.id).await?.len();
+        chat::note_read(&act.uc(), &b, read).await?;
+    }
     session_markup(
-        &state,
-        &ctx,
+        state,
+        ctx,
         &b,
         manage,
         &SessionForms::default(),
