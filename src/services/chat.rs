@@ -12,7 +12,7 @@
 use super::UseCase;
 use super::audit::{self, Target};
 use super::booking::{self, Booking};
-use super::settings::{self, DeskSettings};
+use super::settings;
 use crate::config::Config;
 use crate::db::take_turn;
 use crate::domain::chat::{Author, Room, RoomState};
@@ -49,7 +49,7 @@ pub enum ChatError {
 }
 
 /// What decides a session's room: a cancelled session's room counts as closed.
-pub fn room(desk: &DeskSettings, b: &Booking) -> Room {
+pub fn room(opens_minutes_before: i64, b: &Booking) -> Room {
     Room {
         starts_at: b.starts_at,
         opened_at: b.chat_opened_at,
@@ -57,7 +57,7 @@ pub fn room(desk: &DeskSettings, b: &Booking) -> Room {
             .chat_closed_at
             .or(b.cancelled_at)
             .or((b.status == BookingStatus::Cancelled).then_some(b.updated_at)),
-        opens_minutes_before: desk.chat_opens_minutes,
+        opens_minutes_before,
     }
 }
 
@@ -67,7 +67,7 @@ pub async fn state<C: ConnectionTrait>(
     now: OffsetDateTime,
     b: &Booking,
 ) -> Result<RoomState, DbErr> {
-    Ok(room(&settings::load(conn).await?, b).state(now))
+    Ok(room(settings::chat_opens_minutes(conn).await?, b).state(now))
 }
 
 /// A written-chat session by id, for a change in the transaction `conn`.

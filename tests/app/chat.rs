@@ -76,6 +76,26 @@ async fn customer_and_staff_write_to_each_other_in_the_room(app: TestApp) {
     );
     assert_eq!(app.count("chat_messages").await, 0);
 
+    // The desk opens rooms half an hour early instead: the manage page and the room agree.
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    yorisoi::entities::setting::ActiveModel {
+        key: Set("chat.opens_minutes_before".to_owned()),
+        value: Set("30".to_owned()),
+        updated_at: Set(app.state().now()),
+    }
+    .insert(&app.state().db)
+    .await
+    .unwrap();
+    assert!(customer.get(&manage).await.body.contains("09:30"));
+    let earlier = customer.get(&room).await;
+    assert!(
+        earlier.text("#chat_state").contains("09:30"),
+        "{}",
+        earlier.body
+    );
+    app.sql("DELETE FROM settings WHERE key = 'chat.opens_minutes_before'")
+        .await;
+
     // Another interpreter may not enter; the assigned one opens the room early.
     app.add_interpreter("tanaka", &[WrittenChat], &[("09:00", "17:00")])
         .await;

@@ -107,6 +107,22 @@ fn rules_from(values: [i64; 5]) -> ModeRules {
     }
 }
 
+/// How many minutes before the start a chat room opens, from the stored setting.
+fn chat_opens_from(stored: Option<i64>) -> i64 {
+    stored
+        .unwrap_or(crate::domain::chat::DEFAULT_OPENS_MINUTES_BEFORE)
+        .max(0)
+}
+
+/// How many minutes before the start a chat room opens: the one setting a room's page
+/// needs, in one query rather than the whole desk's.
+pub async fn chat_opens_minutes<C: ConnectionTrait>(conn: &C) -> Result<i64, DbErr> {
+    let stored = setting::Entity::find_by_id(CHAT_OPENS_KEY.to_owned())
+        .one(conn)
+        .await?;
+    Ok(chat_opens_from(stored.and_then(|s| s.value.parse().ok())))
+}
+
 /// Reads the whole desk: four small queries.
 pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<DeskSettings, DbErr> {
     let stored: HashMap<String, String> = setting::Entity::find()
@@ -127,9 +143,7 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<DeskSettings, DbErr> {
         modes.insert(mode, rules_from(values));
     }
     let reminder_hours = number(REMINDER_KEY).unwrap_or(DEFAULT_REMINDER_HOURS);
-    let chat_opens_minutes = number(CHAT_OPENS_KEY)
-        .unwrap_or(crate::domain::chat::DEFAULT_OPENS_MINUTES_BEFORE)
-        .max(0);
+    let chat_opens_minutes = chat_opens_from(number(CHAT_OPENS_KEY));
     // A stored template was checked when saved; one that no longer parses counts as none.
     let room_template = stored
         .get(ROOM_TEMPLATE_KEY)

@@ -112,7 +112,7 @@ pub async fn manage(
     // A written-chat session's room, the customer's: where it stands, until cancelled.
     let room =
         (b.mode == SessionMode::WrittenChat && b.status != BookingStatus::Cancelled && !for_proxy)
-            .then(|| crate::services::chat::room(&desk, &b).state(state.now()));
+            .then(|| crate::services::chat::room(desk.chat_opens_minutes, &b).state(state.now()));
     let cutoff = booking::manage::cutoff(&desk.rules(facts.mode), &b);
     let asked = new_time_asked(&state, &b);
     let manage_state = if facts.status != BookingStatus::Booked || b.starts_at <= state.now() {
