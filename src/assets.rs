@@ -26,6 +26,11 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             include_bytes!("../assets/site.css").as_slice(),
         ),
         (
+            "chat.js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/chat.js").as_slice(),
+        ),
+        (
             "favicon.svg",
             "image/svg+xml",
             include_bytes!("../assets/favicon.svg").as_slice(),

@@ -54,6 +54,9 @@ pub struct Limits {
     pub idle: Duration,
     /// How long requests in flight may take to finish once shutdown begins.
     pub shutdown_grace: Duration,
+    /// How long an answer may wait for its client to take the next part (a client that
+    /// stopped reading a live page) before its connection is closed.
+    pub write_stall: Duration,
     /// The most connections open at once.
     pub max_connections: usize,
 }
@@ -68,6 +71,7 @@ impl Default for Limits {
             body_read: Duration::from_secs(30),
             idle: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(20),
+            write_stall: Duration::from_secs(60),
             max_connections: default_max_connections(descriptor_limit()),
         }
     }

@@ -110,7 +110,8 @@ impl App {
     /// Serves on a listener until `shutdown` completes: each minute it sends due session
     /// reminders, expires proxy registrations past their end date and reminds proxies of
     /// ones ending soon; at start and hourly it prunes stale sign-in data, abandoned journeys
-    /// and old rate-limit counts, and refreshes the query planner's statistics.
+    /// and old rate-limit counts, and refreshes the query planner's statistics. On
+    /// PostgreSQL it listens for chat messages written through other instances.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -176,11 +177,22 @@ impl App {
             }
         });
         let relay = tokio::spawn(self.relay.clone().run());
+        let chat_news = tokio::spawn(services::chat_hub::listen(
+            self.state.db.clone(),
+            self.state.chat_hub.clone(),
+        ));
         let limits = self.state.config.limits.clone();
+        let hub = self.state.chat_hub.clone();
+        // Live chat pages hold their connections open: they let go when shutdown begins.
+        let shutdown = async move {
+            shutdown.await;
+            hub.close();
+        };
         let served = web::server::serve(listener, self.router(), limits, shutdown).await;
         pruner.abort();
         reminders.abort();
         relay.abort();
+        chat_news.abort();
         served.map_err(StartError::from)
     }
 }

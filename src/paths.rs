@@ -76,6 +76,8 @@ pub mod booking {
         MOVE_TIME, move_time(token) = "/bookings/{token}/reschedule/time";
         /// A written-chat session's room: reading and writing messages.
         CHAT, chat(token) = "/bookings/{token}/chat";
+        /// A written-chat room's news, as Server-Sent Events, for the page to follow live.
+        CHAT_EVENTS, chat_events(token) = "/bookings/{token}/chat/events";
         /// Whether the customer is emailed the conversation when the session ends.
         CHAT_TRANSCRIPT, chat_transcript(token) = "/bookings/{token}/chat/transcript";
     }
@@ -230,6 +232,8 @@ pub mod staff {
         SESSION_CANCEL, session_cancel(id) = "/staff/sessions/{id}/cancel";
         /// A written-chat session's room: reading and writing messages.
         SESSION_CHAT, session_chat(id) = "/staff/sessions/{id}/chat";
+        /// A written-chat room's news, as Server-Sent Events, for staff's page to follow.
+        SESSION_CHAT_EVENTS, session_chat_events(id) = "/staff/sessions/{id}/chat/events";
         /// Opening a written-chat room before it opens by itself.
         SESSION_CHAT_OPEN, session_chat_open(id) = "/staff/sessions/{id}/chat/open";
         /// Ending a written-chat session, closing its room.

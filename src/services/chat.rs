@@ -12,6 +12,7 @@
 use super::UseCase;
 use super::audit::{self, Target};
 use super::booking::{self, Booking};
+use super::chat_hub;
 use super::settings;
 use crate::config::Config;
 use crate::db::take_turn;
@@ -25,7 +26,7 @@ use crate::paths;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -90,6 +91,23 @@ pub async fn messages<C: ConnectionTrait>(
         .await
 }
 
+/// A session's messages written after the message `after`, oldest first, at most `limit`:
+/// what a page following the room has not yet been sent.
+pub async fn messages_after<C: ConnectionTrait>(
+    conn: &C,
+    booking_id: i64,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Message>, DbErr> {
+    chat_message::Entity::find()
+        .filter(chat_message::Column::BookingId.eq(booking_id))
+        .filter(chat_message::Column::Id.gt(after))
+        .order_by_asc(chat_message::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+}
+
 /// Who writes a message: how they are shown, and the staff account when staff write.
 #[derive(Debug, Clone)]
 pub struct Writer<'a> {
@@ -128,6 +146,7 @@ pub async fn post(
     }
     .insert(&txn)
     .await?;
+    chat_hub::notify_others(&txn, b.id).await?;
     uc.commit(txn).await?;
     Ok(message)
 }
@@ -194,6 +213,7 @@ async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<B
     if let RoomChange::End = what {
         keep_transcript(&txn, uc, &b).await?;
     }
+    chat_hub::notify_others(&txn, b.id).await?;
     uc.commit(txn).await?;
     Ok(b)
 }

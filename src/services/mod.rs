@@ -7,6 +7,7 @@ pub mod audit;
 pub mod booking;
 pub mod calendar;
 pub mod chat;
+pub mod chat_hub;
 pub mod contact;
 pub mod demo;
 pub mod drafts;

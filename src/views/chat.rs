@@ -18,6 +18,8 @@ use time::OffsetDateTime;
 /// One message as shown.
 #[derive(Debug, Clone)]
 pub struct ChatLine {
+    /// The message's id: ids rise in the order messages were written.
+    pub id: i64,
     /// Who wrote it: the customer's name as booked, or a staff member's display name.
     pub who: String,
     /// When.
@@ -59,6 +61,8 @@ pub struct ChatPage<'a> {
     pub action: &'a str,
     /// Where the back link goes.
     pub back: &'a str,
+    /// Where the open room's news can be followed live.
+    pub events: &'a str,
     /// What was typed, kept when refused.
     pub typed: &'a str,
     /// What was wrong.
@@ -80,16 +84,23 @@ pub fn messages(ctx: &PageContext, lines: &[ChatLine], none_key: &str) -> Markup
         } @else {
             ol .thread {
                 @for line in lines {
-                    li .thread__message .thread__message--desk[line.from_desk] {
-                        p .thread__meta {
-                            strong { (line.who) }
-                            br;
-                            span .muted { (ctx.datetime(line.at)) }
-                        }
-                        div .thread__body .pre-line { (line.body) }
-                    }
+                    (message_item(ctx, line))
                 }
             }
+        }
+    }
+}
+
+/// One message of the list: the page draws each, and a live page is sent each new one.
+pub fn message_item(ctx: &PageContext, line: &ChatLine) -> Markup {
+    html! {
+        li .thread__message .thread__message--desk[line.from_desk] id=(format!("m-{}", line.id)) {
+            p .thread__meta {
+                strong { (line.who) }
+                br;
+                span .muted { (ctx.datetime(line.at)) }
+            }
+            div .thread__body .pre-line { (line.body) }
         }
     }
 }
@@ -116,11 +127,14 @@ fn transcript_choice(ctx: &PageContext, choice: &TranscriptChoice<'_>) -> Markup
     )
 }
 
-/// The messages, oldest first, as a log.
-fn log(ctx: &PageContext, lines: &[ChatLine]) -> Markup {
+/// The messages, oldest first, as a log. While the room is open, `events` is where a
+/// script may follow it live, from the last message shown on.
+fn log(ctx: &PageContext, lines: &[ChatLine], events: Option<&str>) -> Markup {
+    let last = lines.last().map_or(0, |l| l.id);
     html! {
         h2 .heading-m #chat-log-heading { (ctx.t("chat.log_heading")) }
-        div #chat-log role="log" aria-labelledby="chat-log-heading" {
+        div #chat-log role="log" aria-labelledby="chat-log-heading"
+            data-events=[events] data-last=[events.map(|_| last)] {
             (messages(ctx, lines, "chat.none"))
         }
     }
@@ -163,17 +177,19 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                     p { (ctx.t("chat.staff.open_lead")) }
                     (form(ctx, controls.open, html! { (secondary_button(ctx.t("chat.staff.open_submit"))) }))
                 }
-                (log(ctx, page.lines))
+                (log(ctx, page.lines, None))
             }
             RoomState::Open => {
                 p #chat_state { (ctx.t(if staff { "chat.staff.open_lead_now" } else { "chat.open_lead" })) }
-                (log(ctx, page.lines))
+                div #chat-status .visually-hidden role="status" {}
+                (log(ctx, page.lines, Some(page.events)))
                 p { a #chat-refresh href=(page.action) { (ctx.t("chat.refresh")) } }
-                (form(ctx, page.action, html! {
+                form method="post" action=(page.action) novalidate data-chat-send {
+                    (csrf_field(ctx))
                     (textarea(ctx, "chat_message", ctx.t(label), Some(ctx.t(hint)), page.typed,
                         page.errors.message(ctx, "chat_message").as_deref()))
                     (button(ctx.t("chat.send")))
-                }))
+                }
                 @if let Some(choice) = &page.transcript {
                     (transcript_choice(ctx, choice))
                 }
@@ -188,9 +204,10 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
             }
             RoomState::Closed => {
                 p #chat_state .lead { (ctx.t(if staff { "chat.staff.closed" } else { "chat.closed" })) }
-                (log(ctx, page.lines))
+                (log(ctx, page.lines, None))
             }
         }
     };
-    render(ctx, Page::new(&title, body).with_errors(page.errors.len()))
+    let page = Page::new(&title, body).with_errors(page.errors.len());
+    render(ctx, page.with_script("chat.js"))
 }

@@ -14,6 +14,8 @@ pub struct Page {
     pub error_count: usize,
     /// The content of `<main>`.
     pub body: Markup,
+    /// The scripts from `assets/` the page is enhanced with; it works without them.
+    pub scripts: Vec<&'static str>,
 }
 
 impl Page {
@@ -23,7 +25,14 @@ impl Page {
             title: title.into(),
             error_count: 0,
             body,
+            scripts: Vec::new(),
         }
+    }
+
+    /// The same page, enhanced by a script from `assets/` when the browser runs scripts.
+    pub fn with_script(mut self, name: &'static str) -> Self {
+        self.scripts.push(name);
+        self
     }
 
     /// The same page, marked as carrying a rejected form.
@@ -63,6 +72,9 @@ pub fn render(ctx: &PageContext, page: Page) -> Markup {
                 title { (title) }
                 link rel="stylesheet" href=(assets::url("site.css"));
                 link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
+                @for script in &page.scripts {
+                    script src=(assets::url(script)) defer {}
+                }
             }
             body class=(body_class) {
                 a .skip-link href="#main" { (ctx.t("layout.skip_link")) }

@@ -45,13 +45,19 @@ pub async fn lines(state: &AppState, b: &Booking) -> Result<Vec<ChatLine>> {
     Ok(chat::messages(&state.db, b.id)
         .await?
         .into_iter()
-        .map(|m| ChatLine {
-            from_desk: m.author == Author::Staff,
-            who: m.author_name,
-            at: m.created_at,
-            body: m.body,
-        })
+        .map(line)
         .collect())
+}
+
+/// One message as shown.
+pub fn line(m: chat::Message) -> ChatLine {
+    ChatLine {
+        id: m.id,
+        from_desk: m.author == Author::Staff,
+        who: m.author_name,
+        at: m.created_at,
+        body: m.body,
+    }
 }
 
 /// What a page of the room needs besides the session: what was typed, what was wrong, and
@@ -93,7 +99,7 @@ fn refused(typed: &str, state: RoomState) -> Answer<'_> {
 
 /// The written-chat session a manage link opens, or the page to answer with instead. The
 /// room is the customer's: a link made for a proxy does not open it yet.
-async fn customer_session(
+pub(crate) async fn customer_session(
     state: &AppState,
     ctx: &PageContext,
     token: &str,
@@ -120,6 +126,7 @@ async fn customer_page(
     let action = paths::booking::chat(token);
     let back = paths::booking::manage(token);
     let transcript = paths::booking::chat_transcript(token);
+    let events = paths::booking::chat_events(token);
     let page = view::room(
         ctx,
         &ChatPage {
@@ -128,6 +135,7 @@ async fn customer_page(
             lines: &lines,
             action: &action,
             back: &back,
+            events: &events,
             typed: answer.typed,
             errors: &answer.errors,
             notice: answer.notice,
@@ -216,7 +224,10 @@ pub async fn customer_post(
         name: &b.customer_name,
     };
     match chat::post(&state.act(&actor), b.id, &writer, &body).await {
-        Ok(_) => Ok(see_other(&paths::booking::chat(&token))),
+        Ok(_) => {
+            state.chat_hub.ring(b.id);
+            Ok(see_other(&paths::booking::chat(&token)))
+        }
         Err(ChatError::Refused(room)) => {
             let answer = refused(&form.chat_message, room);
             customer_page(&state, &ctx, &token, &b, answer).await
@@ -229,7 +240,7 @@ pub async fn customer_post(
 /// The written-chat session of a staff page, when the staff member may be in its room:
 /// the assigned staff member, and those who run the schedule. Another interpreter is
 /// refused; a session that is not a written chat is not found.
-async fn staff_session(
+pub(crate) async fn staff_session(
     state: &AppState,
     staff: &crate::services::accounts::SignedInStaff,
     raw_id: &str,
@@ -257,6 +268,7 @@ async fn staff_page(
     let back = paths::staff::session(b.id);
     let open = paths::staff::session_chat_open(b.id);
     let end = paths::staff::session_chat_end(b.id);
+    let events = paths::staff::session_chat_events(b.id);
     let page = view::room(
         ctx,
         &ChatPage {
@@ -265,6 +277,7 @@ async fn staff_page(
             lines: &lines,
             action: &action,
             back: &back,
+            events: &events,
             typed: answer.typed,
             errors: &answer.errors,
             notice: answer.notice,
@@ -330,7 +343,10 @@ pub async fn staff_post(
         name: &staff.display_name,
     };
     match chat::post(&act.uc(), b.id, &writer, &body).await {
-        Ok(_) => Ok(see_other(&paths::staff::session_chat(b.id))),
+        Ok(_) => {
+            state.chat_hub.ring(b.id);
+            Ok(see_other(&paths::staff::session_chat(b.id)))
+        }
         Err(ChatError::Refused(room)) => {
             staff_page(state, ctx, &b, refused(&form.chat_message, room)).await
         }
@@ -359,7 +375,10 @@ where
     let b = staff_session(&act.state, &act.staff, id).await?;
     let room = paths::staff::session_chat(b.id);
     match change(&act.uc(), b.id).await {
-        Ok(_) => Ok(see_other(&format!("{room}?done={done}"))),
+        Ok(_) => {
+            act.state.chat_hub.ring(b.id);
+            Ok(see_other(&format!("{room}?done={done}")))
+        }
         Err(ChatError::Refused(_)) => Ok(see_other(&room)),
         Err(ChatError::NotFound) => Err(Error::NotFound),
         Err(ChatError::Database(e)) => Err(e.into()),

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod booking;
 pub mod chat;
+pub mod chat_live;
 pub mod contact;
 pub mod context;
 pub mod cookies;
@@ -58,6 +59,8 @@ pub struct Shared {
     pub calendars: crate::services::calendar::ScheduleCache,
     /// The desk's written ways in and the card stop route, as pages show them.
     pub contacts: crate::services::contact::ContactCache,
+    /// The chat rooms followed live, and their bells.
+    pub chat_hub: Arc<crate::services::chat_hub::Hub>,
 }
 
 impl AppState {
@@ -78,6 +81,7 @@ impl AppState {
             mail_host,
             calendars: Default::default(),
             contacts: Default::default(),
+            chat_hub: Arc::default(),
         }))
     }
 

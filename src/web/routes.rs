@@ -239,7 +239,7 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
 
 fn book_routes(table: Table) -> Table {
     use super::booking::{journey as book, manage};
-    use super::chat;
+    use super::{chat, chat_live};
     use Access::Public;
     table
         .get(paths::booking::START, Public, book::start)
@@ -262,6 +262,11 @@ fn book_routes(table: Table) -> Table {
         .post(paths::booking::MOVE, Public, manage::move_save)
         .get(paths::booking::CHAT, Public, chat::customer_room)
         .post(paths::booking::CHAT, Public, chat::customer_post)
+        .get(
+            paths::booking::CHAT_EVENTS,
+            Public,
+            chat_live::customer_events,
+        )
         .post(
             paths::booking::CHAT_TRANSCRIPT,
             Public,
@@ -448,6 +453,11 @@ fn schedule_routes(table: Table) -> Table {
             paths::staff::SESSION_CHAT,
             Staff(ViewDashboard),
             super::chat::staff_post,
+        )
+        .get(
+            paths::staff::SESSION_CHAT_EVENTS,
+            Staff(ViewDashboard),
+            super::chat_live::staff_events,
         )
         .post(
             paths::staff::SESSION_CHAT_OPEN,

@@ -8,7 +8,9 @@
 //! at once, below the process's descriptor limit; when a new client arrives at the cap, the
 //! connection that has been quiet longest makes way for it (or, when all are busy, the one
 //! whose request has stalled longest), so a flood of slow sockets never stops a real request
-//! (or the health check) from being answered for more than a moment. On shutdown no new
+//! (or the health check) from being answered for more than a moment. An answer whose client
+//! stops reading it (a live page left open on a dead network) is dropped after
+//! [`Limits::write_stall`]. On shutdown no new
 //! connections are taken, quiet ones close at once, and requests in flight get
 //! [`Limits::shutdown_grace`] to finish.
 
@@ -44,6 +46,9 @@ struct Conn {
     quiet_since: AtomicU64,
     /// When its requests in flight began, in milliseconds since the server started.
     busy_since: AtomicU64,
+    /// When its answer last took a part to send, in milliseconds since the server started;
+    /// zero while no answer is being sent.
+    sent_at: AtomicU64,
     /// Told to close at once.
     close: Notify,
 }
@@ -73,6 +78,7 @@ impl Registry {
             busy: AtomicUsize::new(0),
             quiet_since: AtomicU64::new(self.now_ms()),
             busy_since: AtomicU64::new(0),
+            sent_at: AtomicU64::new(0),
             close: Notify::new(),
         });
         let mut guard = self.lock();
@@ -140,8 +146,18 @@ impl Busy {
     }
 }
 
+impl Busy {
+    /// Notes that the answer is being sent: it took a part, or asked for one, now.
+    fn sending(&self) {
+        // Never zero, which means "not sending".
+        let now = self.registry.now_ms().max(1);
+        self.conn.sent_at.store(now, Ordering::Release);
+    }
+}
+
 impl Drop for Busy {
     fn drop(&mut self) {
+        self.conn.sent_at.store(0, Ordering::Release);
         self.conn
             .quiet_since
             .store(self.registry.now_ms(), Ordering::Release);
@@ -149,10 +165,11 @@ impl Drop for Busy {
     }
 }
 
-/// A response body that keeps its connection marked busy until it has been sent.
+/// A response body that keeps its connection marked busy until it has been sent, and notes
+/// each time the connection asks it for more (a client that stops reading stops asking).
 struct Tracked {
     inner: Body,
-    _busy: Busy,
+    busy: Busy,
 }
 
 impl http_body::Body for Tracked {
@@ -163,6 +180,7 @@ impl http_body::Body for Tracked {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        self.busy.sending();
         Pin::new(&mut self.inner).poll_frame(cx)
     }
 
@@ -267,7 +285,8 @@ async fn connection(stream: TcpStream, peer: SocketAddr, shared: Shared, id: u64
                     Ok(response) => response,
                     Err(never) => match never {},
                 };
-                Ok::<_, Infallible>(response.map(|inner| Body::new(Tracked { inner, _busy: busy })))
+                busy.sending();
+                Ok::<_, Infallible>(response.map(|inner| Body::new(Tracked { inner, busy })))
             }
         })
     };
@@ -305,6 +324,12 @@ async fn connection(stream: TcpStream, peer: SocketAddr, shared: Shared, id: u64
                     .now_ms()
                     .saturating_sub(conn.quiet_since.load(Ordering::Acquire));
                 if quiet && (draining || quiet_for >= limits.idle.as_millis() as u64) {
+                    break;
+                }
+                let sent_at = conn.sent_at.load(Ordering::Acquire);
+                let stalled_for = registry.now_ms().saturating_sub(sent_at);
+                if sent_at != 0 && stalled_for >= limits.write_stall.as_millis() as u64 {
+                    tracing::debug!("closing a connection whose client stopped reading");
                     break;
                 }
             }

@@ -8,7 +8,7 @@ mod clock;
 mod databases;
 mod mail;
 
-pub use browser::{Browser, Page};
+pub use browser::{Browser, Events, Page};
 pub use clock::{TOKYO, at, key, today, tomorrow};
 pub use mail::{addressed_to, html_of, ics_of, link_in, subject_of, text_of};
 
@@ -431,6 +431,49 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+    }
+}
+
+/// Another instance of the app on a test app's database, with its own port, its own
+/// in-process state and the same clock, serving until dropped.
+pub struct Instance {
+    pub base: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Instance {
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestApp {
+    /// Starts another instance on this app's database, as a second machine would.
+    pub async fn another_instance(&self) -> Instance {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local address");
+        let mut config = self.config.clone();
+        config.bind = addr;
+        let app = App::start(config, self.clock.clone())
+            .await
+            .expect("the second instance starts");
+        let server = tokio::spawn(async move {
+            app.serve(listener, std::future::pending())
+                .await
+                .expect("serve");
+        });
+        Instance {
+            base: format!("http://{addr}"),
+            server,
+        }
     }
 }
 

@@ -53,7 +53,17 @@ pub async fn find(
     realm: Realm,
     token: &Token,
 ) -> Result<Option<SignedIn>, DbErr> {
-    let id = token.hash();
+    find_by_id(db, now, realm, token.hash()).await
+}
+
+/// Finds a live session by its id (the hash of its token), as [`find`] does: for a page
+/// that stays open, to check it is still signed in.
+pub async fn find_by_id(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    realm: Realm,
+    id: String,
+) -> Result<Option<SignedIn>, DbErr> {
     let Some(session) = account_session::Entity::find_by_id(id.clone())
         .filter(account_session::Column::Realm.eq(realm.as_str()))
         .one(db)

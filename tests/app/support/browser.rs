@@ -219,3 +219,98 @@ impl Browser {
             .await
     }
 }
+
+/// One Server-Sent Event as a browser's `EventSource` reads it.
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    /// Its type (`message` when none was named).
+    pub event: String,
+    /// Its id, when it has one.
+    pub id: Option<String>,
+    /// Its data, lines joined with line feeds.
+    pub data: String,
+}
+
+/// A stream of Server-Sent Events being read.
+pub struct Events {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Events {
+    /// The next event within `within`, skipping keep-alive comments; `None` when the
+    /// stream ended or nothing came in time.
+    pub async fn next(&mut self, within: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut event = SseEvent {
+                    event: "message".to_owned(),
+                    id: None,
+                    data: String::new(),
+                };
+                let mut has_data = false;
+                for line in block.lines() {
+                    let (field, value) = line.split_once(':').unwrap_or((line, ""));
+                    let value = value.strip_prefix(' ').unwrap_or(value);
+                    match field {
+                        "event" => event.event = value.to_owned(),
+                        "id" => event.id = Some(value.to_owned()),
+                        "data" => {
+                            if has_data {
+                                event.data.push('\n');
+                            }
+                            event.data.push_str(value);
+                            has_data = true;
+                        }
+                        _ => {}
+                    }
+                }
+                if has_data {
+                    return Some(event);
+                }
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Whether the server ended the stream within `within` (rather than kept it open).
+    pub async fn ended(&mut self, within: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(_))) => continue,
+                Ok(_) => return true,
+            }
+        }
+    }
+}
+
+impl Browser {
+    /// Opens a stream of Server-Sent Events as `EventSource` does, with these headers (a
+    /// `Last-Event-ID` when reconnecting).
+    pub async fn events(&self, path: &str, headers: &[(&str, &str)]) -> Events {
+        let mut request = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .header("accept", "text/event-stream");
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response = request.send().await.unwrap();
+        Events {
+            status: response.status(),
+            headers: response.headers().clone(),
+            response,
+            buffer: String::new(),
+        }
+    }
+}
