@@ -49,12 +49,16 @@
     if (status) {
       status.textContent = event.data;
     }
-    document.querySelectorAll("form[data-chat-send] textarea").forEach(function (box) {
+    // What only an open room can do stays in place, so focus stays where it is, and is
+    // marked as no longer working; pressing it anyway shows the page saying why.
+    document.querySelectorAll("[data-chat-while-open] textarea").forEach(function (box) {
       box.readOnly = true;
     });
-    document.querySelectorAll("form[data-chat-send] button").forEach(function (button) {
-      button.disabled = true;
-    });
+    document
+      .querySelectorAll("[data-chat-while-open] button, [data-chat-while-open] input[type=checkbox]")
+      .forEach(function (control) {
+        control.setAttribute("aria-disabled", "true");
+      });
   });
 
   // Sending without leaving the page. A message the room refuses (empty, too long, the

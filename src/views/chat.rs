@@ -184,19 +184,19 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                 div #chat-status .visually-hidden role="status" {}
                 (log(ctx, page.lines, Some(page.events)))
                 p { a #chat-refresh href=(page.action) { (ctx.t("chat.refresh")) } }
-                form method="post" action=(page.action) novalidate data-chat-send {
+                form method="post" action=(page.action) novalidate data-chat-send data-chat-while-open {
                     (csrf_field(ctx))
                     (textarea(ctx, "chat_message", ctx.t(label), Some(ctx.t(hint)), page.typed,
                         page.errors.message(ctx, "chat_message").as_deref()))
                     (button(ctx.t("chat.send")))
                 }
                 @if let Some(choice) = &page.transcript {
-                    (transcript_choice(ctx, choice))
+                    div data-chat-while-open { (transcript_choice(ctx, choice)) }
                 }
                 @if let Some(controls) = &page.staff {
                     h2 .heading-m { (ctx.t("chat.staff.end_heading")) }
                     p { (ctx.t("chat.staff.end_lead")) }
-                    form method="post" action=(controls.end) novalidate data-destructive {
+                    form method="post" action=(controls.end) novalidate data-destructive data-chat-while-open {
                         (csrf_field(ctx))
                         (warning_button(ctx.t("chat.staff.end_submit")))
                     }
