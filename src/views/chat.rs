@@ -11,6 +11,7 @@ use super::components::{
     form, notification_banner, secondary_button, textarea, warning_button,
 };
 use super::layout::{Page, render};
+use super::requests::with_reference;
 use crate::domain::chat::RoomState;
 use maud::{Markup, html};
 use time::OffsetDateTime;
@@ -143,14 +144,12 @@ fn log(ctx: &PageContext, lines: &[ChatLine], events: Option<&str>) -> Markup {
 /// The room page.
 pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
     let staff = page.staff.is_some();
-    let title = ctx.tf(
-        if staff {
-            "chat.staff.title"
-        } else {
-            "chat.title"
-        },
-        &[("reference", page.reference)],
-    );
+    let title_key = if staff {
+        "chat.staff.title"
+    } else {
+        "chat.title"
+    };
+    let title = ctx.tf(title_key, &[("reference", page.reference)]);
     let (label, hint) = if staff {
         ("chat.staff.message_label", "chat.staff.message_hint")
     } else {
@@ -162,7 +161,7 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
             (notification_banner(ctx, Banner::Success, html! { p .banner__heading { (ctx.t(key)) } }))
         }
         (error_summary(ctx, page.errors))
-        h1 .heading-l { (title) }
+        h1 .heading-l { (with_reference(ctx, title_key, page.reference)) }
         @if let Some(controls) = &page.staff {
             p { (ctx.tf("chat.staff.customer", &[("name", controls.customer)])) }
         }

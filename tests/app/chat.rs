@@ -291,7 +291,7 @@ async fn chat_with_suzuki(app: &TestApp, email: &str, request_id: Option<i64>) -
     let sent = staff
         .post(
             &format!("/staff/sessions/{id}/chat"),
-            &[("chat_message", "Good morning. How can I help?")],
+            &[("chat_message", "Good morning.\nHow can I help?")],
         )
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
@@ -378,14 +378,18 @@ async fn the_conversation_is_emailed_to_the_customer_when_the_session_ends(backe
         .unwrap()
         .unwrap();
     assert!(subject_of(&mail).contains(&booking.reference));
-    let body = text_of(&mail);
+    let body = text_of(&mail).replace("\r\n", "\n");
     let first = body
         .find("Test Customer (")
         .unwrap_or_else(|| panic!("{body}"));
     let second = body.find("suzuki (").unwrap_or_else(|| panic!("{body}"));
     assert!(first < second, "in order: {body}");
     assert!(body.contains("): Hello, I have a question."), "{body}");
-    assert!(body.contains("): Good morning. How can I help?"), "{body}");
+    assert!(body.contains("): Good morning.\nHow can I help?"), "{body}");
+    // The HTML part keeps a message's line breaks too.
+    let html = crate::support::html_of(&mail).replace("\r\n", "\n");
+    assert!(html.contains("Good morning.\nHow can I help?"), "{html}");
+    assert!(html.contains("white-space:pre-line"), "{html}");
     // The way back and Reply-To, as every customer email.
     assert!(
         body.contains(&format!("{}/requests/new", app.base)),
@@ -488,7 +492,9 @@ async fn a_session_booked_from_a_request_keeps_its_conversation_in_the_thread(ap
         .unwrap_or_else(|| panic!("{}", page.body));
     let rest = &page.body[at..];
     let first = rest.find("): Hello, I have a question.").unwrap();
-    let second = rest.find("): Good morning. How can I help?").unwrap();
+    let second = rest
+        .find("): Good morning.<br>How can I help?")
+        .unwrap_or_else(|| panic!("{rest}"));
     assert!(first < second);
     // One message, not one for each end pressed.
     end(&chatted.staff, chatted.id).await;
@@ -508,7 +514,10 @@ async fn staff_other_than_the_interpreter_reading_the_conversation_are_audited(a
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(
         page.texts("#transcript .thread__body"),
-        ["Hello, I have a question.", "Good morning. How can I help?"]
+        [
+            "Hello, I have a question.",
+            "Good morning.\nHow can I help?"
+        ]
     );
     chatted
         .staff

@@ -25,6 +25,10 @@ use crate::domain::{CardStop, DeskContact, Lang};
 use crate::i18n::{t, tf};
 use maud::{DOCTYPE, Markup, html};
 
+/// How a paragraph of an email's HTML part is drawn: the line breaks a paragraph has (a
+/// message of several lines, quoted) are kept, as the plain-text part keeps them.
+const PARAGRAPH: &str = "margin:0 0 16px;white-space:pre-line";
+
 /// How the reader of an email writes back to the desk: every email ends with it, so none
 /// can leave its reader without a written route.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +128,7 @@ pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
                         p style="margin:0 0 16px;padding:8px 12px;border-left:5px solid #0b4f6c;background:#f3f2f1;font-weight:bold" { (reference) }
                     }
                     p style="margin:0 0 16px" { (content.greeting) }
-                    @for paragraph in &content.before { p style="margin:0 0 16px" { (paragraph) } }
+                    @for paragraph in &content.before { p style=(PARAGRAPH) { (paragraph) } }
                     @if let Some((label, url)) = &content.action {
                         p style="margin:0 0 16px" {
                             a href=(url) style="color:#1a56a8;font-weight:bold" { (label) }
@@ -138,7 +142,7 @@ pub fn render(lang: Lang, content: &EmailContent) -> Rendered {
                             span style="font-size:16px;color:#484949;word-break:break-all" { (url) }
                         }
                     }
-                    @for paragraph in &content.after { p style="margin:0 0 16px" { (paragraph) } }
+                    @for paragraph in &content.after { p style=(PARAGRAPH) { (paragraph) } }
                     hr style="border:0;border-top:1px solid #b1b4b6";
                     (way_back_html(lang, &content.way_back))
                 }
