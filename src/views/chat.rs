@@ -18,8 +18,12 @@ use time::OffsetDateTime;
 /// One message as shown.
 #[derive(Debug, Clone)]
 pub struct ChatLine {
-    /// Who wrote it: the customer's name as booked, or a staff member's display name.
+    /// Who wrote it: the customer's name as booked, a proxy's name, or a staff member's
+    /// display name.
     pub who: String,
+    /// When a proxy wrote it, the customer (as booked) they wrote for: shown with the
+    /// name, so everyone knows who is who.
+    pub proxy_for: Option<String>,
     /// When.
     pub at: OffsetDateTime,
     /// What it says.
@@ -69,6 +73,9 @@ pub struct ChatPage<'a> {
     pub staff: Option<StaffControls<'a>>,
     /// The customer's choice of the conversation by email; none on staff's page.
     pub transcript: Option<TranscriptChoice<'a>>,
+    /// When a proxy is in the room for the customer, by a link made for them: the
+    /// customer, as booked.
+    pub proxy_for: Option<&'a str>,
 }
 
 /// The messages, oldest first, each with who wrote it and when; `none_key` says there are
@@ -82,7 +89,13 @@ pub fn messages(ctx: &PageContext, lines: &[ChatLine], none_key: &str) -> Markup
                 @for line in lines {
                     li .thread__message .thread__message--desk[line.from_desk] {
                         p .thread__meta {
-                            strong { (line.who) }
+                            strong {
+                                @if let Some(customer) = &line.proxy_for {
+                                    (ctx.tf("chat.author.proxy", &[("name", &line.who), ("customer", customer)]))
+                                } @else {
+                                    (line.who)
+                                }
+                            }
                             br;
                             span .muted { (ctx.datetime(line.at)) }
                         }
@@ -95,8 +108,16 @@ pub fn messages(ctx: &PageContext, lines: &[ChatLine], none_key: &str) -> Markup
 }
 
 /// The customer's choice of the conversation by email, with its own small form.
-fn transcript_choice(ctx: &PageContext, choice: &TranscriptChoice<'_>) -> Markup {
+fn transcript_choice(
+    ctx: &PageContext,
+    choice: &TranscriptChoice<'_>,
+    proxy_for: Option<&str>,
+) -> Markup {
     let label = ctx.t("chat.transcript.label");
+    let hint = match proxy_for {
+        Some(customer) => ctx.tf("chat.proxy.transcript_hint", &[("customer", customer)]),
+        None => ctx.t("chat.transcript.hint").to_owned(),
+    };
     form(
         ctx,
         choice.action,
@@ -105,7 +126,7 @@ fn transcript_choice(ctx: &PageContext, choice: &TranscriptChoice<'_>) -> Markup
                 name: "transcript_by_email",
                 legend: ctx.t("chat.transcript.legend"),
                 legend_is_heading: false,
-                hint: Some(ctx.t("chat.transcript.hint")),
+                hint: Some(&hint),
                 choices: vec![Choice { value: "yes", label: label.to_owned(), hint: None }],
                 selected: if choice.by_email { vec!["yes"] } else { Vec::new() },
                 error: None,
@@ -142,6 +163,10 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
     } else {
         ("chat.message_label", "chat.message_hint")
     };
+    let hint = match page.proxy_for {
+        Some(customer) => ctx.tf("chat.proxy.message_hint", &[("customer", customer)]),
+        None => ctx.t(hint).to_owned(),
+    };
     let body = html! {
         (back_link(ctx, page.back))
         @if let Some(key) = page.notice {
@@ -149,6 +174,9 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
         }
         (error_summary(ctx, page.errors))
         h1 .heading-l { (title) }
+        @if let Some(customer) = page.proxy_for {
+            p #chat-proxy { (ctx.tf("chat.proxy.lead", &[("customer", customer)])) }
+        }
         @if let Some(controls) = &page.staff {
             p { (ctx.tf("chat.staff.customer", &[("name", controls.customer)])) }
         }
@@ -170,12 +198,12 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                 (log(ctx, page.lines))
                 p { a #chat-refresh href=(page.action) { (ctx.t("chat.refresh")) } }
                 (form(ctx, page.action, html! {
-                    (textarea(ctx, "chat_message", ctx.t(label), Some(ctx.t(hint)), page.typed,
+                    (textarea(ctx, "chat_message", ctx.t(label), Some(&hint), page.typed,
                         page.errors.message(ctx, "chat_message").as_deref()))
                     (button(ctx.t("chat.send")))
                 }))
                 @if let Some(choice) = &page.transcript {
-                    (transcript_choice(ctx, choice))
+                    (transcript_choice(ctx, choice, page.proxy_for))
                 }
                 @if let Some(controls) = &page.staff {
                     h2 .heading-m { (ctx.t("chat.staff.end_heading")) }
