@@ -139,6 +139,9 @@ pub mod proxy {
         /// Opening the manage page of a session booked for the customer.
         CUSTOMER_SESSION, customer_session(id, booking_id) =
             "/proxy/customers/{id}/sessions/{booking_id}/manage";
+        /// Opening the written-chat room of a session booked for the customer.
+        CUSTOMER_SESSION_CHAT, customer_session_chat(id, booking_id) =
+            "/proxy/customers/{id}/sessions/{booking_id}/chat";
         /// The proxy stops acting for the customer.
         STEP_DOWN, step_down(id) = "/proxy/customers/{id}/step-down";
         /// Asking to renew the registration.

@@ -8,6 +8,11 @@
 //! emailed to the customer unless they unticked it in the room, and written into the
 //! thread of the support request the session was booked from, in the same transaction. A
 //! staff member other than the session's interpreter who reads the messages is audited.
+//!
+//! A proxy who booked the session for the customer writes under their own name, and is
+//! shown to everyone as the customer's proxy. The conversation of such a session is emailed
+//! as the session's other emails are: to the proxy while the registration lets them act,
+//! with a copy to the customer, and to the customer alone once it has ended.
 
 use super::UseCase;
 use super::audit::{self, Target};
@@ -18,11 +23,12 @@ use crate::config::Config;
 use crate::db::take_turn;
 use crate::domain::chat::{Author, Room, RoomState};
 use crate::domain::schedule::SessionMode;
-use crate::domain::{AuditAction, BookingStatus, Email};
+use crate::domain::{AuditAction, BookingStatus, Email, Lang, Token};
 use crate::entities::{booking as booking_row, chat_message};
 use crate::i18n::{format_datetime, format_session_time, tf};
 use crate::mail::{self, templates};
 use crate::paths;
+use crate::services::proxy_handover::{self, Correspondent};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
@@ -115,8 +121,23 @@ pub struct Writer<'a> {
     pub author: Author,
     /// The staff member writing, when staff do.
     pub staff_user_id: Option<i64>,
-    /// The name shown: the customer's name as booked, or a staff member's display name.
+    /// The name shown: the customer's name as booked, the proxy's name on their
+    /// registration, or a staff member's display name.
     pub name: &'a str,
+}
+
+/// Who wrote a message, as everyone is shown it in `lang`: a proxy's name says whose proxy
+/// they are (`customer`, the session's customer as booked); the customer's and staff's
+/// names stand alone.
+pub fn shown_author(lang: Lang, m: &Message, customer: &str) -> String {
+    match m.author {
+        Author::Proxy => tf(
+            lang,
+            "chat.author.proxy",
+            &[("name", &m.author_name), ("customer", customer)],
+        ),
+        Author::Customer | Author::Staff => m.author_name.clone(),
+    }
 }
 
 /// Writes a message (already read by [`crate::domain::chat::message_body`]) in the room of
@@ -241,13 +262,13 @@ pub async fn set_transcript_by_email(
     Ok(b)
 }
 
-/// One message as a transcript writes it, in `lang`: "name (time): text".
-fn transcript_line(lang: crate::domain::Lang, config: &Config, m: &Message) -> String {
+/// One message of session `b` as a transcript writes it, in `lang`: "name (time): text".
+fn transcript_line(lang: Lang, config: &Config, b: &Booking, m: &Message) -> String {
     tf(
         lang,
         "email.chat_transcript.line",
         &[
-            ("name", &m.author_name),
+            ("name", &shown_author(lang, m, &b.customer_name)),
             (
                 "time",
                 &format_datetime(lang, m.created_at, config.timezone),
@@ -282,7 +303,7 @@ async fn keep_transcript<C: ConnectionTrait>(
         body.push('\n');
         for m in &messages {
             body.push('\n');
-            body.push_str(&transcript_line(lang, config, m));
+            body.push_str(&transcript_line(lang, config, b, m));
         }
         crate::services::requests::staff::add_chat_transcript(
             conn,
@@ -299,10 +320,12 @@ async fn keep_transcript<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Writes the conversation of a session into the outbox, to the booking's address in the
-/// booking's language, with a fresh link to the room where it stays to be read. A session
-/// a proxy booked is written about with a link under their registration to its manage
-/// page, as the room is the customer's.
+/// Writes the conversation of a session into the outbox, where its other emails go, each
+/// with a fresh link to the room (where it stays to be read) made for its reader. A session
+/// a proxy booked is written about to the proxy while their registration lets them act,
+/// with a copy to the customer when she gave an address (without a link, as every copy);
+/// once it has ended, to the customer alone, with a link of her own, and never to the
+/// proxy.
 async fn email_transcript<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
@@ -310,31 +333,133 @@ async fn email_transcript<C: ConnectionTrait>(
     b: &Booking,
     messages: &[Message],
 ) -> Result<(), DbErr> {
-    let Ok(recipient) = Email::parse(&b.email) else {
+    let room_link = |token: &Token| config.link(&paths::booking::chat(token.expose()));
+    match proxy_handover::correspondent(conn, now, b.proxy_registration_id).await? {
+        None => {
+            let token = booking::manage::new_link(conn, now, b.id, None).await?;
+            let reader = Reader {
+                to: &b.email,
+                lang: b.lang,
+                greeting: &b.customer_name,
+                note: None,
+                aside: None,
+                room_link: Some(room_link(&token)),
+                own_thread: true,
+            };
+            send_transcript(conn, now, config, b, messages, &reader).await
+        }
+        Some(Correspondent::Proxy(r)) => {
+            let token = booking::manage::new_link(conn, now, b.id, Some(r.id)).await?;
+            let for_customer = tf(
+                b.lang,
+                "email.session.for_customer",
+                &[("customer", &b.customer_name)],
+            );
+            let to_proxy = Reader {
+                to: &b.email,
+                lang: b.lang,
+                greeting: &r.proxy_full_name,
+                note: Some(&for_customer),
+                aside: None,
+                room_link: Some(room_link(&token)),
+                own_thread: true,
+            };
+            send_transcript(conn, now, config, b, messages, &to_proxy).await?;
+            if let Some(copy) = b.copy_email.as_deref() {
+                let lang = proxy_handover::customer_lang(&r);
+                let by_proxy = tf(
+                    lang,
+                    "email.session.by_proxy",
+                    &[("proxy", &r.proxy_full_name)],
+                );
+                let not_wanted = proxy_handover::not_wanted(config, &r);
+                let to_customer = Reader {
+                    to: copy,
+                    lang,
+                    greeting: &b.customer_name,
+                    note: Some(&by_proxy),
+                    aside: Some(&not_wanted),
+                    room_link: None,
+                    own_thread: false,
+                };
+                send_transcript(conn, now, config, b, messages, &to_customer).await?;
+            }
+            Ok(())
+        }
+        Some(Correspondent::Customer(r)) => {
+            let Some(address) = proxy_handover::customer_email(&r) else {
+                // Nobody to write to: staff see on the session's page how to reach her.
+                return Ok(());
+            };
+            let token = booking::manage::new_link(conn, now, b.id, None).await?;
+            let lang = proxy_handover::customer_lang(&r);
+            let handed = tf(
+                lang,
+                "email.session.proxy_ended",
+                &[("proxy", &r.proxy_full_name)],
+            );
+            let to_customer = Reader {
+                to: address.as_str(),
+                lang,
+                greeting: &b.customer_name,
+                note: Some(&handed),
+                aside: None,
+                room_link: Some(room_link(&token)),
+                own_thread: true,
+            };
+            send_transcript(conn, now, config, b, messages, &to_customer).await
+        }
+    }
+}
+
+/// One reader of a transcript: the address, the language, whom it greets, a line saying
+/// whom the session is for or who booked it, a last paragraph for a copy, the link to the
+/// room if this reader gets one, and whether its way back is the thread of the request the
+/// session answers.
+struct Reader<'a> {
+    to: &'a str,
+    lang: Lang,
+    greeting: &'a str,
+    note: Option<&'a str>,
+    aside: Option<&'a str>,
+    room_link: Option<String>,
+    own_thread: bool,
+}
+
+/// Writes one transcript email into the outbox.
+async fn send_transcript<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    config: &Config,
+    b: &Booking,
+    messages: &[Message],
+    reader: &Reader<'_>,
+) -> Result<(), DbErr> {
+    let Ok(recipient) = Email::parse(reader.to) else {
         return Ok(());
     };
-    let lang = b.lang;
-    let token = booking::manage::new_link(conn, now, b.id, b.proxy_registration_id).await?;
-    let room_link = config.link(&match b.proxy_registration_id {
-        Some(_) => paths::booking::manage(token.expose()),
-        None => paths::booking::chat(token.expose()),
-    });
+    let lang = reader.lang;
     let thread = match b.request_id {
-        Some(id) => {
+        Some(id) if reader.own_thread => {
             crate::services::requests::thread::thread_link_for_email(conn, now, config, id).await?
         }
-        None => None,
+        _ => None,
     };
     let way_back = crate::services::contact::way_back(conn, config, thread).await?;
-    let times: Vec<String> = messages
+    let shown: Vec<(String, String)> = messages
         .iter()
-        .map(|m| format_datetime(lang, m.created_at, config.timezone))
+        .map(|m| {
+            (
+                shown_author(lang, m, &b.customer_name),
+                format_datetime(lang, m.created_at, config.timezone),
+            )
+        })
         .collect();
     let lines: Vec<templates::TranscriptLine<'_>> = messages
         .iter()
-        .zip(&times)
-        .map(|(m, at)| templates::TranscriptLine {
-            who: &m.author_name,
+        .zip(&shown)
+        .map(|(m, (who, at))| templates::TranscriptLine {
+            who,
             at,
             body: &m.body,
         })
@@ -344,10 +469,12 @@ async fn email_transcript<C: ConnectionTrait>(
         lang,
         &templates::TranscriptFacts {
             reference: &b.reference,
-            greeting_name: &b.customer_name,
+            greeting_name: reader.greeting,
+            note: reader.note,
+            aside: reader.aside,
             when: &when,
             lines: &lines,
-            room_link: &room_link,
+            room_link: reader.room_link.as_deref(),
             way_back: &way_back,
         },
     );

@@ -21,8 +21,12 @@ use time::OffsetDateTime;
 pub struct ChatLine {
     /// The message's id: ids rise in the order messages were written.
     pub id: i64,
-    /// Who wrote it: the customer's name as booked, or a staff member's display name.
+    /// Who wrote it: the customer's name as booked, a proxy's name, or a staff member's
+    /// display name.
     pub who: String,
+    /// When a proxy wrote it, the customer (as booked) they wrote for: shown with the
+    /// name, so everyone knows who is who.
+    pub proxy_for: Option<String>,
     /// When.
     pub at: OffsetDateTime,
     /// What it says.
@@ -74,6 +78,9 @@ pub struct ChatPage<'a> {
     pub staff: Option<StaffControls<'a>>,
     /// The customer's choice of the conversation by email; none on staff's page.
     pub transcript: Option<TranscriptChoice<'a>>,
+    /// When a proxy is in the room for the customer, by a link made for them: the
+    /// customer, as booked.
+    pub proxy_for: Option<&'a str>,
 }
 
 /// The messages, oldest first, each with who wrote it and when; `none_key` says there are
@@ -97,7 +104,13 @@ pub fn message_item(ctx: &PageContext, line: &ChatLine) -> Markup {
     html! {
         li .thread__message .thread__message--desk[line.from_desk] id=(format!("m-{}", line.id)) {
             p .thread__meta {
-                strong { (line.who) }
+                strong {
+                    @if let Some(customer) = &line.proxy_for {
+                        (ctx.tf("chat.author.proxy", &[("name", &line.who), ("customer", customer)]))
+                    } @else {
+                        (line.who)
+                    }
+                }
                 br;
                 span .muted { (ctx.datetime(line.at)) }
             }
@@ -107,8 +120,16 @@ pub fn message_item(ctx: &PageContext, line: &ChatLine) -> Markup {
 }
 
 /// The customer's choice of the conversation by email, with its own small form.
-fn transcript_choice(ctx: &PageContext, choice: &TranscriptChoice<'_>) -> Markup {
+fn transcript_choice(
+    ctx: &PageContext,
+    choice: &TranscriptChoice<'_>,
+    proxy_for: Option<&str>,
+) -> Markup {
     let label = ctx.t("chat.transcript.label");
+    let hint = match proxy_for {
+        Some(customer) => ctx.tf("chat.proxy.transcript_hint", &[("customer", customer)]),
+        None => ctx.t("chat.transcript.hint").to_owned(),
+    };
     form(
         ctx,
         choice.action,
@@ -117,7 +138,7 @@ fn transcript_choice(ctx: &PageContext, choice: &TranscriptChoice<'_>) -> Markup
                 name: "transcript_by_email",
                 legend: ctx.t("chat.transcript.legend"),
                 legend_is_heading: false,
-                hint: Some(ctx.t("chat.transcript.hint")),
+                hint: Some(&hint),
                 choices: vec![Choice { value: "yes", label: label.to_owned(), hint: None }],
                 selected: if choice.by_email { vec!["yes"] } else { Vec::new() },
                 error: None,
@@ -155,6 +176,10 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
     } else {
         ("chat.message_label", "chat.message_hint")
     };
+    let hint = match page.proxy_for {
+        Some(customer) => ctx.tf("chat.proxy.message_hint", &[("customer", customer)]),
+        None => ctx.t(hint).to_owned(),
+    };
     let body = html! {
         (back_link(ctx, page.back))
         @if let Some(key) = page.notice {
@@ -162,6 +187,9 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
         }
         (error_summary(ctx, page.errors))
         h1 .heading-l { (with_reference(ctx, title_key, page.reference)) }
+        @if let Some(customer) = page.proxy_for {
+            p #chat-proxy { (ctx.tf("chat.proxy.lead", &[("customer", customer)])) }
+        }
         @if let Some(controls) = &page.staff {
             p { (ctx.tf("chat.staff.customer", &[("name", controls.customer)])) }
         }
@@ -185,12 +213,12 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                 p { a #chat-refresh href=(page.action) { (ctx.t("chat.refresh")) } }
                 form method="post" action=(page.action) novalidate data-chat-send data-chat-while-open {
                     (csrf_field(ctx))
-                    (textarea(ctx, "chat_message", ctx.t(label), Some(ctx.t(hint)), page.typed,
+                    (textarea(ctx, "chat_message", ctx.t(label), Some(&hint), page.typed,
                         page.errors.message(ctx, "chat_message").as_deref()))
                     (button(ctx.t("chat.send")))
                 }
                 @if let Some(choice) = &page.transcript {
-                    div data-chat-while-open { (transcript_choice(ctx, choice)) }
+                    div data-chat-while-open { (transcript_choice(ctx, choice, page.proxy_for)) }
                 }
                 @if let Some(controls) = &page.staff {
                     h2 .heading-m { (ctx.t("chat.staff.end_heading")) }

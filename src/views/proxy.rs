@@ -511,6 +511,8 @@ pub struct SessionLine {
     pub status: String,
     /// Whether it can still be changed online.
     pub changeable: bool,
+    /// Whether it has a written-chat room to go to.
+    pub chat: bool,
 }
 
 /// One customer's page on the portal: what the proxy may do, the sessions they booked.
@@ -609,6 +611,13 @@ pub fn customer(
                                             (form(ctx, &paths::proxy::customer_session(card.id, s.id), html! {
                                                 button .button .button--secondary .button--small type="submit" {
                                                     (ctx.t("portal.manage")) span .visually-hidden { " " (s.reference) }
+                                                }
+                                            }))
+                                        }
+                                        @if s.chat {
+                                            (form(ctx, &paths::proxy::customer_session_chat(card.id, s.id), html! {
+                                                button .button .button--secondary .button--small type="submit" {
+                                                    (ctx.t("portal.chat")) span .visually-hidden { " " (s.reference) }
                                                 }
                                             }))
                                         }

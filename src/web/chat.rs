@@ -4,6 +4,10 @@
 //! email when the session ends. Reading changes nothing but the audit log, which records a
 //! staff member other than the session's interpreter reading its messages; writing is
 //! post, 303, and the page again.
+//!
+//! A manage link made for the proxy who booked the session opens the same room for the
+//! proxy, who writes as themself, while their registration lets them book sessions for the
+//! customer; otherwise it shows the portal's refusal, and nothing of the room.
 
 use crate::domain::Permission;
 use crate::domain::chat::{self as rules, Author, RoomState};
@@ -12,12 +16,13 @@ use crate::error::{Error, Result};
 use crate::paths;
 use crate::services::booking::{self, Booking};
 use crate::services::chat::{self, ChatError, Writer};
+use crate::services::proxies::Registration;
 use crate::services::{Actor, UseCase};
 use crate::views::PageContext;
 use crate::views::chat::{self as view, ChatLine, ChatPage, StaffControls, TranscriptChoice};
 use crate::views::components::Errors;
 use crate::web::AppState;
-use crate::web::booking::manage::by_link;
+use crate::web::booking::manage::link_session;
 use crate::web::context::{ClientIp, StaffAct};
 use crate::web::forms::{DoneQuery, Form, Query, see_other};
 use axum::extract::{Path, State};
@@ -45,15 +50,16 @@ pub async fn lines(state: &AppState, b: &Booking) -> Result<Vec<ChatLine>> {
     Ok(chat::messages(&state.db, b.id)
         .await?
         .into_iter()
-        .map(line)
+        .map(|m| line(m, &b.customer_name))
         .collect())
 }
 
-/// One message as shown.
-pub fn line(m: chat::Message) -> ChatLine {
+/// One message of a session whose customer is `customer` (as booked), as shown.
+pub fn line(m: chat::Message, customer: &str) -> ChatLine {
     ChatLine {
         id: m.id,
         from_desk: m.author == Author::Staff,
+        proxy_for: (m.author == Author::Proxy).then(|| customer.to_owned()),
         who: m.author_name,
         at: m.created_at,
         body: m.body,
@@ -97,30 +103,76 @@ fn refused(typed: &str, state: RoomState) -> Answer<'_> {
     }
 }
 
-/// The written-chat session a manage link opens, or the page to answer with instead. The
-/// room is the customer's: a link made for a proxy does not open it yet.
+/// Who a manage link lets into a session's room: the customer, or the proxy who booked it.
+pub(crate) struct InRoom {
+    pub(crate) booking: Booking,
+    /// The registration of the proxy the link was made for; none for the customer.
+    proxy: Option<Registration>,
+}
+
+impl InRoom {
+    /// Who writes from this side of the room, and under which name.
+    fn writer(&self) -> Writer<'_> {
+        match &self.proxy {
+            Some(r) => Writer {
+                author: Author::Proxy,
+                staff_user_id: None,
+                name: &r.proxy_full_name,
+            },
+            None => Writer {
+                author: Author::Customer,
+                staff_user_id: None,
+                name: &self.booking.customer_name,
+            },
+        }
+    }
+
+    /// Who acts, for the record.
+    fn actor(&self, ip: Option<String>) -> Actor {
+        match self.proxy.as_ref().and_then(|r| r.proxy_account_id) {
+            Some(proxy_id) => Actor::proxy(proxy_id, ip),
+            None => Actor::visitor(ip),
+        }
+    }
+}
+
+/// The written-chat session a manage link opens, with who is coming in, or the page to
+/// answer with instead. A link made for a proxy opens it only while their registration
+/// lets them book sessions for the customer: an ended or expired one shows the portal's
+/// refusal, before anything of the room is read.
 pub(crate) async fn customer_session(
     state: &AppState,
     ctx: &PageContext,
     token: &str,
-) -> Result<std::result::Result<Booking, Response>> {
-    let managed = match by_link(state, ctx, token).await? {
+) -> Result<std::result::Result<InRoom, Response>> {
+    let managed = match link_session(state, ctx, token).await? {
         Ok(managed) => managed,
         Err(page) => return Ok(Err(page)),
     };
-    if managed.booking.mode != SessionMode::WrittenChat || managed.proxy_registration_id.is_some() {
+    let proxy = match managed.proxy_registration_id {
+        Some(id) => match crate::web::proxy_portal::room_holder(state, ctx, id).await? {
+            Ok(r) => Some(r),
+            Err(page) => return Ok(Err(page)),
+        },
+        None => None,
+    };
+    if managed.booking.mode != SessionMode::WrittenChat {
         return Err(Error::NotFound);
     }
-    Ok(Ok(managed.booking))
+    Ok(Ok(InRoom {
+        booking: managed.booking,
+        proxy,
+    }))
 }
 
 async fn customer_page(
     state: &AppState,
     ctx: &PageContext,
     token: &str,
-    b: &Booking,
+    holder: &InRoom,
     answer: Answer<'_>,
 ) -> Result<Response> {
+    let b = &holder.booking;
     let room_state = chat::state(&state.db, state.now(), b).await?;
     let lines = lines(state, b).await?;
     let action = paths::booking::chat(token);
@@ -144,6 +196,7 @@ async fn customer_page(
                 action: &transcript,
                 by_email: b.chat_transcript_by_email,
             }),
+            proxy_for: holder.proxy.as_ref().map(|_| b.customer_name.as_str()),
         },
     );
     Ok((answer.status, page).into_response())
@@ -156,15 +209,15 @@ pub async fn customer_room(
     Path(token): Path<String>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response> {
-    let b = match customer_session(&state, &ctx, &token).await? {
-        Ok(b) => b,
+    let holder = match customer_session(&state, &ctx, &token).await? {
+        Ok(holder) => holder,
         Err(page) => return Ok(page),
     };
     let notice = match query.done.as_str() {
         "transcript" => Some("chat.transcript.saved"),
         _ => None,
     };
-    customer_page(&state, &ctx, &token, &b, Answer::fresh(notice)).await
+    customer_page(&state, &ctx, &token, &holder, Answer::fresh(notice)).await
 }
 
 /// The customer chooses whether the conversation is emailed to them when the session ends.
@@ -176,11 +229,12 @@ pub async fn customer_transcript(
     Path(token): Path<String>,
     Form(form): Form<TranscriptForm>,
 ) -> Result<Response> {
-    let b = match customer_session(&state, &ctx, &token).await? {
-        Ok(b) => b,
+    let holder = match customer_session(&state, &ctx, &token).await? {
+        Ok(holder) => holder,
         Err(page) => return Ok(page),
     };
-    let actor = Actor::visitor(ip);
+    let b = &holder.booking;
+    let actor = holder.actor(ip);
     let wanted = form.transcript_by_email == "yes";
     let room = paths::booking::chat(&token);
     match chat::set_transcript_by_email(&state.act(&actor), b.id, wanted).await {
@@ -199,10 +253,11 @@ pub async fn customer_post(
     Path(token): Path<String>,
     Form(form): Form<ChatForm>,
 ) -> Result<Response> {
-    let b = match customer_session(&state, &ctx, &token).await? {
-        Ok(b) => b,
+    let holder = match customer_session(&state, &ctx, &token).await? {
+        Ok(holder) => holder,
         Err(page) => return Ok(page),
     };
+    let b = &holder.booking;
     let body = match rules::message_body(&form.chat_message) {
         Ok(body) => body,
         Err(why) => {
@@ -214,23 +269,18 @@ pub async fn customer_post(
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 notice: None,
             };
-            return customer_page(&state, &ctx, &token, &b, answer).await;
+            return customer_page(&state, &ctx, &token, &holder, answer).await;
         }
     };
-    let actor = Actor::visitor(ip);
-    let writer = Writer {
-        author: Author::Customer,
-        staff_user_id: None,
-        name: &b.customer_name,
-    };
-    match chat::post(&state.act(&actor), b.id, &writer, &body).await {
+    let actor = holder.actor(ip);
+    match chat::post(&state.act(&actor), b.id, &holder.writer(), &body).await {
         Ok(_) => {
             state.chat_hub.ring(b.id);
             Ok(see_other(&paths::booking::chat(&token)))
         }
         Err(ChatError::Refused(room)) => {
             let answer = refused(&form.chat_message, room);
-            customer_page(&state, &ctx, &token, &b, answer).await
+            customer_page(&state, &ctx, &token, &holder, answer).await
         }
         Err(ChatError::NotFound) => Err(Error::NotFound),
         Err(ChatError::Database(e)) => Err(e.into()),
@@ -287,6 +337,7 @@ async fn staff_page(
                 customer: &b.customer_name,
             }),
             transcript: None,
+            proxy_for: None,
         },
     );
     Ok((answer.status, page).into_response())

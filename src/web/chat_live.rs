@@ -77,7 +77,7 @@ impl Reader {
     async fn session(&self, state: &AppState, ctx: &PageContext) -> Result<Option<Booking>> {
         match self {
             Reader::Link(token) => match customer_session(state, ctx, token).await {
-                Ok(Ok(b)) => Ok(Some(b)),
+                Ok(Ok(room)) => Ok(Some(room.booking)),
                 Ok(Err(_)) | Err(Error::NotFound | Error::Forbidden) => Ok(None),
                 Err(e) => Err(e),
             },
@@ -133,7 +133,7 @@ impl Feed {
         for m in messages {
             self.cursor = m.id;
             let id = m.id.to_string();
-            let item = message_item(&self.ctx, &line(m)).into_string();
+            let item = message_item(&self.ctx, &line(m, &b.customer_name)).into_string();
             self.queue
                 .push_back(Event::default().event("message").id(id).data(item));
         }
@@ -218,7 +218,7 @@ pub async fn customer_events(
     headers: HeaderMap,
 ) -> Result<Response> {
     let b = match customer_session(&state, &ctx, &token).await? {
-        Ok(b) => b,
+        Ok(room) => room.booking,
         Err(page) => return Ok(page),
     };
     let after = last_seen(&headers, &query);

@@ -16,6 +16,7 @@ use crate::domain::BookingStatus;
 use crate::domain::booking::{DetailsForm, Draft};
 use crate::domain::proxy::{RegistrationStatus, Scope};
 use crate::domain::request::{RequestDraft, RequestStatus};
+use crate::domain::schedule::SessionMode;
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::services::booking;
@@ -106,6 +107,21 @@ fn refusal(ctx: &PageContext, why: Refusal) -> Response {
         .into_response()
 }
 
+/// The registration a link made for a proxy (a session's manage link) stands for, when it
+/// lets them into the written-chat room of a session they booked now: while it is active
+/// and covers booking sessions. Otherwise the same refusal page as the portal's.
+pub(crate) async fn room_holder(
+    state: &AppState,
+    ctx: &PageContext,
+    registration_id: i64,
+) -> Result<std::result::Result<Registration, Response>> {
+    Ok(
+        proxies::by_proxy_link(&state.db, state.now(), registration_id, Scope::Book)
+            .await?
+            .map_err(|why| refusal(ctx, why)),
+    )
+}
+
 /// The registration a route names, when this proxy may use it for `scope` now.
 async fn acting(
     state: &AppState,
@@ -131,6 +147,7 @@ async fn sessions(
             let mode = b.mode;
             let booked = b.status == BookingStatus::Booked;
             SessionLine {
+                chat: mode == SessionMode::WrittenChat && b.status != BookingStatus::Cancelled,
                 id: b.id,
                 reference: b.reference.clone(),
                 mode: crate::i18n::mode_name(ctx.lang, mode).to_owned(),
@@ -236,6 +253,26 @@ pub async fn manage(
         .ok_or(Error::NotFound)?;
     let token = booking::manage::manage_link(&state.db, state.now(), b.id, r.id).await?;
     Ok(see_other(&paths::booking::manage(token.expose())))
+}
+
+/// Opens the written-chat room of a session the proxy booked, under a fresh link of theirs:
+/// the same room the emailed link opens, where they write as themself.
+pub async fn chat(
+    State(state): State<AppState>,
+    CurrentProxy(proxy): CurrentProxy,
+    Path((id, booking_id)): Path<(i64, i64)>,
+    ctx: PageContext,
+) -> Result<Response> {
+    let r = match acting(&state, proxy.id, id, Some(Scope::Book)).await? {
+        Ok(r) => r,
+        Err(why) => return Ok(refusal(&ctx, why)),
+    };
+    let b = booking::get(&state.db, booking_id)
+        .await?
+        .filter(|b| b.proxy_registration_id == Some(r.id) && b.mode == SessionMode::WrittenChat)
+        .ok_or(Error::NotFound)?;
+    let token = booking::manage::manage_link(&state.db, state.now(), b.id, r.id).await?;
+    Ok(see_other(&paths::booking::chat(token.expose())))
 }
 
 /// Asks the proxy to confirm they are stepping down.

@@ -324,6 +324,7 @@ fn proxy_routes(table: Table) -> Table {
         .get(paths::proxy::CUSTOMER, Proxy, portal::customer)
         .post(paths::proxy::CUSTOMER_BOOK, Proxy, portal::book)
         .post(paths::proxy::CUSTOMER_SESSION, Proxy, portal::manage)
+        .post(paths::proxy::CUSTOMER_SESSION_CHAT, Proxy, portal::chat)
         .get(paths::proxy::STEP_DOWN, Proxy, portal::step_down_form)
         .post(paths::proxy::STEP_DOWN, Proxy, portal::step_down)
         .post(paths::proxy::RENEW, Proxy, portal::renew)

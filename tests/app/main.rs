@@ -21,6 +21,7 @@ mod odd_values;
 mod pages;
 mod proxies;
 mod proxy_end;
+mod proxy_room;
 mod requests;
 mod roles;
 mod rooms;

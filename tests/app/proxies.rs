@@ -646,6 +646,7 @@ fn expectations(path: &str, method: &str) -> Option<Expect> {
         ("GET", "/proxy/customers/{id}") => e(200, 200, 200, 200),
         ("POST", "/proxy/customers/{id}/book") => e(303, 403, 403, 403),
         ("POST", "/proxy/customers/{id}/sessions/{booking_id}/manage") => e(303, 403, 403, 403),
+        ("POST", "/proxy/customers/{id}/sessions/{booking_id}/chat") => e(303, 403, 403, 403),
         ("GET", "/proxy/customers/{id}/step-down") => e(200, 200, 403, 403),
         // Stepping down is tried last, so the others still find the registration.
         ("POST", "/proxy/customers/{id}/step-down") => e(303, 303, 403, 403),

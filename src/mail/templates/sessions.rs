@@ -241,14 +241,19 @@ pub struct TranscriptLine<'a> {
 pub struct TranscriptFacts<'a> {
     /// The session's reference number.
     pub reference: &'a str,
-    /// Whom the email greets: the customer, as booked.
+    /// Whom the email greets: the customer, as booked, or the proxy who booked for them.
     pub greeting_name: &'a str,
+    /// A line saying whom the session is for, or who booked it, when a proxy did.
+    pub note: Option<&'a str>,
+    /// A last paragraph, such as how a customer tells us a copy was not wanted.
+    pub aside: Option<&'a str>,
     /// When the session was, written in the desk's zone.
     pub when: &'a str,
     /// The messages, oldest first.
     pub lines: &'a [TranscriptLine<'a>],
-    /// The room's page, where the messages stay to be read.
-    pub room_link: &'a str,
+    /// The room's page, where the messages stay to be read; none in a copy, which the
+    /// reader cannot follow into the room.
+    pub room_link: Option<&'a str>,
     /// How the reader writes back.
     pub way_back: &'a WayBack,
 }
@@ -256,10 +261,13 @@ pub struct TranscriptFacts<'a> {
 /// The conversation of a written-chat session, sent to the customer when staff end it:
 /// every message as "name (time): text", in order, and the room where it stays to be read.
 pub fn chat_transcript(lang: Lang, facts: &TranscriptFacts<'_>) -> Rendered {
-    let mut before = vec![
-        t(lang, "email.chat_transcript.body").to_owned(),
-        tf(lang, "email.chat_transcript.when", &[("when", facts.when)]),
-    ];
+    let mut before = vec![t(lang, "email.chat_transcript.body").to_owned()];
+    before.extend(facts.note.map(str::to_owned));
+    before.push(tf(
+        lang,
+        "email.chat_transcript.when",
+        &[("when", facts.when)],
+    ));
     before.extend(facts.lines.iter().map(|line| {
         tf(
             lang,
@@ -282,12 +290,14 @@ pub fn chat_transcript(lang: Lang, facts: &TranscriptFacts<'_>) -> Rendered {
             ),
             reference: Some(facts.reference.to_owned()),
             before,
-            action: Some((
-                t(lang, "email.chat_transcript.action").to_owned(),
-                facts.room_link.to_owned(),
-            )),
+            action: facts.room_link.map(|link| {
+                (
+                    t(lang, "email.chat_transcript.action").to_owned(),
+                    link.to_owned(),
+                )
+            }),
             links: Vec::new(),
-            after: Vec::new(),
+            after: facts.aside.map(str::to_owned).into_iter().collect(),
             way_back: facts.way_back.clone(),
         },
     )
@@ -379,9 +389,11 @@ mod tests {
         let facts = TranscriptFacts {
             reference: "S-7K3M-XR9P",
             greeting_name: "Hanako",
+            note: None,
+            aside: None,
             when: "Tue 24 Nov 2026, 14:00–14:30",
             lines: &lines,
-            room_link: "https://desk.example.jp/bookings/abc/chat",
+            room_link: Some("https://desk.example.jp/bookings/abc/chat"),
             way_back: &back,
         };
         for lang in [Lang::Ja, Lang::En] {

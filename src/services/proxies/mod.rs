@@ -354,19 +354,40 @@ pub async fn acting_for<C: ConnectionTrait>(
     else {
         return Ok(Err(Refusal::NotTheirs));
     };
-    if !active(&r, now) {
+    Ok(may_act(&r, now, scope).map(|()| r))
+}
+
+/// Whether a registration lets its proxy act now, and (if `scope` is given) do that.
+fn may_act(r: &Registration, now: OffsetDateTime, scope: Option<Scope>) -> Result<(), Refusal> {
+    if !active(r, now) {
         let status = match r.status {
             RegistrationStatus::Approved => RegistrationStatus::Expired,
             other => other,
         };
-        return Ok(Err(Refusal::NotActive(status)));
+        return Err(Refusal::NotActive(status));
     }
     if let Some(scope) = scope
-        && !scopes_of(&r).covers(scope)
+        && !scopes_of(r).covers(scope)
     {
-        return Ok(Err(Refusal::OutOfScope(scope)));
+        return Err(Refusal::OutOfScope(scope));
     }
-    Ok(Ok(r))
+    Ok(())
+}
+
+/// The registration a link made for its proxy (such as a session's manage link) stands
+/// for, when it lets the proxy act now and covers `scope`. The link is the proxy's proof,
+/// so nobody need be signed in; the same rules as [`acting_for`] decide, checked on every
+/// use of the link, so it stops the moment the registration ends.
+pub async fn by_proxy_link<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    id: i64,
+    scope: Scope,
+) -> Result<Result<Registration, Refusal>, DbErr> {
+    let Some(r) = get(conn, id).await? else {
+        return Ok(Err(Refusal::NotTheirs));
+    };
+    Ok(may_act(&r, now, Some(scope)).map(|()| r))
 }
 
 /// Every registration a proxy account holds, the ones that let them act first.

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::domain::dates::{iso_day, parse_day};
 use crate::domain::journey::refused_choice;
+use crate::domain::proxy::Scope;
 use crate::domain::schedule::{SessionMode, within_horizon};
 use crate::domain::{BookingStatus, Invalid, Token};
 use crate::error::{Error, Result};
@@ -38,16 +39,9 @@ pub(crate) async fn by_link(
     ctx: &PageContext,
     raw: &str,
 ) -> Result<std::result::Result<booking::manage::Managed, Response>> {
-    let found = match Token::from_presented(raw) {
-        Some(token) => booking::manage::by_link(&state.db, &token).await?,
-        None => None,
-    };
-    let Some(managed) = found else {
-        return Ok(Err((
-            axum::http::StatusCode::NOT_FOUND,
-            view::manage_message(ctx, "book.manage.gone_title", "book.manage.gone", None),
-        )
-            .into_response()));
+    let managed = match link_session(state, ctx, raw).await? {
+        Ok(managed) => managed,
+        Err(page) => return Ok(Err(page)),
     };
     // A link made for a proxy works only while they act for the customer; the customer's
     // own link keeps working when the registration ends.
@@ -68,6 +62,28 @@ pub(crate) async fn by_link(
                 .into_response()));
         }
     }
+    Ok(Ok(managed))
+}
+
+/// The session a manage link names, with who holds the link, or the "link does not work"
+/// page, before anything is checked of a proxy the link was made for: whoever calls this
+/// checks their registration.
+pub(crate) async fn link_session(
+    state: &AppState,
+    ctx: &PageContext,
+    raw: &str,
+) -> Result<std::result::Result<booking::manage::Managed, Response>> {
+    let found = match Token::from_presented(raw) {
+        Some(token) => booking::manage::by_link(&state.db, &token).await?,
+        None => None,
+    };
+    let Some(managed) = found else {
+        return Ok(Err((
+            axum::http::StatusCode::NOT_FOUND,
+            view::manage_message(ctx, "book.manage.gone_title", "book.manage.gone", None),
+        )
+            .into_response()));
+    };
     Ok(Ok(managed))
 }
 
@@ -104,14 +120,22 @@ pub async fn manage(
     Query(query): Query<ManageQuery>,
 ) -> Result<Response> {
     let (b, for_proxy) = match by_link(&state, &ctx, &token).await? {
-        Ok(managed) => (managed.booking, managed.proxy_registration_id.is_some()),
+        Ok(managed) => (managed.booking, managed.proxy_registration_id),
         Err(page) => return Ok(page),
+    };
+    // The proxy who booked the session goes into its room too, while the customer lets
+    // them book sessions.
+    let may_enter = match for_proxy {
+        None => true,
+        Some(id) => proxies::by_proxy_link(&state.db, state.now(), id, Scope::Book)
+            .await?
+            .is_ok(),
     };
     let facts = session_facts(&state, ctx.lang, &b).await?;
     let desk = settings::load(&state.db).await?;
-    // A written-chat session's room, the customer's: where it stands, until cancelled.
+    // A written-chat session's room: where it stands, until cancelled.
     let room =
-        (b.mode == SessionMode::WrittenChat && b.status != BookingStatus::Cancelled && !for_proxy)
+        (b.mode == SessionMode::WrittenChat && b.status != BookingStatus::Cancelled && may_enter)
             .then(|| crate::services::chat::room(desk.chat_opens_minutes, &b).state(state.now()));
     let cutoff = booking::manage::cutoff(&desk.rules(facts.mode), &b);
     let asked = new_time_asked(&state, &b);
