@@ -63,6 +63,8 @@ pub enum AuditAction {
     /// A staff member other than the session's interpreter read the messages of a
     /// written-chat session.
     ChatTranscriptRead,
+    /// A staff member wrote a note about a written-chat session in its room.
+    ChatNoteAdded,
     /// A proxy application was sent.
     ProxyApplied,
     /// Staff started checking a proxy application.
@@ -129,7 +131,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 59] = [
+    pub const ALL: [AuditAction; 60] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -159,6 +161,7 @@ impl AuditAction {
         AuditAction::ChatOpened,
         AuditAction::ChatEnded,
         AuditAction::ChatTranscriptRead,
+        AuditAction::ChatNoteAdded,
         AuditAction::ProxyApplied,
         AuditAction::ProxyReviewStarted,
         AuditAction::ProxyDocumentRecorded,
@@ -223,6 +226,7 @@ impl AuditAction {
             AuditAction::ChatOpened => "chat.opened",
             AuditAction::ChatEnded => "chat.ended",
             AuditAction::ChatTranscriptRead => "chat.transcript_read",
+            AuditAction::ChatNoteAdded => "chat.note_added",
             AuditAction::ProxyApplied => "proxy.applied",
             AuditAction::ProxyReviewStarted => "proxy.review_started",
             AuditAction::ProxyDocumentRecorded => "proxy.document_recorded",

@@ -36,6 +36,8 @@ pub struct StaffControls<'a> {
     pub end: &'a str,
     /// The customer's name as booked.
     pub customer: &'a str,
+    /// The viewer's saved phrases and the session's notes.
+    pub desk: super::staff_room::StaffDesk<'a>,
 }
 
 /// The customer's choice of the conversation by email when the session ends.
@@ -173,6 +175,9 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                     (textarea(ctx, "chat_message", ctx.t(label), Some(ctx.t(hint)), page.typed,
                         page.errors.message(ctx, "chat_message").as_deref()))
                     (button(ctx.t("chat.send")))
+                    @if let Some(controls) = &page.staff {
+                        (super::staff_room::phrases(ctx, &controls.desk))
+                    }
                 }))
                 @if let Some(choice) = &page.transcript {
                     (transcript_choice(ctx, choice))
@@ -190,6 +195,9 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                 p #chat_state .lead { (ctx.t(if staff { "chat.staff.closed" } else { "chat.closed" })) }
                 (log(ctx, page.lines))
             }
+        }
+        @if let Some(controls) = &page.staff {
+            (super::staff_room::notes(ctx, &controls.desk, page.errors))
         }
     };
     render(ctx, Page::new(&title, body).with_errors(page.errors.len()))

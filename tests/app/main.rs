@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod booking;
 mod chat;
+mod chat_staff;
 mod cli;
 mod closures;
 mod concurrency;

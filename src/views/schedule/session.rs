@@ -127,6 +127,8 @@ pub struct SessionView<'a> {
     /// A written-chat session's messages, oldest first, kept as part of its record; none
     /// for other sessions.
     pub transcript: Option<&'a [ChatLine]>,
+    /// The notes staff wrote in a written-chat session's room, oldest first.
+    pub chat_notes: &'a [NoteLine],
 }
 
 /// What a session needs staff for, and where it is in time.
@@ -311,6 +313,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
                 h2 .heading-m #transcript-heading { (ctx.t("chat.transcript.heading")) }
                 (messages(ctx, lines, "chat.transcript.none"))
             }
+            (crate::views::staff_room::session_notes(ctx, view.chat_notes))
         }
 
         @if view.manage && booked {

@@ -196,6 +196,10 @@ async fn session_markup(
         SessionMode::WrittenChat => Some(crate::web::chat::lines(state, b).await?),
         _ => None,
     };
+    let chat_notes = match b.mode {
+        SessionMode::WrittenChat => crate::web::staff_room::note_lines(state, b.id).await?,
+        _ => Vec::new(),
+    };
     let flags = SessionFlags {
         attention: attention::attention_for(&state.db, tz, std::slice::from_ref(b))
             .await?
@@ -221,6 +225,7 @@ async fn session_markup(
             back: &back,
             proxy: proxy.as_ref(),
             transcript: transcript.as_deref(),
+            chat_notes: &chat_notes,
         },
     ))
 }
