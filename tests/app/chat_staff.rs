@@ -361,6 +361,16 @@ async fn notes_in_the_room_are_for_staff_alone(backend: Backend) {
         4
     );
     assert_eq!(app.count("chat_notes").await, 4);
+    // A coordinator reading the conversation on the session's page is audited once for
+    // each time they open it, as in the room; writing a note reads nothing.
+    let reads = "audit_events WHERE action = 'chat.transcript_read'";
+    let before = app.count(reads).await;
+    for n in 1..=2 {
+        let page = coordinator.get(&format!("/staff/sessions/{id}")).await;
+        assert_eq!(page.texts("#transcript .thread__body").len(), 2);
+        assert_eq!(page.texts("#chat-notes .note__body"), expected);
+        assert_eq!(app.count(reads).await, before + n);
+    }
 
     // Nor in the conversation emailed, nor in the request's thread, nor after the end.
     let mail = receiver.email_with("r@example.jp", "conversation").await;
