@@ -1,6 +1,6 @@
-//! The stylesheet and icons, built into the binary so the server runs from any directory.
-//! Each is served under a name that carries a hash of its content, so browsers may keep it
-//! for a year and still never see a stale copy.
+//! The stylesheet, the scripts that enhance a page and the icons, built into the binary so
+//! the server runs from any directory. Each is served under a name that carries a hash of
+//! its content, so browsers may keep it for a year and still never see a stale copy.
 
 use crate::paths;
 use sha2::{Digest, Sha256};
@@ -29,6 +29,11 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             "chat.js",
             "text/javascript; charset=utf-8",
             include_bytes!("../assets/chat.js").as_slice(),
+        ),
+        (
+            "staff-room.js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("../assets/staff-room.js").as_slice(),
         ),
         (
             "favicon.svg",

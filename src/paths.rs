@@ -173,6 +173,10 @@ pub mod staff {
         LOGOUT = "/staff/logout";
         /// Changing one's own password.
         PASSWORD = "/staff/password";
+        /// One's own saved phrases for the chat room.
+        PHRASES = "/staff/phrases";
+        /// Removing one of one's saved phrases.
+        PHRASE_DELETE, phrase_delete(id) = "/staff/phrases/{id}/delete";
         /// Staff accounts.
         USERS = "/staff/users";
         /// A new staff account.
@@ -241,6 +245,8 @@ pub mod staff {
         SESSION_CHAT_OPEN, session_chat_open(id) = "/staff/sessions/{id}/chat/open";
         /// Ending a written-chat session, closing its room.
         SESSION_CHAT_END, session_chat_end(id) = "/staff/sessions/{id}/chat/end";
+        /// A note about a written-chat session that only staff read.
+        SESSION_CHAT_NOTES, session_chat_notes(id) = "/staff/sessions/{id}/chat/notes";
         /// An interpreter's own sessions.
         MY_SESSIONS = "/staff/my-sessions";
         /// An interpreter's own hours and days off.
@@ -272,6 +278,8 @@ pub mod staff {
         SETTINGS_REMINDERS = "/staff/settings/reminders";
         /// The video-room address template.
         SETTINGS_VIDEO_ROOMS = "/staff/settings/video-rooms";
+        /// When written-chat rooms open by themselves.
+        SETTINGS_CHAT_ROOMS = "/staff/settings/chat-rooms";
         /// The desk's opening hours.
         SETTINGS_HOURS = "/staff/settings/hours";
         /// Closed days and holidays.

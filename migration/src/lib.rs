@@ -16,6 +16,7 @@ mod m20261130_000010_not_me_links;
 mod m20261130_000011_accounts;
 mod m20261201_000012_chat_rooms;
 mod m20261202_000013_chat_transcripts;
+mod m20261203_000014_staff_room;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_accounts::Migration),
             Box::new(m20261201_000012_chat_rooms::Migration),
             Box::new(m20261202_000013_chat_transcripts::Migration),
+            Box::new(m20261203_000014_staff_room::Migration),
         ]
     }
 }

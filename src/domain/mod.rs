@@ -48,6 +48,7 @@ pub mod role;
 pub mod room;
 pub mod schedule;
 pub mod staff;
+pub mod staff_room;
 pub mod token;
 pub mod width;
 

@@ -26,6 +26,7 @@ pub mod request_link;
 pub mod request_message;
 pub mod setting;
 pub mod setup_token;
+pub mod staff_phrase;
 pub mod staff_qualification;
 pub mod staff_user;
 mod stored;

@@ -32,6 +32,8 @@ const JA: &str = concat!(
     include_str!("ja_calendar.txt"),
     "\n",
     include_str!("ja_chat.txt"),
+    "\n",
+    include_str!("ja_staff_room.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -49,6 +51,8 @@ const EN: &str = concat!(
     include_str!("en_calendar.txt"),
     "\n",
     include_str!("en_chat.txt"),
+    "\n",
+    include_str!("en_staff_room.txt"),
 );
 
 /// One language's messages.

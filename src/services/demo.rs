@@ -1,7 +1,8 @@
 //! Demo data, so a newcomer can try a booking at once: an admin, a supervisor, a
 //! coordinator and four interpreters with weekly availability and one day off; a room
-//! address for video sessions, so each booked session shows its own room; and a proxy,
-//! approved to act for one customer. Running it again leaves existing accounts and settings
+//! address for video sessions, so each booked session shows its own room; saved phrases,
+//! in Japanese and English, for the written-chat interpreter's room; and a proxy, approved
+//! to act for one customer. Running it again leaves existing accounts and settings
 //! as they are.
 
 use super::UseCase;
@@ -123,6 +124,19 @@ const PEOPLE: &[Person] = &[
     },
 ];
 
+/// The demo interpreter of written-chat sessions, who starts with saved phrases.
+const DEMO_PHRASES_OWNER: &str = "suzuki@demo.yorisoi.example";
+
+/// Three phrases for the chat room, in each language.
+const DEMO_PHRASES: &[&str] = &[
+    "本日はご相談いただき、ありがとうございます。担当の鈴木です。",
+    "確認いたしますので、少々お待ちください。",
+    "ほかにご不明な点はございますか。",
+    "Thank you for contacting us today. My name is Suzuki, and I will help you.",
+    "Let me check that for you. One moment, please.",
+    "Is there anything else I can help you with?",
+];
+
 /// Why the demo could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -210,6 +224,13 @@ pub async fn load(
         )
         .await?;
         interpreters::set_qualifications(uc, user.id, person.qualifications).await?;
+        if person.email == DEMO_PHRASES_OWNER {
+            for phrase in DEMO_PHRASES {
+                super::phrases::add(uc, user.id, phrase)
+                    .await
+                    .map_err(|e| DemoError::Refused(Box::new(e)))?;
+            }
+        }
         if person.role == Role::Interpreter {
             first_interpreter.get_or_insert(user.id);
             let mut week: BTreeMap<u8, Vec<LocalSpan>> = BTreeMap::new();

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod not_me;
 pub mod outbox;
 pub mod passwords;
+pub mod phrases;
 pub mod proxies;
 pub mod proxy_handover;
 pub mod reassignment;

@@ -43,6 +43,8 @@ pub struct StaffControls<'a> {
     pub end: &'a str,
     /// The customer's name as booked.
     pub customer: &'a str,
+    /// The viewer's saved phrases and the session's notes.
+    pub desk: super::staff_room::StaffDesk<'a>,
 }
 
 /// The customer's choice of the conversation by email when the session ends.
@@ -216,6 +218,9 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                     (textarea(ctx, "chat_message", ctx.t(label), Some(&hint), page.typed,
                         page.errors.message(ctx, "chat_message").as_deref()))
                     (button(ctx.t("chat.send")))
+                    @if let Some(controls) = &page.staff {
+                        (super::staff_room::phrases(ctx, &controls.desk))
+                    }
                 }
                 @if let Some(choice) = &page.transcript {
                     div data-chat-while-open { (transcript_choice(ctx, choice, page.proxy_for)) }
@@ -234,7 +239,15 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                 (log(ctx, page.lines, None))
             }
         }
+        @if let Some(controls) = &page.staff {
+            (super::staff_room::notes(ctx, &controls.desk, page.errors))
+        }
     };
-    let page = Page::new(&title, body).with_errors(page.errors.len());
-    render(ctx, page.with_script("chat.js"))
+    let mut layout = Page::new(&title, body)
+        .with_errors(page.errors.len())
+        .with_script("chat.js");
+    if staff {
+        layout = layout.with_script("staff-room.js");
+    }
+    render(ctx, layout)
 }

@@ -17,6 +17,7 @@ pub mod schedule;
 pub mod staff;
 pub mod staff_proxies;
 pub mod staff_requests;
+pub mod staff_room;
 
 use crate::domain::{CardStop, DeskContact, Lang, Permission, Prefs, Role};
 use crate::i18n;

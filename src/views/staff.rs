@@ -199,6 +199,12 @@ pub fn dashboard(
             "dashboard.contact_settings_hint",
         ),
         (
+            Permission::ViewDashboard,
+            paths::staff::PHRASES,
+            "dashboard.phrases",
+            "dashboard.phrases_hint",
+        ),
+        (
             Permission::ChangeOwnPassword,
             paths::staff::PASSWORD,
             "dashboard.password",

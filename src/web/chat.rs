@@ -35,6 +35,8 @@ use serde::Deserialize;
 #[serde(default)]
 pub struct ChatForm {
     chat_message: String,
+    /// One of the staff member's saved phrases to put into the message instead of sending.
+    insert_phrase: String,
 }
 
 /// What the customer's choice of the conversation by email sends: `yes` when ticked,
@@ -309,10 +311,42 @@ pub(crate) async fn staff_session(
 async fn staff_page(
     state: &AppState,
     ctx: &PageContext,
+    staff_id: i64,
     b: &Booking,
     answer: Answer<'_>,
 ) -> Result<Response> {
+    staff_page_with(state, ctx, staff_id, b, answer, "").await
+}
+
+/// Staff's room again after a form of the staff side (a phrase put into the message, a note
+/// refused): `typed` in the message box and `note` in the note box, with `errors`.
+pub(super) async fn staff_room_again(
+    act: &StaffAct,
+    b: &Booking,
+    typed: &str,
+    note: &str,
+    errors: Errors,
+    status: StatusCode,
+) -> Result<Response> {
+    let answer = Answer {
+        typed,
+        errors,
+        status,
+        notice: None,
+    };
+    staff_page_with(&act.state, &act.ctx, act.staff.id, b, answer, note).await
+}
+
+async fn staff_page_with(
+    state: &AppState,
+    ctx: &PageContext,
+    staff_id: i64,
+    b: &Booking,
+    answer: Answer<'_>,
+    note_typed: &str,
+) -> Result<Response> {
     let room_state = chat::state(&state.db, state.now(), b).await?;
+    let desk = super::staff_room::desk(state, staff_id, b).await?;
     let lines = lines(state, b).await?;
     let action = paths::staff::session_chat(b.id);
     let back = paths::staff::session(b.id);
@@ -335,6 +369,7 @@ async fn staff_page(
                 open: &open,
                 end: &end,
                 customer: &b.customer_name,
+                desk: desk.view(note_typed),
             }),
             transcript: None,
             proxy_for: None,
@@ -357,11 +392,12 @@ pub async fn staff_room(
     let notice = match query.done.as_str() {
         "opened" => Some("chat.staff.done.opened"),
         "ended" => Some("chat.staff.done.ended"),
+        "note" => Some("chat_notes.done"),
         _ => None,
     };
     let read = chat::messages(&state.db, b.id).await?.len();
     chat::note_read(&act.uc(), &b, read).await?;
-    staff_page(state, ctx, &b, Answer::fresh(notice)).await
+    staff_page(state, ctx, staff.id, &b, Answer::fresh(notice)).await
 }
 
 /// A staff member writes a message, under their display name.
@@ -374,6 +410,10 @@ pub async fn staff_post(
         state, ctx, staff, ..
     } = &act;
     let b = staff_session(state, staff, &id).await?;
+    if !form.insert_phrase.is_empty() {
+        let (typed, phrase) = (&form.chat_message, &form.insert_phrase);
+        return super::staff_room::insert_phrase(&act, &b, typed, phrase).await;
+    }
     let body = match rules::message_body(&form.chat_message) {
         Ok(body) => body,
         Err(why) => {
@@ -385,7 +425,7 @@ pub async fn staff_post(
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 notice: None,
             };
-            return staff_page(state, ctx, &b, answer).await;
+            return staff_page(state, ctx, staff.id, &b, answer).await;
         }
     };
     let writer = Writer {
@@ -399,7 +439,7 @@ pub async fn staff_post(
             Ok(see_other(&paths::staff::session_chat(b.id)))
         }
         Err(ChatError::Refused(room)) => {
-            staff_page(state, ctx, &b, refused(&form.chat_message, room)).await
+            staff_page(state, ctx, staff.id, &b, refused(&form.chat_message, room)).await
         }
         Err(ChatError::NotFound) => Err(Error::NotFound),
         Err(ChatError::Database(e)) => Err(e.into()),

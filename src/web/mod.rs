@@ -23,6 +23,7 @@ pub mod setup;
 pub mod staff;
 pub mod staff_proxies;
 pub mod staff_requests;
+pub mod staff_room;
 mod view_models;
 
 use crate::clock::Clock;

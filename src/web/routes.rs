@@ -1,7 +1,7 @@
 //! Every route of the app in one table, with what it needs: the router is built from this
 //! table, and the tests walk it, so no route can be added without its rule.
 
-use super::{AppState, audit, door, outbox, public, setup, staff};
+use super::{AppState, audit, door, outbox, public, setup, staff, staff_room};
 use crate::domain::Permission;
 use crate::error::Error;
 use crate::paths;
@@ -188,6 +188,22 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
         paths::staff::PASSWORD,
         Staff(ChangeOwnPassword),
         staff::change_password,
+    )
+    // Saved phrases: everyone who may be in a chat room keeps their own.
+    .get(
+        paths::staff::PHRASES,
+        Staff(ViewDashboard),
+        staff_room::phrases,
+    )
+    .post(
+        paths::staff::PHRASES,
+        Staff(ViewDashboard),
+        staff_room::add_phrase,
+    )
+    .post(
+        paths::staff::PHRASE_DELETE,
+        Staff(ViewDashboard),
+        staff_room::remove_phrase,
     )
     .get(paths::staff::USERS, Staff(ManageStaff), staff::users)
     .get(
@@ -470,6 +486,11 @@ fn schedule_routes(table: Table) -> Table {
             Staff(ViewDashboard),
             super::chat::staff_end,
         )
+        .post(
+            paths::staff::SESSION_CHAT_NOTES,
+            Staff(ViewDashboard),
+            super::staff_room::add_note,
+        )
         .get(
             paths::staff::MY_SESSIONS,
             Staff(ManageOwnSessions),
@@ -534,6 +555,11 @@ fn schedule_routes(table: Table) -> Table {
             paths::staff::SETTINGS_VIDEO_ROOMS,
             Staff(ManageDeskSettings),
             schedule::save_room_template,
+        )
+        .post(
+            paths::staff::SETTINGS_CHAT_ROOMS,
+            Staff(ManageDeskSettings),
+            schedule::save_chat_rooms,
         )
         .post(
             paths::staff::SETTINGS_HOURS,

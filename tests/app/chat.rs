@@ -451,10 +451,14 @@ async fn no_conversation_is_emailed_when_the_customer_unticks_it_or_nobody_wrote
     assert_eq!(transcripts(&app).await, 0);
 }
 
-async fn a_session_booked_from_a_request_keeps_its_conversation_in_the_thread(app: TestApp) {
+/// A customer's support request about a statement, answered by written chat, from `email`.
+pub async fn statement_request(
+    app: &TestApp,
+    email: &str,
+) -> yorisoi::services::requests::submit::Sent {
     use yorisoi::domain::Email;
     use yorisoi::domain::request::{NewRequest, ReplyChannel, Topic};
-    let sent = yorisoi::services::requests::submit::send(
+    yorisoi::services::requests::submit::send(
         &app.uc(),
         &NewRequest {
             topic: Topic::Statements,
@@ -462,7 +466,7 @@ async fn a_session_booked_from_a_request_keeps_its_conversation_in_the_thread(ap
             name: "Test Customer".into(),
             member_number: None,
             channel: ReplyChannel::WrittenChat,
-            email: Some(Email::parse("r@example.jp").unwrap()),
+            email: Some(Email::parse(email).unwrap()),
             fax: None,
             address: None,
         },
@@ -471,7 +475,11 @@ async fn a_session_booked_from_a_request_keeps_its_conversation_in_the_thread(ap
         None,
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+async fn a_session_booked_from_a_request_keeps_its_conversation_in_the_thread(app: TestApp) {
+    let sent = statement_request(&app, "r@example.jp").await;
     let chatted = chat_with_suzuki(&app, "r@example.jp", Some(sent.request.id)).await;
     end(&chatted.staff, chatted.id).await;
     let thread = format!("/requests/{}", sent.token.unwrap().expose());

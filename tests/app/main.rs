@@ -8,6 +8,7 @@ mod audit;
 mod booking;
 mod chat;
 mod chat_live;
+mod chat_staff;
 mod cli;
 mod closures;
 mod concurrency;

@@ -1,8 +1,9 @@
 //! The desk's settings, set by admins at `/staff/settings/…`: each session mode's rules,
-//! reminders, the room-address template of video sessions ([`DeskSettings`], read by the
-//! slot arithmetic and the emails), when the desk is open ([`opening`]), the proxy rules
-//! ([`proxies`]) and the response-time targets of requests ([`response_times`]). Missing
-//! settings fall back to the defaults, so a new desk works at once.
+//! reminders, the room-address template of video sessions and when written-chat rooms open
+//! ([`DeskSettings`], read by the slot arithmetic, the rooms and the emails), when the desk
+//! is open ([`opening`]), the proxy rules ([`proxies`]) and the response-time targets of
+//! requests ([`response_times`]). Missing settings fall back to the defaults, so a new desk
+//! works at once.
 
 pub mod opening;
 pub mod proxies;
@@ -356,4 +357,13 @@ pub async fn save_room_template(
         json!({ "room_template": template.map(RoomTemplate::as_str) }),
     )
     .await
+}
+
+/// Saves how many minutes before a written-chat session's start its room opens by itself,
+/// with an audit row. Rooms already opened early or ended stay as they are.
+pub async fn save_chat_opens_minutes(uc: &UseCase<'_>, minutes: i64) -> Result<(), DbErr> {
+    let now = uc.now;
+    let txn = uc.begin().await?;
+    put(&txn, now, CHAT_OPENS_KEY.to_owned(), minutes.to_string()).await?;
+    commit_saved(uc, txn, json!({ "chat_opens_minutes": minutes })).await
 }

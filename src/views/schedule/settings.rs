@@ -68,6 +68,8 @@ pub struct SettingsView<'a> {
     pub room_template: &'a str,
     /// Whether a room-address template is saved.
     pub template_set: bool,
+    /// The field of minutes before the start a written-chat room opens by itself.
+    pub chat_opens_minutes: &'a str,
     /// The opening-hour fields, by field name.
     pub hours: &'a HashMap<String, String>,
     /// What was wrong.
@@ -116,6 +118,18 @@ pub fn settings(ctx: &PageContext, view: SettingsView<'_>) -> Markup {
                 no_spellcheck: true, ..Default::default()
             }))
             (button(ctx.t("schedule.settings.rooms_submit")))
+        }))
+
+        h2 .heading-m #chat-rooms { (ctx.t("schedule.settings.chat_heading")) }
+        p { (ctx.t("schedule.settings.chat_lead")) }
+        (form(ctx, paths::staff::SETTINGS_CHAT_ROOMS, html! {
+            (input(ctx, Input {
+                name: "chat_opens_minutes", label: ctx.t("schedule.settings.chat_label"),
+                hint: Some(ctx.t("schedule.settings.chat_hint")), value: view.chat_opens_minutes,
+                autocomplete: Some("off"), error: errors.message(ctx, "chat_opens_minutes"),
+                no_spellcheck: true, width: Some("width-5"), ..Default::default()
+            }))
+            (button(ctx.t("schedule.settings.chat_submit")))
         }))
 
         h2 .heading-m { (ctx.t("schedule.settings.reminder_heading")) }

@@ -26,7 +26,9 @@ pub use sessions::{
     add_note, ask_new_time, cancel, cancel_form, my_availability, my_sessions, outcome, reassign,
     session,
 };
-pub use settings::{save_hours, save_reminders, save_room_template, save_rules, settings};
+pub use settings::{
+    save_chat_rooms, save_hours, save_reminders, save_room_template, save_rules, settings,
+};
 
 use super::AppState;
 use super::forms::DoneQuery;

@@ -27,12 +27,15 @@ use time::Duration;
 
 /// The largest number of hours before a session for the reminder (a week).
 const REMINDER_MAX_HOURS: i64 = 168;
+/// The most minutes before a written-chat session's start its room may open by itself.
+const CHAT_OPENS_MAX_MINUTES: i64 = 120;
 
 #[derive(Default)]
 struct SettingsTyped {
     rules: Option<Fields>,
     reminder_hours: Option<String>,
     room_template: Option<String>,
+    chat_opens_minutes: Option<String>,
     hours: Option<Fields>,
 }
 
@@ -78,6 +81,9 @@ async fn settings_markup(
     let hours = typed
         .hours
         .unwrap_or_else(|| spans_to_fields(SpanForm::Opening, &d.hours));
+    let chat_opens = typed
+        .chat_opens_minutes
+        .unwrap_or_else(|| d.chat_opens_minutes.to_string());
     Ok(view::settings(
         ctx,
         SettingsView {
@@ -85,6 +91,7 @@ async fn settings_markup(
             reminder_hours: &reminder,
             room_template: &room_template,
             template_set,
+            chat_opens_minutes: &chat_opens,
             hours: &hours,
             errors,
             notice,
@@ -104,6 +111,7 @@ pub async fn settings(
             ("rules", "schedule.done.rules"),
             ("reminders", "schedule.done.reminders"),
             ("rooms", "schedule.done.rooms"),
+            ("chat_rooms", "schedule.done.chat_rooms"),
             ("hours", "schedule.done.hours"),
         ],
     );
@@ -207,6 +215,7 @@ pub async fn save_rules(
 pub struct SettingsForm {
     reminder_hours: String,
     room_template: String,
+    chat_opens_minutes: String,
 }
 
 /// Saves how long before a session the reminder goes.
@@ -262,6 +271,30 @@ pub async fn save_room_template(act: StaffAct, Form(form): Form<SettingsForm>) -
     };
     settings::save_room_template(&act.uc(), template.as_ref()).await?;
     Ok(settings_done("rooms"))
+}
+
+/// Saves how many minutes before a written-chat session's start its room opens by itself.
+pub async fn save_chat_rooms(act: StaffAct, Form(form): Form<SettingsForm>) -> Result<Response> {
+    let StaffAct { state, ctx, .. } = &act;
+    let raw = form.chat_opens_minutes.as_str();
+    let mut errors = Errors::new();
+    let Some(minutes) = number_field(
+        &mut errors,
+        "chat_opens_minutes",
+        raw,
+        ctx.t("schedule.settings.chat_label"),
+        (0, CHAT_OPENS_MAX_MINUTES),
+    ) else {
+        let typed = SettingsTyped {
+            chat_opens_minutes: Some(raw.to_owned()),
+            ..Default::default()
+        };
+        return Ok(rejected(
+            settings_markup(state, ctx, typed, &errors, None).await?,
+        ));
+    };
+    settings::save_chat_opens_minutes(&act.uc(), minutes).await?;
+    Ok(settings_done("chat_rooms"))
 }
 
 /// Saves the weekly opening hours.
