@@ -4,8 +4,8 @@
 //! no longer follow the room stops getting news; and on PostgreSQL a message written
 //! through one instance reaches a page following the room on another.
 
-use crate::db_tests;
 use crate::support::{Backend, Events, TestApp, at, tomorrow};
+use crate::{backend_tests, db_tests};
 use reqwest::StatusCode;
 use std::time::Duration;
 use yorisoi::domain::Lang;
@@ -17,6 +17,8 @@ db_tests!(
     messages_arrive_live_and_a_reconnect_resumes_where_it_left_off,
     a_reader_who_may_no_longer_follow_the_room_stops_getting_news,
 );
+
+backend_tests!(a_page_that_stops_reading_is_let_go);
 
 const SOON: Duration = Duration::from_secs(5);
 
@@ -228,4 +230,71 @@ async fn a_message_written_through_another_instance_arrives() {
         );
     })
     .await;
+}
+
+/// A page following a room whose reader stops taking what is sent (a laptop closed, a
+/// network gone) does not hold its connection and what is queued for it for ever: once
+/// nothing has been taken for the write-stall limit, the connection is closed.
+async fn a_page_that_stops_reading_is_let_go(backend: Backend) {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use yorisoi::domain::chat::Author;
+    use yorisoi::entities::chat_message;
+    let Some(app) = TestApp::spawn(backend, |c| {
+        c.limits.write_stall = Duration::from_secs(1);
+    })
+    .await
+    else {
+        return;
+    };
+    let (id, manage) = session(&app).await;
+    let staff = app.sign_in_as("suzuki@example.jp").await;
+    staff
+        .post(&format!("/staff/sessions/{id}/chat/open"), &[])
+        .await;
+    // A long conversation: far more than the sockets between the two can hold.
+    const MESSAGES: usize = 3_000;
+    const CHARS: usize = 2_000;
+    let now = app.state().now();
+    for chunk in (0..MESSAGES).collect::<Vec<_>>().chunks(500) {
+        chat_message::Entity::insert_many(chunk.iter().map(|_| chat_message::ActiveModel {
+            booking_id: Set(id),
+            author: Set(Author::Customer),
+            staff_user_id: Set(None),
+            author_name: Set("Test Customer".to_owned()),
+            body: Set("a".repeat(CHARS)),
+            created_at: Set(now),
+            ..Default::default()
+        }))
+        .exec(&app.state().db)
+        .await
+        .unwrap();
+    }
+    // A client with a small window that asks for everything and then reads nothing.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let addr = app.base.trim_start_matches("http://").parse().unwrap();
+    let mut stream = socket.connect(addr).await.unwrap();
+    let request = format!(
+        "GET {manage}/chat/events?after=0 HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Read now: what the kernel still held arrives, then the end, well short of the whole.
+    let mut taken = 0usize;
+    let mut buf = vec![0u8; 64 * 1024];
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => taken += n,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the connection was still open");
+    assert!(
+        taken < MESSAGES * CHARS / 2,
+        "closed only after sending {taken} bytes"
+    );
 }
