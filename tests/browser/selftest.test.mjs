@@ -68,7 +68,25 @@ const MISLABELLED = `<!DOCTYPE html>
 <body><main><h1>Written in English</h1><p>This page says it is Japanese, but every word is English.</p></main></body>
 </html>`;
 
-const PAGES = { '/unstructured': UNSTRUCTURED, '/mislabelled': MISLABELLED };
+// An English page whose conversation is in Japanese: the words people wrote, and their
+// names, do not count as the page's language; the same words in the page's own text do.
+const JAPANESE_WORDS = 'こんにちは。カードの明細について相談したいです。先月分の明細です。よろしくお願いします。';
+const CONVERSATION = (where) => `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Chat room</title></head>
+<body><main><h1>Chat room</h1>
+${where === 'thread'
+    ? `<ol class="thread"><li><p class="thread__meta"><strong>小林 さくら</strong><br><span>Mon 30 Nov</span></p><div class="thread__body">${JAPANESE_WORDS}</div></li></ol>`
+    : `<p>${JAPANESE_WORDS}</p>`}
+</main></body>
+</html>`;
+
+const PAGES = {
+  '/unstructured': UNSTRUCTURED,
+  '/mislabelled': MISLABELLED,
+  '/conversation': CONVERSATION('thread'),
+  '/not-a-conversation': CONVERSATION('page'),
+};
 
 async function serve() {
   const server = createServer((req, res) => {
@@ -171,6 +189,11 @@ test('the checks report a page that breaks the rules', async (t) => {
     await page.goto(`${base}/mislabelled`);
     const mislabelled = await structureProblems(page, 'ja');
     assert.ok(mislabelled.some((p) => p.includes('its text reads as en')), mislabelled.join('\n'));
+    await page.goto(`${base}/conversation`);
+    assert.deepEqual(await structureProblems(page, 'en'), [], 'a conversation in another language is not the page\'s');
+    await page.goto(`${base}/not-a-conversation`);
+    const outside = await structureProblems(page, 'en');
+    assert.ok(outside.some((p) => p.includes('its text reads as ja')), outside.join('\n'));
   });
 
   await t.test('the Nu HTML Checker reports invalid HTML', () => {

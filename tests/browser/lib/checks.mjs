@@ -85,11 +85,15 @@ const LETTER = /[\p{L}]/gu;
 export async function structureProblems(page, lang) {
   const info = await page.evaluate(() => {
     const main = document.querySelector('main');
+    let text = `${document.title} ${(main || document.body).innerText}`;
+    // What people wrote in a thread or a chat, and their names, are in whatever language
+    // they wrote them in, not the page's.
+    for (const el of document.querySelectorAll('.thread__body, .thread__meta > strong:first-child')) text = text.replace(el.innerText, ' ');
     return {
       h1: document.querySelectorAll('h1').length,
       title: document.title.trim(),
       lang: document.documentElement.getAttribute('lang'),
-      text: `${document.title} ${(main || document.body).innerText}`,
+      text,
       summaryLinks: document.querySelectorAll('.error-summary a').length,
     };
   });
