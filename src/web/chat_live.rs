@@ -140,11 +140,12 @@ impl Feed {
         if !self.read_now
             && chat::state(&self.state.db, self.state.now(), &b).await? == RoomState::Closed
         {
-            self.queue.push_back(
-                Event::default()
-                    .event("ended")
-                    .data(self.ctx.t("chat.closed")),
-            );
+            let closed = match self.reader {
+                Reader::Link(_) => "chat.closed",
+                Reader::Staff { .. } => "chat.staff.closed",
+            };
+            self.queue
+                .push_back(Event::default().event("ended").data(self.ctx.t(closed)));
             self.over = true;
         }
         Ok(())

@@ -127,6 +127,14 @@ async fn messages_arrive_live_and_a_reconnect_resumes_where_it_left_off(app: Tes
     staff
         .post(&format!("/staff/sessions/{id}/chat/end"), &[])
         .await;
+    let ended = staff_live
+        .next(SOON)
+        .await
+        .expect("the end is sent to staff");
+    assert_eq!(
+        (ended.event.as_str(), ended.data.as_str()),
+        ("ended", t(Lang::Ja, "chat.staff.closed"))
+    );
     let ended = live.next(SOON).await.expect("the end is sent");
     assert_eq!(ended.event, "ended");
     assert_eq!(ended.data, t(Lang::En, "chat.closed"));
