@@ -101,8 +101,7 @@ mod seed {
                 password_hash: None,
             };
             let id = staff::create(&uc(now()), &new, Lang::Ja).await?.id;
-            interpreters::set_qualifications(&uc(now()), id, &[Qualification::WrittenChat])
-                .await?;
+            interpreters::set_qualifications(&uc(now()), id, &[Qualification::WrittenChat]).await?;
             interpreters::save_weekly(&uc(now()), id, &week).await?;
         }
         let tz = config.timezone;
@@ -161,6 +160,8 @@ mod load {
     const EXTRA_PER_ROOM: usize = 4;
     const WARM_UP: Duration = Duration::from_secs(2);
     const GRACE: Duration = Duration::from_secs(5);
+    /// A message slower than this is counted by the second it was sent in.
+    const SLOW: Duration = Duration::from_millis(50);
 
     struct RoomUrls {
         post: String,
@@ -213,7 +214,12 @@ mod load {
         // Fields after the command name, which ends with the last ')'.
         let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
         // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
         (ticks(11) + ticks(12)) / 100.0
     }
@@ -297,11 +303,15 @@ mod load {
                         }
                         counts.events.fetch_add(1, Ordering::Relaxed);
                         if let Some(key) = marker(&event) {
-                            let mut ledger = ledger.lock().unwrap_or_else(|e| e.into_inner());
-                            if ledger.arrived.contains_key(&key) {
-                                ledger.duplicates += 1;
-                            } else {
-                                ledger.arrived.insert(key, at);
+                            let mut guard = ledger.lock().unwrap_or_else(|e| e.into_inner());
+                            let ledger = &mut *guard;
+                            match ledger.arrived.entry(key) {
+                                std::collections::hash_map::Entry::Occupied(_) => {
+                                    ledger.duplicates += 1;
+                                }
+                                std::collections::hash_map::Entry::Vacant(v) => {
+                                    v.insert(at);
+                                }
                             }
                         }
                     }
@@ -382,7 +392,10 @@ mod load {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
             .build()?;
-        let csrf = match std::env::var("BENCH_CSRF_FROM").ok().filter(|u| !u.is_empty()) {
+        let csrf = match std::env::var("BENCH_CSRF_FROM")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             Some(url) => Some(csrf_cookie(&posts_client, &url).await?),
             None => None,
         };
@@ -549,6 +562,8 @@ mod load {
         let (mut accepted, mut lost, mut failed) = (0, 0, 0);
         let mut statuses: HashMap<u16, usize> = HashMap::new();
         let mut arrived_though_failed = 0;
+        // When the slow ones were sent: a stall shows as one second, a queue as many.
+        let mut slow_by_second: std::collections::BTreeMap<u64, usize> = Default::default();
         for (key, sent) in &measured {
             let (status, took) = l.answered.get(key).copied().unwrap_or((0, Duration::ZERO));
             *statuses.entry(status).or_default() += 1;
@@ -557,7 +572,14 @@ mod load {
                 accepted += 1;
                 answers.push(took);
                 match arrival {
-                    Some(at) => latencies.push(at.saturating_duration_since(**sent)),
+                    Some(at) => {
+                        let latency = at.saturating_duration_since(**sent);
+                        if latency > SLOW {
+                            let second = sent.duration_since(measure_from).as_secs();
+                            *slow_by_second.entry(second).or_default() += 1;
+                        }
+                        latencies.push(latency);
+                    }
                     None => lost += 1,
                 }
             } else {
@@ -587,8 +609,18 @@ mod load {
         println!("duplicates {}", l.duplicates);
         println!("streams_ended_during_load {ended}");
         println!("p50_ms {:.2}", percentile(&latencies, 0.50));
+        println!("p90_ms {:.2}", percentile(&latencies, 0.90));
         println!("p99_ms {:.2}", percentile(&latencies, 0.99));
         println!("max_ms {:.2}", percentile(&latencies, 1.0));
+        println!("slow_count {}", slow_by_second.values().sum::<usize>());
+        println!(
+            "slow_seconds {}",
+            slow_by_second
+                .iter()
+                .map(|(s, c)| format!("{s}:{c}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         println!("post_p50_ms {:.2}", percentile(&answers, 0.50));
         println!("post_p99_ms {:.2}", percentile(&answers, 0.99));
         let per_message = |cpu: f64| cpu * 1e3 / accepted.max(1) as f64;

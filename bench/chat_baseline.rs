@@ -23,15 +23,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
+/// A message as broadcast: its id and its list item.
+type Item = (u64, Arc<str>);
+
 /// The rooms, each with its channel, and the last message id given.
 #[derive(Default)]
 struct Rooms {
-    channels: Mutex<HashMap<u64, broadcast::Sender<(u64, Arc<str>)>>>,
+    channels: Mutex<HashMap<u64, broadcast::Sender<Item>>>,
     last_id: AtomicU64,
 }
 
 impl Rooms {
-    fn channel(&self, room: u64) -> broadcast::Sender<(u64, Arc<str>)> {
+    fn channel(&self, room: u64) -> broadcast::Sender<Item> {
         self.channels
             .lock()
             .unwrap_or_else(|e| e.into_inner())
