@@ -167,8 +167,8 @@ pub async fn post(
     }
     .insert(&txn)
     .await?;
-    chat_hub::notify_others(&txn, b.id).await?;
     uc.commit(txn).await?;
+    chat_hub::notify_others(uc.db, b.id).await;
     Ok(message)
 }
 
@@ -234,8 +234,8 @@ async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<B
     if let RoomChange::End = what {
         keep_transcript(&txn, uc, &b).await?;
     }
-    chat_hub::notify_others(&txn, b.id).await?;
     uc.commit(txn).await?;
+    chat_hub::notify_others(uc.db, b.id).await;
     Ok(b)
 }
 

@@ -7,13 +7,13 @@
 //! reconnects, still reads everything in order.
 //!
 //! On SQLite the writers are in this process, so the ring after commit is all there is. On
-//! PostgreSQL another instance may have written: each change also sends a `NOTIFY` on
-//! [`CHANNEL`] inside its transaction (delivered when it commits), and [`listen`] turns
-//! those into rings here. When the listening connection drops, notifications may have been
+//! PostgreSQL another instance may have written: after each change commits, its writer
+//! also sends a `NOTIFY` on [`CHANNEL`] ([`notify_others`]), and [`listen`] turns those
+//! into rings here. When the listening connection drops, notifications may have been
 //! lost meanwhile, so every room is rung once it is back.
 
 use sea_orm::sqlx::postgres::PgListener;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -122,19 +122,36 @@ impl Drop for Follower {
     }
 }
 
-/// Rings the room of a session on other instances when the transaction `conn` commits. On
-/// SQLite, where every writer is in this process, it does nothing.
-pub async fn notify_others<C: ConnectionTrait>(conn: &C, booking_id: i64) -> Result<(), DbErr> {
-    if conn.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
+/// Rings the room of a session on other instances, after the change to it has committed.
+/// On SQLite, where every writer is in this process, it does nothing.
+///
+/// The notification goes in a small transaction of its own, committed without waiting for
+/// the disk: PostgreSQL lets transactions that notify commit one at a time, holding its
+/// notification lock until the commit is on disk, so a `NOTIFY` inside each message's own
+/// transaction would make every message wait for the previous one's disk write. A
+/// notification is not durable in any case. Should it fail, the message is still written,
+/// and pages on other instances read it when they next look (within half a minute), so the
+/// failure is only logged.
+pub async fn notify_others(db: &DatabaseConnection, booking_id: i64) {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return;
     }
-    conn.execute_raw(Statement::from_sql_and_values(
+    if let Err(e) = notify(db, booking_id).await {
+        tracing::warn!(error = %e, booking_id, "could not tell other instances of a chat message");
+    }
+}
+
+async fn notify(db: &DatabaseConnection, booking_id: i64) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    txn.execute_unprepared("SET LOCAL synchronous_commit = off")
+        .await?;
+    txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT pg_notify($1, $2)",
         [CHANNEL.into(), booking_id.to_string().into()],
     ))
     .await?;
-    Ok(())
+    txn.commit().await
 }
 
 /// Turns other instances' notifications into rings on `hub`, for as long as the process
