@@ -27,6 +27,9 @@ const CUSTOMER: &str = "山田 太郎";
 const PROXY_NAME: &str = "佐藤 花子";
 const CUSTOMER_EMAIL: &str = "taro@example.jp";
 
+/// How long a live page is given to be sent something.
+const SOON: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The messages shown in a room's log: who wrote each, and what.
 fn log_of(page: &Page) -> Vec<(String, String)> {
     let who = page.texts("[role=log] .thread__meta strong");
@@ -342,6 +345,11 @@ async fn once_the_registration_ends_the_room_and_its_conversation_are_the_custom
     ))
     .await;
     assert_eq!(carer.get(&room).await.status, StatusCode::OK);
+    // The carer's page follows the room live.
+    let mut live = carer.events(&format!("{room}/events"), &[]).await;
+    assert_eq!(live.status, StatusCode::OK);
+    let first = live.next(SOON).await.expect("the carer's own message");
+    assert!(first.data.contains("Hello from the carer."), "{first:?}");
 
     // The registration ends while the room is open: the proxy is out at once, and the
     // customer gets a link of her own, which opens the room for her, as herself.
@@ -360,6 +368,9 @@ async fn once_the_registration_ends_the_room_and_its_conversation_are_the_custom
         .post(&her_room, &[("chat_message", "This is Taro myself.")])
         .await;
     assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.body);
+    // The page the carer left open is not sent what the customer wrote, and lets go.
+    assert!(live.next(SOON).await.is_none(), "sent after the end");
+    assert!(live.ended(SOON).await);
     let expected = vec![
         (as_proxy(Lang::En), "Hello from the carer.".to_owned()),
         (CUSTOMER.to_owned(), "This is Taro myself.".to_owned()),
