@@ -177,10 +177,44 @@ pub async fn open_now(uc: &UseCase<'_>, booking_id: i64) -> Result<Booking, Chat
     change(uc, booking_id, RoomChange::Open).await
 }
 
-/// Staff end a session: its room closes, and its messages stay to be read. How the
-/// session went is recorded as before, on the session's page.
-pub async fn end(uc: &UseCase<'_>, booking_id: i64) -> Result<Booking, ChatError> {
-    change(uc, booking_id, RoomChange::End).await
+/// Staff end a session: its room closes, its messages stay to be read, and how it went
+/// (`outcome`: it took place, or the customer did not come) is recorded, unless the
+/// session's page already says.
+pub async fn end(
+    uc: &UseCase<'_>,
+    booking_id: i64,
+    outcome: EndOutcome,
+) -> Result<Booking, ChatError> {
+    change(uc, booking_id, RoomChange::End(outcome)).await
+}
+
+/// How a written-chat session went, as staff say when they end it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndOutcome {
+    /// It took place.
+    Completed,
+    /// The customer did not come.
+    NoShowCustomer,
+}
+
+impl EndOutcome {
+    /// The session's status it records.
+    pub fn status(self) -> BookingStatus {
+        match self {
+            EndOutcome::Completed => BookingStatus::Completed,
+            EndOutcome::NoShowCustomer => BookingStatus::NoShowCustomer,
+        }
+    }
+
+    /// The outcome a form's value names: `completed` (also when none is given) or
+    /// `no_show_customer`.
+    pub fn parse(raw: &str) -> Option<EndOutcome> {
+        match raw.trim() {
+            "" | "completed" => Some(EndOutcome::Completed),
+            "no_show_customer" => Some(EndOutcome::NoShowCustomer),
+            _ => None,
+        }
+    }
 }
 
 /// What writers to one room take turns on: a message and the end of the session never
@@ -192,7 +226,7 @@ fn room_key(booking_id: i64) -> String {
 #[derive(Clone, Copy)]
 enum RoomChange {
     Open,
-    End,
+    End(EndOutcome),
 }
 
 async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<Booking, ChatError> {
@@ -203,22 +237,31 @@ async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<B
     let state = state(&txn, now, &b).await?;
     let allowed = match what {
         RoomChange::Open => matches!(state, RoomState::NotYet { .. }),
-        RoomChange::End => state == RoomState::Open,
+        RoomChange::End(_) => state == RoomState::Open,
     };
     if !allowed {
         return Err(ChatError::Refused(state));
     }
     let reference = b.reference.clone();
+    let previous = b.status;
     let mut row: booking_row::ActiveModel = b.into();
     let action = match what {
         RoomChange::Open => {
             row.chat_opened_at = Set(Some(now));
             AuditAction::ChatOpened
         }
-        RoomChange::End => {
+        RoomChange::End(_) => {
             row.chat_closed_at = Set(Some(now));
             AuditAction::ChatEnded
         }
+    };
+    // How it went, unless already recorded on the session's page.
+    let recorded = match what {
+        RoomChange::End(outcome) if previous == BookingStatus::Booked => {
+            row.status = Set(outcome.status());
+            Some(outcome.status())
+        }
+        _ => None,
     };
     row.updated_at = Set(now);
     let b = row.update(&txn).await?;
@@ -231,10 +274,25 @@ async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<B
         json!({ "reference": reference }),
     )
     .await?;
-    if let RoomChange::End = what {
+    if let Some(status) = recorded {
+        audit::record(
+            &txn,
+            now,
+            actor,
+            AuditAction::BookingStatusChanged,
+            Some(Target::booking(b.id)),
+            json!({ "reference": reference, "from": previous.as_str(), "to": status.as_str() }),
+        )
+        .await?;
+    }
+    if let RoomChange::End(_) = what {
         keep_transcript(&txn, uc, &b).await?;
     }
-    uc.commit(txn).await?;
+    if recorded.is_some() {
+        crate::services::schedule_changes::commit_holds_change(uc, txn).await?;
+    } else {
+        uc.commit(txn).await?;
+    }
     chat_hub::notify_others(uc.db, b.id).await;
     Ok(b)
 }

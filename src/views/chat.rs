@@ -230,6 +230,19 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
                     p { (ctx.t("chat.staff.end_lead")) }
                     form method="post" action=(controls.end) novalidate data-destructive data-chat-while-open {
                         (csrf_field(ctx))
+                        (choices(ctx, ChoiceGroup {
+                            name: "outcome",
+                            legend: ctx.t("chat.staff.outcome_legend"),
+                            legend_is_heading: false,
+                            hint: None,
+                            choices: vec![
+                                Choice { value: "completed", label: ctx.t("chat.staff.outcome.completed").to_owned(), hint: None },
+                                Choice { value: "no_show_customer", label: ctx.t("chat.staff.outcome.no_show_customer").to_owned(), hint: None },
+                            ],
+                            selected: vec!["completed"],
+                            error: page.errors.message(ctx, "outcome"),
+                            multiple: false,
+                        }))
                         (warning_button(ctx.t("chat.staff.end_submit")))
                     }
                 }

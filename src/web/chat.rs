@@ -452,9 +452,30 @@ pub async fn staff_open(act: StaffAct, Path(id): Path<String>) -> Result<Respons
     room_change(act, &id, chat::open_now, "opened").await
 }
 
-/// Ends the session: the room closes.
-pub async fn staff_end(act: StaffAct, Path(id): Path<String>) -> Result<Response> {
-    room_change(act, &id, chat::end, "ended").await
+/// What ending a session sends: how it went.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct EndForm {
+    outcome: String,
+}
+
+/// Ends the session: the room closes, and how it went is recorded. An outcome the form
+/// does not offer shows the room again with why.
+pub async fn staff_end(
+    act: StaffAct,
+    Path(id): Path<String>,
+    Form(form): Form<EndForm>,
+) -> Result<Response> {
+    let Some(outcome) = chat::EndOutcome::parse(&form.outcome) else {
+        let b = staff_session(&act.state, &act.staff, &id).await?;
+        let mut errors = Errors::new();
+        errors.add("outcome", "chat.staff.error.outcome");
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return staff_room_again(&act, &b, "", "", errors, status).await;
+    };
+    let end =
+        async move |uc: &UseCase<'_>, booking_id: i64| chat::end(uc, booking_id, outcome).await;
+    room_change(act, &id, end, "ended").await
 }
 
 /// Opens or ends a room, then shows it with `done` as its notice; a change the room's state

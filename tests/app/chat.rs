@@ -17,6 +17,7 @@ use yorisoi::i18n::t;
 
 db_tests!(
     customer_and_staff_write_to_each_other_in_the_room,
+    ending_a_session_records_how_it_went,
     only_a_written_chat_session_has_a_room,
     no_conversation_is_emailed_when_the_customer_unticks_it_or_nobody_wrote,
     a_session_booked_from_a_request_keeps_its_conversation_in_the_thread,
@@ -192,11 +193,53 @@ async fn customer_and_staff_write_to_each_other_in_the_room(app: TestApp) {
     }
     assert_eq!(app.count("chat_messages").await, 2);
 
-    // Staff end the session: the customer reads the messages, and can write no more.
+    // Ending asks how the session went, "it took place" chosen; an answer it does not offer
+    // is refused, and the room stays open.
+    assert_eq!(
+        staff_seen
+            .attr("input[name=outcome][checked]", "value")
+            .as_deref(),
+        Some("completed")
+    );
+    let refused = staff
+        .post(
+            &format!("/staff/sessions/{id}/chat/end"),
+            &[("outcome", "cancelled")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text(".error-summary")
+            .contains(t(Lang::En, "chat.staff.error.outcome")),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.attr("#chat_message", "name").is_some(),
+        "still open"
+    );
+
+    // Staff end the session: the customer reads the messages, and can write no more, and
+    // the session is recorded as having taken place.
     let ended = staff
-        .post(&format!("/staff/sessions/{id}/chat/end"), &[])
+        .post(
+            &format!("/staff/sessions/{id}/chat/end"),
+            &[("outcome", "completed")],
+        )
         .await;
     assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.body);
+    let status = yorisoi::services::booking::get(&app.state().db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status;
+    assert_eq!(status, yorisoi::domain::BookingStatus::Completed);
+    assert_eq!(
+        app.count("audit_events WHERE action = 'booking.status_changed'")
+            .await,
+        1
+    );
     assert_eq!(
         app.count("audit_events WHERE action = 'chat.ended'").await,
         1
@@ -224,6 +267,30 @@ async fn customer_and_staff_write_to_each_other_in_the_room(app: TestApp) {
         Some(room.as_str())
     );
     assert!(page.body.contains(t(Lang::En, "book.manage.chat_ended")));
+}
+
+/// A customer who never came: staff say so as they end the session, and it is recorded.
+async fn ending_a_session_records_how_it_went(app: TestApp) {
+    let chatted = chat_with_suzuki(&app, "c@example.jp", None).await;
+    let ended = chatted
+        .staff
+        .post(
+            &format!("/staff/sessions/{}/chat/end", chatted.id),
+            &[("outcome", "no_show_customer")],
+        )
+        .await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.body);
+    let status = yorisoi::services::booking::get(&app.state().db, chatted.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status;
+    assert_eq!(status, yorisoi::domain::BookingStatus::NoShowCustomer);
+    assert_eq!(
+        app.count("audit_events WHERE action = 'booking.status_changed'")
+            .await,
+        1
+    );
 }
 
 async fn only_a_written_chat_session_has_a_room(app: TestApp) {
