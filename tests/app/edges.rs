@@ -321,7 +321,7 @@ async fn pages_with_anything_personal_are_never_stored(app: TestApp) {
         &[("00:00", "23:45")],
     )
     .await;
-    let start = next_quarter(&app) + time::Duration::days(2);
+    let start = two_days_on(&app);
     app.book(SessionMode::WrittenChat, start, "cache@example.jp")
         .await;
     let mail = app.wait_for_dropped(1).await;
@@ -368,14 +368,10 @@ async fn pages_with_anything_personal_are_never_stored(app: TestApp) {
     );
 }
 
-fn next_quarter(app: &TestApp) -> time::OffsetDateTime {
-    let now = app.state().now().to_offset(time::UtcOffset::UTC);
-    let t = now
-        .replace_nanosecond(0)
-        .unwrap()
-        .replace_second(0)
-        .unwrap();
-    t + time::Duration::minutes(15 - i64::from(t.minute() % 15))
+/// Noon, two days from now in the desk's zone: a time the desk (open from 00:00 to 23:45 in
+/// these tests) offers whatever the hour the test runs at.
+fn two_days_on(app: &TestApp) -> time::OffsetDateTime {
+    crate::support::at(crate::support::today(app) + time::Duration::days(2), 12, 0)
 }
 
 /// Sends a request asking for a written-chat session; its id and thread path.
@@ -432,7 +428,7 @@ async fn the_booking_confirmation_is_shown_once(app: TestApp) {
     )
     .await;
     let browser = app.english_browser().await;
-    let start = next_quarter(&app) + time::Duration::days(2);
+    let start = two_days_on(&app);
     let day = start
         .to_timezone(time_tz::timezones::db::asia::TOKYO)
         .date();
