@@ -259,9 +259,9 @@ async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<B
     let recorded = match what {
         RoomChange::End(outcome) if previous == BookingStatus::Booked => {
             row.status = Set(outcome.status());
-            Some(outcome.status())
+            true
         }
-        _ => None,
+        _ => false,
     };
     row.updated_at = Set(now);
     let b = row.update(&txn).await?;
@@ -274,21 +274,13 @@ async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<B
         json!({ "reference": reference }),
     )
     .await?;
-    if let Some(status) = recorded {
-        audit::record(
-            &txn,
-            now,
-            actor,
-            AuditAction::BookingStatusChanged,
-            Some(Target::booking(b.id)),
-            json!({ "reference": reference, "from": previous.as_str(), "to": status.as_str() }),
-        )
-        .await?;
+    if recorded {
+        booking::manage::audit_outcome(&txn, uc, &b, previous).await?;
     }
     if let RoomChange::End(_) = what {
         keep_transcript(&txn, uc, &b).await?;
     }
-    if recorded.is_some() {
+    if recorded {
         crate::services::schedule_changes::commit_holds_change(uc, txn).await?;
     } else {
         uc.commit(txn).await?;

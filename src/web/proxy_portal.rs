@@ -235,24 +235,41 @@ pub async fn book(
     super::booking::begin(&state, &draft, &client).await
 }
 
+/// A fresh link of the proxy's to a session they booked under registration `id` that
+/// `fits`, or the portal's refusal when they may not book for the customer now.
+async fn fresh_link(
+    state: &AppState,
+    proxy_id: i64,
+    (id, booking_id): (i64, i64),
+    ctx: &PageContext,
+    fits: impl Fn(&booking::Booking) -> bool,
+) -> Result<std::result::Result<crate::domain::Token, Response>> {
+    let r = match acting(state, proxy_id, id, Some(Scope::Book)).await? {
+        Ok(r) => r,
+        Err(why) => return Ok(Err(refusal(ctx, why))),
+    };
+    let b = booking::get(&state.db, booking_id)
+        .await?
+        .filter(|b| b.proxy_registration_id == Some(r.id) && fits(b))
+        .ok_or(Error::NotFound)?;
+    let token = booking::manage::manage_link(&state.db, state.now(), b.id, r.id).await?;
+    Ok(Ok(token))
+}
+
 /// Opens a session the proxy booked on its manage page, under a fresh link: the same pages
 /// the emailed link opens, to see, move or cancel it.
 pub async fn manage(
     State(state): State<AppState>,
     CurrentProxy(proxy): CurrentProxy,
-    Path((id, booking_id)): Path<(i64, i64)>,
+    Path(ids): Path<(i64, i64)>,
     ctx: PageContext,
 ) -> Result<Response> {
-    let r = match acting(&state, proxy.id, id, Some(Scope::Book)).await? {
-        Ok(r) => r,
-        Err(why) => return Ok(refusal(&ctx, why)),
-    };
-    let b = booking::get(&state.db, booking_id)
-        .await?
-        .filter(|b| b.proxy_registration_id == Some(r.id))
-        .ok_or(Error::NotFound)?;
-    let token = booking::manage::manage_link(&state.db, state.now(), b.id, r.id).await?;
-    Ok(see_other(&paths::booking::manage(token.expose())))
+    Ok(
+        match fresh_link(&state, proxy.id, ids, &ctx, |_| true).await? {
+            Ok(token) => see_other(&paths::booking::manage(token.expose())),
+            Err(page) => page,
+        },
+    )
 }
 
 /// Opens the written-chat room of a session the proxy booked, under a fresh link of theirs:
@@ -260,19 +277,16 @@ pub async fn manage(
 pub async fn chat(
     State(state): State<AppState>,
     CurrentProxy(proxy): CurrentProxy,
-    Path((id, booking_id)): Path<(i64, i64)>,
+    Path(ids): Path<(i64, i64)>,
     ctx: PageContext,
 ) -> Result<Response> {
-    let r = match acting(&state, proxy.id, id, Some(Scope::Book)).await? {
-        Ok(r) => r,
-        Err(why) => return Ok(refusal(&ctx, why)),
-    };
-    let b = booking::get(&state.db, booking_id)
-        .await?
-        .filter(|b| b.proxy_registration_id == Some(r.id) && b.mode == SessionMode::WrittenChat)
-        .ok_or(Error::NotFound)?;
-    let token = booking::manage::manage_link(&state.db, state.now(), b.id, r.id).await?;
-    Ok(see_other(&paths::booking::chat(token.expose())))
+    let written_chat = |b: &booking::Booking| b.mode == SessionMode::WrittenChat;
+    Ok(
+        match fresh_link(&state, proxy.id, ids, &ctx, written_chat).await? {
+            Ok(token) => see_other(&paths::booking::chat(token.expose())),
+            Err(page) => page,
+        },
+    )
 }
 
 /// Asks the proxy to confirm they are stepping down.

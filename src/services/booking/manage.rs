@@ -274,7 +274,7 @@ pub async fn set_outcome(
     id: i64,
     outcome: BookingStatus,
 ) -> Result<Booking, BookingError> {
-    let UseCase { now, actor, .. } = *uc;
+    let now = uc.now;
     let txn = uc.begin().await?;
     let b = get(&txn, id).await?.ok_or(BookingError::NotFound)?;
     if b.status == BookingStatus::Cancelled || outcome == BookingStatus::Cancelled {
@@ -290,17 +290,27 @@ pub async fn set_outcome(
     row.status = Set(outcome);
     row.updated_at = Set(now);
     let b = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        actor,
-        AuditAction::BookingStatusChanged,
-        Some(Target::booking(b.id)),
-        json!({ "reference": b.reference, "from": previous.as_str(), "to": outcome.as_str() }),
-    )
-    .await?;
+    audit_outcome(&txn, uc, &b, previous).await?;
     commit_holds_change(uc, txn).await?;
     Ok(b)
+}
+
+/// The audit row of a session's outcome changing from `previous` to what `b` now says.
+pub(crate) async fn audit_outcome<C: ConnectionTrait>(
+    conn: &C,
+    uc: &UseCase<'_>,
+    b: &Booking,
+    previous: BookingStatus,
+) -> Result<(), DbErr> {
+    audit::record(
+        conn,
+        uc.now,
+        uc.actor,
+        AuditAction::BookingStatusChanged,
+        Some(Target::booking(b.id)),
+        json!({ "reference": b.reference, "from": previous.as_str(), "to": b.status.as_str() }),
+    )
+    .await
 }
 
 /// Adds an internal note to a session.
