@@ -36,6 +36,8 @@ pub mod public {
         HOME = "/";
         /// How the site meets accessibility needs.
         ACCESSIBILITY = "/accessibility";
+        /// The published customer-harassment policy.
+        POLICY = "/policy/customer-harassment";
         /// Text size, colours and language.
         PREFERENCES = "/preferences";
         /// Switches the language, then goes back.
@@ -309,6 +311,29 @@ pub mod staff {
         REQUEST_ASSIGN, request_assign(id) = "/staff/requests/{id}/assign";
         /// Changing the request's status.
         REQUEST_STATUS, request_status(id) = "/staff/requests/{id}/status";
+        /// "I need support" on a request.
+        REQUEST_SUPPORT, request_support(id) = "/staff/requests/{id}/support";
+        /// "I need support" in a written-chat room.
+        SESSION_CHAT_SUPPORT, session_chat_support(id) = "/staff/sessions/{id}/chat/support";
+
+        /// Customer-harassment incidents, for supervisors and admins.
+        INCIDENTS = "/staff/incidents";
+        /// Reporting an incident.
+        INCIDENT_NEW = "/staff/incidents/new";
+        /// A staff member's own reports.
+        INCIDENTS_MINE = "/staff/incidents/mine";
+        /// One of a staff member's own reports.
+        INCIDENT_MINE, incident_mine(id) = "/staff/incidents/mine/{id}";
+        /// Adding to one's own report.
+        INCIDENT_MINE_ADD, incident_mine_add(id) = "/staff/incidents/mine/{id}/additions";
+        /// One incident, for supervisors and admins.
+        INCIDENT, incident(id) = "/staff/incidents/{id}";
+        /// Adding a note or a follow-up to an incident.
+        INCIDENT_ADD, incident_add(id) = "/staff/incidents/{id}/additions";
+        /// Changing an incident's status.
+        INCIDENT_STATUS, incident_status(id) = "/staff/incidents/{id}/status";
+        /// A supervisor takes a call for support.
+        SUPPORT_CALL_TAKE, support_call_take(id) = "/staff/support-calls/{id}/take";
     }
 }
 

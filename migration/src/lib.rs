@@ -17,6 +17,7 @@ mod m20261130_000011_accounts;
 mod m20261201_000012_chat_rooms;
 mod m20261202_000013_chat_transcripts;
 mod m20261203_000014_staff_room;
+mod m20261204_000015_incidents;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_chat_rooms::Migration),
             Box::new(m20261202_000013_chat_transcripts::Migration),
             Box::new(m20261203_000014_staff_room::Migration),
+            Box::new(m20261204_000015_incidents::Migration),
         ]
     }
 }

@@ -125,11 +125,23 @@ pub enum AuditAction {
     RequestStatusChanged,
     /// The customer booked a session to be answered in.
     RequestSessionBooked,
+    /// A staff member reported a customer-harassment incident.
+    IncidentReported,
+    /// A supervisor or admin read an incident.
+    IncidentRead,
+    /// Something was added to an incident: a note or a follow-up.
+    IncidentAdded,
+    /// An incident's status changed.
+    IncidentStatusChanged,
+    /// A staff member called supervisors for support.
+    SupportCalled,
+    /// A supervisor took a call for support.
+    SupportTaken,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 59] = [
+    pub const ALL: [AuditAction; 65] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -189,6 +201,12 @@ impl AuditAction {
         AuditAction::RequestAssigned,
         AuditAction::RequestStatusChanged,
         AuditAction::RequestSessionBooked,
+        AuditAction::IncidentReported,
+        AuditAction::IncidentRead,
+        AuditAction::IncidentAdded,
+        AuditAction::IncidentStatusChanged,
+        AuditAction::SupportCalled,
+        AuditAction::SupportTaken,
     ];
 
     /// The name stored in the log.
@@ -253,6 +271,12 @@ impl AuditAction {
             AuditAction::RequestAssigned => "request.assigned",
             AuditAction::RequestStatusChanged => "request.status_changed",
             AuditAction::RequestSessionBooked => "request.session_booked",
+            AuditAction::IncidentReported => "incident.reported",
+            AuditAction::IncidentRead => "incident.read",
+            AuditAction::IncidentAdded => "incident.added",
+            AuditAction::IncidentStatusChanged => "incident.status_changed",
+            AuditAction::SupportCalled => "incident.support_called",
+            AuditAction::SupportTaken => "incident.support_taken",
         }
     }
 

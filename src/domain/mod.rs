@@ -36,6 +36,7 @@ pub mod delivery;
 pub mod email;
 pub mod forwarded;
 pub mod holidays;
+pub mod incident;
 pub mod journey;
 pub mod lang;
 pub mod password;

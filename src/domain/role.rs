@@ -79,11 +79,17 @@ pub enum Permission {
     /// See the queue of support requests; assign, answer and add internal notes to them,
     /// and change their status.
     HandleRequests,
+    /// Report a customer-harassment incident, call a supervisor for support, and read one's
+    /// own reports.
+    ReportIncidents,
+    /// Read every incident and the customer's history, add to incidents, take support
+    /// calls, and propose, approve and lift measures.
+    HandleIncidents,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ViewDashboard,
         Permission::ChangeOwnPassword,
         Permission::ManageStaff,
@@ -94,17 +100,19 @@ impl Permission {
         Permission::ManageDeskSettings,
         Permission::VerifyProxies,
         Permission::HandleRequests,
+        Permission::ReportIncidents,
+        Permission::HandleIncidents,
     ];
 
     /// The permission table: the roles that hold each permission.
     pub fn roles(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Permission::ViewDashboard | Permission::ChangeOwnPassword => {
-                &[Admin, Supervisor, Coordinator, Interpreter]
-            }
+            Permission::ViewDashboard
+            | Permission::ChangeOwnPassword
+            | Permission::ReportIncidents => &[Admin, Supervisor, Coordinator, Interpreter],
             Permission::ManageStaff | Permission::ViewAudit => &[Admin],
-            Permission::ViewOutbox => &[Admin, Supervisor],
+            Permission::ViewOutbox | Permission::HandleIncidents => &[Admin, Supervisor],
             Permission::ManageSchedule => &[Admin, Supervisor, Coordinator],
             Permission::ManageOwnSessions => &[Interpreter],
             Permission::ManageDeskSettings => &[Admin],
@@ -127,6 +135,8 @@ impl Permission {
             Permission::ManageDeskSettings => "manage_desk_settings",
             Permission::VerifyProxies => "verify_proxies",
             Permission::HandleRequests => "handle_requests",
+            Permission::ReportIncidents => "report_incidents",
+            Permission::HandleIncidents => "handle_incidents",
         }
     }
 }
@@ -152,5 +162,16 @@ mod tests {
             assert!(!role.may(Permission::ViewAudit));
             assert!(role.may(Permission::ViewDashboard));
         }
+    }
+
+    #[test]
+    fn every_role_reports_incidents_and_only_supervisors_and_admins_handle_them() {
+        for role in Role::ALL {
+            assert!(role.may(Permission::ReportIncidents));
+        }
+        assert!(Role::Admin.may(Permission::HandleIncidents));
+        assert!(Role::Supervisor.may(Permission::HandleIncidents));
+        assert!(!Role::Coordinator.may(Permission::HandleIncidents));
+        assert!(!Role::Interpreter.may(Permission::HandleIncidents));
     }
 }

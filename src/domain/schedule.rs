@@ -214,8 +214,14 @@ pub struct LocalSpan {
 
 /// Reads a time of day typed as `9:00`, `09:00` or `0900`, on the 15-minute grid.
 pub fn parse_hhmm(raw: &str) -> Result<Time, super::Invalid> {
+    parse_clock(raw, GRID_MINUTES)
+}
+
+/// Reads a time of day typed as `9:00`, `09:00` or `0900` (full-width digits too), whose
+/// minutes fall on a grid of `grid` minutes (1 for any minute).
+pub fn parse_clock(raw: &str, grid: i64) -> Result<Time, super::Invalid> {
     use super::Invalid;
-    let raw = raw.trim().replace('：', ":");
+    let raw = super::width::numeric(raw.trim()).replace('：', ":");
     if raw.is_empty() {
         return Err(Invalid::Missing);
     }
@@ -231,7 +237,7 @@ pub fn parse_hhmm(raw: &str) -> Result<Time, super::Invalid> {
     let (Ok(h), Ok(m)) = (h.parse::<u8>(), m.parse::<u8>()) else {
         return Err(Invalid::BadFormat);
     };
-    if m > 59 || i64::from(m) % GRID_MINUTES != 0 {
+    if m > 59 || i64::from(m) % grid.max(1) != 0 {
         return Err(Invalid::BadFormat);
     }
     Time::from_hms(h, m, 0).map_err(|_| Invalid::BadFormat)

@@ -8,6 +8,10 @@
 
 use crate::domain::booking::BookingStatus;
 use crate::domain::chat::Author as ChatAuthor;
+use crate::domain::incident::{
+    AdditionKind, Category, Channel as IncidentChannel, DemandTest, IncidentStatus, MannerTest,
+    Subject,
+};
 use crate::domain::proxy::{
     ConsentMethod, EndRequestStatus, EndedBy, IdDocument, RegistrationStatus, Relationship,
 };
@@ -101,15 +105,21 @@ macro_rules! stored_as_text {
 }
 
 stored_as_text! {
+    AdditionKind: "incident addition kind" by as_str;
     Author: "message author" by as_str;
     BookingStatus: "booking status" by as_str;
     ChatAuthor: "chat author" by as_str;
+    Category: "incident category" by as_str;
     ConsentMethod: "consent method" by as_str;
+    DemandTest: "demand test" by as_str;
     EndRequestStatus: "end request status" by as_str;
     EndedBy: "ended by" by as_str;
     ExceptionKind: "availability exception kind" by as_str;
     IdDocument: "identity document" by as_str;
+    IncidentChannel: "incident channel" by as_str;
+    IncidentStatus: "incident status" by as_str;
     Lang: "language" by code;
+    MannerTest: "manner test" by as_str;
     Qualification: "qualification" by as_str;
     RegistrationStatus: "registration status" by as_str;
     Relationship: "relationship" by as_str;
@@ -118,6 +128,7 @@ stored_as_text! {
     Role: "role" by as_str;
     SessionMode: "session mode" by as_str;
     SignLanguage: "sign language" by as_str;
+    Subject: "incident subject" by as_str;
     Topic: "topic" by as_str;
 }
 

@@ -43,6 +43,22 @@ impl Target {
         }
     }
 
+    /// A customer-harassment incident.
+    pub fn incident(id: i64) -> Self {
+        Target {
+            kind: "incident",
+            id: id.to_string(),
+        }
+    }
+
+    /// A staff member's call for support.
+    pub fn support_call(id: i64) -> Self {
+        Target {
+            kind: "support_call",
+            id: id.to_string(),
+        }
+    }
+
     /// A staff account.
     pub fn staff(id: i64) -> Self {
         Target {

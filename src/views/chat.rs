@@ -254,6 +254,7 @@ pub fn room(ctx: &PageContext, page: &ChatPage<'_>) -> Markup {
         }
         @if let Some(controls) = &page.staff {
             (super::staff_room::notes(ctx, &controls.desk, page.errors))
+            (super::incidents::support_box(ctx, controls.desk.support_action, controls.desk.report_link))
         }
     };
     let mut layout = Page::new(&title, body)

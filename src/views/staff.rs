@@ -118,6 +118,7 @@ pub fn dashboard(
     display_name: &str,
     role: Role,
     figures: &[(u64, &str, String)],
+    calls: &[super::incidents::CallLine],
 ) -> Markup {
     let areas = [
         (
@@ -199,6 +200,18 @@ pub fn dashboard(
             "dashboard.contact_settings_hint",
         ),
         (
+            Permission::HandleIncidents,
+            paths::staff::INCIDENTS,
+            "dashboard.incidents",
+            "dashboard.incidents_hint",
+        ),
+        (
+            Permission::ReportIncidents,
+            paths::staff::INCIDENTS_MINE,
+            "dashboard.my_incidents",
+            "dashboard.my_incidents_hint",
+        ),
+        (
             Permission::ViewDashboard,
             paths::staff::PHRASES,
             "dashboard.phrases",
@@ -212,6 +225,7 @@ pub fn dashboard(
         ),
     ];
     let body = html! {
+        (super::incidents::calls_banner(ctx, calls))
         h1 .heading-l { (ctx.tf("dashboard.title", &[("name", display_name)])) }
         p { (ctx.tf("dashboard.role", &[("role", ctx.t(&format!("role.{}", role.as_str())))])) }
         @if !figures.is_empty() {

@@ -427,6 +427,7 @@ pub fn detail(
                 }
             }
         }
+        p { a href={ (paths::staff::INCIDENT_NEW) "?registration=" (r.id) } { (ctx.t("incident.report_from_here")) } }
         h2 .heading-m { (ctx.t("proxies.history_heading")) }
         ul .list {
             @for (at, action) in &d.history {

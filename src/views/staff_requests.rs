@@ -453,6 +453,8 @@ pub fn detail(
             }
             (secondary_button(ctx.t("requests.detail.set_status")))
         }))
+        (super::incidents::support_box(ctx, &paths::staff::request_support(r.id),
+            &format!("{}?request={}", paths::staff::INCIDENT_NEW, r.id)))
         h2 .heading-m { (ctx.t("requests.detail.history")) }
         ul .list {
             @for (at, action) in &d.history {

@@ -34,6 +34,10 @@ pub struct StaffDesk<'a> {
     pub note_action: &'a str,
     /// The note being written, kept when refused.
     pub note_typed: &'a str,
+    /// Where "I need support" posts.
+    pub support_action: &'a str,
+    /// The report form, starting from this session.
+    pub report_link: &'a str,
 }
 
 /// The phrases inside the message form, after its send button, so that sending stays the

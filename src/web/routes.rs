@@ -250,7 +250,77 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = request_routes(table);
     // The desk's written ways in, and a customer's "this was not me".
     let table = contact_routes(table);
+    // Customer-harassment incidents and calls for support.
+    let table = incident_routes(table);
     (table.router, table.specs)
+}
+
+fn incident_routes(table: Table) -> Table {
+    use super::incidents;
+    use Access::Staff;
+    use Permission::*;
+    table
+        .get(
+            paths::staff::INCIDENTS,
+            Staff(HandleIncidents),
+            incidents::list,
+        )
+        .get(
+            paths::staff::INCIDENT_NEW,
+            Staff(ReportIncidents),
+            incidents::new_form,
+        )
+        .post(
+            paths::staff::INCIDENT_NEW,
+            Staff(ReportIncidents),
+            incidents::submit,
+        )
+        .get(
+            paths::staff::INCIDENTS_MINE,
+            Staff(ReportIncidents),
+            incidents::mine,
+        )
+        .get(
+            paths::staff::INCIDENT_MINE,
+            Staff(ReportIncidents),
+            incidents::own,
+        )
+        .post(
+            paths::staff::INCIDENT_MINE_ADD,
+            Staff(ReportIncidents),
+            incidents::own_add,
+        )
+        .get(
+            paths::staff::INCIDENT,
+            Staff(HandleIncidents),
+            incidents::detail,
+        )
+        .post(
+            paths::staff::INCIDENT_ADD,
+            Staff(HandleIncidents),
+            incidents::add,
+        )
+        .post(
+            paths::staff::INCIDENT_STATUS,
+            Staff(HandleIncidents),
+            incidents::set_status,
+        )
+        .post(
+            paths::staff::SUPPORT_CALL_TAKE,
+            Staff(HandleIncidents),
+            incidents::take_call,
+        )
+        .post(
+            paths::staff::REQUEST_SUPPORT,
+            Staff(HandleRequests),
+            incidents::call_from_request,
+        )
+        // Who may be in the room is checked by the handler, as for the room itself.
+        .post(
+            paths::staff::SESSION_CHAT_SUPPORT,
+            Staff(ReportIncidents),
+            incidents::call_from_session,
+        )
 }
 
 fn book_routes(table: Table) -> Table {

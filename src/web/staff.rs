@@ -107,11 +107,17 @@ pub async fn dashboard(
             paths::staff::PROXIES.to_owned(),
         ));
     }
+    let calls = if staff.role.may(Permission::HandleIncidents) {
+        super::incidents::waiting_calls(&state, &ctx).await?
+    } else {
+        Vec::new()
+    };
     Ok(views::staff::dashboard(
         &ctx,
         &staff.display_name,
         staff.role,
         &figures,
+        &calls,
     ))
 }
 

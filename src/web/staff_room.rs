@@ -25,6 +25,8 @@ pub struct DeskData {
     phrases_page: String,
     notes: Vec<NoteLine>,
     note_action: String,
+    support_action: String,
+    report_link: String,
 }
 
 impl DeskData {
@@ -36,6 +38,8 @@ impl DeskData {
             notes: &self.notes,
             note_action: &self.note_action,
             note_typed,
+            support_action: &self.support_action,
+            report_link: &self.report_link,
         }
     }
 }
@@ -68,6 +72,8 @@ pub async fn desk(state: &AppState, staff_user_id: i64, b: &Booking) -> Result<D
         phrases_page: phrases_address(Some(b.id), ""),
         notes: note_lines(state, b.id).await?,
         note_action: paths::staff::session_chat_notes(b.id),
+        support_action: paths::staff::session_chat_support(b.id),
+        report_link: format!("{}?session={}", paths::staff::INCIDENT_NEW, b.id),
     })
 }
 

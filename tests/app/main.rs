@@ -17,6 +17,7 @@ mod csrf;
 mod days_off;
 mod edges;
 mod email;
+mod incidents;
 mod migrations;
 mod odd_values;
 mod pages;

@@ -8,12 +8,14 @@
 //! customer or an interpreter) and [`requests`] (a support request's thread).
 
 mod accounts;
+mod incidents;
 mod proxies;
 mod requests;
 mod sessions;
 
 // The emails are called as `templates::…`: where each is written is this module's concern.
 pub use accounts::{password_reset, proxy_activation, proxy_password_reset, staff_invitation};
+pub use incidents::{incident_reported, support_called};
 pub use proxies::{Closing, proxy_hand_over, proxy_notice};
 pub use requests::{request_notice, staff_request_notice};
 pub use sessions::{

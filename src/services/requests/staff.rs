@@ -123,11 +123,24 @@ pub async fn assignable<C: ConnectionTrait>(conn: &C) -> Result<Vec<(i64, String
 
 /// Gives a request to a staff member (or to nobody). A new request being taken is open.
 pub async fn assign(uc: &UseCase<'_>, id: i64, to: Option<i64>) -> Result<Request, RequestError> {
-    let UseCase { now, actor, .. } = *uc;
     let txn = uc.begin().await?;
-    let r = get(&txn, id).await?.ok_or(RequestError::NotFound)?;
+    let r = assign_in(&txn, uc, id, to).await?;
+    uc.commit(txn).await?;
+    Ok(r)
+}
+
+/// Gives a request to a staff member (or to nobody) inside the transaction of a larger
+/// change, such as a supervisor taking over a conversation.
+pub async fn assign_in<C: ConnectionTrait>(
+    txn: &C,
+    uc: &UseCase<'_>,
+    id: i64,
+    to: Option<i64>,
+) -> Result<Request, RequestError> {
+    let UseCase { now, actor, .. } = *uc;
+    let r = get(txn, id).await?.ok_or(RequestError::NotFound)?;
     if let Some(staff) = to
-        && !assignable(&txn).await?.iter().any(|(id, _)| *id == staff)
+        && !assignable(txn).await?.iter().any(|(id, _)| *id == staff)
     {
         return Err(RequestError::NotAssignable);
     }
@@ -138,9 +151,9 @@ pub async fn assign(uc: &UseCase<'_>, id: i64, to: Option<i64>) -> Result<Reques
     if to.is_some() && r.status == RequestStatus::New {
         row.status = Set(RequestStatus::Open);
     }
-    let r = row.update(&txn).await?;
+    let r = row.update(txn).await?;
     audit::record(
-        &txn,
+        txn,
         now,
         actor,
         AuditAction::RequestAssigned,
@@ -148,7 +161,6 @@ pub async fn assign(uc: &UseCase<'_>, id: i64, to: Option<i64>) -> Result<Reques
         json!({ "reference": r.reference, "from": before, "to": to }),
     )
     .await?;
-    uc.commit(txn).await?;
     Ok(r)
 }
 

@@ -377,6 +377,7 @@ pub fn session(ctx: &PageContext, view: SessionView<'_>) -> Markup {
                 &view.forms.note, errors.message(ctx, "note").as_deref()))
             (button(ctx.t("schedule.notes.submit")))
         }))
+        p { a href={ (paths::staff::INCIDENT_NEW) "?session=" (d.id) } { (ctx.t("incident.report_from_here")) } }
 
         h2 .heading-m { (ctx.t("schedule.history.heading")) }
         @if view.history.is_empty() {
