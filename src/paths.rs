@@ -36,6 +36,8 @@ pub mod public {
         HOME = "/";
         /// How the site meets accessibility needs.
         ACCESSIBILITY = "/accessibility";
+        /// The desk's customer-harassment policy.
+        POLICY = "/policy/customer-harassment";
         /// Text size, colours and language.
         PREFERENCES = "/preferences";
         /// Switches the language, then goes back.

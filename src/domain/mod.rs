@@ -39,6 +39,7 @@ pub mod holidays;
 pub mod journey;
 pub mod lang;
 pub mod password;
+pub mod policy;
 pub mod prefs;
 pub mod proxy;
 pub mod qualification;

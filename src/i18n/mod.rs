@@ -34,6 +34,8 @@ const JA: &str = concat!(
     include_str!("ja_chat.txt"),
     "\n",
     include_str!("ja_staff_room.txt"),
+    "\n",
+    include_str!("ja_policy.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -53,6 +55,8 @@ const EN: &str = concat!(
     include_str!("en_chat.txt"),
     "\n",
     include_str!("en_staff_room.txt"),
+    "\n",
+    include_str!("en_policy.txt"),
 );
 
 /// One language's messages.

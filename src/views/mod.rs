@@ -10,6 +10,7 @@ pub mod errors;
 pub mod journey;
 pub mod layout;
 pub mod not_me;
+pub mod policy;
 pub mod proxy;
 pub mod public;
 pub mod requests;

@@ -20,6 +20,7 @@ mod email;
 mod migrations;
 mod odd_values;
 mod pages;
+mod policy;
 mod proxies;
 mod proxy_end;
 mod proxy_room;
