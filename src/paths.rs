@@ -36,7 +36,7 @@ pub mod public {
         HOME = "/";
         /// How the site meets accessibility needs.
         ACCESSIBILITY = "/accessibility";
-        /// The published customer-harassment policy.
+        /// The desk's customer-harassment policy.
         POLICY = "/policy/customer-harassment";
         /// Text size, colours and language.
         PREFERENCES = "/preferences";

@@ -40,6 +40,7 @@ pub mod incident;
 pub mod journey;
 pub mod lang;
 pub mod password;
+pub mod policy;
 pub mod prefs;
 pub mod proxy;
 pub mod qualification;

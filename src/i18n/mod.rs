@@ -35,6 +35,8 @@ const JA: &str = concat!(
     "\n",
     include_str!("ja_staff_room.txt"),
     "\n",
+    include_str!("ja_policy.txt"),
+    "\n",
     include_str!("ja_incidents.txt"),
 );
 const EN: &str = concat!(
@@ -55,6 +57,8 @@ const EN: &str = concat!(
     include_str!("en_chat.txt"),
     "\n",
     include_str!("en_staff_room.txt"),
+    "\n",
+    include_str!("en_policy.txt"),
     "\n",
     include_str!("en_incidents.txt"),
 );

@@ -193,6 +193,7 @@ fn footer(ctx: &PageContext) -> Markup {
                 h2 .visually-hidden { (ctx.t("layout.footer_heading")) }
                 ul .footer__links {
                     li { a href=(paths::public::ACCESSIBILITY) { (ctx.t("footer.accessibility")) } }
+                    li { a href=(paths::public::POLICY) { (ctx.t("footer.policy")) } }
                     li { a href=(paths::public::PREFERENCES) { (ctx.t("footer.preferences")) } }
                     @if ctx.staff.is_none() && ctx.proxy.is_none() {
                         li { a href=(paths::proxy::LOGIN) { (ctx.t("footer.proxy")) } }

@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod journey;
 pub mod layout;
 pub mod not_me;
+pub mod policy;
 pub mod proxy;
 pub mod public;
 pub mod requests;

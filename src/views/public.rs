@@ -24,6 +24,7 @@ pub fn home(ctx: &PageContext) -> Markup {
         ul .list .list--bullet {
             li { a href=(paths::public::PREFERENCES) { (ctx.t("home.link_preferences")) } }
             li { a href=(paths::public::ACCESSIBILITY) { (ctx.t("home.link_accessibility")) } }
+            li { a href=(paths::public::POLICY) { (ctx.t("home.link_policy")) } }
         }
         h2 .heading-m { (ctx.t("home.promise_heading")) }
         ul .list .list--bullet {

@@ -557,7 +557,10 @@ fn is_general_page(path_and_query: &str) -> bool {
     let path = path_and_query.split(['?', '#']).next().unwrap_or_default();
     matches!(
         path,
-        paths::public::HOME | paths::public::ACCESSIBILITY | paths::public::HEALTHZ
+        paths::public::HOME
+            | paths::public::ACCESSIBILITY
+            | paths::public::POLICY
+            | paths::public::HEALTHZ
     )
 }
 

@@ -25,6 +25,11 @@ pub async fn accessibility(State(state): State<AppState>, ctx: PageContext) -> M
     views::public::accessibility(&ctx, state.config.contact_email.as_deref())
 }
 
+/// The customer-harassment policy.
+pub async fn policy(ctx: PageContext) -> Markup {
+    views::policy::page(&ctx)
+}
+
 /// 200 when the database answers, 503 when it does not.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.execute_unprepared("SELECT 1").await {

@@ -161,6 +161,7 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     }
     .get(paths::public::HOME, Public, public::home)
     .get(paths::public::ACCESSIBILITY, Public, public::accessibility)
+    .get(paths::public::POLICY, Public, public::policy)
     .get(paths::public::PREFERENCES, Public, public::preferences)
     .post(paths::public::PREFERENCES, Public, public::save_preferences)
     .get(paths::public::LANGUAGE, Public, public::language)

@@ -354,7 +354,7 @@ async fn pages_with_anything_personal_are_never_stored(app: TestApp) {
         assert_eq!(cache_control(&page), "no-store", "{path} signed in");
     }
     // Only pages that say the same to everyone may be kept, and are checked again.
-    for path in ["/", "/accessibility"] {
+    for path in ["/", "/accessibility", "/policy/customer-harassment"] {
         assert_eq!(cache_control(&app.browser().get(path).await), "no-cache");
     }
     assert!(

@@ -21,6 +21,7 @@ mod incidents;
 mod migrations;
 mod odd_values;
 mod pages;
+mod policy;
 mod proxies;
 mod proxy_end;
 mod proxy_room;
