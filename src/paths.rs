@@ -38,6 +38,11 @@ pub mod public {
         ACCESSIBILITY = "/accessibility";
         /// The desk's customer-harassment policy.
         POLICY = "/policy/customer-harassment";
+        /// A person's notice of a measure, by the link in its letter: what is limited, until
+        /// when, what stays open, and the appeal.
+        NOTICE, notice(token) = "/notices/{token}";
+        /// Appealing against a measure, from its notice.
+        NOTICE_APPEAL, notice_appeal(token) = "/notices/{token}/appeal";
         /// Text size, colours and language.
         PREFERENCES = "/preferences";
         /// Switches the language, then goes back.
@@ -66,6 +71,9 @@ pub mod booking {
         DETAILS = "/book/details";
         /// Everything once more before confirming.
         CHECK = "/book/check";
+        /// What a person under a measure meets instead of booking: what is limited, until
+        /// when, and what stays open.
+        LIMITED = "/book/limited";
         /// Booked: the reference and the manage link, shown once.
         CONFIRMATION = "/book/confirmation";
         /// A session, by the token of its manage link.
@@ -92,6 +100,9 @@ pub mod requests {
         NEW = "/requests/new";
         /// What to do at once about a lost or stolen card.
         LOST_CARD = "/requests/new/lost-card";
+        /// What a person under a measure meets instead of sending: what is limited, until
+        /// when, and what stays open.
+        LIMITED = "/requests/new/limited";
         /// Everything once more before sending.
         CHECK = "/requests/new/check";
         /// Sent: the reference and the thread's link.
@@ -332,6 +343,16 @@ pub mod staff {
         INCIDENT_ADD, incident_add(id) = "/staff/incidents/{id}/additions";
         /// Changing an incident's status.
         INCIDENT_STATUS, incident_status(id) = "/staff/incidents/{id}/status";
+        /// Taking a measure about an incident.
+        INCIDENT_MEASURES, incident_measures(id) = "/staff/incidents/{id}/measures";
+        /// A second person approves a proposed suspension.
+        MEASURE_APPROVE, measure_approve(id) = "/staff/measures/{id}/approve";
+        /// A second person declines a proposed suspension.
+        MEASURE_DECLINE, measure_decline(id) = "/staff/measures/{id}/decline";
+        /// Lifting a measure early.
+        MEASURE_LIFT, measure_lift(id) = "/staff/measures/{id}/lift";
+        /// Deciding an appeal against a measure.
+        APPEAL_DECIDE, appeal_decide(id) = "/staff/appeals/{id}/decide";
         /// A supervisor takes a call for support.
         SUPPORT_CALL_TAKE, support_call_take(id) = "/staff/support-calls/{id}/take";
     }

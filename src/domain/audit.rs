@@ -137,11 +137,25 @@ pub enum AuditAction {
     SupportCalled,
     /// A supervisor took a call for support.
     SupportTaken,
+    /// A warning or limits were taken about an incident, in force at once.
+    MeasureTaken,
+    /// A suspension was proposed, waiting for a second person.
+    MeasureProposed,
+    /// A second person approved a proposed suspension.
+    MeasureApproved,
+    /// A second person declined a proposed suspension.
+    MeasureDeclined,
+    /// A measure was lifted before its end date.
+    MeasureLifted,
+    /// The person appealed against a measure.
+    MeasureAppealed,
+    /// An appeal was decided.
+    MeasureAppealDecided,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 65] = [
+    pub const ALL: [AuditAction; 72] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -207,6 +221,13 @@ impl AuditAction {
         AuditAction::IncidentStatusChanged,
         AuditAction::SupportCalled,
         AuditAction::SupportTaken,
+        AuditAction::MeasureTaken,
+        AuditAction::MeasureProposed,
+        AuditAction::MeasureApproved,
+        AuditAction::MeasureDeclined,
+        AuditAction::MeasureLifted,
+        AuditAction::MeasureAppealed,
+        AuditAction::MeasureAppealDecided,
     ];
 
     /// The name stored in the log.
@@ -277,6 +298,13 @@ impl AuditAction {
             AuditAction::IncidentStatusChanged => "incident.status_changed",
             AuditAction::SupportCalled => "incident.support_called",
             AuditAction::SupportTaken => "incident.support_taken",
+            AuditAction::MeasureTaken => "measure.taken",
+            AuditAction::MeasureProposed => "measure.proposed",
+            AuditAction::MeasureApproved => "measure.approved",
+            AuditAction::MeasureDeclined => "measure.declined",
+            AuditAction::MeasureLifted => "measure.lifted",
+            AuditAction::MeasureAppealed => "measure.appealed",
+            AuditAction::MeasureAppealDecided => "measure.appeal_decided",
         }
     }
 

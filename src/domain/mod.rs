@@ -39,6 +39,7 @@ pub mod holidays;
 pub mod incident;
 pub mod journey;
 pub mod lang;
+pub mod measure;
 pub mod password;
 pub mod policy;
 pub mod prefs;

@@ -24,6 +24,13 @@ stored_names! {
         PersonalDetails = "personal_details",
         /// A lost or stolen card.
         LostStolen = "lost_stolen",
+        /// Card use the customer did not make.
+        UnauthorisedUse = "unauthorised_use",
+        /// A change to how the desk communicates with the customer: more time, an
+        /// interpreter, answers in writing.
+        Accommodation = "accommodation",
+        /// A complaint about how a staff member treated the customer.
+        StaffConduct = "staff_conduct",
         /// Anything else.
         Other = "other",
     }

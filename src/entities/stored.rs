@@ -12,6 +12,7 @@ use crate::domain::incident::{
     AdditionKind, Category, Channel as IncidentChannel, DemandTest, IncidentStatus, MannerTest,
     Subject,
 };
+use crate::domain::measure::{AppealOutcome, MeasureKind, MeasureStatus};
 use crate::domain::proxy::{
     ConsentMethod, EndRequestStatus, EndedBy, IdDocument, RegistrationStatus, Relationship,
 };
@@ -106,6 +107,7 @@ macro_rules! stored_as_text {
 
 stored_as_text! {
     AdditionKind: "incident addition kind" by as_str;
+    AppealOutcome: "appeal outcome" by as_str;
     Author: "message author" by as_str;
     BookingStatus: "booking status" by as_str;
     ChatAuthor: "chat author" by as_str;
@@ -120,6 +122,8 @@ stored_as_text! {
     IncidentStatus: "incident status" by as_str;
     Lang: "language" by code;
     MannerTest: "manner test" by as_str;
+    MeasureKind: "measure kind" by as_str;
+    MeasureStatus: "measure status" by as_str;
     Qualification: "qualification" by as_str;
     RegistrationStatus: "registration status" by as_str;
     Relationship: "relationship" by as_str;

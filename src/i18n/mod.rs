@@ -9,6 +9,7 @@
 //! differently (English does; Japanese does not). [`tn`] picks the form for a number.
 
 use crate::domain::Lang;
+use crate::domain::measure::{InForce, MeasureKind};
 use crate::domain::schedule::SessionMode;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -38,6 +39,8 @@ const JA: &str = concat!(
     include_str!("ja_policy.txt"),
     "\n",
     include_str!("ja_incidents.txt"),
+    "\n",
+    include_str!("ja_measures.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -61,6 +64,8 @@ const EN: &str = concat!(
     include_str!("en_policy.txt"),
     "\n",
     include_str!("en_incidents.txt"),
+    "\n",
+    include_str!("en_measures.txt"),
 );
 
 /// One language's messages.
@@ -282,6 +287,63 @@ pub fn mode_name(lang: Lang, mode: SessionMode) -> &'static str {
         SessionMode::WrittenChat => "mode.written_chat",
     };
     t(lang, key)
+}
+
+/// The last day a measure ending at `ends_at` is in force, in the desk's zone, written the
+/// language's way: a measure ends at the midnight after its last day.
+pub fn last_day(lang: Lang, ends_at: OffsetDateTime, tz: &Tz) -> String {
+    let last = (ends_at - time::Duration::seconds(1)).to_timezone(tz).date();
+    format_date(lang, last)
+}
+
+/// What a measure means for the person, a sentence each: what is limited (or, for a
+/// warning, that nothing is), then until when.
+pub fn measure_terms(lang: Lang, kind: MeasureKind, terms: &InForce, tz: &Tz) -> Vec<String> {
+    let mut lines = Vec::new();
+    if kind == MeasureKind::Warning {
+        lines.push(t(lang, "measure.term.warning").to_owned());
+    }
+    if terms.suspend_requests {
+        lines.push(t(lang, "measure.term.suspend_requests").to_owned());
+    }
+    if terms.suspend_sessions {
+        lines.push(t(lang, "measure.term.suspend_sessions").to_owned());
+    }
+    if terms.email_only {
+        lines.push(t(lang, "measure.term.email_only").to_owned());
+    }
+    if terms.sessions_need_approval {
+        lines.push(t(lang, "measure.term.sessions_need_approval").to_owned());
+    }
+    if let Some(n) = terms.weekly_requests {
+        lines.push(tn(
+            lang,
+            "measure.term.weekly_requests",
+            u64::from(n),
+            &[("count", &n.to_string())],
+        ));
+    }
+    lines.push(tf(
+        lang,
+        "measure.term.until",
+        &[("day", &last_day(lang, terms.ends_at, tz))],
+    ));
+    lines
+}
+
+/// The ways in that stay open under every measure, a sentence each.
+pub fn always_open_lines(lang: Lang) -> Vec<&'static str> {
+    [
+        "measure.open.lost_card",
+        "measure.open.unauthorised_use",
+        "measure.open.accommodation",
+        "measure.open.staff_conduct",
+        "measure.open.appeal",
+        "measure.open.proxy_end",
+    ]
+    .into_iter()
+    .map(|key| t(lang, key))
+    .collect()
 }
 
 #[cfg(test)]

@@ -51,6 +51,14 @@ impl Target {
         }
     }
 
+    /// A measure taken about an incident.
+    pub fn measure(id: i64) -> Self {
+        Target {
+            kind: "measure",
+            id: id.to_string(),
+        }
+    }
+
     /// A staff member's call for support.
     pub fn support_call(id: i64) -> Self {
         Target {

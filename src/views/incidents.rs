@@ -483,6 +483,9 @@ pub struct ListView<'a> {
     pub counts: &'a [(IncidentStatus, u64)],
     /// Calls for support waiting.
     pub calls: &'a [CallLine],
+    /// Suspensions waiting for a second person, and appeals waiting for a decision: each a
+    /// line and the incident's page.
+    pub waiting: &'a [(String, String)],
     /// What was just done, if anything.
     pub notice: Option<&'a str>,
 }
@@ -529,6 +532,12 @@ pub fn list(ctx: &PageContext, v: &ListView<'_>) -> Markup {
         (calls_banner(ctx, v.calls))
         h1 .heading-l { (title) }
         p { a href=(paths::staff::INCIDENT_NEW) { (ctx.t("incident.list.report_link")) } }
+        @if !v.waiting.is_empty() {
+            h2 .heading-m { (ctx.t("incident.list.waiting_heading")) }
+            ul .list {
+                @for (line, link) in v.waiting { li { a href=(link) { (line) } } }
+            }
+        }
         nav aria-label=(ctx.t("incident.list.by_status")) {
             ul .list .list--inline {
                 li { a href=(paths::staff::INCIDENTS) aria-current=[q.status.is_empty().then_some("page")] { (ctx.t("incident.list.all")) } }
@@ -640,6 +649,8 @@ pub struct DetailView<'a> {
     /// Whether the follow-up offered to the staff affected is recorded.
     pub followed_up: bool,
     pub notice: Option<&'a str>,
+    /// The measures section (see [`super::measures::section`]).
+    pub measures: Markup,
 }
 
 fn history_list(ctx: &PageContext, heading: &str, items: &[(String, String)]) -> Markup {
@@ -714,6 +725,7 @@ pub fn detail(
             }
             (secondary_button(ctx.t("incident.detail.set_status")))
         }))
+        (v.measures)
         h2 .heading-m { (ctx.t("incident.detail.history_heading")) }
         p { (ctx.t("incident.detail.history_lead")) }
         (history_list(ctx, "incident.detail.history_requests", &v.history.requests))

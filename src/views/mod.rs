@@ -10,6 +10,7 @@ pub mod errors;
 pub mod incidents;
 pub mod journey;
 pub mod layout;
+pub mod measures;
 pub mod not_me;
 pub mod policy;
 pub mod proxy;

@@ -514,6 +514,9 @@ pub fn topic_field(topic: Topic) -> &'static str {
         Topic::Points => "target_points",
         Topic::PersonalDetails => "target_personal_details",
         Topic::LostStolen => "target_lost_stolen",
+        Topic::UnauthorisedUse => "target_unauthorised_use",
+        Topic::Accommodation => "target_accommodation",
+        Topic::StaffConduct => "target_staff_conduct",
         Topic::Other => "target_other",
     }
 }

@@ -19,6 +19,8 @@ use crate::services::incidents::{self, Incident, IncidentError, Origin, Start};
 use crate::services::{booking, proxies, requests, staff};
 use crate::views::PageContext;
 use crate::views::components::Errors;
+use crate::domain::measure::MeasureForm;
+use crate::views::measures::StepForm;
 use crate::views::incidents::{
     self as view, AdditionForm, AdditionLine, CallLine, DetailView, DraftLine, HistoryView,
     IncidentFacts, IncidentRow, ListQuery, ListView, QuoteChoice, QuoteLine, ReportPage,
@@ -422,8 +424,16 @@ pub async fn waiting_calls(state: &AppState, ctx: &PageContext) -> Result<Vec<Ca
     Ok(lines)
 }
 
-const NOTICES: &[(&str, &str)] = &[
+/// The notices of the incident pages, after each form.
+pub const NOTICES: &[(&str, &str)] = &[
     ("reported", "incident.done.reported"),
+    ("measure", "measure.done.taken"),
+    ("proposed", "measure.done.proposed"),
+    ("approved", "measure.done.approved"),
+    ("declined", "measure.done.declined"),
+    ("lifted", "measure.done.lifted"),
+    ("appeal", "measure.done.appeal"),
+    ("moved", "measure.done.moved"),
     ("added", "incident.done.added"),
     ("status", "incident.done.status"),
 ];
@@ -475,7 +485,7 @@ async fn own_page(
     ))
 }
 
-fn id_of(raw: &str) -> Result<i64> {
+pub(super) fn id_of(raw: &str) -> Result<i64> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
@@ -533,6 +543,7 @@ pub async fn list(act: StaffAct, Query(query): Query<ListQuery>) -> Result<Marku
     let rows: Vec<IncidentRow> = found.iter().map(row).collect();
     let counts = read::counts(&act.state.db).await?;
     let calls = waiting_calls(&act.state, ctx).await?;
+    let waiting = super::measures::waiting(&act.state, ctx).await?;
     let notice = DoneQuery {
         done: query.done.clone(),
     };
@@ -544,15 +555,39 @@ pub async fn list(act: StaffAct, Query(query): Query<ListQuery>) -> Result<Marku
             total,
             counts: &counts,
             calls: &calls,
+            waiting: &waiting,
             notice: notice.notice(ctx, NOTICES),
         },
     ))
 }
 
-async fn detail_page(
+/// What the incident page's forms typed, kept when one of them is refused.
+#[derive(Debug, Clone, Default)]
+pub struct Typed {
+    /// A note or follow-up, or the new status.
+    pub addition: AdditionForm,
+    /// A measure being taken.
+    pub measure: MeasureForm,
+    /// A lifting or an appeal's answer.
+    pub step: StepForm,
+    /// The measure or appeal whose form it was.
+    pub focus: Option<i64>,
+}
+
+impl Typed {
+    fn addition(form: AdditionForm) -> Self {
+        Typed {
+            addition: form,
+            ..Typed::default()
+        }
+    }
+}
+
+/// An incident's page for supervisors, with what a refused form typed.
+pub async fn detail_page(
     act: &StaffAct,
     id: i64,
-    typed: &AdditionForm,
+    typed: &Typed,
     errors: &Errors,
     notice: Option<&str>,
 ) -> Result<Markup> {
@@ -615,6 +650,7 @@ async fn detail_page(
         .additions
         .iter()
         .any(|a| a.kind == AdditionKind::FollowUp);
+    let measures = super::measures::section(act, &full.incident, typed, errors).await?;
     Ok(view::detail(
         ctx,
         &DetailView {
@@ -624,8 +660,9 @@ async fn detail_page(
             history: &history,
             followed_up,
             notice,
+            measures,
         },
-        typed,
+        &typed.addition,
         errors,
     ))
 }
@@ -640,7 +677,7 @@ pub async fn detail(
     detail_page(
         &act,
         id_of(&id)?,
-        &AdditionForm::default(),
+        &Typed::default(),
         &Errors::new(),
         notice,
     )
@@ -667,7 +704,7 @@ pub async fn add(
     };
     let body = errors.check("addition", addition_body(&form.body));
     let (Some(kind), Some(body)) = (kind, body) else {
-        return Ok(rejected(detail_page(&act, id, &form, &errors, None).await?));
+        return Ok(rejected(detail_page(&act, id, &Typed::addition(form), &errors, None).await?));
     };
     incidents::add(&act.uc(), act.staff.id, id, kind, &body).await?;
     Ok(see_other(&format!(
@@ -689,7 +726,7 @@ pub async fn set_status(
             "status",
             crate::domain::journey::refused_choice(&form.status),
         );
-        return Ok(rejected(detail_page(&act, id, &form, &errors, None).await?));
+        return Ok(rejected(detail_page(&act, id, &Typed::addition(form), &errors, None).await?));
     };
     match incidents::set_status(&act.uc(), act.staff.id, id, status).await {
         Ok(()) | Err(IncidentError::NoChange) => Ok(see_other(&format!(
@@ -699,7 +736,7 @@ pub async fn set_status(
         Err(IncidentError::NoFollowUp) => {
             let mut errors = Errors::new();
             errors.add("status", "error.status.no_follow_up");
-            Ok(rejected(detail_page(&act, id, &form, &errors, None).await?))
+            Ok(rejected(detail_page(&act, id, &Typed::addition(form), &errors, None).await?))
         }
         Err(e) => Err(e.into()),
     }

@@ -11,6 +11,7 @@ pub mod door;
 pub mod forms;
 pub mod incidents;
 pub mod journey;
+pub mod measures;
 pub mod not_me;
 pub mod outbox;
 pub mod proxy_apply;

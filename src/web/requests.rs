@@ -8,12 +8,14 @@
 //! and the registration covers asking questions, and they follow the thread in the portal.
 
 use super::AppState;
+use crate::domain::request::NewRequest;
+use crate::services::incidents::measures::Identity;
 use super::context::{ClientIp, MaybeProxy};
 use super::cookies;
 use super::forms::{rejected, see_other};
 use super::journey::{Current, Pages, Route, finish_or_ask_again, next_path, path, to_send};
 use crate::domain::booking::{DetailsForm, Draft as BookingDraft};
-use crate::domain::journey::{Place, StepErrors, back_from};
+use crate::domain::journey::{Journey, Place, StepErrors, back_from};
 use crate::domain::proxy::Scope;
 use crate::domain::request::{
     Author, DETAILS_MAX_CHARS, MESSAGE_MAX_CHARS, ReplyChannel, RequestDraft, RequestStatus,
@@ -177,8 +179,21 @@ pub async fn submit(
             }
         }
     };
+    // A measure may hold it; what always stays open never is.
+    let who = identity(&new, by_proxy.as_ref().map(|p| p.proxy_id));
+    let (held, in_force) =
+        super::measures::request_held(&state, &who, new.topic, new.channel).await?;
+    if held.is_some() {
+        return Ok(see_other(paths::requests::LIMITED));
+    }
     let uc = state.act(&actor);
     let sent = requests::submit::send(&uc, &new, ctx.lang, by_proxy.as_ref(), Some(&token)).await?;
+    // Under an email-only limit, the supervisor who took the measure handles it.
+    if let Some(supervisor) =
+        crate::services::incidents::measures::handling_supervisor(&state.db, &in_force).await?
+    {
+        requests::staff::assign(&uc, sent.request.id, Some(supervisor)).await?;
+    }
     Ok(match (&by_proxy, &sent.token) {
         (Some(p), _) => see_other(&format!(
             "{}?sent=1",
@@ -190,6 +205,49 @@ pub async fn submit(
         )),
         (None, None) => see_other(paths::requests::CONFIRMATION),
     })
+}
+
+/// Who a request is from, for the measures: the proxy sending it, or the customer as they
+/// gave their details. A proxy's measures never hold the customer's own requests, nor the
+/// customer's a proxy's.
+fn identity(new: &NewRequest, proxy: Option<i64>) -> Identity {
+    match proxy {
+        Some(id) => Identity::Proxy(id),
+        None => Identity::Customer {
+            email: new.email.as_ref().map(|e| e.as_str().to_owned()),
+            member_number: new.member_number.clone(),
+        },
+    }
+}
+
+/// The calm page met instead of sending while a measure holds the request: what is held
+/// and until when, with what stays open. A request no longer held goes back to its check.
+pub async fn limited(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    MaybeProxy(proxy): MaybeProxy,
+    current: Current<RequestDraft>,
+) -> Result<Response> {
+    let Some((_, draft)) = current.under_way() else {
+        return Ok(see_other(paths::requests::NEW));
+    };
+    let ctx = ctx.sending_for(draft.for_customer.clone());
+    let Ok(new) = draft.finish(super::journey::today(&state)) else {
+        return Ok(see_other(paths::requests::CHECK));
+    };
+    let proxy_id = match (draft.for_registration, &proxy) {
+        (Some(_), Some(p)) => Some(p.id),
+        (Some(_), None) => return Ok(see_other(paths::requests::CHECK)),
+        (None, _) => None,
+    };
+    let who = identity(&new, proxy_id);
+    let (held, _) = super::measures::request_held(&state, &who, new.topic, new.channel).await?;
+    let Some(held) = held else {
+        return Ok(see_other(paths::requests::CHECK));
+    };
+    let topic = path::<RequestDraft>(Place::Step(RequestStep::Topic));
+    let reply = path::<RequestDraft>(Place::Step(RequestStep::Channel));
+    Ok(super::measures::held_page(&ctx, held, &topic, Some(&reply)))
 }
 
 /// The page a second press of "send" reaches: the reference, and where the link went.

@@ -257,7 +257,7 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
 }
 
 fn incident_routes(table: Table) -> Table {
-    use super::incidents;
+    use super::{incidents, measures};
     use Access::Staff;
     use Permission::*;
     table
@@ -322,6 +322,34 @@ fn incident_routes(table: Table) -> Table {
             Staff(ReportIncidents),
             incidents::call_from_session,
         )
+        .post(
+            paths::staff::INCIDENT_MEASURES,
+            Staff(HandleIncidents),
+            measures::take,
+        )
+        .post(
+            paths::staff::MEASURE_APPROVE,
+            Staff(HandleIncidents),
+            measures::approve,
+        )
+        .post(
+            paths::staff::MEASURE_DECLINE,
+            Staff(HandleIncidents),
+            measures::decline,
+        )
+        .post(
+            paths::staff::MEASURE_LIFT,
+            Staff(HandleIncidents),
+            measures::lift,
+        )
+        .post(
+            paths::staff::APPEAL_DECIDE,
+            Staff(HandleIncidents),
+            measures::decide_appeal,
+        )
+        // The person's notice and appeal, by the link in a letter.
+        .get(paths::public::NOTICE, Access::Public, measures::notice)
+        .post(paths::public::NOTICE_APPEAL, Access::Public, measures::appeal)
 }
 
 fn book_routes(table: Table) -> Table {
@@ -340,6 +368,7 @@ fn book_routes(table: Table) -> Table {
         .post(paths::booking::DETAILS, Public, book::details_save)
         .get(paths::booking::CHECK, Public, book::check_form)
         .post(paths::booking::CHECK, Public, book::confirm)
+        .get(paths::booking::LIMITED, Public, book::limited)
         .get(paths::booking::CONFIRMATION, Public, book::confirmation)
         .get(paths::booking::MANAGE, Public, manage::manage)
         .get(paths::booking::CANCEL, Public, manage::cancel_form)
@@ -691,6 +720,7 @@ fn request_routes(table: Table) -> Table {
     table
         .get(paths::requests::NEW, Public, journey::start::<RequestDraft>)
         .get(paths::requests::LOST_CARD, Public, requests::lost_card)
+        .get(paths::requests::LIMITED, Public, requests::limited)
         .get(
             paths::requests::CHECK,
             Public,

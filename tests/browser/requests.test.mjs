@@ -28,7 +28,10 @@ mkdirSync(htmlDir, { recursive: true });
 const store = new HtmlStore(htmlDir);
 
 // The topics in the order the question lists them; lost or stolen is the fifth.
-const TOPICS = ['card_payments', 'statements', 'points', 'personal_details', 'lost_stolen', 'other'];
+const TOPICS = [
+  'card_payments', 'statements', 'points', 'personal_details', 'lost_stolen',
+  'unauthorised_use', 'accommodation', 'staff_conduct', 'other',
+];
 const REFERENCE = /^R-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
 
 /** Checks the page now shown and keeps its HTML for the Nu HTML Checker. */

@@ -6,6 +6,7 @@
 //! [`support`] holds the calls for a supervisor's support; [`read`] what supervisors and
 //! reporters read.
 
+pub mod measures;
 pub mod read;
 pub mod support;
 
@@ -311,6 +312,10 @@ enum Notice<'a> {
     Reported(&'a Incident),
     /// A staff member's call for support, by their display name, at the page given.
     Called { by: &'a str, link: String },
+    /// A suspension waiting for a second person's approval, on the incident's page.
+    Approval { reference: &'a str, link: String },
+    /// An appeal waiting for a decision, on the incident's page.
+    Appeal { reference: &'a str, link: String },
 }
 
 /// Emails every active supervisor (or, with none, every active admin), each in their own
@@ -347,6 +352,28 @@ async fn tell_supervisors<C: ConnectionTrait>(
                     staff.lang,
                     &staff.display_name,
                     by,
+                    &config.link(link),
+                    way_back,
+                ),
+            ),
+            Notice::Approval { reference, link } => (
+                "staff_measure_approval",
+                templates::staff_measure_notice(
+                    staff.lang,
+                    "approval",
+                    &staff.display_name,
+                    reference,
+                    &config.link(link),
+                    way_back,
+                ),
+            ),
+            Notice::Appeal { reference, link } => (
+                "staff_measure_appeal",
+                templates::staff_measure_notice(
+                    staff.lang,
+                    "appeal",
+                    &staff.display_name,
+                    reference,
                     &config.link(link),
                     way_back,
                 ),

@@ -14,10 +14,10 @@ pub struct Targets(pub BTreeMap<Topic, i64>);
 
 impl Targets {
     /// One working day (the desk's default eight hours) for everything, and one working hour
-    /// for a lost or stolen card.
+    /// for a lost or stolen card and for card use the customer did not make.
     pub fn default_minutes(topic: Topic) -> i64 {
         match topic {
-            Topic::LostStolen => 60,
+            Topic::LostStolen | Topic::UnauthorisedUse => 60,
             _ => 8 * 60,
         }
     }

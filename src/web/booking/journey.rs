@@ -12,6 +12,7 @@ use super::{
     week_list, week_number_of,
 };
 use crate::domain::Token;
+use crate::services::incidents::measures::Identity;
 use crate::domain::booking::{BookingForm, BookingStep, DetailsForm, Draft};
 use crate::domain::dates::{iso_day, parse_day};
 use crate::domain::journey::{Journey, refused_choice};
@@ -425,12 +426,20 @@ pub async fn confirm(
         Ok(answers) => answers,
         Err(ask_again) => return Ok(ask_again),
     };
-    let request_id = match &draft.request {
-        Some(reference) => crate::services::requests::by_reference(&state.db, reference)
-            .await?
-            .map(|r| r.id),
+    let request = match &draft.request {
+        Some(reference) => crate::services::requests::by_reference(&state.db, reference).await?,
         None => None,
     };
+    let request_id = request.as_ref().map(|r| r.id);
+    // A measure may hold it; what always stays open never is.
+    let who = booking_identity(&answers.details, on_behalf.as_ref().map(|b| b.proxy_id));
+    let approved = supervisor_handles(&state, request.as_ref()).await?;
+    if super::super::measures::booking_held(&state, &who, answers.details.topic, approved)
+        .await?
+        .is_some()
+    {
+        return Ok(see_other(paths::booking::LIMITED));
+    }
     let new = NewBooking {
         mode: answers.mode,
         start: answers.start,
@@ -451,6 +460,69 @@ pub async fn confirm(
 }
 
 /// The confirmation page of the journey just finished.
+/// Who a booking is for, for the measures: the proxy booking it, or the customer as they
+/// gave their details.
+fn booking_identity(details: &crate::domain::booking::Details, proxy: Option<i64>) -> Identity {
+    match proxy {
+        Some(id) => Identity::Proxy(id),
+        None => Identity::Customer {
+            email: Some(details.email.as_str().to_owned()),
+            member_number: details.member_number.clone(),
+        },
+    }
+}
+
+/// Whether a session answers a request a supervisor (or admin) handles: under a limit of
+/// sessions only with a supervisor's approval, that is the approval.
+async fn supervisor_handles(
+    state: &AppState,
+    request: Option<&crate::services::requests::Request>,
+) -> Result<bool> {
+    let Some(assignee) = request.and_then(|r| r.assignee_id) else {
+        return Ok(false);
+    };
+    Ok(crate::services::staff::get(&state.db, assignee)
+        .await?
+        .is_some_and(|s| s.active && s.role.may(crate::domain::Permission::HandleIncidents)))
+}
+
+/// The calm page met instead of booking while a measure holds the session: what is held
+/// and until when, with what stays open. A booking no longer held goes back to its check.
+pub async fn limited(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    MaybeProxy(proxy): MaybeProxy,
+    current: Current<Draft>,
+) -> Result<Response> {
+    let Some((_, draft)) = current.under_way() else {
+        return Ok(see_other(paths::booking::START));
+    };
+    let Ok(answers) = draft.finish(super::super::journey::today(&state)) else {
+        return Ok(see_other(paths::booking::CHECK));
+    };
+    let proxy_id = match (draft.for_registration, &proxy) {
+        (Some(_), Some(p)) => Some(p.id),
+        (Some(_), None) => return Ok(see_other(paths::booking::CHECK)),
+        (None, _) => None,
+    };
+    let request = match &draft.request {
+        Some(reference) => crate::services::requests::by_reference(&state.db, reference).await?,
+        None => None,
+    };
+    let approved = supervisor_handles(&state, request.as_ref()).await?;
+    let who = booking_identity(&answers.details, proxy_id);
+    let Some(held) =
+        super::super::measures::booking_held(&state, &who, answers.details.topic, approved)
+            .await?
+    else {
+        return Ok(see_other(paths::booking::CHECK));
+    };
+    let topic = crate::web::journey::path::<Draft>(crate::domain::journey::Place::Step(
+        BookingStep::Details,
+    ));
+    Ok(super::super::measures::held_page(&ctx, held, &topic, None))
+}
+
 pub async fn confirmation(
     State(state): State<AppState>,
     ctx: PageContext,
