@@ -154,7 +154,8 @@ impl MeasureForm {
         {
             refusals.refuse("suspend", Invalid::NotAChoice);
         }
-        let limits_chosen = email_only || sessions_need_approval || self.weekly_requests.trim() != "";
+        let limits_chosen =
+            email_only || sessions_need_approval || self.weekly_requests.trim() != "";
         match kind {
             Some(MeasureKind::Limits) if !limits_chosen => {
                 refusals.refuse("email_only", Invalid::Missing)
@@ -237,11 +238,7 @@ pub fn request_held(
         return None;
     }
     let latest = |pick: &dyn Fn(&InForce) -> bool| {
-        measures
-            .iter()
-            .filter(|m| pick(m))
-            .map(|m| m.ends_at)
-            .max()
+        measures.iter().filter(|m| pick(m)).map(|m| m.ends_at).max()
     };
     if let Some(until) = latest(&|m| m.suspend_requests) {
         return Some(Held::Suspended { until });
@@ -270,11 +267,7 @@ pub fn booking_held(measures: &[InForce], topic: Topic) -> Option<Held> {
         return None;
     }
     let latest = |pick: &dyn Fn(&InForce) -> bool| {
-        measures
-            .iter()
-            .filter(|m| pick(m))
-            .map(|m| m.ends_at)
-            .max()
+        measures.iter().filter(|m| pick(m)).map(|m| m.ends_at).max()
     };
     if let Some(until) = latest(&|m| m.suspend_sessions) {
         return Some(Held::Suspended { until });
@@ -352,9 +345,15 @@ mod tests {
         past.ends_year = "2026".into();
         past.ends_month = "12".into();
         past.ends_day = "10".into();
-        assert_eq!(past.check(TODAY).unwrap_err(), vec![("ends", Invalid::OutOfRange)]);
+        assert_eq!(
+            past.check(TODAY).unwrap_err(),
+            vec![("ends", Invalid::OutOfRange)]
+        );
         past.ends_year = "2028".into();
-        assert_eq!(past.check(TODAY).unwrap_err(), vec![("ends", Invalid::OutOfRange)]);
+        assert_eq!(
+            past.check(TODAY).unwrap_err(),
+            vec![("ends", Invalid::OutOfRange)]
+        );
         let empty = MeasureForm::default().check(TODAY).unwrap_err();
         assert_eq!(
             fields(empty),
@@ -406,7 +405,10 @@ mod tests {
             ends_at: datetime!(2027-03-31 15:00 UTC),
         };
         let m = [limits];
-        assert_eq!(request_held(&m, Topic::Points, ReplyChannel::Email, 1), None);
+        assert_eq!(
+            request_held(&m, Topic::Points, ReplyChannel::Email, 1),
+            None
+        );
         assert!(matches!(
             request_held(&m, Topic::Points, ReplyChannel::Email, 2),
             Some(Held::WeeklyLimit { limit: 2, .. })
@@ -420,6 +422,9 @@ mod tests {
             Some(Held::NeedsApproval { .. })
         ));
         assert!(handled_by_supervisor(&m));
-        assert_eq!(request_held(&[], Topic::Points, ReplyChannel::Post, 50), None);
+        assert_eq!(
+            request_held(&[], Topic::Points, ReplyChannel::Post, 50),
+            None
+        );
     }
 }

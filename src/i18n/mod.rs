@@ -292,7 +292,9 @@ pub fn mode_name(lang: Lang, mode: SessionMode) -> &'static str {
 /// The last day a measure ending at `ends_at` is in force, in the desk's zone, written the
 /// language's way: a measure ends at the midnight after its last day.
 pub fn last_day(lang: Lang, ends_at: OffsetDateTime, tz: &Tz) -> String {
-    let last = (ends_at - time::Duration::seconds(1)).to_timezone(tz).date();
+    let last = (ends_at - time::Duration::seconds(1))
+        .to_timezone(tz)
+        .date();
     format_date(lang, last)
 }
 

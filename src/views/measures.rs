@@ -6,9 +6,8 @@
 
 use super::PageContext;
 use super::components::{
-    Banner, Choice, ChoiceGroup, Errors, Input, button, choices, date_input,
-    error_summary, form, input, notification_banner, secondary_button, textarea,
-    warning_button,
+    Banner, Choice, ChoiceGroup, Errors, Input, button, choices, date_input, error_summary, form,
+    input, notification_banner, secondary_button, textarea, warning_button,
 };
 use super::layout::{Page, render};
 use crate::domain::Lang;
@@ -80,11 +79,20 @@ fn status_line(ctx: &PageContext, m: &MeasureLine) -> String {
     match m.status {
         MeasureStatus::Active if m.in_force => ctx.t("measure.status.in_force").to_owned(),
         MeasureStatus::Active => ctx.t("measure.status.ended").to_owned(),
-        other => ctx.t(&format!("measure.status.{}", other.as_str())).to_owned(),
+        other => ctx
+            .t(&format!("measure.status.{}", other.as_str()))
+            .to_owned(),
     }
 }
 
-fn appeal_lines(ctx: &PageContext, appeals: &[AppealLine], staff: bool, errors: &Errors, typed: &StepForm, focus: Option<i64>) -> Markup {
+fn appeal_lines(
+    ctx: &PageContext,
+    appeals: &[AppealLine],
+    staff: bool,
+    errors: &Errors,
+    typed: &StepForm,
+    focus: Option<i64>,
+) -> Markup {
     let max = crate::domain::measure::REASON_MAX_CHARS.to_string();
     html! {
         @for a in appeals {
@@ -318,7 +326,9 @@ pub struct NoticeView<'a> {
 /// The person's notice: what was decided and why, what it means and until when, what
 /// always stays open, the policy, and the appeal.
 pub fn notice(ctx: &PageContext, v: &NoticeView<'_>, errors: &Errors) -> Markup {
-    let title = ctx.t(&format!("notice.title.{}", v.kind.as_str())).to_owned();
+    let title = ctx
+        .t(&format!("notice.title.{}", v.kind.as_str()))
+        .to_owned();
     let max = APPEAL_MAX_CHARS.to_string();
     let body = html! {
         @if let Some(notice) = v.notice {
@@ -368,7 +378,12 @@ pub fn notice(ctx: &PageContext, v: &NoticeView<'_>, errors: &Errors) -> Markup 
 /// The calm page met instead of sending a request or booking a session while a measure
 /// holds it: what is held and until when, how to go on with what stays open, and how to
 /// appeal. `change_topic` is where the topic is chosen again.
-pub fn held(ctx: &PageContext, held: Held, change_topic: &str, change_reply: Option<&str>) -> Markup {
+pub fn held(
+    ctx: &PageContext,
+    held: Held,
+    change_topic: &str,
+    change_reply: Option<&str>,
+) -> Markup {
     let title = ctx.t("held.title");
     let (key, until) = match held {
         Held::Suspended { until } => ("held.suspended", until),

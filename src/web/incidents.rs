@@ -7,6 +7,7 @@ use super::AppState;
 use super::context::StaffAct;
 use super::forms::{DoneQuery, Form, Query, rejected, see_other};
 use crate::domain::incident::{AdditionKind, IncidentStatus, ReportForm, addition_body};
+use crate::domain::measure::MeasureForm;
 use crate::domain::schedule::SessionMode;
 use crate::domain::schedule::hhmm;
 use crate::domain::{Invalid, Permission};
@@ -19,12 +20,11 @@ use crate::services::incidents::{self, Incident, IncidentError, Origin, Start};
 use crate::services::{booking, proxies, requests, staff};
 use crate::views::PageContext;
 use crate::views::components::Errors;
-use crate::domain::measure::MeasureForm;
-use crate::views::measures::StepForm;
 use crate::views::incidents::{
     self as view, AdditionForm, AdditionLine, CallLine, DetailView, DraftLine, HistoryView,
     IncidentFacts, IncidentRow, ListQuery, ListView, QuoteChoice, QuoteLine, ReportPage,
 };
+use crate::views::measures::StepForm;
 use axum::extract::Path;
 use axum::response::Response;
 use maud::Markup;
@@ -674,14 +674,7 @@ pub async fn detail(
     Query(done): Query<DoneQuery>,
 ) -> Result<Markup> {
     let notice = done.notice(&act.ctx, NOTICES);
-    detail_page(
-        &act,
-        id_of(&id)?,
-        &Typed::default(),
-        &Errors::new(),
-        notice,
-    )
-    .await
+    detail_page(&act, id_of(&id)?, &Typed::default(), &Errors::new(), notice).await
 }
 
 /// A supervisor adds a note or the follow-up offered.
@@ -704,7 +697,9 @@ pub async fn add(
     };
     let body = errors.check("addition", addition_body(&form.body));
     let (Some(kind), Some(body)) = (kind, body) else {
-        return Ok(rejected(detail_page(&act, id, &Typed::addition(form), &errors, None).await?));
+        return Ok(rejected(
+            detail_page(&act, id, &Typed::addition(form), &errors, None).await?,
+        ));
     };
     incidents::add(&act.uc(), act.staff.id, id, kind, &body).await?;
     Ok(see_other(&format!(
@@ -726,7 +721,9 @@ pub async fn set_status(
             "status",
             crate::domain::journey::refused_choice(&form.status),
         );
-        return Ok(rejected(detail_page(&act, id, &Typed::addition(form), &errors, None).await?));
+        return Ok(rejected(
+            detail_page(&act, id, &Typed::addition(form), &errors, None).await?,
+        ));
     };
     match incidents::set_status(&act.uc(), act.staff.id, id, status).await {
         Ok(()) | Err(IncidentError::NoChange) => Ok(see_other(&format!(
@@ -736,7 +733,9 @@ pub async fn set_status(
         Err(IncidentError::NoFollowUp) => {
             let mut errors = Errors::new();
             errors.add("status", "error.status.no_follow_up");
-            Ok(rejected(detail_page(&act, id, &Typed::addition(form), &errors, None).await?))
+            Ok(rejected(
+                detail_page(&act, id, &Typed::addition(form), &errors, None).await?,
+            ))
         }
         Err(e) => Err(e.into()),
     }

@@ -132,7 +132,11 @@ pub async fn take(
     Form(form): Form<MeasureForm>,
 ) -> Result<Response> {
     let id = id_of(&id)?;
-    let today = act.state.now().to_timezone(act.state.config.timezone).date();
+    let today = act
+        .state
+        .now()
+        .to_timezone(act.state.config.timezone)
+        .date();
     let refused = |errors: Errors, form: MeasureForm| {
         let act = &act;
         async move {
@@ -345,7 +349,16 @@ pub async fn notice(
     let m = measures::by_link(&state.db, &token)
         .await?
         .ok_or(Error::NotFound)?;
-    notice_page(&state, &ctx, &token, &m, "", &Errors::new(), sent.sent == "1").await
+    notice_page(
+        &state,
+        &ctx,
+        &token,
+        &m,
+        "",
+        &Errors::new(),
+        sent.sent == "1",
+    )
+    .await
 }
 
 /// The person appeals from their notice. A refused appeal comes back with what was typed.

@@ -8,8 +8,6 @@
 //! and the registration covers asking questions, and they follow the thread in the portal.
 
 use super::AppState;
-use crate::domain::request::NewRequest;
-use crate::services::incidents::measures::Identity;
 use super::context::{ClientIp, MaybeProxy};
 use super::cookies;
 use super::forms::{rejected, see_other};
@@ -17,6 +15,7 @@ use super::journey::{Current, Pages, Route, finish_or_ask_again, next_path, path
 use crate::domain::booking::{DetailsForm, Draft as BookingDraft};
 use crate::domain::journey::{Journey, Place, StepErrors, back_from};
 use crate::domain::proxy::Scope;
+use crate::domain::request::NewRequest;
 use crate::domain::request::{
     Author, DETAILS_MAX_CHARS, MESSAGE_MAX_CHARS, ReplyChannel, RequestDraft, RequestStatus,
     RequestStep, Topic,
@@ -25,6 +24,7 @@ use crate::domain::schedule::SessionMode;
 use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
 use crate::paths;
+use crate::services::incidents::measures::Identity;
 use crate::services::requests::submit::ProxySender;
 use crate::services::requests::{self, Request};
 use crate::services::{Actor, proxies};

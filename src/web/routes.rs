@@ -349,7 +349,11 @@ fn incident_routes(table: Table) -> Table {
         )
         // The person's notice and appeal, by the link in a letter.
         .get(paths::public::NOTICE, Access::Public, measures::notice)
-        .post(paths::public::NOTICE_APPEAL, Access::Public, measures::appeal)
+        .post(
+            paths::public::NOTICE_APPEAL,
+            Access::Public,
+            measures::appeal,
+        )
 }
 
 fn book_routes(table: Table) -> Table {

@@ -18,6 +18,7 @@ mod days_off;
 mod edges;
 mod email;
 mod incidents;
+mod measures;
 mod migrations;
 mod odd_values;
 mod pages;

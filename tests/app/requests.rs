@@ -124,6 +124,9 @@ async fn the_journey_sends_a_request_with_a_link_and_an_acknowledgement(app: Tes
             "points",
             "personal_details",
             "lost_stolen",
+            "unauthorised_use",
+            "accommodation",
+            "staff_conduct",
             "other"
         ]
     );

@@ -162,7 +162,11 @@ fn letter(
 }
 
 fn reason_and_terms(lang: Lang, facts: &MeasureFacts<'_>) -> Vec<String> {
-    let mut lines = vec![tf(lang, "email.measure.reason", &[("reason", facts.reason)])];
+    let mut lines = vec![tf(
+        lang,
+        "email.measure.reason",
+        &[("reason", facts.reason)],
+    )];
     lines.push(measure_terms(lang, facts.kind, &facts.terms, facts.timezone).join("\n"));
     lines.push(t(lang, "email.measure.appeal_how").to_owned());
     lines

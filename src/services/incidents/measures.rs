@@ -185,7 +185,10 @@ async fn write_letter<C: ConnectionTrait>(
     m: &Measure,
     letter: Letter<'_>,
 ) -> Result<(), DbErr> {
-    let Some(incident) = incident::Entity::find_by_id(m.incident_id).one(conn).await? else {
+    let Some(incident) = incident::Entity::find_by_id(m.incident_id)
+        .one(conn)
+        .await?
+    else {
         return Ok(());
     };
     let (name, email, _) = addressee(conn, &incident).await?;
@@ -212,7 +215,10 @@ async fn write_letter<C: ConnectionTrait>(
         timezone: config.timezone,
     };
     let (kind, message) = match letter {
-        Letter::Taken => ("measure_taken", templates::measure_taken(m.lang, &facts, way_back)),
+        Letter::Taken => (
+            "measure_taken",
+            templates::measure_taken(m.lang, &facts, way_back),
+        ),
         Letter::Lifted(why) => (
             "measure_lifted",
             templates::measure_lifted(m.lang, &facts, why, way_back),
@@ -226,7 +232,16 @@ async fn write_letter<C: ConnectionTrait>(
             templates::appeal_decided(m.lang, &facts, outcome, reply, way_back),
         ),
     };
-    mail::enqueue_plain(conn, now, &config.base_url, kind, recipient, m.lang, message).await?;
+    mail::enqueue_plain(
+        conn,
+        now,
+        &config.base_url,
+        kind,
+        recipient,
+        m.lang,
+        message,
+    )
+    .await?;
     Ok(())
 }
 
@@ -405,12 +420,7 @@ async fn lift_in<C: ConnectionTrait>(
 }
 
 /// Lifts a measure in force before its end date, with a reason written to the person.
-pub async fn lift(
-    uc: &UseCase<'_>,
-    by: i64,
-    id: i64,
-    why: &str,
-) -> Result<Measure, MeasureError> {
+pub async fn lift(uc: &UseCase<'_>, by: i64, id: i64, why: &str) -> Result<Measure, MeasureError> {
     let txn = uc.begin().await?;
     take_turn(&txn, &measure_key(id)).await?;
     let m = measure::Entity::find_by_id(id)
@@ -424,14 +434,14 @@ pub async fn lift(
 }
 
 /// The measure a notice link leads to.
-pub async fn by_link<C: ConnectionTrait>(
-    conn: &C,
-    token: &str,
-) -> Result<Option<Measure>, DbErr> {
+pub async fn by_link<C: ConnectionTrait>(conn: &C, token: &str) -> Result<Option<Measure>, DbErr> {
     let Some(token) = Token::from_presented(token) else {
         return Ok(None);
     };
-    let Some(link) = measure_link::Entity::find_by_id(token.hash()).one(conn).await? else {
+    let Some(link) = measure_link::Entity::find_by_id(token.hash())
+        .one(conn)
+        .await?
+    else {
         return Ok(None);
     };
     measure::Entity::find_by_id(link.measure_id).one(conn).await
@@ -456,8 +466,8 @@ pub async fn appeal(uc: &UseCase<'_>, m: &Measure, body: &str) -> Result<Appeal,
         .one(&txn)
         .await?
         .ok_or(MeasureError::NotFound)?;
-    let open = matches!(m.status, MeasureStatus::Active | MeasureStatus::Proposed)
-        && m.ends_at > uc.now;
+    let open =
+        matches!(m.status, MeasureStatus::Active | MeasureStatus::Proposed) && m.ends_at > uc.now;
     if !open {
         return Err(MeasureError::Moved);
     }
@@ -624,7 +634,8 @@ pub async fn requests_this_week<C: ConnectionTrait>(
 ) -> Result<u64, DbErr> {
     use crate::entities::support_request;
     let since = now - time::Duration::days(7);
-    let query = support_request::Entity::find().filter(support_request::Column::CreatedAt.gt(since));
+    let query =
+        support_request::Entity::find().filter(support_request::Column::CreatedAt.gt(since));
     let query = match who {
         Identity::Customer {
             email,
@@ -667,7 +678,9 @@ pub async fn handling_supervisor<C: ConnectionTrait>(
     use crate::domain::Permission;
     use crate::entities::staff_user;
     for m in measures.iter().filter(|m| m.email_only) {
-        if let Some(s) = staff_user::Entity::find_by_id(m.proposed_by).one(conn).await?
+        if let Some(s) = staff_user::Entity::find_by_id(m.proposed_by)
+            .one(conn)
+            .await?
             && s.active
             && s.role.may(Permission::HandleIncidents)
         {

@@ -12,7 +12,6 @@ use super::{
     week_list, week_number_of,
 };
 use crate::domain::Token;
-use crate::services::incidents::measures::Identity;
 use crate::domain::booking::{BookingForm, BookingStep, DetailsForm, Draft};
 use crate::domain::dates::{iso_day, parse_day};
 use crate::domain::journey::{Journey, refused_choice};
@@ -23,6 +22,7 @@ use crate::paths;
 use crate::services::booking::make::{NewBooking, OnBehalf};
 use crate::services::booking::{self, BookingError};
 use crate::services::calendar::{Calendar, local_date};
+use crate::services::incidents::measures::Identity;
 use crate::services::settings;
 use crate::services::{Actor, proxies};
 use crate::views::PageContext;
@@ -512,8 +512,7 @@ pub async fn limited(
     let approved = supervisor_handles(&state, request.as_ref()).await?;
     let who = booking_identity(&answers.details, proxy_id);
     let Some(held) =
-        super::super::measures::booking_held(&state, &who, answers.details.topic, approved)
-            .await?
+        super::super::measures::booking_held(&state, &who, answers.details.topic, approved).await?
     else {
         return Ok(see_other(paths::booking::CHECK));
     };
