@@ -15,6 +15,7 @@ mod concurrency;
 mod contact;
 mod csrf;
 mod days_off;
+mod display_names;
 mod edges;
 mod email;
 mod incidents;

@@ -10,7 +10,7 @@ mod mail;
 
 pub use browser::{Browser, Events, Page};
 pub use clock::{TOKYO, at, key, today, tomorrow};
-pub use mail::{addressed_to, html_of, ics_of, link_in, subject_of, text_of};
+pub use mail::{addressed_to, first_recipient, html_of, ics_of, link_in, subject_of, text_of};
 
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
@@ -239,8 +239,23 @@ impl TestApp {
         Browser::new(&self.base)
     }
 
-    /// Creates a staff account directly, as `create-user` would, with [`PASSWORD`].
+    /// Creates a staff account directly, as `create-user` would, with [`PASSWORD`]; the
+    /// display name is the address's local part.
     pub async fn create_staff(&self, email: &str, role: Role) -> i64 {
+        let display_name = email.split('@').next().unwrap();
+        self.create_named_staff(email, &format!("Full Name of {email}"), display_name, role)
+            .await
+    }
+
+    /// Creates a staff account directly with the full and display names given, with
+    /// [`PASSWORD`].
+    pub async fn create_named_staff(
+        &self,
+        email: &str,
+        full_name: &str,
+        display_name: &str,
+        role: Role,
+    ) -> i64 {
         let state = self.state();
         let hash = PASSWORD_HASH
             .get_or_init(|| async { state.hasher.hash(PASSWORD).await.unwrap() })
@@ -248,8 +263,8 @@ impl TestApp {
             .clone();
         let new = staff::NewStaff {
             email: Email::parse(email).unwrap(),
-            full_name: FullName::parse(&format!("Full Name of {email}")).unwrap(),
-            display_name: DisplayName::parse(email.split('@').next().unwrap()).unwrap(),
+            full_name: FullName::parse(full_name).unwrap(),
+            display_name: DisplayName::parse(display_name).unwrap(),
             role,
             password_hash: Some(hash),
         };
@@ -267,11 +282,23 @@ impl TestApp {
         qualifications: &[yorisoi::domain::Qualification],
         spans: &[(&str, &str)],
     ) -> i64 {
-        use yorisoi::domain::schedule::LocalSpan;
-        use yorisoi::services::interpreters;
         let id = self
             .create_staff(&format!("{name}@example.jp"), Role::Interpreter)
             .await;
+        self.make_interpreter(id, qualifications, spans).await;
+        id
+    }
+
+    /// Gives a staff member qualifications and the same availability every day of the
+    /// week (`spans` as `("09:00", "17:00")`).
+    pub async fn make_interpreter(
+        &self,
+        id: i64,
+        qualifications: &[yorisoi::domain::Qualification],
+        spans: &[(&str, &str)],
+    ) {
+        use yorisoi::domain::schedule::LocalSpan;
+        use yorisoi::services::interpreters;
         let uc = self.uc();
         interpreters::set_qualifications(&uc, id, qualifications)
             .await
@@ -282,7 +309,6 @@ impl TestApp {
             .collect();
         let week = (1..=7u8).map(|d| (d, day.clone())).collect();
         interpreters::save_weekly(&uc, id, &week).await.unwrap();
-        id
     }
 
     /// Opens the desk every day of the week for the given hours (the default is weekdays
