@@ -333,6 +333,10 @@ pub mod staff {
         INCIDENT_NEW = "/staff/incidents/new";
         /// A staff member's own reports.
         INCIDENTS_MINE = "/staff/incidents/mine";
+        /// Incidents, measures and follow-ups by month, as charts and tables.
+        INCIDENT_REPORTS = "/staff/incidents/reports";
+        /// The same figures as CSV.
+        INCIDENT_REPORTS_CSV = "/staff/incidents/reports.csv";
         /// One of a staff member's own reports.
         INCIDENT_MINE, incident_mine(id) = "/staff/incidents/mine/{id}";
         /// Adding to one's own report.

@@ -233,6 +233,18 @@ pub fn format_date(lang: Lang, date: Date) -> String {
     }
 }
 
+/// A month written the language's way: `2026年12月`, `Dec 2026`.
+pub fn format_month(lang: Lang, date: Date) -> String {
+    match lang {
+        Lang::Ja => format!("{}年{}月", date.year(), u8::from(date.month())),
+        Lang::En => format!(
+            "{} {}",
+            EN_MONTHS[usize::from(u8::from(date.month())) - 1],
+            date.year()
+        ),
+    }
+}
+
 /// A day without its weekday, as a date of birth is written: `1941年3月9日`, `9 Mar 1941`.
 pub fn format_day(lang: Lang, date: Date) -> String {
     match lang {

@@ -2,6 +2,7 @@
 //! database or HTTP.
 
 pub mod booking;
+pub mod charts;
 pub mod chat;
 pub mod components;
 pub mod contact;

@@ -267,6 +267,16 @@ fn incident_routes(table: Table) -> Table {
             incidents::list,
         )
         .get(
+            paths::staff::INCIDENT_REPORTS,
+            Staff(HandleIncidents),
+            incidents::reports,
+        )
+        .get(
+            paths::staff::INCIDENT_REPORTS_CSV,
+            Staff(HandleIncidents),
+            incidents::reports_csv,
+        )
+        .get(
             paths::staff::INCIDENT_NEW,
             Staff(ReportIncidents),
             incidents::new_form,

@@ -374,6 +374,43 @@ async fn a_warning_then_an_approved_suspension_then_an_appeal_another_supervisor
             .text("main")
             .contains("lifted early")
     );
+    // The reports count it all, as charts with tables and as CSV.
+    let reports = second.get("/staff/incidents/reports").await;
+    assert_eq!(reports.status, StatusCode::OK);
+    assert_eq!(
+        reports
+            .attrs("figure svg[role=img]", "aria-labelledby")
+            .len(),
+        2
+    );
+    assert!(!reports.text("figure svg title").is_empty());
+    let csv = second.get("/staff/incidents/reports.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let rows: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(rows.len(), 13, "a header and twelve months");
+    assert!(
+        rows[0].starts_with("month,reported,category_violence_threats"),
+        "{}",
+        rows[0]
+    );
+    let header: Vec<&str> = rows[0].split(',').collect();
+    let this_month: Vec<&str> = rows[12].split(',').collect();
+    let column = |name: &str| this_month[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(column("reported"), "1");
+    assert_eq!(column("category_abusive_words"), "1");
+    assert_eq!(
+        column("measures_taken"),
+        "2",
+        "the warning and the approved suspension"
+    );
+    assert_eq!(column("measures_lifted"), "1");
+    // The table beside the chart holds the same figures.
+    let table = reports.texts("#measures-table tbody tr").pop().unwrap();
+    assert!(table.contains('2') && table.contains('1'), "{table}");
+    let (coordinator, _) = app.signed_in(Role::Coordinator).await;
+    for path in ["/staff/incidents/reports", "/staff/incidents/reports.csv"] {
+        assert_eq!(coordinator.get(path).await.status, StatusCode::FORBIDDEN);
+    }
     for action in [
         "measure.taken",
         "measure.proposed",

@@ -8,6 +8,7 @@
 
 pub mod measures;
 pub mod read;
+pub mod reports;
 pub mod support;
 
 use super::UseCase;
