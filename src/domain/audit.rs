@@ -137,11 +137,14 @@ pub enum AuditAction {
     SupportCalled,
     /// A supervisor took a call for support.
     SupportTaken,
+    /// A closed incident reached the end of the time incidents are kept, and was deleted
+    /// with all that belonged to it.
+    IncidentDeleted,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 65] = [
+    pub const ALL: [AuditAction; 66] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -207,6 +210,7 @@ impl AuditAction {
         AuditAction::IncidentStatusChanged,
         AuditAction::SupportCalled,
         AuditAction::SupportTaken,
+        AuditAction::IncidentDeleted,
     ];
 
     /// The name stored in the log.
@@ -277,6 +281,7 @@ impl AuditAction {
             AuditAction::IncidentStatusChanged => "incident.status_changed",
             AuditAction::SupportCalled => "incident.support_called",
             AuditAction::SupportTaken => "incident.support_taken",
+            AuditAction::IncidentDeleted => "incident.deleted",
         }
     }
 

@@ -38,6 +38,8 @@ const JA: &str = concat!(
     include_str!("ja_policy.txt"),
     "\n",
     include_str!("ja_incidents.txt"),
+    "\n",
+    include_str!("ja_signals.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -61,6 +63,8 @@ const EN: &str = concat!(
     include_str!("en_policy.txt"),
     "\n",
     include_str!("en_incidents.txt"),
+    "\n",
+    include_str!("en_signals.txt"),
 );
 
 /// One language's messages.

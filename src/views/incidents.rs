@@ -529,6 +529,7 @@ pub fn list(ctx: &PageContext, v: &ListView<'_>) -> Markup {
         (calls_banner(ctx, v.calls))
         h1 .heading-l { (title) }
         p { a href=(paths::staff::INCIDENT_NEW) { (ctx.t("incident.list.report_link")) } }
+        p { a href=(paths::staff::INCIDENT_SIGNALS) { (ctx.t("signals.from_incidents")) } }
         nav aria-label=(ctx.t("incident.list.by_status")) {
             ul .list .list--inline {
                 li { a href=(paths::staff::INCIDENTS) aria-current=[q.status.is_empty().then_some("page")] { (ctx.t("incident.list.all")) } }

@@ -194,6 +194,13 @@ fn word_text(ctx: &PageContext, action: &str, key: &str, word: &str) -> String {
     {
         return name.to_owned();
     }
+    // An incident's category, by the name the published policy gives it.
+    if key == "category"
+        && action.starts_with("incident.")
+        && let Some(name) = crate::i18n::find(ctx.lang, &format!("policy.category.{word}.name"))
+    {
+        return name.to_owned();
+    }
     if word.len() == 10 && dates::parse_day(word).is_ok() {
         return ctx.stored_day(word);
     }

@@ -17,6 +17,8 @@ mod csrf;
 mod days_off;
 mod edges;
 mod email;
+mod incident_retention;
+mod incident_signals;
 mod incidents;
 mod migrations;
 mod odd_values;

@@ -4,9 +4,12 @@
 //! support, or nothing at all.
 //!
 //! [`support`] holds the calls for a supervisor's support; [`read`] what supervisors and
-//! reporters read.
+//! reporters read; [`retention`] the deletion of closed incidents once their time is up;
+//! [`signals`] the list of repeated contact for supervisors to look at.
 
 pub mod read;
+pub mod retention;
+pub mod signals;
 pub mod support;
 
 use super::UseCase;
