@@ -18,7 +18,7 @@ mod m20261201_000012_chat_rooms;
 mod m20261202_000013_chat_transcripts;
 mod m20261203_000014_staff_room;
 mod m20261204_000015_incidents;
-mod m20261205_000016_first_resolution;
+mod m20261206_000017_first_resolution;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -42,7 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_chat_transcripts::Migration),
             Box::new(m20261203_000014_staff_room::Migration),
             Box::new(m20261204_000015_incidents::Migration),
-            Box::new(m20261205_000016_first_resolution::Migration),
+            Box::new(m20261206_000017_first_resolution::Migration),
         ]
     }
 }
