@@ -110,8 +110,9 @@ impl App {
     /// Serves on a listener until `shutdown` completes: each minute it sends due session
     /// reminders, expires proxy registrations past their end date and reminds proxies of
     /// ones ending soon; at start and hourly it prunes stale sign-in data, abandoned journeys
-    /// and old rate-limit counts, and refreshes the query planner's statistics. On
-    /// PostgreSQL it listens for chat messages written through other instances.
+    /// and old rate-limit counts, deletes closed incidents kept for their full time, and
+    /// refreshes the query planner's statistics. On PostgreSQL it listens for chat messages
+    /// written through other instances.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -130,6 +131,15 @@ impl App {
                 }
                 if let Err(e) = services::limits::prune(&state.db, state.now()).await {
                     tracing::warn!(error = %e, "could not prune old rate-limit counts");
+                }
+                match services::incidents::retention::delete_expired(&state.db, state.now()).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(incidents = n, "closed incidents past their time deleted")
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not delete closed incidents past their time")
+                    }
                 }
                 if let Err(e) = db::refresh_statistics(&state.db).await {
                     tracing::warn!(error = %e, "could not refresh the query planner's statistics");

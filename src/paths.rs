@@ -309,6 +309,8 @@ pub mod staff {
         SETTINGS_PROXIES = "/staff/settings/proxies";
         /// Response times for requests.
         SETTINGS_REQUESTS = "/staff/settings/requests";
+        /// How long incidents are kept, and when repeated contact is listed.
+        SETTINGS_INCIDENTS = "/staff/settings/incidents";
 
         /// The request queue.
         REQUESTS = "/staff/requests";
@@ -359,6 +361,8 @@ pub mod staff {
         APPEAL_DECIDE, appeal_decide(id) = "/staff/appeals/{id}/decide";
         /// A supervisor takes a call for support.
         SUPPORT_CALL_TAKE, support_call_take(id) = "/staff/support-calls/{id}/take";
+        /// Customers who contacted the desk repeatedly after their matter was resolved.
+        INCIDENT_SIGNALS = "/staff/incidents/signals";
     }
 }
 

@@ -19,6 +19,7 @@ mod m20261202_000013_chat_transcripts;
 mod m20261203_000014_staff_room;
 mod m20261204_000015_incidents;
 mod m20261205_000016_measures;
+mod m20261206_000017_first_resolution;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_staff_room::Migration),
             Box::new(m20261204_000015_incidents::Migration),
             Box::new(m20261205_000016_measures::Migration),
+            Box::new(m20261206_000017_first_resolution::Migration),
         ]
     }
 }

@@ -151,11 +151,14 @@ pub enum AuditAction {
     MeasureAppealed,
     /// An appeal was decided.
     MeasureAppealDecided,
+    /// A closed incident reached the end of the time incidents are kept, and was deleted
+    /// with all that belonged to it.
+    IncidentDeleted,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 72] = [
+    pub const ALL: [AuditAction; 73] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -228,6 +231,7 @@ impl AuditAction {
         AuditAction::MeasureLifted,
         AuditAction::MeasureAppealed,
         AuditAction::MeasureAppealDecided,
+        AuditAction::IncidentDeleted,
     ];
 
     /// The name stored in the log.
@@ -305,6 +309,7 @@ impl AuditAction {
             AuditAction::MeasureLifted => "measure.lifted",
             AuditAction::MeasureAppealed => "measure.appealed",
             AuditAction::MeasureAppealDecided => "measure.appeal_decided",
+            AuditAction::IncidentDeleted => "incident.deleted",
         }
     }
 

@@ -70,8 +70,9 @@ pub enum Permission {
     ManageSchedule,
     /// See one's own sessions and edit one's own availability and join link.
     ManageOwnSessions,
-    /// Change the session rules, reminders, opening hours and closed days, and how long a
-    /// proxy's approval lasts and how many proxies a customer may have.
+    /// Change the session rules, reminders, opening hours and closed days, how long a
+    /// proxy's approval lasts and how many proxies a customer may have, and how long
+    /// incidents are kept and when repeated contact is listed.
     ManageDeskSettings,
     /// Check proxy applications, record identity documents and consent, approve, reject,
     /// revoke and renew registrations, and handle customers' requests to end them.

@@ -36,6 +36,9 @@ pub struct Model {
     pub due_at: Option<TimeDateTimeWithTimeZone>,
     pub first_reply_at: Option<TimeDateTimeWithTimeZone>,
     pub resolved_at: Option<TimeDateTimeWithTimeZone>,
+    /// When it was first resolved (or closed): kept when the customer writes again, which
+    /// clears `resolved_at`.
+    pub first_resolved_at: Option<TimeDateTimeWithTimeZone>,
     pub closed_at: Option<TimeDateTimeWithTimeZone>,
 }
 

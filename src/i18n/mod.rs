@@ -41,6 +41,8 @@ const JA: &str = concat!(
     include_str!("ja_incidents.txt"),
     "\n",
     include_str!("ja_measures.txt"),
+    "\n",
+    include_str!("ja_signals.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -66,6 +68,8 @@ const EN: &str = concat!(
     include_str!("en_incidents.txt"),
     "\n",
     include_str!("en_measures.txt"),
+    "\n",
+    include_str!("en_signals.txt"),
 );
 
 /// One language's messages.

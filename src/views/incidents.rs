@@ -534,6 +534,7 @@ pub fn list(ctx: &PageContext, v: &ListView<'_>) -> Markup {
         ul .list {
             li { a href=(paths::staff::INCIDENT_NEW) { (ctx.t("incident.list.report_link")) } }
             li { a href=(paths::staff::INCIDENT_REPORTS) { (ctx.t("incident.list.reports_link")) } }
+            li { a href=(paths::staff::INCIDENT_SIGNALS) { (ctx.t("signals.from_incidents")) } }
         }
         @if !v.waiting.is_empty() {
             h2 .heading-m { (ctx.t("incident.list.waiting_heading")) }

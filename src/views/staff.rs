@@ -200,10 +200,22 @@ pub fn dashboard(
             "dashboard.contact_settings_hint",
         ),
         (
+            Permission::ManageDeskSettings,
+            paths::staff::SETTINGS_INCIDENTS,
+            "dashboard.incident_settings",
+            "dashboard.incident_settings_hint",
+        ),
+        (
             Permission::HandleIncidents,
             paths::staff::INCIDENTS,
             "dashboard.incidents",
             "dashboard.incidents_hint",
+        ),
+        (
+            Permission::HandleIncidents,
+            paths::staff::INCIDENT_SIGNALS,
+            "dashboard.signals",
+            "dashboard.signals_hint",
         ),
         (
             Permission::ReportIncidents,

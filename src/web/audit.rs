@@ -182,6 +182,10 @@ fn word_prefix(action: &str, key: &str) -> Option<&'static str> {
         "status" | "status_before" => "requests.status",
         "from" | "to" if action == AuditAction::RequestStatusChanged.as_str() => "requests.status",
         "by" if action.starts_with("proxy.") => "proxy.ended_by",
+        "venue" => "incident.channel",
+        "from" | "to" if action == AuditAction::IncidentStatusChanged.as_str() => "incident.status",
+        "kind" if action.starts_with("measure.") => "measure.kind",
+        "outcome" if action.starts_with("measure.") => "measure.appeal.outcome",
         _ => return None,
     })
 }
@@ -191,6 +195,13 @@ fn word_prefix(action: &str, key: &str) -> Option<&'static str> {
 fn word_text(ctx: &PageContext, action: &str, key: &str, word: &str) -> String {
     if let Some(name) = word_prefix(action, key)
         .and_then(|prefix| crate::i18n::find(ctx.lang, &format!("{prefix}.{word}")))
+    {
+        return name.to_owned();
+    }
+    // An incident's category, by the name the published policy gives it.
+    if key == "category"
+        && action.starts_with("incident.")
+        && let Some(name) = crate::i18n::find(ctx.lang, &format!("policy.category.{word}.name"))
     {
         return name.to_owned();
     }

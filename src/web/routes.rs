@@ -253,7 +253,31 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = contact_routes(table);
     // Customer-harassment incidents and calls for support.
     let table = incident_routes(table);
+    // Repeated contact after a resolved matter, and how long incidents are kept.
+    let table = signal_routes(table);
     (table.router, table.specs)
+}
+
+fn signal_routes(table: Table) -> Table {
+    use super::incident_signals as signals;
+    use Access::Staff;
+    use Permission::*;
+    table
+        .get(
+            paths::staff::INCIDENT_SIGNALS,
+            Staff(HandleIncidents),
+            signals::list,
+        )
+        .get(
+            paths::staff::SETTINGS_INCIDENTS,
+            Staff(ManageDeskSettings),
+            signals::settings_form,
+        )
+        .post(
+            paths::staff::SETTINGS_INCIDENTS,
+            Staff(ManageDeskSettings),
+            signals::settings_save,
+        )
 }
 
 fn incident_routes(table: Table) -> Table {

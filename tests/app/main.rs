@@ -18,6 +18,8 @@ mod days_off;
 mod display_names;
 mod edges;
 mod email;
+mod incident_retention;
+mod incident_signals;
 mod incidents;
 mod measures;
 mod migrations;

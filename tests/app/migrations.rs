@@ -10,10 +10,13 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryO
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use yorisoi::domain::{LinkPurpose, Realm, Token};
-use yorisoi::entities::{account_link, account_session};
+use yorisoi::entities::{account_link, account_session, support_request};
 use yorisoi::services::accounts::{SignedIn, links, sessions};
 
-backend_tests!(sessions_and_links_move_into_the_account_tables);
+backend_tests!(
+    sessions_and_links_move_into_the_account_tables,
+    a_request_resolved_before_keeps_when_it_was_first_resolved,
+);
 
 /// Runs `check` on a new, empty database of the backend, and removes the database after.
 async fn on_fresh_database<F, Fut>(backend: Backend, check: F)
@@ -275,6 +278,114 @@ async fn sessions_and_links_move_into_the_account_tables(backend: Backend) {
         ] {
             assert_eq!(count(db, table).await, rows, "{table}");
         }
+    })
+    .await;
+}
+
+/// A request as the app before the first resolution was kept would have written it.
+async fn old_request(
+    db: &DatabaseConnection,
+    id: i64,
+    status: &str,
+    resolved_at: Option<OffsetDateTime>,
+) {
+    insert(
+        db,
+        "support_requests",
+        &[
+            ("id", id.into()),
+            ("reference", format!("R-OLD{id}").into()),
+            ("status", status.into()),
+            ("topic", "statements".into()),
+            ("details", "Why was I charged twice?".into()),
+            ("customer_name", "Hanako Yamada".into()),
+            ("member_number", Option::<String>::None.into()),
+            ("channel", "email".into()),
+            ("email", "hanako@example.jp".into()),
+            ("fax", Option::<String>::None.into()),
+            ("postal_address", Option::<String>::None.into()),
+            ("lang", "en".into()),
+            ("assignee_id", Option::<i64>::None.into()),
+            ("proxy_registration_id", Option::<i64>::None.into()),
+            ("created_at", SIGNED_IN.into()),
+            ("updated_at", SIGNED_IN.into()),
+            ("due_at", Option::<OffsetDateTime>::None.into()),
+            ("first_reply_at", Option::<OffsetDateTime>::None.into()),
+            ("resolved_at", resolved_at.into()),
+            ("closed_at", Option::<OffsetDateTime>::None.into()),
+        ],
+    )
+    .await;
+}
+
+async fn status_changed(
+    db: &DatabaseConnection,
+    id: i64,
+    request: i64,
+    to: &str,
+    at: OffsetDateTime,
+) {
+    insert(
+        db,
+        "audit_events",
+        &[
+            ("id", id.into()),
+            ("occurred_at", at.into()),
+            ("actor_staff_id", Option::<i64>::None.into()),
+            ("actor_role", Option::<String>::None.into()),
+            ("action", "request.status_changed".into()),
+            ("target_type", "support_request".into()),
+            ("target_id", request.to_string().into()),
+            (
+                "detail",
+                serde_json::json!({ "reference": format!("R-OLD{request}"), "from": "open", "to": to })
+                    .to_string()
+                    .into(),
+            ),
+            ("ip", Option::<String>::None.into()),
+        ],
+    )
+    .await;
+}
+
+async fn a_request_resolved_before_keeps_when_it_was_first_resolved(backend: Backend) {
+    on_fresh_database(backend, |db| async move {
+        let db = &db;
+        Migrator::up(db, Some(15)).await.expect("migrate to 15");
+        let first = SIGNED_IN + Duration::hours(1);
+        let again = SIGNED_IN + Duration::hours(3);
+        // Resolved, then open again when the customer wrote (which cleared `resolved_at`),
+        // then resolved again.
+        old_request(db, 1, "resolved", Some(again)).await;
+        status_changed(db, 1, 1, "resolved", first).await;
+        status_changed(db, 2, 1, "resolved", again).await;
+        // Resolved, then open again: nothing in the row says it ever was.
+        old_request(db, 2, "open", None).await;
+        status_changed(db, 3, 2, "resolved", first).await;
+        status_changed(db, 4, 2, "open", again).await;
+        // Closed with no change recorded in the log, and never resolved.
+        old_request(db, 3, "closed", Some(again)).await;
+        old_request(db, 4, "open", None).await;
+
+        Migrator::up(db, None).await.expect("migrate to the newest");
+
+        let found: Vec<(i64, Option<OffsetDateTime>)> = support_request::Entity::find()
+            .order_by_asc(support_request::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.id, r.first_resolved_at))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (1, Some(first)),
+                (2, Some(first)),
+                (3, Some(again)),
+                (4, None)
+            ]
+        );
     })
     .await;
 }

@@ -4,11 +4,14 @@
 //! support, or nothing at all.
 //!
 //! [`support`] holds the calls for a supervisor's support; [`read`] what supervisors and
-//! reporters read.
+//! reporters read; [`retention`] the deletion of closed incidents once their time is up;
+//! [`signals`] the list of repeated contact for supervisors to look at.
 
 pub mod measures;
 pub mod read;
 pub mod reports;
+pub mod retention;
+pub mod signals;
 pub mod support;
 
 use super::UseCase;
@@ -298,7 +301,7 @@ pub async fn report(
         serde_json::json!({
             "reference": incident.reference,
             "category": report.category.as_str(),
-            "channel": report.channel.as_str(),
+            "venue": report.channel.as_str(),
         }),
     )
     .await?;

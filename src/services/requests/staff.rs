@@ -190,11 +190,16 @@ pub async fn set_status(
     } else {
         row.due_at = Set(None);
     }
-    row.resolved_at = Set(match to {
+    let resolved_at = match to {
         RequestStatus::Resolved => Some(now),
         RequestStatus::Closed => r.resolved_at.or(Some(now)),
         _ => None,
-    });
+    };
+    row.resolved_at = Set(resolved_at);
+    // The first resolution stays when the customer writes again: contact after it counts.
+    if r.first_resolved_at.is_none() && resolved_at.is_some() {
+        row.first_resolved_at = Set(resolved_at);
+    }
     row.closed_at = Set((to == RequestStatus::Closed).then_some(now));
     let r = row.update(&txn).await?;
     audit::record(

@@ -155,6 +155,7 @@ pub async fn open<C: ConnectionTrait>(
         due_at: Set(Some(due)),
         first_reply_at: Set(None),
         resolved_at: Set(None),
+        first_resolved_at: Set(None),
         closed_at: Set(None),
     }
     .insert(conn)

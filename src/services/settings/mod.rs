@@ -1,10 +1,12 @@
 //! The desk's settings, set by admins at `/staff/settings/…`: each session mode's rules,
 //! reminders, the room-address template of video sessions and when written-chat rooms open
 //! ([`DeskSettings`], read by the slot arithmetic, the rooms and the emails), when the desk
-//! is open ([`opening`]), the proxy rules ([`proxies`]) and the response-time targets of
-//! requests ([`response_times`]). Missing settings fall back to the defaults, so a new desk
+//! is open ([`opening`]), the proxy rules ([`proxies`]), the response-time targets of
+//! requests ([`response_times`]), and how long incidents are kept and when repeated contact
+//! is listed ([`incidents`]). Missing settings fall back to the defaults, so a new desk
 //! works at once.
 
+pub mod incidents;
 pub mod opening;
 pub mod proxies;
 pub mod response_times;
