@@ -111,6 +111,8 @@ struct Feed {
     ctx: PageContext,
     reader: Reader,
     follower: Follower,
+    /// The session whose room it is.
+    booking_id: i64,
     /// The last message sent.
     cursor: i64,
     /// Events read and not yet sent.
@@ -124,11 +126,15 @@ struct Feed {
 impl Feed {
     /// Reads what is new into the queue, or marks the feed over.
     async fn read(&mut self) -> Result<()> {
+        // The messages first, then the reader: a message read here was written after a
+        // sign-out or an ended registration that the check below then sees, so nothing
+        // written after the reader lost the room reaches them.
+        let messages =
+            chat::messages_after(&self.state.db, self.booking_id, self.cursor, BATCH).await?;
         let Some(b) = self.reader.session(&self.state, &self.ctx).await? else {
             self.over = true;
             return Ok(());
         };
-        let messages = chat::messages_after(&self.state.db, b.id, self.cursor, BATCH).await?;
         self.read_now = messages.len() as u64 == BATCH;
         for m in messages {
             self.cursor = m.id;
@@ -194,6 +200,7 @@ async fn stream(
         ctx,
         reader,
         follower,
+        booking_id: b.id,
         cursor: after,
         queue: VecDeque::new(),
         read_now: true,
