@@ -57,6 +57,23 @@ const SAWAKO: Person = Person {
 
 const STAFF: [&Person; 3] = [&MARIKO, &MAGGIE, &SAWAKO];
 
+/// The supervisor who takes a measure after an incident.
+const EMIKO: Person = Person {
+    email: "emiko@example.jp",
+    full_name: "五十嵐 恵美子",
+    display_name: "えみこ",
+};
+
+/// The supervisor who decides the customer's appeal.
+const BEA: Person = Person {
+    email: "bea@example.jp",
+    full_name: "Beatrice Oyelaran-Fitzgerald",
+    display_name: "Bea",
+};
+
+/// Staff the customers never meet by any name: the letters about a measure name no one.
+const SUPERVISORS: [&Person; 2] = [&EMIKO, &BEA];
+
 /// The customer who books a sign-language session, in Japanese.
 const HANAKO: (&str, &str) = ("山田 花子", "hanako@example.jp");
 /// The customer who books a written chat and sends a request, in English.
@@ -72,7 +89,7 @@ const SOON: std::time::Duration = std::time::Duration::from_secs(5);
 /// of a double-barrelled name, each name alone.
 fn full_name_parts() -> Vec<String> {
     let mut parts = BTreeSet::new();
-    for person in STAFF {
+    for person in STAFF.into_iter().chain(SUPERVISORS) {
         parts.insert(person.full_name.to_owned());
         for word in person.full_name.split_whitespace() {
             parts.insert(word.to_owned());
@@ -331,6 +348,7 @@ async fn staff_full_names_never_reach_a_customer_or_a_proxy(app: TestApp) {
     let video = walk.a_video_session_is_booked_moved_and_reassigned().await;
     walk.a_written_chat_takes_place().await;
     walk.a_request_is_answered_and_closed().await;
+    walk.a_measure_is_taken_and_appealed().await;
     walk.the_proxy_acts_for_the_customer(registration).await;
     walk.the_registration_ends(registration).await;
     walk.a_reminder_goes_then_staff_cancel(video).await;
@@ -450,8 +468,8 @@ impl<'a> Walk<'a> {
     }
 
     /// Posts a staff form, which must be taken.
-    async fn staff_send(browser: &Browser, path: &str, fields: &[(&str, &str)]) {
-        see_other(&browser.post(path, fields).await);
+    async fn staff_send(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> String {
+        see_other(&browser.post(path, fields).await)
     }
 
     /// A proxy applies at /proxy/apply; the coordinator checks the documents and consent,
@@ -690,6 +708,97 @@ impl<'a> Walk<'a> {
             Self::staff_send(coordinator, &format!("{page}/status"), &to).await;
             kenji.open(&thread).await;
         }
+    }
+
+    /// The coordinator reports an incident from Kenji's request; a supervisor warns him in
+    /// writing; he reads the notice and appeals from it; another supervisor answers.
+    async fn a_measure_is_taken_and_appealed(&self) {
+        let (app, kenji, coordinator) = (self.app, &self.kenji, &self.coordinator);
+        let mut supervisors = Vec::new();
+        for person in SUPERVISORS {
+            app.create_named_staff(
+                person.email,
+                person.full_name,
+                person.display_name,
+                Role::Supervisor,
+            )
+            .await;
+            supervisors.push(app.sign_in_as(person.email).await);
+        }
+        let request = newest_request(app).await;
+        let sawako = staff_user::Entity::find()
+            .all(&app.state().db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.email == SAWAKO.email)
+            .unwrap();
+        let day = app.state().now().to_timezone(TOKYO).date();
+        let (year, month, date, affected) = (
+            day.year().to_string(),
+            u8::from(day.month()).to_string(),
+            day.day().to_string(),
+            sawako.id.to_string(),
+        );
+        let report = [
+            ("occurred-year", year.as_str()),
+            ("occurred-month", month.as_str()),
+            ("occurred-day", date.as_str()),
+            ("occurred_time", "00:00"),
+            ("venue", "request"),
+            ("category", "abusive_words"),
+            ("account", "Called me useless."),
+            ("demand", "unreasonable"),
+            ("manner", "unacceptable"),
+            ("affected", affected.as_str()),
+            ("not_accommodation", "yes"),
+        ];
+        let new = format!("/staff/incidents/new?request={}", request.id);
+        let reported = Self::staff_send(coordinator, &new, &report).await;
+        let incident = reported
+            .split('?')
+            .next()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap();
+        let ends = day + time::Duration::days(30);
+        let (ends_year, ends_month, ends_day) = (
+            ends.year().to_string(),
+            u8::from(ends.month()).to_string(),
+            ends.day().to_string(),
+        );
+        let warning = [
+            ("measure_kind", "warning"),
+            (
+                "measure_reason",
+                "You called a member of our staff useless.",
+            ),
+            ("ends-year", ends_year.as_str()),
+            ("ends-month", ends_month.as_str()),
+            ("ends-day", ends_day.as_str()),
+            ("letter_lang", "en"),
+        ];
+        let measures = format!("/staff/incidents/{incident}/measures");
+        Self::staff_send(&supervisors[0], &measures, &warning).await;
+        let letter = app
+            .email_with(KENJI.1, "A warning from our support desk")
+            .await;
+        let notice = app.link_path(&letter, "/notices/");
+        kenji.open(&notice).await;
+        let appeal = [("appeal", "I was upset. I am sorry.")];
+        kenji.send(&format!("{notice}/appeal"), &appeal).await;
+        kenji.open(&notice).await;
+        let appeal = yorisoi::entities::measure_appeal::Entity::find()
+            .all(&app.state().db)
+            .await
+            .unwrap()
+            .remove(0);
+        let answer = [("outcome", "upheld"), ("answer", "Thank you for writing.")];
+        let decide = format!("/staff/appeals/{}/decide", appeal.id);
+        Self::staff_send(&supervisors[1], &decide, &answer).await;
+        app.email_with(KENJI.1, "Our answer to your appeal").await;
+        kenji.open(&notice).await;
     }
 
     /// The proxy activates the account from the emailed link, signs in and reads the
