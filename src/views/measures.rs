@@ -281,11 +281,13 @@ pub fn section(
 
 /// The ways in that never close, each with where it starts.
 fn always_open(ctx: &PageContext, appeal_here: bool) -> Markup {
+    // A lost card first reads how to stop it at once; the others start with the topic.
+    let topic = paths::requests::step("topic");
     let targets = [
-        Some(paths::requests::NEW.to_owned()),
-        Some(paths::requests::NEW.to_owned()),
-        Some(paths::requests::NEW.to_owned()),
-        Some(paths::requests::NEW.to_owned()),
+        Some(paths::requests::LOST_CARD.to_owned()),
+        Some(topic.clone()),
+        Some(topic.clone()),
+        Some(topic),
         appeal_here.then(|| "#appeal".to_owned()),
         Some(paths::proxy::REVOKE.to_owned()),
     ];

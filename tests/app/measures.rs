@@ -374,6 +374,13 @@ async fn a_warning_then_an_approved_suspension_then_an_appeal_another_supervisor
             .text("main")
             .contains("lifted early")
     );
+    // The supervisor who proposed the suspension was not asked to approve it.
+    assert!(
+        app.emails_to("first@example.jp")
+            .iter()
+            .all(|raw| !crate::support::subject_of(raw).contains("承認を待って")),
+        "the proposer is not asked to approve their own proposal"
+    );
     // The reports count it all, as charts with tables and as CSV.
     let reports = second.get("/staff/incidents/reports").await;
     assert_eq!(reports.status, StatusCode::OK);

@@ -334,6 +334,7 @@ pub async fn take(
             Notice::Approval {
                 reference: &m.reference,
                 link: paths::staff::incident(i.id),
+                except: vec![supervisor],
             },
         )
         .await?;
@@ -508,6 +509,10 @@ pub async fn appeal(uc: &UseCase<'_>, m: &Measure, body: &str) -> Result<Appeal,
         Notice::Appeal {
             reference: &m.reference,
             link: paths::staff::incident(m.incident_id),
+            except: [Some(m.proposed_by), m.decided_by]
+                .into_iter()
+                .flatten()
+                .collect(),
         },
     )
     .await?;

@@ -316,10 +316,20 @@ enum Notice<'a> {
     Reported(&'a Incident),
     /// A staff member's call for support, by their display name, at the page given.
     Called { by: &'a str, link: String },
-    /// A suspension waiting for a second person's approval, on the incident's page.
-    Approval { reference: &'a str, link: String },
-    /// An appeal waiting for a decision, on the incident's page.
-    Appeal { reference: &'a str, link: String },
+    /// A suspension waiting for a second person's approval, on the incident's page: told to
+    /// supervisors and admins, but not to whoever proposed it.
+    Approval {
+        reference: &'a str,
+        link: String,
+        except: Vec<i64>,
+    },
+    /// An appeal waiting for a decision, on the incident's page: told to supervisors, but
+    /// not to those who took part in the measure.
+    Appeal {
+        reference: &'a str,
+        link: String,
+        except: Vec<i64>,
+    },
 }
 
 /// Emails every active supervisor (or, with none, every active admin), each in their own
@@ -331,8 +341,15 @@ async fn tell_supervisors<C: ConnectionTrait>(
     notice: Notice<'_>,
 ) -> Result<(), DbErr> {
     let mut to = active_in(conn, Role::Supervisor).await?;
-    if to.is_empty() {
-        to = active_in(conn, Role::Admin).await?;
+    let except = match &notice {
+        Notice::Approval { except, .. } | Notice::Appeal { except, .. } => except.as_slice(),
+        _ => &[],
+    };
+    to.retain(|s| !except.contains(&s.id));
+    // Admins may approve a suspension too, and stand in when no supervisor can be told.
+    if to.is_empty() || matches!(notice, Notice::Approval { .. }) {
+        let admins = active_in(conn, Role::Admin).await?;
+        to.extend(admins.into_iter().filter(|s| !except.contains(&s.id)));
     }
     for staff in to {
         let Ok(recipient) = Email::parse(&staff.email) else {
@@ -360,7 +377,9 @@ async fn tell_supervisors<C: ConnectionTrait>(
                     way_back,
                 ),
             ),
-            Notice::Approval { reference, link } => (
+            Notice::Approval {
+                reference, link, ..
+            } => (
                 "staff_measure_approval",
                 templates::staff_measure_notice(
                     staff.lang,
@@ -371,7 +390,9 @@ async fn tell_supervisors<C: ConnectionTrait>(
                     way_back,
                 ),
             ),
-            Notice::Appeal { reference, link } => (
+            Notice::Appeal {
+                reference, link, ..
+            } => (
                 "staff_measure_appeal",
                 templates::staff_measure_notice(
                     staff.lang,
