@@ -10,88 +10,28 @@ use crate::domain::measure::{AppealOutcome, InForce, MeasureKind};
 use crate::i18n::{always_open_lines, measure_terms, t, tf};
 use time_tz::Tz;
 
-/// Tells a supervisor a staff member reported an incident.
-pub fn incident_reported(
-    lang: Lang,
-    display_name: &str,
-    reference: &str,
-    link: &str,
-    way_back: WayBack,
-) -> Rendered {
-    render(
-        lang,
-        &EmailContent {
-            subject: tf(
-                lang,
-                "email.incident_reported.subject",
-                &[("reference", reference)],
-            ),
-            greeting: tf(lang, "email.greeting", &[("name", display_name)]),
-            reference: Some(reference.to_owned()),
-            before: vec![t(lang, "email.incident_reported.body").to_owned()],
-            action: Some((
-                t(lang, "email.incident_reported.action").to_owned(),
-                link.to_owned(),
-            )),
-            links: Vec::new(),
-            after: Vec::new(),
-            way_back,
-        },
-    )
-}
-
-/// Tells a supervisor a staff member has called for support, with the page where calls
-/// are taken.
-pub fn support_called(
-    lang: Lang,
-    display_name: &str,
-    caller: &str,
-    link: &str,
-    way_back: WayBack,
-) -> Rendered {
-    render(
-        lang,
-        &EmailContent {
-            subject: tf(lang, "email.support_called.subject", &[("name", caller)]),
-            greeting: tf(lang, "email.greeting", &[("name", display_name)]),
-            reference: None,
-            before: vec![tf(lang, "email.support_called.body", &[("name", caller)])],
-            action: Some((
-                t(lang, "email.support_called.action").to_owned(),
-                link.to_owned(),
-            )),
-            links: Vec::new(),
-            after: Vec::new(),
-            way_back,
-        },
-    )
-}
-
-/// Tells a supervisor a suspension waits for a second person's approval (`which` is
-/// `approval`), or an appeal for a decision (`appeal`).
-pub fn staff_measure_notice(
+/// Tells a supervisor something waits for them: `which` names the notice in the catalogue
+/// (`email.supervisor.{which}.subject`, `.body` and `.action`: `reported`, a new report;
+/// `called`, a call for support; `approval`, a suspension to approve; `appeal`, an appeal
+/// to decide), `fill` its placeholders, and `link` the staff page it leads to.
+pub fn supervisor_notice(
     lang: Lang,
     which: &str,
     display_name: &str,
-    reference: &str,
+    fill: &[(&str, &str)],
+    reference: Option<&str>,
     link: &str,
     way_back: WayBack,
 ) -> Rendered {
+    let key = |part: &str| format!("email.supervisor.{which}.{part}");
     render(
         lang,
         &EmailContent {
-            subject: tf(
-                lang,
-                &format!("email.staff_measure.{which}.subject"),
-                &[("reference", reference)],
-            ),
+            subject: tf(lang, &key("subject"), fill),
             greeting: tf(lang, "email.greeting", &[("name", display_name)]),
-            reference: Some(reference.to_owned()),
-            before: vec![t(lang, &format!("email.staff_measure.{which}.body")).to_owned()],
-            action: Some((
-                t(lang, "email.staff_measure.action").to_owned(),
-                link.to_owned(),
-            )),
+            reference: reference.map(str::to_owned),
+            before: vec![tf(lang, &key("body"), fill)],
+            action: Some((t(lang, &key("action")).to_owned(), link.to_owned())),
             links: Vec::new(),
             after: Vec::new(),
             way_back,

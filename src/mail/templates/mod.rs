@@ -16,8 +16,7 @@ mod sessions;
 // The emails are called as `templates::…`: where each is written is this module's concern.
 pub use accounts::{password_reset, proxy_activation, proxy_password_reset, staff_invitation};
 pub use incidents::{
-    MeasureFacts, appeal_decided, appeal_received, incident_reported, measure_lifted,
-    measure_taken, staff_measure_notice, support_called,
+    MeasureFacts, appeal_decided, appeal_received, measure_lifted, measure_taken, supervisor_notice,
 };
 pub use proxies::{Closing, proxy_hand_over, proxy_notice};
 pub use requests::{request_notice, staff_request_notice};

@@ -98,6 +98,24 @@ pub fn in_force_at(m: &Measure, now: OffsetDateTime) -> bool {
     m.status == MeasureStatus::Active && m.ends_at > now
 }
 
+/// Rows that are the customer's: their email address in `email_column` or their member
+/// number in `number_column`. None when neither is known, as nothing is then theirs.
+fn same_customer(
+    email_column: impl ColumnTrait,
+    number_column: impl ColumnTrait,
+    email: &Option<String>,
+    member_number: &Option<String>,
+) -> Option<Condition> {
+    let mut any = Condition::any();
+    if let Some(email) = email {
+        any = any.add(email_column.eq(email.clone()));
+    }
+    if let Some(number) = member_number {
+        any = any.add(number_column.eq(number.clone()));
+    }
+    (email.is_some() || member_number.is_some()).then_some(any)
+}
+
 /// The measures in force at `now` for `who`.
 pub async fn in_force<C: ConnectionTrait>(
     conn: &C,
@@ -109,16 +127,14 @@ pub async fn in_force<C: ConnectionTrait>(
             email,
             member_number,
         } => {
-            let mut any = Condition::any();
-            if let Some(email) = email {
-                any = any.add(measure::Column::Email.eq(email.clone()));
-            }
-            if let Some(number) = member_number {
-                any = any.add(measure::Column::MemberNumber.eq(number.clone()));
-            }
-            if email.is_none() && member_number.is_none() {
+            let Some(any) = same_customer(
+                measure::Column::Email,
+                measure::Column::MemberNumber,
+                email,
+                member_number,
+            ) else {
                 return Ok(Vec::new());
-            }
+            };
             Condition::all()
                 .add(measure::Column::Subject.eq(Subject::Customer))
                 .add(any)
@@ -646,16 +662,14 @@ pub async fn requests_this_week<C: ConnectionTrait>(
             email,
             member_number,
         } => {
-            let mut any = Condition::any();
-            if let Some(email) = email {
-                any = any.add(support_request::Column::Email.eq(email.clone()));
-            }
-            if let Some(number) = member_number {
-                any = any.add(support_request::Column::MemberNumber.eq(number.clone()));
-            }
-            if email.is_none() && member_number.is_none() {
+            let Some(any) = same_customer(
+                support_request::Column::Email,
+                support_request::Column::MemberNumber,
+                email,
+                member_number,
+            ) else {
                 return Ok(0);
-            }
+            };
             query
                 .filter(support_request::Column::ProxyRegistrationId.is_null())
                 .filter(any)

@@ -356,54 +356,49 @@ async fn tell_supervisors<C: ConnectionTrait>(
             continue;
         };
         let way_back = crate::services::contact::staff_way_back(config);
-        let (kind, message) = match &notice {
+        let (kind, which, fill, reference, link) = match &notice {
             Notice::Reported(i) => (
                 "staff_incident_reported",
-                templates::incident_reported(
-                    staff.lang,
-                    &staff.display_name,
-                    &i.reference,
-                    &config.link(&paths::staff::incident(i.id)),
-                    way_back,
-                ),
+                "reported",
+                vec![("reference", i.reference.as_str())],
+                Some(i.reference.as_str()),
+                paths::staff::incident(i.id),
             ),
             Notice::Called { by, link } => (
                 "staff_support_called",
-                templates::support_called(
-                    staff.lang,
-                    &staff.display_name,
-                    by,
-                    &config.link(link),
-                    way_back,
-                ),
+                "called",
+                vec![("name", *by)],
+                None,
+                link.clone(),
             ),
             Notice::Approval {
                 reference, link, ..
             } => (
                 "staff_measure_approval",
-                templates::staff_measure_notice(
-                    staff.lang,
-                    "approval",
-                    &staff.display_name,
-                    reference,
-                    &config.link(link),
-                    way_back,
-                ),
+                "approval",
+                vec![("reference", *reference)],
+                Some(*reference),
+                link.clone(),
             ),
             Notice::Appeal {
                 reference, link, ..
             } => (
                 "staff_measure_appeal",
-                templates::staff_measure_notice(
-                    staff.lang,
-                    "appeal",
-                    &staff.display_name,
-                    reference,
-                    &config.link(link),
-                    way_back,
-                ),
+                "appeal",
+                vec![("reference", *reference)],
+                Some(*reference),
+                link.clone(),
             ),
         };
+        let message = templates::supervisor_notice(
+            staff.lang,
+            which,
+            &staff.display_name,
+            &fill,
+            reference,
+            &config.link(&link),
+            way_back,
+        );
         mail::enqueue_plain(
             conn,
             now,
