@@ -244,13 +244,27 @@ pub fn textarea(
     value: &str,
     error: Option<&str>,
 ) -> Markup {
+    textarea_with_id(ctx, name, name, label, hint, value, error)
+}
+
+/// A multi-line text area whose id is not its name: for a page with several forms that send
+/// the same field, where each box (and its hint and error) needs an id of its own.
+pub fn textarea_with_id(
+    ctx: &PageContext,
+    id: &str,
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+    error: Option<&str>,
+) -> Markup {
     let value = ctx.field_value(name, value);
     let control = html! {
-        textarea .textarea .input--error[error.is_some()] id=(name) name=(name) rows="5"
-            aria-describedby=[described_by(name, hint.is_some(), error.is_some())]
+        textarea .textarea .input--error[error.is_some()] id=(id) name=(name) rows="5"
+            aria-describedby=[described_by(id, hint.is_some(), error.is_some())]
             aria-invalid=[error.map(|_| "true")] { (value) }
     };
-    labelled(ctx, name, label, (hint, error), control)
+    labelled(ctx, id, label, (hint, error), control)
 }
 
 /// A form group around one control: its label, then its hint and error, then the control.
@@ -438,13 +452,24 @@ pub enum Banner {
 
 /// A banner at the top of the content.
 pub fn notification_banner(ctx: &PageContext, kind: Banner, body: Markup) -> Markup {
-    let (class, title, role) = match kind {
-        Banner::Important => ("banner", ctx.t("banner.important"), "region"),
-        Banner::Success => ("banner banner--success", ctx.t("banner.success"), "alert"),
+    // An id per kind: a page may show a success and an important banner together.
+    let (class, title, role, id) = match kind {
+        Banner::Important => (
+            "banner",
+            ctx.t("banner.important"),
+            "region",
+            "important-banner-title",
+        ),
+        Banner::Success => (
+            "banner banner--success",
+            ctx.t("banner.success"),
+            "alert",
+            "success-banner-title",
+        ),
     };
     html! {
-        div class=(class) role=(role) aria-labelledby="banner-title" {
-            div .banner__header { h2 .banner__title #banner-title { (title) } }
+        div class=(class) role=(role) aria-labelledby=(id) {
+            div .banner__header { h2 .banner__title #(id) { (title) } }
             div .banner__content { (body) }
         }
     }

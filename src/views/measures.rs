@@ -7,7 +7,7 @@
 use super::PageContext;
 use super::components::{
     Banner, Choice, ChoiceGroup, Errors, Input, button, choices, date_input, error_summary, form,
-    input, notification_banner, secondary_button, textarea, warning_button,
+    input, notification_banner, secondary_button, textarea, textarea_with_id, warning_button,
 };
 use super::layout::{Page, render};
 use crate::domain::Lang;
@@ -85,6 +85,17 @@ fn status_line(ctx: &PageContext, m: &MeasureLine) -> String {
     }
 }
 
+/// The id of an answer box: several forms on an incident's page send an `answer` (lifting
+/// each measure in force, deciding each appeal), so each box has an id of its own, but the
+/// refused form's is `answer`, which its error summary links to.
+fn answer_id(refused: bool, form: &str, id: i64) -> String {
+    if refused {
+        "answer".to_owned()
+    } else {
+        format!("answer-{form}-{id}")
+    }
+}
+
 fn appeal_lines(
     ctx: &PageContext,
     appeals: &[AppealLine],
@@ -119,7 +130,7 @@ fn appeal_lines(
                                 error: if here { errors.message(ctx, "outcome") } else { None },
                                 multiple: false,
                             }))
-                            (textarea(ctx, "answer", ctx.t("measure.appeal.answer_label"),
+                            (textarea_with_id(ctx, &answer_id(here, "appeal", a.id), "answer", ctx.t("measure.appeal.answer_label"),
                                 Some(&ctx.tf("measure.hint.answer", &[("max", &max)])),
                                 if here { &typed.answer } else { "" },
                                 if here { errors.message(ctx, "answer") } else { None }.as_deref()))
@@ -194,7 +205,7 @@ pub fn section(
                     details .details {
                         summary .details__summary { (ctx.t("measure.lift_heading")) }
                         (form(ctx, &paths::staff::measure_lift(m.id), html! {
-                            (textarea(ctx, "answer", ctx.t("measure.lift_label"),
+                            (textarea_with_id(ctx, &answer_id(here, "lift", m.id), "answer", ctx.t("measure.lift_label"),
                                 Some(&ctx.tf("measure.hint.answer", &[("max", &reason_max)])),
                                 if here { &step.answer } else { "" },
                                 if here { errors.message(ctx, "answer") } else { None }.as_deref()))
@@ -279,6 +290,10 @@ pub fn section(
     }
 }
 
+/// The id of the notice's appeal section, which its letters and the list of what stays open
+/// link to; `appeal` is the box's.
+pub const APPEAL_SECTION: &str = "appealing";
+
 /// The ways in that never close, each with where it starts.
 fn always_open(ctx: &PageContext, appeal_here: bool) -> Markup {
     // A lost card first reads how to stop it at once; the others start with the topic.
@@ -288,7 +303,7 @@ fn always_open(ctx: &PageContext, appeal_here: bool) -> Markup {
         Some(topic.clone()),
         Some(topic.clone()),
         Some(topic),
-        appeal_here.then(|| "#appeal".to_owned()),
+        appeal_here.then(|| format!("#{APPEAL_SECTION}")),
         Some(paths::proxy::REVOKE.to_owned()),
     ];
     html! {
@@ -357,7 +372,7 @@ pub fn notice(ctx: &PageContext, v: &NoticeView<'_>, errors: &Errors) -> Markup 
         p { (ctx.t("notice.open_lead")) }
         (always_open(ctx, v.may_appeal))
         p { (ctx.t("notice.policy")) " " a href=(paths::public::POLICY) { (ctx.t("notice.policy_link")) } }
-        h2 .heading-m #appeal { (ctx.t("notice.appeal_heading")) }
+        h2 .heading-m #(APPEAL_SECTION) { (ctx.t("notice.appeal_heading")) }
         p { (ctx.t("notice.appeal_lead")) }
         (appeal_lines(ctx, v.appeals, false, &Errors::new(), &StepForm::default(), None))
         @if v.may_appeal {

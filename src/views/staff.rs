@@ -6,7 +6,7 @@ use super::components::{
     input, notification_banner, secondary_button, summary_list,
 };
 use super::layout::{Page, render};
-use crate::domain::{AuditAction, Permission, Role};
+use crate::domain::{AuditAction, Lang, Permission, Role};
 use crate::paths;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -626,6 +626,8 @@ pub struct OutboxRow {
     pub recipient: String,
     /// Its subject.
     pub subject: String,
+    /// The language it is written in, which its subject is marked with.
+    pub lang: Lang,
     /// Attempts so far.
     pub attempts: i32,
     /// The last error, if any.
@@ -684,7 +686,7 @@ pub fn outbox(
                             tr {
                                 td .nowrap { (ctx.datetime(row.created_at)) }
                                 td .break-anywhere { (row.recipient) }
-                                td { (row.subject) br; span .muted { (row.kind) } }
+                                td { span lang=(row.lang.code()) { (row.subject) } br; span .muted { (row.kind) } }
                                 td { (row.attempts) }
                                 td .nowrap { @if let Some(when) = row.when { (ctx.datetime(when)) } }
                                 td .break-anywhere { (row.last_error.clone().unwrap_or_default()) }

@@ -391,8 +391,9 @@ pub async fn appeal(
     let actor = Actor::visitor(ip);
     match measures::appeal(&state.act(&actor), &m, &body).await {
         Ok(_) => Ok(see_other(&format!(
-            "{}?sent=1#appeal",
-            paths::public::notice(&token)
+            "{}?sent=1#{}",
+            paths::public::notice(&token),
+            view::APPEAL_SECTION
         ))),
         Err(MeasureError::AppealWaiting | MeasureError::Moved) => {
             let mut errors = Errors::new();

@@ -50,6 +50,7 @@ pub async fn page(
             kind: row.kind,
             recipient: row.recipient,
             subject: row.subject,
+            lang: row.lang,
             attempts: row.attempts,
             last_error: row.last_error,
         })

@@ -324,6 +324,11 @@ async fn staff_see_and_retry_stuck_email(backend: Backend) {
             .iter()
             .any(|t| t == "Waiting to be sent (1)")
     );
+    // The subject is marked with the email's own language, whatever the page's.
+    assert_eq!(
+        page.attrs("tbody td span[lang]", "lang"),
+        vec![row(&app, id).await.lang.code().to_owned()]
+    );
 
     // Given up after a day of failures, then retried by hand once the server is back.
     // A day of failures later, the relay gives up on it.

@@ -112,6 +112,19 @@ async fn request_count(app: &TestApp) -> usize {
         .len()
 }
 
+/// Every id on the page names one element, so labels, hints and links find theirs.
+fn assert_unique_ids(page: &Page) {
+    let mut ids = page.attrs("[id]", "id");
+    ids.sort();
+    let mut repeated: Vec<&String> = ids
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| &w[0])
+        .collect();
+    repeated.dedup();
+    assert!(repeated.is_empty(), "ids used twice: {repeated:?}");
+}
+
 /// Walks the public request journey about `topic`, answered `channel` at `contact`, and
 /// presses send: the answer to the press.
 async fn send_online(browser: &Browser, topic: &str, channel: &str, contact: &str) -> Page {
@@ -305,13 +318,16 @@ async fn a_warning_then_an_approved_suspension_then_an_appeal_another_supervisor
         .post(&format!("{notice}/appeal"), &[("appeal", " ")])
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The error links to the box, the one element with its id.
+    assert_eq!(empty.attrs(".error-summary a", "href"), vec!["#appeal"]);
+    assert_eq!(empty.attr("#appeal", "name").as_deref(), Some("appeal"));
     let appealed = read
         .post(
             &format!("{notice}/appeal"),
             &[("appeal", "I was upset about the double charge. I am sorry.")],
         )
         .await;
-    assert_eq!(see_other(&appealed), format!("{notice}?sent=1#appeal"));
+    assert_eq!(see_other(&appealed), format!("{notice}?sent=1#appealing"));
     app.email_with(CUSTOMER, "We have your message").await;
     let again = read
         .post(
@@ -355,8 +371,15 @@ async fn a_warning_then_an_approved_suspension_then_an_appeal_another_supervisor
     app.create_staff("second@example.jp", Role::Supervisor)
         .await;
     let second = app.sign_in_as("second@example.jp").await;
+    // Two measures in force, each with a box to lift it, and the appeal's box for the answer:
+    // each has an id of its own.
+    let before = second.get(&page).await;
+    assert_eq!(before.attrs("textarea[name=answer]", "id").len(), 3);
+    assert_unique_ids(&before);
     let decided = second.post(&decide, &answer).await;
     assert_eq!(see_other(&decided), format!("{page}?done=appeal#measures"));
+    // What was done and the follow-up still due: two banners, each titled by its own id.
+    assert_unique_ids(&second.get(&see_other(&decided)).await);
     let answered = app.email_with(CUSTOMER, "Our answer to your appeal").await;
     assert!(text_of(&answered).contains("Thank you for your apology."));
     let lifted = measures(&app)
@@ -599,7 +622,7 @@ async fn what_always_stays_open_stays_open_under_every_measure(app: TestApp) {
             .await;
         assert_eq!(
             see_other(&appealed),
-            format!("{notice}?sent=1#appeal"),
+            format!("{notice}?sent=1#appealing"),
             "{name}"
         );
     }

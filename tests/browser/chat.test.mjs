@@ -16,15 +16,16 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DESKTOP, HERE, NARROW, OUT, launch, newContext, server, setLanguage, signIn } from './lib/browser.mjs';
+import { DESKTOP, NARROW, OUT, launch, newContext, server, setLanguage, signIn } from './lib/browser.mjs';
 import { HtmlStore, checkPage } from './lib/crawl.mjs';
 import { addAxe, vnuErrors } from './lib/checks.mjs';
 import { Keys } from './lib/keys.mjs';
+import { catalogue } from './lib/catalogue.mjs';
+import { waitForMail } from './lib/mail.mjs';
 
 const { base, password, accounts } = server();
-const mailDir = process.env.YORISOI_TEST_MAIL_DIR;
 const htmlDir = join(OUT, 'chat-html');
 rmSync(htmlDir, { recursive: true, force: true });
 mkdirSync(htmlDir, { recursive: true });
@@ -53,18 +54,6 @@ const SAID = {
 const pathname = (page) => new URL(page.url()).pathname;
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A sentence from the server's own catalogue for `lang`, as the page shows it. */
-function catalogue(lang, key) {
-  const dir = join(HERE, '..', '..', 'src', 'i18n');
-  for (const file of readdirSync(dir).filter((f) => f.startsWith(`${lang}_`) && f.endsWith('.txt'))) {
-    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
-      const m = line.match(/^([\w.]+)\s*=\s*(.*)$/);
-      if (m && m[1] === key) return m[2].trim();
-    }
-  }
-  throw new Error(`no ${key} in the ${lang} catalogue`);
-}
-
 /** Checks the page now shown and keeps its HTML (the server's, or the page as it now stands) for the Nu HTML Checker. */
 async function checked(page, lang, label, { response, publicPage }) {
   store.save(`[chat/${lang}] ${label}`, response ? await response.text() : await page.content());
@@ -79,67 +68,6 @@ async function send(page, action) {
     page.click(`main form[action$="${action}"] button[type="submit"]`),
   ]);
   return response;
-}
-
-// Email, as the server writes it to MAIL_DIR: MIME parts decoded to text.
-
-function quotedPrintable(s) {
-  const bytes = [];
-  const text = s.replace(/=\r?\n/g, '');
-  for (let i = 0; i < text.length; i++) {
-    const hex = text.slice(i + 1, i + 3);
-    if (text[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(text[i]));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-/** The text of a MIME entity: its text parts, decoded, one after another. */
-function mimeText(raw) {
-  const split = raw.search(/\r?\n\r?\n/);
-  const head = (split < 0 ? raw : raw.slice(0, split)).replace(/\r?\n[ \t]+/g, ' ');
-  const body = split < 0 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
-  const header = (name) => (head.match(new RegExp(`^${name}:\\s*(.*)$`, 'im')) || [])[1] ?? '';
-  const type = header('Content-Type').toLowerCase();
-  const boundary = header('Content-Type').match(/boundary="?([^";]+)"?/i)?.[1];
-  if (type.startsWith('multipart/') && boundary) {
-    const parts = body.split(`--${boundary}`).slice(1);
-    return parts
-      .filter((part) => !part.startsWith('--'))
-      .map((part) => mimeText(part.replace(/^\r?\n/, '')))
-      .join('\n');
-  }
-  if (type && !type.startsWith('text/')) return '';
-  const encoding = header('Content-Transfer-Encoding').toLowerCase();
-  if (encoding === 'base64') return Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8');
-  if (encoding === 'quoted-printable') return quotedPrintable(body);
-  return body;
-}
-
-/** The emails to `to` in the server's mail folder, oldest first, as decoded text. */
-function mailTo(to) {
-  assert.ok(mailDir, 'the run script names the mail folder');
-  return readdirSync(mailDir)
-    .filter((f) => f.endsWith('.eml'))
-    .map((f) => ({ f, at: statSync(join(mailDir, f)).mtimeMs }))
-    .sort((a, b) => a.at - b.at)
-    .map(({ f }) => readFileSync(join(mailDir, f), 'utf8'))
-    .filter((raw) => raw.includes(to))
-    .map(mimeText);
-}
-
-/** Waits up to 20 s for an email to `to` that `wanted` picks; gives its text. */
-async function waitForMail(to, wanted, what) {
-  for (let i = 0; i < 200; i++) {
-    const found = mailTo(to).find(wanted);
-    if (found) return found;
-    await pause(100);
-  }
-  assert.fail(`no email ${what} reached ${to}`);
 }
 
 // The room, as a page shows it.

@@ -69,15 +69,18 @@ const MISLABELLED = `<!DOCTYPE html>
 </html>`;
 
 // An English page whose conversation is in Japanese: the words people wrote, and their
-// names, do not count as the page's language; the same words in the page's own text do.
+// names, do not count as the page's language, nor do words marked with a language of their
+// own; the same words in the page's own text do.
 const JAPANESE_WORDS = 'こんにちは。カードの明細について相談したいです。先月分の明細です。よろしくお願いします。';
 const CONVERSATION = (where) => `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Chat room</title></head>
 <body><main><h1>Chat room</h1>
-${where === 'thread'
-    ? `<ol class="thread"><li><p class="thread__meta"><strong>小林 さくら</strong><br><span>Mon 30 Nov</span></p><div class="thread__body">${JAPANESE_WORDS}</div></li></ol>`
-    : `<p>${JAPANESE_WORDS}</p>`}
+${{
+    thread: `<ol class="thread"><li><p class="thread__meta"><strong>小林 さくら</strong><br><span>Mon 30 Nov</span></p><div class="thread__body">${JAPANESE_WORDS}</div></li></ol>`,
+    marked: `<p>Subject: <span lang="ja">${JAPANESE_WORDS}</span></p>`,
+    page: `<p>${JAPANESE_WORDS}</p>`,
+  }[where]}
 </main></body>
 </html>`;
 
@@ -85,6 +88,7 @@ const PAGES = {
   '/unstructured': UNSTRUCTURED,
   '/mislabelled': MISLABELLED,
   '/conversation': CONVERSATION('thread'),
+  '/marked': CONVERSATION('marked'),
   '/not-a-conversation': CONVERSATION('page'),
 };
 
@@ -191,6 +195,8 @@ test('the checks report a page that breaks the rules', async (t) => {
     assert.ok(mislabelled.some((p) => p.includes('its text reads as en')), mislabelled.join('\n'));
     await page.goto(`${base}/conversation`);
     assert.deepEqual(await structureProblems(page, 'en'), [], 'a conversation in another language is not the page\'s');
+    await page.goto(`${base}/marked`);
+    assert.deepEqual(await structureProblems(page, 'en'), [], 'words marked with their own language are not the page\'s');
     await page.goto(`${base}/not-a-conversation`);
     const outside = await structureProblems(page, 'en');
     assert.ok(outside.some((p) => p.includes('its text reads as ja')), outside.join('\n'));

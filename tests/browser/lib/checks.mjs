@@ -87,8 +87,13 @@ export async function structureProblems(page, lang) {
     const main = document.querySelector('main');
     let text = `${document.title} ${(main || document.body).innerText}`;
     // What people wrote in a thread or a chat, and their names, are in whatever language
-    // they wrote them in, not the page's.
-    for (const el of document.querySelectorAll('.thread__body, .thread__meta > strong:first-child')) text = text.replace(el.innerText, ' ');
+    // they wrote them in, not the page's; so is a part marked with a language of its own
+    // (WCAG 3.1.2), such as an email's subject in the outbox.
+    const page = document.documentElement.getAttribute('lang');
+    const ownLanguage = [...(main || document.body).querySelectorAll('[lang]')].filter((el) => el.getAttribute('lang') !== page);
+    for (const el of [...document.querySelectorAll('.thread__body, .thread__meta > strong:first-child'), ...ownLanguage]) {
+      text = text.replace(el.innerText, ' ');
+    }
     return {
       h1: document.querySelectorAll('h1').length,
       title: document.title.trim(),
