@@ -21,6 +21,16 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+/// The form on an incident's page that was refused, so that its errors and what was typed
+/// show there and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// Lifting the measure with this id.
+    Lift(i64),
+    /// Deciding the appeal with this id.
+    Appeal(i64),
+}
+
 /// One appeal as shown.
 #[derive(Debug, Clone)]
 pub struct AppealLine {
@@ -102,7 +112,7 @@ fn appeal_lines(
     staff: bool,
     errors: &Errors,
     typed: &StepForm,
-    focus: Option<i64>,
+    focus: Option<Focus>,
 ) -> Markup {
     let max = crate::domain::measure::REASON_MAX_CHARS.to_string();
     html! {
@@ -117,7 +127,7 @@ fn appeal_lines(
                     p .pre-line { (reply) }
                 } @else if staff {
                     @if a.viewer_may_decide {
-                        @let here = focus == Some(a.id);
+                        @let here = focus == Some(Focus::Appeal(a.id));
                         (form(ctx, &paths::staff::appeal_decide(a.id), html! {
                             (choices(ctx, ChoiceGroup {
                                 name: "outcome", legend: ctx.t("measure.appeal.decide_legend"), legend_is_heading: false,
@@ -159,7 +169,7 @@ pub fn section(
     typed: &MeasureForm,
     step: &StepForm,
     errors: &Errors,
-    focus: Option<i64>,
+    focus: Option<Focus>,
 ) -> Markup {
     let tz = ctx.tz;
     let reason_max = REASON_MAX_CHARS.to_string();
@@ -201,7 +211,7 @@ pub fn section(
                     }
                 }
                 @if m.in_force {
-                    @let here = focus == Some(m.id);
+                    @let here = focus == Some(Focus::Lift(m.id));
                     details .details {
                         summary .details__summary { (ctx.t("measure.lift_heading")) }
                         (form(ctx, &paths::staff::measure_lift(m.id), html! {

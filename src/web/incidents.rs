@@ -571,7 +571,7 @@ pub struct Typed {
     /// A lifting or an appeal's answer.
     pub step: StepForm,
     /// The measure or appeal whose form it was.
-    pub focus: Option<i64>,
+    pub focus: Option<crate::views::measures::Focus>,
 }
 
 impl Typed {

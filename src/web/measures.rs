@@ -18,7 +18,7 @@ use crate::services::incidents::measures::{self, Identity, Measure, MeasureError
 use crate::services::{Actor, staff};
 use crate::views::PageContext;
 use crate::views::components::Errors;
-use crate::views::measures::{self as view, AppealLine, MeasureLine, NoticeView, StepForm};
+use crate::views::measures::{self as view, AppealLine, Focus, MeasureLine, NoticeView, StepForm};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
@@ -196,6 +196,25 @@ pub async fn decline(act: StaffAct, Path(id): Path<String>) -> Result<Response> 
     decide(act, &id, false).await
 }
 
+/// The incident's page again after a refused lifting or decision, with what was typed in
+/// the form that was refused.
+async fn refused_step(
+    act: &StaffAct,
+    incident_id: i64,
+    form: StepForm,
+    focus: Focus,
+    errors: &Errors,
+) -> Result<Response> {
+    let typed = Typed {
+        step: form,
+        focus: Some(focus),
+        ..Typed::default()
+    };
+    Ok(rejected(
+        detail_page(act, incident_id, &typed, errors, None).await?,
+    ))
+}
+
 /// Lifts a measure early, with the reason written to the person.
 pub async fn lift(
     act: StaffAct,
@@ -209,14 +228,7 @@ pub async fn lift(
         Err(invalid) => {
             let mut errors = Errors::new();
             errors.invalid("answer", invalid);
-            let typed = Typed {
-                step: form,
-                focus: Some(id),
-                ..Typed::default()
-            };
-            return Ok(rejected(
-                detail_page(&act, m.incident_id, &typed, &errors, None).await?,
-            ));
+            return refused_step(&act, m.incident_id, form, Focus::Lift(id), &errors).await;
         }
     };
     match measures::lift(&act.uc(), act.staff.id, id, &why).await {
@@ -249,14 +261,7 @@ pub async fn decide_appeal(
     }
     let reply = errors.check("answer", rules::reason(&form.answer));
     let (Some(outcome), Some(reply)) = (outcome, reply) else {
-        let typed = Typed {
-            step: form,
-            focus: Some(id),
-            ..Typed::default()
-        };
-        return Ok(rejected(
-            detail_page(&act, m.incident_id, &typed, &errors, None).await?,
-        ));
+        return refused_step(&act, m.incident_id, form, Focus::Appeal(id), &errors).await;
     };
     match measures::decide_appeal(&act.uc(), act.staff.id, id, outcome, &reply).await {
         Ok(_) => Ok(to_incident(m.incident_id, "appeal")),

@@ -5,43 +5,23 @@
 //! and what was typed.
 
 use crate::db_tests;
+use crate::incidents::send_request;
 use crate::support::{TestApp, see_other, today};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use time::{Duration, OffsetDateTime};
+use yorisoi::domain::Role;
 use yorisoi::domain::incident::{AdditionKind, IncidentStatus, ReportForm};
 use yorisoi::domain::incident_settings::years_before;
-use yorisoi::domain::request::{NewRequest, ReplyChannel, Topic};
-use yorisoi::domain::{Email, Lang, Role};
 use yorisoi::entities::{audit_event, incident, support_call};
 use yorisoi::services::incidents::retention::delete_expired;
 use yorisoi::services::incidents::support::{self, Place};
 use yorisoi::services::incidents::{self, Start};
-use yorisoi::services::requests;
 
 db_tests!(
     closed_incidents_are_deleted_once_kept_for_the_years_set,
     the_incident_settings_refuse_what_they_cannot_take_and_record_what_changed,
 );
-
-/// Sends a request from Hanako Yamada; its id.
-async fn send_request(app: &TestApp) -> i64 {
-    let new = NewRequest {
-        topic: Topic::Statements,
-        details: "Why was I charged twice?".to_owned(),
-        name: "Hanako Yamada".to_owned(),
-        member_number: Some("AB12345".to_owned()),
-        channel: ReplyChannel::Email,
-        email: Some(Email::parse("hanako@example.jp").unwrap()),
-        fax: None,
-        address: None,
-    };
-    requests::submit::send(&app.uc(), &new, Lang::En, None, None)
-        .await
-        .unwrap()
-        .request
-        .id
-}
 
 /// Reports an incident at `at` from `start`, with `affected` staff, and closes it there
 /// when `close` (after recording the follow-up the affected staff were offered).

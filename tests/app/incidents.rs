@@ -28,8 +28,8 @@ backend_tests!(
     a_report_on_its_own_names_the_customer_by_email_or_member_number,
 );
 
-/// Sends a request from Hanako Yamada; its id.
-async fn send_request(app: &TestApp) -> i64 {
+/// Sends a request from Hanako Yamada (hanako@example.jp, member number AB12345); its id.
+pub(crate) async fn send_request(app: &TestApp) -> i64 {
     let new = NewRequest {
         topic: Topic::Statements,
         details: "Why was I charged twice?".to_owned(),

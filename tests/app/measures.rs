@@ -3,15 +3,14 @@
 //! with every always-open way in still open under every measure; an appeal from the notice,
 //! decided by a supervisor who took no part; and a proxy's conduct limiting the proxy alone.
 
+use crate::incidents::send_request;
 use crate::proxies::{application, approved, proxy_browser, scopes};
 use crate::support::{Backend, Browser, Page, TestApp, html_of, see_other, text_of, today};
 use crate::{backend_tests, db_tests};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
-use yorisoi::domain::request::{NewRequest, ReplyChannel, Topic};
-use yorisoi::domain::{Email, Lang, Role};
+use yorisoi::domain::Role;
 use yorisoi::entities::{measure, support_request};
-use yorisoi::services::requests;
 
 db_tests!(
     a_warning_then_an_approved_suspension_then_an_appeal_another_supervisor_lifts,
@@ -21,25 +20,6 @@ db_tests!(
 backend_tests!(a_proxys_conduct_limits_the_proxy_never_the_customer,);
 
 const CUSTOMER: &str = "hanako@example.jp";
-
-/// Sends a request from Hanako Yamada through the services; its id.
-async fn send_request(app: &TestApp) -> i64 {
-    let new = NewRequest {
-        topic: Topic::Statements,
-        details: "Why was I charged twice?".to_owned(),
-        name: "Hanako Yamada".to_owned(),
-        member_number: Some("AB12345".to_owned()),
-        channel: ReplyChannel::Email,
-        email: Some(Email::parse(CUSTOMER).unwrap()),
-        fax: None,
-        address: None,
-    };
-    requests::submit::send(&app.uc(), &new, Lang::En, None, None)
-        .await
-        .unwrap()
-        .request
-        .id
-}
 
 /// A coordinator's report from `request`, about the customer's abusive words; the
 /// incident's id.
