@@ -9,6 +9,7 @@ pub mod context;
 pub mod cookies;
 pub mod door;
 pub mod forms;
+pub mod incident_reports;
 pub mod incident_signals;
 pub mod incidents;
 pub mod journey;

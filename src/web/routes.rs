@@ -281,7 +281,7 @@ fn signal_routes(table: Table) -> Table {
 }
 
 fn incident_routes(table: Table) -> Table {
-    use super::{incidents, measures};
+    use super::{incident_reports, incidents, measures};
     use Access::Staff;
     use Permission::*;
     table
@@ -293,12 +293,12 @@ fn incident_routes(table: Table) -> Table {
         .get(
             paths::staff::INCIDENT_REPORTS,
             Staff(HandleIncidents),
-            incidents::reports,
+            incident_reports::reports,
         )
         .get(
             paths::staff::INCIDENT_REPORTS_CSV,
             Staff(HandleIncidents),
-            incidents::reports_csv,
+            incident_reports::reports_csv,
         )
         .get(
             paths::staff::INCIDENT_NEW,
