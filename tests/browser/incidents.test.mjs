@@ -349,7 +349,9 @@ test('customer harassment from the report to the appeal, and a call for support'
     const admin = await staffPage(browser, 'admin', lang);
     response = await admin.goto(`${base}/staff/incidents`);
     await checked(admin, lang, 'GET /staff/incidents (a suspension waiting)', { response });
-    const waiting = admin.locator('main ul.list a[href^="/staff/incidents/"]');
+    const waiting = admin.locator('main ul.list a[href^="/staff/incidents/"]', {
+      hasText: t(lang, 'measure.waiting.approval', { reference: s.suspension }),
+    });
     assert.equal(await waiting.getAttribute('href'), s.incidentPage, 'the list names what waits, linking the incident');
     assert.equal(await waiting.textContent(), t(lang, 'measure.waiting.approval', { reference: s.suspension }));
     response = await follow(admin, waiting);

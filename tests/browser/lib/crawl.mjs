@@ -105,6 +105,8 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
   // pathname -> the query strings enqueued for it.
   const queries = new Map();
   const submitted = new Set();
+  // The downloads fetched, each once.
+  const fetched = new Set();
   const visited = [];
   let csrfProbeDone = false;
 
@@ -146,7 +148,9 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
       assert.match(type, /^text\/html/, 'the answer is not an HTML page');
       store.save(label, await response.text());
       found = await page.evaluate(() => ({
-        links: [...document.querySelectorAll('a[href]')].map((a) => a.href),
+        // A link that downloads a file (a CSV export) is fetched, not opened as a page.
+        links: [...document.querySelectorAll('a[href]:not([download])')].map((a) => a.href),
+        downloads: [...document.querySelectorAll('a[href][download]')].map((a) => a.href),
         forms: [...document.forms].map((f, index, all) => {
           const method = (f.getAttribute('method') || 'get').toLowerCase();
           // Not f.action: a control named "action" (as in the audit filter) shadows it.
@@ -167,6 +171,13 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
       }));
       assert.ok(status < 500, `the server failed with ${status}`);
       if (expect) expect(status);
+      for (const href of found.downloads) {
+        if (fetched.has(href)) continue;
+        fetched.add(href);
+        const file = await page.request.get(href);
+        assert.equal(file.status(), 200, `${href} answers`);
+        assert.match(file.headers()['content-disposition'] || '', /^attachment/, `${href} is a download`);
+      }
       const problems = await checkPage(page, lang, { publicPage: PUBLIC_VISITORS.includes(who) });
       assert.deepEqual(problems, [], `${label}\n  - ${problems.join('\n  - ')}`);
     });
