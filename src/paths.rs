@@ -366,6 +366,52 @@ pub mod staff {
     }
 }
 
+/// The voice of the customer: the forms, staff triage and measures, improvement cases and
+/// the public "you said, we did" page.
+pub mod feedback {
+    paths! {
+        /// The open feedback form, for anyone.
+        OPEN = "/feedback";
+        /// Thanks, once feedback is sent.
+        THANKS = "/feedback/thanks";
+        /// The feedback form about one contact, by the link in the email that asked.
+        BY_LINK, by_link(token) = "/feedback/{token}";
+        /// The feedback form about a request, from its thread.
+        REQUEST, request(token) = "/requests/{token}/feedback";
+        /// The feedback form about a session, from its manage page.
+        SESSION, session(token) = "/bookings/{token}/feedback";
+        /// The feedback form a proxy reaches from the portal: `about` is `registration`,
+        /// `request-{id}` or `session-{id}`.
+        PROXY, proxy(id, about) = "/proxy/customers/{id}/feedback/{about}";
+        /// What the desk changed because customers spoke: the published cases.
+        IMPROVEMENTS = "/improvements";
+        /// Staff: the feedback that came in, to triage.
+        STAFF = "/staff/feedback";
+        /// Staff: one piece of feedback.
+        ITEM, item(id) = "/staff/feedback/{id}";
+        /// Staff: the feedback as CSV, as filtered.
+        EXPORT = "/staff/feedback/export.csv";
+        /// Staff: satisfaction, ease and volumes by month, channel, kind and theme.
+        MEASURES = "/staff/feedback/measures";
+        /// Staff: compliments shared with oneself, and the weekly digest.
+        MINE = "/staff/feedback/mine";
+        /// Admins: the themes feedback is tagged with.
+        THEMES = "/staff/feedback/themes";
+        /// Admins: one theme, renamed or archived.
+        THEME, theme(id) = "/staff/feedback/themes/{id}";
+        /// Staff: improvement cases.
+        CASES = "/staff/improvements";
+        /// Staff: a new improvement case.
+        CASE_NEW = "/staff/improvements/new";
+        /// Staff: one improvement case.
+        CASE, case(id) = "/staff/improvements/{id}";
+        /// Staff: moving a case to another status.
+        CASE_STATUS, case_status(id) = "/staff/improvements/{id}/status";
+        /// Supervisors: publishing a done case, or withdrawing it.
+        CASE_PUBLISH, case_publish(id) = "/staff/improvements/{id}/publish";
+    }
+}
+
 /// Every pattern of the site.
 pub fn all() -> impl Iterator<Item = &'static str> {
     [
@@ -374,6 +420,7 @@ pub fn all() -> impl Iterator<Item = &'static str> {
         requests::ALL,
         proxy::ALL,
         staff::ALL,
+        feedback::ALL,
     ]
     .into_iter()
     .flatten()

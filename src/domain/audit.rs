@@ -154,11 +154,24 @@ pub enum AuditAction {
     /// A closed incident reached the end of the time incidents are kept, and was deleted
     /// with all that belonged to it.
     IncidentDeleted,
+    /// Staff tagged feedback with themes, gathered it into an improvement case, or named
+    /// the staff member it concerns.
+    FeedbackTriaged,
+    /// A compliment was shared with the staff member it names.
+    FeedbackShared,
+    /// The admin added, renamed or archived a feedback theme.
+    FeedbackThemeChanged,
+    /// An improvement case was opened.
+    ImprovementOpened,
+    /// An improvement case's words or status changed.
+    ImprovementChanged,
+    /// A supervisor published or withdrew a done improvement case.
+    ImprovementPublished,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [AuditAction; 73] = [
+    pub const ALL: [AuditAction; 79] = [
         AuditAction::SignedIn,
         AuditAction::SignedOut,
         AuditAction::SignInFailed,
@@ -232,6 +245,12 @@ impl AuditAction {
         AuditAction::MeasureAppealed,
         AuditAction::MeasureAppealDecided,
         AuditAction::IncidentDeleted,
+        AuditAction::FeedbackTriaged,
+        AuditAction::FeedbackShared,
+        AuditAction::FeedbackThemeChanged,
+        AuditAction::ImprovementOpened,
+        AuditAction::ImprovementChanged,
+        AuditAction::ImprovementPublished,
     ];
 
     /// The name stored in the log.
@@ -310,6 +329,12 @@ impl AuditAction {
             AuditAction::MeasureAppealed => "measure.appealed",
             AuditAction::MeasureAppealDecided => "measure.appeal_decided",
             AuditAction::IncidentDeleted => "incident.deleted",
+            AuditAction::FeedbackTriaged => "feedback.triaged",
+            AuditAction::FeedbackShared => "feedback.shared",
+            AuditAction::FeedbackThemeChanged => "feedback.theme_changed",
+            AuditAction::ImprovementOpened => "improvement.opened",
+            AuditAction::ImprovementChanged => "improvement.changed",
+            AuditAction::ImprovementPublished => "improvement.published",
         }
     }
 

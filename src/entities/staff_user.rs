@@ -19,6 +19,8 @@ pub struct Model {
     pub lang: Lang,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// Whether they get the weekly digest of customers' feedback.
+    pub feedback_digest: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,8 @@
 
 use crate::domain::booking::BookingStatus;
 use crate::domain::chat::Author as ChatAuthor;
+use crate::domain::feedback::{Channel as FeedbackChannel, Kind as FeedbackKind};
+use crate::domain::improvement::CaseStatus;
 use crate::domain::incident::{
     AdditionKind, Category, Channel as IncidentChannel, DemandTest, IncidentStatus, MannerTest,
     Subject,
@@ -110,6 +112,7 @@ stored_as_text! {
     AppealOutcome: "appeal outcome" by as_str;
     Author: "message author" by as_str;
     BookingStatus: "booking status" by as_str;
+    CaseStatus: "improvement case status" by as_str;
     ChatAuthor: "chat author" by as_str;
     Category: "incident category" by as_str;
     ConsentMethod: "consent method" by as_str;
@@ -117,6 +120,8 @@ stored_as_text! {
     EndRequestStatus: "end request status" by as_str;
     EndedBy: "ended by" by as_str;
     ExceptionKind: "availability exception kind" by as_str;
+    FeedbackChannel: "feedback channel" by as_str;
+    FeedbackKind: "feedback kind" by as_str;
     IdDocument: "identity document" by as_str;
     IncidentChannel: "incident channel" by as_str;
     IncidentStatus: "incident status" by as_str;

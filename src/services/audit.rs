@@ -67,6 +67,30 @@ impl Target {
         }
     }
 
+    /// A piece of customer feedback.
+    pub fn feedback(id: i64) -> Self {
+        Target {
+            kind: "feedback",
+            id: id.to_string(),
+        }
+    }
+
+    /// A feedback theme.
+    pub fn theme(id: i64) -> Self {
+        Target {
+            kind: "feedback_theme",
+            id: id.to_string(),
+        }
+    }
+
+    /// An improvement case.
+    pub fn improvement(id: i64) -> Self {
+        Target {
+            kind: "improvement_case",
+            id: id.to_string(),
+        }
+    }
+
     /// A staff account.
     pub fn staff(id: i64) -> Self {
         Target {

@@ -11,6 +11,7 @@ pub mod chat_hub;
 pub mod contact;
 pub mod demo;
 pub mod drafts;
+pub mod feedback;
 pub mod incidents;
 pub mod interpreters;
 pub mod limits;

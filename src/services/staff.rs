@@ -96,6 +96,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         lang: Set(crate::domain::Lang::default()),
         created_at: Set(now),
         updated_at: Set(now),
+        feedback_digest: Set(false),
     }
     .insert(conn)
     .await

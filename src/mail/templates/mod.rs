@@ -8,6 +8,7 @@
 //! customer or an interpreter) and [`requests`] (a support request's thread).
 
 mod accounts;
+mod feedback;
 mod incidents;
 mod proxies;
 mod requests;
@@ -15,6 +16,7 @@ mod sessions;
 
 // The emails are called as `templates::…`: where each is written is this module's concern.
 pub use accounts::{password_reset, proxy_activation, proxy_password_reset, staff_invitation};
+pub use feedback::{compliment_shared, feedback_digest, feedback_invitation};
 pub use incidents::{
     MeasureFacts, appeal_decided, appeal_received, measure_lifted, measure_taken, supervisor_notice,
 };
