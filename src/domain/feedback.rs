@@ -11,7 +11,7 @@ use super::schedule::SessionMode;
 /// The longest comment, in characters.
 pub const COMMENT_MAX: usize = 4000;
 /// The longest name, in characters.
-pub const NAME_MAX: usize = 200;
+pub const NAME_MAX: usize = 100;
 
 stored_names! {
     /// Which contact the feedback is about.
@@ -68,7 +68,7 @@ pub struct FeedbackForm {
     /// "1" to "5".
     pub ease: String,
     /// One of [`Kind`]'s stored names.
-    pub kind: String,
+    pub feedback_kind: String,
     /// The comment, optional.
     pub comment: String,
     /// The name, optional (the open form only).
@@ -121,7 +121,7 @@ impl FeedbackForm {
     pub fn check(&self, open: bool) -> Result<Answer, StepErrors> {
         let mut refusals = Refusals::default();
         let ease = refusals.keep("ease", ease(&self.ease));
-        let kind = refusals.keep("feedback_kind", choice(&self.kind, Kind::parse));
+        let kind = refusals.keep("feedback_kind", choice(&self.feedback_kind, Kind::parse));
         let comment = refusals.keep("comment", optional_text(&self.comment, COMMENT_MAX));
         let wants_reply = self.wants_reply == "1";
         let (name, email) = if open {
@@ -158,7 +158,7 @@ mod tests {
     fn form(ease: &str, kind: &str) -> FeedbackForm {
         FeedbackForm {
             ease: ease.into(),
-            kind: kind.into(),
+            feedback_kind: kind.into(),
             ..FeedbackForm::default()
         }
     }
