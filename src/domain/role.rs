@@ -86,11 +86,18 @@ pub enum Permission {
     /// Read every incident and the customer's history, add to incidents, take support
     /// calls, and propose, approve and lift measures.
     HandleIncidents,
+    /// Read customers' feedback and its measures, tag it with themes, gather it into
+    /// improvement cases, name the staff member a compliment is for, and open and move
+    /// improvement cases.
+    TriageFeedback,
+    /// Publish done improvement cases on the public page, and read each staff member's own
+    /// feedback figures.
+    PublishImprovements,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ViewDashboard,
         Permission::ChangeOwnPassword,
         Permission::ManageStaff,
@@ -103,6 +110,8 @@ impl Permission {
         Permission::HandleRequests,
         Permission::ReportIncidents,
         Permission::HandleIncidents,
+        Permission::TriageFeedback,
+        Permission::PublishImprovements,
     ];
 
     /// The permission table: the roles that hold each permission.
@@ -113,11 +122,15 @@ impl Permission {
             | Permission::ChangeOwnPassword
             | Permission::ReportIncidents => &[Admin, Supervisor, Coordinator, Interpreter],
             Permission::ManageStaff | Permission::ViewAudit => &[Admin],
-            Permission::ViewOutbox | Permission::HandleIncidents => &[Admin, Supervisor],
+            Permission::ViewOutbox
+            | Permission::HandleIncidents
+            | Permission::PublishImprovements => &[Admin, Supervisor],
             Permission::ManageSchedule => &[Admin, Supervisor, Coordinator],
             Permission::ManageOwnSessions => &[Interpreter],
             Permission::ManageDeskSettings => &[Admin],
-            Permission::VerifyProxies | Permission::HandleRequests => {
+            Permission::VerifyProxies
+            | Permission::HandleRequests
+            | Permission::TriageFeedback => {
                 &[Admin, Supervisor, Coordinator]
             }
         }
@@ -138,6 +151,8 @@ impl Permission {
             Permission::HandleRequests => "handle_requests",
             Permission::ReportIncidents => "report_incidents",
             Permission::HandleIncidents => "handle_incidents",
+            Permission::TriageFeedback => "triage_feedback",
+            Permission::PublishImprovements => "publish_improvements",
         }
     }
 }
