@@ -176,6 +176,17 @@ impl App {
                     }
                     Err(e) => tracing::warn!(error = %e, "could not expire proxy registrations"),
                 }
+                // Sessions nobody ended by hand are asked about once their time is over;
+                // only those of the last two days, so that none from long ago is.
+                let since = now - time::Duration::days(2);
+                match services::feedback::ask_about_ended_sessions(db, now, config, since).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(sessions = n, "customers asked how their session went");
+                        state.mail_waiting();
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not ask about ended sessions"),
+                }
                 match services::proxies::expiry::send_expiry_reminders(db, now, config).await {
                     Ok(0) => {}
                     Ok(n) => {

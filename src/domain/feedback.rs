@@ -151,6 +151,129 @@ impl FeedbackForm {
     }
 }
 
+/// The longest theme name, in characters.
+pub const THEME_MAX: usize = 100;
+
+/// The admin's form for a theme, exactly as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct ThemeForm {
+    /// The name in Japanese.
+    pub theme_ja: String,
+    /// The name in English.
+    pub theme_en: String,
+    /// "1" to archive it: it stays on what it tags, and is no longer offered.
+    pub archived: String,
+}
+
+/// A theme's names, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeNames {
+    /// In Japanese.
+    pub ja: String,
+    /// In English.
+    pub en: String,
+    /// Whether it is archived.
+    pub archived: bool,
+}
+
+impl ThemeForm {
+    /// Checks both names: each is needed, so the theme reads in either language.
+    pub fn check(&self) -> Result<ThemeNames, StepErrors> {
+        let mut refusals = Refusals::default();
+        let ja = refusals.keep("theme_ja", super::required_text(&self.theme_ja, THEME_MAX));
+        let en = refusals.keep("theme_en", super::required_text(&self.theme_en, THEME_MAX));
+        match (ja, en) {
+            (Some(ja), Some(en)) => Ok(ThemeNames {
+                ja,
+                en,
+                archived: self.archived == "1",
+            }),
+            _ => Err(refusals.into_errors()),
+        }
+    }
+}
+
+/// The triage list's filters, exactly as in the address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct FilterQuery {
+    /// A [`Kind`]'s stored name, or empty for every kind.
+    pub kind: String,
+    /// A [`Channel`]'s stored name, or empty for every channel.
+    pub channel: String,
+    /// The first day, `YYYY-MM-DD`, or empty.
+    pub from: String,
+    /// The last day, `YYYY-MM-DD`, or empty.
+    pub to: String,
+    /// A theme's id, or empty.
+    pub theme: String,
+}
+
+/// The triage list's filters, read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only this kind.
+    pub kind: Option<Kind>,
+    /// Only this channel.
+    pub channel: Option<Channel>,
+    /// From this day, in the desk's time zone.
+    pub from: Option<time::Date>,
+    /// Up to and including this day.
+    pub to: Option<time::Date>,
+    /// Only feedback tagged with this theme.
+    pub theme: Option<i64>,
+}
+
+fn optional_day(raw: &str) -> Result<Option<time::Date>, Invalid> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(raw, &format)
+        .map(Some)
+        .map_err(|_| Invalid::BadFormat)
+}
+
+fn optional_choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, Invalid> {
+    if raw.is_empty() {
+        Ok(None)
+    } else {
+        parse(raw).map(Some).ok_or(Invalid::NotAChoice)
+    }
+}
+
+impl FilterQuery {
+    /// Reads the filters: what cannot be read is named and left out of the filter, so the
+    /// list still shows.
+    pub fn read(&self) -> (Filter, StepErrors) {
+        let mut refusals = Refusals::default();
+        let kind = refusals.keep("kind", optional_choice(&self.kind, Kind::parse));
+        let channel = refusals.keep("channel", optional_choice(&self.channel, Channel::parse));
+        let mut from = refusals.keep("from", optional_day(&self.from));
+        let mut to = refusals.keep("to", optional_day(&self.to));
+        // A period typed the wrong way round is read the right way round.
+        if let (Some(Some(first)), Some(Some(last))) = (from, to)
+            && last < first
+        {
+            (from, to) = (to, from);
+        }
+        let theme = refusals.keep(
+            "theme",
+            optional_choice(&self.theme, |raw| raw.parse::<i64>().ok()),
+        );
+        let filter = Filter {
+            kind: kind.flatten(),
+            channel: channel.flatten(),
+            from: from.flatten(),
+            to: to.flatten(),
+            theme: theme.flatten(),
+        };
+        (filter, refusals.into_errors())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +340,40 @@ mod tests {
         let answer = form("1", "complaint").check(true).unwrap();
         assert!(answer.needs_answer(true));
         assert!(!answer.needs_answer(false));
+    }
+
+    #[test]
+    fn a_theme_needs_both_names() {
+        let form = ThemeForm {
+            theme_ja: " 待ち時間 ".into(),
+            theme_en: "".into(),
+            archived: String::new(),
+        };
+        assert_eq!(form.check(), Err(vec![("theme_en", Invalid::Missing)]));
+    }
+
+    #[test]
+    fn filters_that_cannot_be_read_are_named_and_left_out() {
+        let query = FilterQuery {
+            kind: "complaint".into(),
+            channel: "fax".into(),
+            from: "2026-11-01".into(),
+            to: "2026-10-01".into(),
+            theme: "x".into(),
+        };
+        let (filter, errors) = query.read();
+        assert_eq!(filter.kind, Some(Kind::Complaint));
+        assert_eq!(filter.channel, None);
+        // The period was typed the wrong way round: it is read the right way round.
+        assert_eq!(filter.from, Some(time::macros::date!(2026 - 10 - 01)));
+        assert_eq!(filter.to, Some(time::macros::date!(2026 - 11 - 01)));
+        assert_eq!(
+            errors,
+            vec![
+                ("channel", Invalid::NotAChoice),
+                ("theme", Invalid::NotAChoice)
+            ]
+        );
     }
 
     #[test]

@@ -279,6 +279,8 @@ async fn change(uc: &UseCase<'_>, booking_id: i64, what: RoomChange) -> Result<B
     }
     if let RoomChange::End(_) = what {
         keep_transcript(&txn, uc, &b).await?;
+        let channel = crate::domain::feedback::Channel::WrittenChat;
+        crate::services::feedback::ask(&txn, now, uc.config, channel, b.id, None).await?;
     }
     if recorded {
         crate::services::schedule_changes::commit_holds_change(uc, txn).await?;

@@ -49,6 +49,21 @@ pub const APPLICATIONS_TO_EMAIL: Limit = Limit {
     window: Duration::days(1),
 };
 
+/// Feedback sent on the open form from one address in an hour.
+pub const FEEDBACK_FROM_ADDRESS: Limit = Limit {
+    kind: "feedback_from",
+    max: 20,
+    window: Duration::hours(1),
+};
+
+/// Feedback on the open form asking for a reply at one email address in a day: each opens a
+/// request, which is acknowledged by email, so no inbox can be filled through the form.
+pub const FEEDBACK_TO_EMAIL: Limit = Limit {
+    kind: "feedback_to",
+    max: 5,
+    window: Duration::days(1),
+};
+
 /// The stored form of a subject: a hash, so the table holds no address or email.
 pub fn subject(raw: &str) -> String {
     hex::encode(&Sha256::digest(raw.as_bytes())[..16])

@@ -665,7 +665,7 @@ pub fn manage(
     s: &Session<'_>,
     state: &ManageState,
     notice: Option<&str>,
-    room: Option<RoomState>,
+    (room, feedback): (Option<RoomState>, bool),
 ) -> Markup {
     let title = ctx.tf("book.manage.title", &[("reference", s.reference)]);
     let room_href = paths::booking::chat(token);
@@ -685,6 +685,9 @@ pub fn manage(
         }
         h1 .heading-l { (title) }
         p { strong .tag .tag--blue { (status) } }
+        @if feedback {
+            (super::feedback::offer(ctx, &paths::feedback::session(token)))
+        }
         (super::components::summary_list(ctx, &rows))
         @if let Some(note) = s.language_note {
             div .warning-text #language-note { (note) }

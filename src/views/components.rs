@@ -422,6 +422,17 @@ pub struct SummaryRow {
     pub change: Option<(String, String)>,
 }
 
+impl SummaryRow {
+    /// A row with no change link, its value's line breaks kept.
+    pub fn plain(key: &str, value: String) -> Self {
+        SummaryRow {
+            key: key.to_owned(),
+            value: lines(&value),
+            change: None,
+        }
+    }
+}
+
 /// A list of answers with change links, as on a "check your answers" page.
 pub fn summary_list(ctx: &PageContext, rows: &[SummaryRow]) -> Markup {
     html! {

@@ -140,6 +140,11 @@ fn header(ctx: &PageContext) -> Markup {
                             @if ctx.staff_may(Permission::VerifyProxies) {
                                 li { a href=(paths::staff::PROXIES) aria-current=[ctx.path.starts_with(paths::staff::PROXIES).then_some("page")] { (ctx.t("nav.proxies")) } }
                             }
+                            @if ctx.staff_may(Permission::TriageFeedback) {
+                                li { a href=(paths::feedback::STAFF) aria-current=[(ctx.path.starts_with(paths::feedback::STAFF) && !ctx.path.starts_with(paths::feedback::MINE)).then_some("page")] { (ctx.t("nav.feedback")) } }
+                            } @else {
+                                li { a href=(paths::feedback::MINE) aria-current=[ctx.path.starts_with(paths::feedback::MINE).then_some("page")] { (ctx.t("nav.my_feedback")) } }
+                            }
                             @if ctx.staff_may(Permission::ManageSchedule) {
                                 li { a href=(paths::staff::SCHEDULE) aria-current=[ctx.path.starts_with(paths::staff::SCHEDULE).then_some("page")] { (ctx.t("schedule.nav.board")) } }
                             }
@@ -194,6 +199,7 @@ fn footer(ctx: &PageContext) -> Markup {
                 ul .footer__links {
                     li { a href=(paths::public::ACCESSIBILITY) { (ctx.t("footer.accessibility")) } }
                     li { a href=(paths::public::POLICY) { (ctx.t("footer.policy")) } }
+                    li { a href=(paths::feedback::OPEN) { (ctx.t("footer.feedback")) } }
                     li { a href=(paths::public::PREFERENCES) { (ctx.t("footer.preferences")) } }
                     @if ctx.staff.is_none() && ctx.proxy.is_none() {
                         li { a href=(paths::proxy::LOGIN) { (ctx.t("footer.proxy")) } }

@@ -441,6 +441,8 @@ pub struct CustomerCard {
     pub renewal_requested: bool,
     /// Whether renewal can be asked for now.
     pub renewable: bool,
+    /// Whether the proxy is asked how registering went (once, until answered).
+    pub feedback: bool,
 }
 
 fn status_tag(ctx: &PageContext, status: RegistrationStatus, active: bool) -> Markup {
@@ -547,6 +549,9 @@ pub fn customer(
             }, change: None },
             SummaryRow { key: ctx.t("portal.until").to_owned(), value: html! { (card.until.clone().unwrap_or_default()) }, change: None },
         ]))
+        @if card.feedback {
+            (super::feedback::offer(ctx, &paths::feedback::proxy(card.id, "registration")))
+        }
         @if card.active { h2 .heading-m { (ctx.t("portal.do_heading")) } }
         @if can_book {
             (form(ctx, &paths::proxy::customer_book(card.id), html! {

@@ -101,6 +101,8 @@ pub struct ThreadPage<'a> {
     pub link: Option<String>,
     /// The back link (a proxy's customer page).
     pub back: Option<String>,
+    /// The feedback form about the request, offered once it is resolved and until answered.
+    pub feedback: Option<String>,
 }
 
 /// A stored name written out: `request.{group}.{value}`.
@@ -473,6 +475,9 @@ pub fn thread(
                 p { (ctx.t(&format!("request.thread.book_lead.{}", r.channel.as_str()))) }
                 (form(ctx, book, html! { (button(ctx.t("request.thread.book"))) }))
             }
+        }
+        @if let Some(href) = &page.feedback {
+            (super::feedback::offer(ctx, href))
         }
         h2 .heading-m { (ctx.t("request.thread.about_heading")) }
         (summary_list(ctx, &[

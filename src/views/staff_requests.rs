@@ -93,7 +93,8 @@ pub struct QueueView<'a> {
     pub wrote_again: u64,
 }
 
-fn select(
+/// A labelled drop-down of `(value, text)` options with `current` chosen, for filters.
+pub fn select(
     ctx: &PageContext,
     name: &str,
     label_key: &str,

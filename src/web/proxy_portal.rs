@@ -13,6 +13,7 @@ use super::context::{ClientIp, CurrentProxy};
 use super::forms::{DoneQuery, Form, Query, see_other};
 use super::requests as web_requests;
 use crate::domain::BookingStatus;
+use crate::domain::feedback::Channel;
 use crate::domain::booking::{DetailsForm, Draft};
 use crate::domain::proxy::{RegistrationStatus, Scope};
 use crate::domain::request::{RequestDraft, RequestStatus};
@@ -48,6 +49,7 @@ fn card(state: &AppState, ctx: &PageContext, r: &Registration) -> CustomerCard {
             || (status == RegistrationStatus::Approved
                 && r.valid_until
                     .is_some_and(|u| u - proxies::expiry::EXPIRY_REMINDER <= now)),
+        feedback: false,
     }
 }
 
@@ -180,7 +182,9 @@ pub async fn customer(
         // Theirs, but not active: shown, with nothing to do.
         Err(_) => proxies::get(&state.db, id).await?.ok_or(Error::NotFound)?,
     };
-    let card = card(&state, &ctx, &r);
+    let mut card = card(&state, &ctx, &r);
+    card.feedback = card.active
+        && crate::services::feedback::offered(&state.db, state.now(), Channel::Proxy, r.id).await?;
     // Once the registration has ended, what the proxy booked and asked is the customer's
     // own: the proxy sees no more of it, not even when it changes.
     let lines = if card.active {
@@ -418,6 +422,9 @@ async fn request_page(
         sent,
         link: None,
         back: Some(paths::proxy::customer(r.id)),
+        feedback: crate::services::feedback::offered(&state.db, state.now(), Channel::Request, q.id)
+            .await?
+            .then(|| paths::feedback::proxy(r.id, format!("request-{}", q.id))),
     };
     Ok(request_view::thread(&ctx, &page, typed, errors))
 }

@@ -21,6 +21,7 @@ use crate::domain::request::{
     RequestStep, Topic,
 };
 use crate::domain::schedule::SessionMode;
+use crate::domain::feedback::Channel;
 use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
 use crate::paths;
@@ -348,7 +349,7 @@ pub fn session_mode(channel: ReplyChannel) -> Option<SessionMode> {
 }
 
 /// The request a thread link opens, or 404 for a wrong or expired link.
-async fn by_link(state: &AppState, raw: &str) -> Result<Request> {
+pub(crate) async fn by_link(state: &AppState, raw: &str) -> Result<Request> {
     let token = Token::from_presented(raw).ok_or(Error::NotFound)?;
     requests::thread::by_link(&state.db, state.now(), &token)
         .await?
@@ -379,6 +380,9 @@ async fn thread_page(
         sent,
         link: sent.then(|| state.config.link(&paths::requests::thread(raw))),
         back: None,
+        feedback: crate::services::feedback::offered(&state.db, state.now(), Channel::Request, r.id)
+            .await?
+            .then(|| paths::feedback::request(raw)),
     };
     Ok(view::thread(ctx, &page, typed, errors))
 }

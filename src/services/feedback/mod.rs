@@ -6,6 +6,10 @@
 //!
 //! This module holds what a contact is and the asking; [`answer`] takes the answers.
 
+pub mod answer;
+pub mod themes;
+pub mod triage;
+
 use crate::config::Config;
 use crate::domain::booking::BookingStatus;
 use crate::domain::feedback::Channel;
@@ -363,9 +367,10 @@ pub async fn display_name<C: ConnectionTrait>(
 }
 
 /// Asks about every session that has ended since `since` and was never asked about: the
-/// minute job's part, for sessions nobody ended by hand. Returns how many were asked.
-pub async fn ask_about_ended_sessions<C: ConnectionTrait>(
-    conn: &C,
+/// minute job's part, for sessions nobody ended by hand, each in a transaction of its own.
+/// Returns how many were asked.
+pub async fn ask_about_ended_sessions(
+    db: &sea_orm::DatabaseConnection,
     now: OffsetDateTime,
     config: &Config,
     since: OffsetDateTime,
@@ -384,15 +389,20 @@ pub async fn ask_about_ended_sessions<C: ConnectionTrait>(
         .select_only()
         .column(b::Column::Id)
         .column(b::Column::Mode)
-        .filter(b::Column::Status.ne(BookingStatus::Cancelled))
+        .filter(b::Column::Status.is_not_in([
+            BookingStatus::Cancelled,
+            BookingStatus::NoShowCustomer,
+        ]))
         .filter(b::Column::EndsAt.lte(now))
         .filter(b::Column::EndsAt.gt(since))
         .filter(b::Column::Id.not_in_subquery(asked))
         .into_tuple()
-        .all(conn)
+        .all(db)
         .await?;
     for (id, mode) in &ended {
-        ask(conn, now, config, Channel::of_session(*mode), *id, None).await?;
+        let txn = crate::db::begin_write(db).await?;
+        ask(&txn, now, config, Channel::of_session(*mode), *id, None).await?;
+        txn.commit().await?;
     }
     Ok(ended.len())
 }

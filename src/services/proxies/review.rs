@@ -207,6 +207,9 @@ pub async fn approve(uc: &UseCase<'_>, id: i64) -> Result<Registration, ProxyErr
         ..Notice::of("approved_customer")
     };
     tell(&txn, now, config, &r, To::Customer, notice).await?;
+    let channel = crate::domain::feedback::Channel::Proxy;
+    let staff = uc.actor.staff_id;
+    crate::services::feedback::ask(&txn, now, config, channel, r.id, staff).await?;
     uc.commit(txn).await?;
     Ok(r)
 }

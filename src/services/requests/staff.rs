@@ -197,7 +197,8 @@ pub async fn set_status(
     };
     row.resolved_at = Set(resolved_at);
     // The first resolution stays when the customer writes again: contact after it counts.
-    if r.first_resolved_at.is_none() && resolved_at.is_some() {
+    let first_resolution = r.first_resolved_at.is_none() && resolved_at.is_some();
+    if first_resolution {
         row.first_resolved_at = Set(resolved_at);
     }
     row.closed_at = Set((to == RequestStatus::Closed).then_some(now));
@@ -211,6 +212,11 @@ pub async fn set_status(
         json!({ "reference": r.reference, "from": before.as_str(), "to": to.as_str() }),
     )
     .await?;
+    if first_resolution {
+        let channel = crate::domain::feedback::Channel::Request;
+        let staff = actor.staff_id;
+        crate::services::feedback::ask(&txn, now, config, channel, r.id, staff).await?;
+    }
     uc.commit(txn).await?;
     Ok(r)
 }

@@ -157,7 +157,10 @@ pub async fn manage(
         "moved" => Some("book.manage.moved"),
         _ => None,
     };
-    Ok(view::manage(&ctx, &token, &facts.view(), &manage_state, notice, room).into_response())
+    let channel = crate::domain::feedback::Channel::of_session(b.mode);
+    let feedback = crate::services::feedback::offered(&state.db, state.now(), channel, b.id).await?;
+    let page = view::manage(&ctx, &token, &facts.view(), &manage_state, notice, (room, feedback));
+    Ok(page.into_response())
 }
 
 /// The page shown when the customer is too late to change a session online.
