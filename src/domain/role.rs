@@ -128,9 +128,7 @@ impl Permission {
             Permission::ManageSchedule => &[Admin, Supervisor, Coordinator],
             Permission::ManageOwnSessions => &[Interpreter],
             Permission::ManageDeskSettings => &[Admin],
-            Permission::VerifyProxies
-            | Permission::HandleRequests
-            | Permission::TriageFeedback => {
+            Permission::VerifyProxies | Permission::HandleRequests | Permission::TriageFeedback => {
                 &[Admin, Supervisor, Coordinator]
             }
         }

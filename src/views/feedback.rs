@@ -60,7 +60,10 @@ fn kind_group(ctx: &PageContext, typed: &FeedbackForm, errors: &Errors) -> Marku
             .map(|k| Choice {
                 value: k.as_str(),
                 label: ctx.t(&format!("feedback.kind.{}", k.as_str())).to_owned(),
-                hint: Some(ctx.t(&format!("feedback.kind.{}.hint", k.as_str())).to_owned()),
+                hint: Some(
+                    ctx.t(&format!("feedback.kind.{}.hint", k.as_str()))
+                        .to_owned(),
+                ),
             })
             .collect(),
         selected: vec![typed.feedback_kind.as_str()],

@@ -63,7 +63,8 @@ pub fn channel_name(ctx: &PageContext, channel: Channel) -> String {
 
 /// A kind's name.
 pub fn kind_name(ctx: &PageContext, kind: Kind) -> String {
-    ctx.t(&format!("feedback.kind.{}", kind.as_str())).to_owned()
+    ctx.t(&format!("feedback.kind.{}", kind.as_str()))
+        .to_owned()
 }
 
 /// A rating as a number with its words, such as "4 – Easy".
@@ -95,7 +96,6 @@ pub struct ListView<'a> {
     /// The month's chart with its table, drawn by the measures.
     pub chart: Option<Markup>,
 }
-
 
 /// The address of the CSV with the list's filters.
 fn export_link(q: &FilterQuery) -> String {
@@ -136,11 +136,7 @@ fn filter_form(ctx: &PageContext, v: &ListView<'_>) -> Markup {
         )
         .collect();
     let theme_options: Vec<_> = std::iter::once(any())
-        .chain(
-            v.themes
-                .iter()
-                .map(|t| (t.id.to_string(), t.name.clone())),
-        )
+        .chain(v.themes.iter().map(|t| (t.id.to_string(), t.name.clone())))
         .collect();
     html! {
         form .filter method="get" action=(paths::feedback::STAFF) {
@@ -248,25 +244,42 @@ fn facts(ctx: &PageContext, v: &ItemView<'_>) -> Vec<SummaryRow> {
     let f = v.line;
     let mut rows = vec![
         SummaryRow::plain(ctx.t("feedback.field.received"), ctx.datetime(f.created_at)),
-        SummaryRow::plain(ctx.t("feedback.field.channel"), channel_name(ctx, f.channel)),
+        SummaryRow::plain(
+            ctx.t("feedback.field.channel"),
+            channel_name(ctx, f.channel),
+        ),
         SummaryRow::plain(ctx.t("feedback.field.kind"), kind_name(ctx, f.kind)),
         SummaryRow::plain(ctx.t("feedback.field.ease"), ease_words(ctx, f.ease)),
         SummaryRow::plain(
             ctx.t("feedback.field.comment"),
-            f.comment.clone().unwrap_or_else(|| ctx.t("feedback.no_comment").to_owned()),
+            f.comment
+                .clone()
+                .unwrap_or_else(|| ctx.t("feedback.no_comment").to_owned()),
         ),
     ];
     if let Some(contact) = &v.contact {
-        rows.push(SummaryRow::plain(ctx.t("feedback.field.contact"), contact.clone()));
+        rows.push(SummaryRow::plain(
+            ctx.t("feedback.field.contact"),
+            contact.clone(),
+        ));
     }
     if let Some(name) = v.given.0 {
-        rows.push(SummaryRow::plain(ctx.t("feedback.field.name"), name.to_owned()));
+        rows.push(SummaryRow::plain(
+            ctx.t("feedback.field.name"),
+            name.to_owned(),
+        ));
     }
     if let Some(email) = v.given.1 {
-        rows.push(SummaryRow::plain(ctx.t("feedback.field.email"), email.to_owned()));
+        rows.push(SummaryRow::plain(
+            ctx.t("feedback.field.email"),
+            email.to_owned(),
+        ));
     }
     if let Some(name) = v.staff_name {
-        rows.push(SummaryRow::plain(ctx.t("feedback.field.staff"), name.to_owned()));
+        rows.push(SummaryRow::plain(
+            ctx.t("feedback.field.staff"),
+            name.to_owned(),
+        ));
     }
     if v.under_measure {
         rows.push(SummaryRow::plain(
@@ -296,7 +309,11 @@ pub fn item(ctx: &PageContext, v: &ItemView<'_>) -> Markup {
             .map(|(id, label)| (id.to_string(), excerpt(label))),
     );
     let mut staff = vec![(String::new(), ctx.t("feedback.triage.no_staff").to_owned())];
-    staff.extend(v.staff.iter().map(|(id, name)| (id.to_string(), name.clone())));
+    staff.extend(
+        v.staff
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.clone())),
+    );
     let body = html! {
         (back_link(ctx, paths::feedback::STAFF))
         (error_summary(ctx, v.errors))

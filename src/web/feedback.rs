@@ -23,10 +23,9 @@ use serde::Deserialize;
 /// Where to go once feedback is taken: the thanks, naming the request opened to answer it.
 fn thanks(answered: &Answered) -> Response {
     match &answered.request {
-        Some((reference, _)) => see_other(&format!(
-            "{}?request={reference}",
-            paths::feedback::THANKS
-        )),
+        Some((reference, _)) => {
+            see_other(&format!("{}?request={reference}", paths::feedback::THANKS))
+        }
         None => see_other(paths::feedback::THANKS),
     }
 }
@@ -119,7 +118,15 @@ pub async fn by_link_form(
 ) -> Result<Response> {
     let contact = linked(&state, &token).await?;
     let action = paths::feedback::by_link(&token);
-    contact_form(&state, &ctx, &contact, &action, &FeedbackForm::default(), &Errors::new()).await
+    contact_form(
+        &state,
+        &ctx,
+        &contact,
+        &action,
+        &FeedbackForm::default(),
+        &Errors::new(),
+    )
+    .await
 }
 
 /// Sends the form the emailed link opened.
@@ -151,7 +158,15 @@ pub async fn request_form(
 ) -> Result<Response> {
     let contact = of_request(&state, &token).await?;
     let action = paths::feedback::request(&token);
-    contact_form(&state, &ctx, &contact, &action, &FeedbackForm::default(), &Errors::new()).await
+    contact_form(
+        &state,
+        &ctx,
+        &contact,
+        &action,
+        &FeedbackForm::default(),
+        &Errors::new(),
+    )
+    .await
 }
 
 /// Sends the form about a request.
@@ -207,7 +222,15 @@ pub async fn session_form(
         Err(page) => return Ok(page),
     };
     let action = paths::feedback::session(&token);
-    contact_form(&state, &ctx, &contact, &action, &FeedbackForm::default(), &Errors::new()).await
+    contact_form(
+        &state,
+        &ctx,
+        &contact,
+        &action,
+        &FeedbackForm::default(),
+        &Errors::new(),
+    )
+    .await
 }
 
 /// Sends the form about a session.
@@ -277,7 +300,15 @@ pub async fn proxy_form(
 ) -> Result<Response> {
     let contact = of_proxy(&state, proxy.id, id, &about).await?;
     let action = paths::feedback::proxy(id, &about);
-    contact_form(&state, &ctx, &contact, &action, &FeedbackForm::default(), &Errors::new()).await
+    contact_form(
+        &state,
+        &ctx,
+        &contact,
+        &action,
+        &FeedbackForm::default(),
+        &Errors::new(),
+    )
+    .await
 }
 
 /// Sends the form a proxy reached from the portal.

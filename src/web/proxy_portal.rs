@@ -13,8 +13,8 @@ use super::context::{ClientIp, CurrentProxy};
 use super::forms::{DoneQuery, Form, Query, see_other};
 use super::requests as web_requests;
 use crate::domain::BookingStatus;
-use crate::domain::feedback::Channel;
 use crate::domain::booking::{DetailsForm, Draft};
+use crate::domain::feedback::Channel;
 use crate::domain::proxy::{RegistrationStatus, Scope};
 use crate::domain::request::{RequestDraft, RequestStatus};
 use crate::domain::schedule::SessionMode;
@@ -422,9 +422,14 @@ async fn request_page(
         sent,
         link: None,
         back: Some(paths::proxy::customer(r.id)),
-        feedback: crate::services::feedback::offered(&state.db, state.now(), Channel::Request, q.id)
-            .await?
-            .then(|| paths::feedback::proxy(r.id, format!("request-{}", q.id))),
+        feedback: crate::services::feedback::offered(
+            &state.db,
+            state.now(),
+            Channel::Request,
+            q.id,
+        )
+        .await?
+        .then(|| paths::feedback::proxy(r.id, format!("request-{}", q.id))),
     };
     Ok(request_view::thread(&ctx, &page, typed, errors))
 }

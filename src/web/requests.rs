@@ -13,6 +13,7 @@ use super::cookies;
 use super::forms::{rejected, see_other};
 use super::journey::{Current, Pages, Route, finish_or_ask_again, next_path, path, to_send};
 use crate::domain::booking::{DetailsForm, Draft as BookingDraft};
+use crate::domain::feedback::Channel;
 use crate::domain::journey::{Journey, Place, StepErrors, back_from};
 use crate::domain::proxy::Scope;
 use crate::domain::request::NewRequest;
@@ -21,7 +22,6 @@ use crate::domain::request::{
     RequestStep, Topic,
 };
 use crate::domain::schedule::SessionMode;
-use crate::domain::feedback::Channel;
 use crate::domain::{Invalid, Token};
 use crate::error::{Error, Result};
 use crate::paths;
@@ -380,9 +380,14 @@ async fn thread_page(
         sent,
         link: sent.then(|| state.config.link(&paths::requests::thread(raw))),
         back: None,
-        feedback: crate::services::feedback::offered(&state.db, state.now(), Channel::Request, r.id)
-            .await?
-            .then(|| paths::feedback::request(raw)),
+        feedback: crate::services::feedback::offered(
+            &state.db,
+            state.now(),
+            Channel::Request,
+            r.id,
+        )
+        .await?
+        .then(|| paths::feedback::request(raw)),
     };
     Ok(view::thread(ctx, &page, typed, errors))
 }

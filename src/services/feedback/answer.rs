@@ -13,12 +13,12 @@ use crate::services::UseCase;
 use crate::services::limits;
 use crate::services::requests::submit;
 use sea_orm::sea_query::Expr;
-use time::OffsetDateTime;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
 };
+use time::OffsetDateTime;
 
 /// Why feedback was not taken.
 #[derive(Debug, thiserror::Error)]
@@ -189,7 +189,9 @@ pub async fn open_form(
         return Err(FeedbackError::TooMany);
     }
     let reference = Reference::generate('F');
-    let mut f = row(reference.as_str(), answer, lang, now).insert(&txn).await?;
+    let mut f = row(reference.as_str(), answer, lang, now)
+        .insert(&txn)
+        .await?;
     let mut request = None;
     if let Some(email) = &answer.email
         && answer.needs_answer(true)

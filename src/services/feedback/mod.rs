@@ -389,10 +389,9 @@ pub async fn ask_about_ended_sessions(
         .select_only()
         .column(b::Column::Id)
         .column(b::Column::Mode)
-        .filter(b::Column::Status.is_not_in([
-            BookingStatus::Cancelled,
-            BookingStatus::NoShowCustomer,
-        ]))
+        .filter(
+            b::Column::Status.is_not_in([BookingStatus::Cancelled, BookingStatus::NoShowCustomer]),
+        )
         .filter(b::Column::EndsAt.lte(now))
         .filter(b::Column::EndsAt.gt(since))
         .filter(b::Column::Id.not_in_subquery(asked))

@@ -134,8 +134,14 @@ pub async fn get<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Row>, D
     let Some(f) = feedback::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
-    let themes = themes_of(conn, &[id]).await?.remove(&id).unwrap_or_default();
-    Ok(Some(Row { feedback: f, themes }))
+    let themes = themes_of(conn, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(Some(Row {
+        feedback: f,
+        themes,
+    }))
 }
 
 /// Tags a piece of feedback, gathers it into a case and names the staff member it
@@ -185,7 +191,9 @@ pub async fn save(uc: &UseCase<'_>, id: i64, triage: &Triage) -> Result<Row, Tri
         .exec_without_returning(&txn)
         .await?;
     }
-    let newly_named = triage.staff_user_id.filter(|s| before.feedback.staff_user_id != Some(*s));
+    let newly_named = triage
+        .staff_user_id
+        .filter(|s| before.feedback.staff_user_id != Some(*s));
     let mut row: feedback::ActiveModel = before.feedback.clone().into();
     row.case_id = Set(triage.case_id);
     row.staff_user_id = Set(triage.staff_user_id);
@@ -206,7 +214,10 @@ pub async fn save(uc: &UseCase<'_>, id: i64, triage: &Triage) -> Result<Row, Tri
         tell_of_compliment(&txn, uc, &f, staff).await?;
     }
     uc.commit(txn).await?;
-    Ok(Row { feedback: f, themes })
+    Ok(Row {
+        feedback: f,
+        themes,
+    })
 }
 
 /// Shares a compliment with the staff member it names: an email in their language with

@@ -158,8 +158,16 @@ pub async fn manage(
         _ => None,
     };
     let channel = crate::domain::feedback::Channel::of_session(b.mode);
-    let feedback = crate::services::feedback::offered(&state.db, state.now(), channel, b.id).await?;
-    let page = view::manage(&ctx, &token, &facts.view(), &manage_state, notice, (room, feedback));
+    let feedback =
+        crate::services::feedback::offered(&state.db, state.now(), channel, b.id).await?;
+    let page = view::manage(
+        &ctx,
+        &token,
+        &facts.view(),
+        &manage_state,
+        notice,
+        (room, feedback),
+    );
     Ok(page.into_response())
 }
 
