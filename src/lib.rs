@@ -187,6 +187,16 @@ impl App {
                     }
                     Err(e) => tracing::warn!(error = %e, "could not ask about ended sessions"),
                 }
+                match services::feedback::digest::send_if_due(db, now, config).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(staff = n, "weekly feedback digest written");
+                        state.mail_waiting();
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not write the weekly feedback digest")
+                    }
+                }
                 match services::proxies::expiry::send_expiry_reminders(db, now, config).await {
                     Ok(0) => {}
                     Ok(n) => {

@@ -263,6 +263,7 @@ pub async fn load(
         super::settings::save_room_template(uc, Some(&template)).await?;
     }
     load_contacts(uc).await?;
+    super::feedback::themes::load_demo(uc).await?;
     Ok(out)
 }
 

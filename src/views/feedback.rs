@@ -26,7 +26,7 @@ pub enum About<'a> {
     Open,
 }
 
-fn ease_group<'a>(ctx: &PageContext, typed: &'a FeedbackForm, errors: &Errors) -> Markup {
+fn ease_group(ctx: &PageContext, typed: &FeedbackForm, errors: &Errors) -> Markup {
     let values = ["1", "2", "3", "4", "5"];
     let group = ChoiceGroup {
         name: "ease",

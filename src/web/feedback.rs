@@ -268,7 +268,11 @@ async fn of_proxy(state: &AppState, proxy_id: i64, id: i64, about: &str) -> Resu
     let now = state.now();
     let r = proxies::acting_for(&state.db, now, proxy_id, id, None)
         .await?
-        .map_err(|_| Error::NotFound)?;
+        .map_err(|why| match why {
+            proxies::Refusal::NotTheirs => Error::NotFound,
+            // Theirs, but they may not act for the customer now.
+            _ => Error::Forbidden,
+        })?;
     let (channel, contact_id) = proxy_about(about).ok_or(Error::NotFound)?;
     let (channel, contact_id) = match (channel, contact_id) {
         (Some(Channel::Proxy), None) => (Channel::Proxy, r.id),

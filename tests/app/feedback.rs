@@ -402,6 +402,27 @@ async fn a_compliment_after_a_session_reaches_the_interpreter(app: TestApp) {
     let rows = feedback_rows(&app).await;
     assert_eq!(rows[0].staff_user_id, Some(suzuki));
     assert_eq!(rows[0].channel.as_str(), "written_chat");
+
+    // On the Monday after that week, from nine, the digest goes to those who chose it, once.
+    let day = start.to_offset(time::macros::offset!(+9)).date();
+    let monday = day - Duration::days(i64::from(day.weekday().number_days_from_monday()));
+    let state = app.state();
+    let digest = |now| asking::digest::send_if_due(&state.db, now, &state.config);
+    let next_monday = monday + Duration::weeks(1);
+    app.set_now(at(next_monday, 8, 59));
+    assert_eq!(digest(app.state().now()).await.unwrap(), 0);
+    app.set_now(at(next_monday, 9, 5));
+    assert_eq!(digest(app.state().now()).await.unwrap(), 1);
+    assert_eq!(digest(app.state().now()).await.unwrap(), 0);
+    state.mail_waiting();
+    // Suzuki reads Japanese, the language staff are written to unless they choose.
+    let mail = app
+        .email_with("suzuki@example.jp", "週のお客さまの声")
+        .await;
+    let text = text_of(&mail);
+    assert!(text.contains("届いたご意見：1件"), "{text}");
+    assert!(text.contains("おほめのことば 1件"), "{text}");
+    assert!(text.contains("「Suzuki was patient and clear.」"), "{text}");
 }
 
 async fn an_approved_proxy_and_an_ended_video_session_are_asked_once(app: TestApp) {

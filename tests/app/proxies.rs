@@ -656,6 +656,9 @@ fn expectations(path: &str, method: &str) -> Option<Expect> {
         // An empty message is refused with the thread shown again.
         ("POST", "/proxy/customers/{id}/requests/{request_id}") => e(422, 403, 403, 403),
         ("POST", "/proxy/customers/{id}/requests/{request_id}/book") => e(303, 403, 403, 403),
+        // How registering went: asked of an active registration; an empty form is refused.
+        ("GET", "/proxy/customers/{id}/feedback/{about}") => e(200, 200, 403, 403),
+        ("POST", "/proxy/customers/{id}/feedback/{about}") => e(422, 422, 403, 403),
         _ => None,
     }
 }
@@ -817,6 +820,7 @@ async fn every_proxy_route_checks_the_registration(app: TestApp) {
                 .replace("{id}", &r.id.to_string())
                 .replace("{booking_id}", &sessions[&r.id].to_string())
                 .replace("{request_id}", &asked[&r.id].to_string())
+                .replace("{about}", "registration")
         };
         let anon = send(&anonymous, method, &path_for(&own)).await;
         assert!(

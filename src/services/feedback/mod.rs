@@ -7,6 +7,7 @@
 //! This module holds what a contact is and the asking; [`answer`] takes the answers.
 
 pub mod answer;
+pub mod digest;
 pub mod themes;
 pub mod triage;
 

@@ -89,3 +89,27 @@ pub fn name(theme: &Theme, lang: crate::domain::Lang) -> &str {
         crate::domain::Lang::En => &theme.name_en,
     }
 }
+
+/// The themes the demo desk starts with, in Japanese and English.
+const DEMO: [(&str, &str); 4] = [
+    ("待ち時間", "Waiting times"),
+    ("字幕と文字での案内", "Captions and written guidance"),
+    ("手話通訳", "Sign-language interpreting"),
+    ("代理人の手続き", "Proxy procedures"),
+];
+
+/// Adds the demo's themes, where the desk has none yet.
+pub async fn load_demo(uc: &UseCase<'_>) -> Result<(), DbErr> {
+    if !list(uc.db, true).await?.is_empty() {
+        return Ok(());
+    }
+    for (ja, en) in DEMO {
+        let names = ThemeNames {
+            ja: ja.to_owned(),
+            en: en.to_owned(),
+            archived: false,
+        };
+        add(uc, &names).await?;
+    }
+    Ok(())
+}

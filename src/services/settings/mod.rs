@@ -247,7 +247,7 @@ async fn put<C: ConnectionTrait>(
 }
 
 /// Writes one setting, or removes it when there is no value.
-pub(super) async fn put_or_remove<C: ConnectionTrait>(
+pub(in crate::services) async fn put_or_remove<C: ConnectionTrait>(
     conn: &C,
     now: OffsetDateTime,
     key: &str,
