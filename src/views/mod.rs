@@ -8,6 +8,7 @@ pub mod components;
 pub mod contact;
 pub mod door;
 pub mod errors;
+pub mod feedback_measures;
 pub mod incident_reports;
 pub mod incident_signals;
 pub mod incidents;

@@ -8,6 +8,7 @@ pub mod contact;
 pub mod context;
 pub mod cookies;
 pub mod door;
+pub mod feedback_measures;
 pub mod forms;
 pub mod incident_reports;
 pub mod incident_signals;

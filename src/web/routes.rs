@@ -14,6 +14,7 @@ use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
+mod feedback_measures;
 mod incidents;
 
 /// Who may use a route.
@@ -257,6 +258,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = incidents::incident_routes(table);
     // Repeated contact after a resolved matter, and how long incidents are kept.
     let table = incidents::signal_routes(table);
+    // The measures of customer feedback, and its CSV.
+    let table = feedback_measures::measure_routes(table);
     (table.router, table.specs)
 }
 

@@ -18,6 +18,7 @@ mod days_off;
 mod display_names;
 mod edges;
 mod email;
+mod feedback_measures;
 mod incident_retention;
 mod incident_signals;
 mod incidents;

@@ -6,6 +6,8 @@
 //!
 //! This module holds what a contact is and the asking; [`answer`] takes the answers.
 
+pub mod measures;
+
 use crate::config::Config;
 use crate::domain::booking::BookingStatus;
 use crate::domain::feedback::Channel;
@@ -15,7 +17,7 @@ use crate::entities::{feedback, feedback_invitation, feedback_link, staff_user};
 use crate::i18n::{format_datetime, tf};
 use crate::mail::{self, templates};
 use crate::paths;
-use crate::services::incidents::measures::{self, Identity};
+use crate::services::incidents::measures::{Identity, in_force};
 use crate::services::proxy_handover::{self, Correspondent};
 use crate::services::{booking, proxies, requests};
 use sea_orm::{
@@ -241,9 +243,7 @@ pub async fn invitation_for<C: ConnectionTrait>(
     if let Some(found) = invitation(conn, contact.channel, contact.id).await? {
         return Ok(found);
     }
-    let under_measure = !measures::in_force(conn, now, &contact.who)
-        .await?
-        .is_empty();
+    let under_measure = !in_force(conn, now, &contact.who).await?.is_empty();
     feedback_invitation::ActiveModel {
         id: NotSet,
         channel: Set(contact.channel),
