@@ -35,6 +35,7 @@ pub mod dates;
 pub mod delivery;
 pub mod email;
 pub mod feedback;
+pub mod feedback_measures;
 pub mod forwarded;
 pub mod holidays;
 pub mod improvement;

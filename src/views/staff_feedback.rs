@@ -168,7 +168,10 @@ pub fn list(ctx: &PageContext, v: &ListView<'_>) -> Markup {
                 li { a href=(paths::feedback::THEMES) { (ctx.t("feedback.staff.themes_link")) } }
             }
         }
-        @if let Some(chart) = &v.chart { (chart) }
+        @if let Some(chart) = &v.chart {
+            h2 .heading-m { (ctx.t("feedback.staff.chart_heading")) }
+            (chart)
+        }
         h2 .heading-m { (ctx.t("feedback.staff.list_heading")) }
         (filter_form(ctx, v))
         p {

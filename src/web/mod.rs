@@ -9,6 +9,7 @@ pub mod context;
 pub mod cookies;
 pub mod door;
 pub mod feedback;
+pub mod feedback_measures;
 pub mod forms;
 pub mod incident_reports;
 pub mod incident_signals;

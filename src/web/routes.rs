@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 mod feedback;
+mod feedback_measures;
 mod incidents;
 
 /// Who may use a route.
@@ -260,6 +261,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = incidents::signal_routes(table);
     // The voice of the customer: feedback forms and their triage.
     let table = feedback::feedback_routes(table);
+    // The measures of customer feedback, and its CSV.
+    let table = feedback_measures::measure_routes(table);
     (table.router, table.specs)
 }
 

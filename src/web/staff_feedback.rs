@@ -85,6 +85,8 @@ pub async fn list(act: StaffAct, Query(query): Query<FilterQuery>) -> Result<Mar
         .map(|r| line(&all_themes, &cases, &r.feedback, &r.themes))
         .collect();
     let errors = Errors::from(refused);
+    let measures = feedback::measures::load(db, act.state.now(), act.state.config.timezone).await?;
+    let chart = crate::views::feedback_measures::month_chart(&act.ctx, &measures);
     Ok(view::list(
         &act.ctx,
         &ListView {
@@ -93,7 +95,7 @@ pub async fn list(act: StaffAct, Query(query): Query<FilterQuery>) -> Result<Mar
             rows: &lines,
             themes: &all_themes,
             max: triage::LIST_MAX,
-            chart: None,
+            chart: Some(chart),
         },
     ))
 }

@@ -19,6 +19,7 @@ mod display_names;
 mod edges;
 mod email;
 mod feedback;
+mod feedback_measures;
 mod incident_retention;
 mod incident_signals;
 mod incidents;

@@ -8,6 +8,7 @@
 
 pub mod answer;
 pub mod digest;
+pub mod measures;
 pub mod themes;
 pub mod triage;
 
@@ -20,7 +21,7 @@ use crate::entities::{feedback, feedback_invitation, feedback_link, staff_user};
 use crate::i18n::{format_datetime, tf};
 use crate::mail::{self, templates};
 use crate::paths;
-use crate::services::incidents::measures::{self, Identity};
+use crate::services::incidents::measures::{Identity, in_force};
 use crate::services::proxy_handover::{self, Correspondent};
 use crate::services::{booking, proxies, requests};
 use sea_orm::{
@@ -246,9 +247,7 @@ pub async fn invitation_for<C: ConnectionTrait>(
     if let Some(found) = invitation(conn, contact.channel, contact.id).await? {
         return Ok(found);
     }
-    let under_measure = !measures::in_force(conn, now, &contact.who)
-        .await?
-        .is_empty();
+    let under_measure = !in_force(conn, now, &contact.who).await?.is_empty();
     feedback_invitation::ActiveModel {
         id: NotSet,
         channel: Set(contact.channel),
