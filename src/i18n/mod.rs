@@ -45,6 +45,8 @@ const JA: &str = concat!(
     include_str!("ja_signals.txt"),
     "\n",
     include_str!("ja_feedback.txt"),
+    "\n",
+    include_str!("ja_improvements.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -74,6 +76,8 @@ const EN: &str = concat!(
     include_str!("en_signals.txt"),
     "\n",
     include_str!("en_feedback.txt"),
+    "\n",
+    include_str!("en_improvements.txt"),
 );
 
 /// One language's messages.

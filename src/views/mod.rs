@@ -9,6 +9,7 @@ pub mod contact;
 pub mod door;
 pub mod errors;
 pub mod feedback;
+pub mod improvements;
 pub mod incident_reports;
 pub mod incident_signals;
 pub mod incidents;

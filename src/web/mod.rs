@@ -10,6 +10,7 @@ pub mod cookies;
 pub mod door;
 pub mod feedback;
 pub mod forms;
+pub mod improvements;
 pub mod incident_reports;
 pub mod incident_signals;
 pub mod incidents;

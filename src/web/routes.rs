@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 mod feedback;
+mod improvements;
 mod incidents;
 
 /// Who may use a route.
@@ -260,6 +261,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = incidents::signal_routes(table);
     // The voice of the customer: feedback forms and their triage.
     let table = feedback::feedback_routes(table);
+    // Improvement cases, and the public "you said, we did" page.
+    let table = improvements::improvement_routes(table);
     (table.router, table.specs)
 }
 

@@ -19,6 +19,7 @@ mod display_names;
 mod edges;
 mod email;
 mod feedback;
+mod improvements;
 mod incident_retention;
 mod incident_signals;
 mod incidents;
