@@ -504,6 +504,7 @@ pub fn public(ctx: &PageContext, cases: &[PublicCase]) -> Markup {
     let body = html! {
         h1 .heading-xl { (title) }
         p .lead { (ctx.t("improvements.public.lead")) }
+        p { a href=(paths::feedback::OPEN) { (ctx.t("improvements.public.tell_us")) } }
         @if cases.is_empty() {
             p { (ctx.t("improvements.public.empty")) }
         } @else {
