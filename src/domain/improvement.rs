@@ -32,6 +32,87 @@ impl CaseStatus {
     }
 }
 
+/// What a move does to one of a case's moments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// Left as it is.
+    Keep,
+    /// Set to the moment of the move.
+    Now,
+    /// Cleared: the case is no longer there.
+    Clear,
+}
+
+/// What moving a case does besides changing its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move {
+    /// When work on it started.
+    pub started: Stamp,
+    /// When it was done.
+    pub done: Stamp,
+    /// Whether it leaves the public page: a published case that is no longer done.
+    pub withdraws: bool,
+}
+
+/// Why a case cannot move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveRefused {
+    /// The status does not follow the case's own (see [`CaseStatus::next`]).
+    NotNext,
+    /// A done case needs "we did" in both languages.
+    WeDidMissing,
+}
+
+impl CaseStatus {
+    /// What moving a case from this status to `to` does, when it may: `we_did_written` is
+    /// whether "we did" is written in both languages, `published` whether the case is on
+    /// the public page.
+    pub fn move_to(
+        self,
+        to: CaseStatus,
+        we_did_written: bool,
+        published: bool,
+    ) -> Result<Move, MoveRefused> {
+        if !self.next().contains(&to) {
+            return Err(MoveRefused::NotNext);
+        }
+        if to == CaseStatus::Done && !we_did_written {
+            return Err(MoveRefused::WeDidMissing);
+        }
+        let keep = Move {
+            started: Stamp::Keep,
+            done: Stamp::Keep,
+            withdraws: false,
+        };
+        Ok(match (self, to) {
+            (CaseStatus::Proposed, CaseStatus::InProgress) => Move {
+                started: Stamp::Now,
+                ..keep
+            },
+            (CaseStatus::InProgress, CaseStatus::Proposed) => Move {
+                started: Stamp::Clear,
+                ..keep
+            },
+            (CaseStatus::InProgress, CaseStatus::Done) => Move {
+                done: Stamp::Now,
+                ..keep
+            },
+            (CaseStatus::Done, CaseStatus::InProgress) => Move {
+                done: Stamp::Clear,
+                withdraws: published,
+                ..keep
+            },
+            _ => keep,
+        })
+    }
+
+    /// Whether a case in this status may be on the public page: only a done one, with
+    /// "we did" in both languages.
+    pub fn publishable(self, we_did_written: bool) -> bool {
+        self == CaseStatus::Done && we_did_written
+    }
+}
+
 /// The case form, exactly as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
@@ -152,5 +233,47 @@ mod tests {
         assert_eq!(CaseStatus::Proposed.next(), &[CaseStatus::InProgress]);
         assert!(CaseStatus::InProgress.next().contains(&CaseStatus::Done));
         assert!(!CaseStatus::Proposed.next().contains(&CaseStatus::Done));
+    }
+
+    #[test]
+    fn a_move_stamps_when_work_started_and_ended() {
+        use CaseStatus::*;
+        let started = Proposed.move_to(InProgress, false, false).unwrap();
+        assert_eq!((started.started, started.done), (Stamp::Now, Stamp::Keep));
+        let back = InProgress.move_to(Proposed, false, false).unwrap();
+        assert_eq!(back.started, Stamp::Clear);
+        let done = InProgress.move_to(Done, true, false).unwrap();
+        assert_eq!((done.started, done.done), (Stamp::Keep, Stamp::Now));
+        assert!(!done.withdraws);
+    }
+
+    #[test]
+    fn a_case_is_done_only_with_what_was_done_and_never_by_a_jump() {
+        use CaseStatus::*;
+        assert_eq!(
+            InProgress.move_to(Done, false, false),
+            Err(MoveRefused::WeDidMissing)
+        );
+        assert_eq!(
+            Proposed.move_to(Done, true, false),
+            Err(MoveRefused::NotNext)
+        );
+        assert_eq!(Done.move_to(Done, true, true), Err(MoveRefused::NotNext));
+        assert_eq!(
+            Done.move_to(Proposed, true, false),
+            Err(MoveRefused::NotNext)
+        );
+    }
+
+    #[test]
+    fn reopening_a_published_case_withdraws_it() {
+        use CaseStatus::*;
+        let reopened = Done.move_to(InProgress, true, true).unwrap();
+        assert_eq!(reopened.done, Stamp::Clear);
+        assert!(reopened.withdraws);
+        assert!(!Done.move_to(InProgress, true, false).unwrap().withdraws);
+        assert!(Done.publishable(true));
+        assert!(!Done.publishable(false));
+        assert!(!InProgress.publishable(true));
     }
 }

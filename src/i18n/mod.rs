@@ -47,6 +47,8 @@ const JA: &str = concat!(
     include_str!("ja_feedback.txt"),
     "\n",
     include_str!("ja_feedback_measures.txt"),
+    "\n",
+    include_str!("ja_improvements.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -78,6 +80,8 @@ const EN: &str = concat!(
     include_str!("en_feedback.txt"),
     "\n",
     include_str!("en_feedback_measures.txt"),
+    "\n",
+    include_str!("en_improvements.txt"),
 );
 
 /// One language's messages.

@@ -1,9 +1,10 @@
 //! Demo data, so a newcomer can try a booking at once: an admin, a supervisor, a
 //! coordinator and four interpreters with weekly availability and one day off; a room
 //! address for video sessions, so each booked session shows its own room; saved phrases,
-//! in Japanese and English, for the written-chat interpreter's room; and a proxy, approved
-//! to act for one customer. Running it again leaves existing accounts and settings
-//! as they are.
+//! in Japanese and English, for the written-chat interpreter's room; two improvement cases
+//! gathering a little feedback, one done and on the public page, one in progress; and a
+//! proxy, approved to act for one customer. Running it again leaves existing accounts,
+//! settings and cases as they are.
 
 use super::UseCase;
 use super::interpreters;
@@ -264,6 +265,7 @@ pub async fn load(
     }
     load_contacts(uc).await?;
     super::feedback::themes::load_demo(uc).await?;
+    load_improvements(uc).await?;
     Ok(out)
 }
 
@@ -368,4 +370,157 @@ pub async fn load_proxy(
         row.update(db).await?;
     }
     Ok(true)
+}
+
+/// A piece of demo feedback: channel, kind, ease, comment, and how many days ago.
+type DemoFeedback = (
+    crate::domain::feedback::Channel,
+    crate::domain::feedback::Kind,
+    i16,
+    &'static str,
+    i64,
+);
+
+/// Two improvement cases, each gathering the feedback that prompted it: one done and
+/// published, opened and moved by the demo coordinator and published by the demo
+/// supervisor, and one still in progress. Nothing is added when any case exists.
+async fn load_improvements(uc: &UseCase<'_>) -> Result<(), DemoError> {
+    use super::improvements;
+    use crate::domain::Reference;
+    use crate::domain::feedback::{Channel, Kind};
+    use crate::domain::improvement::{CaseStatus, CaseText};
+    use crate::entities::{feedback, improvement_case};
+    use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, PaginatorTrait};
+    if improvement_case::Entity::find().count(uc.db).await? > 0 {
+        return Ok(());
+    }
+    let coordinator = demo_actor(uc, "coordinator@demo.yorisoi.example", Role::Coordinator).await?;
+    let supervisor = demo_actor(uc, "supervisor@demo.yorisoi.example", Role::Supervisor).await?;
+    let refused = |e: improvements::CaseError| match e {
+        improvements::CaseError::Database(e) => DemoError::Database(e),
+        other => DemoError::Refused(Box::new(other)),
+    };
+    let cases: [(&[DemoFeedback], CaseText, bool); 2] = [
+        (
+            &[
+                (
+                    Channel::SignLanguage,
+                    Kind::Suggestion,
+                    3,
+                    "当日、どこからセッションに入ればよいのか迷いました。",
+                    30,
+                ),
+                (
+                    Channel::SignLanguage,
+                    Kind::Complaint,
+                    2,
+                    "確認メールのどこに参加先が書いてあるのか、わかりませんでした。",
+                    24,
+                ),
+            ],
+            CaseText {
+                you_said_ja: "手話のセッションを予約した後、当日どこから参加すればよいのかがわかりにくかった。"
+                    .into(),
+                you_said_en: "After booking a sign-language session, it was hard to find where to join it on the day."
+                    .into(),
+                we_did_ja: Some(
+                    "確認メールと予約の管理ページの一番上に、セッションに参加するためのリンクを表示するようにしました。"
+                        .into(),
+                ),
+                we_did_en: Some(
+                    "The confirmation email and the booking's manage page now show the link to join the session at the very top."
+                        .into(),
+                ),
+            },
+            true,
+        ),
+        (
+            &[(
+                Channel::Request,
+                Kind::Suggestion,
+                4,
+                "返事がいつごろ届くのか、目安がわかると安心です。",
+                12,
+            )],
+            CaseText {
+                you_said_ja: "お問い合わせへの返事がいつごろ届くのか、目安を知りたい。".into(),
+                you_said_en: "I would like to know roughly when I will get an answer to my request."
+                    .into(),
+                we_did_ja: None,
+                we_did_en: None,
+            },
+            false,
+        ),
+    ];
+    for (remarks, text, done) in cases {
+        let mut ids = Vec::new();
+        for (channel, kind, ease, comment, days_ago) in remarks {
+            let row = feedback::ActiveModel {
+                id: NotSet,
+                reference: Set(Reference::generate('F').as_str().to_owned()),
+                invitation_id: Set(None),
+                channel: Set(*channel),
+                kind: Set(*kind),
+                ease: Set(*ease),
+                comment: Set(Some((*comment).to_owned())),
+                name: Set(None),
+                email: Set(None),
+                wants_reply: Set(false),
+                lang: Set(Lang::Ja),
+                staff_user_id: Set(None),
+                under_measure: Set(false),
+                request_id: Set(None),
+                case_id: Set(None),
+                created_at: Set(uc.now - Duration::days(*days_ago)),
+            }
+            .insert(uc.db)
+            .await?;
+            ids.push(row.id);
+        }
+        // Each step some days after the last, as the desk would have taken them.
+        let case = improvements::open(&days_ago(uc, 10, &coordinator), &text, &ids)
+            .await
+            .map_err(refused)?;
+        let started = days_ago(uc, 9, &coordinator);
+        improvements::set_status(&started, case.id, CaseStatus::InProgress)
+            .await
+            .map_err(refused)?;
+        if done {
+            let finished = days_ago(uc, 3, &coordinator);
+            improvements::set_status(&finished, case.id, CaseStatus::Done)
+                .await
+                .map_err(refused)?;
+            improvements::publish(&days_ago(uc, 2, &supervisor), case.id, true)
+                .await
+                .map_err(refused)?;
+        }
+    }
+    Ok(())
+}
+
+/// The same use-case, `days` earlier, by `actor`.
+fn days_ago<'a>(uc: &UseCase<'a>, days: i64, actor: &'a super::Actor) -> UseCase<'a> {
+    UseCase {
+        now: uc.now - Duration::days(days),
+        actor,
+        ..*uc
+    }
+}
+
+/// The demo staff member with `email`, acting in `role`; nobody when the account is gone.
+async fn demo_actor(
+    uc: &UseCase<'_>,
+    email: &str,
+    role: Role,
+) -> Result<super::Actor, sea_orm::DbErr> {
+    let id = staff_user::Entity::find()
+        .filter(staff_user::Column::Email.eq(email))
+        .one(uc.db)
+        .await?
+        .map(|s| s.id);
+    Ok(super::Actor {
+        staff_id: id,
+        role: id.map(|_| role),
+        ..super::Actor::default()
+    })
 }

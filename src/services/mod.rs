@@ -12,6 +12,7 @@ pub mod contact;
 pub mod demo;
 pub mod drafts;
 pub mod feedback;
+pub mod improvements;
 pub mod incidents;
 pub mod interpreters;
 pub mod limits;

@@ -151,6 +151,9 @@ fn header(ctx: &PageContext) -> Markup {
                             @if ctx.staff_may(Permission::ManageOwnSessions) {
                                 li { a href=(paths::staff::MY_SESSIONS) aria-current=[ctx.path.starts_with(paths::staff::MY_SESSIONS).then_some("page")] { (ctx.t("schedule.nav.mine")) } }
                             }
+                            @if ctx.staff_may(Permission::TriageFeedback) {
+                                li { a href=(paths::feedback::CASES) aria-current=[ctx.path.starts_with(paths::feedback::CASES).then_some("page")] { (ctx.t("improvements.nav")) } }
+                            }
                             @if ctx.staff_may(Permission::ManageStaff) {
                                 li { a href=(paths::staff::USERS) aria-current=[ctx.path.starts_with(paths::staff::USERS).then_some("page")] { (ctx.t("nav.staff_users")) } }
                             }
@@ -200,6 +203,7 @@ fn footer(ctx: &PageContext) -> Markup {
                     li { a href=(paths::public::ACCESSIBILITY) { (ctx.t("footer.accessibility")) } }
                     li { a href=(paths::public::POLICY) { (ctx.t("footer.policy")) } }
                     li { a href=(paths::feedback::OPEN) { (ctx.t("footer.feedback")) } }
+                    li { a href=(paths::feedback::IMPROVEMENTS) { (ctx.t("improvements.footer")) } }
                     li { a href=(paths::public::PREFERENCES) { (ctx.t("footer.preferences")) } }
                     @if ctx.staff.is_none() && ctx.proxy.is_none() {
                         li { a href=(paths::proxy::LOGIN) { (ctx.t("footer.proxy")) } }

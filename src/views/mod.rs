@@ -10,6 +10,7 @@ pub mod door;
 pub mod errors;
 pub mod feedback;
 pub mod feedback_measures;
+pub mod improvements;
 pub mod incident_reports;
 pub mod incident_signals;
 pub mod incidents;

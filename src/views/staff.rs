@@ -224,6 +224,12 @@ pub fn dashboard(
             "dashboard.my_incidents_hint",
         ),
         (
+            Permission::TriageFeedback,
+            paths::feedback::CASES,
+            "improvements.dashboard",
+            "improvements.dashboard_hint",
+        ),
+        (
             Permission::ViewDashboard,
             paths::staff::PHRASES,
             "dashboard.phrases",

@@ -164,6 +164,16 @@ pub fn readable(
                     .unwrap_or_else(|| n.to_string()),
                 Value::Null if names_staff(key) => ctx.t("audit.value.nobody").to_owned(),
                 Value::String(word) => word_text(ctx, action, key, word),
+                // A list of stored words the catalogue names, such as the words of a case
+                // that changed.
+                Value::Array(items) if word_prefix(action, key).is_some() => items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(word) => word_text(ctx, action, key, word),
+                        other => value_text(ctx, other),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 other => value_text(ctx, other),
             };
             (label, shown)
@@ -186,6 +196,10 @@ fn word_prefix(action: &str, key: &str) -> Option<&'static str> {
         "from" | "to" if action == AuditAction::IncidentStatusChanged.as_str() => "incident.status",
         "kind" if action.starts_with("measure.") => "measure.kind",
         "outcome" if action.starts_with("measure.") => "measure.appeal.outcome",
+        "from" | "to" if action == AuditAction::ImprovementChanged.as_str() => {
+            "improvements.status"
+        }
+        "changed_words" => "improvements.field",
         _ => return None,
     })
 }

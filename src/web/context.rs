@@ -561,6 +561,7 @@ fn is_general_page(path_and_query: &str) -> bool {
             | paths::public::ACCESSIBILITY
             | paths::public::POLICY
             | paths::public::HEALTHZ
+            | paths::feedback::IMPROVEMENTS
     )
 }
 

@@ -11,6 +11,7 @@ pub mod door;
 pub mod feedback;
 pub mod feedback_measures;
 pub mod forms;
+pub mod improvements;
 pub mod incident_reports;
 pub mod incident_signals;
 pub mod incidents;

@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 
 mod feedback;
 mod feedback_measures;
+mod improvements;
 mod incidents;
 
 /// Who may use a route.
@@ -263,6 +264,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = feedback::feedback_routes(table);
     // The measures of customer feedback, and its CSV.
     let table = feedback_measures::measure_routes(table);
+    // Improvement cases, and the public "you said, we did" page.
+    let table = improvements::improvement_routes(table);
     (table.router, table.specs)
 }
 

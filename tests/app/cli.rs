@@ -373,6 +373,8 @@ fn demo_loads_staff_with_free_times_and_can_run_twice() {
         let portal = proxy.get("/proxy").await;
         // The lost-card page gives the demo's 24-hour stop page and line.
         let lost = customer.get("/requests/new/lost-card").await;
+        // The demo's done case is on the public page, raised by two customers.
+        let improvements = customer.get("/improvements").await;
         server.kill().ok();
         server.wait().ok();
         assert!(offered, "the demo offers free times within three weeks");
@@ -385,6 +387,12 @@ fn demo_loads_staff_with_free_times_and_can_run_twice() {
         assert!(
             lost.body
                 .contains(yorisoi::services::demo::DEMO_CARD_STOP_LINE)
+        );
+        assert_eq!(improvements.texts("main article").len(), 1);
+        assert!(
+            improvements.text("main article").contains("2人のお客さま"),
+            "{}",
+            improvements.body
         );
     });
 }

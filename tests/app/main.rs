@@ -20,6 +20,7 @@ mod edges;
 mod email;
 mod feedback;
 mod feedback_measures;
+mod improvements;
 mod incident_retention;
 mod incident_signals;
 mod incidents;
