@@ -20,6 +20,7 @@ mod m20261203_000014_staff_room;
 mod m20261204_000015_incidents;
 mod m20261205_000016_measures;
 mod m20261206_000017_first_resolution;
+mod m20261208_000019_qualification_records;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_incidents::Migration),
             Box::new(m20261205_000016_measures::Migration),
             Box::new(m20261206_000017_first_resolution::Migration),
+            Box::new(m20261208_000019_qualification_records::Migration),
         ]
     }
 }

@@ -86,11 +86,14 @@ pub enum Permission {
     /// Read every incident and the customer's history, add to incidents, take support
     /// calls, and propose, approve and lift measures.
     HandleIncidents,
+    /// See every active staff member's qualifications and when they expire, and record the
+    /// qualifications of staff who are not interpreters.
+    ReviewQualifications,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ViewDashboard,
         Permission::ChangeOwnPassword,
         Permission::ManageStaff,
@@ -103,6 +106,7 @@ impl Permission {
         Permission::HandleRequests,
         Permission::ReportIncidents,
         Permission::HandleIncidents,
+        Permission::ReviewQualifications,
     ];
 
     /// The permission table: the roles that hold each permission.
@@ -113,7 +117,9 @@ impl Permission {
             | Permission::ChangeOwnPassword
             | Permission::ReportIncidents => &[Admin, Supervisor, Coordinator, Interpreter],
             Permission::ManageStaff | Permission::ViewAudit => &[Admin],
-            Permission::ViewOutbox | Permission::HandleIncidents => &[Admin, Supervisor],
+            Permission::ViewOutbox
+            | Permission::HandleIncidents
+            | Permission::ReviewQualifications => &[Admin, Supervisor],
             Permission::ManageSchedule => &[Admin, Supervisor, Coordinator],
             Permission::ManageOwnSessions => &[Interpreter],
             Permission::ManageDeskSettings => &[Admin],
@@ -138,6 +144,7 @@ impl Permission {
             Permission::HandleRequests => "handle_requests",
             Permission::ReportIncidents => "report_incidents",
             Permission::HandleIncidents => "handle_incidents",
+            Permission::ReviewQualifications => "review_qualifications",
         }
     }
 }
@@ -174,5 +181,13 @@ mod tests {
         assert!(Role::Supervisor.may(Permission::HandleIncidents));
         assert!(!Role::Coordinator.may(Permission::HandleIncidents));
         assert!(!Role::Interpreter.may(Permission::HandleIncidents));
+    }
+
+    #[test]
+    fn supervisors_and_admins_review_qualifications() {
+        assert!(Role::Admin.may(Permission::ReviewQualifications));
+        assert!(Role::Supervisor.may(Permission::ReviewQualifications));
+        assert!(!Role::Coordinator.may(Permission::ReviewQualifications));
+        assert!(!Role::Interpreter.may(Permission::ReviewQualifications));
     }
 }

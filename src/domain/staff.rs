@@ -1,6 +1,6 @@
 //! Staff members: their names, and an interpreter as the staff pages show them.
 
-use super::{Invalid, Lang, Qualification, SignLanguage, required_text};
+use super::{Invalid, Lang, Qualification, QualificationRecord, SignLanguage, required_text};
 
 /// A staff member's full name. Seen by staff only; never shown to a customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +51,10 @@ pub struct Interpreter {
     pub full_name: String,
     /// Whether the account can sign in.
     pub active: bool,
-    /// What they are qualified for.
+    /// What they are qualified for, whether or not it has expired.
     pub qualifications: Vec<Qualification>,
+    /// The same qualifications with their dates.
+    pub records: Vec<QualificationRecord>,
     /// The sign languages they sign.
     pub sign_languages: Vec<SignLanguage>,
     /// The language of their emails.

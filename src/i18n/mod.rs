@@ -43,6 +43,8 @@ const JA: &str = concat!(
     include_str!("ja_measures.txt"),
     "\n",
     include_str!("ja_signals.txt"),
+    "\n",
+    include_str!("ja_qualifications.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -70,6 +72,8 @@ const EN: &str = concat!(
     include_str!("en_measures.txt"),
     "\n",
     include_str!("en_signals.txt"),
+    "\n",
+    include_str!("en_qualifications.txt"),
 );
 
 /// One language's messages.

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 mod incidents;
+mod qualifications;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,6 +258,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = incidents::incident_routes(table);
     // Repeated contact after a resolved matter, and how long incidents are kept.
     let table = incidents::signal_routes(table);
+    // Staff qualifications and when they expire.
+    let table = qualifications::qualification_routes(table);
     (table.router, table.specs)
 }
 
