@@ -56,6 +56,18 @@ impl RecordForm {
     }
 }
 
+/// The kind of box for a date: the browser's date control, unless what was typed is not a
+/// day written `YYYY-MM-DD`, which that control cannot hold; then a text box shows it
+/// back as typed.
+fn date_kind(value: &str) -> &'static str {
+    let day = crate::domain::dates::parse_day(value).map(crate::domain::dates::iso_day);
+    if value.is_empty() || day.as_deref() == Ok(value) {
+        "date"
+    } else {
+        "text"
+    }
+}
+
 /// The boxes of the qualifications held, then a pair of dates for each: the day obtained
 /// and the last valid day. Goes inside a form.
 pub fn record_fields(ctx: &PageContext, typed: &RecordForm, errors: &Errors) -> Markup {
@@ -85,13 +97,13 @@ pub fn record_fields(ctx: &PageContext, typed: &RecordForm, errors: &Errors) -> 
                         (input(ctx, Input {
                             name: obtained, label: ctx.t("qualifications.obtained_on"),
                             hint: Some(ctx.t("qualifications.obtained_hint")), value: typed.date(obtained),
-                            kind: "date", autocomplete: Some("off"), error: errors.message(ctx, obtained),
+                            kind: date_kind(typed.date(obtained)), autocomplete: Some("off"), error: errors.message(ctx, obtained),
                             no_spellcheck: true, width: Some("width-10"),
                         }))
                         (input(ctx, Input {
                             name: expires, label: ctx.t("qualifications.expires_on"),
                             hint: Some(ctx.t("qualifications.expires_hint")), value: typed.date(expires),
-                            kind: "date", autocomplete: Some("off"), error: errors.message(ctx, expires),
+                            kind: date_kind(typed.date(expires)), autocomplete: Some("off"), error: errors.message(ctx, expires),
                             no_spellcheck: true, width: Some("width-10"),
                         }))
                     }
@@ -150,7 +162,8 @@ pub fn record_list(ctx: &PageContext, records: &[QualificationRecord], today: Da
                     li {
                         (qualification_name(ctx, r.qualification))
                         span .hint { " " (ctx.tf("qualifications.record.dates", &[
-                            ("obtained", &obtained_text(ctx, r)), ("last", &last_day_text(ctx, r)),
+                            ("obtained", &r.obtained_on.map_or_else(|| ctx.t("qualifications.record.not_recorded").to_owned(), |d| ctx.day(d))),
+                            ("last", &r.expires_on.map_or_else(|| ctx.t("qualifications.record.no_expiry").to_owned(), |d| ctx.day(d))),
                         ])) }
                         @if standing != Standing::Current { " " (standing_tag(ctx, standing)) }
                     }
@@ -320,10 +333,25 @@ pub fn staff_qualifications(ctx: &PageContext, view: StaffQualificationsView<'_>
         (error_summary(ctx, view.errors))
         h1 .heading-l { (title) }
         (summary_list(ctx, &facts))
+        h2 .heading-m { (ctx.t("schedule.interpreters.qualifications")) }
         (form(ctx, &paths::staff::staff_qualifications(s.id), html! {
             (record_fields(ctx, view.form, view.errors))
             (button(ctx.t("schedule.qualifications.submit")))
         }))
     };
     render(ctx, Page::new(title, body).with_errors(view.errors.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_kind;
+
+    #[test]
+    fn a_date_box_shows_back_what_it_cannot_hold_as_text() {
+        assert_eq!(date_kind(""), "date");
+        assert_eq!(date_kind("2027-03-31"), "date");
+        for typed in ["2024-02-30", "2027-3-31", "x", "２０２７－０３－３１"] {
+            assert_eq!(date_kind(typed), "text", "{typed}");
+        }
+    }
 }

@@ -447,6 +447,13 @@ async fn supervisors_see_who_holds_what_and_what_expires(app: TestApp) {
             .as_deref(),
         Some("2026-13-01")
     );
+    assert_eq!(
+        refused
+            .attr("#obtained_on-universal_manners", "type")
+            .as_deref(),
+        Some("text"),
+        "what no date box can hold is shown back in a text box"
+    );
     let renewed = key(days(3 * 365));
     let saved = supervisor
         .post(
