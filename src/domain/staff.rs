@@ -51,12 +51,17 @@ pub struct Interpreter {
     pub full_name: String,
     /// Whether the account can sign in.
     pub active: bool,
-    /// What they are qualified for, whether or not it has expired.
-    pub qualifications: Vec<Qualification>,
-    /// The same qualifications with their dates.
+    /// What they are qualified for, with the dates, whether or not it has expired.
     pub records: Vec<QualificationRecord>,
     /// The sign languages they sign.
     pub sign_languages: Vec<SignLanguage>,
     /// The language of their emails.
     pub lang: Lang,
+}
+
+impl Interpreter {
+    /// Whether a qualification is on record for them, whether or not it has expired.
+    pub fn holds(&self, q: Qualification) -> bool {
+        self.records.iter().any(|r| r.qualification == q)
+    }
 }

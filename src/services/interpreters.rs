@@ -1,7 +1,6 @@
 //! Interpreters: their qualifications (with the day each was obtained and its last day)
 //! and sign languages, weekly availability, date exceptions, and the language of their
-//! emails. An interpreter edits their own hours; a
-//! coordinator edits anyone's.
+//! emails. An interpreter edits their own hours; a coordinator edits anyone's.
 
 use super::UseCase;
 use super::audit::{self, Target};
@@ -76,13 +75,8 @@ pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<Interpreter>, DbEr
     let mut signs = sign_languages_of(conn, &[]).await?;
     Ok(staff
         .into_iter()
-        .map(|s| {
-            let records = records.remove(&s.id).unwrap_or_default();
-            (s, records)
-        })
-        .map(|(s, records)| Interpreter {
-            qualifications: records.iter().map(|r| r.qualification).collect(),
-            records,
+        .map(|s| Interpreter {
+            records: records.remove(&s.id).unwrap_or_default(),
             sign_languages: signs.remove(&s.id).unwrap_or_default(),
             lang: s.lang,
             id: s.id,
