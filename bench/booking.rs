@@ -604,7 +604,7 @@ where
 /// time chosen, each timed alone.
 async fn breakdown(url: &str, day: Date) -> Fallible<Vec<(String, String, f64)>> {
     use sea_orm::{PaginatorTrait, QuerySelect};
-    use yorisoi::services::calendar::{Roster, ScheduleCache, day_start, qualified};
+    use yorisoi::services::calendar::{Roster, ScheduleCache, care_trained, day_start, qualified};
     let db = yorisoi::db::connect(url).await?;
     let mode = SessionMode::SignLanguageVideo;
     let mut out = Vec::new();
@@ -617,10 +617,17 @@ async fn breakdown(url: &str, day: Date) -> Fallible<Vec<(String, String, f64)>>
         desk_rows.to_string(),
         ms,
     ));
-    let (ids, ms) = timed(|| qualified(&db, mode)).await?;
+    let (records, ms) = timed(|| qualified(&db, mode)).await?;
+    let ids: Vec<i64> = records.iter().map(|(id, _)| *id).collect();
     out.push((
-        "qualified active interpreters (2 queries)".to_owned(),
+        "qualified active interpreters, with expiry (2 queries)".to_owned(),
         format!("{} + {}", ids.len(), ids.len()),
+        ms,
+    ));
+    let (care, ms) = timed(|| care_trained(&db, &ids)).await?;
+    out.push((
+        "their care training (1 query)".to_owned(),
+        care.len().to_string(),
         ms,
     ));
     let (weekly, ms) = timed(|| interpreters::weekly_of(&db, &ids)).await?;

@@ -282,6 +282,10 @@ pub mod staff {
         /// Removing a day off or extra hours.
         INTERPRETER_EXCEPTION_DELETE, interpreter_exception_delete(id, exception_id) =
             "/staff/interpreters/{id}/exceptions/{exception_id}/delete";
+        /// Every active staff member's qualifications, first what has expired or expires soon.
+        QUALIFICATIONS = "/staff/qualifications";
+        /// The qualifications of a staff member who is not an interpreter.
+        STAFF_QUALIFICATIONS, staff_qualifications(id) = "/staff/qualifications/{id}";
 
         /// Session rules, reminders and video rooms.
         SETTINGS_SESSIONS = "/staff/settings/sessions";

@@ -21,6 +21,7 @@ mod m20261204_000015_incidents;
 mod m20261205_000016_measures;
 mod m20261206_000017_first_resolution;
 mod m20261207_000018_feedback;
+mod m20261208_000019_qualification_records;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000016_measures::Migration),
             Box::new(m20261206_000017_first_resolution::Migration),
             Box::new(m20261207_000018_feedback::Migration),
+            Box::new(m20261208_000019_qualification_records::Migration),
         ]
     }
 }

@@ -1,9 +1,11 @@
-//! Why a booked session needs staff: its interpreter can no longer take it, or does not
-//! sign the language the customer asked for. Pure, so the board, the dashboard and the
+//! Why a booked session needs staff: its interpreter can no longer take it (their
+//! qualification will have expired by its day, among other reasons), or does not sign the
+//! language the customer asked for. Pure, so the board, the dashboard and the
 //! session page all judge a session the same way.
 
-use super::qualification::{LanguageFit, SignLanguage};
+use super::qualification::{LanguageFit, Qualification, SignLanguage};
 use super::schedule::{Interval, merged};
+use time::Date;
 
 /// Something about a booked session staff must deal with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -11,6 +13,9 @@ pub enum Attention {
     /// Nobody can take it: the interpreter's account is gone, deactivated, no longer an
     /// interpreter, or no longer qualified for the mode.
     NoInterpreter,
+    /// The interpreter's qualification for the mode holds only until the day given, before
+    /// the session's day.
+    QualificationExpired(Qualification, Date),
     /// The interpreter is not available at that time any more (a day off, shorter hours).
     InterpreterUnavailable,
     /// The interpreter does not sign the language the customer asked for.
@@ -22,6 +27,7 @@ impl Attention {
     pub fn key(self) -> &'static str {
         match self {
             Attention::NoInterpreter => "no_interpreter",
+            Attention::QualificationExpired(..) => "qualification_expired",
             Attention::InterpreterUnavailable => "interpreter_unavailable",
             Attention::LanguageLacking(_) => "language_lacking",
         }
@@ -43,6 +49,9 @@ pub struct Assigned<'a> {
     pub available: &'a [Interval],
     /// How their sign languages meet the customer's request.
     pub fit: LanguageFit,
+    /// When their qualification for the mode will have expired by the session's day: which
+    /// one, and its last day.
+    pub expired: Option<(Qualification, Date)>,
 }
 
 /// Everything a booked session needs staff for, most pressing first.
@@ -50,8 +59,13 @@ pub fn attention(session: Interval, assigned: &Assigned<'_>) -> Vec<Attention> {
     let mut out = Vec::new();
     if !assigned.can_serve {
         out.push(Attention::NoInterpreter);
-    } else if !covers(assigned.available, session) {
-        out.push(Attention::InterpreterUnavailable);
+    } else {
+        if let Some((qualification, last_day)) = assigned.expired {
+            out.push(Attention::QualificationExpired(qualification, last_day));
+        }
+        if !covers(assigned.available, session) {
+            out.push(Attention::InterpreterUnavailable);
+        }
     }
     if let LanguageFit::Lacks(lang) = assigned.fit {
         out.push(Attention::LanguageLacking(lang));
@@ -88,6 +102,7 @@ mod tests {
             can_serve: true,
             available: &day,
             fit: LanguageFit::Fits,
+            expired: None,
         };
         assert!(attention(session, &fine).is_empty(), "adjoining spans join");
         let off = Assigned {
@@ -111,5 +126,28 @@ mod tests {
             ]
         );
         assert!(!Attention::LanguageLacking(SignLanguage::Asl).blocks());
+    }
+
+    #[test]
+    fn a_qualification_expired_by_the_sessions_day_is_flagged_and_blocks() {
+        let session = span(datetime!(2026-12-01 10:00 +9), 30);
+        let day = [span(datetime!(2026-12-01 09:00 +9), 180)];
+        let last_day = time::macros::date!(2026 - 11 - 30);
+        let lapsed = Assigned {
+            can_serve: true,
+            available: &day,
+            fit: LanguageFit::Fits,
+            expired: Some((Qualification::SignLanguageInterpreter, last_day)),
+        };
+        let needs = attention(session, &lapsed);
+        assert_eq!(
+            needs,
+            [Attention::QualificationExpired(
+                Qualification::SignLanguageInterpreter,
+                last_day
+            )]
+        );
+        assert!(needs[0].blocks());
+        assert_eq!(needs[0].key(), "qualification_expired");
     }
 }

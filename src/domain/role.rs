@@ -93,11 +93,14 @@ pub enum Permission {
     /// Publish done improvement cases on the public page, and read each staff member's own
     /// feedback figures.
     PublishImprovements,
+    /// See every active staff member's qualifications and when they expire, and record the
+    /// qualifications of staff who are not interpreters.
+    ReviewQualifications,
 }
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::ViewDashboard,
         Permission::ChangeOwnPassword,
         Permission::ManageStaff,
@@ -112,6 +115,7 @@ impl Permission {
         Permission::HandleIncidents,
         Permission::TriageFeedback,
         Permission::PublishImprovements,
+        Permission::ReviewQualifications,
     ];
 
     /// The permission table: the roles that hold each permission.
@@ -124,7 +128,8 @@ impl Permission {
             Permission::ManageStaff | Permission::ViewAudit => &[Admin],
             Permission::ViewOutbox
             | Permission::HandleIncidents
-            | Permission::PublishImprovements => &[Admin, Supervisor],
+            | Permission::PublishImprovements
+            | Permission::ReviewQualifications => &[Admin, Supervisor],
             Permission::ManageSchedule => &[Admin, Supervisor, Coordinator],
             Permission::ManageOwnSessions => &[Interpreter],
             Permission::ManageDeskSettings => &[Admin],
@@ -151,6 +156,7 @@ impl Permission {
             Permission::HandleIncidents => "handle_incidents",
             Permission::TriageFeedback => "triage_feedback",
             Permission::PublishImprovements => "publish_improvements",
+            Permission::ReviewQualifications => "review_qualifications",
         }
     }
 }
@@ -187,5 +193,13 @@ mod tests {
         assert!(Role::Supervisor.may(Permission::HandleIncidents));
         assert!(!Role::Coordinator.may(Permission::HandleIncidents));
         assert!(!Role::Interpreter.may(Permission::HandleIncidents));
+    }
+
+    #[test]
+    fn supervisors_and_admins_review_qualifications() {
+        assert!(Role::Admin.may(Permission::ReviewQualifications));
+        assert!(Role::Supervisor.may(Permission::ReviewQualifications));
+        assert!(!Role::Coordinator.may(Permission::ReviewQualifications));
+        assert!(!Role::Interpreter.may(Permission::ReviewQualifications));
     }
 }

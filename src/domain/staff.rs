@@ -1,6 +1,6 @@
 //! Staff members: their names, and an interpreter as the staff pages show them.
 
-use super::{Invalid, Lang, Qualification, SignLanguage, required_text};
+use super::{Invalid, Lang, Qualification, QualificationRecord, SignLanguage, required_text};
 
 /// A staff member's full name. Seen by staff only; never shown to a customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,10 +51,17 @@ pub struct Interpreter {
     pub full_name: String,
     /// Whether the account can sign in.
     pub active: bool,
-    /// What they are qualified for.
-    pub qualifications: Vec<Qualification>,
+    /// What they are qualified for, with the dates, whether or not it has expired.
+    pub records: Vec<QualificationRecord>,
     /// The sign languages they sign.
     pub sign_languages: Vec<SignLanguage>,
     /// The language of their emails.
     pub lang: Lang,
+}
+
+impl Interpreter {
+    /// Whether a qualification is on record for them, whether or not it has expired.
+    pub fn holds(&self, q: Qualification) -> bool {
+        self.records.iter().any(|r| r.qualification == q)
+    }
 }

@@ -1,4 +1,4 @@
-//! A qualification a staff member holds.
+//! A qualification a staff member holds: since when, and until when it holds.
 
 use crate::domain::Qualification;
 use sea_orm::entity::prelude::*;
@@ -11,6 +11,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub qualification: Qualification,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// The day it was obtained; empty for a record made before dates were kept.
+    pub obtained_on: Option<TimeDate>,
+    /// The last day it holds; empty when it does not expire.
+    pub expires_on: Option<TimeDate>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

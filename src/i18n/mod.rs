@@ -49,6 +49,8 @@ const JA: &str = concat!(
     include_str!("ja_feedback_measures.txt"),
     "\n",
     include_str!("ja_improvements.txt"),
+    "\n",
+    include_str!("ja_qualifications.txt"),
 );
 const EN: &str = concat!(
     include_str!("en.txt"),
@@ -82,6 +84,8 @@ const EN: &str = concat!(
     include_str!("en_feedback_measures.txt"),
     "\n",
     include_str!("en_improvements.txt"),
+    "\n",
+    include_str!("en_qualifications.txt"),
 );
 
 /// One language's messages.

@@ -7,7 +7,7 @@ use super::booking::manage::{ChangedBy, booked_for_change};
 use super::booking::{Booking, BookingError};
 use super::calendar::local_date;
 use super::interpreters::{
-    self, Exception, HoursChange, Weekly, qualifications_by_staff, sign_languages_of,
+    self, Exception, HoursChange, Weekly, records_by_staff, sign_languages_of,
 };
 use super::reassignment::{ask_new_time_in, busy_if_raced, reassign_in};
 use super::schedule_changes::commit_schedule_change;
@@ -113,26 +113,32 @@ pub async fn attention_for<C: ConnectionTrait>(
             (s.id, serves)
         })
         .collect();
-    let quals = qualifications_by_staff(conn).await?;
+    let records = records_by_staff(conn).await?;
     let signs = sign_languages_of(conn, &ids).await?;
     let hours = Hours::load(conn, &ids, from, until).await?;
     let mut out = HashMap::new();
     for b in booked {
         let id = b.interpreter_id;
         let mode = b.mode;
-        let qualified = quals
-            .get(&id)
-            .is_some_and(|q| q.contains(&Qualification::for_mode(mode)));
-        let available = hours.available(id, local_date(b.starts_at, tz), tz);
+        let day = local_date(b.starts_at, tz);
+        let record = records.get(&id).and_then(|list| {
+            list.iter()
+                .find(|r| r.qualification == Qualification::for_mode(mode))
+        });
+        let expired = record
+            .filter(|r| !r.holds_on(day))
+            .and_then(|r| r.expires_on.map(|last| (r.qualification, last)));
+        let available = hours.available(id, day, tz);
         let needs = attention(
             interval(b),
             &Assigned {
-                can_serve: qualified && serving.get(&id).copied().unwrap_or(false),
+                can_serve: record.is_some() && serving.get(&id).copied().unwrap_or(false),
                 available: &available,
                 fit: language_fit(
                     b.sign_language.as_deref(),
                     signs.get(&id).map_or(&[][..], Vec::as_slice),
                 ),
+                expired,
             },
         );
         if !needs.is_empty() {

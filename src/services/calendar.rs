@@ -2,10 +2,11 @@
 //! that show them.
 //!
 //! A [`Roster`] is what changes rarely: the desk's rules, opening hours and closed days, the
-//! interpreters qualified for a mode, their weekly hours and their exceptions. A
-//! [`Calendar`] is a roster with what existing sessions hold. Reading one takes a dozen
-//! queries and hundreds of rows, while the day and time pages are read far more often than
-//! the schedule changes, so [`ScheduleCache`] reads each once and shares it until:
+//! interpreters qualified for a mode (and until when), their care training, their weekly
+//! hours and their exceptions. A [`Calendar`] is a roster with what existing sessions hold.
+//! Reading one takes a dozen queries and hundreds of rows, while the day and time pages are
+//! read far more often than the schedule changes, so [`ScheduleCache`] reads each once and
+//! shares it until:
 //!
 //! - this process commits a change to what it depends on: every such service commits
 //!   through [`super::schedule_changes`], which drops what was read before;
@@ -19,6 +20,8 @@
 use super::interpreters::{self, Exception, Weekly};
 use super::schedule_changes;
 use super::settings::{self, DeskSettings};
+use crate::domain::matching::{self, FreeInterpreter, Wants};
+use crate::domain::qualification_record::{CARE_TRAINING, holds_on};
 use crate::domain::schedule::{
     self, Candidate, DayChange, DayQuestion, GRID_MINUTES, Interval, ModeRules, SessionMode,
 };
@@ -42,31 +45,64 @@ pub fn local_date(at: OffsetDateTime, tz: &Tz) -> Date {
     at.to_timezone(tz).date()
 }
 
-/// The active interpreters qualified for a mode, by id.
-pub async fn qualified<C: ConnectionTrait>(conn: &C, mode: SessionMode) -> Result<Vec<i64>, DbErr> {
-    let ids: Vec<i64> = staff_qualification::Entity::find()
+/// The active interpreters who hold the qualification for a mode, by id, each with the
+/// last day it holds (`None`: it does not expire). Whether it holds on a session's day is
+/// for the caller to judge.
+pub async fn qualified<C: ConnectionTrait>(
+    conn: &C,
+    mode: SessionMode,
+) -> Result<Vec<(i64, Option<Date>)>, DbErr> {
+    let records: HashMap<i64, Option<Date>> = staff_qualification::Entity::find()
         .filter(
             staff_qualification::Column::Qualification.eq(Qualification::for_mode(mode).as_str()),
         )
         .all(conn)
         .await?
         .into_iter()
-        .map(|q| q.staff_user_id)
+        .map(|q| (q.staff_user_id, q.expires_on))
         .collect();
-    if ids.is_empty() {
-        return Ok(ids);
+    if records.is_empty() {
+        return Ok(Vec::new());
     }
-    let mut active: Vec<i64> = staff_user::Entity::find()
-        .filter(staff_user::Column::Id.is_in(ids))
+    let mut active: Vec<(i64, Option<Date>)> = staff_user::Entity::find()
+        .filter(staff_user::Column::Id.is_in(records.keys().copied().collect::<Vec<_>>()))
         .filter(staff_user::Column::Active.eq(true))
         .filter(staff_user::Column::Role.eq(Role::Interpreter.as_str()))
         .all(conn)
         .await?
         .into_iter()
-        .map(|s| s.id)
+        .map(|s| (s.id, records.get(&s.id).copied().flatten()))
         .collect();
     active.sort_unstable();
     Ok(active)
+}
+
+/// Of the given staff members, those who hold care training ([`CARE_TRAINING`]), each with
+/// the last day the longest-lasting of it holds (`None`: some of it does not expire).
+pub async fn care_trained<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i64],
+) -> Result<HashMap<i64, Option<Date>>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut out: HashMap<i64, Option<Date>> = HashMap::new();
+    for row in staff_qualification::Entity::find()
+        .filter(staff_qualification::Column::StaffUserId.is_in(ids.to_vec()))
+        .filter(
+            staff_qualification::Column::Qualification
+                .is_in(CARE_TRAINING.iter().map(|q| q.as_str())),
+        )
+        .all(conn)
+        .await?
+    {
+        let until = out.entry(row.staff_user_id).or_insert(row.expires_on);
+        *until = match (*until, row.expires_on) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+    }
+    Ok(out)
 }
 
 /// What a customer is told of an interpreter: never their full name.
@@ -147,7 +183,8 @@ pub struct Roster {
     pub rules: ModeRules,
     /// The desk's time zone.
     pub tz: &'static Tz,
-    /// The active interpreters qualified for the mode, by id.
+    /// The active interpreters qualified for the mode, by id, whether or not their
+    /// qualification holds on every covered day.
     pub interpreters: Vec<i64>,
     /// The first and last day covered.
     pub days: (Date, Date),
@@ -155,6 +192,12 @@ pub struct Roster {
     pub cards: HashMap<i64, InterpreterCard>,
     /// The sign languages each interpreter signs (for sign-language sessions).
     pub signs: HashMap<i64, Vec<SignLanguage>>,
+    /// The last day each interpreter's qualification for the mode holds, for those whose
+    /// qualification expires.
+    expiries: HashMap<i64, Date>,
+    /// The last day each interpreter's care training holds (`None`: it does not expire),
+    /// for those who hold some.
+    care: HashMap<i64, Option<Date>>,
     weekly: Weekly,
     exceptions: HashMap<i64, Vec<Exception>>,
 }
@@ -170,7 +213,13 @@ impl Roster {
     ) -> Result<Roster, DbErr> {
         let desk = settings::load(conn).await?;
         let rules = desk.rules(mode);
-        let interpreters = qualified(conn, mode).await?;
+        let records = qualified(conn, mode).await?;
+        let interpreters: Vec<i64> = records.iter().map(|(id, _)| *id).collect();
+        let expiries = records
+            .iter()
+            .filter_map(|(id, last)| last.map(|last| (*id, last)))
+            .collect();
+        let care = care_trained(conn, &interpreters).await?;
         let (weekly, exceptions) = if interpreters.is_empty() {
             Default::default()
         } else {
@@ -194,6 +243,8 @@ impl Roster {
             days: (from, until),
             cards,
             signs,
+            expiries,
+            care,
             weekly,
             exceptions,
         })
@@ -210,11 +261,25 @@ impl Roster {
         )
     }
 
-    /// The qualified interpreters' days, for the arithmetic.
+    /// Whether an interpreter's qualification for the mode holds on `day`: an interpreter
+    /// whose qualification expired before a day is offered nothing that day.
+    pub fn qualified_on(&self, interpreter: i64, day: Date) -> bool {
+        holds_on(self.expiries.get(&interpreter).copied(), day)
+    }
+
+    /// Whether an interpreter holds care training on `day`.
+    pub fn care_trained_on(&self, interpreter: i64, day: Date) -> bool {
+        self.care
+            .get(&interpreter)
+            .is_some_and(|last| holds_on(*last, day))
+    }
+
+    /// The days of the interpreters whose qualification holds on `day`, for the arithmetic.
     fn candidates(&self, day: Date, holds: &Holds) -> Vec<Candidate> {
         let weekday = day.weekday().number_from_monday();
         self.interpreters
             .iter()
+            .filter(|&&id| self.qualified_on(id, day))
             .map(|&id| {
                 let usual = self
                     .weekly
@@ -277,20 +342,28 @@ impl Roster {
         qualification::language_fit(requested, signs)
     }
 
-    /// Of the interpreters given, those who sign the requested language; all of them when
-    /// none does (or when the language cannot be checked), so a session still finds someone
-    /// and staff are told.
-    pub fn preferring_language(&self, free: &[i64], requested: Option<&str>) -> Vec<i64> {
-        let fitting: Vec<i64> = free
-            .iter()
-            .copied()
-            .filter(|id| self.language_fit(*id, requested) == LanguageFit::Fits)
+    /// The interpreters free for a session starting at `start`, given what is held, in the
+    /// order the desk gives it to them ([`matching::preferred`]): the first takes it.
+    /// `counts` holds each one's sessions that week.
+    pub fn preferred(
+        &self,
+        start: OffsetDateTime,
+        holds: &Holds,
+        wants: &Wants<'_>,
+        counts: &HashMap<i64, i64>,
+    ) -> Vec<i64> {
+        let day = local_date(start, self.tz);
+        let free: Vec<FreeInterpreter> = self
+            .free_interpreters(start, holds)
+            .into_iter()
+            .map(|id| FreeInterpreter {
+                id,
+                signs_language: self.language_fit(id, wants.sign_language) == LanguageFit::Fits,
+                care_trained: self.care_trained_on(id, day),
+                sessions_that_week: counts.get(&id).copied().unwrap_or(0),
+            })
             .collect();
-        if fitting.is_empty() {
-            free.to_vec()
-        } else {
-            fitting
-        }
+        matching::preferred(&free, wants.care)
     }
 
     /// Whether a customer could choose `start` now, given what is held.
@@ -364,6 +437,17 @@ impl Calendar {
     /// Whether a start time is one a customer could choose now.
     pub fn offers(&self, start: OffsetDateTime, now: OffsetDateTime) -> bool {
         self.roster.offers(start, now, &self.holds)
+    }
+
+    /// The interpreters free for a session starting at `start`, best first (see
+    /// [`Roster::preferred`]).
+    pub fn preferred(
+        &self,
+        start: OffsetDateTime,
+        wants: &Wants<'_>,
+        counts: &HashMap<i64, i64>,
+    ) -> Vec<i64> {
+        self.roster.preferred(start, &self.holds, wants, counts)
     }
 
     /// The days from `from` for `days` days that have at least one free time, with how

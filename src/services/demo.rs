@@ -1,5 +1,7 @@
 //! Demo data, so a newcomer can try a booking at once: an admin, a supervisor, a
-//! coordinator and four interpreters with weekly availability and one day off; a room
+//! coordinator and four interpreters with weekly availability and one day off; their
+//! qualifications with the dates obtained and expiry dates (one expired, one expiring
+//! within the notice, so the supervisors' page shows both); a room
 //! address for video sessions, so each booked session shows its own room; saved phrases,
 //! in Japanese and English, for the written-chat interpreter's room; two improvement cases
 //! gathering a little feedback, one done and on the public page, one in progress; and a
@@ -11,12 +13,14 @@ use super::interpreters;
 use super::proxies::ProxyError;
 use super::staff::{self, NewStaff, StaffError};
 use crate::domain::schedule::{DayChange, LocalSpan};
-use crate::domain::{DisplayName, Email, FullName, Lang, Qualification, Role, RoomTemplate};
+use crate::domain::{
+    DisplayName, Email, FullName, Lang, Qualification, QualificationRecord, Role, RoomTemplate,
+};
 use crate::entities::staff_user;
 use crate::services::passwords::{HashError, Hasher};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
-use time::Duration;
+use time::{Date, Duration};
 use time_tz::OffsetDateTimeExt;
 
 /// One demo account, as printed.
@@ -37,12 +41,36 @@ struct Person {
     full_name: &'static str,
     display_name: &'static str,
     role: Role,
-    qualifications: &'static [Qualification],
+    qualifications: &'static [Held],
     /// Weekday (1 = Monday) → spans.
     week: &'static [(u8, &'static [(&'static str, &'static str)])],
 }
 
 const WEEKDAYS_9_TO_5: &[(&str, &str)] = &[("09:00", "12:00"), ("13:00", "17:00")];
+
+/// A demo qualification, its dates counted from the day the demo is loaded.
+struct Held {
+    qualification: Qualification,
+    /// How many days ago it was obtained.
+    obtained_days_ago: i64,
+    /// In how many days it expires (before today when negative); `None`: it does not.
+    expires_in_days: Option<i64>,
+}
+
+const fn held(
+    qualification: Qualification,
+    obtained_days_ago: i64,
+    expires_in_days: Option<i64>,
+) -> Held {
+    Held {
+        qualification,
+        obtained_days_ago,
+        expires_in_days,
+    }
+}
+
+/// Certified sign-language interpreters hold a national qualification that does not expire.
+const CERTIFIED: Held = held(Qualification::SignLanguageInterpreter, 3650, None);
 
 const PEOPLE: &[Person] = &[
     Person {
@@ -58,7 +86,12 @@ const PEOPLE: &[Person] = &[
         full_name: "監督 直美",
         display_name: "木村",
         role: Role::Supervisor,
-        qualifications: &[Qualification::ConsumerAffairsProfessional],
+        // CAP is renewed every five years: this one is due within the notice.
+        qualifications: &[held(
+            Qualification::ConsumerAffairsProfessional,
+            5 * 365 - 60,
+            Some(60),
+        )],
         week: &[],
     },
     Person {
@@ -67,8 +100,9 @@ const PEOPLE: &[Person] = &[
         display_name: "中村",
         role: Role::Coordinator,
         qualifications: &[
-            Qualification::DementiaSupporter,
-            Qualification::UniversalManners,
+            held(Qualification::DementiaSupporter, 4 * 365, None),
+            // Expired three weeks ago: the supervisors' page lists it first.
+            held(Qualification::UniversalManners, 3 * 365 + 21, Some(-21)),
         ],
         week: &[],
     },
@@ -77,7 +111,10 @@ const PEOPLE: &[Person] = &[
         full_name: "佐藤 美咲",
         display_name: "佐藤",
         role: Role::Interpreter,
-        qualifications: &[Qualification::SignLanguageInterpreter],
+        qualifications: &[
+            CERTIFIED,
+            held(Qualification::UniversalManners, 700, Some(3 * 365)),
+        ],
         week: &[
             (1, WEEKDAYS_9_TO_5),
             (2, WEEKDAYS_9_TO_5),
@@ -91,7 +128,10 @@ const PEOPLE: &[Person] = &[
         full_name: "高橋 健一",
         display_name: "高橋",
         role: Role::Interpreter,
-        qualifications: &[Qualification::SignLanguageInterpreter],
+        qualifications: &[
+            held(Qualification::SignLanguageInterpreter, 2000, None),
+            held(Qualification::DementiaSupporter, 400, None),
+        ],
         week: &[
             (1, &[("10:00", "16:00")]),
             (3, &[("10:00", "16:00")]),
@@ -103,7 +143,8 @@ const PEOPLE: &[Person] = &[
         full_name: "鈴木 陽子",
         display_name: "鈴木",
         role: Role::Interpreter,
-        qualifications: &[Qualification::WrittenChat],
+        // The desk's written-chat training is taken again every two years.
+        qualifications: &[held(Qualification::WrittenChat, 300, Some(2 * 365 - 300))],
         week: &[
             (1, WEEKDAYS_9_TO_5),
             (2, WEEKDAYS_9_TO_5),
@@ -118,12 +159,27 @@ const PEOPLE: &[Person] = &[
         display_name: "田中",
         role: Role::Interpreter,
         qualifications: &[
-            Qualification::SignLanguageInterpreter,
-            Qualification::WrittenChat,
+            held(Qualification::SignLanguageInterpreter, 1200, None),
+            held(Qualification::WrittenChat, 500, Some(2 * 365 - 500)),
         ],
         week: &[(2, &[("13:00", "17:00")]), (4, &[("13:00", "17:00")])],
     },
 ];
+
+/// A demo person's qualifications, dated from `today`.
+fn records(person: &Person, today: Date) -> Vec<QualificationRecord> {
+    person
+        .qualifications
+        .iter()
+        .map(|h| QualificationRecord {
+            qualification: h.qualification,
+            obtained_on: today.checked_sub(Duration::days(h.obtained_days_ago)),
+            expires_on: h
+                .expires_in_days
+                .and_then(|days| today.checked_add(Duration::days(days))),
+        })
+        .collect()
+}
 
 /// The demo interpreter of written-chat sessions, who starts with saved phrases.
 const DEMO_PHRASES_OWNER: &str = "suzuki@demo.yorisoi.example";
@@ -186,6 +242,7 @@ pub async fn load(
         db, now, config, ..
     } = *uc;
     let hash = hasher.hash(password).await?;
+    let today = now.to_timezone(config.timezone).date();
     let mut out = Vec::new();
     let mut first_interpreter = None;
     for person in PEOPLE {
@@ -224,7 +281,7 @@ pub async fn load(
             Lang::Ja,
         )
         .await?;
-        interpreters::set_qualifications(uc, user.id, person.qualifications).await?;
+        interpreters::set_qualification_records(uc, user.id, &records(person, today)).await?;
         if person.email == DEMO_PHRASES_OWNER {
             for phrase in DEMO_PHRASES {
                 super::phrases::add(uc, user.id, phrase)

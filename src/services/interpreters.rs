@@ -1,6 +1,6 @@
-//! Interpreters: their qualifications and sign languages, weekly availability, date
-//! exceptions, and the language of their emails. An interpreter edits their own hours; a
-//! coordinator edits anyone's.
+//! Interpreters: their qualifications (with the day each was obtained and its last day)
+//! and sign languages, weekly availability, date exceptions, and the language of their
+//! emails. An interpreter edits their own hours; a coordinator edits anyone's.
 
 use super::UseCase;
 use super::audit::{self, Target};
@@ -8,7 +8,7 @@ use crate::domain::dates::{iso_day, parse_day};
 use crate::domain::schedule::{
     DayChange, ExceptionKind, LocalSpan, hhmm, parse_hhmm, week_as_text,
 };
-use crate::domain::{AuditAction, Lang, Qualification, Role, SignLanguage};
+use crate::domain::{AuditAction, Lang, Qualification, QualificationRecord, Role, SignLanguage};
 use crate::entities::{
     availability_exception, availability_weekly, interpreter_sign_language, staff_qualification,
     staff_user,
@@ -38,18 +38,27 @@ fn target(staff_id: i64) -> Option<Target> {
     Some(Target::staff(staff_id))
 }
 
-/// Every staff member's qualifications, by staff id.
-pub async fn qualifications_by_staff<C: ConnectionTrait>(
+/// Every staff member's qualifications with their dates, by staff id, each list in the
+/// order of [`Qualification::ALL`].
+pub async fn records_by_staff<C: ConnectionTrait>(
     conn: &C,
-) -> Result<HashMap<i64, Vec<Qualification>>, DbErr> {
-    let mut out: HashMap<i64, Vec<Qualification>> = HashMap::new();
+) -> Result<HashMap<i64, Vec<QualificationRecord>>, DbErr> {
+    let mut out: HashMap<i64, Vec<QualificationRecord>> = HashMap::new();
     for row in staff_qualification::Entity::find().all(conn).await? {
         out.entry(row.staff_user_id)
             .or_default()
-            .push(row.qualification);
+            .push(QualificationRecord {
+                qualification: row.qualification,
+                obtained_on: row.obtained_on,
+                expires_on: row.expires_on,
+            });
     }
     for list in out.values_mut() {
-        list.sort_by_key(|q| Qualification::ALL.iter().position(|x| x == q));
+        list.sort_by_key(|r| {
+            Qualification::ALL
+                .iter()
+                .position(|x| *x == r.qualification)
+        });
     }
     Ok(out)
 }
@@ -62,12 +71,12 @@ pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<Interpreter>, DbEr
         .order_by_asc(staff_user::Column::Id)
         .all(conn)
         .await?;
-    let mut quals = qualifications_by_staff(conn).await?;
+    let mut records = records_by_staff(conn).await?;
     let mut signs = sign_languages_of(conn, &[]).await?;
     Ok(staff
         .into_iter()
         .map(|s| Interpreter {
-            qualifications: quals.remove(&s.id).unwrap_or_default(),
+            records: records.remove(&s.id).unwrap_or_default(),
             sign_languages: signs.remove(&s.id).unwrap_or_default(),
             lang: s.lang,
             id: s.id,
@@ -126,30 +135,48 @@ async fn write_sign_languages<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Replaces a staff member's qualifications and the sign languages they sign, with an
-/// audit row.
+/// Replaces a staff member's qualifications, with their dates, and the sign languages they
+/// sign, with an audit row.
 pub async fn set_qualifications_and_languages(
     uc: &UseCase<'_>,
     staff_id: i64,
-    qualifications: &[Qualification],
+    records: &[QualificationRecord],
     languages: &[SignLanguage],
 ) -> Result<(), DbErr> {
     let UseCase { now, actor, .. } = *uc;
     let txn = uc.begin().await?;
-    write_qualifications(&txn, now, staff_id, qualifications).await?;
+    write_qualifications(&txn, now, staff_id, records).await?;
     write_sign_languages(&txn, staff_id, languages).await?;
-    let names: Vec<&str> = qualifications.iter().map(|q| q.as_str()).collect();
+    let mut detail = records_detail(records);
     let codes: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
+    detail["sign_languages"] = json!(codes);
     audit::record(
         &txn,
         now,
         actor,
         AuditAction::QualificationsChanged,
         target(staff_id),
-        json!({ "qualifications": names, "sign_languages": codes }),
+        detail,
     )
     .await?;
     super::schedule_changes::commit_roster_change(uc, txn).await
+}
+
+/// What the audit row of a change of qualifications keeps: the qualifications held, and
+/// the dates of each.
+fn records_detail(records: &[QualificationRecord]) -> serde_json::Value {
+    let names: Vec<&str> = records.iter().map(|r| r.qualification.as_str()).collect();
+    let dates: Vec<serde_json::Value> = records
+        .iter()
+        .map(|r| {
+            json!({
+                "qualification": r.qualification.as_str(),
+                "obtained_on": r.obtained_on.map(iso_day),
+                "expires_on": r.expires_on.map(iso_day),
+            })
+        })
+        .collect();
+    json!({ "qualifications": names, "dates": dates })
 }
 
 /// Sets the language of a staff member's emails.
@@ -180,18 +207,28 @@ async fn write_qualifications<C: ConnectionTrait>(
     txn: &C,
     now: OffsetDateTime,
     staff_id: i64,
-    qualifications: &[Qualification],
+    records: &[QualificationRecord],
 ) -> Result<(), DbErr> {
+    // A qualification held before keeps when it was first recorded.
+    let recorded: HashMap<Qualification, OffsetDateTime> = staff_qualification::Entity::find()
+        .filter(staff_qualification::Column::StaffUserId.eq(staff_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|row| (row.qualification, row.created_at))
+        .collect();
     staff_qualification::Entity::delete_many()
         .filter(staff_qualification::Column::StaffUserId.eq(staff_id))
         .exec(txn)
         .await?;
-    let rows: Vec<_> = qualifications
+    let rows: Vec<_> = records
         .iter()
-        .map(|q| staff_qualification::ActiveModel {
+        .map(|r| staff_qualification::ActiveModel {
             staff_user_id: Set(staff_id),
-            qualification: Set(*q),
-            created_at: Set(now),
+            qualification: Set(r.qualification),
+            created_at: Set(recorded.get(&r.qualification).copied().unwrap_or(now)),
+            obtained_on: Set(r.obtained_on),
+            expires_on: Set(r.expires_on),
         })
         .collect();
     if !rows.is_empty() {
@@ -202,32 +239,59 @@ async fn write_qualifications<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Replaces a staff member's qualifications. Someone made a sign-language interpreter with
-/// no sign language on record signs Japanese Sign Language, the desk's own.
+/// Replaces a staff member's qualifications, without dates (see
+/// [`set_qualification_records`]).
 pub async fn set_qualifications(
     uc: &UseCase<'_>,
     staff_id: i64,
     qualifications: &[Qualification],
 ) -> Result<(), DbErr> {
-    let UseCase { now, actor, .. } = *uc;
+    let records: Vec<QualificationRecord> = qualifications
+        .iter()
+        .map(|q| QualificationRecord::undated(*q))
+        .collect();
+    set_qualification_records(uc, staff_id, &records).await
+}
+
+/// Replaces a staff member's qualifications, with their dates, and writes the audit row.
+/// Someone made a sign-language interpreter with no sign language on record signs Japanese
+/// Sign Language, the desk's own.
+pub async fn set_qualification_records(
+    uc: &UseCase<'_>,
+    staff_id: i64,
+    records: &[QualificationRecord],
+) -> Result<(), DbErr> {
     let txn = uc.begin().await?;
-    write_qualifications(&txn, now, staff_id, qualifications).await?;
-    if qualifications.contains(&Qualification::SignLanguageInterpreter)
-        && sign_languages_of(&txn, &[staff_id]).await?.is_empty()
+    write_records(&txn, uc, staff_id, records).await?;
+    super::schedule_changes::commit_roster_change(uc, txn).await
+}
+
+/// [`set_qualification_records`] inside the caller's transaction, which must then commit
+/// as a change of the roster.
+pub(super) async fn write_records<C: ConnectionTrait>(
+    txn: &C,
+    uc: &UseCase<'_>,
+    staff_id: i64,
+    records: &[QualificationRecord],
+) -> Result<(), DbErr> {
+    let UseCase { now, actor, .. } = *uc;
+    write_qualifications(txn, now, staff_id, records).await?;
+    if records
+        .iter()
+        .any(|r| r.qualification == Qualification::SignLanguageInterpreter)
+        && sign_languages_of(txn, &[staff_id]).await?.is_empty()
     {
-        write_sign_languages(&txn, staff_id, &[SignLanguage::Jsl]).await?;
+        write_sign_languages(txn, staff_id, &[SignLanguage::Jsl]).await?;
     }
-    let names: Vec<&str> = qualifications.iter().map(|q| q.as_str()).collect();
     audit::record(
-        &txn,
+        txn,
         now,
         actor,
         AuditAction::QualificationsChanged,
         target(staff_id),
-        json!({ "qualifications": names }),
+        records_detail(records),
     )
-    .await?;
-    super::schedule_changes::commit_roster_change(uc, txn).await
+    .await
 }
 
 /// Weekly availability rows, grouped by interpreter and weekday (1 = Monday).

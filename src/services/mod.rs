@@ -22,6 +22,7 @@ pub mod passwords;
 pub mod phrases;
 pub mod proxies;
 pub mod proxy_handover;
+pub mod qualifications;
 pub mod reassignment;
 pub mod requests;
 pub mod schedule_board;

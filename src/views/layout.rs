@@ -154,6 +154,9 @@ fn header(ctx: &PageContext) -> Markup {
                             @if ctx.staff_may(Permission::TriageFeedback) {
                                 li { a href=(paths::feedback::CASES) aria-current=[ctx.path.starts_with(paths::feedback::CASES).then_some("page")] { (ctx.t("improvements.nav")) } }
                             }
+                            @if ctx.staff_may(Permission::ReviewQualifications) {
+                                li { a href=(paths::staff::QUALIFICATIONS) aria-current=[ctx.path.starts_with(paths::staff::QUALIFICATIONS).then_some("page")] { (ctx.t("qualifications.nav")) } }
+                            }
                             @if ctx.staff_may(Permission::ManageStaff) {
                                 li { a href=(paths::staff::USERS) aria-current=[ctx.path.starts_with(paths::staff::USERS).then_some("page")] { (ctx.t("nav.staff_users")) } }
                             }

@@ -21,6 +21,7 @@ pub mod not_me;
 pub mod policy;
 pub mod proxy;
 pub mod public;
+pub mod qualifications;
 pub mod requests;
 pub mod schedule;
 pub mod staff;

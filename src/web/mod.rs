@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod proxy_apply;
 pub mod proxy_portal;
 pub mod public;
+pub mod qualifications;
 pub mod requests;
 pub mod routes;
 pub mod schedule;

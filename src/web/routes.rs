@@ -18,6 +18,7 @@ mod feedback;
 mod feedback_measures;
 mod improvements;
 mod incidents;
+mod qualifications;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +267,8 @@ pub fn build() -> (Router<AppState>, Vec<RouteSpec>) {
     let table = feedback_measures::measure_routes(table);
     // Improvement cases, and the public "you said, we did" page.
     let table = improvements::improvement_routes(table);
+    // Staff qualifications and when they expire.
+    let table = qualifications::qualification_routes(table);
     (table.router, table.specs)
 }
 

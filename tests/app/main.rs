@@ -32,6 +32,7 @@ mod policy;
 mod proxies;
 mod proxy_end;
 mod proxy_room;
+mod qualifications;
 mod requests;
 mod roles;
 mod rooms;

@@ -16,6 +16,7 @@ use yorisoi::services::accounts::{SignedIn, links, sessions};
 backend_tests!(
     sessions_and_links_move_into_the_account_tables,
     a_request_resolved_before_keeps_when_it_was_first_resolved,
+    a_qualification_recorded_before_dates_keeps_working,
 );
 
 /// Runs `check` on a new, empty database of the backend, and removes the database after.
@@ -385,6 +386,73 @@ async fn a_request_resolved_before_keeps_when_it_was_first_resolved(backend: Bac
                 (3, Some(again)),
                 (4, None)
             ]
+        );
+    })
+    .await;
+}
+
+async fn a_qualification_recorded_before_dates_keeps_working(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use yorisoi::domain::Qualification;
+    use yorisoi::domain::schedule::SessionMode;
+    use yorisoi::entities::staff_qualification;
+    on_fresh_database(backend, |db| async move {
+        let db = &db;
+        Migrator::up(db, Some(17)).await.expect("migrate to 17");
+        insert(
+            db,
+            "staff_users",
+            &[
+                ("id", 5i64.into()),
+                ("email", "ito@example.jp".into()),
+                ("full_name", "伊藤 一郎".into()),
+                ("display_name", "伊藤".into()),
+                ("role", "interpreter".into()),
+                ("password_hash", Option::<String>::None.into()),
+                ("active", true.into()),
+                ("lang", "ja".into()),
+                ("created_at", SIGNED_IN.into()),
+                ("updated_at", SIGNED_IN.into()),
+            ],
+        )
+        .await;
+        insert(
+            db,
+            "staff_qualifications",
+            &[
+                ("staff_user_id", 5i64.into()),
+                ("qualification", "sign_language_interpreter".into()),
+                ("created_at", SIGNED_IN.into()),
+            ],
+        )
+        .await;
+
+        Migrator::up(db, None).await.expect("migrate to the newest");
+
+        // No dates: obtained on a day not known, and it does not expire.
+        let row = staff_qualification::Entity::find()
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.qualification, Qualification::SignLanguageInterpreter);
+        assert_eq!((row.obtained_on, row.expires_on), (None, None));
+        assert_eq!(
+            yorisoi::services::calendar::qualified(db, SessionMode::SignLanguageVideo)
+                .await
+                .unwrap(),
+            [(5, None)]
+        );
+        // Dates are written and read back as days on both databases.
+        let mut dated: staff_qualification::ActiveModel = row.into();
+        dated.obtained_on = Set(Some(time::macros::date!(2019 - 04 - 01)));
+        dated.expires_on = Set(Some(time::macros::date!(2029 - 03 - 31)));
+        dated.update(db).await.unwrap();
+        assert_eq!(
+            yorisoi::services::calendar::qualified(db, SessionMode::SignLanguageVideo)
+                .await
+                .unwrap(),
+            [(5, Some(time::macros::date!(2029 - 03 - 31)))]
         );
     })
     .await;

@@ -1,13 +1,14 @@
 //! Booking a session: the last day a customer may choose, and confirming a chosen time —
-//! checked again, given to the least-booked free interpreter, and written with its held
-//! cells, audit row, manage link and confirmation email in one transaction.
+//! checked again, given to the free interpreter the desk prefers (see
+//! [`crate::domain::matching`]), and written with its held cells, audit row, manage link
+//! and confirmation email in one transaction.
 
 use super::emails::{AboutSession, tell_customer};
 use super::{
-    ATTEMPTS, Booking, BookingError, hold, is_unique_violation, least_booked, reminder_needless,
-    utc, week_counts,
+    ATTEMPTS, Booking, BookingError, hold, is_unique_violation, reminder_needless, utc, week_counts,
 };
 use crate::domain::booking::Details;
+use crate::domain::matching::Wants;
 use crate::domain::schedule::{ModeRules, SessionMode};
 use crate::domain::{AuditAction, BookingStatus, Lang, Reference, Room, Token};
 use crate::entities::booking;
@@ -72,9 +73,9 @@ pub struct Confirmed {
     pub manage_token: Token,
 }
 
-/// Confirms a booking: checks again that the time is free, picks the least-booked free
-/// interpreter, and writes the booking, its held cells, its audit row, its manage link and
-/// its confirmation email in one transaction. The journey `draft` names, if any, is
+/// Confirms a booking: checks again that the time is free, gives it to the free
+/// interpreter the desk prefers, and writes the booking, its held cells, its audit row, its
+/// manage link and its confirmation email in one transaction. The journey `draft` names, if any, is
 /// emptied in the same transaction, keeping only which booking it made. When another
 /// booking took the time meanwhile, answers [`BookingError::Taken`].
 ///
@@ -117,8 +118,21 @@ pub async fn confirm(
         tz,
     )
     .await?;
+    // So is whether the customer has a proxy: it only orders those free.
+    let care = new.on_behalf.is_some()
+        || super::has_proxy(
+            db,
+            now,
+            &new.details.email,
+            new.details.member_number.as_deref(),
+        )
+        .await?;
+    let chosen = Choosing {
+        counts: &counts,
+        care,
+    };
     for _ in 0..ATTEMPTS {
-        match try_confirm(uc, &roster, &counts, new, draft).await {
+        match try_confirm(uc, &roster, &chosen, new, draft).await {
             // Another transaction wrote one of our cells (or our reference) first: look again.
             Err(BookingError::Database(e)) if is_unique_violation(&e) => continue,
             other => return other,
@@ -127,10 +141,18 @@ pub async fn confirm(
     Err(BookingError::Taken)
 }
 
+/// What orders the interpreters free at the chosen time, read before the transaction.
+struct Choosing<'a> {
+    /// Each one's sessions that week.
+    counts: &'a HashMap<i64, i64>,
+    /// Whether the customer has a proxy.
+    care: bool,
+}
+
 async fn try_confirm(
     uc: &UseCase<'_>,
     roster: &Roster,
-    counts: &HashMap<i64, i64>,
+    chosen: &Choosing<'_>,
     new: &NewBooking,
     draft: Option<&Token>,
 ) -> Result<Confirmed, BookingError> {
@@ -158,12 +180,14 @@ async fn try_confirm(
         return Err(BookingError::Taken);
     }
     let d = &new.details;
-    // Someone who signs the language asked for, when anyone free does.
-    let free = roster.preferring_language(
-        &roster.free_interpreters(new.start, &held),
-        d.sign_language.as_deref(),
-    );
-    let Some(interpreter) = least_booked(&free, counts) else {
+    let wants = Wants {
+        sign_language: d.sign_language.as_deref(),
+        care: chosen.care,
+    };
+    let Some(&interpreter) = roster
+        .preferred(new.start, &held, &wants, chosen.counts)
+        .first()
+    else {
         return Err(BookingError::Taken);
     };
     let rules = roster.rules;

@@ -4,10 +4,11 @@
 
 use super::emails::{AboutSession, tell_customer};
 use super::{
-    ATTEMPTS, Booking, BookingError, get, hold, interpreter_card, is_unique_violation,
-    least_booked, release, reminder_needless, utc, week_counts,
+    ATTEMPTS, Booking, BookingError, get, hold, interpreter_card, is_unique_violation, release,
+    reminder_needless, utc, wants_care, week_counts,
 };
 use crate::db::{WriteTxn, begin_write};
+use crate::domain::matching::Wants;
 use crate::domain::schedule::ModeRules;
 use crate::domain::{AuditAction, BookingStatus, Token};
 use crate::entities::{booking, booking_link, booking_note};
@@ -161,8 +162,9 @@ pub async fn cancel(
 }
 
 /// Moves a session to another free time. With `keep_interpreter`, only its interpreter
-/// will do; otherwise the least-booked free one is chosen (its own interpreter first when
-/// free). The customer gets the new time with the next calendar `SEQUENCE`.
+/// will do; otherwise its own interpreter keeps it when free, and else the free one the
+/// desk prefers takes it (see [`crate::domain::matching`]). The customer gets the new time
+/// with the next calendar `SEQUENCE`.
 pub async fn reschedule(
     uc: &UseCase<'_>,
     id: i64,
@@ -208,7 +210,14 @@ async fn try_reschedule(
     } else if keep_interpreter {
         return Err(BookingError::InterpreterBusy);
     } else {
-        least_booked(&free, &week_counts(&txn, &free, start, tz).await?)
+        let wants = Wants {
+            sign_language: b.sign_language.as_deref(),
+            care: wants_care(&txn, now, &b).await?,
+        };
+        let counts = week_counts(&txn, &free, start, tz).await?;
+        *calendar
+            .preferred(start, &wants, &counts)
+            .first()
             .ok_or(BookingError::Taken)?
     };
     release(&txn, b.id).await?;

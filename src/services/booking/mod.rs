@@ -120,12 +120,26 @@ async fn week_counts<C: ConnectionTrait>(
         .collect())
 }
 
-/// Among free interpreters, the one with the fewest sessions that week; ties go to the
-/// lowest id, so the choice is stable.
-fn least_booked(free: &[i64], counts: &HashMap<i64, i64>) -> Option<i64> {
-    free.iter()
-        .copied()
-        .min_by_key(|id| (counts.get(id).copied().unwrap_or(0), *id))
+/// Whether a customer known by `email` and `member_number` has a proxy acting for them now.
+async fn has_proxy<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    email: &crate::domain::Email,
+    member_number: Option<&str>,
+) -> Result<bool, DbErr> {
+    super::proxies::has_active_proxy(conn, now, Some(email.as_str()), member_number).await
+}
+
+/// Whether a booked session goes first to someone with care training: it was booked by a
+/// proxy, or its customer has one now.
+async fn wants_care<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    b: &Booking,
+) -> Result<bool, DbErr> {
+    Ok(b.proxy_registration_id.is_some()
+        || super::proxies::has_active_proxy(conn, now, Some(&b.email), b.member_number.as_deref())
+            .await?)
 }
 
 /// Writes the cells a session holds.

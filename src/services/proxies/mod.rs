@@ -284,6 +284,34 @@ pub async fn same_customer<C: ConnectionTrait>(
         .await
 }
 
+/// Whether a customer, known by their email address or member number, has a registration
+/// that lets a proxy act for them now: the desk then treats them as a customer who may
+/// need more care.
+pub async fn has_active_proxy<C: ConnectionTrait>(
+    conn: &C,
+    now: OffsetDateTime,
+    email: Option<&str>,
+    member_number: Option<&str>,
+) -> Result<bool, DbErr> {
+    let mut same = sea_orm::Condition::any();
+    if let Some(email) = email.filter(|e| !e.is_empty()) {
+        same = same.add(proxy_registration::Column::PrincipalEmail.eq(email));
+    }
+    if let Some(number) = member_number.filter(|n| !n.is_empty()) {
+        same = same.add(proxy_registration::Column::PrincipalMemberNumber.eq(number));
+    }
+    if same.is_empty() {
+        return Ok(false);
+    }
+    Ok(proxy_registration::Entity::find()
+        .filter(same)
+        .filter(proxy_registration::Column::Status.eq(RegistrationStatus::Approved))
+        .filter(proxy_registration::Column::ValidUntil.gt(now))
+        .count(conn)
+        .await?
+        > 0)
+}
+
 /// Loads a registration for a change, inside the transaction, checking its status.
 async fn for_change<C: ConnectionTrait>(
     conn: &C,

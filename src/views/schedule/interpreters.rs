@@ -1,7 +1,7 @@
 //! The list of interpreters and one interpreter's availability page.
 
-use super::{SpanForm, qualification_name, sign_language_name, span_fields, success};
-use crate::domain::{Lang, Qualification, SignLanguage};
+use super::{SpanForm, sign_language_name, span_fields, success};
+use crate::domain::{Lang, SignLanguage};
 use crate::i18n;
 use crate::paths;
 use crate::views::PageContext;
@@ -10,26 +10,16 @@ use crate::views::components::{
     date_input, error_summary, form, input, summary_list,
 };
 use crate::views::layout::{Page, render};
+use crate::views::qualifications::{RecordForm, record_fields, record_list};
 use maud::{Markup, html};
 use std::collections::HashMap;
 use time::Date;
 
 pub use crate::domain::staff::Interpreter as InterpreterRow;
 
-fn qualification_list(ctx: &PageContext, list: &[Qualification]) -> Markup {
-    html! {
-        @if list.is_empty() {
-            (ctx.t("schedule.interpreters.no_qualifications"))
-        } @else {
-            ul .plain-list {
-                @for q in list { li { (qualification_name(ctx, *q)) } }
-            }
-        }
-    }
-}
-
-/// The list of interpreters.
-pub fn interpreters(ctx: &PageContext, rows: &[InterpreterRow]) -> Markup {
+/// The list of interpreters, with their qualifications and whether any has expired on
+/// `today`.
+pub fn interpreters(ctx: &PageContext, rows: &[InterpreterRow], today: Date) -> Markup {
     let body = html! {
         h1 .heading-l { (ctx.t("schedule.interpreters.title")) }
         p { (ctx.t("schedule.interpreters.lead")) }
@@ -50,7 +40,7 @@ pub fn interpreters(ctx: &PageContext, rows: &[InterpreterRow]) -> Markup {
                             tr {
                                 td { a href=(paths::staff::interpreter(row.id)) { (row.display_name) } }
                                 td { (row.full_name) }
-                                td { (qualification_list(ctx, &row.qualifications)) }
+                                td { (record_list(ctx, &row.records, today)) }
                                 td {
                                     @if row.active { (ctx.t("schedule.active")) }
                                     @else { strong .tag .tag--grey { (ctx.t("schedule.inactive")) } }
@@ -103,8 +93,10 @@ pub struct InterpreterView<'a> {
     pub own: bool,
     /// The weekly fields, by field name.
     pub weekly: &'a HashMap<String, String>,
-    /// The qualifications ticked.
-    pub qualifications: &'a [&'a str],
+    /// The qualifications ticked, with their dates.
+    pub records: &'a RecordForm,
+    /// Today, for telling what has expired.
+    pub today: Date,
     /// The sign languages ticked.
     pub sign_languages: &'a [&'a str],
     /// Date exceptions from today on.
@@ -131,14 +123,6 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
     } else {
         paths::staff::MY_SESSIONS
     };
-    let qualification_choices: Vec<Choice> = Qualification::ALL
-        .iter()
-        .map(|q| Choice {
-            value: q.as_str(),
-            label: qualification_name(ctx, *q).to_owned(),
-            hint: None,
-        })
-        .collect();
     let language_choices: Vec<Choice> = SignLanguage::ALL
         .iter()
         .map(|l| Choice {
@@ -255,12 +239,7 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
         h2 .heading-m { (ctx.t("schedule.interpreters.qualifications")) }
         @if view.manage {
             (form(ctx, &paths::staff::interpreter_qualifications(i.id), html! {
-                (choices(ctx, ChoiceGroup {
-                    name: "qualification", legend: ctx.t("schedule.qualifications.legend"), legend_is_heading: false,
-                    hint: Some(ctx.t("schedule.qualifications.hint")), choices: qualification_choices,
-                    selected: view.qualifications.to_vec(), error: errors.message(ctx, "qualification"),
-                    multiple: true,
-                }))
+                (record_fields(ctx, view.records, errors))
                 (choices(ctx, ChoiceGroup {
                     name: "sign_language", legend: ctx.t("interpreter.sign_languages.legend"), legend_is_heading: false,
                     hint: Some(ctx.t("interpreter.sign_languages.hint")), choices: language_choices,
@@ -270,7 +249,7 @@ pub fn interpreter(ctx: &PageContext, view: InterpreterView<'_>) -> Markup {
                 (button(ctx.t("schedule.qualifications.submit")))
             }))
         } @else {
-            (qualification_list(ctx, &i.qualifications))
+            (record_list(ctx, &i.records, view.today))
             @if !i.sign_languages.is_empty() {
                 p { (ctx.t("interpreter.sign_languages.legend")) }
                 ul .plain-list {

@@ -76,7 +76,7 @@ fn mode_short(ctx: &PageContext, mode: SessionMode) -> &'static str {
 }
 
 /// The name of a sign language asked for (its stored name), or the stored value itself.
-fn sign_language_name(ctx: &PageContext, code: &str) -> String {
+pub fn sign_language_name(ctx: &PageContext, code: &str) -> String {
     match code {
         "jsl" => ctx.t("schedule.sign_language.jsl").to_owned(),
         "asl" => ctx.t("sign_language.asl").to_owned(),
@@ -99,6 +99,14 @@ pub fn closure_name(ctx: &PageContext, why: &Closure) -> String {
 /// What a session needs staff for, in words naming its interpreter.
 pub fn attention_text(ctx: &PageContext, a: Attention, interpreter: &str) -> String {
     match a {
+        Attention::QualificationExpired(qualification, last_day) => ctx.tf(
+            "attention.qualification_expired",
+            &[
+                ("name", interpreter),
+                ("qualification", qualification_name(ctx, qualification)),
+                ("date", &ctx.day(last_day)),
+            ],
+        ),
         Attention::LanguageLacking(language) => ctx.tf(
             "attention.language_lacking",
             &[

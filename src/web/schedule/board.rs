@@ -43,8 +43,7 @@ pub async fn board(
     let mut order: Vec<(i64, String, bool)> = list
         .iter()
         .filter(|i| {
-            let serves = i.active
-                && mode.is_none_or(|m| i.qualifications.contains(&Qualification::for_mode(m)));
+            let serves = i.active && mode.is_none_or(|m| i.holds(Qualification::for_mode(m)));
             serves || booked_ids.contains(&i.id)
         })
         .map(|i| (i.id, i.display_name.clone(), !i.active))

@@ -7,13 +7,14 @@ use super::fields::{
 use super::hours::{self, Saving};
 use super::{DoneQuery, Fields, may_see, parse_id, today, value};
 use crate::domain::schedule::{DayChange, LocalSpan, hhmm};
-use crate::domain::{Lang, Permission, Qualification, SignLanguage};
+use crate::domain::{Lang, Permission, Qualification};
 use crate::error::{Error, Result};
 use crate::paths;
 use crate::services::accounts::SignedInStaff;
 use crate::services::interpreters::{self, HoursChange, Interpreter};
 use crate::views::PageContext;
 use crate::views::components::Errors;
+use crate::views::qualifications::RecordForm;
 use crate::views::schedule::{
     self as view, ExceptionForm, ExceptionRow, InterpreterView, SpanForm,
 };
@@ -22,6 +23,7 @@ use crate::web::context::StaffAct;
 use crate::web::forms::Form;
 use crate::web::forms::Query;
 use crate::web::forms::{rejected, see_other};
+use crate::web::qualifications::QualificationsForm;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;
@@ -34,7 +36,7 @@ const LIST_AHEAD_DAYS: i64 = 3 * 366;
 /// Every interpreter, with qualifications.
 pub async fn interpreters_list(State(state): State<AppState>, ctx: PageContext) -> Result<Markup> {
     let rows = interpreters::list(&state.db).await?;
-    Ok(view::interpreters(&ctx, &rows))
+    Ok(view::interpreters(&ctx, &rows, today(&state)))
 }
 
 /// Loads an interpreter the staff member may see, and whether they manage the schedule.
@@ -57,7 +59,7 @@ async fn visible_interpreter(
 #[derive(Default)]
 struct InterpreterTyped {
     weekly: Option<Fields>,
-    qualifications: Option<Vec<String>>,
+    qualifications: Option<RecordForm>,
     sign_languages: Option<Vec<String>>,
     exception: ExceptionForm,
 }
@@ -103,14 +105,9 @@ async fn interpreter_markup(
         },
     })
     .collect();
-    let qualifications: Vec<String> = typed.qualifications.unwrap_or_else(|| {
-        found
-            .qualifications
-            .iter()
-            .map(|q| q.as_str().to_owned())
-            .collect()
-    });
-    let ticked: Vec<&str> = qualifications.iter().map(String::as_str).collect();
+    let records = typed
+        .qualifications
+        .unwrap_or_else(|| RecordForm::stored(&found.records));
     let languages: Vec<String> = typed.sign_languages.unwrap_or_else(|| {
         found
             .sign_languages
@@ -126,7 +123,8 @@ async fn interpreter_markup(
             manage,
             own: staff.id == id,
             weekly: &weekly,
-            qualifications: &ticked,
+            records: &records,
+            today: from,
             sign_languages: &signs,
             exceptions: &exceptions,
             exception_form: &typed.exception,
@@ -189,67 +187,41 @@ pub async fn save_weekly(
     hours::save(&act, saving, HoursChange::Weekly(week)).await
 }
 
-/// The qualifications form: every box ticked.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct QualificationsForm {
-    qualification: Vec<String>,
-    sign_language: Vec<String>,
-}
-
-/// Replaces an interpreter's qualifications (coordinators and above only).
+/// Replaces an interpreter's qualifications, with their dates, and sign languages
+/// (coordinators and above only).
 pub async fn save_qualifications(
     act: StaffAct,
     Path(id): Path<String>,
     Form(form): Form<QualificationsForm>,
 ) -> Result<Response> {
     let (found, manage) = visible_interpreter(&act.state, &act.staff, &id).await?;
-    let (qualification_values, language_values) = (form.qualification, form.sign_language);
-    let chosen = chosen_of(&qualification_values, Qualification::parse, |q| {
-        Qualification::ALL.iter().position(|x| x == q)
-    });
-    let languages = chosen_of(&language_values, SignLanguage::parse, |l| Some(*l));
-    let refused = match (&chosen, &languages) {
-        (None, _) => ("qualification", "schedule.error.qualification_unknown"),
-        (_, None) => ("sign_language", "interpreter.error.sign_language_unknown"),
-        (Some(q), Some(l))
-            if q.contains(&Qualification::SignLanguageInterpreter) && l.is_empty() =>
+    let mut errors = Errors::new();
+    let records = form.records(&act.ctx, today(&act.state), &mut errors);
+    let languages = form.sign_languages();
+    match (&records, &languages) {
+        (_, None) => errors.add("sign_language", "interpreter.error.sign_language_unknown"),
+        (Some(records), Some(languages))
+            if records
+                .iter()
+                .any(|r| r.qualification == Qualification::SignLanguageInterpreter)
+                && languages.is_empty() =>
         {
-            ("sign_language", "interpreter.error.sign_language_missing")
+            errors.add("sign_language", "interpreter.error.sign_language_missing")
         }
-        (Some(chosen), Some(languages)) => {
-            interpreters::set_qualifications_and_languages(&act.uc(), found.id, chosen, languages)
+        (Some(records), Some(languages)) if errors.is_empty() => {
+            interpreters::set_qualifications_and_languages(&act.uc(), found.id, records, languages)
                 .await?;
             return Ok(interpreter_done(found.id, "qualifications"));
         }
-    };
-    let mut errors = Errors::new();
-    errors.add(refused.0, refused.1);
+        _ => {}
+    }
     let typed = InterpreterTyped {
-        qualifications: Some(qualification_values),
-        sign_languages: Some(language_values),
+        qualifications: Some(form.typed()),
+        sign_languages: Some(form.sign_language.clone()),
         ..Default::default()
     };
     let page = interpreter_markup(&act, found, manage, typed, &errors, None).await?;
     Ok(rejected(page))
-}
-
-/// The known values among those ticked, each once, in the order `key` gives; `None` when
-/// one is unknown.
-fn chosen_of<T: PartialEq, K: Ord>(
-    ticked: &[String],
-    parse: impl Fn(&str) -> Option<T>,
-    key: impl Fn(&T) -> K,
-) -> Option<Vec<T>> {
-    let mut chosen: Vec<T> = Vec::new();
-    for raw in ticked {
-        let value = parse(raw)?;
-        if !chosen.contains(&value) {
-            chosen.push(value);
-        }
-    }
-    chosen.sort_by_key(|v| key(v));
-    Some(chosen)
 }
 
 /// The form that picks the language of an interpreter's emails.
