@@ -182,7 +182,7 @@ pub fn list(ctx: &PageContext, v: &ListView<'_>) -> Markup {
             p { (ctx.t("feedback.staff.empty")) }
         } @else {
             div .table-wrap role="region" aria-labelledby="feedback-caption" tabindex="0" {
-                table .table {
+                table .table #feedback-list {
                     caption #feedback-caption .table__caption { (ctx.t("feedback.staff.caption")) }
                     thead { tr {
                         th scope="col" { (ctx.t("feedback.field.reference")) }

@@ -18,6 +18,7 @@ use yorisoi::services::chat::{self, EndOutcome};
 use yorisoi::services::{feedback as asking, requests};
 
 db_tests!(
+    a_suggestion_becomes_a_published_improvement_and_a_figure,
     a_resolved_request_is_asked_about_once_and_the_answer_is_triaged,
     the_open_form_is_anonymous_or_answered_and_a_complaint_becomes_a_request,
     a_compliment_after_a_session_reaches_the_interpreter,
@@ -224,23 +225,23 @@ async fn a_resolved_request_is_asked_about_once_and_the_answer_is_triaged(app: T
     let saved = coordinator.post(&item, &[("theme", &theme_id)]).await;
     assert_eq!(see_other(&saved), format!("{item}?saved=1"));
     let list = coordinator.get("/staff/feedback?kind=suggestion").await;
-    assert_eq!(list.texts("tbody tr").len(), 1);
+    assert_eq!(list.texts("#feedback-list tbody tr").len(), 1);
     assert!(
-        list.text("tbody tr").contains("字幕"),
+        list.text("#feedback-list tbody tr").contains("字幕"),
         "{}",
-        list.text("tbody tr")
+        list.text("#feedback-list tbody tr")
     );
-    assert!(list.text("tbody tr").contains(comment));
+    assert!(list.text("#feedback-list tbody tr").contains(comment));
     let none = coordinator.get("/staff/feedback?kind=complaint").await;
-    assert!(none.texts("tbody tr").is_empty());
+    assert!(none.texts("#feedback-list tbody tr").is_empty());
     let by_theme = coordinator
         .get(&format!("/staff/feedback?theme={theme_id}"))
         .await;
-    assert_eq!(by_theme.texts("tbody tr").len(), 1);
+    assert_eq!(by_theme.texts("#feedback-list tbody tr").len(), 1);
     // A period typed the wrong way round is read the right way round; a bad day is named.
     let bad = coordinator.get("/staff/feedback?from=yesterday").await;
     assert_eq!(bad.texts(".error-summary li").len(), 1);
-    assert_eq!(bad.texts("tbody tr").len(), 1);
+    assert_eq!(bad.texts("#feedback-list tbody tr").len(), 1);
     let audit = app
         .count("audit_events WHERE action = 'feedback.triaged'")
         .await;
@@ -482,4 +483,145 @@ async fn an_approved_proxy_and_an_ended_video_session_are_asked_once(app: TestAp
         .await
         .unwrap();
     assert_eq!(invitations.len(), 2);
+}
+
+/// The "done when", over HTTP: a newcomer resolves a request; the customer follows
+/// the email's link and leaves a suggestion; a coordinator tags it and gathers it into a new
+/// improvement case; a supervisor publishes it done; `/improvements` shows it in Japanese
+/// and English; `/staff/feedback` shows the month's figures and the CSV holds the row.
+async fn a_suggestion_becomes_a_published_improvement_and_a_figure(app: TestApp) {
+    let (newcomer, _) = app.signed_in(Role::Coordinator).await;
+    let (id, _) = send(&app, "kenji@example.jp", Lang::Ja).await;
+    let resolved = newcomer
+        .post(
+            &format!("/staff/requests/{id}/status"),
+            &[("status", "resolved")],
+        )
+        .await;
+    assert_eq!(resolved.status, StatusCode::SEE_OTHER);
+    let link = asked_link(&app, "kenji@example.jp", "いかがでしたか").await;
+    let customer = app.browser();
+    let form = customer.get(&link).await;
+    assert_eq!(form.text("h1"), "いかがでしたか");
+    let comment = "動画の説明に字幕をつけてください。";
+    let sent = customer
+        .post(
+            &link,
+            &[
+                ("ease", "3"),
+                ("feedback_kind", "suggestion"),
+                ("comment", comment),
+            ],
+        )
+        .await;
+    assert_eq!(see_other(&sent), "/feedback/thanks");
+
+    let (admin, _) = app.signed_in(Role::Admin).await;
+    admin
+        .post(
+            "/staff/feedback/themes",
+            &[("theme_ja", "字幕"), ("theme_en", "Captions")],
+        )
+        .await;
+    let list = newcomer.get("/staff/feedback").await;
+    let item = list
+        .attr("table a[href^='/staff/feedback/']", "href")
+        .unwrap();
+    let feedback_id = item.trim_start_matches("/staff/feedback/").to_owned();
+    let theme = newcomer
+        .get(&item)
+        .await
+        .attr("input[name=theme]", "value")
+        .unwrap();
+    newcomer.post(&item, &[("theme", &theme)]).await;
+    let new_case = format!("/staff/improvements/new?feedback={feedback_id}");
+    let page = newcomer.get(&new_case).await;
+    assert!(page.body.contains(comment), "{}", page.body);
+    let opened = newcomer
+        .post(
+            &new_case,
+            &[
+                ("you_said_ja", "動画の説明に字幕がほしい。"),
+                (
+                    "you_said_en",
+                    "You asked for captions on our video explanations.",
+                ),
+            ],
+        )
+        .await;
+    let case = see_other(&opened);
+    let case = case.split('?').next().unwrap().to_owned();
+    let status = format!("{case}/status");
+    let moved = newcomer.post(&status, &[("status", "in_progress")]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let done = newcomer
+        .post(
+            &status,
+            &[
+                ("status", "done"),
+                ("you_said_ja", "動画の説明に字幕がほしい。"),
+                (
+                    "you_said_en",
+                    "You asked for captions on our video explanations.",
+                ),
+                ("we_did_ja", "すべての説明動画に字幕をつけました。"),
+                ("we_did_en", "Every explanation video now has captions."),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    // Coordinators do not publish; a supervisor does.
+    let refused = newcomer
+        .post(&format!("{case}/publish"), &[("publish", "1")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let (supervisor, _) = app.signed_in(Role::Supervisor).await;
+    let published = supervisor
+        .post(&format!("{case}/publish"), &[("publish", "1")])
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+
+    let ja = app.browser().get("/improvements").await;
+    assert!(
+        ja.body.contains("すべての説明動画に字幕をつけました。"),
+        "{}",
+        ja.body
+    );
+    assert!(ja.body.contains("動画の説明に字幕がほしい。"));
+    let en = app.english_browser().await.get("/improvements").await;
+    assert!(
+        en.body
+            .contains("Every explanation video now has captions."),
+        "{}",
+        en.body
+    );
+    assert!(!en.body.contains("すべての説明動画"));
+    assert!(en.body.contains("Raised by 1 customer"), "{}", en.body);
+
+    // The month's figures: one response about a request, with its ease.
+    let staff_page = newcomer.get("/staff/feedback").await;
+    assert!(staff_page.attr("figure svg[role=img]", "role").is_some());
+    let tables = staff_page.texts("table");
+    assert!(
+        tables.iter().any(|t| t.contains("3.0")),
+        "the month's mean ease is in a table: {tables:?}"
+    );
+    let list_row = staff_page.text("#feedback-list tbody tr");
+    assert!(list_row.contains("字幕"), "{list_row}");
+    // The CSV holds the row.
+    let csv = newcomer.get("/staff/feedback/export.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let reference = feedback_rows(&app).await[0].reference.clone();
+    let row = csv
+        .body
+        .lines()
+        .find(|l| l.starts_with(&reference))
+        .unwrap_or_else(|| panic!("no row for {reference}: {}", csv.body));
+    assert!(row.contains(comment), "{row}");
+    assert!(row.contains("suggestion"), "{row}");
 }
