@@ -131,6 +131,25 @@ impl KeptForm {
 }
 
 impl PageContext {
+    /// A page's context for unit tests: a visitor in `lang`, nothing signed in.
+    #[cfg(test)]
+    pub fn for_tests(lang: Lang) -> Self {
+        PageContext {
+            lang,
+            prefs: Prefs::default(),
+            csrf_token: "t".repeat(64),
+            request_id: "0123456789abcdef".into(),
+            path: "/".into(),
+            staff: None,
+            proxy: None,
+            kept: None,
+            acting_for: None,
+            tz: time_tz::timezones::db::asia::TOKYO,
+            desk: Default::default(),
+            card_stop: Default::default(),
+        }
+    }
+
     /// A message in the page's language.
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
         i18n::t(self.lang, key)

@@ -200,25 +200,12 @@ fn write_csv(ctx: &PageContext, export: &measures::Export, tz: &Tz) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Lang, Prefs};
+    use crate::domain::Lang;
     use crate::services::feedback::measures::{Export, ExportRow};
     use time::macros::{date, datetime};
 
     fn ctx(lang: Lang) -> PageContext {
-        PageContext {
-            lang,
-            prefs: Prefs::default(),
-            csrf_token: "t".repeat(64),
-            request_id: "0123456789abcdef".into(),
-            path: "/".into(),
-            staff: None,
-            proxy: None,
-            kept: None,
-            acting_for: None,
-            tz: time_tz::timezones::db::asia::TOKYO,
-            desk: Default::default(),
-            card_stop: Default::default(),
-        }
+        PageContext::for_tests(lang)
     }
 
     fn row() -> ExportRow {

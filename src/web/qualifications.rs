@@ -212,25 +212,12 @@ pub async fn staff_save(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Lang;
     use crate::domain::qualification_record::DateField;
-    use crate::domain::{Lang, Prefs};
     use crate::web::forms::read_fields;
 
     fn ctx(lang: Lang) -> PageContext {
-        PageContext {
-            lang,
-            prefs: Prefs::default(),
-            csrf_token: "t".repeat(64),
-            request_id: "0123456789abcdef".into(),
-            path: "/".into(),
-            staff: None,
-            proxy: None,
-            kept: None,
-            acting_for: None,
-            tz: time_tz::timezones::db::asia::TOKYO,
-            desk: Default::default(),
-            card_stop: Default::default(),
-        }
+        PageContext::for_tests(lang)
     }
 
     fn pairs(raw: &[(&str, &str)]) -> Vec<(String, String)> {
