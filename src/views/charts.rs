@@ -174,6 +174,9 @@ pub fn chart(ctx: &PageContext, chart: &Chart<'_>) -> Markup {
     let group_width = plot_width / groups;
     let bar_width = (group_width.saturating_sub(6) / series.len().max(1) as u32).max(2);
     let baseline = HEIGHT - BOTTOM;
+    // Under the bars, a label where there is room for one (about 90 units each); the table
+    // after the chart names every one.
+    let label_every = (labels.len() as u32 * 90).div_ceil(plot_width).max(1) as usize;
     html! {
         figure .chart {
             figcaption .chart__caption #{ (id) "-caption" } { (caption) }
@@ -215,7 +218,9 @@ pub fn chart(ctx: &PageContext, chart: &Chart<'_>) -> Markup {
                             }
                         }
                     }
-                    text x=(x0 + group_width / 2) y=(baseline + 16) font-size="11" text-anchor="middle" fill="#0b0c0c" { (label) }
+                    @if g % label_every == 0 {
+                        text x=(x0 + group_width / 2) y=(baseline + 16) font-size="11" text-anchor="middle" fill="#0b0c0c" { (label) }
+                    }
                 }
             }
             @if series.len() > 1 {
