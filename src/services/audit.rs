@@ -205,11 +205,28 @@ pub async fn list<C: ConnectionTrait>(conn: &C, filter: &Filter, page: u64) -> R
     })
 }
 
-/// The instant a local calendar day starts in the desk's zone, for date filters.
+/// The instant a local calendar day starts in the desk's zone, for date filters. It is
+/// given in UTC, as times are stored: SQLite compares stored times as text, so a bound
+/// written with another offset would cut the day at the wrong hour.
 pub fn start_of_day(date: Date, tz: &time_tz::Tz) -> OffsetDateTime {
     use time_tz::PrimitiveDateTimeExt;
     date.midnight()
         .assume_timezone(tz)
         .take_first()
         .unwrap_or_else(|| date.midnight().assume_utc())
+        .to_offset(time::UtcOffset::UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn a_local_day_starts_at_the_utc_instant_stored_times_are_compared_with() {
+        let tokyo = time_tz::timezones::db::asia::TOKYO;
+        let start = start_of_day(date!(2026 - 12 - 01), tokyo);
+        assert_eq!(start, datetime!(2026-11-30 15:00 UTC));
+        assert_eq!(start.offset(), time::UtcOffset::UTC);
+    }
 }
