@@ -97,8 +97,9 @@ pub struct ListView<'a> {
     pub chart: Option<Markup>,
 }
 
-/// The address of the CSV with the list's filters.
-fn export_link(q: &FilterQuery) -> String {
+/// The address of the CSV with the filters the list applied: one that could not be read is
+/// left out of the list, and so of the download.
+fn export_link(q: &FilterQuery, errors: &Errors) -> String {
     let pairs = [
         ("kind", &q.kind),
         ("channel", &q.channel),
@@ -108,7 +109,7 @@ fn export_link(q: &FilterQuery) -> String {
     ];
     let query: Vec<String> = pairs
         .iter()
-        .filter(|(_, v)| !v.is_empty())
+        .filter(|(k, v)| !v.is_empty() && errors.iter().all(|e| e.field != *k))
         .map(|(k, v)| format!("{k}={}", super::layout::encode(v)))
         .collect();
     if query.is_empty() {
@@ -144,9 +145,12 @@ fn filter_form(ctx: &PageContext, v: &ListView<'_>) -> Markup {
                 (select(ctx, "kind", "feedback.field.kind", &q.kind, &kinds))
                 (select(ctx, "channel", "feedback.field.channel", &q.channel, &channels))
                 (select(ctx, "theme", "feedback.field.theme", &q.theme, &theme_options))
-                (input(ctx, Input { name: "from", label: ctx.t("feedback.filter.from"), value: &q.from, kind: "date",
+                // Plain text, not a date control, so a mistyped day is shown again as typed.
+                (input(ctx, Input { name: "from", label: ctx.t("feedback.filter.from"), value: &q.from,
+                    hint: Some(ctx.t("feedback.filter.date_hint")), width: Some("width-10"),
                     error: v.errors.message(ctx, "from"), ..Input::default() }))
-                (input(ctx, Input { name: "to", label: ctx.t("feedback.filter.to"), value: &q.to, kind: "date",
+                (input(ctx, Input { name: "to", label: ctx.t("feedback.filter.to"), value: &q.to,
+                    hint: Some(ctx.t("feedback.filter.date_hint")), width: Some("width-10"),
                     error: v.errors.message(ctx, "to"), ..Input::default() }))
             }
             (secondary_button(ctx.t("feedback.filter.apply")))
@@ -175,7 +179,7 @@ pub fn list(ctx: &PageContext, v: &ListView<'_>) -> Markup {
         h2 .heading-m { (ctx.t("feedback.staff.list_heading")) }
         (filter_form(ctx, v))
         p {
-            a href=(export_link(v.query)) download { (ctx.t("feedback.staff.export")) }
+            a href=(export_link(v.query, v.errors)) download { (ctx.t("feedback.staff.export")) }
         }
         p { (ctx.tf("feedback.staff.count", &[("count", &v.rows.len().to_string()), ("max", &v.max.to_string())])) }
         @if v.rows.is_empty() {

@@ -239,9 +239,26 @@ async fn a_resolved_request_is_asked_about_once_and_the_answer_is_triaged(app: T
         .await;
     assert_eq!(by_theme.texts("#feedback-list tbody tr").len(), 1);
     // A period typed the wrong way round is read the right way round; a bad day is named.
-    let bad = coordinator.get("/staff/feedback?from=yesterday").await;
+    let bad = coordinator
+        .get(&format!("/staff/feedback?from=yesterday&theme={theme_id}"))
+        .await;
     assert_eq!(bad.texts(".error-summary li").len(), 1);
     assert_eq!(bad.texts("#feedback-list tbody tr").len(), 1);
+    // The day is shown again as typed, in a plain box, and the download leaves it out as
+    // the list does.
+    assert_eq!(
+        bad.attr("input#from", "value").as_deref(),
+        Some("yesterday")
+    );
+    assert_eq!(bad.attr("input#from", "type").as_deref(), Some("text"));
+    assert_eq!(
+        bad.attr("a[download]", "href"),
+        Some(format!("/staff/feedback/export.csv?theme={theme_id}"))
+    );
+    let csv = coordinator
+        .get(&format!("/staff/feedback/export.csv?theme={theme_id}"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
     let audit = app
         .count("audit_events WHERE action = 'feedback.triaged'")
         .await;

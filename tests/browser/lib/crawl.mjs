@@ -176,13 +176,45 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
         fetched.add(href);
         const file = await page.request.get(href);
         assert.equal(file.status(), 200, `${href} answers`);
-        assert.match(file.headers()['content-disposition'] || '', /^attachment/, `${href} is a download`);
+        assert.ok(isDownload(file), `${href} is a download`);
       }
       const problems = await checkPage(page, lang, { publicPage: PUBLIC_VISITORS.includes(who) });
       assert.deepEqual(problems, [], `${label}\n  - ${problems.join('\n  - ')}`);
     });
     return found;
   };
+
+  // A GET form whose action answers with a file (a CSV export's filters) starts a download
+  // when sent, not a page: it is fetched instead, as a download link is. Answers whether
+  // `href` is such a download, checking it (once) as a subtest when it is.
+  const isDownload = (file) => /^attachment/.test(file.headers()['content-disposition'] || '');
+  const downloadForm = async (how, href) => {
+    const file = await page.request.get(href);
+    if (!isDownload(file)) return false;
+    if (fetched.has(href)) return true;
+    fetched.add(href);
+    const label = `[${who}/${lang}] ${file.status()} ${how}`;
+    visited.push(label);
+    await t.test(label, () => {
+      assert.equal(file.status(), 200, `${href} answers`);
+    });
+    return true;
+  };
+
+  // The address a GET form goes to with every typed field given a value that cannot be right.
+  const invalidValues = (index) =>
+    page.evaluate(
+      ({ index }) => {
+        const f = document.forms[index];
+        const u = new URL(f.getAttribute('action') ?? '', document.baseURI);
+        for (const el of [...f.elements]) {
+          if (!el.name || el.tagName === 'BUTTON') continue;
+          u.searchParams.set(el.name, el.tagName === 'SELECT' ? 'no-such-choice' : 'not-valid');
+        }
+        return u.href;
+      },
+      { index },
+    );
 
   // The page at this URL is showing as it was loaded (and checked), no form sent from it yet.
   let untouched = null;
@@ -244,6 +276,20 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
       submitted.add(key);
       const action = pathOf(form.action);
 
+      if (form.method === 'get' && (await downloadForm(`GET ${action} (a form that downloads, empty)`, form.action))) {
+        // Sent with values that cannot be right, it answers with a page naming them (or, if
+        // it ignores them, with the file).
+        if (untouched !== landed) await page.goto(landed);
+        untouched = null;
+        const invalid = await invalidValues(form.index);
+        seen.add(invalid);
+        if (!(await downloadForm(`GET ${pathOf(invalid)} (a form that downloads, invalid values)`, invalid))) {
+          const r = await page.goto(invalid);
+          enqueue((await visit(`GET ${pathOf(invalid)} (invalid values)`, r)).links);
+        }
+        continue;
+      }
+
       const emptied = await submitEmpty(landed, form);
       if (emptied === false) {
         // What was sent before changed the page, which no longer has this form: the next
@@ -257,18 +303,7 @@ export async function crawl({ t, context, base, who, lang, start, store }) {
 
       if (form.method === 'get') {
         // A filter form: every typed field given a value that cannot be right.
-        const invalid = await page.evaluate(
-          ({ index }) => {
-            const f = document.forms[index];
-            const u = new URL(f.getAttribute('action') ?? '', document.baseURI);
-            for (const el of [...f.elements]) {
-              if (!el.name || el.tagName === 'BUTTON') continue;
-              u.searchParams.set(el.name, el.tagName === 'SELECT' ? 'no-such-choice' : 'not-valid');
-            }
-            return u.href;
-          },
-          { index: form.index },
-        );
+        const invalid = await invalidValues(form.index);
         seen.add(invalid);
         const r = await page.goto(invalid);
         enqueue((await visit(`GET ${pathOf(invalid)} (invalid values)`, r)).links);
