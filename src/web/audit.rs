@@ -18,9 +18,9 @@ use serde_json::Value;
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
-/// Reads one of the audit filter's days: empty is no filter; a day that cannot be read, or
+/// Reads one of a filter's days (the audit log's, the feedback export's): empty is no filter; a day that cannot be read, or
 /// one outside the years the desk keeps, is named in an error.
-fn filter_day(errors: &mut Errors, field: &'static str, raw: &str) -> Option<Date> {
+pub(crate) fn filter_day(errors: &mut Errors, field: &'static str, raw: &str) -> Option<Date> {
     match dates::parse_day(raw) {
         Ok(day) => Some(day),
         Err(Invalid::Missing) => None,

@@ -1,10 +1,11 @@
 //! The measures of customer feedback for staff: the page of charts and tables, and the
 //! feedback as CSV, filtered as the triage list filters.
 
+use super::audit::filter_day;
 use super::context::StaffAct;
+use crate::domain::Permission;
 use crate::domain::feedback::{Channel, Kind, satisfied};
 use crate::domain::feedback_measures::{EXPORT_CAP, csv_line};
-use crate::domain::{Invalid, Permission, dates};
 use crate::error::Result;
 use crate::services::audit::start_of_day;
 use crate::services::feedback::measures::{self, ExportFilter, MONTHS, Period};
@@ -39,30 +40,6 @@ pub async fn page(act: StaffAct) -> Result<Markup> {
             themes: &themes,
         },
     ))
-}
-
-/// One of the filter's days: empty is no filter; a day that cannot be read, or one outside
-/// the years the desk keeps, is named in an error.
-fn filter_day(errors: &mut Errors, field: &'static str, raw: &str) -> Option<time::Date> {
-    match dates::parse_day(raw) {
-        Ok(day) => Some(day),
-        Err(Invalid::Missing) => None,
-        Err(Invalid::OutOfRange) => {
-            errors.add_with(
-                field,
-                format!("error.{field}.out_of_range"),
-                vec![
-                    ("first", dates::iso_day(dates::FIRST_DAY)),
-                    ("last", dates::iso_day(dates::LAST_DAY)),
-                ],
-            );
-            None
-        }
-        Err(_) => {
-            errors.add(field, format!("error.{field}.bad_format"));
-            None
-        }
-    }
 }
 
 /// One of the filter's choices: empty is no filter; a value not among the choices is named
